@@ -1,0 +1,541 @@
+//! The loaded figures: areas, indicators, waves and age groups, and the queries on them.
+
+use std::collections::{BTreeSet, HashMap};
+use std::ops::Range;
+use std::path::PathBuf;
+
+use crate::area::{alias_targets, fold_name, repair_mojibake};
+use crate::indicator::SCHEMA_LEN;
+use crate::load::{LoadError, ParsedFile, Target};
+use crate::{AgeGroup, AreaCode, Figure, GemeenteCode, Indicator, IndicatorInfo, Level, Margin, Unit, Wave};
+
+/// A query for something the dataset does not hold.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum QueryError {
+    /// No such area in the dataset.
+    #[error("area {0} is not in the dataset")]
+    UnknownArea(AreaCode),
+    /// No such wave in the dataset.
+    #[error("wave {wave} is not in the dataset (it has {known})")]
+    UnknownWave {
+        /// Asked for.
+        wave: Wave,
+        /// Present, comma separated.
+        known: String,
+    },
+    /// No such age group in the dataset.
+    #[error("age group {age} is not in the dataset (it has {known})")]
+    UnknownAgeGroup {
+        /// Asked for.
+        age: AgeGroup,
+        /// Present, comma separated.
+        known: String,
+    },
+    /// No such indicator in the dataset.
+    #[error("indicator {0:?} is not in the dataset")]
+    UnknownIndicator(String),
+}
+
+/// One area of the dataset.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
+pub struct Area {
+    /// Its code.
+    pub code: AreaCode,
+    /// Its level.
+    pub level: Level,
+    /// Its own name, where a file gave one (OData files name only gemeenten).
+    pub name: Option<String>,
+    /// The enclosing area, if in the dataset.
+    pub parent: Option<AreaCode>,
+    /// The name of its gemeente, where known.
+    pub gemeente_name: Option<String>,
+}
+
+impl Area {
+    /// The name for people: own name, else `code (gemeente)`.
+    #[must_use]
+    pub fn display_name(&self) -> String {
+        match (&self.name, &self.gemeente_name) {
+            (Some(n), _) => n.clone(),
+            (None, Some(g)) => format!("{} ({g})", self.code),
+            (None, None) => self.code.to_string(),
+        }
+    }
+}
+
+/// A hit of [`Dataset::search`].
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
+pub struct SearchHit {
+    /// The area.
+    pub code: AreaCode,
+    /// The name that matched.
+    pub name: String,
+    /// Lower is better: 0 code or exact name, 1 alias, 2 prefix, 3 word prefix, 4 substring.
+    pub rank: u8,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+struct SliceKey {
+    wave: Wave,
+    age: AgeGroup,
+    margin: Margin,
+}
+
+#[derive(Debug, Clone)]
+struct Slice {
+    /// Per indicator, per area; an empty vector when no file had the column.
+    columns: Vec<Vec<Option<Figure>>>,
+    /// Per area, the index of the file that first gave its row (`u32::MAX` for none).
+    origin: Vec<u32>,
+}
+
+/// Figures per area, indicator, wave and age group, on one area classification.
+///
+/// Built by [`Loader`](crate::Loader) or [`demo`](crate::demo).
+#[derive(Debug, Clone)]
+pub struct Dataset {
+    classification_year: Option<u16>,
+    synthetic: bool,
+    sources: Vec<PathBuf>,
+    areas: Vec<AreaCode>,
+    names: Vec<Option<String>>,
+    index: HashMap<AreaCode, u32>,
+    children: Vec<Vec<u32>>,
+    level_ranges: [Range<u32>; 4],
+    indicators: Vec<IndicatorInfo>,
+    waves: Vec<Wave>,
+    ages: Vec<AgeGroup>,
+    slices: HashMap<SliceKey, Slice>,
+}
+
+/// Collects parsed files and merges them into a [`Dataset`].
+#[derive(Debug, Default)]
+pub(crate) struct DatasetBuilder {
+    files: Vec<ParsedFile>,
+}
+
+impl DatasetBuilder {
+    pub(crate) fn add(&mut self, file: ParsedFile) {
+        self.files.push(file);
+    }
+
+    #[allow(clippy::too_many_lines)]
+    pub(crate) fn finish(
+        self,
+        classification_year: Option<u16>,
+        sources: Vec<PathBuf>,
+        synthetic: bool,
+    ) -> Result<Dataset, LoadError> {
+        let files = self.files;
+        // Areas, names and extra indicators over all files.
+        let mut codes = BTreeSet::new();
+        let mut names: HashMap<AreaCode, String> = HashMap::new();
+        let mut indicators: Vec<IndicatorInfo> = Indicator::schema().filter_map(Indicator::info).collect();
+        let mut extra_ids: HashMap<String, Indicator> = HashMap::new();
+        for f in &files {
+            for row in &f.rows {
+                codes.insert(row.code);
+                if let Some(n) = &row.area_name {
+                    names.entry(row.code).or_insert_with(|| repair_mojibake(n).into_owned());
+                }
+                if let Some(g) = &row.gemeente_name {
+                    let owner = match row.code {
+                        AreaCode::Country(_) => Some(row.code),
+                        other => other.gemeente().map(AreaCode::Gemeente),
+                    };
+                    if let Some(o) = owner {
+                        names.entry(o).or_insert_with(|| repair_mojibake(g).into_owned());
+                    }
+                }
+            }
+            for (target, _) in &f.columns {
+                if let Target::Extra { key } = target {
+                    if !extra_ids.contains_key(key) {
+                        let ind = Indicator::from_index(SCHEMA_LEN + extra_ids.len());
+                        extra_ids.insert(key.clone(), ind);
+                        indicators.push(IndicatorInfo {
+                            indicator: ind,
+                            key: key.clone(),
+                            label_nl: key.clone(),
+                            label_en: key.clone(),
+                            unit: Unit::Number,
+                            loneliness: false,
+                        });
+                    }
+                }
+            }
+        }
+        let areas: Vec<AreaCode> = codes.into_iter().collect();
+        let index: HashMap<AreaCode, u32> = areas.iter().enumerate().map(|(i, &c)| (c, i as u32)).collect();
+        let n = areas.len();
+        let n_ind = indicators.len();
+
+        let mut slice_ids: HashMap<SliceKey, usize> = HashMap::new();
+        let mut slices: Vec<(SliceKey, Slice)> = Vec::new();
+        for (fi, f) in files.iter().enumerate() {
+            // Where each row of this file goes.
+            let mut place = Vec::with_capacity(f.rows.len());
+            let mut overlaps = Vec::with_capacity(f.rows.len());
+            for row in &f.rows {
+                let key = SliceKey { wave: row.wave, age: row.age, margin: row.margin };
+                let sid = *slice_ids.entry(key).or_insert_with(|| {
+                    slices.push((key, Slice { columns: vec![Vec::new(); n_ind], origin: vec![u32::MAX; n] }));
+                    slices.len() - 1
+                });
+                let ai = index[&row.code] as usize;
+                let origin = &mut slices[sid].1.origin[ai];
+                overlaps.push(*origin);
+                if *origin == u32::MAX {
+                    *origin = fi as u32;
+                }
+                place.push((sid, ai));
+            }
+            for (target, figs) in &f.columns {
+                let ind = match target {
+                    Target::Schema(i) => *i,
+                    Target::Extra { key } => extra_ids[key],
+                };
+                for (r, (&(sid, ai), &fig)) in place.iter().zip(figs).enumerate() {
+                    let col = &mut slices[sid].1.columns[ind.index()];
+                    if col.is_empty() {
+                        *col = vec![None; n];
+                    }
+                    match col[ai] {
+                        None => col[ai] = Some(fig),
+                        Some(old) if old == fig => {}
+                        Some(old) => {
+                            let row = &f.rows[r];
+                            let first = overlaps[r];
+                            let first_path = files.get(first as usize).map_or_else(|| f.path.clone(), |x| x.path.clone());
+                            return Err(LoadError::Conflict {
+                                code: row.code,
+                                indicator: indicators[ind.index()].key.clone(),
+                                wave: row.wave,
+                                age: row.age,
+                                first: first_path,
+                                first_value: figure_text(old),
+                                second: f.path.clone(),
+                                second_value: figure_text(fig),
+                            });
+                        }
+                    }
+                }
+            }
+        }
+
+        let mut children = vec![Vec::new(); n];
+        for (i, c) in areas.iter().enumerate() {
+            if let Some(p) = c.parent().and_then(|p| index.get(&p)) {
+                children[*p as usize].push(i as u32);
+            }
+        }
+        let level_ranges = Level::ALL.map(|l| {
+            let start = areas.partition_point(|c| c.level() < l) as u32;
+            let end = areas.partition_point(|c| c.level() <= l) as u32;
+            start..end
+        });
+        let waves: BTreeSet<Wave> = slices.iter().map(|(k, _)| k.wave).collect();
+        let ages: BTreeSet<AgeGroup> = slices.iter().map(|(k, _)| k.age).collect();
+        Ok(Dataset {
+            classification_year,
+            synthetic,
+            sources,
+            names: areas.iter().map(|c| names.remove(c)).collect(),
+            areas,
+            index,
+            children,
+            level_ranges,
+            indicators,
+            waves: waves.into_iter().collect(),
+            ages: ages.into_iter().collect(),
+            slices: slices.into_iter().collect(),
+        })
+    }
+}
+
+fn figure_text(f: Figure) -> String {
+    match f {
+        Figure::Value(v) => v.to_string(),
+        Figure::Suppressed => "\".\" (suppressed)".to_owned(),
+        Figure::NotMeasured => "empty (not measured)".to_owned(),
+    }
+}
+
+fn join<T: std::fmt::Display>(items: &[T]) -> String {
+    items.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")
+}
+
+impl Dataset {
+    fn empty() -> Self {
+        Self {
+            classification_year: None,
+            synthetic: false,
+            sources: Vec::new(),
+            areas: Vec::new(),
+            names: Vec::new(),
+            index: HashMap::new(),
+            children: Vec::new(),
+            level_ranges: [0..0, 0..0, 0..0, 0..0],
+            indicators: Vec::new(),
+            waves: Vec::new(),
+            ages: Vec::new(),
+            slices: HashMap::new(),
+        }
+    }
+
+    /// The area classification year of the codes (2020 for table 50090NED), where known.
+    #[must_use]
+    pub fn classification_year(&self) -> Option<u16> {
+        self.classification_year
+    }
+
+    /// True for generated demo data. Show it wherever figures are shown.
+    #[must_use]
+    pub fn is_synthetic(&self) -> bool {
+        self.synthetic
+    }
+
+    /// The files the figures came from.
+    #[must_use]
+    pub fn sources(&self) -> &[PathBuf] {
+        &self.sources
+    }
+
+    /// Waves present, oldest first.
+    #[must_use]
+    pub fn waves(&self) -> &[Wave] {
+        &self.waves
+    }
+
+    /// Age groups present.
+    #[must_use]
+    pub fn age_groups(&self) -> &[AgeGroup] {
+        &self.ages
+    }
+
+    /// Indicators: the schema's, then any extra columns the files brought.
+    #[must_use]
+    pub fn indicators(&self) -> &[IndicatorInfo] {
+        &self.indicators
+    }
+
+    /// Key, labels and unit of an indicator.
+    #[must_use]
+    pub fn indicator_info(&self, ind: Indicator) -> Option<&IndicatorInfo> {
+        self.indicators.get(ind.index())
+    }
+
+    /// Finds an indicator by OData key, label or extra-column header.
+    ///
+    /// # Errors
+    /// [`QueryError::UnknownIndicator`] when nothing matches.
+    pub fn indicator(&self, key: &str) -> Result<Indicator, QueryError> {
+        Indicator::from_key(key)
+            .or_else(|| Indicator::from_label(key))
+            .or_else(|| self.indicators.iter().find(|i| i.key == key.trim()).map(|i| i.indicator))
+            .ok_or_else(|| QueryError::UnknownIndicator(key.to_owned()))
+    }
+
+    /// Number of areas.
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.areas.len()
+    }
+
+    /// True when there are no areas.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.areas.is_empty()
+    }
+
+    /// Number of areas of a level.
+    #[must_use]
+    pub fn count(&self, level: Level) -> usize {
+        self.level_ranges[level as usize].len()
+    }
+
+    /// Whether the dataset holds this area.
+    #[must_use]
+    pub fn contains(&self, code: AreaCode) -> bool {
+        self.index.contains_key(&code)
+    }
+
+    /// An area with its names and parent.
+    ///
+    /// # Errors
+    /// [`QueryError::UnknownArea`].
+    pub fn area(&self, code: AreaCode) -> Result<Area, QueryError> {
+        let i = self.idx(code)?;
+        Ok(Area {
+            code,
+            level: code.level(),
+            name: self.names[i].clone(),
+            parent: self.parent(code),
+            gemeente_name: code
+                .gemeente()
+                .and_then(|g| self.index.get(&AreaCode::Gemeente(g)))
+                .and_then(|&gi| self.names[gi as usize].clone()),
+        })
+    }
+
+    fn idx(&self, code: AreaCode) -> Result<usize, QueryError> {
+        self.index.get(&code).map(|&i| i as usize).ok_or(QueryError::UnknownArea(code))
+    }
+
+    /// The nearest enclosing area that is in the dataset.
+    #[must_use]
+    pub fn parent(&self, code: AreaCode) -> Option<AreaCode> {
+        code.ancestors().find(|a| self.index.contains_key(a))
+    }
+
+    /// The areas directly below, in code order.
+    #[must_use]
+    pub fn children(&self, code: AreaCode) -> Vec<AreaCode> {
+        self.index
+            .get(&code)
+            .map(|&i| self.children[i as usize].iter().map(|&c| self.areas[c as usize]).collect())
+            .unwrap_or_default()
+    }
+
+    /// The areas of a level, all or those within one gemeente, in code order.
+    #[must_use]
+    pub fn areas(&self, level: Level, within: Option<GemeenteCode>) -> Vec<AreaCode> {
+        let r = &self.level_ranges[level as usize];
+        self.areas[r.start as usize..r.end as usize]
+            .iter()
+            .copied()
+            .filter(|c| within.is_none_or(|g| c.gemeente() == Some(g)))
+            .collect()
+    }
+
+    /// The national area (`NL01`), if the files had it.
+    #[must_use]
+    pub fn national(&self) -> Option<AreaCode> {
+        let r = &self.level_ranges[Level::Land as usize];
+        self.areas.get(r.start as usize).copied().filter(|_| !r.is_empty())
+    }
+
+    fn check(&self, wave: Wave, age: AgeGroup) -> Result<(), QueryError> {
+        if !self.waves.contains(&wave) {
+            return Err(QueryError::UnknownWave { wave, known: join(&self.waves) });
+        }
+        if !self.ages.contains(&age) {
+            return Err(QueryError::UnknownAgeGroup { age, known: join(&self.ages) });
+        }
+        Ok(())
+    }
+
+    fn cell(&self, i: usize, ind: Indicator, wave: Wave, age: AgeGroup, margin: Margin) -> Option<Figure> {
+        self.slices
+            .get(&SliceKey { wave, age, margin })
+            .and_then(|s| s.columns.get(ind.index()))
+            .and_then(|col| col.get(i).copied().flatten())
+    }
+
+    /// The figure of an area for an indicator, wave and age group.
+    ///
+    /// An area without a row for this wave and age group, or an indicator the files did not
+    /// have, is [`Figure::NotMeasured`].
+    ///
+    /// # Errors
+    /// [`QueryError`] for an area, wave or age group the dataset does not hold.
+    pub fn figure(&self, code: AreaCode, ind: Indicator, wave: Wave, age: AgeGroup) -> Result<Figure, QueryError> {
+        let i = self.idx(code)?;
+        self.check(wave, age)?;
+        Ok(self.cell(i, ind, wave, age, Margin::Value).unwrap_or(Figure::NotMeasured))
+    }
+
+    /// The 95% interval (`MOG0095`, `MBG0095`) of a figure, where the files had both bounds.
+    ///
+    /// # Errors
+    /// As [`Dataset::figure`].
+    pub fn interval(&self, code: AreaCode, ind: Indicator, wave: Wave, age: AgeGroup) -> Result<Option<(f64, f64)>, QueryError> {
+        let i = self.idx(code)?;
+        self.check(wave, age)?;
+        let lo = self.cell(i, ind, wave, age, Margin::Lower95).and_then(Figure::value);
+        let hi = self.cell(i, ind, wave, age, Margin::Upper95).and_then(Figure::value);
+        Ok(lo.zip(hi))
+    }
+
+    /// Every area of a level with its figure, in code order.
+    ///
+    /// # Errors
+    /// [`QueryError`] for a wave or age group the dataset does not hold.
+    pub fn level_figures(&self, level: Level, ind: Indicator, wave: Wave, age: AgeGroup) -> Result<Vec<(AreaCode, Figure)>, QueryError> {
+        self.check(wave, age)?;
+        let r = self.level_ranges[level as usize].clone();
+        let col = self
+            .slices
+            .get(&SliceKey { wave, age, margin: Margin::Value })
+            .and_then(|s| s.columns.get(ind.index()))
+            .filter(|c| !c.is_empty());
+        Ok((r.start as usize..r.end as usize)
+            .map(|i| (self.areas[i], col.and_then(|c| c[i]).unwrap_or(Figure::NotMeasured)))
+            .collect())
+    }
+
+    /// Whether any figure of this indicator exists for the wave and age group (not all not-measured).
+    #[must_use]
+    pub fn has_column(&self, ind: Indicator, wave: Wave, age: AgeGroup) -> bool {
+        self.slices
+            .get(&SliceKey { wave, age, margin: Margin::Value })
+            .and_then(|s| s.columns.get(ind.index()))
+            .is_some_and(|c| c.iter().any(|f| matches!(f, Some(Figure::Value(_) | Figure::Suppressed))))
+    }
+
+    /// Adds or replaces names of areas (e.g. wijk and buurt names from a boundary file).
+    /// Codes not in the dataset are ignored and returned.
+    pub fn set_names(&mut self, names: impl IntoIterator<Item = (AreaCode, String)>) -> Vec<AreaCode> {
+        let mut unknown = Vec::new();
+        for (c, n) in names {
+            match self.index.get(&c) {
+                Some(&i) => self.names[i as usize] = Some(repair_mojibake(&n).into_owned()),
+                None => unknown.push(c),
+            }
+        }
+        unknown
+    }
+
+    /// Finds areas by code or name: case- and accent-insensitive, with everyday aliases
+    /// (`den haag` finds `'s-Gravenhage`). Best matches first, at most `limit`.
+    #[must_use]
+    pub fn search(&self, query: &str, limit: usize) -> Vec<SearchHit> {
+        if let Ok(code) = query.trim().to_uppercase().parse::<AreaCode>() {
+            if let Ok(a) = self.area(code) {
+                return vec![SearchHit { code, name: a.display_name(), rank: 0 }];
+            }
+        }
+        let q = fold_name(query);
+        if q.is_empty() {
+            return Vec::new();
+        }
+        let mut hits: Vec<SearchHit> = Vec::new();
+        let aliases: Vec<u16> = alias_targets(&q).collect();
+        for (code, name) in self.areas.iter().zip(&self.names) {
+            let Some(name) = name else { continue };
+            let f = fold_name(name);
+            let rank = if f == q {
+                Some(0)
+            } else if matches!(code, AreaCode::Gemeente(g) if aliases.contains(&g.number())) {
+                Some(1)
+            } else if f.starts_with(&q) {
+                Some(2)
+            } else if f.split(' ').any(|w| w.starts_with(&q)) {
+                Some(3)
+            } else if f.contains(&q) {
+                Some(4)
+            } else {
+                None
+            };
+            if let Some(rank) = rank {
+                hits.push(SearchHit { code: *code, name: name.clone(), rank });
+            }
+        }
+        hits.sort_by(|a, b| a.rank.cmp(&b.rank).then(a.code.level().cmp(&b.code.level())).then(a.code.cmp(&b.code)));
+        hits.truncate(limit);
+        hits
+    }
+}

@@ -1,0 +1,306 @@
+//! Indicators: one schema table with the OData key, Dutch and English label and unit of each.
+
+use std::fmt;
+
+use serde::Serialize;
+
+/// The unit of an indicator's figures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+#[non_exhaustive]
+pub enum Unit {
+    /// Percentage of the age group.
+    Percent,
+    /// A number whose unit the schema does not know (extra columns).
+    Number,
+}
+
+impl Unit {
+    /// Short symbol: `%`, or empty.
+    #[must_use]
+    pub fn symbol(self) -> &'static str {
+        match self {
+            Self::Percent => "%",
+            Self::Number => "",
+        }
+    }
+}
+
+/// One row of the schema table.
+struct Row {
+    /// The OData key without its position suffix (`Eenzaam` for `Eenzaam_28`).
+    stem: &'static str,
+    /// The key in table 50090NED.
+    key: &'static str,
+    /// StatLine's Dutch column label, topic path included.
+    nl: &'static str,
+    en: &'static str,
+    unit: Unit,
+}
+
+const fn row(stem: &'static str, key: &'static str, nl: &'static str, en: &'static str) -> Row {
+    Row { stem, key, nl, en, unit: Unit::Percent }
+}
+
+/// Every indicator of table 50090NED, in table order after the four loneliness indicators.
+/// The only place raw column names appear. A new indicator is a new row.
+const SCHEMA: &[Row] = &[
+    row("Eenzaam", "Eenzaam_28", "Eenzaamheid/Eenzaam (%)", "Lonely (score 3+ of 11)"),
+    row("ErnstigZeerErnstigEenzaam", "ErnstigZeerErnstigEenzaam_29", "Eenzaamheid/Ernstig/zeer ernstig eenzaam (%)", "Severely or very severely lonely (score 9+)"),
+    row("EmotioneelEenzaam", "EmotioneelEenzaam_30", "Eenzaamheid/Emotioneel eenzaam (%)", "Emotionally lonely"),
+    row("SociaalEenzaam", "SociaalEenzaam_31", "Eenzaamheid/Sociaal eenzaam (%)", "Socially lonely"),
+    row("ErvarenGezondheidGoedZeerGoed", "ErvarenGezondheidGoedZeerGoed_4", "Ervaren gezondheid/Ervaren gezondheid goed/zeer goed (%)", "Perceived health good or very good"),
+    row("VoldoetAanBeweegrichtlijn", "VoldoetAanBeweegrichtlijn_5", "Sport en bewegen/Voldoet aan beweegrichtlijn (%)", "Meets the physical activity guideline"),
+    row("WekelijkseSporters", "WekelijkseSporters_6", "Sport en bewegen/Wekelijkse sporters (%)", "Plays sport weekly"),
+    row("Ondergewicht", "Ondergewicht_7", "Gewicht/Ondergewicht (%)", "Underweight"),
+    row("NormaalGewicht", "NormaalGewicht_8", "Gewicht/Normaal gewicht (%)", "Normal weight"),
+    row("Overgewicht", "Overgewicht_9", "Gewicht/Overgewicht (%)", "Overweight"),
+    row("ErnstigOvergewicht", "ErnstigOvergewicht_10", "Gewicht/Ernstig overgewicht (%)", "Obese"),
+    row("Roker", "Roker_11", "Roken/Roker (%)", "Smoker"),
+    row("VoldoetAanAlcoholRichtlijn", "VoldoetAanAlcoholRichtlijn_12", "Alcoholgebruik/Voldoet aan alcoholrichtlijn (%)", "Meets the alcohol guideline"),
+    row("Drinker", "Drinker_13", "Alcoholgebruik/Drinker (%)", "Drinker"),
+    row("ZwareDrinker", "ZwareDrinker_14", "Alcoholgebruik/Zware drinker (%)", "Heavy drinker"),
+    row("OvermatigeDrinker", "OvermatigeDrinker_15", "Alcoholgebruik/Overmatige drinker (%)", "Excessive drinker"),
+    row("EenOfMeerLangdurigeAandoeningen", "EenOfMeerLangdurigeAandoeningen_16", "Langdurige ziekten en beperkingen/Eén of meer langdurige aandoeningen (%)", "One or more chronic conditions"),
+    row("BeperktVanwegeGezondheid", "BeperktVanwegeGezondheid_17", "Langdurige ziekten en beperkingen/Beperkt vanwege gezondheid (%)", "Limited because of health"),
+    row("ErnstigBeperktVanwegeGezondheid", "ErnstigBeperktVanwegeGezondheid_18", "Langdurige ziekten en beperkingen/Ernstig beperkt vanwege gezondheid (%)", "Severely limited because of health"),
+    row("LangdurigeZiekteEnBeperkt", "LangdurigeZiekteEnBeperkt_19", "Langdurige ziekten en beperkingen/Langdurige ziekte en beperkt (%)", "Chronic illness and limited"),
+    row("EenOfMeerLichamelijkeBeperkingen", "EenOfMeerLichamelijkeBeperkingen_20", "Langdurige ziekten en beperkingen/Eén of meer lichamelijke beperkingen (%)", "One or more physical disabilities"),
+    row("BeperkingInHoren", "BeperkingInHoren_21", "Langdurige ziekten en beperkingen/Beperking in horen (%)", "Hearing impairment"),
+    row("BeperkingInZien", "BeperkingInZien_22", "Langdurige ziekten en beperkingen/Beperking in zien (%)", "Visual impairment"),
+    row("BeperkingInBewegen", "BeperkingInBewegen_23", "Langdurige ziekten en beperkingen/Beperking in bewegen (%)", "Mobility impairment"),
+    row("MatigHoogRisicoOpAngstOfDepressie", "MatigHoogRisicoOpAngstOfDepressie_24", "Psychische gezondheid/Matig hoog risico op angst of depressie (%)", "Moderate or high risk of anxiety or depression"),
+    row("HoogRisicoOpAngstOfDepressie", "HoogRisicoOpAngstOfDepressie_25", "Psychische gezondheid/Hoog risico op angst of depressie (%)", "High risk of anxiety or depression"),
+    row("HeelVeelStressInAfgelopen4Weken", "HeelVeelStressInAfgelopen4Weken_26", "Psychische gezondheid/Heel veel stress in afgelopen 4 weken (%)", "A great deal of stress in the past 4 weeks"),
+    row("MatigVeelRegieOverEigenLeven", "MatigVeelRegieOverEigenLeven_27", "Psychische gezondheid/Matig veel regie over eigen leven (%)", "Moderate or much control over own life"),
+    row("Mantelzorger", "Mantelzorger_32", "Mantelzorg/Mantelzorger (%)", "Informal carer"),
+    row("Vrijwilligerswerk", "Vrijwilligerswerk_33", "Vrijwilligerswerk/Vrijwilligerswerk (%)", "Does volunteer work"),
+    row("LopenEnOfFietsenNaarSchoolOfWerk", "LopenEnOfFietsenNaarSchoolOfWerk_34", "Actief transport/Lopen en/of fietsen naar school of werk (%)", "Walks and/or cycles to school or work"),
+    row("LopenNaarSchoolOfWerk", "LopenNaarSchoolOfWerk_35", "Actief transport/Lopen naar school of werk (%)", "Walks to school or work"),
+    row("FietsenNaarSchoolOfWerk", "FietsenNaarSchoolOfWerk_36", "Actief transport/Fietsen naar school of werk (%)", "Cycles to school or work"),
+    row("ErnstigeGeluidhinderDoorBuren", "ErnstigeGeluidhinderDoorBuren_37", "Geluidhinder/Ernstige geluidhinder door buren (%)", "Severe noise nuisance from neighbours"),
+    row("MoeiteMetRondkomen", "MoeiteMetRondkomen_38", "Financiële situatie/Moeite met rondkomen (%)", "Difficulty making ends meet"),
+];
+
+/// How many indicators the schema table defines.
+pub(crate) const SCHEMA_LEN: usize = SCHEMA.len();
+
+/// An indicator: a row of the schema table, or an extra column a loaded file brought.
+///
+/// Extra indicators get their labels from the [`Dataset`](crate::Dataset) that found them
+/// ([`Dataset::indicator_info`](crate::Dataset::indicator_info)).
+///
+/// ```
+/// use omzien::Indicator;
+/// let i = Indicator::from_key("Eenzaam_28").unwrap();
+/// assert_eq!(i, Indicator::LONELY);
+/// assert_eq!(i.key(), Some("Eenzaam_28"));
+/// assert!(i.is_loneliness());
+/// // Another table numbers its columns differently: the stem decides.
+/// assert_eq!(Indicator::from_key("Eenzaam_31"), Some(Indicator::LONELY));
+/// assert_eq!(Indicator::from_key("MoeiteMetRondkomen_38").unwrap().label_en(), Some("Difficulty making ends meet"));
+/// assert_eq!(Indicator::schema().count(), 35);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Indicator(u16);
+
+impl Indicator {
+    /// Lonely: 3 or more of the 11 De Jong-Gierveld items (`Eenzaam_28`).
+    pub const LONELY: Indicator = Indicator(0);
+    /// Severely or very severely lonely: 9 or more items (`ErnstigZeerErnstigEenzaam_29`).
+    pub const SEVERELY_LONELY: Indicator = Indicator(1);
+    /// Emotionally lonely (`EmotioneelEenzaam_30`).
+    pub const EMOTIONALLY_LONELY: Indicator = Indicator(2);
+    /// Socially lonely (`SociaalEenzaam_31`).
+    pub const SOCIALLY_LONELY: Indicator = Indicator(3);
+    /// The four loneliness indicators.
+    pub const LONELINESS: [Indicator; 4] = [
+        Self::LONELY,
+        Self::SEVERELY_LONELY,
+        Self::EMOTIONALLY_LONELY,
+        Self::SOCIALLY_LONELY,
+    ];
+
+    /// Every indicator of the schema table, loneliness first.
+    pub fn schema() -> impl Iterator<Item = Indicator> {
+        (0..SCHEMA.len()).map(|i| Indicator(i as u16))
+    }
+
+    /// Finds a schema indicator by OData key (`Eenzaam_28`), ignoring the position suffix.
+    #[must_use]
+    pub fn from_key(key: &str) -> Option<Indicator> {
+        let key = key.trim();
+        let stem = key_stem(key);
+        SCHEMA
+            .iter()
+            .position(|r| r.stem == stem || r.key == key)
+            .map(|i| Indicator(i as u16))
+    }
+
+    /// Finds a schema indicator by StatLine's Dutch column label, with or without its topic
+    /// path (`"Eenzaamheid/Eenzaam (%)"`, `"Eenzaam (%)"`), case-insensitive.
+    ///
+    /// ```
+    /// use omzien::Indicator;
+    /// assert_eq!(Indicator::from_label("Eenzaamheid/Ernstig/zeer ernstig eenzaam (%)"), Some(Indicator::SEVERELY_LONELY));
+    /// assert_eq!(Indicator::from_label("eenzaam (%)"), Some(Indicator::LONELY));
+    /// assert_eq!(Indicator::from_label("Sociaal eenzaam"), Some(Indicator::SOCIALLY_LONELY));
+    /// assert_eq!(Indicator::from_label("Aantal inwoners"), None);
+    /// ```
+    #[must_use]
+    pub fn from_label(label: &str) -> Option<Indicator> {
+        let want = fold_label(label);
+        // Exact full label first, then the part after the topic path.
+        SCHEMA
+            .iter()
+            .position(|r| fold_label(r.nl) == want)
+            .or_else(|| {
+                SCHEMA.iter().position(|r| {
+                    let full = fold_label(r.nl);
+                    let short = short_label(&full);
+                    want == short || want.ends_with(&format!("/{short}"))
+                })
+            })
+            .map(|i| Indicator(i as u16))
+    }
+
+    pub(crate) fn from_index(i: usize) -> Indicator {
+        Indicator(i as u16)
+    }
+
+    pub(crate) fn index(self) -> usize {
+        usize::from(self.0)
+    }
+
+    fn row(self) -> Option<&'static Row> {
+        SCHEMA.get(self.index())
+    }
+
+    /// True for a row of the schema table, false for an extra column.
+    #[must_use]
+    pub fn is_schema(self) -> bool {
+        self.row().is_some()
+    }
+
+    /// True for the four loneliness indicators.
+    #[must_use]
+    pub fn is_loneliness(self) -> bool {
+        Self::LONELINESS.contains(&self)
+    }
+
+    /// The OData key in table 50090NED, for schema indicators.
+    #[must_use]
+    pub fn key(self) -> Option<&'static str> {
+        self.row().map(|r| r.key)
+    }
+
+    /// StatLine's Dutch label, for schema indicators.
+    #[must_use]
+    pub fn label_nl(self) -> Option<&'static str> {
+        self.row().map(|r| r.nl)
+    }
+
+    /// English label, for schema indicators.
+    #[must_use]
+    pub fn label_en(self) -> Option<&'static str> {
+        self.row().map(|r| r.en)
+    }
+
+    /// Unit, for schema indicators.
+    #[must_use]
+    pub fn unit(self) -> Option<Unit> {
+        self.row().map(|r| r.unit)
+    }
+
+    /// The schema description of this indicator; `None` for an extra column.
+    #[must_use]
+    pub fn info(self) -> Option<IndicatorInfo> {
+        self.row().map(|r| IndicatorInfo {
+            indicator: self,
+            key: r.key.to_owned(),
+            label_nl: r.nl.to_owned(),
+            label_en: r.en.to_owned(),
+            unit: r.unit,
+            loneliness: self.is_loneliness(),
+        })
+    }
+}
+
+impl fmt::Display for Indicator {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.key() {
+            Some(k) => f.write_str(k),
+            None => write!(f, "extra#{}", self.0),
+        }
+    }
+}
+
+/// What a dataset knows of an indicator: key, labels and unit.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct IndicatorInfo {
+    /// The handle.
+    #[serde(skip)]
+    pub indicator: Indicator,
+    /// OData key, or the column header for an extra column.
+    pub key: String,
+    /// Dutch label.
+    pub label_nl: String,
+    /// English label (the Dutch label for extras the schema does not know).
+    pub label_en: String,
+    /// Unit.
+    pub unit: Unit,
+    /// One of the four loneliness indicators.
+    pub loneliness: bool,
+}
+
+/// `Eenzaam_28` → `Eenzaam`; keys without a numeric suffix stay whole.
+fn key_stem(key: &str) -> &str {
+    match key.rsplit_once('_') {
+        Some((stem, n)) if !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) => stem,
+        _ => key,
+    }
+}
+
+fn fold_label(s: &str) -> String {
+    let t = s.trim().to_lowercase();
+    let t = t.strip_suffix("(%)").unwrap_or(&t).trim_end();
+    t.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The label after the topic (`eenzaamheid/ernstig/zeer ernstig eenzaam` → `ernstig/zeer ernstig eenzaam`).
+fn short_label(full: &str) -> &str {
+    full.split_once('/').map_or(full, |(_, rest)| rest)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_row_resolves_by_key_and_label() {
+        for ind in Indicator::schema() {
+            let r = ind.row().unwrap();
+            assert_eq!(Indicator::from_key(r.key), Some(ind), "{}", r.key);
+            assert_eq!(Indicator::from_label(r.nl), Some(ind), "{}", r.nl);
+            assert!(r.key.starts_with(r.stem));
+        }
+    }
+
+    #[test]
+    fn stems_are_unique() {
+        for (i, a) in SCHEMA.iter().enumerate() {
+            for b in &SCHEMA[i + 1..] {
+                assert_ne!(a.stem, b.stem);
+                assert_ne!(fold_label(a.nl), fold_label(b.nl));
+            }
+        }
+    }
+
+    #[test]
+    fn non_indicator_columns_do_not_match() {
+        for k in ["ID", "Leeftijd", "WijkenEnBuurten", "Codering_3", "SoortRegio_2"] {
+            assert_eq!(Indicator::from_key(k), None, "{k}");
+        }
+    }
+}

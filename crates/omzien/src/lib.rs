@@ -1,0 +1,28 @@
+//! # omzien
+//!
+//! Loneliness figures of the Dutch GGD Gezondheidsmonitor per buurt, wijk and gemeente:
+//! typed loading of RIVM StatLine table 50090NED (and tables of its kind), queries,
+//! population-weighted roll-ups, trends between waves and risk areas.
+//!
+//! ```no_run
+//! use omzien::{AgeGroup, Indicator, Loader, Wave};
+//! let ds = Loader::new().load(["../shared/data/rivm-50090NED"])?;
+//! let amsterdam = "GM0363".parse()?;
+//! let f = ds.figure(amsterdam, Indicator::LONELY, Wave::new(2020), AgeGroup::ADULTS)?;
+//! assert_eq!(f.value(), Some(53.2));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+mod area;
+mod dataset;
+mod figure;
+mod indicator;
+mod load;
+mod wave;
+
+pub use area::{AreaCode, BuurtCode, CodeError, CountryCode, GemeenteCode, Level, LevelError, WijkCode, fold_name};
+pub use dataset::{Area, Dataset, QueryError, SearchHit};
+pub use figure::{Figure, Margin};
+pub use indicator::{Indicator, IndicatorInfo, Unit};
+pub use load::{LoadError, Loader, Location};
+pub use wave::{AgeGroup, AgeGroupError, Wave, WaveError};

@@ -1,0 +1,356 @@
+//! From raw cells to typed rows: one interpreter for every format.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use super::error::{LoadError, Location};
+use crate::{AgeGroup, AreaCode, Figure, Indicator, Level, Margin, Wave};
+
+/// A raw cell as a reader delivers it.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Cell<'a> {
+    /// JSON `null` or an absent key.
+    Missing,
+    /// Text, padding included.
+    Text(&'a str),
+    /// A JSON number.
+    Number(f64),
+}
+
+/// How a file names its columns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Naming {
+    /// OData keys (`WijkenEnBuurten`, `Eenzaam_28`).
+    OData,
+    /// StatLine web-download labels (`Wijken en buurten`, `Eenzaamheid/Eenzaam (%)`).
+    Labels,
+}
+
+/// The columns that describe a row rather than hold figures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Role {
+    Id,
+    Age,
+    Margin,
+    /// OData: the area code. Web download: the area's name.
+    Area,
+    Period,
+    GemeenteName,
+    Level,
+    /// The area code again (`Codering_3` / `Regioaanduiding/Codering (code)`).
+    Code,
+}
+
+/// Each role with its OData key stem and its web-download label. A new column is a row.
+const ROLES: &[(Role, &str, &str)] = &[
+    (Role::Id, "ID", "ID"),
+    (Role::Age, "Leeftijd", "Leeftijd"),
+    (Role::Margin, "Marges", "Marges"),
+    (Role::Area, "WijkenEnBuurten", "Wijken en buurten"),
+    (Role::Period, "Perioden", "Perioden"),
+    (Role::GemeenteName, "Gemeentenaam", "Regioaanduiding/Gemeentenaam (naam)"),
+    (Role::Level, "SoortRegio", "Regioaanduiding/Soort regio (omschrijving)"),
+    (Role::Code, "Codering", "Regioaanduiding/Codering (code)"),
+];
+
+fn stem(key: &str) -> &str {
+    match key.rsplit_once('_') {
+        Some((s, n)) if !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) => s,
+        _ => key,
+    }
+}
+
+fn role_of(header: &str, naming: Naming) -> Option<Role> {
+    let h = header.trim();
+    ROLES
+        .iter()
+        .find(|(_, key, label)| match naming {
+            Naming::OData => stem(h) == *key,
+            Naming::Labels => h.eq_ignore_ascii_case(label),
+        })
+        .map(|&(r, _, _)| r)
+}
+
+/// Decides from a header whether it is OData keys, web labels, or neither.
+pub(crate) fn detect_naming(headers: &[String]) -> Option<Naming> {
+    [Naming::OData, Naming::Labels].into_iter().find(|&n| {
+        headers
+            .iter()
+            .any(|h| matches!(role_of(h, n), Some(Role::Area | Role::Code)))
+            && headers.iter().any(|h| role_of(h, n) == Some(Role::Period))
+    })
+}
+
+/// A table of raw cells, column by column.
+pub(crate) struct RawTable<'a> {
+    pub path: &'a Path,
+    pub naming: Naming,
+    pub headers: Vec<String>,
+    pub columns: Vec<Vec<Cell<'a>>>,
+    pub rows: usize,
+    /// Where row `i` is: a CSV line, or a JSON path.
+    pub locate: &'a (dyn Fn(usize, Option<&str>) -> Location + Sync),
+}
+
+/// Where an indicator column goes.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Target {
+    Schema(Indicator),
+    Extra { key: String },
+}
+
+/// One row's description.
+#[derive(Debug, Clone)]
+pub(crate) struct RowKey {
+    pub code: AreaCode,
+    pub area_name: Option<String>,
+    pub gemeente_name: Option<String>,
+    pub wave: Wave,
+    pub age: AgeGroup,
+    pub margin: Margin,
+}
+
+/// A file read and checked, ready to merge.
+#[derive(Debug)]
+pub(crate) struct ParsedFile {
+    pub path: PathBuf,
+    pub rows: Vec<RowKey>,
+    pub columns: Vec<(Target, Vec<Figure>)>,
+}
+
+fn text<'a>(c: Cell<'a>) -> Option<&'a str> {
+    match c {
+        Cell::Text(t) => {
+            let t = t.trim();
+            (!t.is_empty()).then_some(t)
+        }
+        _ => None,
+    }
+}
+
+fn parse_figure(c: Cell<'_>) -> Result<Figure, ()> {
+    match c {
+        Cell::Missing => Ok(Figure::NotMeasured),
+        Cell::Number(v) if v.is_finite() => Ok(Figure::Value(v)),
+        Cell::Number(_) => Err(()),
+        Cell::Text(t) => match t.trim() {
+            "" => Ok(Figure::NotMeasured),
+            "." => Ok(Figure::Suppressed),
+            s => match s.parse::<f64>() {
+                Ok(v) if v.is_finite() && s.bytes().all(|b| b.is_ascii_digit() || b"+-.eE".contains(&b)) => {
+                    Ok(Figure::Value(v))
+                }
+                _ => Err(()),
+            },
+        },
+    }
+}
+
+fn cell_string(c: Cell<'_>) -> String {
+    match c {
+        Cell::Missing => "null".to_owned(),
+        Cell::Text(t) => t.trim().to_owned(),
+        Cell::Number(v) => v.to_string(),
+    }
+}
+
+impl RawTable<'_> {
+    fn loc(&self, row: usize, col: usize) -> Location {
+        (self.locate)(row, self.headers.get(col).map(String::as_str))
+    }
+
+    fn err_dim(&self, row: usize, col: usize, message: String) -> LoadError {
+        LoadError::Dimension {
+            path: self.path.to_owned(),
+            location: self.loc(row, col),
+            column: self.headers[col].clone(),
+            message,
+        }
+    }
+
+    /// Checks and types every row and figure.
+    pub(crate) fn interpret(&self) -> Result<ParsedFile, LoadError> {
+        let path = self.path.to_owned();
+        if self.rows == 0 {
+            return Err(LoadError::NoRows { path });
+        }
+        let mut role_col: HashMap<Role, usize> = HashMap::new();
+        let mut figure_cols: Vec<(usize, Target)> = Vec::new();
+        let mut seen_targets: HashMap<Indicator, usize> = HashMap::new();
+        for (i, h) in self.headers.iter().enumerate() {
+            if let Some(role) = role_of(h, self.naming) {
+                if role_col.insert(role, i).is_some() {
+                    return Err(LoadError::DuplicateColumn { path, column: h.clone() });
+                }
+                continue;
+            }
+            let schema = match self.naming {
+                Naming::OData => Indicator::from_key(h),
+                Naming::Labels => Indicator::from_label(h),
+            };
+            match schema {
+                Some(ind) => {
+                    if seen_targets.insert(ind, i).is_some() {
+                        return Err(LoadError::DuplicateColumn { path, column: h.clone() });
+                    }
+                    figure_cols.push((i, Target::Schema(ind)));
+                }
+                // Unknown columns are kept when every cell is a figure.
+                None if self.columns[i].iter().all(|&c| parse_figure(c).is_ok()) => {
+                    figure_cols.push((i, Target::Extra { key: h.trim().to_owned() }));
+                }
+                None => {}
+            }
+        }
+        let name = |r: Role| {
+            ROLES
+                .iter()
+                .find(|(x, _, _)| *x == r)
+                .map_or("", |(_, k, l)| if self.naming == Naming::OData { k } else { l })
+                .to_owned()
+        };
+        let need = |r: Role| {
+            role_col.get(&r).copied().ok_or_else(|| LoadError::MissingColumn {
+                path: path.clone(),
+                location: (self.locate)(0, None).header(),
+                column: name(r),
+            })
+        };
+        let age_col = need(Role::Age)?;
+        let period_col = need(Role::Period)?;
+        let code_col = match self.naming {
+            Naming::OData => need(Role::Area)?,
+            Naming::Labels => need(Role::Code)?,
+        };
+        let margin_col = role_col.get(&Role::Margin).copied();
+        let level_col = role_col.get(&Role::Level).copied();
+        let gm_name_col = role_col.get(&Role::GemeenteName).copied();
+        let second_code_col = match self.naming {
+            Naming::OData => role_col.get(&Role::Code).copied(),
+            Naming::Labels => None,
+        };
+        let area_name_col = match self.naming {
+            Naming::OData => None,
+            Naming::Labels => role_col.get(&Role::Area).copied(),
+        };
+
+        let mut rows = Vec::with_capacity(self.rows);
+        let mut first_seen: HashMap<(AreaCode, Wave, AgeGroup, Margin), usize> =
+            HashMap::with_capacity(self.rows);
+        for r in 0..self.rows {
+            let cell = |c: usize| self.columns[c][r];
+            let code_text = text(cell(code_col)).unwrap_or("");
+            let code: AreaCode = code_text.parse().map_err(|source| LoadError::Code {
+                path: path.clone(),
+                location: self.loc(r, code_col),
+                column: self.headers[code_col].clone(),
+                source,
+            })?;
+            if let Some(c2) = second_code_col {
+                if let Some(t) = text(cell(c2)) {
+                    if t != code_text {
+                        return Err(self.err_dim(r, c2, format!("code {t:?} differs from {code} in {}", self.headers[code_col])));
+                    }
+                }
+            }
+            let age_raw = cell_string(cell(age_col));
+            let age = match self.naming {
+                Naming::OData => age_raw.parse::<AgeGroup>(),
+                Naming::Labels => AgeGroup::from_label(&age_raw),
+            }
+            .map_err(|e| self.err_dim(r, age_col, e.to_string()))?;
+            let period_raw = cell_string(cell(period_col));
+            let wave: Wave = period_raw
+                .parse()
+                .map_err(|e: crate::WaveError| self.err_dim(r, period_col, e.to_string()))?;
+            let margin = match margin_col {
+                None => Margin::Value,
+                Some(c) => {
+                    let raw = cell_string(cell(c));
+                    Margin::parse(&raw).ok_or_else(|| {
+                        self.err_dim(r, c, format!("unknown margin {raw:?}: expected MW00000, MOG0095 or MBG0095 (Waarde, Ondergrens, Bovengrens)"))
+                    })?
+                }
+            };
+            if let Some(c) = level_col {
+                if let Some(t) = text(cell(c)) {
+                    let level: Level = t.parse().map_err(|e: crate::LevelError| self.err_dim(r, c, e.to_string()))?;
+                    if level != code.level() {
+                        return Err(self.err_dim(r, c, format!("level {t:?} does not match code {code} (a {})", code.level())));
+                    }
+                }
+            }
+            let key = (code, wave, age, margin);
+            if let Some(&first) = first_seen.get(&key) {
+                return Err(LoadError::DuplicateRow {
+                    path,
+                    location: self.loc(r, code_col),
+                    first: self.loc(first, code_col),
+                    code,
+                    wave,
+                    age,
+                });
+            }
+            first_seen.insert(key, r);
+            rows.push(RowKey {
+                code,
+                area_name: area_name_col.and_then(|c| text(cell(c))).map(str::to_owned),
+                gemeente_name: gm_name_col.and_then(|c| text(cell(c))).map(str::to_owned),
+                wave,
+                age,
+                margin,
+            });
+        }
+
+        let mut columns = Vec::with_capacity(figure_cols.len());
+        for (c, target) in figure_cols {
+            let mut figs = Vec::with_capacity(self.rows);
+            for (r, &cell) in self.columns[c].iter().enumerate() {
+                let f = parse_figure(cell).map_err(|()| LoadError::Number {
+                    path: path.clone(),
+                    location: self.loc(r, c),
+                    column: self.headers[c].clone(),
+                    value: cell_string(cell),
+                })?;
+                figs.push(f);
+            }
+            columns.push((target, figs));
+        }
+        Ok(ParsedFile { path, rows, columns })
+    }
+}
+
+impl Location {
+    /// The header's location for a CSV file (line 1); a JSON path stays as it is.
+    fn header(self) -> Location {
+        match self {
+            Location::Line(_) => Location::Line(1),
+            other => other,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn figures_parse_strictly() {
+        assert_eq!(parse_figure(Cell::Text("    47.0")), Ok(Figure::Value(47.0)));
+        assert_eq!(parse_figure(Cell::Text("       .")), Ok(Figure::Suppressed));
+        assert_eq!(parse_figure(Cell::Text("")), Ok(Figure::NotMeasured));
+        assert_eq!(parse_figure(Cell::Missing), Ok(Figure::NotMeasured));
+        assert_eq!(parse_figure(Cell::Number(53.2)), Ok(Figure::Value(53.2)));
+        for bad in ["4,7", "NaN", "inf", "47%", "x", ".."] {
+            assert!(parse_figure(Cell::Text(bad)).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn roles_by_naming() {
+        assert_eq!(role_of("Gemeentenaam_1", Naming::OData), Some(Role::GemeenteName));
+        assert_eq!(role_of("Regioaanduiding/Codering (code)", Naming::Labels), Some(Role::Code));
+        assert_eq!(role_of("Wijken en buurten", Naming::Labels), Some(Role::Area));
+        assert_eq!(role_of("Eenzaam_28", Naming::OData), None);
+    }
+}
