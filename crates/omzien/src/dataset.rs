@@ -268,8 +268,9 @@ fn join<T: std::fmt::Display>(items: &[T]) -> String {
     items.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")
 }
 
-impl Dataset {
-    fn empty() -> Self {
+impl Default for Dataset {
+    /// An empty dataset.
+    fn default() -> Self {
         Self {
             classification_year: None,
             synthetic: false,
@@ -286,6 +287,9 @@ impl Dataset {
         }
     }
 
+}
+
+impl Dataset {
     /// The area classification year of the codes (2020 for table 50090NED), where known.
     #[must_use]
     pub fn classification_year(&self) -> Option<u16> {

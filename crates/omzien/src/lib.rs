@@ -12,17 +12,28 @@
 //! assert_eq!(f.value(), Some(53.2));
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
+//!
+//! Without the national files, [`demo::dataset`] gives a small synthetic dataset.
 
+mod aggregate;
 mod area;
 mod dataset;
+pub mod demo;
 mod figure;
 mod indicator;
 mod load;
+mod risk;
+mod trend;
 mod wave;
+mod weights;
 
+pub use aggregate::{Deviation, GroupKey, Rollup, RollupError, RollupRow, RollupTarget, Summary, Weighting, quantile};
 pub use area::{AreaCode, BuurtCode, CodeError, CountryCode, GemeenteCode, Level, LevelError, WijkCode, fold_name};
 pub use dataset::{Area, Dataset, QueryError, SearchHit};
 pub use figure::{Figure, Margin};
 pub use indicator::{Indicator, IndicatorInfo, Unit};
 pub use load::{LoadError, Loader, Location};
+pub use risk::{RiskArea, RiskCriterion, RiskError, RiskQuery};
+pub use trend::{Caveat, Direction, Trend, TrendError, TrendOptions};
 pub use wave::{AgeGroup, AgeGroupError, Wave, WaveError};
+pub use weights::{Groups, PopulationProperties, Populations, Weights, WeightsError};

@@ -81,9 +81,11 @@ impl GemeenteCode {
     /// assert!(omzien::GemeenteCode::from_number(10_000).is_none());
     /// ```
     #[must_use]
-    pub fn from_number(n: u16) -> Option<Self> {
-        (n <= 9999).then_some(Self(n))
+    pub const fn from_number(n: u16) -> Option<Self> {
+        if n <= 9999 { Some(Self(n)) } else { None }
     }
+    /// The highest possible code, `GM9999`.
+    pub const MAX: GemeenteCode = GemeenteCode(9999);
 }
 
 impl WijkCode {

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 pub use error::{LoadError, Location};
-pub(crate) use table::{ParsedFile, Target};
+pub(crate) use table::{ParsedFile, RowKey, Target};
 
 use crate::Dataset;
 use crate::dataset::DatasetBuilder;

@@ -1,0 +1,476 @@
+//! rayon roll-ups buurt → wijk → gemeente → NL, user groups, summaries and the check of
+//! weighted roll-ups against published figures.
+
+use std::collections::{BTreeMap, HashMap};
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::{AgeGroup, AreaCode, Dataset, Figure, Groups, Indicator, Level, QueryError, Wave, Weights};
+
+/// Distribution of one indicator over the areas of a level, for one wave and age group.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct Summary {
+    /// The level.
+    pub level: Level,
+    /// The indicator.
+    #[serde(serialize_with = "ser_display")]
+    pub indicator: Indicator,
+    /// The wave.
+    pub wave: Wave,
+    /// The age group.
+    pub age: AgeGroup,
+    /// Areas of the level.
+    pub areas: usize,
+    /// Areas with a published value.
+    pub values: usize,
+    /// Areas whose figure is suppressed.
+    pub suppressed: usize,
+    /// Areas without a figure (not measured).
+    pub not_measured: usize,
+    /// Unweighted mean of the values.
+    pub mean: Option<f64>,
+    /// Minimum.
+    pub min: Option<f64>,
+    /// 10th percentile.
+    pub p10: Option<f64>,
+    /// 25th percentile.
+    pub p25: Option<f64>,
+    /// Median.
+    pub median: Option<f64>,
+    /// 75th percentile.
+    pub p75: Option<f64>,
+    /// 90th percentile.
+    pub p90: Option<f64>,
+    /// Maximum.
+    pub max: Option<f64>,
+    /// The threshold of `share_above`.
+    pub threshold: Option<f64>,
+    /// Share (0–1) of the areas with a value whose value exceeds the threshold.
+    pub share_above: Option<f64>,
+}
+
+pub(crate) fn ser_display<S: serde::Serializer, T: std::fmt::Display>(v: &T, s: S) -> Result<S::Ok, S::Error> {
+    s.collect_str(v)
+}
+
+/// Quantile of sorted values with linear interpolation between order statistics
+/// (Hyndman & Fan type 7, the default of R and numpy).
+///
+/// ```
+/// assert_eq!(omzien::quantile(&[1.0, 2.0, 3.0, 4.0], 0.5), Some(2.5));
+/// assert_eq!(omzien::quantile(&[1.0, 2.0, 3.0, 4.0], 0.0), Some(1.0));
+/// assert_eq!(omzien::quantile(&[], 0.5), None);
+/// ```
+#[must_use]
+pub fn quantile(sorted: &[f64], q: f64) -> Option<f64> {
+    if sorted.is_empty() || !(0.0..=1.0).contains(&q) {
+        return None;
+    }
+    let h = (sorted.len() - 1) as f64 * q;
+    let lo = h.floor() as usize;
+    let hi = h.ceil() as usize;
+    Some(sorted[lo] + (h - lo as f64) * (sorted[hi] - sorted[lo]))
+}
+
+impl Dataset {
+    /// Summary of one indicator over a level for a wave and age group.
+    ///
+    /// # Errors
+    /// [`QueryError`] for a wave or age group the dataset does not hold.
+    pub fn summary(&self, level: Level, ind: Indicator, wave: Wave, age: AgeGroup, threshold: Option<f64>) -> Result<Summary, QueryError> {
+        let figs = self.level_figures(level, ind, wave, age)?;
+        let mut values: Vec<f64> = figs.iter().filter_map(|(_, f)| f.value()).collect();
+        values.sort_by(f64::total_cmp);
+        let n = values.len();
+        let q = |p| quantile(&values, p);
+        Ok(Summary {
+            level,
+            indicator: ind,
+            wave,
+            age,
+            areas: figs.len(),
+            values: n,
+            suppressed: figs.iter().filter(|(_, f)| f.is_suppressed()).count(),
+            not_measured: figs.iter().filter(|(_, f)| matches!(f, Figure::NotMeasured)).count(),
+            mean: (n > 0).then(|| values.iter().sum::<f64>() / n as f64),
+            min: values.first().copied(),
+            p10: q(0.1),
+            p25: q(0.25),
+            median: q(0.5),
+            p75: q(0.75),
+            p90: q(0.9),
+            max: values.last().copied(),
+            threshold,
+            share_above: threshold.filter(|_| n > 0).map(|t| values.iter().filter(|&&v| v > t).count() as f64 / n as f64),
+        })
+    }
+
+    /// Summaries for every level, wave and age group of the dataset, computed in parallel.
+    #[must_use]
+    pub fn summaries(&self, ind: Indicator, threshold: Option<f64>) -> Vec<Summary> {
+        let mut keys = Vec::new();
+        for &level in &Level::ALL {
+            if self.count(level) == 0 {
+                continue;
+            }
+            for &wave in self.waves() {
+                for &age in self.age_groups() {
+                    keys.push((level, wave, age));
+                }
+            }
+        }
+        keys.into_par_iter()
+            .filter_map(|(l, w, a)| self.summary(l, ind, w, a, threshold).ok())
+            .collect()
+    }
+}
+
+/// How a roll-up weighs areas. There is no default: unweighted must be asked for.
+#[derive(Debug, Clone, Copy)]
+pub enum Weighting<'a> {
+    /// Weighted by these weights; areas without a weight are counted and left out.
+    Weighted(&'a Weights),
+    /// Every area with a value counts the same.
+    Unweighted,
+}
+
+/// Where a roll-up puts each area.
+#[derive(Debug, Clone, Copy)]
+pub enum RollupTarget<'a> {
+    /// The enclosing area at this level (`Level::Land` for the whole country).
+    Parents(Level),
+    /// The user's groups; areas in no group are counted as ungrouped.
+    Groups(&'a Groups),
+}
+
+/// A group of a roll-up: an area, or a user-defined group name.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(untagged)]
+pub enum GroupKey {
+    /// An enclosing area.
+    Area(AreaCode),
+    /// A user-defined group.
+    Named(String),
+}
+
+impl std::fmt::Display for GroupKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Area(c) => c.fmt(f),
+            Self::Named(n) => f.write_str(n),
+        }
+    }
+}
+
+/// One group's rolled-up figure, with everything left out counted.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct RollupRow {
+    /// The group.
+    pub group: GroupKey,
+    /// Weighted (or unweighted) mean of the values used; `None` when none could be used.
+    pub value: Option<f64>,
+    /// Areas that belong to the group.
+    pub areas: usize,
+    /// Areas whose value was used.
+    pub used: usize,
+    /// Areas left out because their figure is suppressed.
+    pub suppressed: usize,
+    /// Areas left out because not measured.
+    pub not_measured: usize,
+    /// Areas with a value but no weight, left out.
+    pub missing_weight: usize,
+    /// Sum of the weights used (the count of areas used when unweighted).
+    pub weight: f64,
+}
+
+/// The result of a roll-up, with areas that fell in no group.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct Rollup {
+    /// The rows, ordered by group.
+    pub rows: Vec<RollupRow>,
+    /// Areas of the source level that belong to no group.
+    pub ungrouped: Vec<AreaCode>,
+    /// Where the weights came from, or `unweighted`.
+    pub weighting: String,
+}
+
+/// A roll-up that cannot be made.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum RollupError {
+    /// The target level is not above the source level.
+    #[error("cannot roll {from} areas up to {to}: the target must be a higher level")]
+    NotAbove {
+        /// Source level.
+        from: Level,
+        /// Target level.
+        to: Level,
+    },
+    /// A query error.
+    #[error(transparent)]
+    Query(#[from] QueryError),
+}
+
+#[derive(Default, Clone)]
+struct Acc {
+    areas: usize,
+    used: usize,
+    suppressed: usize,
+    not_measured: usize,
+    missing_weight: usize,
+    weight: f64,
+    weighted_sum: f64,
+}
+
+impl Acc {
+    fn merge(mut self, o: &Acc) -> Acc {
+        self.areas += o.areas;
+        self.used += o.used;
+        self.suppressed += o.suppressed;
+        self.not_measured += o.not_measured;
+        self.missing_weight += o.missing_weight;
+        self.weight += o.weight;
+        self.weighted_sum += o.weighted_sum;
+        self
+    }
+}
+
+impl Dataset {
+    /// Rolls one indicator up from the areas of `from` to their parents or to user groups,
+    /// in parallel.
+    ///
+    /// ```
+    /// use omzien::{AgeGroup, Indicator, Level, RollupTarget, Wave, Weighting};
+    /// let ds = omzien::demo::dataset();
+    /// let pops = omzien::demo::populations();
+    /// let r = ds.rollup(Level::Buurt, Indicator::LONELY, Wave::new(2020), AgeGroup::ADULTS,
+    ///                   RollupTarget::Parents(Level::Gemeente), Weighting::Weighted(&pops))?;
+    /// assert_eq!(r.rows.len(), 1);
+    /// assert!(r.rows[0].suppressed > 0);
+    /// # Ok::<(), omzien::RollupError>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`RollupError`] for a target level not above `from`, or an unknown wave or age group.
+    #[allow(clippy::too_many_arguments)]
+    pub fn rollup(
+        &self,
+        from: Level,
+        ind: Indicator,
+        wave: Wave,
+        age: AgeGroup,
+        target: RollupTarget<'_>,
+        weighting: Weighting<'_>,
+    ) -> Result<Rollup, RollupError> {
+        if let RollupTarget::Parents(to) = target {
+            if to >= from {
+                return Err(RollupError::NotAbove { from, to });
+            }
+        }
+        let figs = self.level_figures(from, ind, wave, age)?;
+        let group_of = |code: AreaCode| -> Option<GroupKey> {
+            match target {
+                RollupTarget::Parents(l) => code.at_level(l).map(GroupKey::Area),
+                RollupTarget::Groups(g) => g.get(code).map(|s| GroupKey::Named(s.to_owned())),
+            }
+        };
+        let (accs, ungrouped) = figs
+            .par_iter()
+            .fold(
+                || (HashMap::<GroupKey, Acc>::new(), Vec::new()),
+                |(mut m, mut un), &(code, fig)| {
+                    let Some(key) = group_of(code) else {
+                        un.push(code);
+                        return (m, un);
+                    };
+                    let a = m.entry(key).or_default();
+                    a.areas += 1;
+                    match fig {
+                        Figure::Suppressed => a.suppressed += 1,
+                        Figure::NotMeasured => a.not_measured += 1,
+                        Figure::Value(v) => {
+                            let w = match weighting {
+                                Weighting::Unweighted => Some(1.0),
+                                Weighting::Weighted(ws) => ws.get(code),
+                            };
+                            match w {
+                                Some(w) => {
+                                    a.used += 1;
+                                    a.weight += w;
+                                    a.weighted_sum += w * v;
+                                }
+                                None => a.missing_weight += 1,
+                            }
+                        }
+                    }
+                    (m, un)
+                },
+            )
+            .reduce(
+                || (HashMap::new(), Vec::new()),
+                |(mut m1, mut u1), (m2, u2)| {
+                    for (k, a) in m2 {
+                        let e = m1.entry(k).or_default();
+                        *e = std::mem::take(e).merge(&a);
+                    }
+                    u1.extend(u2);
+                    (m1, u1)
+                },
+            );
+        let sorted: BTreeMap<GroupKey, Acc> = accs.into_iter().collect();
+        let mut ungrouped = ungrouped;
+        ungrouped.sort();
+        Ok(Rollup {
+            rows: sorted
+                .into_iter()
+                .map(|(group, a)| RollupRow {
+                    group,
+                    value: (a.weight > 0.0).then(|| a.weighted_sum / a.weight),
+                    areas: a.areas,
+                    used: a.used,
+                    suppressed: a.suppressed,
+                    not_measured: a.not_measured,
+                    missing_weight: a.missing_weight,
+                    weight: a.weight,
+                })
+                .collect(),
+            ungrouped,
+            weighting: match weighting {
+                Weighting::Unweighted => "unweighted".to_owned(),
+                Weighting::Weighted(w) => w.source().to_owned(),
+            },
+        })
+    }
+
+    /// Compares weighted roll-ups from `from` to `to` with the published figures of the
+    /// parents, for every wave, age group and indicator with figures, in parallel.
+    ///
+    /// `weights_for` gives the weights of an age group; age groups for which it returns
+    /// `None` are skipped. Rows come ordered by absolute deviation, largest first.
+    ///
+    /// # Errors
+    /// [`RollupError::NotAbove`] when `to` is not above `from`.
+    pub fn compare_rollup(
+        &self,
+        from: Level,
+        to: Level,
+        weights_for: &(dyn Fn(AgeGroup) -> Option<Weights> + Sync),
+    ) -> Result<Vec<Deviation>, RollupError> {
+        if to >= from {
+            return Err(RollupError::NotAbove { from, to });
+        }
+        let mut jobs = Vec::new();
+        for &age in self.age_groups() {
+            let Some(w) = weights_for(age) else { continue };
+            // Children without a weight, per parent: the same for every wave and indicator.
+            let mut missing: HashMap<AreaCode, Vec<AreaCode>> = HashMap::new();
+            for c in self.areas(from, None) {
+                if w.get(c).is_none() {
+                    if let Some(p) = c.at_level(to) {
+                        missing.entry(p).or_default().push(c);
+                    }
+                }
+            }
+            let shared = std::sync::Arc::new((w, missing));
+            for &wave in self.waves() {
+                for info in self.indicators() {
+                    if self.has_column(info.indicator, wave, age) {
+                        jobs.push((age, wave, info.indicator, shared.clone()));
+                    }
+                }
+            }
+        }
+        let mut out: Vec<Deviation> = jobs
+            .into_par_iter()
+            .map(|(age, wave, ind, shared)| -> Result<Vec<Deviation>, RollupError> {
+                let (w, missing) = &*shared;
+                let r = self.rollup(from, ind, wave, age, RollupTarget::Parents(to), Weighting::Weighted(w))?;
+                let mut rows = Vec::with_capacity(r.rows.len());
+                for row in r.rows {
+                    let GroupKey::Area(parent) = row.group else { continue };
+                    let published = self.figure(parent, ind, wave, age).unwrap_or(Figure::NotMeasured);
+                    let children_without_weight = missing.get(&parent).cloned().unwrap_or_default();
+                    rows.push(Deviation {
+                        area: parent,
+                        indicator: ind,
+                        wave,
+                        age,
+                        published,
+                        weighted: row.value,
+                        difference: published.value().zip(row.value).map(|(p, v)| v - p),
+                        children: row.areas,
+                        used: row.used,
+                        suppressed: row.suppressed,
+                        children_without_weight,
+                    });
+                }
+                Ok(rows)
+            })
+            .collect::<Result<Vec<_>, _>>()?
+            .into_iter()
+            .flatten()
+            .collect();
+        out.sort_by(|a, b| {
+            let d = |x: &Deviation| x.difference.map_or(-1.0, f64::abs);
+            d(b).total_cmp(&d(a)).then(a.area.cmp(&b.area)).then(a.wave.cmp(&b.wave))
+        });
+        Ok(out)
+    }
+}
+
+/// How far a weighted roll-up lies from the published figure of the parent.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct Deviation {
+    /// The parent area.
+    pub area: AreaCode,
+    /// Indicator.
+    #[serde(serialize_with = "ser_display")]
+    pub indicator: Indicator,
+    /// Wave.
+    pub wave: Wave,
+    /// Age group.
+    pub age: AgeGroup,
+    /// The published figure of the parent.
+    pub published: Figure,
+    /// The weighted roll-up of its children.
+    pub weighted: Option<f64>,
+    /// `weighted − published`, percentage points.
+    pub difference: Option<f64>,
+    /// Children in the dataset.
+    pub children: usize,
+    /// Children whose value and weight were used.
+    pub used: usize,
+    /// Children with a suppressed figure.
+    pub suppressed: usize,
+    /// Children without a weight (e.g. codes that changed in the weights' year).
+    pub children_without_weight: Vec<AreaCode>,
+}
+
+impl Deviation {
+    /// Plain words for why the roll-up may differ: missing weights, suppressed children.
+    #[must_use]
+    pub fn reasons(&self) -> String {
+        let mut r = Vec::new();
+        if !self.children_without_weight.is_empty() {
+            r.push(format!(
+                "{} of {} children have no weight (codes absent from the weights file: {})",
+                self.children_without_weight.len(),
+                self.children,
+                self.children_without_weight.iter().take(5).map(ToString::to_string).collect::<Vec<_>>().join(" ")
+                    + if self.children_without_weight.len() > 5 { " …" } else { "" }
+            ));
+        }
+        if self.suppressed > 0 {
+            r.push(format!("{} of {} children suppressed", self.suppressed, self.children));
+        }
+        if r.is_empty() {
+            r.push("all children used: model estimates and weight year differ".to_owned());
+        }
+        r.join("; ")
+    }
+}

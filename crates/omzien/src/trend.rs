@@ -1,0 +1,267 @@
+//! Change between two waves, per area, indicator and age group, with its caveats.
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::aggregate::ser_display;
+use crate::{AgeGroup, AreaCode, Dataset, Figure, GemeenteCode, Indicator, Level, QueryError, Wave};
+
+/// z of the two-sided 95% normal interval.
+const Z95: f64 = 1.959_963_984_540_054;
+
+/// Direction of a change, judged against a band of ± `band` percentage points.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Direction {
+    /// Up by more than the band.
+    Rising,
+    /// Down by more than the band.
+    Falling,
+    /// Within the band.
+    Stable,
+}
+
+impl Direction {
+    /// Classifies a delta in percentage points.
+    ///
+    /// ```
+    /// use omzien::Direction;
+    /// assert_eq!(Direction::of(2.5, 2.0), Direction::Rising);
+    /// assert_eq!(Direction::of(-2.0, 2.0), Direction::Stable);
+    /// assert_eq!(Direction::of(-2.1, 2.0), Direction::Falling);
+    /// ```
+    #[must_use]
+    pub fn of(delta: f64, band: f64) -> Direction {
+        if delta > band {
+            Self::Rising
+        } else if delta < -band {
+            Self::Falling
+        } else {
+            Self::Stable
+        }
+    }
+}
+
+impl std::fmt::Display for Direction {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Self::Rising => "rising",
+            Self::Falling => "falling",
+            Self::Stable => "stable",
+        })
+    }
+}
+
+/// Something a reader of a trend must know.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Caveat {
+    /// The surveys covered different ages (2012 and 2016 from 19, 2020 from 18).
+    AgeRangeChanged {
+        /// Youngest age surveyed in the first wave.
+        from_min_age: u8,
+        /// Youngest age surveyed in the second wave.
+        to_min_age: u8,
+    },
+    /// The figure of a wave is suppressed: no delta.
+    Suppressed {
+        /// The wave.
+        wave: Wave,
+    },
+    /// The indicator was not measured in a wave: no delta.
+    NotMeasured {
+        /// The wave.
+        wave: Wave,
+    },
+    /// No 95% bounds in the files: significance unknown.
+    NoInterval,
+}
+
+impl std::fmt::Display for Caveat {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::AgeRangeChanged { from_min_age, to_min_age } => {
+                write!(f, "age range changed: survey from age {from_min_age} vs from age {to_min_age}")
+            }
+            Self::Suppressed { wave } => write!(f, "suppressed in {wave}"),
+            Self::NotMeasured { wave } => write!(f, "not measured in {wave}"),
+            Self::NoInterval => f.write_str("no 95% bounds: significance unknown"),
+        }
+    }
+}
+
+/// Options of a trend computation.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TrendOptions {
+    band: f64,
+}
+
+impl Default for TrendOptions {
+    fn default() -> Self {
+        Self { band: 2.0 }
+    }
+}
+
+impl TrendOptions {
+    /// Changes within ± `band` percentage points count as stable (default 2).
+    #[must_use]
+    pub fn with_band(mut self, band: f64) -> Self {
+        self.band = band.abs();
+        self
+    }
+    /// The stability band, percentage points.
+    #[must_use]
+    pub fn band(&self) -> f64 {
+        self.band
+    }
+}
+
+/// The change of one figure between two waves.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct Trend {
+    /// The area.
+    pub area: AreaCode,
+    /// The indicator.
+    #[serde(serialize_with = "ser_display")]
+    pub indicator: Indicator,
+    /// The age group.
+    pub age: AgeGroup,
+    /// First wave.
+    pub from: Wave,
+    /// Second wave.
+    pub to: Wave,
+    /// Figure in the first wave.
+    pub from_figure: Figure,
+    /// Figure in the second wave.
+    pub to_figure: Figure,
+    /// Change in percentage points, when both are values.
+    pub delta: Option<f64>,
+    /// Direction of the change.
+    pub direction: Option<Direction>,
+    /// Whether the change is significant at 95%, when both waves have bounds.
+    pub significant: Option<bool>,
+    /// What a reader must know.
+    pub caveats: Vec<Caveat>,
+}
+
+/// A trend that cannot be computed.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum TrendError {
+    /// Both waves are the same.
+    #[error("a trend needs two different waves, got {0} twice")]
+    SameWave(Wave),
+    /// A query error.
+    #[error(transparent)]
+    Query(#[from] QueryError),
+}
+
+/// Whether the age range surveyed differs between the waves for this age group.
+fn age_caveat(age: AgeGroup, from: Wave, to: Wave) -> Option<Caveat> {
+    let (a, b) = (from.survey_min_age()?, to.survey_min_age()?);
+    if a == b {
+        return None;
+    }
+    // A group that starts at or above both minimum ages is surveyed alike in both waves.
+    let starts_above = age.bounds().is_some_and(|(min, _)| min >= a.max(b));
+    (!starts_above).then_some(Caveat::AgeRangeChanged { from_min_age: a, to_min_age: b })
+}
+
+impl Dataset {
+    /// The change of a figure between two waves.
+    ///
+    /// ```
+    /// use omzien::{AgeGroup, Direction, Indicator, TrendOptions, Wave};
+    /// let ds = omzien::demo::dataset();
+    /// let t = ds.trend("WK999903".parse()?, Indicator::LONELY, AgeGroup::ADULTS,
+    ///                  Wave::new(2012), Wave::new(2020), TrendOptions::default())?;
+    /// assert_eq!(t.direction, Some(Direction::Rising));
+    /// assert!(t.caveats.iter().any(|c| matches!(c, omzien::Caveat::AgeRangeChanged { .. })));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`TrendError`] for the same wave twice, or an unknown area, wave or age group.
+    pub fn trend(&self, area: AreaCode, ind: Indicator, age: AgeGroup, from: Wave, to: Wave, opts: TrendOptions) -> Result<Trend, TrendError> {
+        if from == to {
+            return Err(TrendError::SameWave(from));
+        }
+        let a = self.figure(area, ind, from, age)?;
+        let b = self.figure(area, ind, to, age)?;
+        let mut caveats = Vec::new();
+        caveats.extend(age_caveat(age, from, to));
+        for (w, f) in [(from, a), (to, b)] {
+            match f {
+                Figure::Suppressed => caveats.push(Caveat::Suppressed { wave: w }),
+                Figure::NotMeasured => caveats.push(Caveat::NotMeasured { wave: w }),
+                Figure::Value(_) => {}
+            }
+        }
+        // Round away the binary noise of subtracting one-decimal figures.
+        let delta = a.value().zip(b.value()).map(|(x, y)| ((y - x) * 1e6).round() / 1e6);
+        let significant = match (delta, self.interval(area, ind, from, age)?, self.interval(area, ind, to, age)?) {
+            (Some(d), Some((l1, h1)), Some((l2, h2))) => {
+                // Independent normal estimates: SE from each interval's half-width.
+                let se = (((h1 - l1) / (2.0 * Z95)).powi(2) + ((h2 - l2) / (2.0 * Z95)).powi(2)).sqrt();
+                Some(se > 0.0 && (d / se).abs() > Z95)
+            }
+            (Some(_), _, _) => {
+                caveats.push(Caveat::NoInterval);
+                None
+            }
+            _ => None,
+        };
+        Ok(Trend {
+            area,
+            indicator: ind,
+            age,
+            from,
+            to,
+            from_figure: a,
+            to_figure: b,
+            delta,
+            direction: delta.map(|d| Direction::of(d, opts.band)),
+            significant,
+            caveats,
+        })
+    }
+
+    /// Trends for every area of a level (optionally within one gemeente), in parallel.
+    ///
+    /// # Errors
+    /// As [`Dataset::trend`].
+    #[allow(clippy::too_many_arguments)]
+    pub fn trends(
+        &self,
+        level: Level,
+        within: Option<GemeenteCode>,
+        ind: Indicator,
+        age: AgeGroup,
+        from: Wave,
+        to: Wave,
+        opts: TrendOptions,
+    ) -> Result<Vec<Trend>, TrendError> {
+        self.areas(level, within)
+            .into_par_iter()
+            .map(|a| self.trend(a, ind, age, from, to, opts))
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn age_caveat_only_where_the_ages_differ() {
+        let (w12, w16, w20) = (Wave::new(2012), Wave::new(2016), Wave::new(2020));
+        assert!(age_caveat(AgeGroup::ADULTS, w12, w20).is_some());
+        assert!(age_caveat(AgeGroup::WORKING_AGE, w16, w20).is_some());
+        assert!(age_caveat(AgeGroup::ADULTS, w12, w16).is_none());
+        assert!(age_caveat(AgeGroup::SENIORS, w12, w20).is_none());
+        // An age group without known bounds gets the caveat.
+        assert!(age_caveat("99999".parse().unwrap(), w12, w20).is_some());
+    }
+}

@@ -1,0 +1,330 @@
+//! Weights (population per area) and groupings (area → group), read from CSV or GeoJSON.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::{AgeGroup, AreaCode};
+
+/// A weights, groups or population file that cannot be used.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum WeightsError {
+    /// The file could not be read.
+    #[error("{}: cannot read: {source}", path.display())]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The cause.
+        #[source]
+        source: std::io::Error,
+    },
+    /// A line that is not `code,value`.
+    #[error("{}: line {line}: {message}", path.display())]
+    Line {
+        /// The file.
+        path: PathBuf,
+        /// 1-based line.
+        line: usize,
+        /// What is wrong.
+        message: String,
+    },
+    /// A GeoJSON feature without a usable property.
+    #[error("{}: {location}: {message}", path.display())]
+    Feature {
+        /// The file.
+        path: PathBuf,
+        /// JSON path of the feature.
+        location: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// No rows.
+    #[error("{}: no rows", path.display())]
+    Empty {
+        /// The file.
+        path: PathBuf,
+    },
+    /// Weights for an age group the source cannot give.
+    #[error("{source_name} has no population figures for age group {age}")]
+    AgeGroup {
+        /// Where the populations came from.
+        source_name: String,
+        /// The age group asked for.
+        age: AgeGroup,
+    },
+}
+
+/// A weight per area (usually a population), with where it came from.
+///
+/// ```
+/// use omzien::{AreaCode, Weights};
+/// let w = Weights::from_pairs("example", [("GM0363".parse::<AreaCode>()?, 872_757.0)]);
+/// assert_eq!(w.get("GM0363".parse()?), Some(872_757.0));
+/// assert_eq!(w.len(), 1);
+/// # Ok::<(), omzien::CodeError>(())
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct Weights {
+    source: String,
+    map: HashMap<AreaCode, f64>,
+}
+
+impl Weights {
+    /// Weights from pairs; `source` says where they came from (shown in reports).
+    pub fn from_pairs(source: &str, pairs: impl IntoIterator<Item = (AreaCode, f64)>) -> Self {
+        Self { source: source.to_owned(), map: pairs.into_iter().collect() }
+    }
+
+    /// Reads a CSV of `code,weight` (`,` or `;`, header row optional, padding allowed).
+    ///
+    /// # Errors
+    /// A [`WeightsError`] naming the line of a bad code, a bad or negative number, or a repeated code.
+    pub fn from_csv(path: &Path) -> Result<Self, WeightsError> {
+        let rows = read_pairs(path)?;
+        let mut map = HashMap::with_capacity(rows.len());
+        for (line, code, value) in rows {
+            let w: f64 = value.parse().ok().filter(|w: &f64| w.is_finite() && *w >= 0.0).ok_or_else(|| WeightsError::Line {
+                path: path.to_owned(),
+                line,
+                message: format!("weight {value:?} is not a non-negative number"),
+            })?;
+            if map.insert(code, w).is_some() {
+                return Err(WeightsError::Line { path: path.to_owned(), line, message: format!("{code} appears twice") });
+            }
+        }
+        Ok(Self { source: path.display().to_string(), map })
+    }
+
+    /// The weight of an area.
+    #[must_use]
+    pub fn get(&self, code: AreaCode) -> Option<f64> {
+        self.map.get(&code).copied()
+    }
+
+    /// Number of areas with a weight.
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.map.len()
+    }
+
+    /// True when no area has a weight.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.map.is_empty()
+    }
+
+    /// Where the weights came from.
+    #[must_use]
+    pub fn source(&self) -> &str {
+        &self.source
+    }
+
+    /// Sum of all weights.
+    #[must_use]
+    pub fn total(&self) -> f64 {
+        self.map.values().sum()
+    }
+}
+
+/// A user-defined grouping of areas: code → group name.
+#[derive(Debug, Clone, Default)]
+pub struct Groups {
+    map: HashMap<AreaCode, String>,
+}
+
+impl Groups {
+    /// Groups from pairs.
+    ///
+    /// ```
+    /// use omzien::Groups;
+    /// let g = Groups::from_pairs([("GM0363".parse()?, "Noord-Holland".to_owned())]);
+    /// assert_eq!(g.get("GM0363".parse()?), Some("Noord-Holland"));
+    /// # Ok::<(), omzien::CodeError>(())
+    /// ```
+    pub fn from_pairs(pairs: impl IntoIterator<Item = (AreaCode, String)>) -> Self {
+        Self { map: pairs.into_iter().collect() }
+    }
+
+    /// Reads a CSV of `code,group` (`,` or `;`, header row optional).
+    ///
+    /// # Errors
+    /// A [`WeightsError`] for a bad code, an empty group name or a repeated code.
+    pub fn from_csv(path: &Path) -> Result<Self, WeightsError> {
+        let mut map = HashMap::new();
+        for (line, code, group) in read_pairs(path)? {
+            if group.is_empty() {
+                return Err(WeightsError::Line { path: path.to_owned(), line, message: "empty group name".into() });
+            }
+            if map.insert(code, group).is_some() {
+                return Err(WeightsError::Line { path: path.to_owned(), line, message: format!("{code} appears twice") });
+            }
+        }
+        Ok(Self { map })
+    }
+
+    /// The group of an area.
+    #[must_use]
+    pub fn get(&self, code: AreaCode) -> Option<&str> {
+        self.map.get(&code).map(String::as_str)
+    }
+}
+
+/// `(line, code, second field)` of a two-column CSV; a first line whose code does not parse is a header.
+fn read_pairs(path: &Path) -> Result<Vec<(usize, AreaCode, String)>, WeightsError> {
+    let text = std::fs::read_to_string(path).map_err(|source| WeightsError::Io { path: path.to_owned(), source })?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    let mut out = Vec::new();
+    for (i, raw) in text.lines().enumerate() {
+        let line = i + 1;
+        if raw.trim().is_empty() {
+            continue;
+        }
+        let sep = if raw.contains(';') { ';' } else { ',' };
+        let fields: Vec<&str> = raw.split(sep).map(|f| f.trim().trim_matches('"').trim()).collect();
+        let bad = |message: String| WeightsError::Line { path: path.to_owned(), line, message };
+        if fields.len() < 2 {
+            return Err(bad(format!("expected two fields (code{sep}value), found {}", fields.len())));
+        }
+        match fields[0].parse::<AreaCode>() {
+            Ok(code) => out.push((line, code, fields[1].to_owned())),
+            Err(_) if out.is_empty() && line == 1 => {} // header
+            Err(e) => return Err(bad(e.to_string())),
+        }
+    }
+    if out.is_empty() {
+        return Err(WeightsError::Empty { path: path.to_owned() });
+    }
+    Ok(out)
+}
+
+/// Populations per area from a CBS GeoJSON layer, with the share aged 65 and over.
+///
+/// Gives weights matching an age group: all inhabitants for 18+ (the nearest figure these
+/// files carry), inhabitants × share 65+ for 65+.
+#[derive(Debug, Clone)]
+pub struct Populations {
+    source: String,
+    rows: Vec<(AreaCode, f64, Option<f64>)>,
+}
+
+/// Which properties of a GeoJSON layer hold the code, the population and the share 65+ (%).
+#[derive(Debug, Clone, Copy)]
+pub struct PopulationProperties<'a> {
+    /// Area code property (`GM_CODE`).
+    pub code: &'a str,
+    /// Inhabitants property (`Aantal inwoners`).
+    pub population: &'a str,
+    /// Percentage aged 65 and over (`Personen 65 jaar en ouder (%)`).
+    pub share_65plus: &'a str,
+}
+
+impl PopulationProperties<'static> {
+    /// CBS wijk- en buurtkaart 2020, gemeente layer (`gemeenten_2020.geojson`).
+    pub const CBS_GEMEENTEN_2020: Self = Self {
+        code: "GM_CODE",
+        population: "Aantal inwoners",
+        share_65plus: "Personen 65 jaar en ouder (%)",
+    };
+    /// CBS wijken 2022 with population (`wijken_2022_population.geojson`).
+    pub const CBS_WIJKEN_2022: Self = Self { code: "code", population: "population", share_65plus: "pop_65plus" };
+}
+
+#[derive(Deserialize)]
+struct Collection {
+    features: Vec<Feature>,
+}
+
+#[derive(Deserialize)]
+struct Feature {
+    #[serde(default)]
+    properties: serde_json::Map<String, serde_json::Value>,
+    #[serde(default)]
+    #[allow(dead_code)]
+    geometry: serde::de::IgnoredAny,
+}
+
+impl Populations {
+    /// Reads populations from a GeoJSON FeatureCollection.
+    ///
+    /// # Errors
+    /// A [`WeightsError`] for unreadable JSON, or a feature whose code or population is missing
+    /// or invalid (named by its index). A missing share 65+ is allowed and gives no 65+ weight.
+    pub fn from_geojson(path: &Path, props: PopulationProperties<'_>) -> Result<Self, WeightsError> {
+        let text = std::fs::read(path).map_err(|source| WeightsError::Io { path: path.to_owned(), source })?;
+        let fc: Collection = serde_json::from_slice(&text).map_err(|e| WeightsError::Line {
+            path: path.to_owned(),
+            line: e.line(),
+            message: format!("not a GeoJSON FeatureCollection: {e}"),
+        })?;
+        let mut rows = Vec::with_capacity(fc.features.len());
+        for (i, f) in fc.features.iter().enumerate() {
+            let bad = |message: String| WeightsError::Feature {
+                path: path.to_owned(),
+                location: format!("$.features[{i}].properties"),
+                message,
+            };
+            let code = f
+                .properties
+                .get(props.code)
+                .and_then(|v| v.as_str())
+                .ok_or_else(|| bad(format!("no string property {:?}", props.code)))?
+                .parse::<AreaCode>()
+                .map_err(|e| bad(e.to_string()))?;
+            let pop = f
+                .properties
+                .get(props.population)
+                .and_then(serde_json::Value::as_f64)
+                .filter(|p| p.is_finite() && *p >= 0.0);
+            // CBS writes negative sentinels for unknown figures; an unknown population is no weight.
+            let Some(pop) = pop else { continue };
+            let share = f
+                .properties
+                .get(props.share_65plus)
+                .and_then(serde_json::Value::as_f64)
+                .filter(|s| (0.0..=100.0).contains(s));
+            rows.push((code, pop, share));
+        }
+        if rows.is_empty() {
+            return Err(WeightsError::Empty { path: path.to_owned() });
+        }
+        Ok(Self { source: path.display().to_string(), rows })
+    }
+
+    /// Weights for an age group: inhabitants for 18+, inhabitants × share 65+ for 65+.
+    ///
+    /// # Errors
+    /// [`WeightsError::AgeGroup`] for another age group.
+    pub fn weights_for(&self, age: AgeGroup) -> Result<Weights, WeightsError> {
+        let source = &self.source;
+        if age == AgeGroup::ADULTS {
+            Ok(Weights::from_pairs(&format!("{source} (all inhabitants)"), self.rows.iter().map(|&(c, p, _)| (c, p))))
+        } else if age == AgeGroup::SENIORS {
+            Ok(Weights::from_pairs(
+                &format!("{source} (inhabitants × share 65+)"),
+                self.rows.iter().filter_map(|&(c, p, s)| s.map(|s| (c, p * s / 100.0))),
+            ))
+        } else {
+            Err(WeightsError::AgeGroup { source_name: source.clone(), age })
+        }
+    }
+
+    /// Number of areas with a population.
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    /// True when empty.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+
+    /// Sum of inhabitants.
+    #[must_use]
+    pub fn total(&self) -> f64 {
+        self.rows.iter().map(|r| r.1).sum()
+    }
+}
