@@ -1,1 +1,15 @@
-fn main(){}
+//! `omzien`: the command line. The only place that uses `anyhow`.
+
+use clap::Parser;
+
+fn main() -> anyhow::Result<()> {
+    let args = omzien_server::cli::Args::parse();
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    match omzien_server::cli::run(&args, &mut out) {
+        Ok(()) => Ok(()),
+        // A closed pipe (`omzien … | head`) is not an error.
+        Err(omzien_server::cli::CliError::Io(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(anyhow::Error::new(e)),
+    }
+}
