@@ -1,1 +1,56 @@
-//! Tests.
+//! Where the tests find their inputs: the project's fixtures, and the national files through
+//! one setting, `OMZIEN_DATA` (default `../shared/data` beside the checkout).
+//!
+//! Without the national files a test skips with a printed reason, except under `CI=true`,
+//! where their absence fails the run.
+
+use std::path::PathBuf;
+use std::sync::OnceLock;
+
+use omzien::{Dataset, Loader};
+
+/// The workspace root.
+#[must_use]
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+/// `data/fixtures` of this repository.
+#[must_use]
+pub fn fixtures() -> PathBuf {
+    root().join("data").join("fixtures")
+}
+
+/// The folder of the national files, or `None` (with a printed reason) when absent.
+///
+/// # Panics
+/// Under `CI=true` when the files are absent: CI must test on them.
+#[must_use]
+#[allow(clippy::panic)]
+pub fn national() -> Option<PathBuf> {
+    let dir = std::env::var_os("OMZIEN_DATA").map_or_else(|| root().join("..").join("shared").join("data"), PathBuf::from);
+    if dir.join("rivm-50090NED").is_dir() {
+        return Some(dir);
+    }
+    let why = format!("national files not found at {} (set OMZIEN_DATA to the folder holding rivm-50090NED/ and cbs-2020/)", dir.display());
+    if std::env::var("CI").is_ok_and(|v| v == "true") {
+        panic!("CI=true: {why}");
+    }
+    eprintln!("SKIPPED: {why}");
+    None
+}
+
+/// The six national files loaded once per test binary.
+///
+/// # Panics
+/// When the national files exist but do not load: that is a test failure.
+#[must_use]
+#[allow(clippy::panic)]
+pub fn national_dataset() -> Option<&'static Dataset> {
+    static DS: OnceLock<Dataset> = OnceLock::new();
+    let dir = national()?;
+    Some(DS.get_or_init(|| match Loader::new().load([dir.join("rivm-50090NED")]) {
+        Ok(ds) => ds,
+        Err(e) => panic!("loading the national files failed: {e}"),
+    }))
+}

@@ -247,7 +247,8 @@ impl FromStr for AreaCode {
             prefix,
             digits,
         };
-        let (prefix, rest) = s.split_at(s.len().min(2));
+        // `get` rather than slicing: the input may start with multi-byte characters.
+        let (prefix, rest) = (s.get(..2).unwrap_or(""), s.get(2..).unwrap_or(""));
         match prefix {
             "GM" => digits(rest, 4)
                 .map(|n| Self::Gemeente(GemeenteCode(n as u16)))
@@ -359,6 +360,13 @@ mod tests {
         }
         let err = "WK0363".parse::<AreaCode>().unwrap_err();
         assert_eq!(err.to_string(), "area code \"WK0363\" must be WK followed by 6 digits");
+    }
+
+    #[test]
+    fn never_panics_on_odd_input() {
+        for s in ["Ú", "SÚDWEST", "GMÚ", "BU0363000é", "NLé", "\u{0}", "🙂🙂🙂", "G"] {
+            assert!(s.parse::<AreaCode>().is_err(), "{s:?}");
+        }
     }
 
     #[test]
