@@ -28,11 +28,17 @@ pub fn fixtures() -> PathBuf {
 #[must_use]
 #[allow(clippy::panic)]
 pub fn national() -> Option<PathBuf> {
-    let dir = std::env::var_os("OMZIEN_DATA").map_or_else(|| root().join("..").join("shared").join("data"), PathBuf::from);
+    let dir = std::env::var_os("OMZIEN_DATA").map_or_else(
+        || root().join("..").join("shared").join("data"),
+        PathBuf::from,
+    );
     if dir.join("rivm-50090NED").is_dir() {
         return Some(dir);
     }
-    let why = format!("national files not found at {} (set OMZIEN_DATA to the folder holding rivm-50090NED/ and cbs-2020/)", dir.display());
+    let why = format!(
+        "national files not found at {} (set OMZIEN_DATA to the folder holding rivm-50090NED/ and cbs-2020/)",
+        dir.display()
+    );
     if std::env::var("CI").is_ok_and(|v| v == "true") {
         panic!("CI=true: {why}");
     }
@@ -49,8 +55,10 @@ pub fn national() -> Option<PathBuf> {
 pub fn national_dataset() -> Option<&'static Dataset> {
     static DS: OnceLock<Dataset> = OnceLock::new();
     let dir = national()?;
-    Some(DS.get_or_init(|| match Loader::new().load([dir.join("rivm-50090NED")]) {
-        Ok(ds) => ds,
-        Err(e) => panic!("loading the national files failed: {e}"),
-    }))
+    Some(
+        DS.get_or_init(|| match Loader::new().load([dir.join("rivm-50090NED")]) {
+            Ok(ds) => ds,
+            Err(e) => panic!("loading the national files failed: {e}"),
+        }),
+    )
 }

@@ -1,8 +1,9 @@
 //! Summaries, roll-ups, trends and risk areas on the national files and the demo.
 
 use omzien::{
-    AgeGroup, AreaCode, Caveat, Direction, Figure, GroupKey, Groups, Indicator, Level, PopulationProperties, Populations,
-    RiskCriterion, RiskQuery, RollupError, RollupTarget, TrendOptions, Wave, Weighting, Weights,
+    AgeGroup, AreaCode, Caveat, Direction, Figure, GroupKey, Groups, Indicator, Level,
+    PopulationProperties, Populations, RiskCriterion, RiskQuery, RollupError, RollupTarget,
+    TrendOptions, Wave, Weighting, Weights,
 };
 use omzien_tests::{national, national_dataset};
 
@@ -17,17 +18,39 @@ const W20: Wave = Wave::new(2020);
 #[test]
 fn summary_counts_and_quantiles() {
     let Some(ds) = national_dataset() else { return };
-    let s = ds.summary(Level::Buurt, Indicator::LONELY, W20, AgeGroup::ADULTS, Some(50.0)).unwrap();
+    let s = ds
+        .summary(
+            Level::Buurt,
+            Indicator::LONELY,
+            W20,
+            AgeGroup::ADULTS,
+            Some(50.0),
+        )
+        .unwrap();
     assert_eq!(s.areas, 13_808);
     assert_eq!(s.values + s.suppressed + s.not_measured, 13_808);
-    assert!(s.suppressed > 700 && s.suppressed <= 769, "{}", s.suppressed);
+    assert!(
+        s.suppressed > 700 && s.suppressed <= 769,
+        "{}",
+        s.suppressed
+    );
     let (min, med, max) = (s.min.unwrap(), s.median.unwrap(), s.max.unwrap());
-    assert!(min < s.p25.unwrap() && s.p25.unwrap() <= med && med <= s.p75.unwrap() && s.p75.unwrap() < max);
+    assert!(
+        min < s.p25.unwrap()
+            && s.p25.unwrap() <= med
+            && med <= s.p75.unwrap()
+            && s.p75.unwrap() < max
+    );
     let share = s.share_above.unwrap();
     assert!(share > 0.0 && share < 1.0);
     // Check the share by hand.
-    let figs = ds.level_figures(Level::Buurt, Indicator::LONELY, W20, AgeGroup::ADULTS).unwrap();
-    let above = figs.iter().filter(|(_, f)| f.value().is_some_and(|v| v > 50.0)).count();
+    let figs = ds
+        .level_figures(Level::Buurt, Indicator::LONELY, W20, AgeGroup::ADULTS)
+        .unwrap();
+    let above = figs
+        .iter()
+        .filter(|(_, f)| f.value().is_some_and(|v| v > 50.0))
+        .count();
     assert!((share - above as f64 / s.values as f64).abs() < 1e-12);
     // One summary per level × wave × age group.
     assert_eq!(ds.summaries(Indicator::LONELY, None).len(), 4 * 3 * 2);
@@ -37,7 +60,11 @@ fn summary_counts_and_quantiles() {
 fn gemeente_to_national_rollup_lands_near_the_published_figure() {
     let Some(dir) = national() else { return };
     let Some(ds) = national_dataset() else { return };
-    let pops = Populations::from_geojson(&dir.join("cbs-2020/gemeenten_2020.geojson"), PopulationProperties::CBS_GEMEENTEN_2020).unwrap();
+    let pops = Populations::from_geojson(
+        &dir.join("cbs-2020/gemeenten_2020.geojson"),
+        PopulationProperties::CBS_GEMEENTEN_2020,
+    )
+    .unwrap();
     assert_eq!(pops.len(), 355);
     assert_eq!(pops.total(), 17_407_585.0);
     let report = ds
@@ -55,7 +82,10 @@ fn gemeente_to_national_rollup_lands_near_the_published_figure() {
         .find(|d| d.indicator == Indicator::LONELY && d.wave == W20 && d.age == AgeGroup::ADULTS)
         .unwrap();
     assert_eq!(lonely_2020.published, Figure::Value(47.0));
-    assert!(lonely_2020.difference.unwrap().abs() < 0.5, "{lonely_2020:?}");
+    assert!(
+        lonely_2020.difference.unwrap().abs() < 0.5,
+        "{lonely_2020:?}"
+    );
     // 65+ weights are inhabitants × share 65+, so they differ from the 18+ weights.
     let w18 = pops.weights_for(AgeGroup::ADULTS).unwrap();
     let w65 = pops.weights_for(AgeGroup::SENIORS).unwrap();
@@ -68,22 +98,41 @@ fn gemeente_to_national_rollup_lands_near_the_published_figure() {
 fn wijk_to_gemeente_report_names_missing_wijken() {
     let Some(dir) = national() else { return };
     let Some(ds) = national_dataset() else { return };
-    let pops = Populations::from_geojson(&dir.join("cbs-2020/wijken_2022_population.geojson"), PopulationProperties::CBS_WIJKEN_2022).unwrap();
-    let report = ds.compare_rollup(Level::Wijk, Level::Gemeente, &|a| pops.weights_for(a).ok()).unwrap();
+    let pops = Populations::from_geojson(
+        &dir.join("cbs-2020/wijken_2022_population.geojson"),
+        PopulationProperties::CBS_WIJKEN_2022,
+    )
+    .unwrap();
+    let report = ds
+        .compare_rollup(Level::Wijk, Level::Gemeente, &|a| pops.weights_for(a).ok())
+        .unwrap();
     // Sorted by absolute deviation, largest first.
-    let diffs: Vec<f64> = report.iter().filter_map(|d| d.difference.map(f64::abs)).collect();
+    let diffs: Vec<f64> = report
+        .iter()
+        .filter_map(|d| d.difference.map(f64::abs))
+        .collect();
     assert!(diffs.windows(2).all(|w| w[0] >= w[1]));
     // GM0415 (Landsmeer) has wijk WK041500 in 2020 but not in the 2022 map: the report says so.
     let landsmeer = report.iter().find(|d| d.area == code("GM0415")).unwrap();
     assert_eq!(landsmeer.children_without_weight, [code("WK041500")]);
-    assert!(landsmeer.reasons().contains("WK041500"), "{}", landsmeer.reasons());
+    assert!(
+        landsmeer.reasons().contains("WK041500"),
+        "{}",
+        landsmeer.reasons()
+    );
     // Gemeenten whose wijken all have 2022 populations have no such reason.
     let amsterdam = report.iter().find(|d| d.area == code("GM0363")).unwrap();
     assert!(amsterdam.children_without_weight.is_empty());
     // Most gemeenten land within 1.5 pp.
-    let lonely: Vec<_> = report.iter().filter(|d| d.indicator == Indicator::LONELY && d.wave == W20 && d.age == AgeGroup::ADULTS).collect();
+    let lonely: Vec<_> = report
+        .iter()
+        .filter(|d| d.indicator == Indicator::LONELY && d.wave == W20 && d.age == AgeGroup::ADULTS)
+        .collect();
     assert_eq!(lonely.len(), 355);
-    let close = lonely.iter().filter(|d| d.difference.is_some_and(|x| x.abs() < 1.5)).count();
+    let close = lonely
+        .iter()
+        .filter(|d| d.difference.is_some_and(|x| x.abs() < 1.5))
+        .count();
     assert!(close > 300, "{close} of 355 within 1.5 pp");
 }
 
@@ -92,22 +141,43 @@ fn rollup_needs_explicit_weighting_and_counts_what_it_leaves_out() {
     let ds = omzien::demo::dataset();
     let pops = omzien::demo::populations();
     let weighted = ds
-        .rollup(Level::Buurt, Indicator::LONELY, W20, AgeGroup::ADULTS, RollupTarget::Parents(Level::Wijk), Weighting::Weighted(&pops))
+        .rollup(
+            Level::Buurt,
+            Indicator::LONELY,
+            W20,
+            AgeGroup::ADULTS,
+            RollupTarget::Parents(Level::Wijk),
+            Weighting::Weighted(&pops),
+        )
         .unwrap();
     assert_eq!(weighted.rows.len(), 5);
     let total_suppressed: usize = weighted.rows.iter().map(|r| r.suppressed).sum();
     assert_eq!(total_suppressed, 4);
-    assert!(weighted.rows.iter().all(|r| r.used + r.suppressed + r.not_measured + r.missing_weight == r.areas));
+    assert!(weighted.rows.iter().all(|r| r.used
+        + r.suppressed
+        + r.not_measured
+        + r.missing_weight
+        == r.areas));
     // Weighted and unweighted means differ, and both lie between the buurt extremes.
     let unweighted = ds
-        .rollup(Level::Buurt, Indicator::LONELY, W20, AgeGroup::ADULTS, RollupTarget::Parents(Level::Wijk), Weighting::Unweighted)
+        .rollup(
+            Level::Buurt,
+            Indicator::LONELY,
+            W20,
+            AgeGroup::ADULTS,
+            RollupTarget::Parents(Level::Wijk),
+            Weighting::Unweighted,
+        )
         .unwrap();
     assert_ne!(weighted.rows[0].value, unweighted.rows[0].value);
     // Hand-computed weighted mean of wijk 00's buurten.
     let wk = code("WK999900");
     let (mut s, mut w) = (0.0, 0.0);
     for b in ds.children(wk) {
-        if let Figure::Value(v) = ds.figure(b, Indicator::LONELY, W20, AgeGroup::ADULTS).unwrap() {
+        if let Figure::Value(v) = ds
+            .figure(b, Indicator::LONELY, W20, AgeGroup::ADULTS)
+            .unwrap()
+        {
             s += v * pops.get(b).unwrap();
             w += pops.get(b).unwrap();
         }
@@ -115,16 +185,33 @@ fn rollup_needs_explicit_weighting_and_counts_what_it_leaves_out() {
     assert_eq!(weighted.rows[0].group, GroupKey::Area(wk));
     assert!((weighted.rows[0].value.unwrap() - s / w).abs() < 1e-9);
     // A buurt without a weight is counted, not silently used or dropped.
-    let partial = Weights::from_pairs("partial", ds.children(wk).into_iter().skip(1).map(|b| (b, 100.0)));
+    let partial = Weights::from_pairs(
+        "partial",
+        ds.children(wk).into_iter().skip(1).map(|b| (b, 100.0)),
+    );
     let r = ds
-        .rollup(Level::Buurt, Indicator::LONELY, W20, AgeGroup::ADULTS, RollupTarget::Parents(Level::Wijk), Weighting::Weighted(&partial))
+        .rollup(
+            Level::Buurt,
+            Indicator::LONELY,
+            W20,
+            AgeGroup::ADULTS,
+            RollupTarget::Parents(Level::Wijk),
+            Weighting::Weighted(&partial),
+        )
         .unwrap();
     assert_eq!(r.rows[0].missing_weight, 1);
     assert_eq!(r.rows[1].used, 0);
     assert_eq!(r.rows[1].value, None);
     // Downward roll-ups are refused.
     let err = ds
-        .rollup(Level::Wijk, Indicator::LONELY, W20, AgeGroup::ADULTS, RollupTarget::Parents(Level::Buurt), Weighting::Unweighted)
+        .rollup(
+            Level::Wijk,
+            Indicator::LONELY,
+            W20,
+            AgeGroup::ADULTS,
+            RollupTarget::Parents(Level::Buurt),
+            Weighting::Unweighted,
+        )
         .unwrap_err();
     assert!(matches!(err, RollupError::NotAbove { .. }));
 }
@@ -134,17 +221,37 @@ fn rollup_to_user_groups_from_csv() {
     let ds = omzien::demo::dataset();
     let dir = tempfile::tempdir().unwrap();
     let groups = dir.path().join("groups.csv");
-    std::fs::write(&groups, "code;group\nWK999900;binnenstad\nWK999901;binnenstad\nWK999903;oost\n").unwrap();
+    std::fs::write(
+        &groups,
+        "code;group\nWK999900;binnenstad\nWK999901;binnenstad\nWK999903;oost\n",
+    )
+    .unwrap();
     let weights = dir.path().join("weights.csv");
-    std::fs::write(&weights, "code,population\nWK999900,1000\nWK999901,3000\nWK999903,500\n").unwrap();
+    std::fs::write(
+        &weights,
+        "code,population\nWK999900,1000\nWK999901,3000\nWK999903,500\n",
+    )
+    .unwrap();
     let g = Groups::from_csv(&groups).unwrap();
     let w = Weights::from_csv(&weights).unwrap();
     let r = ds
-        .rollup(Level::Wijk, Indicator::LONELY, W20, AgeGroup::ADULTS, RollupTarget::Groups(&g), Weighting::Weighted(&w))
+        .rollup(
+            Level::Wijk,
+            Indicator::LONELY,
+            W20,
+            AgeGroup::ADULTS,
+            RollupTarget::Groups(&g),
+            Weighting::Weighted(&w),
+        )
         .unwrap();
     assert_eq!(r.rows.len(), 2);
     assert_eq!(r.ungrouped, [code("WK999902"), code("WK999904")]);
-    let v = |c| ds.figure(code(c), Indicator::LONELY, W20, AgeGroup::ADULTS).unwrap().value().unwrap();
+    let v = |c| {
+        ds.figure(code(c), Indicator::LONELY, W20, AgeGroup::ADULTS)
+            .unwrap()
+            .value()
+            .unwrap()
+    };
     let expected = (v("WK999900") * 1000.0 + v("WK999901") * 3000.0) / 4000.0;
     assert_eq!(r.rows[0].group, GroupKey::Named("binnenstad".into()));
     assert!((r.rows[0].value.unwrap() - expected).abs() < 1e-9);
@@ -161,35 +268,129 @@ fn rollup_to_user_groups_from_csv() {
 fn trends_with_caveats_on_the_national_files() {
     let Some(ds) = national_dataset() else { return };
     let opts = TrendOptions::default();
-    let t = ds.trend(code("GM0363"), Indicator::LONELY, AgeGroup::ADULTS, W12, W20, opts).unwrap();
+    let t = ds
+        .trend(
+            code("GM0363"),
+            Indicator::LONELY,
+            AgeGroup::ADULTS,
+            W12,
+            W20,
+            opts,
+        )
+        .unwrap();
     assert_eq!(t.from_figure, Figure::Value(43.9));
     assert_eq!(t.to_figure, Figure::Value(53.2));
     assert!((t.delta.unwrap() - 9.3).abs() < 1e-9);
     assert_eq!(t.direction, Some(Direction::Rising));
-    assert!(t.caveats.contains(&Caveat::AgeRangeChanged { from_min_age: 19, to_min_age: 18 }));
+    assert!(t.caveats.contains(&Caveat::AgeRangeChanged {
+        from_min_age: 19,
+        to_min_age: 18
+    }));
     assert!(t.caveats.contains(&Caveat::NoInterval));
     assert_eq!(t.significant, None);
     // 65+ was surveyed alike in every wave: no age caveat.
-    let t = ds.trend(code("GM0363"), Indicator::LONELY, AgeGroup::SENIORS, W12, W20, opts).unwrap();
-    assert!(!t.caveats.iter().any(|c| matches!(c, Caveat::AgeRangeChanged { .. })));
+    let t = ds
+        .trend(
+            code("GM0363"),
+            Indicator::LONELY,
+            AgeGroup::SENIORS,
+            W12,
+            W20,
+            opts,
+        )
+        .unwrap();
+    assert!(
+        !t.caveats
+            .iter()
+            .any(|c| matches!(c, Caveat::AgeRangeChanged { .. }))
+    );
     // 2012 → 2016 on 18+: same survey ages.
-    let t = ds.trend(code("GM0363"), Indicator::LONELY, AgeGroup::ADULTS, W12, W16, opts).unwrap();
-    assert!(!t.caveats.iter().any(|c| matches!(c, Caveat::AgeRangeChanged { .. })));
+    let t = ds
+        .trend(
+            code("GM0363"),
+            Indicator::LONELY,
+            AgeGroup::ADULTS,
+            W12,
+            W16,
+            opts,
+        )
+        .unwrap();
+    assert!(
+        !t.caveats
+            .iter()
+            .any(|c| matches!(c, Caveat::AgeRangeChanged { .. }))
+    );
     // Not measured in 2012.
-    let t = ds.trend(code("GM0363"), Indicator::SOCIALLY_LONELY, AgeGroup::ADULTS, W12, W20, opts).unwrap();
+    let t = ds
+        .trend(
+            code("GM0363"),
+            Indicator::SOCIALLY_LONELY,
+            AgeGroup::ADULTS,
+            W12,
+            W20,
+            opts,
+        )
+        .unwrap();
     assert_eq!(t.delta, None);
     assert!(t.caveats.contains(&Caveat::NotMeasured { wave: W12 }));
     // Suppressed buurt.
-    let t = ds.trend(code("BU03630100"), Indicator::LONELY, AgeGroup::ADULTS, W16, W20, opts).unwrap();
+    let t = ds
+        .trend(
+            code("BU03630100"),
+            Indicator::LONELY,
+            AgeGroup::ADULTS,
+            W16,
+            W20,
+            opts,
+        )
+        .unwrap();
     assert!(t.caveats.contains(&Caveat::Suppressed { wave: W16 }));
     // The band decides stable.
-    let wide = ds.trend(code("GM0363"), Indicator::LONELY, AgeGroup::ADULTS, W16, W20, opts.with_band(10.0)).unwrap();
+    let wide = ds
+        .trend(
+            code("GM0363"),
+            Indicator::LONELY,
+            AgeGroup::ADULTS,
+            W16,
+            W20,
+            opts.with_band(10.0),
+        )
+        .unwrap();
     assert_eq!(wide.direction, Some(Direction::Stable));
-    assert!(ds.trend(code("GM0363"), Indicator::LONELY, AgeGroup::ADULTS, W20, W20, opts).is_err());
+    assert!(
+        ds.trend(
+            code("GM0363"),
+            Indicator::LONELY,
+            AgeGroup::ADULTS,
+            W20,
+            W20,
+            opts
+        )
+        .is_err()
+    );
     // All buurten of a gemeente.
-    let all = ds.trends(Level::Buurt, Some("GM0363".parse().unwrap()), Indicator::LONELY, AgeGroup::ADULTS, W16, W20, opts).unwrap();
-    assert_eq!(all.len(), ds.areas(Level::Buurt, Some("GM0363".parse().unwrap())).len());
-    assert!(all.iter().filter(|t| t.direction == Some(Direction::Rising)).count() > all.len() / 2);
+    let all = ds
+        .trends(
+            Level::Buurt,
+            Some("GM0363".parse().unwrap()),
+            Indicator::LONELY,
+            AgeGroup::ADULTS,
+            W16,
+            W20,
+            opts,
+        )
+        .unwrap();
+    assert_eq!(
+        all.len(),
+        ds.areas(Level::Buurt, Some("GM0363".parse().unwrap()))
+            .len()
+    );
+    assert!(
+        all.iter()
+            .filter(|t| t.direction == Some(Direction::Rising))
+            .count()
+            > all.len() / 2
+    );
 }
 
 #[test]
@@ -199,7 +400,10 @@ fn risk_areas_high_and_rising() {
     let q = RiskQuery::new(Level::Buurt, Indicator::LONELY, W20)
         .with_gemeente(ams)
         .with_since(W16)
-        .with_criterion(RiskCriterion::HighAndRising { top_share: 0.1, min_rise: 3.0 });
+        .with_criterion(RiskCriterion::HighAndRising {
+            top_share: 0.1,
+            min_rise: 3.0,
+        });
     let hits = ds.risk_areas(&q).unwrap();
     assert!(!hits.is_empty());
     let ranked = hits[0].ranked;
@@ -209,15 +413,20 @@ fn risk_areas_high_and_rising() {
         assert!(h.delta.unwrap() > 3.0);
         assert_eq!(h.gemeente_value, Figure::Value(53.2));
         assert_eq!(h.national_value, Figure::Value(47.0));
-        let v = ds.figure(h.area, Indicator::LONELY, W20, AgeGroup::ADULTS).unwrap();
+        let v = ds
+            .figure(h.area, Indicator::LONELY, W20, AgeGroup::ADULTS)
+            .unwrap();
         assert_eq!(v, Figure::Value(h.value));
     }
     assert!(hits.windows(2).all(|w| w[0].value >= w[1].value));
     // National top 10 % of gemeenten by level alone.
-    let top = ds.risk_areas(&RiskQuery::new(Level::Gemeente, Indicator::LONELY, W20)).unwrap();
+    let top = ds
+        .risk_areas(&RiskQuery::new(Level::Gemeente, Indicator::LONELY, W20))
+        .unwrap();
     assert_eq!(top.len(), 36);
     assert_eq!(top[0].rank, 1);
     // A rise needs an earlier wave.
-    let bad = RiskQuery::new(Level::Buurt, Indicator::LONELY, W20).with_criterion(RiskCriterion::Rising { min_rise: 3.0 });
+    let bad = RiskQuery::new(Level::Buurt, Indicator::LONELY, W20)
+        .with_criterion(RiskCriterion::Rising { min_rise: 3.0 });
     assert!(ds.risk_areas(&bad).is_err());
 }

@@ -5,7 +5,8 @@ use omzien_server::cli::{Args, CliError, run};
 use omzien_tests::national;
 
 fn omzien(args: &[&str]) -> Result<String, CliError> {
-    let parsed = Args::try_parse_from(std::iter::once("omzien").chain(args.iter().copied())).unwrap();
+    let parsed =
+        Args::try_parse_from(std::iter::once("omzien").chain(args.iter().copied())).unwrap();
     let mut out = Vec::new();
     run(&parsed, &mut out)?;
     Ok(String::from_utf8(out).unwrap())
@@ -21,27 +22,57 @@ fn area_prints_amsterdam_for_all_waves() {
     let out = omzien(&["area", "GM0363", "--data", &d, "-i", "Eenzaam_28"]).unwrap();
     assert!(out.starts_with("GM0363 Amsterdam (gemeente)"), "{out}");
     assert!(out.contains("parent: NL01 Nederland"));
-    for (wave, value, national) in [("2012", "43.9", "39.6"), ("2016", "47.5", "43.4"), ("2020", "53.2", "47.0")] {
-        let line = out.lines().find(|l| l.contains(&format!(" {wave}  18+"))).unwrap();
+    for (wave, value, national) in [
+        ("2012", "43.9", "39.6"),
+        ("2016", "47.5", "43.4"),
+        ("2020", "53.2", "47.0"),
+    ] {
+        let line = out
+            .lines()
+            .find(|l| l.contains(&format!(" {wave}  18+")))
+            .unwrap();
         assert!(line.contains(value) && line.ends_with(national), "{line}");
     }
     // By name, and as JSON.
-    let json: serde_json::Value = serde_json::from_str(&omzien(&["area", "amsterdam", "--data", &d, "-f", "json"]).unwrap()).unwrap();
+    let json: serde_json::Value =
+        serde_json::from_str(&omzien(&["area", "amsterdam", "--data", &d, "-f", "json"]).unwrap())
+            .unwrap();
     assert_eq!(json["rows"]["area"]["code"], "GM0363");
     assert_eq!(json["dataset"]["synthetic"], false);
     let figs = json["rows"]["figures"].as_array().unwrap();
     assert_eq!(figs.len(), 35 * 3 * 2);
-    assert!(figs.iter().any(|f| f["indicator"] == "SociaalEenzaam_31" && f["wave"] == 2012 && f["status"] == "not_measured"));
+    assert!(figs.iter().any(|f| f["indicator"] == "SociaalEenzaam_31"
+        && f["wave"] == 2012
+        && f["status"] == "not_measured"));
 }
 
 #[test]
 fn trend_lists_deltas_with_caveats() {
     let Some(d) = rivm() else { return };
-    let out = omzien(&["trend", "--from", "2012", "--to", "2020", "--gemeente", "Amsterdam", "--level", "wijk", "--data", &d]).unwrap();
+    let out = omzien(&[
+        "trend",
+        "--from",
+        "2012",
+        "--to",
+        "2020",
+        "--gemeente",
+        "Amsterdam",
+        "--level",
+        "wijk",
+        "--data",
+        &d,
+    ])
+    .unwrap();
     let wk = out.lines().find(|l| l.starts_with("WK036300")).unwrap();
-    assert!(wk.contains("38.9") && wk.contains("53.3") && wk.contains("+14.4") && wk.contains("rising"), "{wk}");
+    assert!(
+        wk.contains("38.9") && wk.contains("53.3") && wk.contains("+14.4") && wk.contains("rising"),
+        "{wk}"
+    );
     assert!(wk.contains("age range changed"), "{wk}");
-    let csv = omzien(&["trend", "--from", "2016", "--to", "2020", "--data", &d, "-f", "csv"]).unwrap();
+    let csv = omzien(&[
+        "trend", "--from", "2016", "--to", "2020", "--data", &d, "-f", "csv",
+    ])
+    .unwrap();
     assert_eq!(csv.lines().count(), 1 + 355);
     assert!(csv.starts_with("code,name,from,to,delta_pp,direction,significant,caveats"));
 }
@@ -49,8 +80,23 @@ fn trend_lists_deltas_with_caveats() {
 #[test]
 fn risk_lists_high_and_rising_buurten() {
     let Some(d) = rivm() else { return };
-    let json: serde_json::Value =
-        serde_json::from_str(&omzien(&["risk", "--gemeente", "GM0599", "--mode", "both", "--since", "2016", "--data", &d, "-f", "json"]).unwrap()).unwrap();
+    let json: serde_json::Value = serde_json::from_str(
+        &omzien(&[
+            "risk",
+            "--gemeente",
+            "GM0599",
+            "--mode",
+            "both",
+            "--since",
+            "2016",
+            "--data",
+            &d,
+            "-f",
+            "json",
+        ])
+        .unwrap(),
+    )
+    .unwrap();
     let rows = json["rows"].as_array().unwrap();
     assert!(!rows.is_empty());
     for r in rows {
@@ -66,7 +112,10 @@ fn summary_on_national_files() {
     let Some(d) = rivm() else { return };
     let out = omzien(&["summary", "--data", &d, "--threshold", "50"]).unwrap();
     assert!(out.starts_with("17341 areas (1 land, 355 gemeente, 3177 wijk, 13808 buurt); waves 2012, 2016, 2020; age groups 18+, 65+"), "{out}");
-    let land = out.lines().find(|l| l.starts_with("land") && l.contains("2020  18+")).unwrap();
+    let land = out
+        .lines()
+        .find(|l| l.starts_with("land") && l.contains("2020  18+"))
+        .unwrap();
     assert!(land.contains("47.0"), "{land}");
 }
 
@@ -75,7 +124,9 @@ fn demo_runs_without_data_and_says_it_is_synthetic() {
     for cmd in [
         vec!["summary"],
         vec!["area", "Oosterkwartier"],
-        vec!["trend", "--from", "2012", "--to", "2020", "--level", "buurt"],
+        vec![
+            "trend", "--from", "2012", "--to", "2020", "--level", "buurt",
+        ],
         vec!["risk"],
         vec!["rollup", "--unweighted", "--from", "buurt", "--to", "wijk"],
     ] {
@@ -83,7 +134,9 @@ fn demo_runs_without_data_and_says_it_is_synthetic() {
         assert!(out.starts_with("*** SYNTHETIC DEMO DATA"), "{cmd:?}: {out}");
         let csv = omzien(&[cmd.as_slice(), &["-f", "csv"]].concat()).unwrap();
         assert!(csv.starts_with("# SYNTHETIC DEMO DATA"), "{cmd:?}");
-        let json: serde_json::Value = serde_json::from_str(&omzien(&[cmd.as_slice(), &["-f", "json"]].concat()).unwrap()).unwrap();
+        let json: serde_json::Value =
+            serde_json::from_str(&omzien(&[cmd.as_slice(), &["-f", "json"]].concat()).unwrap())
+                .unwrap();
         assert_eq!(json["dataset"]["synthetic"], true, "{cmd:?}");
     }
     let out = omzien(&["trend", "--from", "2012", "--to", "2020", "--level", "wijk"]).unwrap();
@@ -95,20 +148,32 @@ fn demo_runs_without_data_and_says_it_is_synthetic() {
 fn bad_arguments_are_clear_errors() {
     let e = omzien(&["rollup"]).unwrap_err().to_string();
     assert!(e.contains("--weights") && e.contains("--unweighted"), "{e}");
-    let e = omzien(&["trend", "--from", "2013", "--to", "2020"]).unwrap_err().to_string();
+    let e = omzien(&["trend", "--from", "2013", "--to", "2020"])
+        .unwrap_err()
+        .to_string();
     assert!(e.contains("2013") && e.contains("2012, 2016, 2020"), "{e}");
-    let e = omzien(&["trend", "--from", "2020", "--to", "2020"]).unwrap_err().to_string();
+    let e = omzien(&["trend", "--from", "2020", "--to", "2020"])
+        .unwrap_err()
+        .to_string();
     assert!(e.contains("two different waves"), "{e}");
-    let e = omzien(&["trend", "--from", "2012", "--to", "2020", "--level", "street"]).unwrap_err().to_string();
+    let e = omzien(&[
+        "trend", "--from", "2012", "--to", "2020", "--level", "street",
+    ])
+    .unwrap_err()
+    .to_string();
     assert!(e.contains("street"), "{e}");
     let e = omzien(&["area", "Atlantis"]).unwrap_err().to_string();
     assert!(e.contains("Atlantis"), "{e}");
-    let e = omzien(&["summary", "-i", "Geluk_99"]).unwrap_err().to_string();
+    let e = omzien(&["summary", "-i", "Geluk_99"])
+        .unwrap_err()
+        .to_string();
     assert!(e.contains("Geluk_99"), "{e}");
     let e = omzien(&["risk", "--age", "12+"]).unwrap_err().to_string();
     assert!(e.contains("12+"), "{e}");
     let dir = tempfile::tempdir().unwrap();
-    let e = omzien(&["summary", "--data", &dir.path().display().to_string()]).unwrap_err().to_string();
+    let e = omzien(&["summary", "--data", &dir.path().display().to_string()])
+        .unwrap_err()
+        .to_string();
     assert!(e.contains("no figure files"), "{e}");
 }
 
@@ -116,7 +181,10 @@ fn bad_arguments_are_clear_errors() {
 fn help_explains_commands_with_examples() {
     let err = Args::try_parse_from(["omzien", "trend", "--help"]).unwrap_err();
     let help = err.to_string();
-    assert!(help.contains("Example: omzien trend --from 2016 --to 2020"), "{help}");
+    assert!(
+        help.contains("Example: omzien trend --from 2016 --to 2020"),
+        "{help}"
+    );
     let err = Args::try_parse_from(["omzien", "--help"]).unwrap_err();
     assert!(err.to_string().contains("omzien area Amsterdam"));
 }

@@ -9,28 +9,48 @@ fn code(s: &str) -> AreaCode {
 
 #[test]
 fn web_download_with_bom_labels_and_names() {
-    let ds = Loader::new().load([fixtures().join("50090NED_web_2020.csv")]).unwrap();
+    let ds = Loader::new()
+        .load([fixtures().join("50090NED_web_2020.csv")])
+        .unwrap();
     assert_eq!(ds.waves(), [Wave::new(2020)]);
     assert_eq!(ds.age_groups(), [AgeGroup::ADULTS, AgeGroup::SENIORS]);
     assert_eq!(ds.classification_year(), Some(2020));
     assert_eq!(ds.len(), 7);
     let f = |c, i, a| ds.figure(code(c), i, Wave::new(2020), a).unwrap();
-    assert_eq!(f("GM0363", Indicator::LONELY, AgeGroup::ADULTS), Figure::Value(53.2));
-    assert_eq!(f("GM0363", Indicator::SEVERELY_LONELY, AgeGroup::ADULTS), Figure::Value(14.8));
-    assert_eq!(f("BU03630001", Indicator::LONELY, AgeGroup::SENIORS), Figure::Value(55.3));
-    assert_eq!(f("BU03630100", Indicator::LONELY, AgeGroup::ADULTS), Figure::Suppressed);
+    assert_eq!(
+        f("GM0363", Indicator::LONELY, AgeGroup::ADULTS),
+        Figure::Value(53.2)
+    );
+    assert_eq!(
+        f("GM0363", Indicator::SEVERELY_LONELY, AgeGroup::ADULTS),
+        Figure::Value(14.8)
+    );
+    assert_eq!(
+        f("BU03630001", Indicator::LONELY, AgeGroup::SENIORS),
+        Figure::Value(55.3)
+    );
+    assert_eq!(
+        f("BU03630100", Indicator::LONELY, AgeGroup::ADULTS),
+        Figure::Suppressed
+    );
     // A wijk and a buurt share a name; the code column keeps them apart.
     let wk = ds.area(code("WK036301")).unwrap();
     let bu = ds.area(code("BU03630100")).unwrap();
     assert_eq!(wk.name, bu.name);
     assert_eq!(wk.name.as_deref(), Some("Burgwallen-Nieuwe Zijde"));
-    assert_eq!(ds.area(code("BU03630000")).unwrap().name.as_deref(), Some("Kop Zeedijk"));
+    assert_eq!(
+        ds.area(code("BU03630000")).unwrap().name.as_deref(),
+        Some("Kop Zeedijk")
+    );
     // The unknown numeric column is kept as an extra indicator with its label.
     let extra = ds.indicator("Bevolking/Aantal inwoners (aantal)").unwrap();
     assert!(!extra.is_schema());
     let info = ds.indicator_info(extra).unwrap();
     assert_eq!(info.unit, Unit::Number);
-    assert_eq!(f("GM0363", extra, AgeGroup::ADULTS), Figure::Value(872_757.0));
+    assert_eq!(
+        f("GM0363", extra, AgeGroup::ADULTS),
+        Figure::Value(872_757.0)
+    );
     assert_eq!(f("WK036300", extra, AgeGroup::ADULTS), Figure::NotMeasured);
     // Search by a name only the web download carries.
     assert_eq!(ds.search("kop zeedijk", 1)[0].code, code("BU03630000"));
@@ -38,22 +58,45 @@ fn web_download_with_bom_labels_and_names() {
 
 #[test]
 fn odata_json_with_nulls() {
-    let ds = Loader::new().load([fixtures().join("50090NED_typed_2012_2020.json")]).unwrap();
+    let ds = Loader::new()
+        .load([fixtures().join("50090NED_typed_2012_2020.json")])
+        .unwrap();
     assert_eq!(ds.waves(), [Wave::new(2012), Wave::new(2020)]);
     assert_eq!(ds.count(Level::Gemeente), 1);
-    let f = |c, i, y| ds.figure(code(c), i, Wave::new(y), AgeGroup::ADULTS).unwrap();
+    let f = |c, i, y| {
+        ds.figure(code(c), i, Wave::new(y), AgeGroup::ADULTS)
+            .unwrap()
+    };
     assert_eq!(f("GM0363", Indicator::LONELY, 2020), Figure::Value(53.2));
     assert_eq!(f("NL01", Indicator::LONELY, 2012), Figure::Value(39.6));
-    assert_eq!(f("NL01", Indicator::SOCIALLY_LONELY, 2012), Figure::NotMeasured);
-    assert_eq!(ds.area(code("GM0363")).unwrap().name.as_deref(), Some("Amsterdam"));
+    assert_eq!(
+        f("NL01", Indicator::SOCIALLY_LONELY, 2012),
+        Figure::NotMeasured
+    );
+    assert_eq!(
+        ds.area(code("GM0363")).unwrap().name.as_deref(),
+        Some("Amsterdam")
+    );
 }
 
 #[test]
 fn formats_agree_with_the_national_csv() {
-    let Some(national) = national_dataset() else { return };
-    let web = Loader::new().load([fixtures().join("50090NED_web_2020.csv")]).unwrap();
-    let json = Loader::new().load([fixtures().join("50090NED_typed_2012_2020.json")]).unwrap();
-    let inds = [Indicator::LONELY, Indicator::SEVERELY_LONELY, Indicator::EMOTIONALLY_LONELY, Indicator::SOCIALLY_LONELY, Indicator::from_key("MoeiteMetRondkomen_38").unwrap()];
+    let Some(national) = national_dataset() else {
+        return;
+    };
+    let web = Loader::new()
+        .load([fixtures().join("50090NED_web_2020.csv")])
+        .unwrap();
+    let json = Loader::new()
+        .load([fixtures().join("50090NED_typed_2012_2020.json")])
+        .unwrap();
+    let inds = [
+        Indicator::LONELY,
+        Indicator::SEVERELY_LONELY,
+        Indicator::EMOTIONALLY_LONELY,
+        Indicator::SOCIALLY_LONELY,
+        Indicator::from_key("MoeiteMetRondkomen_38").unwrap(),
+    ];
     let mut compared = 0;
     for ds in [web, json] {
         for &w in ds.waves() {
@@ -61,7 +104,11 @@ fn formats_agree_with_the_national_csv() {
                 for &l in &Level::ALL {
                     for c in ds.areas(l, None) {
                         for i in inds {
-                            assert_eq!(ds.figure(c, i, w, a).unwrap(), national.figure(c, i, w, a).unwrap(), "{c} {i} {w} {a}");
+                            assert_eq!(
+                                ds.figure(c, i, w, a).unwrap(),
+                                national.figure(c, i, w, a).unwrap(),
+                                "{c} {i} {w} {a}"
+                            );
                             compared += 1;
                         }
                     }
@@ -76,34 +123,85 @@ fn formats_agree_with_the_national_csv() {
 fn several_formats_merge_into_one_dataset() {
     // Web 2020 and JSON 2012/2020 overlap on NL01 and GM0363 2020 with equal figures.
     let ds = Loader::new()
-        .load([fixtures().join("50090NED_web_2020.csv"), fixtures().join("50090NED_typed_2012_2020.json")])
+        .load([
+            fixtures().join("50090NED_web_2020.csv"),
+            fixtures().join("50090NED_typed_2012_2020.json"),
+        ])
         .unwrap();
     assert_eq!(ds.waves(), [Wave::new(2012), Wave::new(2020)]);
     assert_eq!(ds.len(), 7);
-    assert_eq!(ds.figure(code("GM0363"), Indicator::LONELY, Wave::new(2012), AgeGroup::ADULTS).unwrap(), Figure::Value(43.9));
+    assert_eq!(
+        ds.figure(
+            code("GM0363"),
+            Indicator::LONELY,
+            Wave::new(2012),
+            AgeGroup::ADULTS
+        )
+        .unwrap(),
+        Figure::Value(43.9)
+    );
 }
 
 #[test]
 fn bounds_give_intervals_and_significance() {
-    let ds = Loader::new().load([fixtures().join("odata_bounds.csv")]).unwrap();
+    let ds = Loader::new()
+        .load([fixtures().join("odata_bounds.csv")])
+        .unwrap();
     let gm = code("GM9998");
-    assert_eq!(ds.interval(gm, Indicator::LONELY, Wave::new(2016), AgeGroup::ADULTS).unwrap(), Some((38.0, 42.0)));
-    assert_eq!(ds.figure(gm, Indicator::LONELY, Wave::new(2016), AgeGroup::ADULTS).unwrap(), Figure::Value(40.0));
+    assert_eq!(
+        ds.interval(gm, Indicator::LONELY, Wave::new(2016), AgeGroup::ADULTS)
+            .unwrap(),
+        Some((38.0, 42.0))
+    );
+    assert_eq!(
+        ds.figure(gm, Indicator::LONELY, Wave::new(2016), AgeGroup::ADULTS)
+            .unwrap(),
+        Figure::Value(40.0)
+    );
     let opts = omzien::TrendOptions::default();
     // 40 ± 2 → 46 ± 2: SE ≈ 1.44, z ≈ 4.2: significant.
-    let t = ds.trend(gm, Indicator::LONELY, AgeGroup::ADULTS, Wave::new(2016), Wave::new(2020), opts).unwrap();
+    let t = ds
+        .trend(
+            gm,
+            Indicator::LONELY,
+            AgeGroup::ADULTS,
+            Wave::new(2016),
+            Wave::new(2020),
+            opts,
+        )
+        .unwrap();
     assert_eq!(t.delta, Some(6.0));
     assert_eq!(t.significant, Some(true));
     assert!(!t.caveats.contains(&omzien::Caveat::NoInterval));
     // 41 ± 6 → 44 ± 6: z ≈ 0.7: not significant though rising beyond the band.
-    let t = ds.trend(code("WK999800"), Indicator::LONELY, AgeGroup::ADULTS, Wave::new(2016), Wave::new(2020), opts).unwrap();
+    let t = ds
+        .trend(
+            code("WK999800"),
+            Indicator::LONELY,
+            AgeGroup::ADULTS,
+            Wave::new(2016),
+            Wave::new(2020),
+            opts,
+        )
+        .unwrap();
     assert_eq!(t.direction, Some(omzien::Direction::Rising));
     assert_eq!(t.significant, Some(false));
     // Suppressed bounds: no figure, no significance.
-    let t = ds.trend(code("WK999800"), Indicator::SEVERELY_LONELY, AgeGroup::ADULTS, Wave::new(2016), Wave::new(2020), opts).unwrap();
+    let t = ds
+        .trend(
+            code("WK999800"),
+            Indicator::SEVERELY_LONELY,
+            AgeGroup::ADULTS,
+            Wave::new(2016),
+            Wave::new(2020),
+            opts,
+        )
+        .unwrap();
     assert_eq!(t.delta, None);
     assert_eq!(t.significant, None);
-    assert!(t.caveats.contains(&omzien::Caveat::Suppressed { wave: Wave::new(2016) }));
+    assert!(t.caveats.contains(&omzien::Caveat::Suppressed {
+        wave: Wave::new(2016)
+    }));
 }
 
 #[test]
@@ -118,7 +216,16 @@ fn another_age_group_code_loads() {
     let ds = Loader::new().load([&p]).unwrap();
     assert_eq!(ds.age_groups().len(), 2);
     assert_eq!(ds.age_groups()[0].code(), 12345);
-    assert_eq!(ds.figure(code("GM0363"), Indicator::LONELY, Wave::new(2020), AgeGroup::WORKING_AGE).unwrap(), Figure::Value(50.1));
+    assert_eq!(
+        ds.figure(
+            code("GM0363"),
+            Indicator::LONELY,
+            Wave::new(2020),
+            AgeGroup::WORKING_AGE
+        )
+        .unwrap(),
+        Figure::Value(50.1)
+    );
     assert_eq!(ds.classification_year(), None);
     let ds = Loader::new().with_classification(2022).load([&p]).unwrap();
     assert_eq!(ds.classification_year(), Some(2022));
@@ -131,7 +238,20 @@ fn renumbered_columns_of_another_table_map_by_stem() {
     std::fs::write(&p, "ID,Leeftijd,Marges,WijkenEnBuurten,Perioden,Eenzaam_30,Nieuw_99\n0,20300,MW00000,GM0363,2022JJ00,55.0,1.5\n").unwrap();
     let ds = Loader::new().load([&p]).unwrap();
     assert_eq!(ds.classification_year(), Some(2022));
-    assert_eq!(ds.figure(code("GM0363"), Indicator::LONELY, Wave::new(2022), AgeGroup::ADULTS).unwrap(), Figure::Value(55.0));
+    assert_eq!(
+        ds.figure(
+            code("GM0363"),
+            Indicator::LONELY,
+            Wave::new(2022),
+            AgeGroup::ADULTS
+        )
+        .unwrap(),
+        Figure::Value(55.0)
+    );
     let extra = ds.indicator("Nieuw_99").unwrap();
-    assert_eq!(ds.figure(code("GM0363"), extra, Wave::new(2022), AgeGroup::ADULTS).unwrap(), Figure::Value(1.5));
+    assert_eq!(
+        ds.figure(code("GM0363"), extra, Wave::new(2022), AgeGroup::ADULTS)
+            .unwrap(),
+        Figure::Value(1.5)
+    );
 }

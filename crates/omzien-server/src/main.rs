@@ -9,7 +9,9 @@ fn main() -> anyhow::Result<()> {
     match omzien_server::cli::run(&args, &mut out) {
         Ok(()) => Ok(()),
         // A closed pipe (`omzien … | head`) is not an error.
-        Err(omzien_server::cli::CliError::Io(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(omzien_server::cli::CliError::Io(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+            Ok(())
+        }
         Err(e) => Err(anyhow::Error::new(e)),
     }
 }

@@ -6,7 +6,9 @@ use std::collections::{BTreeMap, HashMap};
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::{AgeGroup, AreaCode, Dataset, Figure, Groups, Indicator, Level, QueryError, Wave, Weights};
+use crate::{
+    AgeGroup, AreaCode, Dataset, Figure, Groups, Indicator, Level, QueryError, Wave, Weights,
+};
 
 /// Distribution of one indicator over the areas of a level, for one wave and age group.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -51,7 +53,10 @@ pub struct Summary {
     pub share_above: Option<f64>,
 }
 
-pub(crate) fn ser_display<S: serde::Serializer, T: std::fmt::Display>(v: &T, s: S) -> Result<S::Ok, S::Error> {
+pub(crate) fn ser_display<S: serde::Serializer, T: std::fmt::Display>(
+    v: &T,
+    s: S,
+) -> Result<S::Ok, S::Error> {
     s.collect_str(v)
 }
 
@@ -79,7 +84,14 @@ impl Dataset {
     ///
     /// # Errors
     /// [`QueryError`] for a wave or age group the dataset does not hold.
-    pub fn summary(&self, level: Level, ind: Indicator, wave: Wave, age: AgeGroup, threshold: Option<f64>) -> Result<Summary, QueryError> {
+    pub fn summary(
+        &self,
+        level: Level,
+        ind: Indicator,
+        wave: Wave,
+        age: AgeGroup,
+        threshold: Option<f64>,
+    ) -> Result<Summary, QueryError> {
         let figs = self.level_figures(level, ind, wave, age)?;
         let mut values: Vec<f64> = figs.iter().filter_map(|(_, f)| f.value()).collect();
         values.sort_by(f64::total_cmp);
@@ -93,7 +105,10 @@ impl Dataset {
             areas: figs.len(),
             values: n,
             suppressed: figs.iter().filter(|(_, f)| f.is_suppressed()).count(),
-            not_measured: figs.iter().filter(|(_, f)| matches!(f, Figure::NotMeasured)).count(),
+            not_measured: figs
+                .iter()
+                .filter(|(_, f)| matches!(f, Figure::NotMeasured))
+                .count(),
             mean: (n > 0).then(|| values.iter().sum::<f64>() / n as f64),
             min: values.first().copied(),
             p10: q(0.1),
@@ -103,7 +118,9 @@ impl Dataset {
             p90: q(0.9),
             max: values.last().copied(),
             threshold,
-            share_above: threshold.filter(|_| n > 0).map(|t| values.iter().filter(|&&v| v > t).count() as f64 / n as f64),
+            share_above: threshold
+                .filter(|_| n > 0)
+                .map(|t| values.iter().filter(|&&v| v > t).count() as f64 / n as f64),
         })
     }
 
@@ -386,37 +403,53 @@ impl Dataset {
         }
         let mut out: Vec<Deviation> = jobs
             .into_par_iter()
-            .map(|(age, wave, ind, shared)| -> Result<Vec<Deviation>, RollupError> {
-                let (w, missing) = &*shared;
-                let r = self.rollup(from, ind, wave, age, RollupTarget::Parents(to), Weighting::Weighted(w))?;
-                let mut rows = Vec::with_capacity(r.rows.len());
-                for row in r.rows {
-                    let GroupKey::Area(parent) = row.group else { continue };
-                    let published = self.figure(parent, ind, wave, age).unwrap_or(Figure::NotMeasured);
-                    let children_without_weight = missing.get(&parent).cloned().unwrap_or_default();
-                    rows.push(Deviation {
-                        area: parent,
-                        indicator: ind,
+            .map(
+                |(age, wave, ind, shared)| -> Result<Vec<Deviation>, RollupError> {
+                    let (w, missing) = &*shared;
+                    let r = self.rollup(
+                        from,
+                        ind,
                         wave,
                         age,
-                        published,
-                        weighted: row.value,
-                        difference: published.value().zip(row.value).map(|(p, v)| v - p),
-                        children: row.areas,
-                        used: row.used,
-                        suppressed: row.suppressed,
-                        children_without_weight,
-                    });
-                }
-                Ok(rows)
-            })
+                        RollupTarget::Parents(to),
+                        Weighting::Weighted(w),
+                    )?;
+                    let mut rows = Vec::with_capacity(r.rows.len());
+                    for row in r.rows {
+                        let GroupKey::Area(parent) = row.group else {
+                            continue;
+                        };
+                        let published = self
+                            .figure(parent, ind, wave, age)
+                            .unwrap_or(Figure::NotMeasured);
+                        let children_without_weight =
+                            missing.get(&parent).cloned().unwrap_or_default();
+                        rows.push(Deviation {
+                            area: parent,
+                            indicator: ind,
+                            wave,
+                            age,
+                            published,
+                            weighted: row.value,
+                            difference: published.value().zip(row.value).map(|(p, v)| v - p),
+                            children: row.areas,
+                            used: row.used,
+                            suppressed: row.suppressed,
+                            children_without_weight,
+                        });
+                    }
+                    Ok(rows)
+                },
+            )
             .collect::<Result<Vec<_>, _>>()?
             .into_iter()
             .flatten()
             .collect();
         out.sort_by(|a, b| {
             let d = |x: &Deviation| x.difference.map_or(-1.0, f64::abs);
-            d(b).total_cmp(&d(a)).then(a.area.cmp(&b.area)).then(a.wave.cmp(&b.wave))
+            d(b).total_cmp(&d(a))
+                .then(a.area.cmp(&b.area))
+                .then(a.wave.cmp(&b.wave))
         });
         Ok(out)
     }
@@ -461,12 +494,24 @@ impl Deviation {
                 "{} of {} children have no weight (codes absent from the weights file: {})",
                 self.children_without_weight.len(),
                 self.children,
-                self.children_without_weight.iter().take(5).map(ToString::to_string).collect::<Vec<_>>().join(" ")
-                    + if self.children_without_weight.len() > 5 { " …" } else { "" }
+                self.children_without_weight
+                    .iter()
+                    .take(5)
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join(" ")
+                    + if self.children_without_weight.len() > 5 {
+                        " …"
+                    } else {
+                        ""
+                    }
             ));
         }
         if self.suppressed > 0 {
-            r.push(format!("{} of {} children suppressed", self.suppressed, self.children));
+            r.push(format!(
+                "{} of {} children suppressed",
+                self.suppressed, self.children
+            ));
         }
         if r.is_empty() {
             r.push("all children used: model estimates and weight year differ".to_owned());

@@ -7,7 +7,9 @@ use std::path::PathBuf;
 use crate::area::{alias_targets, fold_name, repair_mojibake};
 use crate::indicator::SCHEMA_LEN;
 use crate::load::{LoadError, ParsedFile, Target};
-use crate::{AgeGroup, AreaCode, Figure, GemeenteCode, Indicator, IndicatorInfo, Level, Margin, Unit, Wave};
+use crate::{
+    AgeGroup, AreaCode, Figure, GemeenteCode, Indicator, IndicatorInfo, Level, Margin, Unit, Wave,
+};
 
 /// A query for something the dataset does not hold.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -133,13 +135,16 @@ impl DatasetBuilder {
         // Areas, names and extra indicators over all files.
         let mut codes = BTreeSet::new();
         let mut names: HashMap<AreaCode, String> = HashMap::new();
-        let mut indicators: Vec<IndicatorInfo> = Indicator::schema().filter_map(Indicator::info).collect();
+        let mut indicators: Vec<IndicatorInfo> =
+            Indicator::schema().filter_map(Indicator::info).collect();
         let mut extra_ids: HashMap<String, Indicator> = HashMap::new();
         for f in &files {
             for row in &f.rows {
                 codes.insert(row.code);
                 if let Some(n) = &row.area_name {
-                    names.entry(row.code).or_insert_with(|| repair_mojibake(n).into_owned());
+                    names
+                        .entry(row.code)
+                        .or_insert_with(|| repair_mojibake(n).into_owned());
                 }
                 if let Some(g) = &row.gemeente_name {
                     let owner = match row.code {
@@ -147,7 +152,9 @@ impl DatasetBuilder {
                         other => other.gemeente().map(AreaCode::Gemeente),
                     };
                     if let Some(o) = owner {
-                        names.entry(o).or_insert_with(|| repair_mojibake(g).into_owned());
+                        names
+                            .entry(o)
+                            .or_insert_with(|| repair_mojibake(g).into_owned());
                     }
                 }
             }
@@ -169,7 +176,11 @@ impl DatasetBuilder {
             }
         }
         let areas: Vec<AreaCode> = codes.into_iter().collect();
-        let index: HashMap<AreaCode, u32> = areas.iter().enumerate().map(|(i, &c)| (c, i as u32)).collect();
+        let index: HashMap<AreaCode, u32> = areas
+            .iter()
+            .enumerate()
+            .map(|(i, &c)| (c, i as u32))
+            .collect();
         let n = areas.len();
         let n_ind = indicators.len();
 
@@ -180,9 +191,19 @@ impl DatasetBuilder {
             let mut place = Vec::with_capacity(f.rows.len());
             let mut overlaps = Vec::with_capacity(f.rows.len());
             for row in &f.rows {
-                let key = SliceKey { wave: row.wave, age: row.age, margin: row.margin };
+                let key = SliceKey {
+                    wave: row.wave,
+                    age: row.age,
+                    margin: row.margin,
+                };
                 let sid = *slice_ids.entry(key).or_insert_with(|| {
-                    slices.push((key, Slice { columns: vec![Vec::new(); n_ind], origin: vec![u32::MAX; n] }));
+                    slices.push((
+                        key,
+                        Slice {
+                            columns: vec![Vec::new(); n_ind],
+                            origin: vec![u32::MAX; n],
+                        },
+                    ));
                     slices.len() - 1
                 });
                 let ai = index[&row.code] as usize;
@@ -209,8 +230,10 @@ impl DatasetBuilder {
                         Some(old) => {
                             let row = &f.rows[r];
                             let first = overlaps[r];
-                            let first_path = files.get(first as usize).map_or_else(|| f.path.clone(), |x| x.path.clone());
-                            return Err(LoadError::Conflict {
+                            let first_path = files
+                                .get(first as usize)
+                                .map_or_else(|| f.path.clone(), |x| x.path.clone());
+                            return Err(LoadError::Conflict(Box::new(crate::load::Conflict {
                                 code: row.code,
                                 indicator: indicators[ind.index()].key.clone(),
                                 wave: row.wave,
@@ -219,7 +242,7 @@ impl DatasetBuilder {
                                 first_value: figure_text(old),
                                 second: f.path.clone(),
                                 second_value: figure_text(fig),
-                            });
+                            })));
                         }
                     }
                 }
@@ -265,7 +288,11 @@ fn figure_text(f: Figure) -> String {
 }
 
 fn join<T: std::fmt::Display>(items: &[T]) -> String {
-    items.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")
+    items
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 impl Default for Dataset {
@@ -286,7 +313,6 @@ impl Default for Dataset {
             slices: HashMap::new(),
         }
     }
-
 }
 
 impl Dataset {
@@ -339,7 +365,12 @@ impl Dataset {
     pub fn indicator(&self, key: &str) -> Result<Indicator, QueryError> {
         Indicator::from_key(key)
             .or_else(|| Indicator::from_label(key))
-            .or_else(|| self.indicators.iter().find(|i| i.key == key.trim()).map(|i| i.indicator))
+            .or_else(|| {
+                self.indicators
+                    .iter()
+                    .find(|i| i.key == key.trim())
+                    .map(|i| i.indicator)
+            })
             .ok_or_else(|| QueryError::UnknownIndicator(key.to_owned()))
     }
 
@@ -386,7 +417,10 @@ impl Dataset {
     }
 
     fn idx(&self, code: AreaCode) -> Result<usize, QueryError> {
-        self.index.get(&code).map(|&i| i as usize).ok_or(QueryError::UnknownArea(code))
+        self.index
+            .get(&code)
+            .map(|&i| i as usize)
+            .ok_or(QueryError::UnknownArea(code))
     }
 
     /// The nearest enclosing area that is in the dataset.
@@ -400,7 +434,12 @@ impl Dataset {
     pub fn children(&self, code: AreaCode) -> Vec<AreaCode> {
         self.index
             .get(&code)
-            .map(|&i| self.children[i as usize].iter().map(|&c| self.areas[c as usize]).collect())
+            .map(|&i| {
+                self.children[i as usize]
+                    .iter()
+                    .map(|&c| self.areas[c as usize])
+                    .collect()
+            })
             .unwrap_or_default()
     }
 
@@ -419,20 +458,36 @@ impl Dataset {
     #[must_use]
     pub fn national(&self) -> Option<AreaCode> {
         let r = &self.level_ranges[Level::Land as usize];
-        self.areas.get(r.start as usize).copied().filter(|_| !r.is_empty())
+        self.areas
+            .get(r.start as usize)
+            .copied()
+            .filter(|_| !r.is_empty())
     }
 
     fn check(&self, wave: Wave, age: AgeGroup) -> Result<(), QueryError> {
         if !self.waves.contains(&wave) {
-            return Err(QueryError::UnknownWave { wave, known: join(&self.waves) });
+            return Err(QueryError::UnknownWave {
+                wave,
+                known: join(&self.waves),
+            });
         }
         if !self.ages.contains(&age) {
-            return Err(QueryError::UnknownAgeGroup { age, known: join(&self.ages) });
+            return Err(QueryError::UnknownAgeGroup {
+                age,
+                known: join(&self.ages),
+            });
         }
         Ok(())
     }
 
-    fn cell(&self, i: usize, ind: Indicator, wave: Wave, age: AgeGroup, margin: Margin) -> Option<Figure> {
+    fn cell(
+        &self,
+        i: usize,
+        ind: Indicator,
+        wave: Wave,
+        age: AgeGroup,
+        margin: Margin,
+    ) -> Option<Figure> {
         self.slices
             .get(&SliceKey { wave, age, margin })
             .and_then(|s| s.columns.get(ind.index()))
@@ -446,21 +501,39 @@ impl Dataset {
     ///
     /// # Errors
     /// [`QueryError`] for an area, wave or age group the dataset does not hold.
-    pub fn figure(&self, code: AreaCode, ind: Indicator, wave: Wave, age: AgeGroup) -> Result<Figure, QueryError> {
+    pub fn figure(
+        &self,
+        code: AreaCode,
+        ind: Indicator,
+        wave: Wave,
+        age: AgeGroup,
+    ) -> Result<Figure, QueryError> {
         let i = self.idx(code)?;
         self.check(wave, age)?;
-        Ok(self.cell(i, ind, wave, age, Margin::Value).unwrap_or(Figure::NotMeasured))
+        Ok(self
+            .cell(i, ind, wave, age, Margin::Value)
+            .unwrap_or(Figure::NotMeasured))
     }
 
     /// The 95% interval (`MOG0095`, `MBG0095`) of a figure, where the files had both bounds.
     ///
     /// # Errors
     /// As [`Dataset::figure`].
-    pub fn interval(&self, code: AreaCode, ind: Indicator, wave: Wave, age: AgeGroup) -> Result<Option<(f64, f64)>, QueryError> {
+    pub fn interval(
+        &self,
+        code: AreaCode,
+        ind: Indicator,
+        wave: Wave,
+        age: AgeGroup,
+    ) -> Result<Option<(f64, f64)>, QueryError> {
         let i = self.idx(code)?;
         self.check(wave, age)?;
-        let lo = self.cell(i, ind, wave, age, Margin::Lower95).and_then(Figure::value);
-        let hi = self.cell(i, ind, wave, age, Margin::Upper95).and_then(Figure::value);
+        let lo = self
+            .cell(i, ind, wave, age, Margin::Lower95)
+            .and_then(Figure::value);
+        let hi = self
+            .cell(i, ind, wave, age, Margin::Upper95)
+            .and_then(Figure::value);
         Ok(lo.zip(hi))
     }
 
@@ -468,16 +541,31 @@ impl Dataset {
     ///
     /// # Errors
     /// [`QueryError`] for a wave or age group the dataset does not hold.
-    pub fn level_figures(&self, level: Level, ind: Indicator, wave: Wave, age: AgeGroup) -> Result<Vec<(AreaCode, Figure)>, QueryError> {
+    pub fn level_figures(
+        &self,
+        level: Level,
+        ind: Indicator,
+        wave: Wave,
+        age: AgeGroup,
+    ) -> Result<Vec<(AreaCode, Figure)>, QueryError> {
         self.check(wave, age)?;
         let r = self.level_ranges[level as usize].clone();
         let col = self
             .slices
-            .get(&SliceKey { wave, age, margin: Margin::Value })
+            .get(&SliceKey {
+                wave,
+                age,
+                margin: Margin::Value,
+            })
             .and_then(|s| s.columns.get(ind.index()))
             .filter(|c| !c.is_empty());
         Ok((r.start as usize..r.end as usize)
-            .map(|i| (self.areas[i], col.and_then(|c| c[i]).unwrap_or(Figure::NotMeasured)))
+            .map(|i| {
+                (
+                    self.areas[i],
+                    col.and_then(|c| c[i]).unwrap_or(Figure::NotMeasured),
+                )
+            })
             .collect())
     }
 
@@ -485,14 +573,24 @@ impl Dataset {
     #[must_use]
     pub fn has_column(&self, ind: Indicator, wave: Wave, age: AgeGroup) -> bool {
         self.slices
-            .get(&SliceKey { wave, age, margin: Margin::Value })
+            .get(&SliceKey {
+                wave,
+                age,
+                margin: Margin::Value,
+            })
             .and_then(|s| s.columns.get(ind.index()))
-            .is_some_and(|c| c.iter().any(|f| matches!(f, Some(Figure::Value(_) | Figure::Suppressed))))
+            .is_some_and(|c| {
+                c.iter()
+                    .any(|f| matches!(f, Some(Figure::Value(_) | Figure::Suppressed)))
+            })
     }
 
     /// Adds or replaces names of areas (e.g. wijk and buurt names from a boundary file).
     /// Codes not in the dataset are ignored and returned.
-    pub fn set_names(&mut self, names: impl IntoIterator<Item = (AreaCode, String)>) -> Vec<AreaCode> {
+    pub fn set_names(
+        &mut self,
+        names: impl IntoIterator<Item = (AreaCode, String)>,
+    ) -> Vec<AreaCode> {
         let mut unknown = Vec::new();
         for (c, n) in names {
             match self.index.get(&c) {
@@ -509,7 +607,11 @@ impl Dataset {
     pub fn search(&self, query: &str, limit: usize) -> Vec<SearchHit> {
         if let Ok(code) = query.trim().to_uppercase().parse::<AreaCode>() {
             if let Ok(a) = self.area(code) {
-                return vec![SearchHit { code, name: a.display_name(), rank: 0 }];
+                return vec![SearchHit {
+                    code,
+                    name: a.display_name(),
+                    rank: 0,
+                }];
             }
         }
         let q = fold_name(query);
@@ -535,10 +637,19 @@ impl Dataset {
                 None
             };
             if let Some(rank) = rank {
-                hits.push(SearchHit { code: *code, name: name.clone(), rank });
+                hits.push(SearchHit {
+                    code: *code,
+                    name: name.clone(),
+                    rank,
+                });
             }
         }
-        hits.sort_by(|a, b| a.rank.cmp(&b.rank).then(a.code.level().cmp(&b.code.level())).then(a.code.cmp(&b.code)));
+        hits.sort_by(|a, b| {
+            a.rank
+                .cmp(&b.rank)
+                .then(a.code.level().cmp(&b.code.level()))
+                .then(a.code.cmp(&b.code))
+        });
         hits.truncate(limit);
         hits
     }

@@ -10,7 +10,10 @@ use std::path::PathBuf;
 
 use crate::dataset::DatasetBuilder;
 use crate::load::{ParsedFile, RowKey, Target};
-use crate::{AgeGroup, AreaCode, BuurtCode, Dataset, Figure, GemeenteCode, Indicator, Margin, Wave, WijkCode, Weights};
+use crate::{
+    AgeGroup, AreaCode, BuurtCode, Dataset, Figure, GemeenteCode, Indicator, Margin, Wave, Weights,
+    WijkCode,
+};
 
 /// The demo gemeente's number.
 const GM: u16 = 9999;
@@ -21,11 +24,75 @@ pub const LABEL: &str = "SYNTHETIC DEMO DATA: generated figures for a fictional 
 
 /// One wijk: name, base share lonely (18+, 2012), change per wave (pp), buurt names.
 const WIJKEN: &[(&str, f64, f64, &[&str])] = &[
-    ("Centrum", 47.0, 1.0, &["Marktplein", "Kerkbuurt", "Havenfront", "Stationskwartier", "Molenstraat", "Raadhuisbuurt", "Oude Gracht"]),
-    ("Oud-West", 42.0, 0.3, &["Vondelbuurt", "Lindenhof", "Schoolstraat", "Weverskwartier", "Kanaalzijde", "Bleekveld"]),
-    ("Parkwijk", 36.0, -0.8, &["Parkzoom", "Vijverhof", "Beukenlaan", "Rozenbuurt", "Sportpark", "Eikenhorst", "Waterrijk"]),
-    ("Oosterkwartier", 41.0, 5.5, &["Oostpoort", "Fabriekshof", "Dijkbuurt", "Spoorzicht", "Nieuw Oost", "Gasfabriek", "Werfkade"]),
-    ("Buitengebied", 33.0, 0.5, &["Polder Noord", "Polder Zuid", "Kerkdorp", "Heide", "Veenhoek", "Broekland", "Zandweg"]),
+    (
+        "Centrum",
+        47.0,
+        1.0,
+        &[
+            "Marktplein",
+            "Kerkbuurt",
+            "Havenfront",
+            "Stationskwartier",
+            "Molenstraat",
+            "Raadhuisbuurt",
+            "Oude Gracht",
+        ],
+    ),
+    (
+        "Oud-West",
+        42.0,
+        0.3,
+        &[
+            "Vondelbuurt",
+            "Lindenhof",
+            "Schoolstraat",
+            "Weverskwartier",
+            "Kanaalzijde",
+            "Bleekveld",
+        ],
+    ),
+    (
+        "Parkwijk",
+        36.0,
+        -0.8,
+        &[
+            "Parkzoom",
+            "Vijverhof",
+            "Beukenlaan",
+            "Rozenbuurt",
+            "Sportpark",
+            "Eikenhorst",
+            "Waterrijk",
+        ],
+    ),
+    (
+        "Oosterkwartier",
+        41.0,
+        5.5,
+        &[
+            "Oostpoort",
+            "Fabriekshof",
+            "Dijkbuurt",
+            "Spoorzicht",
+            "Nieuw Oost",
+            "Gasfabriek",
+            "Werfkade",
+        ],
+    ),
+    (
+        "Buitengebied",
+        33.0,
+        0.5,
+        &[
+            "Polder Noord",
+            "Polder Zuid",
+            "Kerkdorp",
+            "Heide",
+            "Veenhoek",
+            "Broekland",
+            "Zandweg",
+        ],
+    ),
 ];
 
 const WAVES: [u16; 3] = [2012, 2016, 2020];
@@ -65,9 +132,13 @@ struct Buurt {
 fn buurten() -> Vec<Buurt> {
     let mut out = Vec::new();
     for (wi, (_, _, _, names)) in WIJKEN.iter().enumerate() {
-        let Some(wk) = WijkCode::new(gemeente(), wi as u8) else { continue };
+        let Some(wk) = WijkCode::new(gemeente(), wi as u8) else {
+            continue;
+        };
         for (bi, name) in names.iter().enumerate() {
-            let Some(code) = BuurtCode::new(wk, bi as u8) else { continue };
+            let Some(code) = BuurtCode::new(wk, bi as u8) else {
+                continue;
+            };
             let seed = (wi * 100 + bi) as u64;
             let population = (300.0 + 2700.0 * noise(seed * 7 + 1)).round();
             // Small buurten are suppressed, as RIVM does for unreliable estimates.
@@ -76,7 +147,14 @@ fn buurten() -> Vec<Buurt> {
                 (2, 6) => Some(2),
                 _ => None,
             };
-            out.push(Buurt { code, name, wijk: wi, population, offset: 8.0 * noise(seed * 7 + 2) - 4.0, suppressed_from });
+            out.push(Buurt {
+                code,
+                name,
+                wijk: wi,
+                population,
+                offset: 8.0 * noise(seed * 7 + 2) - 4.0,
+                suppressed_from,
+            });
         }
     }
     out
@@ -120,7 +198,10 @@ impl Buurt {
 pub fn dataset() -> Dataset {
     let bs = buurten();
     let mut rows = Vec::new();
-    let mut columns: Vec<(Target, Vec<Figure>)> = INDICATORS.iter().map(|(i, ..)| (Target::Schema(*i), Vec::new())).collect();
+    let mut columns: Vec<(Target, Vec<Figure>)> = INDICATORS
+        .iter()
+        .map(|(i, ..)| (Target::Schema(*i), Vec::new()))
+        .collect();
     let gm = gemeente();
     for (wave_idx, &year) in WAVES.iter().enumerate() {
         for (age, senior) in [(AgeGroup::ADULTS, false), (AgeGroup::SENIORS, true)] {
@@ -134,14 +215,23 @@ pub fn dataset() -> Dataset {
                     age,
                     margin: Margin::Value,
                 });
-                for ((ind, factor, senior_add, from_wave), (_, col)) in INDICATORS.iter().zip(columns.iter_mut()) {
+                for ((ind, factor, senior_add, from_wave), (_, col)) in
+                    INDICATORS.iter().zip(columns.iter_mut())
+                {
                     let _ = ind;
                     col.push(if wave_idx < *from_wave {
                         Figure::NotMeasured
                     } else {
                         match lonely_share {
                             None => Figure::Suppressed,
-                            Some(l) => Figure::Value(round1(l * factor + if senior { *senior_add - 3.0 * factor } else { 0.0 })),
+                            Some(l) => Figure::Value(round1(
+                                l * factor
+                                    + if senior {
+                                        *senior_add - 3.0 * factor
+                                    } else {
+                                        0.0
+                                    },
+                            )),
                         }
                     });
                 }
@@ -167,17 +257,24 @@ pub fn dataset() -> Dataset {
                     push_row(AreaCode::Wijk(wk), name, Some(s / p));
                 }
             }
-            push_row(AreaCode::Gemeente(gm), GEMEENTE_NAME, Some(total.0 / total.1));
+            push_row(
+                AreaCode::Gemeente(gm),
+                GEMEENTE_NAME,
+                Some(total.0 / total.1),
+            );
         }
     }
-    let file = ParsedFile { path: PathBuf::from("<synthetic demo>"), rows, columns };
+    let file = ParsedFile {
+        path: PathBuf::from("<synthetic demo>"),
+        rows,
+        columns,
+    };
     let mut builder = DatasetBuilder::default();
     builder.add(file);
-    match builder.finish(None, vec![PathBuf::from("<synthetic demo>")], true) {
-        Ok(ds) => ds,
-        // The generator writes each (area, wave, age group) once, so merging cannot conflict.
-        Err(_) => Dataset::default(),
-    }
+    // The generator writes each (area, wave, age group) once, so merging cannot conflict.
+    builder
+        .finish(Some(2020), vec![PathBuf::from("<synthetic demo>")], true)
+        .unwrap_or_default()
 }
 
 /// Synthetic populations of the demo's buurten, wijken and gemeente, as roll-up weights.
@@ -189,13 +286,25 @@ pub fn dataset() -> Dataset {
 #[must_use]
 pub fn populations() -> Weights {
     let bs = buurten();
-    let mut pairs: Vec<(AreaCode, f64)> = bs.iter().map(|b| (AreaCode::Buurt(b.code), b.population)).collect();
+    let mut pairs: Vec<(AreaCode, f64)> = bs
+        .iter()
+        .map(|b| (AreaCode::Buurt(b.code), b.population))
+        .collect();
     let gm = gemeente();
     for wi in 0..WIJKEN.len() {
         if let Some(wk) = WijkCode::new(gm, wi as u8) {
-            pairs.push((AreaCode::Wijk(wk), bs.iter().filter(|b| b.wijk == wi).map(|b| b.population).sum()));
+            pairs.push((
+                AreaCode::Wijk(wk),
+                bs.iter()
+                    .filter(|b| b.wijk == wi)
+                    .map(|b| b.population)
+                    .sum(),
+            ));
         }
     }
-    pairs.push((AreaCode::Gemeente(gm), bs.iter().map(|b| b.population).sum()));
+    pairs.push((
+        AreaCode::Gemeente(gm),
+        bs.iter().map(|b| b.population).sum(),
+    ));
     Weights::from_pairs("synthetic demo populations", pairs)
 }

@@ -39,47 +39,223 @@ struct Row {
 }
 
 const fn row(stem: &'static str, key: &'static str, nl: &'static str, en: &'static str) -> Row {
-    Row { stem, key, nl, en, unit: Unit::Percent }
+    Row {
+        stem,
+        key,
+        nl,
+        en,
+        unit: Unit::Percent,
+    }
 }
 
 /// Every indicator of table 50090NED, in table order after the four loneliness indicators.
 /// The only place raw column names appear. A new indicator is a new row.
 const SCHEMA: &[Row] = &[
-    row("Eenzaam", "Eenzaam_28", "Eenzaamheid/Eenzaam (%)", "Lonely (score 3+ of 11)"),
-    row("ErnstigZeerErnstigEenzaam", "ErnstigZeerErnstigEenzaam_29", "Eenzaamheid/Ernstig/zeer ernstig eenzaam (%)", "Severely or very severely lonely (score 9+)"),
-    row("EmotioneelEenzaam", "EmotioneelEenzaam_30", "Eenzaamheid/Emotioneel eenzaam (%)", "Emotionally lonely"),
-    row("SociaalEenzaam", "SociaalEenzaam_31", "Eenzaamheid/Sociaal eenzaam (%)", "Socially lonely"),
-    row("ErvarenGezondheidGoedZeerGoed", "ErvarenGezondheidGoedZeerGoed_4", "Ervaren gezondheid/Ervaren gezondheid goed/zeer goed (%)", "Perceived health good or very good"),
-    row("VoldoetAanBeweegrichtlijn", "VoldoetAanBeweegrichtlijn_5", "Sport en bewegen/Voldoet aan beweegrichtlijn (%)", "Meets the physical activity guideline"),
-    row("WekelijkseSporters", "WekelijkseSporters_6", "Sport en bewegen/Wekelijkse sporters (%)", "Plays sport weekly"),
-    row("Ondergewicht", "Ondergewicht_7", "Gewicht/Ondergewicht (%)", "Underweight"),
-    row("NormaalGewicht", "NormaalGewicht_8", "Gewicht/Normaal gewicht (%)", "Normal weight"),
-    row("Overgewicht", "Overgewicht_9", "Gewicht/Overgewicht (%)", "Overweight"),
-    row("ErnstigOvergewicht", "ErnstigOvergewicht_10", "Gewicht/Ernstig overgewicht (%)", "Obese"),
+    row(
+        "Eenzaam",
+        "Eenzaam_28",
+        "Eenzaamheid/Eenzaam (%)",
+        "Lonely (score 3+ of 11)",
+    ),
+    row(
+        "ErnstigZeerErnstigEenzaam",
+        "ErnstigZeerErnstigEenzaam_29",
+        "Eenzaamheid/Ernstig/zeer ernstig eenzaam (%)",
+        "Severely or very severely lonely (score 9+)",
+    ),
+    row(
+        "EmotioneelEenzaam",
+        "EmotioneelEenzaam_30",
+        "Eenzaamheid/Emotioneel eenzaam (%)",
+        "Emotionally lonely",
+    ),
+    row(
+        "SociaalEenzaam",
+        "SociaalEenzaam_31",
+        "Eenzaamheid/Sociaal eenzaam (%)",
+        "Socially lonely",
+    ),
+    row(
+        "ErvarenGezondheidGoedZeerGoed",
+        "ErvarenGezondheidGoedZeerGoed_4",
+        "Ervaren gezondheid/Ervaren gezondheid goed/zeer goed (%)",
+        "Perceived health good or very good",
+    ),
+    row(
+        "VoldoetAanBeweegrichtlijn",
+        "VoldoetAanBeweegrichtlijn_5",
+        "Sport en bewegen/Voldoet aan beweegrichtlijn (%)",
+        "Meets the physical activity guideline",
+    ),
+    row(
+        "WekelijkseSporters",
+        "WekelijkseSporters_6",
+        "Sport en bewegen/Wekelijkse sporters (%)",
+        "Plays sport weekly",
+    ),
+    row(
+        "Ondergewicht",
+        "Ondergewicht_7",
+        "Gewicht/Ondergewicht (%)",
+        "Underweight",
+    ),
+    row(
+        "NormaalGewicht",
+        "NormaalGewicht_8",
+        "Gewicht/Normaal gewicht (%)",
+        "Normal weight",
+    ),
+    row(
+        "Overgewicht",
+        "Overgewicht_9",
+        "Gewicht/Overgewicht (%)",
+        "Overweight",
+    ),
+    row(
+        "ErnstigOvergewicht",
+        "ErnstigOvergewicht_10",
+        "Gewicht/Ernstig overgewicht (%)",
+        "Obese",
+    ),
     row("Roker", "Roker_11", "Roken/Roker (%)", "Smoker"),
-    row("VoldoetAanAlcoholRichtlijn", "VoldoetAanAlcoholRichtlijn_12", "Alcoholgebruik/Voldoet aan alcoholrichtlijn (%)", "Meets the alcohol guideline"),
-    row("Drinker", "Drinker_13", "Alcoholgebruik/Drinker (%)", "Drinker"),
-    row("ZwareDrinker", "ZwareDrinker_14", "Alcoholgebruik/Zware drinker (%)", "Heavy drinker"),
-    row("OvermatigeDrinker", "OvermatigeDrinker_15", "Alcoholgebruik/Overmatige drinker (%)", "Excessive drinker"),
-    row("EenOfMeerLangdurigeAandoeningen", "EenOfMeerLangdurigeAandoeningen_16", "Langdurige ziekten en beperkingen/Eén of meer langdurige aandoeningen (%)", "One or more chronic conditions"),
-    row("BeperktVanwegeGezondheid", "BeperktVanwegeGezondheid_17", "Langdurige ziekten en beperkingen/Beperkt vanwege gezondheid (%)", "Limited because of health"),
-    row("ErnstigBeperktVanwegeGezondheid", "ErnstigBeperktVanwegeGezondheid_18", "Langdurige ziekten en beperkingen/Ernstig beperkt vanwege gezondheid (%)", "Severely limited because of health"),
-    row("LangdurigeZiekteEnBeperkt", "LangdurigeZiekteEnBeperkt_19", "Langdurige ziekten en beperkingen/Langdurige ziekte en beperkt (%)", "Chronic illness and limited"),
-    row("EenOfMeerLichamelijkeBeperkingen", "EenOfMeerLichamelijkeBeperkingen_20", "Langdurige ziekten en beperkingen/Eén of meer lichamelijke beperkingen (%)", "One or more physical disabilities"),
-    row("BeperkingInHoren", "BeperkingInHoren_21", "Langdurige ziekten en beperkingen/Beperking in horen (%)", "Hearing impairment"),
-    row("BeperkingInZien", "BeperkingInZien_22", "Langdurige ziekten en beperkingen/Beperking in zien (%)", "Visual impairment"),
-    row("BeperkingInBewegen", "BeperkingInBewegen_23", "Langdurige ziekten en beperkingen/Beperking in bewegen (%)", "Mobility impairment"),
-    row("MatigHoogRisicoOpAngstOfDepressie", "MatigHoogRisicoOpAngstOfDepressie_24", "Psychische gezondheid/Matig hoog risico op angst of depressie (%)", "Moderate or high risk of anxiety or depression"),
-    row("HoogRisicoOpAngstOfDepressie", "HoogRisicoOpAngstOfDepressie_25", "Psychische gezondheid/Hoog risico op angst of depressie (%)", "High risk of anxiety or depression"),
-    row("HeelVeelStressInAfgelopen4Weken", "HeelVeelStressInAfgelopen4Weken_26", "Psychische gezondheid/Heel veel stress in afgelopen 4 weken (%)", "A great deal of stress in the past 4 weeks"),
-    row("MatigVeelRegieOverEigenLeven", "MatigVeelRegieOverEigenLeven_27", "Psychische gezondheid/Matig veel regie over eigen leven (%)", "Moderate or much control over own life"),
-    row("Mantelzorger", "Mantelzorger_32", "Mantelzorg/Mantelzorger (%)", "Informal carer"),
-    row("Vrijwilligerswerk", "Vrijwilligerswerk_33", "Vrijwilligerswerk/Vrijwilligerswerk (%)", "Does volunteer work"),
-    row("LopenEnOfFietsenNaarSchoolOfWerk", "LopenEnOfFietsenNaarSchoolOfWerk_34", "Actief transport/Lopen en/of fietsen naar school of werk (%)", "Walks and/or cycles to school or work"),
-    row("LopenNaarSchoolOfWerk", "LopenNaarSchoolOfWerk_35", "Actief transport/Lopen naar school of werk (%)", "Walks to school or work"),
-    row("FietsenNaarSchoolOfWerk", "FietsenNaarSchoolOfWerk_36", "Actief transport/Fietsen naar school of werk (%)", "Cycles to school or work"),
-    row("ErnstigeGeluidhinderDoorBuren", "ErnstigeGeluidhinderDoorBuren_37", "Geluidhinder/Ernstige geluidhinder door buren (%)", "Severe noise nuisance from neighbours"),
-    row("MoeiteMetRondkomen", "MoeiteMetRondkomen_38", "Financiële situatie/Moeite met rondkomen (%)", "Difficulty making ends meet"),
+    row(
+        "VoldoetAanAlcoholRichtlijn",
+        "VoldoetAanAlcoholRichtlijn_12",
+        "Alcoholgebruik/Voldoet aan alcoholrichtlijn (%)",
+        "Meets the alcohol guideline",
+    ),
+    row(
+        "Drinker",
+        "Drinker_13",
+        "Alcoholgebruik/Drinker (%)",
+        "Drinker",
+    ),
+    row(
+        "ZwareDrinker",
+        "ZwareDrinker_14",
+        "Alcoholgebruik/Zware drinker (%)",
+        "Heavy drinker",
+    ),
+    row(
+        "OvermatigeDrinker",
+        "OvermatigeDrinker_15",
+        "Alcoholgebruik/Overmatige drinker (%)",
+        "Excessive drinker",
+    ),
+    row(
+        "EenOfMeerLangdurigeAandoeningen",
+        "EenOfMeerLangdurigeAandoeningen_16",
+        "Langdurige ziekten en beperkingen/Eén of meer langdurige aandoeningen (%)",
+        "One or more chronic conditions",
+    ),
+    row(
+        "BeperktVanwegeGezondheid",
+        "BeperktVanwegeGezondheid_17",
+        "Langdurige ziekten en beperkingen/Beperkt vanwege gezondheid (%)",
+        "Limited because of health",
+    ),
+    row(
+        "ErnstigBeperktVanwegeGezondheid",
+        "ErnstigBeperktVanwegeGezondheid_18",
+        "Langdurige ziekten en beperkingen/Ernstig beperkt vanwege gezondheid (%)",
+        "Severely limited because of health",
+    ),
+    row(
+        "LangdurigeZiekteEnBeperkt",
+        "LangdurigeZiekteEnBeperkt_19",
+        "Langdurige ziekten en beperkingen/Langdurige ziekte en beperkt (%)",
+        "Chronic illness and limited",
+    ),
+    row(
+        "EenOfMeerLichamelijkeBeperkingen",
+        "EenOfMeerLichamelijkeBeperkingen_20",
+        "Langdurige ziekten en beperkingen/Eén of meer lichamelijke beperkingen (%)",
+        "One or more physical disabilities",
+    ),
+    row(
+        "BeperkingInHoren",
+        "BeperkingInHoren_21",
+        "Langdurige ziekten en beperkingen/Beperking in horen (%)",
+        "Hearing impairment",
+    ),
+    row(
+        "BeperkingInZien",
+        "BeperkingInZien_22",
+        "Langdurige ziekten en beperkingen/Beperking in zien (%)",
+        "Visual impairment",
+    ),
+    row(
+        "BeperkingInBewegen",
+        "BeperkingInBewegen_23",
+        "Langdurige ziekten en beperkingen/Beperking in bewegen (%)",
+        "Mobility impairment",
+    ),
+    row(
+        "MatigHoogRisicoOpAngstOfDepressie",
+        "MatigHoogRisicoOpAngstOfDepressie_24",
+        "Psychische gezondheid/Matig hoog risico op angst of depressie (%)",
+        "Moderate or high risk of anxiety or depression",
+    ),
+    row(
+        "HoogRisicoOpAngstOfDepressie",
+        "HoogRisicoOpAngstOfDepressie_25",
+        "Psychische gezondheid/Hoog risico op angst of depressie (%)",
+        "High risk of anxiety or depression",
+    ),
+    row(
+        "HeelVeelStressInAfgelopen4Weken",
+        "HeelVeelStressInAfgelopen4Weken_26",
+        "Psychische gezondheid/Heel veel stress in afgelopen 4 weken (%)",
+        "A great deal of stress in the past 4 weeks",
+    ),
+    row(
+        "MatigVeelRegieOverEigenLeven",
+        "MatigVeelRegieOverEigenLeven_27",
+        "Psychische gezondheid/Matig veel regie over eigen leven (%)",
+        "Moderate or much control over own life",
+    ),
+    row(
+        "Mantelzorger",
+        "Mantelzorger_32",
+        "Mantelzorg/Mantelzorger (%)",
+        "Informal carer",
+    ),
+    row(
+        "Vrijwilligerswerk",
+        "Vrijwilligerswerk_33",
+        "Vrijwilligerswerk/Vrijwilligerswerk (%)",
+        "Does volunteer work",
+    ),
+    row(
+        "LopenEnOfFietsenNaarSchoolOfWerk",
+        "LopenEnOfFietsenNaarSchoolOfWerk_34",
+        "Actief transport/Lopen en/of fietsen naar school of werk (%)",
+        "Walks and/or cycles to school or work",
+    ),
+    row(
+        "LopenNaarSchoolOfWerk",
+        "LopenNaarSchoolOfWerk_35",
+        "Actief transport/Lopen naar school of werk (%)",
+        "Walks to school or work",
+    ),
+    row(
+        "FietsenNaarSchoolOfWerk",
+        "FietsenNaarSchoolOfWerk_36",
+        "Actief transport/Fietsen naar school of werk (%)",
+        "Cycles to school or work",
+    ),
+    row(
+        "ErnstigeGeluidhinderDoorBuren",
+        "ErnstigeGeluidhinderDoorBuren_37",
+        "Geluidhinder/Ernstige geluidhinder door buren (%)",
+        "Severe noise nuisance from neighbours",
+    ),
+    row(
+        "MoeiteMetRondkomen",
+        "MoeiteMetRondkomen_38",
+        "Financiële situatie/Moeite met rondkomen (%)",
+        "Difficulty making ends meet",
+    ),
 ];
 
 /// How many indicators the schema table defines.
@@ -299,7 +475,13 @@ mod tests {
 
     #[test]
     fn non_indicator_columns_do_not_match() {
-        for k in ["ID", "Leeftijd", "WijkenEnBuurten", "Codering_3", "SoortRegio_2"] {
+        for k in [
+            "ID",
+            "Leeftijd",
+            "WijkenEnBuurten",
+            "Codering_3",
+            "SoortRegio_2",
+        ] {
             assert_eq!(Indicator::from_key(k), None, "{k}");
         }
     }

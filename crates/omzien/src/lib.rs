@@ -27,12 +27,17 @@ mod trend;
 mod wave;
 mod weights;
 
-pub use aggregate::{Deviation, GroupKey, Rollup, RollupError, RollupRow, RollupTarget, Summary, Weighting, quantile};
-pub use area::{AreaCode, BuurtCode, CodeError, CountryCode, GemeenteCode, Level, LevelError, WijkCode, fold_name};
+pub use aggregate::{
+    Deviation, GroupKey, Rollup, RollupError, RollupRow, RollupTarget, Summary, Weighting, quantile,
+};
+pub use area::{
+    AreaCode, BuurtCode, CodeError, CountryCode, GemeenteCode, Level, LevelError, WijkCode,
+    fold_name,
+};
 pub use dataset::{Area, Dataset, QueryError, SearchHit};
 pub use figure::{Figure, Margin};
 pub use indicator::{Indicator, IndicatorInfo, Unit};
-pub use load::{LoadError, Loader, Location};
+pub use load::{Conflict, LoadError, Loader, Location};
 pub use risk::{RiskArea, RiskCriterion, RiskError, RiskQuery};
 pub use trend::{Caveat, Direction, Trend, TrendError, TrendOptions};
 pub use wave::{AgeGroup, AgeGroupError, Wave, WaveError};

@@ -3,7 +3,10 @@
 use serde::Serialize;
 
 use crate::aggregate::ser_display;
-use crate::{AgeGroup, AreaCode, Caveat, Dataset, Figure, GemeenteCode, Indicator, Level, QueryError, TrendError, TrendOptions, Wave};
+use crate::{
+    AgeGroup, AreaCode, Caveat, Dataset, Figure, GemeenteCode, Indicator, Level, QueryError,
+    TrendError, TrendOptions, Wave,
+};
 
 /// What makes an area a risk area.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -155,7 +158,10 @@ impl Dataset {
         let (top_share, min_rise) = match q.criterion {
             RiskCriterion::High { top_share } => (Some(top_share), None),
             RiskCriterion::Rising { min_rise } => (None, Some(min_rise)),
-            RiskCriterion::HighAndRising { top_share, min_rise } => (Some(top_share), Some(min_rise)),
+            RiskCriterion::HighAndRising {
+                top_share,
+                min_rise,
+            } => (Some(top_share), Some(min_rise)),
         };
         if let Some(s) = top_share.filter(|s| !(0.0..=1.0).contains(s)) {
             return Err(RiskError::BadShare(s));
@@ -183,7 +189,14 @@ impl Dataset {
                 continue;
             }
             let trend = match q.since {
-                Some(since) => Some(self.trend(area, q.indicator, q.age, since, q.wave, TrendOptions::default())?),
+                Some(since) => Some(self.trend(
+                    area,
+                    q.indicator,
+                    q.age,
+                    since,
+                    q.wave,
+                    TrendOptions::default(),
+                )?),
                 None => None,
             };
             let delta = trend.as_ref().and_then(|t| t.delta);
@@ -210,7 +223,12 @@ impl Dataset {
             });
         }
         if top_share.is_none() {
-            out.sort_by(|a, b| b.delta.unwrap_or(f64::MIN).total_cmp(&a.delta.unwrap_or(f64::MIN)).then(a.area.cmp(&b.area)));
+            out.sort_by(|a, b| {
+                b.delta
+                    .unwrap_or(f64::MIN)
+                    .total_cmp(&a.delta.unwrap_or(f64::MIN))
+                    .then(a.area.cmp(&b.area))
+            });
         }
         Ok(out)
     }

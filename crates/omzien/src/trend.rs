@@ -4,7 +4,9 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::aggregate::ser_display;
-use crate::{AgeGroup, AreaCode, Dataset, Figure, GemeenteCode, Indicator, Level, QueryError, Wave};
+use crate::{
+    AgeGroup, AreaCode, Dataset, Figure, GemeenteCode, Indicator, Level, QueryError, Wave,
+};
 
 /// z of the two-sided 95% normal interval.
 const Z95: f64 = 1.959_963_984_540_054;
@@ -81,8 +83,14 @@ pub enum Caveat {
 impl std::fmt::Display for Caveat {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Self::AgeRangeChanged { from_min_age, to_min_age } => {
-                write!(f, "age range changed: survey from age {from_min_age} vs from age {to_min_age}")
+            Self::AgeRangeChanged {
+                from_min_age,
+                to_min_age,
+            } => {
+                write!(
+                    f,
+                    "age range changed: survey from age {from_min_age} vs from age {to_min_age}"
+                )
             }
             Self::Suppressed { wave } => write!(f, "suppressed in {wave}"),
             Self::NotMeasured { wave } => write!(f, "not measured in {wave}"),
@@ -166,7 +174,10 @@ fn age_caveat(age: AgeGroup, from: Wave, to: Wave) -> Option<Caveat> {
     }
     // A group that starts at or above both minimum ages is surveyed alike in both waves.
     let starts_above = age.bounds().is_some_and(|(min, _)| min >= a.max(b));
-    (!starts_above).then_some(Caveat::AgeRangeChanged { from_min_age: a, to_min_age: b })
+    (!starts_above).then_some(Caveat::AgeRangeChanged {
+        from_min_age: a,
+        to_min_age: b,
+    })
 }
 
 impl Dataset {
@@ -184,7 +195,15 @@ impl Dataset {
     ///
     /// # Errors
     /// [`TrendError`] for the same wave twice, or an unknown area, wave or age group.
-    pub fn trend(&self, area: AreaCode, ind: Indicator, age: AgeGroup, from: Wave, to: Wave, opts: TrendOptions) -> Result<Trend, TrendError> {
+    pub fn trend(
+        &self,
+        area: AreaCode,
+        ind: Indicator,
+        age: AgeGroup,
+        from: Wave,
+        to: Wave,
+        opts: TrendOptions,
+    ) -> Result<Trend, TrendError> {
         if from == to {
             return Err(TrendError::SameWave(from));
         }
@@ -200,11 +219,19 @@ impl Dataset {
             }
         }
         // Round away the binary noise of subtracting one-decimal figures.
-        let delta = a.value().zip(b.value()).map(|(x, y)| ((y - x) * 1e6).round() / 1e6);
-        let significant = match (delta, self.interval(area, ind, from, age)?, self.interval(area, ind, to, age)?) {
+        let delta = a
+            .value()
+            .zip(b.value())
+            .map(|(x, y)| ((y - x) * 1e6).round() / 1e6);
+        let significant = match (
+            delta,
+            self.interval(area, ind, from, age)?,
+            self.interval(area, ind, to, age)?,
+        ) {
             (Some(d), Some((l1, h1)), Some((l2, h2))) => {
                 // Independent normal estimates: SE from each interval's half-width.
-                let se = (((h1 - l1) / (2.0 * Z95)).powi(2) + ((h2 - l2) / (2.0 * Z95)).powi(2)).sqrt();
+                let se =
+                    (((h1 - l1) / (2.0 * Z95)).powi(2) + ((h2 - l2) / (2.0 * Z95)).powi(2)).sqrt();
                 Some(se > 0.0 && (d / se).abs() > Z95)
             }
             (Some(_), _, _) => {

@@ -84,7 +84,9 @@ impl FromStr for Wave {
         let year = t.strip_suffix("JJ00").unwrap_or(t);
         match (year.len(), year.parse::<u16>()) {
             (4, Ok(y)) if (1900..=2999).contains(&y) => Ok(Self(y)),
-            _ => Err(WaveError { given: t.to_owned() }),
+            _ => Err(WaveError {
+                given: t.to_owned(),
+            }),
         }
     }
 }
@@ -150,9 +152,30 @@ struct AgeRow {
 
 /// The age groups of table 50090NED. A new one is a new row.
 const AGE_GROUPS: &[AgeRow] = &[
-    AgeRow { code: 20300, nl: "18 jaar of ouder", en: "18 years and older", short: "18+", min: 18, max: None },
-    AgeRow { code: 53115, nl: "18 tot 65 jaar", en: "18 to 64 years", short: "18-64", min: 18, max: Some(64) },
-    AgeRow { code: 80200, nl: "65 jaar of ouder", en: "65 years and older", short: "65+", min: 65, max: None },
+    AgeRow {
+        code: 20300,
+        nl: "18 jaar of ouder",
+        en: "18 years and older",
+        short: "18+",
+        min: 18,
+        max: None,
+    },
+    AgeRow {
+        code: 53115,
+        nl: "18 tot 65 jaar",
+        en: "18 to 64 years",
+        short: "18-64",
+        min: 18,
+        max: Some(64),
+    },
+    AgeRow {
+        code: 80200,
+        nl: "65 jaar of ouder",
+        en: "65 years and older",
+        short: "65+",
+        min: 65,
+        max: None,
+    },
 ];
 
 impl AgeGroup {
@@ -200,14 +223,19 @@ impl AgeGroup {
     /// [`AgeGroupError::Label`] when nothing matches.
     pub fn from_label(s: &str) -> Result<Self, AgeGroupError> {
         let t = s.trim();
-        if let Some(r) = AGE_GROUPS.iter().find(|r| {
-            t.eq_ignore_ascii_case(r.nl) || t.eq_ignore_ascii_case(r.en) || t == r.short
-        }) {
+        if let Some(r) = AGE_GROUPS
+            .iter()
+            .find(|r| t.eq_ignore_ascii_case(r.nl) || t.eq_ignore_ascii_case(r.en) || t == r.short)
+        {
             return Ok(Self(r.code));
         }
         t.parse().map_err(|_| AgeGroupError::Label {
             given: t.to_owned(),
-            known: AGE_GROUPS.iter().map(|r| r.nl).collect::<Vec<_>>().join(", "),
+            known: AGE_GROUPS
+                .iter()
+                .map(|r| r.nl)
+                .collect::<Vec<_>>()
+                .join(", "),
         })
     }
 }
@@ -217,11 +245,13 @@ impl FromStr for AgeGroup {
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let t = s.trim();
         if t.is_empty() || !t.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(AgeGroupError::Code { given: t.to_owned() });
+            return Err(AgeGroupError::Code {
+                given: t.to_owned(),
+            });
         }
-        t.parse()
-            .map(Self)
-            .map_err(|_| AgeGroupError::Code { given: t.to_owned() })
+        t.parse().map(Self).map_err(|_| AgeGroupError::Code {
+            given: t.to_owned(),
+        })
     }
 }
 

@@ -74,7 +74,10 @@ pub struct Weights {
 impl Weights {
     /// Weights from pairs; `source` says where they came from (shown in reports).
     pub fn from_pairs(source: &str, pairs: impl IntoIterator<Item = (AreaCode, f64)>) -> Self {
-        Self { source: source.to_owned(), map: pairs.into_iter().collect() }
+        Self {
+            source: source.to_owned(),
+            map: pairs.into_iter().collect(),
+        }
     }
 
     /// Reads a CSV of `code,weight` (`,` or `;`, header row optional, padding allowed).
@@ -85,16 +88,27 @@ impl Weights {
         let rows = read_pairs(path)?;
         let mut map = HashMap::with_capacity(rows.len());
         for (line, code, value) in rows {
-            let w: f64 = value.parse().ok().filter(|w: &f64| w.is_finite() && *w >= 0.0).ok_or_else(|| WeightsError::Line {
-                path: path.to_owned(),
-                line,
-                message: format!("weight {value:?} is not a non-negative number"),
-            })?;
+            let w: f64 = value
+                .parse()
+                .ok()
+                .filter(|w: &f64| w.is_finite() && *w >= 0.0)
+                .ok_or_else(|| WeightsError::Line {
+                    path: path.to_owned(),
+                    line,
+                    message: format!("weight {value:?} is not a non-negative number"),
+                })?;
             if map.insert(code, w).is_some() {
-                return Err(WeightsError::Line { path: path.to_owned(), line, message: format!("{code} appears twice") });
+                return Err(WeightsError::Line {
+                    path: path.to_owned(),
+                    line,
+                    message: format!("{code} appears twice"),
+                });
             }
         }
-        Ok(Self { source: path.display().to_string(), map })
+        Ok(Self {
+            source: path.display().to_string(),
+            map,
+        })
     }
 
     /// The weight of an area.
@@ -144,7 +158,9 @@ impl Groups {
     /// # Ok::<(), omzien::CodeError>(())
     /// ```
     pub fn from_pairs(pairs: impl IntoIterator<Item = (AreaCode, String)>) -> Self {
-        Self { map: pairs.into_iter().collect() }
+        Self {
+            map: pairs.into_iter().collect(),
+        }
     }
 
     /// Reads a CSV of `code,group` (`,` or `;`, header row optional).
@@ -155,10 +171,18 @@ impl Groups {
         let mut map = HashMap::new();
         for (line, code, group) in read_pairs(path)? {
             if group.is_empty() {
-                return Err(WeightsError::Line { path: path.to_owned(), line, message: "empty group name".into() });
+                return Err(WeightsError::Line {
+                    path: path.to_owned(),
+                    line,
+                    message: "empty group name".into(),
+                });
             }
             if map.insert(code, group).is_some() {
-                return Err(WeightsError::Line { path: path.to_owned(), line, message: format!("{code} appears twice") });
+                return Err(WeightsError::Line {
+                    path: path.to_owned(),
+                    line,
+                    message: format!("{code} appears twice"),
+                });
             }
         }
         Ok(Self { map })
@@ -173,7 +197,10 @@ impl Groups {
 
 /// `(line, code, second field)` of a two-column CSV; a first line whose code does not parse is a header.
 fn read_pairs(path: &Path) -> Result<Vec<(usize, AreaCode, String)>, WeightsError> {
-    let text = std::fs::read_to_string(path).map_err(|source| WeightsError::Io { path: path.to_owned(), source })?;
+    let text = std::fs::read_to_string(path).map_err(|source| WeightsError::Io {
+        path: path.to_owned(),
+        source,
+    })?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
     let mut out = Vec::new();
     for (i, raw) in text.lines().enumerate() {
@@ -182,10 +209,20 @@ fn read_pairs(path: &Path) -> Result<Vec<(usize, AreaCode, String)>, WeightsErro
             continue;
         }
         let sep = if raw.contains(';') { ';' } else { ',' };
-        let fields: Vec<&str> = raw.split(sep).map(|f| f.trim().trim_matches('"').trim()).collect();
-        let bad = |message: String| WeightsError::Line { path: path.to_owned(), line, message };
+        let fields: Vec<&str> = raw
+            .split(sep)
+            .map(|f| f.trim().trim_matches('"').trim())
+            .collect();
+        let bad = |message: String| WeightsError::Line {
+            path: path.to_owned(),
+            line,
+            message,
+        };
         if fields.len() < 2 {
-            return Err(bad(format!("expected two fields (code{sep}value), found {}", fields.len())));
+            return Err(bad(format!(
+                "expected two fields (code{sep}value), found {}",
+                fields.len()
+            )));
         }
         match fields[0].parse::<AreaCode>() {
             Ok(code) => out.push((line, code, fields[1].to_owned())),
@@ -194,7 +231,9 @@ fn read_pairs(path: &Path) -> Result<Vec<(usize, AreaCode, String)>, WeightsErro
         }
     }
     if out.is_empty() {
-        return Err(WeightsError::Empty { path: path.to_owned() });
+        return Err(WeightsError::Empty {
+            path: path.to_owned(),
+        });
     }
     Ok(out)
 }
@@ -228,7 +267,11 @@ impl PopulationProperties<'static> {
         share_65plus: "Personen 65 jaar en ouder (%)",
     };
     /// CBS wijken 2022 with population (`wijken_2022_population.geojson`).
-    pub const CBS_WIJKEN_2022: Self = Self { code: "code", population: "population", share_65plus: "pop_65plus" };
+    pub const CBS_WIJKEN_2022: Self = Self {
+        code: "code",
+        population: "population",
+        share_65plus: "pop_65plus",
+    };
 }
 
 #[derive(Deserialize)]
@@ -251,8 +294,14 @@ impl Populations {
     /// # Errors
     /// A [`WeightsError`] for unreadable JSON, or a feature whose code or population is missing
     /// or invalid (named by its index). A missing share 65+ is allowed and gives no 65+ weight.
-    pub fn from_geojson(path: &Path, props: PopulationProperties<'_>) -> Result<Self, WeightsError> {
-        let text = std::fs::read(path).map_err(|source| WeightsError::Io { path: path.to_owned(), source })?;
+    pub fn from_geojson(
+        path: &Path,
+        props: PopulationProperties<'_>,
+    ) -> Result<Self, WeightsError> {
+        let text = std::fs::read(path).map_err(|source| WeightsError::Io {
+            path: path.to_owned(),
+            source,
+        })?;
         let fc: Collection = serde_json::from_slice(&text).map_err(|e| WeightsError::Line {
             path: path.to_owned(),
             line: e.line(),
@@ -287,9 +336,14 @@ impl Populations {
             rows.push((code, pop, share));
         }
         if rows.is_empty() {
-            return Err(WeightsError::Empty { path: path.to_owned() });
+            return Err(WeightsError::Empty {
+                path: path.to_owned(),
+            });
         }
-        Ok(Self { source: path.display().to_string(), rows })
+        Ok(Self {
+            source: path.display().to_string(),
+            rows,
+        })
     }
 
     /// Weights for an age group: inhabitants for 18+, inhabitants × share 65+ for 65+.
@@ -299,14 +353,22 @@ impl Populations {
     pub fn weights_for(&self, age: AgeGroup) -> Result<Weights, WeightsError> {
         let source = &self.source;
         if age == AgeGroup::ADULTS {
-            Ok(Weights::from_pairs(&format!("{source} (all inhabitants)"), self.rows.iter().map(|&(c, p, _)| (c, p))))
+            Ok(Weights::from_pairs(
+                &format!("{source} (all inhabitants)"),
+                self.rows.iter().map(|&(c, p, _)| (c, p)),
+            ))
         } else if age == AgeGroup::SENIORS {
             Ok(Weights::from_pairs(
                 &format!("{source} (inhabitants × share 65+)"),
-                self.rows.iter().filter_map(|&(c, p, s)| s.map(|s| (c, p * s / 100.0))),
+                self.rows
+                    .iter()
+                    .filter_map(|&(c, p, s)| s.map(|s| (c, p * s / 100.0))),
             ))
         } else {
-            Err(WeightsError::AgeGroup { source_name: source.clone(), age })
+            Err(WeightsError::AgeGroup {
+                source_name: source.clone(),
+                age,
+            })
         }
     }
 

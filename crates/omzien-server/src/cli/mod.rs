@@ -7,8 +7,8 @@ use std::io::Write;
 use std::path::Path;
 
 use omzien::{
-    AgeGroup, AreaCode, Dataset, GemeenteCode, Indicator, Level, Loader, PopulationProperties, Populations,
-    RiskCriterion, RiskQuery, RollupTarget, TrendOptions, Wave, Weighting, Weights,
+    AgeGroup, AreaCode, Dataset, GemeenteCode, Indicator, Level, Loader, PopulationProperties,
+    Populations, RiskCriterion, RiskQuery, RollupTarget, TrendOptions, Wave, Weighting, Weights,
 };
 use serde_json::json;
 
@@ -51,7 +51,10 @@ pub enum CliError {
 }
 
 fn arg(option: &'static str, message: impl std::fmt::Display) -> CliError {
-    CliError::Arg { option, message: message.to_string() }
+    CliError::Arg {
+        option,
+        message: message.to_string(),
+    }
 }
 
 /// Loads the dataset the options name: files and folders, or the demo.
@@ -68,19 +71,31 @@ pub fn dataset(common: &Common) -> Result<Dataset, CliError> {
 fn wave(ds: &Dataset, option: &'static str, s: &str) -> Result<Wave, CliError> {
     let w: Wave = s.parse().map_err(|e| arg(option, e))?;
     if !ds.waves().contains(&w) {
-        return Err(arg(option, format!("wave {w} is not in the data (it has {})", list(ds.waves()))));
+        return Err(arg(
+            option,
+            format!("wave {w} is not in the data (it has {})", list(ds.waves())),
+        ));
     }
     Ok(w)
 }
 
 fn latest(ds: &Dataset) -> Result<Wave, CliError> {
-    ds.waves().last().copied().ok_or_else(|| arg("data", "the data has no waves"))
+    ds.waves()
+        .last()
+        .copied()
+        .ok_or_else(|| arg("data", "the data has no waves"))
 }
 
 fn age(ds: &Dataset, s: &str) -> Result<AgeGroup, CliError> {
     let a = AgeGroup::from_label(s).map_err(|e| arg("age", e))?;
     if !ds.age_groups().contains(&a) {
-        return Err(arg("age", format!("age group {a} is not in the data (it has {})", list(ds.age_groups()))));
+        return Err(arg(
+            "age",
+            format!(
+                "age group {a} is not in the data (it has {})",
+                list(ds.age_groups())
+            ),
+        ));
     }
     Ok(a)
 }
@@ -94,18 +109,32 @@ fn indicator(ds: &Dataset, s: &str) -> Result<Indicator, CliError> {
 }
 
 fn list<T: std::fmt::Display>(xs: &[T]) -> String {
-    xs.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")
+    xs.iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// Resolves a code or a name to one area; the best match wins, others are named on stderr.
-fn resolve(ds: &Dataset, option: &'static str, q: &str, want: Option<Level>) -> Result<AreaCode, CliError> {
+fn resolve(
+    ds: &Dataset,
+    option: &'static str,
+    q: &str,
+    want: Option<Level>,
+) -> Result<AreaCode, CliError> {
     let hits: Vec<_> = ds
         .search(q, 50)
         .into_iter()
         .filter(|h| want.is_none_or(|l| h.code.level() == l))
         .collect();
     let Some(best) = hits.first() else {
-        return Err(arg(option, format!("no {} matches {q:?}", want.map_or("area".to_owned(), |l| l.to_string()))));
+        return Err(arg(
+            option,
+            format!(
+                "no {} matches {q:?}",
+                want.map_or("area".to_owned(), |l| l.to_string())
+            ),
+        ));
     };
     let others: Vec<String> = hits[1..]
         .iter()
@@ -114,21 +143,29 @@ fn resolve(ds: &Dataset, option: &'static str, q: &str, want: Option<Level>) -> 
         .map(|h| format!("{} {}", h.code, h.name))
         .collect();
     if !others.is_empty() {
-        eprintln!("note: {q:?} also matches {}; showing {} {}", others.join(", "), best.code, best.name);
+        eprintln!(
+            "note: {q:?} also matches {}; showing {} {}",
+            others.join(", "),
+            best.code,
+            best.name
+        );
     }
     Ok(best.code)
 }
 
 fn gemeente(ds: &Dataset, q: Option<&str>) -> Result<Option<GemeenteCode>, CliError> {
-    q.map(|q| match resolve(ds, "gemeente", q, Some(Level::Gemeente))? {
-        AreaCode::Gemeente(g) => Ok(g),
-        other => Err(arg("gemeente", format!("{other} is not a gemeente"))),
-    })
+    q.map(
+        |q| match resolve(ds, "gemeente", q, Some(Level::Gemeente))? {
+            AreaCode::Gemeente(g) => Ok(g),
+            other => Err(arg("gemeente", format!("{other} is not a gemeente"))),
+        },
+    )
     .transpose()
 }
 
 fn label(ds: &Dataset, ind: Indicator) -> String {
-    ds.indicator_info(ind).map_or_else(|| ind.to_string(), |i| i.key.clone())
+    ds.indicator_info(ind)
+        .map_or_else(|| ind.to_string(), |i| i.key.clone())
 }
 
 /// Runs a command, writing its result to `out`.
@@ -140,39 +177,108 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<(), CliError> {
     let ds = dataset(common)?;
     let format = common.format;
     match &args.command {
-        Command::Summary { indicator: i, threshold, .. } => summary(&ds, format, indicator(&ds, i)?, *threshold, out),
-        Command::Area { query, indicator: inds, .. } => {
+        Command::Summary {
+            indicator: i,
+            threshold,
+            ..
+        } => summary(&ds, format, indicator(&ds, i)?, *threshold, out),
+        Command::Area {
+            query,
+            indicator: inds,
+            ..
+        } => {
             let code = resolve(&ds, "area", query, None)?;
             let inds = if inds.is_empty() {
                 ds.indicators().iter().map(|i| i.indicator).collect()
             } else {
-                inds.iter().map(|s| indicator(&ds, s)).collect::<Result<Vec<_>, _>>()?
+                inds.iter()
+                    .map(|s| indicator(&ds, s))
+                    .collect::<Result<Vec<_>, _>>()?
             };
             area(&ds, format, code, &inds, out)
         }
-        Command::Trend { from, to, indicator: i, gemeente: g, level: l, age: a, band, .. } => {
+        Command::Trend {
+            from,
+            to,
+            indicator: i,
+            gemeente: g,
+            level: l,
+            age: a,
+            band,
+            ..
+        } => {
             let (from, to) = (wave(&ds, "from", from)?, wave(&ds, "to", to)?);
             let ind = indicator(&ds, i)?;
             let g = gemeente(&ds, g.as_deref())?;
-            let trends = ds.trends(level("level", l)?, g, ind, age(&ds, a)?, from, to, TrendOptions::default().with_band(*band))?;
-            let mut t = Table::new(["code", "name", "from", "to", "delta_pp", "direction", "significant", "caveats"]);
+            let trends = ds.trends(
+                level("level", l)?,
+                g,
+                ind,
+                age(&ds, a)?,
+                from,
+                to,
+                TrendOptions::default().with_band(*band),
+            )?;
+            let mut t = Table::new([
+                "code",
+                "name",
+                "from",
+                "to",
+                "delta_pp",
+                "direction",
+                "significant",
+                "caveats",
+            ]);
             for tr in &trends {
                 t.push(vec![
                     tr.area.to_string(),
-                    ds.area(tr.area).map(|a| a.display_name()).unwrap_or_default(),
+                    ds.area(tr.area)
+                        .map(|a| a.display_name())
+                        .unwrap_or_default(),
                     fig(tr.from_figure),
                     fig(tr.to_figure),
                     delta(tr.delta),
                     tr.direction.map(|d| d.to_string()).unwrap_or_default(),
-                    tr.significant.map(|s| if s { "yes" } else { "no" }.to_owned()).unwrap_or_default(),
-                    tr.caveats.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "),
+                    tr.significant
+                        .map(|s| if s { "yes" } else { "no" }.to_owned())
+                        .unwrap_or_default(),
+                    tr.caveats
+                        .iter()
+                        .map(ToString::to_string)
+                        .collect::<Vec<_>>()
+                        .join("; "),
                 ]);
             }
-            let title = format!("{} {} → {} ({}), stable within ±{band} pp", label(&ds, ind), from, to, age(&ds, a)?);
-            emit(&ds, format, &title, &t, serde_json::to_value(&trends).map_err(std::io::Error::other)?, out)?;
+            let title = format!(
+                "{} {} → {} ({}), stable within ±{band} pp",
+                label(&ds, ind),
+                from,
+                to,
+                age(&ds, a)?
+            );
+            emit(
+                &ds,
+                format,
+                &title,
+                &t,
+                serde_json::to_value(&trends).map_err(std::io::Error::other)?,
+                out,
+            )?;
             Ok(())
         }
-        Command::Risk { indicator: i, gemeente: g, level: l, age: a, wave: w, since, mode, top, min_rise, limit, .. } => {
+        Command::Risk {
+            indicator: i,
+            gemeente: g,
+            level: l,
+            age: a,
+            wave: w,
+            since,
+            mode,
+            top,
+            min_rise,
+            limit,
+            ..
+        } => {
             let w = match w {
                 Some(w) => wave(&ds, "wave", w)?,
                 None => latest(&ds)?,
@@ -183,11 +289,18 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<(), CliError> {
             };
             let criterion = match mode {
                 RiskMode::High => RiskCriterion::High { top_share: *top },
-                RiskMode::Rising => RiskCriterion::Rising { min_rise: *min_rise },
-                RiskMode::Both => RiskCriterion::HighAndRising { top_share: *top, min_rise: *min_rise },
+                RiskMode::Rising => RiskCriterion::Rising {
+                    min_rise: *min_rise,
+                },
+                RiskMode::Both => RiskCriterion::HighAndRising {
+                    top_share: *top,
+                    min_rise: *min_rise,
+                },
             };
             let ind = indicator(&ds, i)?;
-            let mut q = RiskQuery::new(level("level", l)?, ind, w).with_age(age(&ds, a)?).with_criterion(criterion);
+            let mut q = RiskQuery::new(level("level", l)?, ind, w)
+                .with_age(age(&ds, a)?)
+                .with_criterion(criterion);
             if let Some(g) = gemeente(&ds, g.as_deref())? {
                 q = q.with_gemeente(g);
             }
@@ -198,7 +311,9 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<(), CliError> {
             if let Some(n) = limit {
                 hits.truncate(*n);
             }
-            let mut t = Table::new(["rank", "code", "name", "value", "delta_pp", "gemeente", "national", "caveats"]);
+            let mut t = Table::new([
+                "rank", "code", "name", "value", "delta_pp", "gemeente", "national", "caveats",
+            ]);
             for h in &hits {
                 t.push(vec![
                     format!("{}/{}", h.rank, h.ranked),
@@ -208,7 +323,11 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<(), CliError> {
                     delta(h.delta),
                     fig(h.gemeente_value),
                     fig(h.national_value),
-                    h.caveats.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "),
+                    h.caveats
+                        .iter()
+                        .map(ToString::to_string)
+                        .collect::<Vec<_>>()
+                        .join("; "),
                 ]);
             }
             let title = format!(
@@ -219,16 +338,41 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<(), CliError> {
                 top * 100.0,
                 hits.len()
             );
-            emit(&ds, format, &title, &t, serde_json::to_value(&hits).map_err(std::io::Error::other)?, out)?;
+            emit(
+                &ds,
+                format,
+                &title,
+                &t,
+                serde_json::to_value(&hits).map_err(std::io::Error::other)?,
+                out,
+            )?;
             Ok(())
         }
-        Command::Rollup { from, to, groups, weights, unweighted, indicator: i, wave: w, age: a, .. } => {
-            let groups = groups.as_deref().map(omzien::Groups::from_csv).transpose()?;
+        Command::Rollup {
+            from,
+            to,
+            groups,
+            weights,
+            unweighted,
+            indicator: i,
+            wave: w,
+            age: a,
+            ..
+        } => {
+            let groups = groups
+                .as_deref()
+                .map(omzien::Groups::from_csv)
+                .transpose()?;
             let weights = weights.as_deref().map(Weights::from_csv).transpose()?;
             let weighting = match (&weights, unweighted) {
                 (Some(w), _) => Weighting::Weighted(w),
                 (None, true) => Weighting::Unweighted,
-                (None, false) => return Err(arg("weights", "a roll-up needs --weights FILE (code,population) or an explicit --unweighted")),
+                (None, false) => {
+                    return Err(arg(
+                        "weights",
+                        "a roll-up needs --weights FILE (code,population) or an explicit --unweighted",
+                    ));
+                }
             };
             let target = match &groups {
                 Some(g) => RollupTarget::Groups(g),
@@ -239,8 +383,24 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<(), CliError> {
                 None => latest(&ds)?,
             };
             let ind = indicator(&ds, i)?;
-            let r = ds.rollup(level("from", from)?, ind, w, age(&ds, a)?, target, weighting)?;
-            let mut t = Table::new(["group", "value", "areas", "used", "suppressed", "not_measured", "missing_weight", "weight"]);
+            let r = ds.rollup(
+                level("from", from)?,
+                ind,
+                w,
+                age(&ds, a)?,
+                target,
+                weighting,
+            )?;
+            let mut t = Table::new([
+                "group",
+                "value",
+                "areas",
+                "used",
+                "suppressed",
+                "not_measured",
+                "missing_weight",
+                "weight",
+            ]);
             for row in &r.rows {
                 t.push(vec![
                     row.group.to_string(),
@@ -260,21 +420,57 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<(), CliError> {
                 r.weighting,
                 r.ungrouped.len()
             );
-            emit(&ds, format, &title, &t, serde_json::to_value(&r).map_err(std::io::Error::other)?, out)?;
+            emit(
+                &ds,
+                format,
+                &title,
+                &t,
+                serde_json::to_value(&r).map_err(std::io::Error::other)?,
+                out,
+            )?;
             Ok(())
         }
-        Command::Check { boundaries, indicator: i, top, .. } => check(&ds, format, boundaries, indicator(&ds, i)?, *top, out),
+        Command::Check {
+            boundaries,
+            indicator: i,
+            top,
+            ..
+        } => check(&ds, format, boundaries, indicator(&ds, i)?, *top, out),
     }
 }
 
-fn summary(ds: &Dataset, format: Format, ind: Indicator, threshold: Option<f64>, out: &mut dyn Write) -> Result<(), CliError> {
-    let mut t = Table::new(["level", "wave", "age", "areas", "values", "suppressed", "not_measured", "mean", "min", "p25", "median", "p75", "max", "national"]);
+fn summary(
+    ds: &Dataset,
+    format: Format,
+    ind: Indicator,
+    threshold: Option<f64>,
+    out: &mut dyn Write,
+) -> Result<(), CliError> {
+    let mut t = Table::new([
+        "level",
+        "wave",
+        "age",
+        "areas",
+        "values",
+        "suppressed",
+        "not_measured",
+        "mean",
+        "min",
+        "p25",
+        "median",
+        "p75",
+        "max",
+        "national",
+    ]);
     if threshold.is_some() {
         t.headers.push("share_above".into());
     }
     let sums = ds.summaries(ind, threshold);
     for s in &sums {
-        let national = ds.national().map(|nl| ds.figure(nl, ind, s.wave, s.age)).transpose()?;
+        let national = ds
+            .national()
+            .map(|nl| ds.figure(nl, ind, s.wave, s.age))
+            .transpose()?;
         let mut row = vec![
             s.level.to_string(),
             s.wave.to_string(),
@@ -296,7 +492,10 @@ fn summary(ds: &Dataset, format: Format, ind: Indicator, threshold: Option<f64>,
         }
         t.push(row);
     }
-    let counts: Vec<String> = Level::ALL.iter().map(|l| format!("{} {}", ds.count(*l), l)).collect();
+    let counts: Vec<String> = Level::ALL
+        .iter()
+        .map(|l| format!("{} {}", ds.count(*l), l))
+        .collect();
     let title = format!(
         "{} areas ({}); waves {}; age groups {}; {} indicators; classification {}\nDistribution of {} per level, wave and age group:",
         ds.len(),
@@ -304,7 +503,8 @@ fn summary(ds: &Dataset, format: Format, ind: Indicator, threshold: Option<f64>,
         list(ds.waves()),
         list(ds.age_groups()),
         ds.indicators().len(),
-        ds.classification_year().map_or("unknown".into(), |y| y.to_string()),
+        ds.classification_year()
+            .map_or("unknown".into(), |y| y.to_string()),
         label(ds, ind),
     );
     let json = json!({
@@ -318,11 +518,25 @@ fn summary(ds: &Dataset, format: Format, ind: Indicator, threshold: Option<f64>,
     Ok(())
 }
 
-fn area(ds: &Dataset, format: Format, code: AreaCode, inds: &[Indicator], out: &mut dyn Write) -> Result<(), CliError> {
+fn area(
+    ds: &Dataset,
+    format: Format,
+    code: AreaCode,
+    inds: &[Indicator],
+    out: &mut dyn Write,
+) -> Result<(), CliError> {
     let a = ds.area(code)?;
     let parent = a.parent.map(|p| ds.area(p)).transpose()?;
     let national = ds.national();
-    let mut t = Table::new(["indicator", "wave", "age", "figure", "interval", "parent", "national"]);
+    let mut t = Table::new([
+        "indicator",
+        "wave",
+        "age",
+        "figure",
+        "interval",
+        "parent",
+        "national",
+    ]);
     let mut rows = Vec::new();
     for &ind in inds {
         for &w in ds.waves() {
@@ -336,7 +550,9 @@ fn area(ds: &Dataset, format: Format, code: AreaCode, inds: &[Indicator], out: &
                     w.to_string(),
                     ag.to_string(),
                     fig(f),
-                    interval.map(|(l, h)| format!("{l:.1}–{h:.1}")).unwrap_or_default(),
+                    interval
+                        .map(|(l, h)| format!("{l:.1}–{h:.1}"))
+                        .unwrap_or_default(),
                     pf.map(fig).unwrap_or_default(),
                     nf.map(fig).unwrap_or_default(),
                 ]);
@@ -352,22 +568,60 @@ fn area(ds: &Dataset, format: Format, code: AreaCode, inds: &[Indicator], out: &
         a.code,
         a.display_name(),
         a.level,
-        a.gemeente_name.as_ref().filter(|_| a.level > Level::Gemeente).map(|g| format!(", gemeente {g}")).unwrap_or_default(),
-        parent.map_or("none".to_owned(), |p| format!("{} {}", p.code, p.display_name())),
+        a.gemeente_name
+            .as_ref()
+            .filter(|_| a.level > Level::Gemeente)
+            .map(|g| format!(", gemeente {g}"))
+            .unwrap_or_default(),
+        parent.map_or("none".to_owned(), |p| format!(
+            "{} {}",
+            p.code,
+            p.display_name()
+        )),
     );
     let json = json!({ "area": a, "figures": rows });
     emit(ds, format, &title, &t, json, out)?;
     Ok(())
 }
 
-fn check(ds: &Dataset, format: Format, dir: &Path, ind: Indicator, top: usize, out: &mut dyn Write) -> Result<(), CliError> {
-    let gm = Populations::from_geojson(&dir.join("gemeenten_2020.geojson"), PopulationProperties::CBS_GEMEENTEN_2020)?;
-    let wk = Populations::from_geojson(&dir.join("wijken_2022_population.geojson"), PopulationProperties::CBS_WIJKEN_2022)?;
+fn check(
+    ds: &Dataset,
+    format: Format,
+    dir: &Path,
+    ind: Indicator,
+    top: usize,
+    out: &mut dyn Write,
+) -> Result<(), CliError> {
+    let gm = Populations::from_geojson(
+        &dir.join("gemeenten_2020.geojson"),
+        PopulationProperties::CBS_GEMEENTEN_2020,
+    )?;
+    let wk = Populations::from_geojson(
+        &dir.join("wijken_2022_population.geojson"),
+        PopulationProperties::CBS_WIJKEN_2022,
+    )?;
     let national = ds.compare_rollup(Level::Gemeente, Level::Land, &|a| gm.weights_for(a).ok())?;
     let wijken = ds.compare_rollup(Level::Wijk, Level::Gemeente, &|a| wk.weights_for(a).ok())?;
-    let mut t = Table::new(["report", "area", "indicator", "wave", "age", "published", "weighted", "diff_pp", "children", "used", "why"]);
+    let mut t = Table::new([
+        "report",
+        "area",
+        "indicator",
+        "wave",
+        "age",
+        "published",
+        "weighted",
+        "diff_pp",
+        "children",
+        "used",
+        "why",
+    ]);
     let mut nat_sorted = national.clone();
-    nat_sorted.sort_by(|a, b| a.indicator.cmp(&b.indicator).then(a.age.cmp(&b.age)).then(a.wave.cmp(&b.wave)));
+    nat_sorted.sort_by(|a, b| {
+        a.indicator
+            .cmp(&b.indicator)
+            .then(a.age.cmp(&b.age))
+            .then(a.wave.cmp(&b.wave))
+    });
     let row = |report: &str, d: &omzien::Deviation| {
         vec![
             report.to_owned(),
@@ -386,7 +640,11 @@ fn check(ds: &Dataset, format: Format, dir: &Path, ind: Indicator, top: usize, o
     for d in &nat_sorted {
         t.push(row("gemeenten→NL (CBS 2020 inhabitants)", d));
     }
-    let worst: Vec<&omzien::Deviation> = wijken.iter().filter(|d| d.indicator == ind).take(top).collect();
+    let worst: Vec<&omzien::Deviation> = wijken
+        .iter()
+        .filter(|d| d.indicator == ind)
+        .take(top)
+        .collect();
     for d in &worst {
         t.push(row("wijken→gemeente (approx. 2022 wijk populations)", d));
     }

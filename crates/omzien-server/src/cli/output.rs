@@ -19,7 +19,10 @@ pub struct Table {
 impl Table {
     /// A table with these column names.
     pub fn new<S: Into<String>>(headers: impl IntoIterator<Item = S>) -> Self {
-        Self { headers: headers.into_iter().map(Into::into).collect(), rows: Vec::new() }
+        Self {
+            headers: headers.into_iter().map(Into::into).collect(),
+            rows: Vec::new(),
+        }
     }
 
     /// Adds a row.
@@ -43,7 +46,11 @@ impl Table {
             let mut s = String::new();
             for (i, w) in widths.iter().enumerate() {
                 let c = cells.get(i).map_or("", String::as_str);
-                let numeric = !c.is_empty() && c.trim_start_matches(['+', '-']).chars().next().is_some_and(|ch| ch.is_ascii_digit());
+                let numeric = !c.is_empty()
+                    && c.trim_start_matches(['+', '-'])
+                        .chars()
+                        .next()
+                        .is_some_and(|ch| ch.is_ascii_digit());
                 let pad = w.saturating_sub(c.chars().count());
                 if i > 0 {
                     s.push_str("  ");
@@ -77,7 +84,11 @@ impl Table {
             }
         };
         for r in std::iter::once(&self.headers).chain(&self.rows) {
-            writeln!(out, "{}", r.iter().map(|c| field(c)).collect::<Vec<_>>().join(","))?;
+            writeln!(
+                out,
+                "{}",
+                r.iter().map(|c| field(c)).collect::<Vec<_>>().join(",")
+            )?;
         }
         Ok(())
     }
@@ -95,7 +106,14 @@ pub fn dataset_json(ds: &Dataset) -> Value {
 
 /// Writes a result: the table (with a banner for synthetic data) or CSV, or `json` wrapped
 /// with the dataset's provenance.
-pub fn emit(ds: &Dataset, format: Format, title: &str, table: &Table, json: Value, out: &mut dyn Write) -> std::io::Result<()> {
+pub fn emit(
+    ds: &Dataset,
+    format: Format,
+    title: &str,
+    table: &Table,
+    json: Value,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
     match format {
         Format::Table => {
             if ds.is_synthetic() {

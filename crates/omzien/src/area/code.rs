@@ -347,7 +347,15 @@ mod tests {
 
     #[test]
     fn round_trips_every_level() {
-        for s in ["NL01", "GM0003", "GM1980", "WK000300", "WK198099", "BU00030000", "BU19809999"] {
+        for s in [
+            "NL01",
+            "GM0003",
+            "GM1980",
+            "WK000300",
+            "WK198099",
+            "BU00030000",
+            "BU19809999",
+        ] {
             let c: AreaCode = s.parse().unwrap();
             assert_eq!(c.to_string(), s);
         }
@@ -355,16 +363,41 @@ mod tests {
 
     #[test]
     fn rejects_bad_codes() {
-        for s in ["", "GM", "GM363", "GM03631", "WK0363", "BU0363000", "BU036300011", "GMabcd", "gm0363", "NL1", "XX01", "GM-363"] {
+        for s in [
+            "",
+            "GM",
+            "GM363",
+            "GM03631",
+            "WK0363",
+            "BU0363000",
+            "BU036300011",
+            "GMabcd",
+            "gm0363",
+            "NL1",
+            "XX01",
+            "GM-363",
+        ] {
             assert!(s.parse::<AreaCode>().is_err(), "{s:?} should not parse");
         }
         let err = "WK0363".parse::<AreaCode>().unwrap_err();
-        assert_eq!(err.to_string(), "area code \"WK0363\" must be WK followed by 6 digits");
+        assert_eq!(
+            err.to_string(),
+            "area code \"WK0363\" must be WK followed by 6 digits"
+        );
     }
 
     #[test]
     fn never_panics_on_odd_input() {
-        for s in ["Ú", "SÚDWEST", "GMÚ", "BU0363000é", "NLé", "\u{0}", "🙂🙂🙂", "G"] {
+        for s in [
+            "Ú",
+            "SÚDWEST",
+            "GMÚ",
+            "BU0363000é",
+            "NLé",
+            "\u{0}",
+            "🙂🙂🙂",
+            "G",
+        ] {
             assert!(s.parse::<AreaCode>().is_err(), "{s:?}");
         }
     }

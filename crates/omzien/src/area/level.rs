@@ -88,7 +88,9 @@ impl FromStr for Level {
                     || t.eq_ignore_ascii_case(l.english())
                     || (*l == Level::Land && t.eq_ignore_ascii_case("nederland"))
             })
-            .ok_or_else(|| LevelError { given: t.to_owned() })
+            .ok_or_else(|| LevelError {
+                given: t.to_owned(),
+            })
     }
 }
 

@@ -85,7 +85,10 @@ mod tests {
 
     #[test]
     fn aliases_find_the_hague() {
-        assert_eq!(alias_targets(&fold_name("Den Haag")).collect::<Vec<_>>(), [518]);
+        assert_eq!(
+            alias_targets(&fold_name("Den Haag")).collect::<Vec<_>>(),
+            [518]
+        );
         assert_eq!(alias_targets("zwolle").count(), 0);
     }
 }

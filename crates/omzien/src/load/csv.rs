@@ -41,7 +41,11 @@ fn split_header(line: &str, sep: char) -> Vec<String> {
 fn scan(path: &Path, text: &str) -> Result<Layout, LoadError> {
     let first_line = text.lines().next().unwrap_or("");
     let count = |sep: char| split_header(first_line, sep).len();
-    let (separator, sep) = if count(';') > count(',') { (b';', ';') } else { (b',', ',') };
+    let (separator, sep) = if count(';') > count(',') {
+        (b';', ';')
+    } else {
+        (b',', ',')
+    };
     let headers = split_header(first_line, sep);
 
     let expected = headers.len();
@@ -65,7 +69,12 @@ fn scan(path: &Path, text: &str) -> Result<Layout, LoadError> {
                     if !at_record_start {
                         if header_done {
                             if fields != expected {
-                                return Err(LoadError::FieldCount { path: path.to_owned(), line: record_start, expected, found: fields });
+                                return Err(LoadError::FieldCount {
+                                    path: path.to_owned(),
+                                    line: record_start,
+                                    expected,
+                                    found: fields,
+                                });
                             }
                             record_lines.push(record_start);
                         }
@@ -83,22 +92,40 @@ fn scan(path: &Path, text: &str) -> Result<Layout, LoadError> {
     if !at_record_start {
         // The last record has no newline after it: fine if complete, else truncated.
         if quoted || fields < expected {
-            return Err(LoadError::Truncated { path: path.to_owned(), line: record_start });
+            return Err(LoadError::Truncated {
+                path: path.to_owned(),
+                line: record_start,
+            });
         }
         if fields != expected {
-            return Err(LoadError::FieldCount { path: path.to_owned(), line: record_start, expected, found: fields });
+            return Err(LoadError::FieldCount {
+                path: path.to_owned(),
+                line: record_start,
+                expected,
+                found: fields,
+            });
         }
         if header_done {
             record_lines.push(record_start);
         }
     } else if quoted {
-        return Err(LoadError::Truncated { path: path.to_owned(), line: record_start });
+        return Err(LoadError::Truncated {
+            path: path.to_owned(),
+            line: record_start,
+        });
     }
-    Ok(Layout { separator, headers, record_lines })
+    Ok(Layout {
+        separator,
+        headers,
+        record_lines,
+    })
 }
 
 fn polars_err(path: &Path, e: impl std::fmt::Display) -> LoadError {
-    LoadError::Csv { path: path.to_owned(), message: e.to_string() }
+    LoadError::Csv {
+        path: path.to_owned(),
+        message: e.to_string(),
+    }
 }
 
 /// Reads a CSV table (BOM already removed) into typed rows.
@@ -111,11 +138,16 @@ pub(crate) fn read(path: &Path, text: &str) -> Result<ParsedFile, LoadError> {
         });
     };
     if layout.record_lines.is_empty() {
-        return Err(LoadError::NoRows { path: path.to_owned() });
+        return Err(LoadError::NoRows {
+            path: path.to_owned(),
+        });
     }
     for (i, h) in layout.headers.iter().enumerate() {
         if layout.headers[..i].contains(h) {
-            return Err(LoadError::DuplicateColumn { path: path.to_owned(), column: h.clone() });
+            return Err(LoadError::DuplicateColumn {
+                path: path.to_owned(),
+                column: h.clone(),
+            });
         }
     }
     // Every column as text: padding, "." and empty cells are interpreted by us, not guessed.
@@ -135,16 +167,27 @@ pub(crate) fn read(path: &Path, text: &str) -> Result<ParsedFile, LoadError> {
     if df.height() != layout.record_lines.len() || df.width() != layout.headers.len() {
         return Err(polars_err(
             path,
-            format!("read {} rows × {} columns, expected {} × {}", df.height(), df.width(), layout.record_lines.len(), layout.headers.len()),
+            format!(
+                "read {} rows × {} columns, expected {} × {}",
+                df.height(),
+                df.width(),
+                layout.record_lines.len(),
+                layout.headers.len()
+            ),
         ));
     }
     let mut columns = Vec::with_capacity(df.width());
     for col in df.columns() {
         let ca = col.str().map_err(|e| polars_err(path, e))?;
-        columns.push(ca.iter().map(|v| v.map_or(Cell::Missing, Cell::Text)).collect::<Vec<_>>());
+        columns.push(
+            ca.iter()
+                .map(|v| v.map_or(Cell::Missing, Cell::Text))
+                .collect::<Vec<_>>(),
+        );
     }
     let lines = &layout.record_lines;
-    let locate = move |row: usize, _col: Option<&str>| Location::Line(lines.get(row).copied().unwrap_or(1));
+    let locate =
+        move |row: usize, _col: Option<&str>| Location::Line(lines.get(row).copied().unwrap_or(1));
     RawTable {
         path,
         naming,
@@ -162,7 +205,10 @@ mod tests {
 
     #[test]
     fn header_split_handles_quotes() {
-        assert_eq!(split_header("\"a;b\";\"c\"\"d\";e", ';'), ["a;b", "c\"d", "e"]);
+        assert_eq!(
+            split_header("\"a;b\";\"c\"\"d\";e", ';'),
+            ["a;b", "c\"d", "e"]
+        );
         assert_eq!(split_header("ID,Leeftijd", ','), ["ID", "Leeftijd"]);
     }
 
@@ -171,8 +217,21 @@ mod tests {
         let p = Path::new("t.csv");
         let l = scan(p, "a,b\n1,2\n\n3,4").unwrap();
         assert_eq!(l.record_lines, [2, 4]);
-        assert!(matches!(scan(p, "a,b\n1,2,3\n"), Err(LoadError::FieldCount { line: 2, found: 3, .. })));
-        assert!(matches!(scan(p, "a,b\n1,2\n3"), Err(LoadError::Truncated { line: 3, .. })));
-        assert!(matches!(scan(p, "a,b\n1,\"2\n"), Err(LoadError::Truncated { line: 2, .. })));
+        assert!(matches!(
+            scan(p, "a,b\n1,2,3\n"),
+            Err(LoadError::FieldCount {
+                line: 2,
+                found: 3,
+                ..
+            })
+        ));
+        assert!(matches!(
+            scan(p, "a,b\n1,2\n3"),
+            Err(LoadError::Truncated { line: 3, .. })
+        ));
+        assert!(matches!(
+            scan(p, "a,b\n1,\"2\n"),
+            Err(LoadError::Truncated { line: 2, .. })
+        ));
     }
 }

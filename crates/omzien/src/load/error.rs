@@ -183,25 +183,8 @@ pub enum LoadError {
         age: AgeGroup,
     },
     /// Two files disagree on one figure.
-    #[error("conflicting figures for {code} {indicator} {wave} {age}: {first_value} in {} but {second_value} in {}", first.display(), second.display())]
-    Conflict {
-        /// Area.
-        code: AreaCode,
-        /// Indicator key or label.
-        indicator: String,
-        /// Wave.
-        wave: Wave,
-        /// Age group.
-        age: AgeGroup,
-        /// First file.
-        first: PathBuf,
-        /// Its figure.
-        first_value: String,
-        /// Second file.
-        second: PathBuf,
-        /// Its figure.
-        second_value: String,
-    },
+    #[error("{0}")]
+    Conflict(Box<Conflict>),
     /// Files on two area classifications.
     #[error("{} uses the {second_year} area classification but {} uses {first_year}: load them into separate datasets", second.display(), first.display())]
     MixedClassification {
@@ -214,4 +197,27 @@ pub enum LoadError {
         /// Its year.
         second_year: u16,
     },
+}
+
+/// Two files that give different figures for the same area, indicator, wave and age group.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("conflicting figures for {code} {indicator} {wave} {age}: {first_value} in {} but {second_value} in {}", first.display(), second.display())]
+#[non_exhaustive]
+pub struct Conflict {
+    /// Area.
+    pub code: AreaCode,
+    /// Indicator key or label.
+    pub indicator: String,
+    /// Wave.
+    pub wave: Wave,
+    /// Age group.
+    pub age: AgeGroup,
+    /// First file.
+    pub first: PathBuf,
+    /// Its figure.
+    pub first_value: String,
+    /// Second file.
+    pub second: PathBuf,
+    /// Its figure.
+    pub second_value: String,
 }

@@ -8,7 +8,11 @@ use super::error::{LoadError, Location};
 use super::table::{Cell, Naming, ParsedFile, RawTable, detect_naming};
 
 fn json_err(path: &Path, location: Location, message: impl Into<String>) -> LoadError {
-    LoadError::Json { path: path.to_owned(), location, message: message.into() }
+    LoadError::Json {
+        path: path.to_owned(),
+        location,
+        message: message.into(),
+    }
 }
 
 /// Reads an OData JSON document (or a bare array of records) into typed rows.
@@ -25,17 +29,35 @@ pub(crate) fn read(path: &Path, text: &str) -> Result<ParsedFile, LoadError> {
         Value::Array(a) => (a, "$"),
         Value::Object(o) => match o.get("value") {
             Some(Value::Array(a)) => (a, "$.value"),
-            _ => return Err(json_err(path, Location::JsonPath("$".into()), "expected an OData document with a \"value\" array")),
+            _ => {
+                return Err(json_err(
+                    path,
+                    Location::JsonPath("$".into()),
+                    "expected an OData document with a \"value\" array",
+                ));
+            }
         },
-        _ => return Err(json_err(path, Location::JsonPath("$".into()), "expected an object with a \"value\" array")),
+        _ => {
+            return Err(json_err(
+                path,
+                Location::JsonPath("$".into()),
+                "expected an object with a \"value\" array",
+            ));
+        }
     };
     if records.is_empty() {
-        return Err(LoadError::NoRows { path: path.to_owned() });
+        return Err(LoadError::NoRows {
+            path: path.to_owned(),
+        });
     }
     let mut headers: Vec<String> = Vec::new();
     for (i, rec) in records.iter().enumerate() {
         let Value::Object(o) = rec else {
-            return Err(json_err(path, Location::JsonPath(format!("{base}[{i}]")), "expected an object"));
+            return Err(json_err(
+                path,
+                Location::JsonPath(format!("{base}[{i}]")),
+                "expected an object",
+            ));
         };
         for k in o.keys() {
             if !headers.iter().any(|h| h == k) {
@@ -44,10 +66,16 @@ pub(crate) fn read(path: &Path, text: &str) -> Result<ParsedFile, LoadError> {
         }
     }
     let Some(naming) = detect_naming(&headers) else {
-        return Err(LoadError::UnknownFormat { path: path.to_owned(), found: headers.join(",").chars().take(80).collect() });
+        return Err(LoadError::UnknownFormat {
+            path: path.to_owned(),
+            found: headers.join(",").chars().take(80).collect(),
+        });
     };
     if naming != Naming::OData {
-        return Err(LoadError::UnknownFormat { path: path.to_owned(), found: headers.join(",").chars().take(80).collect() });
+        return Err(LoadError::UnknownFormat {
+            path: path.to_owned(),
+            found: headers.join(",").chars().take(80).collect(),
+        });
     }
     let mut columns = Vec::with_capacity(headers.len());
     for h in &headers {
@@ -58,7 +86,11 @@ pub(crate) fn read(path: &Path, text: &str) -> Result<ParsedFile, LoadError> {
                 Some(Value::String(s)) => Cell::Text(s),
                 Some(Value::Number(n)) => n.as_f64().map_or(Cell::Missing, Cell::Number),
                 Some(_) => {
-                    return Err(json_err(path, Location::JsonPath(format!("{base}[{i}].{h}")), "expected a string, a number or null"));
+                    return Err(json_err(
+                        path,
+                        Location::JsonPath(format!("{base}[{i}].{h}")),
+                        "expected a string, a number or null",
+                    ));
                 }
             });
         }
@@ -70,5 +102,13 @@ pub(crate) fn read(path: &Path, text: &str) -> Result<ParsedFile, LoadError> {
             None => format!("{base}[{row}]"),
         })
     };
-    RawTable { path, naming, headers, columns, rows: records.len(), locate: &locate }.interpret()
+    RawTable {
+        path,
+        naming,
+        headers,
+        columns,
+        rows: records.len(),
+        locate: &locate,
+    }
+    .interpret()
 }

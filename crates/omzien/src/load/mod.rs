@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-pub use error::{LoadError, Location};
+pub use error::{Conflict, LoadError, Location};
 pub(crate) use table::{ParsedFile, RowKey, Target};
 
 use crate::Dataset;
@@ -51,7 +51,10 @@ impl Loader {
     ///
     /// # Errors
     /// A [`LoadError`] naming the file and line (or JSON path) of the first problem found.
-    pub fn load<P: AsRef<Path>>(&self, paths: impl IntoIterator<Item = P>) -> Result<Dataset, LoadError> {
+    pub fn load<P: AsRef<Path>>(
+        &self,
+        paths: impl IntoIterator<Item = P>,
+    ) -> Result<Dataset, LoadError> {
         let files = expand(paths)?;
         let parsed: Vec<ParsedFile> = files
             .par_iter()
@@ -87,14 +90,20 @@ impl Loader {
 /// The classification year of a known table id in the file name.
 fn classification_from_name(path: &Path) -> Option<u16> {
     let name = path.file_name()?.to_string_lossy().to_uppercase();
-    TABLES.iter().find(|(id, _)| name.contains(id)).map(|&(_, y)| y)
+    TABLES
+        .iter()
+        .find(|(id, _)| name.contains(id))
+        .map(|&(_, y)| y)
 }
 
 fn expand<P: AsRef<Path>>(paths: impl IntoIterator<Item = P>) -> Result<Vec<PathBuf>, LoadError> {
     let mut files = Vec::new();
     for p in paths {
         let p = p.as_ref();
-        let io = |source| LoadError::Io { path: p.to_owned(), source };
+        let io = |source| LoadError::Io {
+            path: p.to_owned(),
+            source,
+        };
         if p.is_dir() {
             let mut found: Vec<PathBuf> = std::fs::read_dir(p)
                 .map_err(io)?
@@ -121,7 +130,10 @@ fn expand<P: AsRef<Path>>(paths: impl IntoIterator<Item = P>) -> Result<Vec<Path
 
 /// Reads one file, detecting its format from the content.
 pub(crate) fn read_file(path: &Path) -> Result<ParsedFile, LoadError> {
-    let bytes = std::fs::read(path).map_err(|source| LoadError::Io { path: path.to_owned(), source })?;
+    let bytes = std::fs::read(path).map_err(|source| LoadError::Io {
+        path: path.to_owned(),
+        source,
+    })?;
     parse_bytes(path, &bytes)
 }
 
@@ -137,7 +149,9 @@ pub(crate) fn parse_bytes(path: &Path, bytes: &[u8]) -> Result<ParsedFile, LoadE
     })?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     if text.trim().is_empty() {
-        return Err(LoadError::Empty { path: path.to_owned() });
+        return Err(LoadError::Empty {
+            path: path.to_owned(),
+        });
     }
     if text.trim_start().starts_with(['{', '[']) {
         json::read(path, text)

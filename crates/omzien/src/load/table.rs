@@ -48,8 +48,16 @@ const ROLES: &[(Role, &str, &str)] = &[
     (Role::Margin, "Marges", "Marges"),
     (Role::Area, "WijkenEnBuurten", "Wijken en buurten"),
     (Role::Period, "Perioden", "Perioden"),
-    (Role::GemeenteName, "Gemeentenaam", "Regioaanduiding/Gemeentenaam (naam)"),
-    (Role::Level, "SoortRegio", "Regioaanduiding/Soort regio (omschrijving)"),
+    (
+        Role::GemeenteName,
+        "Gemeentenaam",
+        "Regioaanduiding/Gemeentenaam (naam)",
+    ),
+    (
+        Role::Level,
+        "SoortRegio",
+        "Regioaanduiding/Soort regio (omschrijving)",
+    ),
     (Role::Code, "Codering", "Regioaanduiding/Codering (code)"),
 ];
 
@@ -137,7 +145,11 @@ fn parse_figure(c: Cell<'_>) -> Result<Figure, ()> {
             "" => Ok(Figure::NotMeasured),
             "." => Ok(Figure::Suppressed),
             s => match s.parse::<f64>() {
-                Ok(v) if v.is_finite() && s.bytes().all(|b| b.is_ascii_digit() || b"+-.eE".contains(&b)) => {
+                Ok(v)
+                    if v.is_finite()
+                        && s.bytes()
+                            .all(|b| b.is_ascii_digit() || b"+-.eE".contains(&b)) =>
+                {
                     Ok(Figure::Value(v))
                 }
                 _ => Err(()),
@@ -180,7 +192,10 @@ impl RawTable<'_> {
         for (i, h) in self.headers.iter().enumerate() {
             if let Some(role) = role_of(h, self.naming) {
                 if role_col.insert(role, i).is_some() {
-                    return Err(LoadError::DuplicateColumn { path, column: h.clone() });
+                    return Err(LoadError::DuplicateColumn {
+                        path,
+                        column: h.clone(),
+                    });
                 }
                 continue;
             }
@@ -191,13 +206,21 @@ impl RawTable<'_> {
             match schema {
                 Some(ind) => {
                     if seen_targets.insert(ind, i).is_some() {
-                        return Err(LoadError::DuplicateColumn { path, column: h.clone() });
+                        return Err(LoadError::DuplicateColumn {
+                            path,
+                            column: h.clone(),
+                        });
                     }
                     figure_cols.push((i, Target::Schema(ind)));
                 }
                 // Unknown columns are kept when every cell is a figure.
                 None if self.columns[i].iter().all(|&c| parse_figure(c).is_ok()) => {
-                    figure_cols.push((i, Target::Extra { key: h.trim().to_owned() }));
+                    figure_cols.push((
+                        i,
+                        Target::Extra {
+                            key: h.trim().to_owned(),
+                        },
+                    ));
                 }
                 None => {}
             }
@@ -206,15 +229,21 @@ impl RawTable<'_> {
             ROLES
                 .iter()
                 .find(|(x, _, _)| *x == r)
-                .map_or("", |(_, k, l)| if self.naming == Naming::OData { k } else { l })
+                .map_or(
+                    "",
+                    |(_, k, l)| if self.naming == Naming::OData { k } else { l },
+                )
                 .to_owned()
         };
         let need = |r: Role| {
-            role_col.get(&r).copied().ok_or_else(|| LoadError::MissingColumn {
-                path: path.clone(),
-                location: (self.locate)(0, None).header(),
-                column: name(r),
-            })
+            role_col
+                .get(&r)
+                .copied()
+                .ok_or_else(|| LoadError::MissingColumn {
+                    path: path.clone(),
+                    location: (self.locate)(0, None).header(),
+                    column: name(r),
+                })
         };
         let age_col = need(Role::Age)?;
         let period_col = need(Role::Period)?;
@@ -249,7 +278,14 @@ impl RawTable<'_> {
             if let Some(c2) = second_code_col {
                 if let Some(t) = text(cell(c2)) {
                     if t != code_text {
-                        return Err(self.err_dim(r, c2, format!("code {t:?} differs from {code} in {}", self.headers[code_col])));
+                        return Err(self.err_dim(
+                            r,
+                            c2,
+                            format!(
+                                "code {t:?} differs from {code} in {}",
+                                self.headers[code_col]
+                            ),
+                        ));
                     }
                 }
             }
@@ -274,9 +310,18 @@ impl RawTable<'_> {
             };
             if let Some(c) = level_col {
                 if let Some(t) = text(cell(c)) {
-                    let level: Level = t.parse().map_err(|e: crate::LevelError| self.err_dim(r, c, e.to_string()))?;
+                    let level: Level = t
+                        .parse()
+                        .map_err(|e: crate::LevelError| self.err_dim(r, c, e.to_string()))?;
                     if level != code.level() {
-                        return Err(self.err_dim(r, c, format!("level {t:?} does not match code {code} (a {})", code.level())));
+                        return Err(self.err_dim(
+                            r,
+                            c,
+                            format!(
+                                "level {t:?} does not match code {code} (a {})",
+                                code.level()
+                            ),
+                        ));
                     }
                 }
             }
@@ -316,7 +361,11 @@ impl RawTable<'_> {
             }
             columns.push((target, figs));
         }
-        Ok(ParsedFile { path, rows, columns })
+        Ok(ParsedFile {
+            path,
+            rows,
+            columns,
+        })
     }
 }
 
@@ -336,7 +385,10 @@ mod tests {
 
     #[test]
     fn figures_parse_strictly() {
-        assert_eq!(parse_figure(Cell::Text("    47.0")), Ok(Figure::Value(47.0)));
+        assert_eq!(
+            parse_figure(Cell::Text("    47.0")),
+            Ok(Figure::Value(47.0))
+        );
         assert_eq!(parse_figure(Cell::Text("       .")), Ok(Figure::Suppressed));
         assert_eq!(parse_figure(Cell::Text("")), Ok(Figure::NotMeasured));
         assert_eq!(parse_figure(Cell::Missing), Ok(Figure::NotMeasured));
@@ -348,9 +400,18 @@ mod tests {
 
     #[test]
     fn roles_by_naming() {
-        assert_eq!(role_of("Gemeentenaam_1", Naming::OData), Some(Role::GemeenteName));
-        assert_eq!(role_of("Regioaanduiding/Codering (code)", Naming::Labels), Some(Role::Code));
-        assert_eq!(role_of("Wijken en buurten", Naming::Labels), Some(Role::Area));
+        assert_eq!(
+            role_of("Gemeentenaam_1", Naming::OData),
+            Some(Role::GemeenteName)
+        );
+        assert_eq!(
+            role_of("Regioaanduiding/Codering (code)", Naming::Labels),
+            Some(Role::Code)
+        );
+        assert_eq!(
+            role_of("Wijken en buurten", Naming::Labels),
+            Some(Role::Area)
+        );
         assert_eq!(role_of("Eenzaam_28", Naming::OData), None);
     }
 }
