@@ -4,29 +4,55 @@
 use std::hint::black_box;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use omzien::{AgeGroup, Indicator, Level, Loader, RollupTarget, TrendOptions, Wave, Weighting, Weights};
+use omzien::{
+    AgeGroup, Indicator, Level, Loader, RollupTarget, TrendOptions, Wave, Weighting, Weights,
+};
 
 fn aggregate(c: &mut Criterion) {
-    let Some(dir) = omzien_benches::rivm_dir() else { return };
+    let Some(dir) = omzien_benches::rivm_dir() else {
+        return;
+    };
     let ds = Loader::new().load([&dir]).expect("the national files load");
     // Deterministic weights: no RNG, one per buurt from its code.
     let weights = Weights::from_pairs(
         "bench",
-        ds.areas(Level::Buurt, None).into_iter().map(|b| (b, 500.0 + f64::from(b.to_string().as_bytes()[9] - b'0') * 100.0)),
+        ds.areas(Level::Buurt, None).into_iter().map(|b| {
+            (
+                b,
+                500.0 + f64::from(b.to_string().as_bytes()[9] - b'0') * 100.0,
+            )
+        }),
     );
     let w20 = Wave::new(2020);
     let mut g = c.benchmark_group("aggregate");
-    g.bench_function("summaries_all_levels_waves_ages", |b| b.iter(|| black_box(ds.summaries(Indicator::LONELY, Some(50.0)))));
+    g.bench_function("summaries_all_levels_waves_ages", |b| {
+        b.iter(|| black_box(ds.summaries(Indicator::LONELY, Some(50.0))))
+    });
     g.bench_function("rollup_buurt_to_gemeente", |b| {
         b.iter(|| {
-            ds.rollup(Level::Buurt, Indicator::LONELY, w20, AgeGroup::ADULTS, RollupTarget::Parents(Level::Gemeente), Weighting::Weighted(&weights))
-                .expect("rollup")
+            ds.rollup(
+                Level::Buurt,
+                Indicator::LONELY,
+                w20,
+                AgeGroup::ADULTS,
+                RollupTarget::Parents(Level::Gemeente),
+                Weighting::Weighted(&weights),
+            )
+            .expect("rollup")
         });
     });
     g.bench_function("trends_all_buurten", |b| {
         b.iter(|| {
-            ds.trends(Level::Buurt, None, Indicator::LONELY, AgeGroup::ADULTS, Wave::new(2016), w20, TrendOptions::default())
-                .expect("trends")
+            ds.trends(
+                Level::Buurt,
+                None,
+                Indicator::LONELY,
+                AgeGroup::ADULTS,
+                Wave::new(2016),
+                w20,
+                TrendOptions::default(),
+            )
+            .expect("trends")
         });
     });
     g.finish();

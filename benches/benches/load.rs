@@ -5,7 +5,9 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use omzien::Loader;
 
 fn load(c: &mut Criterion) {
-    let Some(dir) = omzien_benches::rivm_dir() else { return };
+    let Some(dir) = omzien_benches::rivm_dir() else {
+        return;
+    };
     let mut g = c.benchmark_group("load");
     g.sample_size(10);
     g.bench_function("six_national_files", |b| {

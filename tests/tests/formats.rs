@@ -255,3 +255,44 @@ fn renumbered_columns_of_another_table_map_by_stem() {
         Figure::Value(1.5)
     );
 }
+
+#[test]
+fn blank_lines_and_crlf_are_tolerated() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("blank.csv");
+    std::fs::write(
+        &p,
+        "ID,Leeftijd,Marges,WijkenEnBuurten,Perioden,Eenzaam_28\r\n0,20300,MW00000,GM0363,2020JJ00,53.2\r\n\r\n1,20300,MW00000,GM0518,2020JJ00,.\r\n\r\n",
+    )
+    .unwrap();
+    let ds = Loader::new().load([&p]).unwrap();
+    assert_eq!(ds.len(), 2);
+    assert_eq!(
+        ds.figure(
+            code("GM0518"),
+            Indicator::LONELY,
+            Wave::new(2020),
+            AgeGroup::ADULTS
+        )
+        .unwrap(),
+        Figure::Suppressed
+    );
+    // Quoted fields may hold separators and line breaks; lines are still counted right.
+    let p = dir.path().join("quoted.csv");
+    std::fs::write(
+        &p,
+        "ID,Leeftijd,WijkenEnBuurten,Perioden,Gemeentenaam_1,Eenzaam_28\n0,20300,GM0820,2020JJ00,\"Nuenen, Gerwen\nen Nederwetten\",40.0\n1,20300,GM0821,2020JJ00,x,4O.0\n",
+    )
+    .unwrap();
+    let err = Loader::new().load([&p]).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            omzien::LoadError::Number {
+                location: omzien::Location::Line(4),
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+}

@@ -431,7 +431,7 @@ pub struct IndicatorInfo {
 }
 
 /// `Eenzaam_28` → `Eenzaam`; keys without a numeric suffix stay whole.
-fn key_stem(key: &str) -> &str {
+pub(crate) fn key_stem(key: &str) -> &str {
     match key.rsplit_once('_') {
         Some((stem, n)) if !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) => stem,
         _ => key,

@@ -16,6 +16,7 @@ use serde::{Serialize, Serializer};
 /// assert_eq!(w.year(), 2020);
 /// assert_eq!(w, "2020".parse()?);
 /// assert_eq!(w.period_code(), "2020JJ00");
+/// assert_eq!("2020*".parse::<Wave>()?, w);
 /// assert!("2020MM01".parse::<Wave>().is_err());
 /// # Ok::<(), omzien::WaveError>(())
 /// ```
@@ -81,7 +82,9 @@ impl FromStr for Wave {
     type Err = WaveError;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let t = s.trim();
-        let year = t.strip_suffix("JJ00").unwrap_or(t);
+        // StatLine marks provisional periods with `*` (`2020*`).
+        let year = t.trim_end_matches('*').trim_end();
+        let year = year.strip_suffix("JJ00").unwrap_or(year);
         match (year.len(), year.parse::<u16>()) {
             (4, Ok(y)) if (1900..=2999).contains(&y) => Ok(Self(y)),
             _ => Err(WaveError {

@@ -79,11 +79,16 @@ fn wave(ds: &Dataset, option: &'static str, s: &str) -> Result<Wave, CliError> {
     Ok(w)
 }
 
-fn latest(ds: &Dataset) -> Result<Wave, CliError> {
-    ds.waves()
-        .last()
-        .copied()
-        .ok_or_else(|| arg("data", "the data has no waves"))
+/// `--wave` when given, else the latest wave of the data.
+fn wave_or_latest(ds: &Dataset, given: Option<&str>) -> Result<Wave, CliError> {
+    match given {
+        Some(w) => wave(ds, "wave", w),
+        None => ds
+            .waves()
+            .last()
+            .copied()
+            .ok_or_else(|| arg("data", "the data has no waves")),
+    }
 }
 
 fn age(ds: &Dataset, s: &str) -> Result<AgeGroup, CliError> {
@@ -279,10 +284,7 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<(), CliError> {
             limit,
             ..
         } => {
-            let w = match w {
-                Some(w) => wave(&ds, "wave", w)?,
-                None => latest(&ds)?,
-            };
+            let w = wave_or_latest(&ds, w.as_deref())?;
             let since = match since {
                 Some(s) => Some(wave(&ds, "since", s)?),
                 None => ds.waves().iter().rev().find(|x| **x < w).copied(),
@@ -378,10 +380,7 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<(), CliError> {
                 Some(g) => RollupTarget::Groups(g),
                 None => RollupTarget::Parents(level("to", to)?),
             };
-            let w = match w {
-                Some(w) => wave(&ds, "wave", w)?,
-                None => latest(&ds)?,
-            };
+            let w = wave_or_latest(&ds, w.as_deref())?;
             let ind = indicator(&ds, i)?;
             let r = ds.rollup(
                 level("from", from)?,
@@ -497,12 +496,21 @@ fn summary(
         .map(|l| format!("{} {}", ds.count(*l), l))
         .collect();
     let title = format!(
-        "{} areas ({}); waves {}; age groups {}; {} indicators; classification {}\nDistribution of {} per level, wave and age group:",
+        "{} areas ({}); waves {}; age groups {}; {} indicators with figures; classification {}\nDistribution of {} per level, wave and age group:",
         ds.len(),
         counts.join(", "),
         list(ds.waves()),
         list(ds.age_groups()),
-        ds.indicators().len(),
+        ds.indicators()
+            .iter()
+            .filter(|i| ds
+                .waves()
+                .iter()
+                .any(|&w| ds
+                    .age_groups()
+                    .iter()
+                    .any(|&a| ds.has_column(i.indicator, w, a))))
+            .count(),
         ds.classification_year()
             .map_or("unknown".into(), |y| y.to_string()),
         label(ds, ind),

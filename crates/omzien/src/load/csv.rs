@@ -14,6 +14,8 @@ struct Layout {
     headers: Vec<String>,
     /// The 1-based line on which each data record starts.
     record_lines: Vec<usize>,
+    /// Byte ranges of blank lines outside quotes, which the CSV reader would take as rows.
+    blank: Vec<std::ops::Range<usize>>,
 }
 
 /// Splits the first line into fields (quotes removed) for the given separator.
@@ -57,7 +59,24 @@ fn scan(path: &Path, text: &str) -> Result<Layout, LoadError> {
     let mut record_start = 1usize;
     let mut at_record_start = true;
     let mut header_done = false;
-    for &b in bytes {
+    // Ends a record; every data record must have the header's number of fields.
+    let end_record = |start: usize, fields: usize, header_done: bool, lines: &mut Vec<usize>| {
+        if header_done {
+            if fields != expected {
+                return Err(LoadError::FieldCount {
+                    path: path.to_owned(),
+                    line: start,
+                    expected,
+                    found: fields,
+                });
+            }
+            lines.push(start);
+        }
+        Ok(())
+    };
+    let mut blank = Vec::new();
+    let mut line_start = 0usize;
+    for (i, &b) in bytes.iter().enumerate() {
         if at_record_start && b != b'\n' && b != b'\r' {
             record_start = line;
             at_record_start = false;
@@ -66,58 +85,37 @@ fn scan(path: &Path, text: &str) -> Result<Layout, LoadError> {
             b'"' => quoted = !quoted,
             b'\n' => {
                 if !quoted {
-                    if !at_record_start {
-                        if header_done {
-                            if fields != expected {
-                                return Err(LoadError::FieldCount {
-                                    path: path.to_owned(),
-                                    line: record_start,
-                                    expected,
-                                    found: fields,
-                                });
-                            }
-                            record_lines.push(record_start);
-                        }
+                    if at_record_start {
+                        blank.push(line_start..i + 1);
+                    } else {
+                        end_record(record_start, fields, header_done, &mut record_lines)?;
                         header_done = true;
                     }
                     fields = 1;
                     at_record_start = true;
                 }
                 line += 1;
+                line_start = i + 1;
             }
             b if b == separator && !quoted => fields += 1,
             _ => {}
         }
     }
-    if !at_record_start {
-        // The last record has no newline after it: fine if complete, else truncated.
-        if quoted || fields < expected {
-            return Err(LoadError::Truncated {
-                path: path.to_owned(),
-                line: record_start,
-            });
-        }
-        if fields != expected {
-            return Err(LoadError::FieldCount {
-                path: path.to_owned(),
-                line: record_start,
-                expected,
-                found: fields,
-            });
-        }
-        if header_done {
-            record_lines.push(record_start);
-        }
-    } else if quoted {
+    // A file cut inside a quoted field, or a last record cut short, is truncated.
+    if quoted || (!at_record_start && header_done && fields < expected) {
         return Err(LoadError::Truncated {
             path: path.to_owned(),
             line: record_start,
         });
     }
+    if !at_record_start {
+        end_record(record_start, fields, header_done, &mut record_lines)?;
+    }
     Ok(Layout {
         separator,
         headers,
         record_lines,
+        blank,
     })
 }
 
@@ -150,6 +148,19 @@ pub(crate) fn read(path: &Path, text: &str) -> Result<ParsedFile, LoadError> {
             });
         }
     }
+    // Blank lines out, so that row i of the reader is record i of the scan.
+    let compact: std::borrow::Cow<'_, str> = if layout.blank.is_empty() {
+        text.into()
+    } else {
+        let mut kept = String::with_capacity(text.len());
+        let mut from = 0;
+        for r in &layout.blank {
+            kept.push_str(text.get(from..r.start).unwrap_or(""));
+            from = r.end;
+        }
+        kept.push_str(text.get(from..).unwrap_or(""));
+        kept.into()
+    };
     // Every column as text: padding, "." and empty cells are interpreted by us, not guessed.
     let parse = CsvParseOptions::default()
         .with_separator(layout.separator)
@@ -161,7 +172,7 @@ pub(crate) fn read(path: &Path, text: &str) -> Result<ParsedFile, LoadError> {
         .with_infer_schema_length(Some(0))
         .with_parse_options(parse)
         .with_rechunk(true)
-        .into_reader_with_file_handle(Cursor::new(text.as_bytes()))
+        .into_reader_with_file_handle(Cursor::new(compact.as_bytes()))
         .finish()
         .map_err(|e| polars_err(path, e))?;
     if df.height() != layout.record_lines.len() || df.width() != layout.headers.len() {

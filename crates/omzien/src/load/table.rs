@@ -4,6 +4,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use super::error::{LoadError, Location};
+use crate::indicator::key_stem;
 use crate::{AgeGroup, AreaCode, Figure, Indicator, Level, Margin, Wave};
 
 /// A raw cell as a reader delivers it.
@@ -61,19 +62,12 @@ const ROLES: &[(Role, &str, &str)] = &[
     (Role::Code, "Codering", "Regioaanduiding/Codering (code)"),
 ];
 
-fn stem(key: &str) -> &str {
-    match key.rsplit_once('_') {
-        Some((s, n)) if !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) => s,
-        _ => key,
-    }
-}
-
 fn role_of(header: &str, naming: Naming) -> Option<Role> {
     let h = header.trim();
     ROLES
         .iter()
         .find(|(_, key, label)| match naming {
-            Naming::OData => stem(h) == *key,
+            Naming::OData => key_stem(h) == *key,
             Naming::Labels => h.eq_ignore_ascii_case(label),
         })
         .map(|&(r, _, _)| r)
