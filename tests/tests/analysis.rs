@@ -1,4 +1,5 @@
 //! Summaries, roll-ups, trends and risk areas on the national files and the demo.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code: a failed unwrap is a failed test
 
 use omzien::{
     AgeGroup, AreaCode, Caveat, Direction, Figure, GroupKey, Groups, Indicator, Level,

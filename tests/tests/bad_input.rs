@@ -1,4 +1,5 @@
 //! Every malformed input gives an error that names the file and the line or JSON path.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code: a failed unwrap is a failed test
 
 use std::path::PathBuf;
 
@@ -271,7 +272,7 @@ fn conflicting_files() {
     );
     let err = Loader::new().load([&a.path, &b.path]).unwrap_err();
     assert!(
-        matches!(&err, LoadError::Conflict { indicator, .. } if indicator == "Eenzaam_28"),
+        matches!(&err, LoadError::Conflict(c) if c.indicator == "Eenzaam_28"),
         "{err:?}"
     );
     let msg = err.to_string();

@@ -1,4 +1,5 @@
 //! The `omzien` command line, run in-process.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code: a failed unwrap is a failed test
 
 use clap::Parser;
 use omzien_server::cli::{Args, CliError, run};

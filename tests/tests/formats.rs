@@ -1,4 +1,5 @@
 //! The three formats: StatLine web download, OData JSON and OData CSV (with bounds).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code: a failed unwrap is a failed test
 
 use omzien::{AgeGroup, AreaCode, Figure, Indicator, Level, Loader, Unit, Wave};
 use omzien_tests::{fixtures, national_dataset};

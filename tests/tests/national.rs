@@ -1,4 +1,5 @@
 //! Acceptance on the six national files of table 50090NED.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code: a failed unwrap is a failed test
 
 use omzien::{AgeGroup, AreaCode, Figure, Indicator, Level, Wave};
 use omzien_tests::national_dataset;
