@@ -17,8 +17,10 @@
 
 mod aggregate;
 mod area;
+pub mod classify;
 mod dataset;
 pub mod demo;
+mod error;
 mod figure;
 mod indicator;
 mod load;
@@ -35,9 +37,13 @@ pub use area::{
     fold_name,
 };
 pub use dataset::{Area, Dataset, QueryError, SearchHit};
+pub use error::{Error, Result};
 pub use figure::{Figure, Margin};
 pub use indicator::{Indicator, IndicatorInfo, Unit};
-pub use load::{Conflict, LoadError, Loader, Location};
+pub use load::{
+    Boundaries, BoundaryError, Conflict, Crs, JoinReport, LoadError, Loader, Location, Shape,
+    Skipped,
+};
 pub use risk::{RiskArea, RiskCriterion, RiskError, RiskQuery};
 pub use trend::{Caveat, Direction, Trend, TrendError, TrendOptions};
 pub use wave::{AgeGroup, AgeGroupError, Wave, WaveError};

@@ -1,5 +1,6 @@
 //! Loading StatLine files: format detected from the content, files read in parallel.
 
+mod boundaries;
 mod csv;
 mod error;
 mod json;
@@ -9,6 +10,7 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
+pub use boundaries::{Boundaries, BoundaryError, Crs, JoinReport, Shape, Skipped};
 pub use error::{Conflict, LoadError, Location};
 pub(crate) use table::{ParsedFile, RowKey, Target};
 

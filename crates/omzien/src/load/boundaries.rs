@@ -1,0 +1,508 @@
+//! Area boundaries from GeoJSON (WGS84/CRS84 or RD New, EPSG:28992) into `geo` polygons,
+//! with an R-tree for bounding-box and point look-ups.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use geo::{BoundingRect, Contains, MakeValid, MapCoords, MultiPolygon, Point, Rect, Validation};
+use rstar::{AABB, RTree, RTreeObject};
+use serde::Deserialize;
+
+use crate::{AreaCode, Dataset, Level};
+
+/// A boundary file that cannot be used at all.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum BoundaryError {
+    /// The file could not be read.
+    #[error("{}: cannot read: {source}", path.display())]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The cause.
+        #[source]
+        source: std::io::Error,
+    },
+    /// Not a GeoJSON FeatureCollection.
+    #[error("{}: line {line}: not a GeoJSON FeatureCollection: {message}", path.display())]
+    Json {
+        /// The file.
+        path: PathBuf,
+        /// 1-based line.
+        line: usize,
+        /// What is wrong.
+        message: String,
+    },
+    /// A `crs` member naming a system this loader does not know.
+    #[error("{}: unknown CRS {crs:?}: expected CRS84/EPSG:4326 (lon/lat) or EPSG:28992 (RD New)", path.display())]
+    UnknownCrs {
+        /// The file.
+        path: PathBuf,
+        /// The CRS as declared.
+        crs: String,
+    },
+    /// No feature has any of the code properties.
+    #[error("{}: no feature has a code property (tried {tried})", path.display())]
+    NoCodeProperty {
+        /// The file.
+        path: PathBuf,
+        /// The properties tried.
+        tried: String,
+    },
+    /// Features of more than one level.
+    #[error("{}: features of two levels ({first} and {second}): one file per level", path.display())]
+    MixedLevels {
+        /// The file.
+        path: PathBuf,
+        /// A level seen.
+        first: Level,
+        /// Another level seen.
+        second: Level,
+    },
+    /// The projection library failed to set up RD New.
+    #[error("{}: projection: {message}", path.display())]
+    Projection {
+        /// The file.
+        path: PathBuf,
+        /// Its message.
+        message: String,
+    },
+    /// Nothing usable in the file.
+    #[error("{}: no usable features", path.display())]
+    Empty {
+        /// The file.
+        path: PathBuf,
+    },
+}
+
+/// The coordinate systems boundary files come in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Crs {
+    /// Longitude/latitude on WGS84 (CRS84, EPSG:4326).
+    Wgs84,
+    /// RD New (Amersfoort / RD New, EPSG:28992), metres.
+    RdNew,
+}
+
+/// CRS names as GeoJSON files declare them. A new system is a row.
+const CRS_NAMES: &[(&str, Crs)] = &[
+    ("urn:ogc:def:crs:OGC:1.3:CRS84", Crs::Wgs84),
+    ("urn:ogc:def:crs:OGC::CRS84", Crs::Wgs84),
+    ("urn:ogc:def:crs:EPSG::4326", Crs::Wgs84),
+    ("EPSG:4326", Crs::Wgs84),
+    ("urn:ogc:def:crs:EPSG::28992", Crs::RdNew),
+    ("EPSG:28992", Crs::RdNew),
+];
+
+/// EPSG:28992 as published in the EPSG registry's PROJ form (with the 7-parameter datum shift).
+const RD_NEW_PROJ: &str = "+proj=sterea +lat_0=52.15616055555555 +lon_0=5.38763888888889 +k=0.9999079 +x_0=155000 +y_0=463000 +ellps=bessel +towgs84=565.417,50.3319,465.552,-0.398957,0.343988,-1.8774,4.0725 +units=m +no_defs";
+
+/// Code properties, most specific first: a buurt feature also carries its wijk and gemeente.
+const CODE_PROPERTIES: &[&str] = &["BU_CODE", "WK_CODE", "GM_CODE", "code", "statcode", "CODE"];
+/// Name properties, in the same order.
+const NAME_PROPERTIES: &[&str] = &["BU_NAAM", "WK_NAAM", "GM_NAAM", "name", "statnaam", "NAAM"];
+
+/// One area's polygon(s), in WGS84 longitude/latitude.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct Shape {
+    /// The area.
+    pub code: AreaCode,
+    /// Its outline.
+    pub geometry: MultiPolygon<f64>,
+    /// Its bounding box.
+    pub bbox: Rect<f64>,
+}
+
+/// A feature left out, and why.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
+pub struct Skipped {
+    /// Index in `features`.
+    pub feature: usize,
+    /// Its code, where it had a valid one.
+    pub code: Option<AreaCode>,
+    /// Why.
+    pub reason: String,
+}
+
+#[derive(Debug, Clone)]
+struct Indexed {
+    envelope: AABB<[f64; 2]>,
+    shape: usize,
+}
+
+impl RTreeObject for Indexed {
+    type Envelope = AABB<[f64; 2]>;
+    fn envelope(&self) -> Self::Envelope {
+        self.envelope
+    }
+}
+
+/// The boundaries of one level, joined by code and indexed in space.
+#[derive(Debug, Clone)]
+pub struct Boundaries {
+    level: Level,
+    source: PathBuf,
+    crs: Crs,
+    shapes: Vec<Shape>,
+    by_code: HashMap<AreaCode, usize>,
+    tree: RTree<Indexed>,
+    names: Vec<(AreaCode, String)>,
+    skipped: Vec<Skipped>,
+    repaired: Vec<AreaCode>,
+}
+
+#[derive(Deserialize)]
+struct Collection {
+    #[serde(default)]
+    crs: Option<serde_json::Value>,
+    features: Vec<Feature>,
+}
+
+#[derive(Deserialize)]
+struct Feature {
+    #[serde(default)]
+    properties: Option<serde_json::Map<String, serde_json::Value>>,
+    geometry: Option<geojson::Geometry>,
+}
+
+fn declared_crs(path: &Path, crs: Option<&serde_json::Value>) -> Result<Crs, BoundaryError> {
+    let Some(name) = crs
+        .and_then(|c| c.pointer("/properties/name"))
+        .and_then(|n| n.as_str())
+    else {
+        // RFC 7946: no crs member means WGS84 lon/lat.
+        return Ok(Crs::Wgs84);
+    };
+    CRS_NAMES
+        .iter()
+        .find(|(n, _)| n.eq_ignore_ascii_case(name))
+        .map(|&(_, c)| c)
+        .ok_or_else(|| BoundaryError::UnknownCrs {
+            path: path.to_owned(),
+            crs: name.to_owned(),
+        })
+}
+
+impl Boundaries {
+    /// Reads a GeoJSON FeatureCollection of one level's areas.
+    ///
+    /// The code property is found by name (`BU_CODE`, `WK_CODE`, `GM_CODE`, `code`, …, the most
+    /// specific present). RD New files are projected to WGS84 with proj4rs. Features without a
+    /// code, with an invalid code, a duplicate code or no polygon are skipped and listed in
+    /// [`Boundaries::skipped`]; invalid polygons are repaired (listed in
+    /// [`Boundaries::repaired`]) or, when repair fails, skipped.
+    ///
+    /// # Errors
+    /// [`BoundaryError`] when the file is unreadable, not GeoJSON, in an unknown CRS, mixes
+    /// levels, or has no usable feature.
+    pub fn from_geojson(path: &Path) -> Result<Self, BoundaryError> {
+        let bytes = std::fs::read(path).map_err(|source| BoundaryError::Io {
+            path: path.to_owned(),
+            source,
+        })?;
+        let fc: Collection = serde_json::from_slice(&bytes).map_err(|e| BoundaryError::Json {
+            path: path.to_owned(),
+            line: e.line(),
+            message: e.to_string(),
+        })?;
+        let crs = declared_crs(path, fc.crs.as_ref())?;
+        let Some(code_prop) = CODE_PROPERTIES.iter().find(|p| {
+            fc.features
+                .iter()
+                .any(|f| f.properties.as_ref().is_some_and(|m| m.contains_key(**p)))
+        }) else {
+            return Err(BoundaryError::NoCodeProperty {
+                path: path.to_owned(),
+                tried: CODE_PROPERTIES.join(", "),
+            });
+        };
+        let name_prop = NAME_PROPERTIES[CODE_PROPERTIES
+            .iter()
+            .position(|p| p == code_prop)
+            .unwrap_or(0)];
+        let projection = match crs {
+            Crs::Wgs84 => None,
+            Crs::RdNew => {
+                let err = |e: proj4rs::errors::Error| BoundaryError::Projection {
+                    path: path.to_owned(),
+                    message: e.to_string(),
+                };
+                Some((
+                    proj4rs::Proj::from_proj_string(RD_NEW_PROJ).map_err(err)?,
+                    proj4rs::Proj::from_proj_string(
+                        "+proj=longlat +ellps=WGS84 +datum=WGS84 +no_defs",
+                    )
+                    .map_err(err)?,
+                ))
+            }
+        };
+
+        let mut shapes: Vec<Shape> = Vec::with_capacity(fc.features.len());
+        let mut by_code = HashMap::with_capacity(fc.features.len());
+        let mut names = Vec::new();
+        let mut skipped = Vec::new();
+        let mut repaired = Vec::new();
+        let mut level: Option<Level> = None;
+        for (i, f) in fc.features.iter().enumerate() {
+            let mut skip = |code: Option<AreaCode>, reason: String| {
+                skipped.push(Skipped {
+                    feature: i,
+                    code,
+                    reason,
+                })
+            };
+            let props = f.properties.as_ref();
+            let Some(raw) = props
+                .and_then(|m| m.get(*code_prop))
+                .and_then(|v| v.as_str())
+            else {
+                skip(None, format!("no {code_prop} property"));
+                continue;
+            };
+            let code: AreaCode = match raw.parse() {
+                Ok(c) => c,
+                Err(e) => {
+                    skip(None, e.to_string());
+                    continue;
+                }
+            };
+            match level {
+                None => level = Some(code.level()),
+                Some(l) if l != code.level() => {
+                    return Err(BoundaryError::MixedLevels {
+                        path: path.to_owned(),
+                        first: l,
+                        second: code.level(),
+                    });
+                }
+                Some(_) => {}
+            }
+            if by_code.contains_key(&code) {
+                skip(
+                    Some(code),
+                    "duplicate code: the first feature is kept".into(),
+                );
+                continue;
+            }
+            // Check rings on the raw coordinates: converting to `geo` would close them silently.
+            if let Some(reason) = f.geometry.as_ref().and_then(|g| unclosed(&g.value)) {
+                skip(Some(code), reason);
+                continue;
+            }
+            let geometry = match f
+                .geometry
+                .as_ref()
+                .map(|g| geo::Geometry::<f64>::try_from(&g.value))
+            {
+                Some(Ok(geo::Geometry::Polygon(p))) => MultiPolygon(vec![p]),
+                Some(Ok(geo::Geometry::MultiPolygon(mp))) => mp,
+                Some(Ok(_)) => {
+                    skip(
+                        Some(code),
+                        "geometry is not a polygon or multipolygon".into(),
+                    );
+                    continue;
+                }
+                Some(Err(e)) => {
+                    skip(Some(code), format!("unreadable geometry: {e}"));
+                    continue;
+                }
+                None => {
+                    skip(Some(code), "no geometry".into());
+                    continue;
+                }
+            };
+            let mut geometry = match &projection {
+                None => geometry,
+                Some((from, to)) => {
+                    let mut g = geometry;
+                    if let Err(e) = proj4rs::transform::transform(from, to, &mut g) {
+                        skip(Some(code), format!("cannot project from RD New: {e}"));
+                        continue;
+                    }
+                    g.map_coords(|c| geo::coord! { x: c.x.to_degrees(), y: c.y.to_degrees() })
+                }
+            };
+            if !geometry.is_valid() {
+                match geometry.make_valid() {
+                    Ok(fixed) if fixed.is_valid() && !fixed.0.is_empty() => {
+                        geometry = fixed;
+                        repaired.push(code);
+                    }
+                    _ => {
+                        skip(
+                            Some(code),
+                            "invalid polygon that could not be repaired".into(),
+                        );
+                        continue;
+                    }
+                }
+            }
+            let Some(bbox) = geometry.bounding_rect() else {
+                skip(Some(code), "empty polygon".into());
+                continue;
+            };
+            if let Some(n) = props
+                .and_then(|m| m.get(name_prop))
+                .and_then(|v| v.as_str())
+            {
+                names.push((code, n.to_owned()));
+            }
+            by_code.insert(code, shapes.len());
+            shapes.push(Shape {
+                code,
+                geometry,
+                bbox,
+            });
+        }
+        let Some(level) = level.filter(|_| !shapes.is_empty()) else {
+            return Err(BoundaryError::Empty {
+                path: path.to_owned(),
+            });
+        };
+        let tree = RTree::bulk_load(
+            shapes
+                .iter()
+                .enumerate()
+                .map(|(i, s)| Indexed {
+                    envelope: AABB::from_corners(
+                        [s.bbox.min().x, s.bbox.min().y],
+                        [s.bbox.max().x, s.bbox.max().y],
+                    ),
+                    shape: i,
+                })
+                .collect(),
+        );
+        Ok(Self {
+            level,
+            source: path.to_owned(),
+            crs,
+            shapes,
+            by_code,
+            tree,
+            names,
+            skipped,
+            repaired,
+        })
+    }
+
+    /// The level of the areas.
+    #[must_use]
+    pub fn level(&self) -> Level {
+        self.level
+    }
+    /// The file read.
+    #[must_use]
+    pub fn source(&self) -> &Path {
+        &self.source
+    }
+    /// The CRS the file was in (the shapes are always WGS84).
+    #[must_use]
+    pub fn crs(&self) -> Crs {
+        self.crs
+    }
+    /// All shapes.
+    #[must_use]
+    pub fn shapes(&self) -> &[Shape] {
+        &self.shapes
+    }
+    /// The shape of an area.
+    #[must_use]
+    pub fn shape(&self, code: AreaCode) -> Option<&Shape> {
+        self.by_code.get(&code).map(|&i| &self.shapes[i])
+    }
+    /// Area names the file carried (`GM_NAAM`, `WK_NAAM`, …).
+    #[must_use]
+    pub fn names(&self) -> &[(AreaCode, String)] {
+        &self.names
+    }
+    /// Features left out, with the reason.
+    #[must_use]
+    pub fn skipped(&self) -> &[Skipped] {
+        &self.skipped
+    }
+    /// Areas whose invalid polygon was repaired.
+    #[must_use]
+    pub fn repaired(&self) -> &[AreaCode] {
+        &self.repaired
+    }
+
+    /// Shapes whose bounding box meets a lon/lat box, in file order.
+    #[must_use]
+    pub fn in_bbox(&self, min: [f64; 2], max: [f64; 2]) -> Vec<&Shape> {
+        let mut hits: Vec<usize> = self
+            .tree
+            .locate_in_envelope_intersecting(&AABB::from_corners(min, max))
+            .map(|i| i.shape)
+            .collect();
+        hits.sort_unstable();
+        hits.into_iter().map(|i| &self.shapes[i]).collect()
+    }
+
+    /// The area containing a lon/lat point.
+    #[must_use]
+    pub fn at(&self, lon: f64, lat: f64) -> Option<AreaCode> {
+        let p = Point::new(lon, lat);
+        self.tree
+            .locate_in_envelope_intersecting(&AABB::from_point([lon, lat]))
+            .map(|i| &self.shapes[i.shape])
+            .find(|s| s.geometry.contains(&p))
+            .map(|s| s.code)
+    }
+
+    /// Which areas of the dataset at this level have no polygon, and which polygons no figures.
+    #[must_use]
+    pub fn join(&self, ds: &Dataset) -> JoinReport {
+        let without_polygon = ds
+            .areas(self.level, None)
+            .into_iter()
+            .filter(|c| !self.by_code.contains_key(c))
+            .collect();
+        let mut without_figures: Vec<AreaCode> = self
+            .shapes
+            .iter()
+            .map(|s| s.code)
+            .filter(|c| !ds.contains(*c))
+            .collect();
+        without_figures.sort();
+        JoinReport {
+            level: self.level,
+            without_polygon,
+            without_figures,
+        }
+    }
+}
+
+/// The outcome of joining boundaries to figures by code.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
+pub struct JoinReport {
+    /// The level.
+    pub level: Level,
+    /// Areas with figures but no polygon (their figures stay available).
+    pub without_polygon: Vec<AreaCode>,
+    /// Polygons whose code has no figures.
+    pub without_figures: Vec<AreaCode>,
+}
+
+/// A ring whose first and last positions differ, or with under four positions, described.
+fn unclosed(g: &geojson::GeometryValue) -> Option<String> {
+    let polygons: &[geojson::PolygonType] = match g {
+        geojson::GeometryValue::Polygon { coordinates } => std::slice::from_ref(coordinates),
+        geojson::GeometryValue::MultiPolygon { coordinates } => coordinates,
+        _ => return None,
+    };
+    polygons
+        .iter()
+        .flatten()
+        .find(|ring| ring.len() < 4 || ring.first() != ring.last())
+        .map(|ring| {
+            format!(
+                "unclosed or degenerate ring ({} positions, first and last differ or too few)",
+                ring.len()
+            )
+        })
+}
