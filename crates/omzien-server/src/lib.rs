@@ -1,5 +1,10 @@
-//! The `omzien` command line (and, later, the map tile server).
+//! The `omzien` command line and map tile server.
 //!
-//! The binary is a thin shell around [`cli::run`], so every command can be tested in-process.
+//! The binary is a thin shell around [`cli::run`]; the server is [`routes::app`] on an
+//! [`state::AppState`], testable with `oneshot` and no socket.
 
 pub mod cli;
+pub mod error;
+pub mod render;
+pub mod routes;
+pub mod state;

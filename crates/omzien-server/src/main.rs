@@ -3,6 +3,12 @@
 use clap::Parser;
 
 fn main() -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
     let args = omzien_server::cli::Args::parse();
     let stdout = std::io::stdout();
     let mut out = stdout.lock();

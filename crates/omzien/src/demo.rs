@@ -308,3 +308,101 @@ pub fn populations() -> Weights {
     ));
     Weights::from_pairs("synthetic demo populations", pairs)
 }
+
+/// Where the fictional town lies: in the North Sea off the Dutch coast, so it can never be
+/// mistaken for a real place (degrees).
+const CENTRE: (f64, f64) = (3.90, 52.90);
+/// Kilometres to degrees at that latitude.
+const KM_LON: f64 = 1.0 / 67.2;
+const KM_LAT: f64 = 1.0 / 111.2;
+/// Wijk centres in kilometres from the town centre.
+const WIJK_CENTRES: [(f64, f64); 5] =
+    [(0.0, 0.0), (-2.3, 0.4), (0.3, -2.3), (2.4, 0.2), (0.2, 2.5)];
+
+fn km(x: f64, y: f64) -> geo::Coord<f64> {
+    geo::coord! { x: CENTRE.0 + x * KM_LON, y: CENTRE.1 + y * KM_LAT }
+}
+
+/// Synthetic boundaries for the demo: buurten are Voronoi cells of seeded points inside an
+/// oval town outline; wijken and the gemeente are unions of their buurten.
+///
+/// ```
+/// use omzien::Level;
+/// let [gm, wk, bu] = omzien::demo::boundaries();
+/// assert_eq!((gm.level(), wk.level(), bu.level()), (Level::Gemeente, Level::Wijk, Level::Buurt));
+/// assert_eq!(bu.shapes().len(), 34);
+/// assert_eq!(wk.shapes().len(), 5);
+/// assert_eq!(gm.shapes().len(), 1);
+/// // Every buurt's cell contains a point and lies inside the gemeente.
+/// let centre = bu.shapes()[0].bbox.center();
+/// assert!(gm.at(centre.x, centre.y).is_some());
+/// ```
+#[must_use]
+pub fn boundaries() -> [crate::Boundaries; 3] {
+    use geo::{Contains, Voronoi, VoronoiClip, VoronoiParams};
+    let outline = geo::Polygon::new(
+        geo::LineString::from(
+            (0..=32)
+                .map(|i| {
+                    let a = std::f64::consts::TAU * f64::from(i % 32) / 32.0;
+                    let wobble = 1.0 + 0.06 * (3.0 * a).sin();
+                    km(4.6 * a.cos() * wobble, 4.2 * a.sin() * wobble)
+                })
+                .collect::<Vec<_>>(),
+        ),
+        vec![],
+    );
+    let bs = buurten();
+    let seeds: Vec<(BuurtCode, geo::Point<f64>)> = bs
+        .iter()
+        .map(|b| {
+            let (cx, cy) = WIJK_CENTRES[b.wijk];
+            let j = f64::from(b.code.number());
+            let n = WIJKEN[b.wijk].3.len() as f64;
+            let angle = std::f64::consts::TAU * j / n + 0.6 * noise(b.code_seed() * 31 + 5);
+            let r = if j == 0.0 {
+                0.0
+            } else {
+                0.75 + 0.5 * noise(b.code_seed() * 31 + 6)
+            };
+            (
+                b.code,
+                geo::Point::from(km(cx + r * angle.cos(), cy + r * angle.sin())),
+            )
+        })
+        .collect();
+    let points = geo::MultiPoint::from(seeds.iter().map(|(_, p)| *p).collect::<Vec<_>>());
+    let cells = points
+        .voronoi_cells_with_params(VoronoiParams::new().clip(VoronoiClip::Polygon(&outline)))
+        .unwrap_or_default();
+    let buurt_shapes: Vec<(AreaCode, geo::MultiPolygon<f64>)> = seeds
+        .iter()
+        .filter_map(|(code, p)| {
+            cells
+                .iter()
+                .find(|c| c.contains(p))
+                .map(|c| (AreaCode::Buurt(*code), geo::MultiPolygon(vec![c.clone()])))
+        })
+        .collect();
+    let wijk_shapes: Vec<(AreaCode, geo::MultiPolygon<f64>)> = (0..WIJKEN.len())
+        .filter_map(|wi| {
+            let wk = WijkCode::new(GEMEENTE, wi as u8)?;
+            let parts: Vec<&geo::MultiPolygon<f64>> = buurt_shapes
+                .iter()
+                .filter(|(c, _)| c.parent() == Some(AreaCode::Wijk(wk)))
+                .map(|(_, g)| g)
+                .collect();
+            Some((AreaCode::Wijk(wk), geo::unary_union(parts)))
+        })
+        .collect();
+    let gm_shape = geo::unary_union(wijk_shapes.iter().map(|(_, g)| g));
+    [
+        crate::Boundaries::from_shapes(
+            crate::Level::Gemeente,
+            "<synthetic demo>",
+            vec![(AreaCode::Gemeente(GEMEENTE), gm_shape)],
+        ),
+        crate::Boundaries::from_shapes(crate::Level::Wijk, "<synthetic demo>", wijk_shapes),
+        crate::Boundaries::from_shapes(crate::Level::Buurt, "<synthetic demo>", buurt_shapes),
+    ]
+}

@@ -23,6 +23,7 @@ pub mod demo;
 mod error;
 mod figure;
 mod indicator;
+mod layer;
 mod load;
 mod risk;
 mod trend;
@@ -40,6 +41,7 @@ pub use dataset::{Area, Dataset, QueryError, SearchHit};
 pub use error::{Error, Result};
 pub use figure::{Figure, Margin};
 pub use indicator::{Indicator, IndicatorInfo, Unit};
+pub use layer::{Layer, LayerError, LayerKind, LayerSpec, Legend, LegendEntry, Style};
 pub use load::{
     Boundaries, BoundaryError, Conflict, Crs, JoinReport, LoadError, Loader, Location, Shape,
     Skipped,

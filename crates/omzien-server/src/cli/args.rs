@@ -167,6 +167,25 @@ pub enum Command {
         #[arg(long, short = 'a', default_value = "18+")]
         age: String,
     },
+    /// Serve the map tiles, legends and the JSON API over HTTP.
+    ///
+    /// Without --data and --boundaries it serves the built-in SYNTHETIC demo with its generated
+    /// polygons. Example: omzien serve --data ../shared/data/rivm-50090NED --boundaries ../shared/data/cbs-2020
+    Serve {
+        /// Shared options.
+        #[command(flatten)]
+        common: Common,
+        /// GeoJSON boundary files or folders (repeatable). In a folder, per level the file whose
+        /// codes match the figures best is used.
+        #[arg(long, short = 'b', value_name = "PATH")]
+        boundaries: Vec<PathBuf>,
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1:8080", env = "OMZIEN_ADDR")]
+        addr: std::net::SocketAddr,
+        /// Tile cache size in megabytes.
+        #[arg(long, default_value_t = 256)]
+        cache_mb: u64,
+    },
     /// How far population-weighted roll-ups lie from the published figures: gemeenten → NL with
     /// CBS 2020 populations, wijken → gemeente with the approximate 2022 wijk populations.
     ///
@@ -208,6 +227,7 @@ impl Command {
             | Self::Trend { common, .. }
             | Self::Risk { common, .. }
             | Self::Rollup { common, .. }
+            | Self::Serve { common, .. }
             | Self::Check { common, .. } => common,
         }
     }

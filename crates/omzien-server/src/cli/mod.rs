@@ -2,6 +2,7 @@
 
 mod args;
 mod output;
+mod serve;
 
 use std::io::Write;
 use std::path::Path;
@@ -45,6 +46,9 @@ pub enum CliError {
         /// What is wrong.
         message: String,
     },
+    /// A boundary file could not be used.
+    #[error(transparent)]
+    Boundaries(#[from] omzien::BoundaryError),
     /// Writing the output failed.
     #[error("cannot write output: {0}")]
     Io(#[from] std::io::Error),
@@ -435,6 +439,19 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<(), CliError> {
             top,
             ..
         } => check(&ds, format, boundaries, indicator(&ds, i)?, *top, out),
+        Command::Serve {
+            boundaries,
+            addr,
+            cache_mb,
+            common,
+        } => {
+            let bounds = if boundaries.is_empty() && common.data.is_empty() {
+                omzien::demo::boundaries().into()
+            } else {
+                serve::load_boundaries(&ds, boundaries)?
+            };
+            serve::serve(ds, bounds, *addr, cache_mb.saturating_mul(1 << 20))
+        }
     }
 }
 

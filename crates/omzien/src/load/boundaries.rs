@@ -241,7 +241,7 @@ impl Boundaries {
         };
 
         let mut shapes: Vec<Shape> = Vec::with_capacity(fc.features.len());
-        let mut by_code = HashMap::with_capacity(fc.features.len());
+        let mut by_code: HashMap<AreaCode, usize> = HashMap::with_capacity(fc.features.len());
         let mut names = Vec::new();
         let mut skipped = Vec::new();
         let mut repaired = Vec::new();
@@ -363,6 +363,59 @@ impl Boundaries {
                 path: path.to_owned(),
             });
         };
+        let mut b = Self::index(level, path.to_owned(), crs, shapes);
+        b.names = names;
+        b.skipped = skipped;
+        b.repaired = repaired;
+        Ok(b)
+    }
+
+    /// Boundaries from polygons already in WGS84 (e.g. generated ones), all of one level.
+    /// Shapes of another level, or empty ones, are listed as skipped.
+    ///
+    /// ```
+    /// use geo::{polygon, MultiPolygon};
+    /// use omzien::{AreaCode, Boundaries, Level};
+    /// let square: MultiPolygon<f64> = polygon![(x: 5.0, y: 52.0), (x: 5.1, y: 52.0), (x: 5.1, y: 52.1), (x: 5.0, y: 52.1)].into();
+    /// let b = Boundaries::from_shapes(Level::Gemeente, "example", vec![("GM0001".parse::<AreaCode>()?, square)]);
+    /// assert_eq!(b.at(5.05, 52.05), Some("GM0001".parse()?));
+    /// # Ok::<(), omzien::CodeError>(())
+    /// ```
+    #[must_use]
+    pub fn from_shapes(
+        level: Level,
+        source: &str,
+        shapes: Vec<(AreaCode, MultiPolygon<f64>)>,
+    ) -> Self {
+        let mut kept = Vec::with_capacity(shapes.len());
+        let mut skipped = Vec::new();
+        for (i, (code, geometry)) in shapes.into_iter().enumerate() {
+            match geometry.bounding_rect() {
+                Some(bbox) if code.level() == level => kept.push(Shape {
+                    code,
+                    geometry,
+                    bbox,
+                }),
+                Some(_) => skipped.push(Skipped {
+                    feature: i,
+                    code: Some(code),
+                    reason: format!("not a {level}"),
+                }),
+                None => skipped.push(Skipped {
+                    feature: i,
+                    code: Some(code),
+                    reason: "empty polygon".into(),
+                }),
+            }
+        }
+        let mut b = Self::index(level, PathBuf::from(source), Crs::Wgs84, kept);
+        b.skipped = skipped;
+        b
+    }
+
+    fn index(level: Level, source: PathBuf, crs: Crs, mut shapes: Vec<Shape>) -> Self {
+        let mut by_code = HashMap::with_capacity(shapes.len());
+        shapes.retain(|s| by_code.insert(s.code, by_code.len()).is_none());
         let tree = RTree::bulk_load(
             shapes
                 .iter()
@@ -376,17 +429,17 @@ impl Boundaries {
                 })
                 .collect(),
         );
-        Ok(Self {
+        Self {
             level,
-            source: path.to_owned(),
+            source,
             crs,
             shapes,
             by_code,
             tree,
-            names,
-            skipped,
-            repaired,
-        })
+            names: Vec::new(),
+            skipped: Vec::new(),
+            repaired: Vec::new(),
+        }
     }
 
     /// The level of the areas.

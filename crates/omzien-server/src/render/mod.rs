@@ -1,0 +1,9 @@
+//! Tile rendering: tile maths, rasterizing and PNG encoding. No HTTP types here.
+
+mod png;
+mod raster;
+mod tile;
+
+pub use png::{EncodeError, encode};
+pub use raster::{TILE_SIZE, render};
+pub use tile::{MAX_ZOOM, Projector, TileCoord, TileError};

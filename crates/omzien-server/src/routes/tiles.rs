@@ -1,0 +1,180 @@
+//! `/tiles/{z}/{x}/{y}.png` (and `@2x.png`), `/legend`, `/tilejson`.
+
+use std::hash::{Hash, Hasher};
+use std::sync::Arc;
+
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use omzien::Layer;
+use serde_json::json;
+
+use super::layer::{LayerQuery, key};
+use crate::error::ApiError;
+use crate::render::{self, TileCoord};
+use crate::state::AppState;
+
+/// The layer for a query, from the cache or classified now (off the async workers).
+pub async fn layer(state: &AppState, q: &LayerQuery) -> Result<(String, Arc<Layer>), ApiError> {
+    let spec = q.spec(&state.dataset)?;
+    let k = key(&spec);
+    if let Some(l) = state.layers.get(&k) {
+        return Ok((k, l));
+    }
+    let ds = state.dataset.clone();
+    let layer = tokio::task::spawn_blocking(move || ds.layer(&spec))
+        .await
+        .map_err(|e| ApiError::Internal(e.to_string()))??;
+    let layer = Arc::new(layer);
+    state.layers.insert(k.clone(), layer.clone());
+    Ok((k, layer))
+}
+
+fn etag(bytes: &[u8]) -> String {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    bytes.hash(&mut h);
+    format!("\"{:016x}-{}\"", h.finish(), bytes.len())
+}
+
+/// A PNG tile of a level or delta layer.
+pub async fn tile(
+    State(state): State<AppState>,
+    Path((z, x, y)): Path<(String, String, String)>,
+    Query(q): Query<LayerQuery>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let (y, scale) = match y.strip_suffix("@2x.png") {
+        Some(y) => (y.to_owned(), 2),
+        None => match y.strip_suffix(".png") {
+            Some(y) => (y.to_owned(), 1),
+            None => {
+                return Err(ApiError::BadRequest(format!(
+                    "tile {y:?} must end in .png or @2x.png"
+                )));
+            }
+        },
+    };
+    let coord = TileCoord::parse(&z, &x, &y).map_err(ApiError::bad)?;
+    let (lkey, layer) = layer(&state, &q).await?;
+    if state.boundaries(layer.spec().level).is_none() {
+        return Err(ApiError::NotFound(format!(
+            "no boundaries loaded for level {}",
+            layer.spec().level
+        )));
+    }
+    let tkey = format!("{lkey}/{coord}@{scale}");
+    let bytes = match state.tiles.get(&tkey) {
+        Some(b) => b,
+        None => {
+            let permit = state
+                .renders
+                .clone()
+                .acquire_owned()
+                .await
+                .map_err(|e| ApiError::Internal(e.to_string()))?;
+            let all = state.boundaries.clone();
+            let level = layer.spec().level;
+            let rendered = tokio::task::spawn_blocking(move || {
+                let _permit = permit;
+                let b = all.iter().find(|b| b.level() == level)?;
+                render::render(&layer, b, coord, scale).map(|p| render::encode(&p))
+            })
+            .await
+            .map_err(|e| ApiError::Internal(e.to_string()))?;
+            match rendered {
+                None => Arc::new(Vec::new()),
+                Some(Ok(png)) => Arc::new(png),
+                Some(Err(e)) => return Err(ApiError::Internal(e.to_string())),
+            }
+        }
+    };
+    state.tiles.insert(tkey, bytes.clone());
+    if bytes.is_empty() {
+        // Nothing on this tile: answered without a body.
+        return Ok((
+            StatusCode::NO_CONTENT,
+            [(header::CACHE_CONTROL, "public, max-age=3600")],
+        )
+            .into_response());
+    }
+    let tag = etag(&bytes);
+    let cache = HeaderValue::from_static("public, max-age=3600");
+    if headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|t| t.trim() == tag))
+    {
+        return Ok((
+            StatusCode::NOT_MODIFIED,
+            [
+                (header::ETAG, tag),
+                (
+                    header::CACHE_CONTROL,
+                    cache.to_str().unwrap_or_default().to_owned(),
+                ),
+            ],
+        )
+            .into_response());
+    }
+    Ok((
+        [
+            (header::CONTENT_TYPE, HeaderValue::from_static("image/png")),
+            (header::CACHE_CONTROL, cache),
+            (
+                header::ETAG,
+                HeaderValue::from_str(&tag).map_err(|e| ApiError::Internal(e.to_string()))?,
+            ),
+        ],
+        bytes.as_ref().clone(),
+    )
+        .into_response())
+}
+
+/// The legend of a layer as JSON: exactly the colours the tiles use.
+pub async fn legend(
+    State(state): State<AppState>,
+    Query(q): Query<LayerQuery>,
+) -> Result<Response, ApiError> {
+    let (_, layer) = layer(&state, &q).await?;
+    Ok(Json(layer.legend()).into_response())
+}
+
+/// TileJSON 3.0 for a layer.
+pub async fn tilejson(
+    State(state): State<AppState>,
+    Query(q): Query<LayerQuery>,
+    uri: axum::http::Uri,
+) -> Result<Response, ApiError> {
+    let (_, layer) = layer(&state, &q).await?;
+    let query = uri.query().unwrap_or("");
+    let legend = layer.legend();
+    let bounds = state
+        .boundaries(layer.spec().level)
+        .map(|b| {
+            b.shapes()
+                .iter()
+                .fold([180.0_f64, 90.0_f64, -180.0_f64, -90.0_f64], |acc, s| {
+                    [
+                        acc[0].min(s.bbox.min().x),
+                        acc[1].min(s.bbox.min().y),
+                        acc[2].max(s.bbox.max().x),
+                        acc[3].max(s.bbox.max().y),
+                    ]
+                })
+        })
+        .unwrap_or([-180.0, -85.0, 180.0, 85.0]);
+    Ok(Json(json!({
+        "tilejson": "3.0.0",
+        "name": legend.title,
+        "description": legend.synthetic.unwrap_or("GGD Gezondheidsmonitor, RIVM StatLine 50090NED"),
+        "attribution": if state.dataset.is_synthetic() { "SYNTHETIC DEMO DATA" } else { "RIVM/GGD Gezondheidsmonitor; boundaries CBS, Kadaster" },
+        "tiles": [format!("/tiles/{{z}}/{{x}}/{{y}}.png?{query}")],
+        "minzoom": 0,
+        "maxzoom": render::MAX_ZOOM,
+        "bounds": bounds,
+        "center": [(bounds[0] + bounds[2]) / 2.0, (bounds[1] + bounds[3]) / 2.0, 8],
+        "vector_layers": [],
+    }))
+    .into_response())
+}

@@ -1,0 +1,47 @@
+//! Shared state: the dataset, the boundaries per level, and bounded caches.
+
+use std::sync::Arc;
+
+use moka::sync::Cache;
+use omzien::{Boundaries, Dataset, Layer, Level};
+
+/// What every handler shares.
+#[derive(Clone)]
+pub struct AppState {
+    /// The figures.
+    pub dataset: Arc<Dataset>,
+    /// Boundaries, at most one set per level.
+    pub boundaries: Arc<Vec<Boundaries>>,
+    /// Classified layers by their canonical key.
+    pub layers: Cache<String, Arc<Layer>>,
+    /// Encoded tiles by layer key and tile address; bounded in bytes.
+    pub tiles: Cache<String, Arc<Vec<u8>>>,
+    /// Renders running at once are limited to this many.
+    pub renders: Arc<tokio::sync::Semaphore>,
+}
+
+impl AppState {
+    /// State with a tile cache of `cache_bytes` bytes.
+    #[must_use]
+    pub fn new(dataset: Dataset, boundaries: Vec<Boundaries>, cache_bytes: u64) -> Self {
+        let workers = std::thread::available_parallelism().map_or(2, std::num::NonZero::get);
+        Self {
+            dataset: Arc::new(dataset),
+            boundaries: Arc::new(boundaries),
+            layers: Cache::new(256),
+            tiles: Cache::builder()
+                .weigher(|k: &String, v: &Arc<Vec<u8>>| {
+                    u32::try_from(k.len() + v.len()).unwrap_or(u32::MAX)
+                })
+                .max_capacity(cache_bytes)
+                .build(),
+            renders: Arc::new(tokio::sync::Semaphore::new(workers)),
+        }
+    }
+
+    /// The boundaries of a level, if loaded.
+    #[must_use]
+    pub fn boundaries(&self, level: Level) -> Option<&Boundaries> {
+        self.boundaries.iter().find(|b| b.level() == level)
+    }
+}

@@ -1,0 +1,358 @@
+//! Choropleth layers: which class and colour each area gets, and the legend that goes with it.
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+
+use crate::classify::{Classes, ClassifyError, Color, Method, Palette, Ramp};
+use crate::{
+    AgeGroup, AreaCode, Dataset, Figure, Indicator, Level, QueryError, TrendError, TrendOptions,
+    Wave,
+};
+
+/// What a layer shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum LayerKind {
+    /// The figure in one wave.
+    Level {
+        /// The wave.
+        wave: Wave,
+    },
+    /// The change between two waves, percentage points.
+    Delta {
+        /// First wave.
+        from: Wave,
+        /// Second wave.
+        to: Wave,
+    },
+}
+
+/// A layer request: indicator, age group, level, what to show and how to classify it.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct LayerSpec {
+    /// Indicator.
+    pub indicator: Indicator,
+    /// Age group.
+    pub age: AgeGroup,
+    /// Area level drawn.
+    pub level: Level,
+    /// Level or delta.
+    pub kind: LayerKind,
+    /// Classification method.
+    pub method: Method,
+    /// Number of classes (ignored by fixed breaks).
+    pub classes: usize,
+}
+
+impl LayerSpec {
+    /// A level layer with quantiles in 5 classes.
+    ///
+    /// ```
+    /// use omzien::{AgeGroup, Indicator, Level, LayerSpec, Wave};
+    /// let ds = omzien::demo::dataset();
+    /// let layer = ds.layer(&LayerSpec::level(Indicator::LONELY, AgeGroup::ADULTS, Level::Buurt, Wave::new(2020)))?;
+    /// assert_eq!(layer.classes().len(), 5);
+    /// let legend = layer.legend();
+    /// assert_eq!(legend.entries.len(), 5 + 2); // classes, suppressed, not measured
+    /// # Ok::<(), omzien::LayerError>(())
+    /// ```
+    #[must_use]
+    pub fn level(indicator: Indicator, age: AgeGroup, level: Level, wave: Wave) -> Self {
+        Self {
+            indicator,
+            age,
+            level,
+            kind: LayerKind::Level { wave },
+            method: Method::Quantiles,
+            classes: 5,
+        }
+    }
+    /// A delta layer between two waves with equal intervals in 6 classes.
+    #[must_use]
+    pub fn delta(indicator: Indicator, age: AgeGroup, level: Level, from: Wave, to: Wave) -> Self {
+        Self {
+            indicator,
+            age,
+            level,
+            kind: LayerKind::Delta { from, to },
+            method: Method::EqualInterval,
+            classes: 6,
+        }
+    }
+    /// Sets the method.
+    #[must_use]
+    pub fn with_method(mut self, method: Method) -> Self {
+        self.method = method;
+        self
+    }
+    /// Sets the number of classes.
+    #[must_use]
+    pub fn with_classes(mut self, classes: usize) -> Self {
+        self.classes = classes;
+        self
+    }
+}
+
+/// How one area is drawn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(tag = "style", content = "class", rename_all = "snake_case")]
+pub enum Style {
+    /// In a class (index into the legend's classes).
+    Class(usize),
+    /// Suppressed in the wave (or either wave of a delta).
+    Suppressed,
+    /// Not measured in the wave (or either wave of a delta).
+    NotMeasured,
+}
+
+/// A layer that cannot be built.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum LayerError {
+    /// A query error (unknown wave or age group).
+    #[error(transparent)]
+    Query(#[from] QueryError),
+    /// A trend error (e.g. the same wave twice).
+    #[error(transparent)]
+    Trend(#[from] TrendError),
+    /// A classification error.
+    #[error(transparent)]
+    Classify(#[from] ClassifyError),
+}
+
+/// A classified layer: a style per area, classes, colours.
+#[derive(Debug, Clone)]
+pub struct Layer {
+    spec: LayerSpec,
+    styles: HashMap<AreaCode, Style>,
+    values: HashMap<AreaCode, f64>,
+    classes: Classes,
+    palette: Palette,
+    synthetic: bool,
+    title: String,
+}
+
+/// One legend row.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct LegendEntry {
+    /// `"42.1 – 45.3"`, `"suppressed"`, `"not measured"`.
+    pub label: String,
+    /// Its colour, `#rrggbb`.
+    pub color: String,
+    /// The colour as RGBA.
+    pub rgba: Color,
+    /// `class`, `suppressed` or `not_measured`.
+    pub kind: &'static str,
+    /// Lower bound of a class.
+    pub min: Option<f64>,
+    /// Upper bound of a class.
+    pub max: Option<f64>,
+}
+
+/// The legend of a layer, exactly the colours the tiles use.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct Legend {
+    /// What is shown.
+    pub title: String,
+    /// Unit of the class bounds (`%` or `pp`).
+    pub unit: &'static str,
+    /// Classes, then suppressed and not measured.
+    pub entries: Vec<LegendEntry>,
+    /// The classification method.
+    pub method: String,
+    /// Set for demo data.
+    pub synthetic: Option<&'static str>,
+}
+
+impl Dataset {
+    /// Classifies one level's areas for a layer. Breaks of a level layer are computed over
+    /// every wave of the dataset, so one colour means one value in every wave.
+    ///
+    /// # Errors
+    /// [`LayerError`] for an unknown wave or age group, a delta of a wave with itself, or a
+    /// classification that cannot be made.
+    pub fn layer(&self, spec: &LayerSpec) -> Result<Layer, LayerError> {
+        let mut styles = HashMap::new();
+        let mut values = HashMap::new();
+        let (pool, unit_title): (Vec<f64>, String) = match spec.kind {
+            LayerKind::Level { wave } => {
+                for (code, f) in self.level_figures(spec.level, spec.indicator, wave, spec.age)? {
+                    match f {
+                        Figure::Value(v) => {
+                            values.insert(code, v);
+                        }
+                        Figure::Suppressed => {
+                            styles.insert(code, Style::Suppressed);
+                        }
+                        Figure::NotMeasured => {
+                            styles.insert(code, Style::NotMeasured);
+                        }
+                    }
+                }
+                let mut pool = Vec::new();
+                for &w in self.waves() {
+                    pool.extend(
+                        self.level_figures(spec.level, spec.indicator, w, spec.age)?
+                            .iter()
+                            .filter_map(|(_, f)| f.value()),
+                    );
+                }
+                (pool, format!("{wave}"))
+            }
+            LayerKind::Delta { from, to } => {
+                for t in self.trends(
+                    spec.level,
+                    None,
+                    spec.indicator,
+                    spec.age,
+                    from,
+                    to,
+                    TrendOptions::default(),
+                )? {
+                    match (t.delta, t.from_figure, t.to_figure) {
+                        (Some(d), _, _) => {
+                            values.insert(t.area, d);
+                        }
+                        (None, Figure::Suppressed, _) | (None, _, Figure::Suppressed) => {
+                            styles.insert(t.area, Style::Suppressed);
+                        }
+                        _ => {
+                            styles.insert(t.area, Style::NotMeasured);
+                        }
+                    }
+                }
+                (values.values().copied().collect(), format!("{from} → {to}"))
+            }
+        };
+        let pool = if pool.is_empty() { vec![0.0] } else { pool };
+        let classes = Classes::new(&spec.method, &pool, spec.classes, 1)?;
+        for (&code, &v) in &values {
+            styles.insert(code, Style::Class(classes.class_of(v)));
+        }
+        let ramp = match spec.kind {
+            LayerKind::Level { .. } => Ramp::Sequential,
+            LayerKind::Delta { .. } => Ramp::Diverging,
+        };
+        let palette = Palette::new(ramp, &classes);
+        let name = self
+            .indicator_info(spec.indicator)
+            .map_or_else(|| spec.indicator.to_string(), |i| i.label_nl.clone());
+        let title = format!(
+            "{name}, {}, {}, {unit_title}",
+            spec.age.label_nl(),
+            spec.level
+        );
+        Ok(Layer {
+            spec: spec.clone(),
+            styles,
+            values,
+            classes,
+            palette,
+            synthetic: self.is_synthetic(),
+            title,
+        })
+    }
+}
+
+impl Layer {
+    /// The request this layer answers.
+    #[must_use]
+    pub fn spec(&self) -> &LayerSpec {
+        &self.spec
+    }
+    /// The classes.
+    #[must_use]
+    pub fn classes(&self) -> &Classes {
+        &self.classes
+    }
+    /// The colours.
+    #[must_use]
+    pub fn palette(&self) -> &Palette {
+        &self.palette
+    }
+    /// How an area is drawn; `None` for an area the dataset does not hold at this level.
+    #[must_use]
+    pub fn style(&self, code: AreaCode) -> Option<Style> {
+        self.styles.get(&code).copied()
+    }
+    /// The value shown for an area (figure or delta).
+    #[must_use]
+    pub fn value(&self, code: AreaCode) -> Option<f64> {
+        self.values.get(&code).copied()
+    }
+    /// The fill colour of an area.
+    #[must_use]
+    pub fn color(&self, code: AreaCode) -> Option<Color> {
+        self.style(code).map(|s| match s {
+            Style::Class(i) => self
+                .palette
+                .classes
+                .get(i)
+                .copied()
+                .unwrap_or(self.palette.not_measured),
+            Style::Suppressed => self.palette.suppressed,
+            Style::NotMeasured => self.palette.not_measured,
+        })
+    }
+    /// The legend: one entry per class with its rounded range, then suppressed and not measured.
+    #[must_use]
+    pub fn legend(&self) -> Legend {
+        let (unit, sign) = match self.spec.kind {
+            LayerKind::Level { .. } => ("%", false),
+            LayerKind::Delta { .. } => ("pp", true),
+        };
+        let fmt = |v: f64| {
+            if sign {
+                format!("{v:+.1}")
+            } else {
+                format!("{v:.1}")
+            }
+        };
+        let mut entries: Vec<LegendEntry> = self
+            .classes
+            .ranges()
+            .into_iter()
+            .zip(&self.palette.classes)
+            .map(|((lo, hi), &c)| LegendEntry {
+                label: format!("{} – {}", fmt(lo), fmt(hi)),
+                color: c.hex(),
+                rgba: c,
+                kind: "class",
+                min: Some(lo),
+                max: Some(hi),
+            })
+            .collect();
+        for (label, c, kind) in [
+            (
+                "onderdrukt / suppressed",
+                self.palette.suppressed,
+                "suppressed",
+            ),
+            (
+                "niet gemeten / not measured",
+                self.palette.not_measured,
+                "not_measured",
+            ),
+        ] {
+            entries.push(LegendEntry {
+                label: label.to_owned(),
+                color: c.hex(),
+                rgba: c,
+                kind,
+                min: None,
+                max: None,
+            });
+        }
+        Legend {
+            title: self.title.clone(),
+            unit,
+            entries,
+            method: self.spec.method.to_string(),
+            synthetic: self.synthetic.then_some(crate::demo::LABEL),
+        }
+    }
+}
