@@ -1,0 +1,422 @@
+//! The HTTP server through `oneshot` (no socket): tiles decoded pixel by pixel, ETags, bad input.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code: a failed unwrap is a failed test
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{HeaderMap, Request, StatusCode, header};
+use omzien::{AreaCode, Boundaries};
+use omzien_server::render::TileCoord;
+use omzien_server::routes::app;
+use omzien_server::state::AppState;
+use omzien_tests::{national, national_dataset};
+use serde_json::Value;
+use tower::ServiceExt;
+
+async fn get(
+    app: &Router,
+    uri: &str,
+    headers: &[(&str, &str)],
+) -> (StatusCode, HeaderMap, Vec<u8>) {
+    let mut req = Request::builder().uri(uri);
+    for (k, v) in headers {
+        req = req.header(*k, *v);
+    }
+    let resp = app
+        .clone()
+        .oneshot(req.body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    let status = resp.status();
+    let h = resp.headers().clone();
+    let body = axum::body::to_bytes(resp.into_body(), usize::MAX)
+        .await
+        .unwrap()
+        .to_vec();
+    (status, h, body)
+}
+
+async fn json(app: &Router, uri: &str) -> Value {
+    let (s, _, b) = get(app, uri, &[]).await;
+    assert_eq!(s, StatusCode::OK, "{uri}: {}", String::from_utf8_lossy(&b));
+    serde_json::from_slice(&b).unwrap()
+}
+
+/// RGBA pixels of a PNG.
+fn decode(bytes: &[u8]) -> (u32, Vec<u8>) {
+    let mut dec = png::Decoder::new(std::io::Cursor::new(bytes));
+    dec.set_transformations(png::Transformations::EXPAND | png::Transformations::ALPHA);
+    let mut reader = dec.read_info().unwrap();
+    let mut buf = vec![0; reader.output_buffer_size().unwrap()];
+    let info = reader.next_frame(&mut buf).unwrap();
+    (info.width, buf)
+}
+
+fn pixel_at(png: &[u8], tile: TileCoord, lon: f64, lat: f64) -> [u8; 4] {
+    let (w, rgba) = decode(png);
+    let (x, y) = tile.projector(w).pixel(lon, lat);
+    let i = (y as usize * w as usize + x as usize) * 4;
+    [rgba[i], rgba[i + 1], rgba[i + 2], rgba[i + 3]]
+}
+
+fn class_color(legend: &Value, value: f64) -> [u8; 4] {
+    let entries = legend["entries"].as_array().unwrap();
+    let classes: Vec<&Value> = entries.iter().filter(|e| e["kind"] == "class").collect();
+    let n = classes.len();
+    let e = classes
+        .iter()
+        .enumerate()
+        .find(|(i, e)| {
+            value >= e["min"].as_f64().unwrap()
+                && (value < e["max"].as_f64().unwrap() || *i == n - 1)
+        })
+        .map(|(_, e)| *e)
+        .unwrap();
+    let c: Vec<u8> = e["rgba"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_u64().unwrap() as u8)
+        .collect();
+    [c[0], c[1], c[2], c[3]]
+}
+
+fn national_app() -> Option<Router> {
+    let dir = national()?;
+    let ds = national_dataset()?.clone();
+    let gm = Boundaries::from_geojson(&dir.join("cbs-2020/gemeenten_2020.geojson")).unwrap();
+    Some(app(AppState::new(ds, vec![gm], 64 << 20)))
+}
+
+/// Dam square, Amsterdam.
+const DAM: (f64, f64) = (4.8927, 52.3731);
+
+#[tokio::test]
+async fn amsterdam_pixel_has_the_class_colour_of_its_value() {
+    let Some(app) = national_app() else { return };
+    let tile = TileCoord::containing(DAM.0, DAM.1, 10).unwrap();
+    let q = "indicator=Eenzaam_28&age=18%2B&wave=2020&level=gemeente";
+    let (s, h, png) = get(
+        &app,
+        &format!("/tiles/{}/{}/{}.png?{q}", tile.z, tile.x, tile.y),
+        &[],
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(h[header::CONTENT_TYPE], "image/png");
+    assert!(
+        h[header::CACHE_CONTROL]
+            .to_str()
+            .unwrap()
+            .contains("max-age")
+    );
+    let legend = json(&app, &format!("/legend?{q}")).await;
+    let expected = class_color(&legend, 53.2);
+    assert_eq!(pixel_at(&png, tile, DAM.0, DAM.1), expected);
+    // The same tile at @2x has the same colour there.
+    let (_, _, png2) = get(
+        &app,
+        &format!("/tiles/{}/{}/{}@2x.png?{q}", tile.z, tile.x, tile.y),
+        &[],
+    )
+    .await;
+    assert_eq!(decode(&png2).0, 512);
+    assert_eq!(pixel_at(&png2, tile, DAM.0, DAM.1), expected);
+    // Another wave gives another picture.
+    let (_, _, png12) = get(
+        &app,
+        &format!(
+            "/tiles/{}/{}/{}.png?indicator=Eenzaam_28&age=18%2B&wave=2012&level=gemeente",
+            tile.z, tile.x, tile.y
+        ),
+        &[],
+    )
+    .await;
+    assert_ne!(png, png12);
+}
+
+#[tokio::test]
+async fn delta_tile_uses_the_diverging_ramp_with_the_sign_of_the_change() {
+    let Some(app) = national_app() else { return };
+    let ds = national_dataset().unwrap();
+    let t = ds
+        .trend(
+            "GM0363".parse().unwrap(),
+            omzien::Indicator::LONELY,
+            omzien::AgeGroup::ADULTS,
+            omzien::Wave::new(2016),
+            omzien::Wave::new(2020),
+            omzien::TrendOptions::default(),
+        )
+        .unwrap();
+    let delta = t.delta.unwrap();
+    assert!(delta > 0.0);
+    let tile = TileCoord::containing(DAM.0, DAM.1, 10).unwrap();
+    let q = "indicator=Eenzaam_28&age=18%2B&from=2016&to=2020&level=gemeente";
+    let (s, _, png) = get(
+        &app,
+        &format!("/tiles/{}/{}/{}.png?{q}", tile.z, tile.x, tile.y),
+        &[],
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK);
+    let legend = json(&app, &format!("/legend?{q}")).await;
+    assert_eq!(legend["unit"], "pp");
+    let px = pixel_at(&png, tile, DAM.0, DAM.1);
+    assert_eq!(px, class_color(&legend, delta));
+    // Rising is warm: more red than blue.
+    assert!(px[0] > px[2], "{px:?}");
+}
+
+#[tokio::test]
+async fn etag_gives_304() {
+    let Some(app) = national_app() else { return };
+    let uri = "/tiles/8/131/84.png?level=gemeente";
+    let (s, h, body) = get(&app, uri, &[]).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(!body.is_empty());
+    let tag = h[header::ETAG].to_str().unwrap().to_owned();
+    assert!(tag.starts_with('"') && tag.ends_with('"'));
+    let (s, h2, body) = get(&app, uri, &[("if-none-match", &tag)]).await;
+    assert_eq!(s, StatusCode::NOT_MODIFIED);
+    assert!(body.is_empty());
+    assert_eq!(h2[header::ETAG].to_str().unwrap(), tag);
+    let (s, _, _) = get(&app, uri, &[("if-none-match", "\"other\"")]).await;
+    assert_eq!(s, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn bad_input_gets_a_4xx_that_names_the_problem() {
+    let Some(app) = national_app() else { return };
+    let cases: &[(&str, StatusCode, &str)] = &[
+        ("/tiles/23/0/0.png", StatusCode::BAD_REQUEST, "zoom 23"),
+        ("/tiles/3/8/0.png", StatusCode::BAD_REQUEST, "below 8"),
+        ("/tiles/3/0/8.png", StatusCode::BAD_REQUEST, "below 8"),
+        ("/tiles/3/-1/0.png", StatusCode::BAD_REQUEST, "\"-1\""),
+        ("/tiles/a/0/0.png", StatusCode::BAD_REQUEST, "\"a\""),
+        ("/tiles/3/0/x.png", StatusCode::BAD_REQUEST, "\"x\""),
+        ("/tiles/3/0/0.jpg", StatusCode::BAD_REQUEST, ".png"),
+        (
+            "/tiles/3/0/0.png?indicator=Geluk_99",
+            StatusCode::BAD_REQUEST,
+            "Geluk_99",
+        ),
+        (
+            "/tiles/3/0/0.png?wave=2013",
+            StatusCode::BAD_REQUEST,
+            "2013",
+        ),
+        (
+            "/tiles/3/0/0.png?wave=soon",
+            StatusCode::BAD_REQUEST,
+            "soon",
+        ),
+        ("/tiles/3/0/0.png?age=12%2B", StatusCode::BAD_REQUEST, "12+"),
+        (
+            "/tiles/3/0/0.png?level=street",
+            StatusCode::BAD_REQUEST,
+            "street",
+        ),
+        (
+            "/tiles/3/0/0.png?from=2020&to=2020",
+            StatusCode::BAD_REQUEST,
+            "two different waves",
+        ),
+        (
+            "/tiles/3/0/0.png?from=2016",
+            StatusCode::BAD_REQUEST,
+            "both from and to",
+        ),
+        (
+            "/tiles/3/0/0.png?method=magic",
+            StatusCode::BAD_REQUEST,
+            "magic",
+        ),
+        ("/tiles/3/0/0.png?classes=40", StatusCode::BAD_REQUEST, "40"),
+        (
+            "/tiles/3/0/0.png?level=buurt",
+            StatusCode::NOT_FOUND,
+            "no boundaries",
+        ),
+        (
+            "/legend?indicator=Geluk_99",
+            StatusCode::BAD_REQUEST,
+            "Geluk_99",
+        ),
+        ("/api/areas/GM9876", StatusCode::NOT_FOUND, "GM9876"),
+        ("/api/areas/XX12", StatusCode::BAD_REQUEST, "XX12"),
+        ("/api/areas?level=street", StatusCode::BAD_REQUEST, "street"),
+        ("/api/search", StatusCode::BAD_REQUEST, "q"),
+        (
+            "/api/risk?mode=sometimes",
+            StatusCode::BAD_REQUEST,
+            "sometimes",
+        ),
+        ("/api/indicators?format=xml", StatusCode::BAD_REQUEST, "xml"),
+        ("/nope", StatusCode::NOT_FOUND, "no such route"),
+    ];
+    for (uri, status, needle) in cases {
+        let (s, h, body) = get(&app, uri, &[]).await;
+        assert_eq!(s, *status, "{uri}: {}", String::from_utf8_lossy(&body));
+        assert!(
+            h[header::CONTENT_TYPE]
+                .to_str()
+                .unwrap()
+                .starts_with("application/json"),
+            "{uri}"
+        );
+        let v: Value = serde_json::from_slice(&body).unwrap();
+        let msg = v["error"].as_str().unwrap();
+        assert!(msg.contains(needle), "{uri}: {msg:?} lacks {needle:?}");
+    }
+}
+
+#[tokio::test]
+async fn api_serves_figures_with_references_and_caveats() {
+    let Some(app) = national_app() else { return };
+    let v = json(&app, "/api/areas/GM0363").await;
+    assert_eq!(v["area"]["name"], "Amsterdam");
+    assert_eq!(v["area"]["has_polygon"], true);
+    let row = v["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["indicator"] == "Eenzaam_28" && r["wave"] == 2020 && r["age"] == "18+")
+        .unwrap();
+    assert_eq!(row["value"], 53.2);
+    assert_eq!(row["national"], 47.0);
+    let t = v["trends"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| {
+            t["indicator"] == "Eenzaam_28"
+                && t["from"] == 2012
+                && t["to"] == 2020
+                && t["age"] == "18+"
+        })
+        .unwrap();
+    assert!(
+        t["caveats"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c.as_str().unwrap().contains("age range"))
+    );
+    // A buurt without a polygon keeps its figures (only gemeente boundaries are loaded here).
+    let v = json(&app, "/api/areas/BU00141706").await;
+    assert_eq!(v["area"]["has_polygon"], Value::Null);
+    assert!(!v["rows"].as_array().unwrap().is_empty());
+    let (s, h, body) = get(
+        &app,
+        "/api/areas?level=wijk&gemeente=GM0363&format=csv",
+        &[],
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(
+        h[header::CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .starts_with("text/csv")
+    );
+    let text = String::from_utf8(body).unwrap();
+    assert!(
+        text.lines().count() > 90 && text.lines().skip(1).all(|l| l.starts_with("WK0363")),
+        "{text}"
+    );
+    let v = json(&app, "/api/search?q=Delft").await;
+    assert_eq!(v["rows"][0]["code"], "GM0503");
+    assert!(v["rows"][0]["bbox"].is_array());
+    let v = json(&app, "/api/search?q=den%20haag").await;
+    assert_eq!(v["rows"][0]["code"], "GM0518");
+    let v = json(&app, "/api/risk?gemeente=GM0599&level=buurt").await;
+    assert!(
+        v["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r["delta"].as_f64().unwrap() > 3.0)
+    );
+    let v = json(&app, "/api/waves").await;
+    assert_eq!(v["rows"].as_array().unwrap().len(), 3);
+    let v = json(&app, "/api/indicators").await;
+    assert_eq!(v["rows"][0]["key"], "Eenzaam_28");
+    let tj = json(&app, "/tilejson?level=gemeente&wave=2016").await;
+    assert_eq!(tj["tilejson"], "3.0.0");
+    assert!(tj["tiles"][0].as_str().unwrap().contains("wave=2016"));
+    // JSON is compressed when asked.
+    let (_, h, _) = get(&app, "/api/indicators", &[("accept-encoding", "gzip")]).await;
+    assert_eq!(h[header::CONTENT_ENCODING], "gzip");
+}
+
+#[tokio::test]
+async fn demo_serves_a_labelled_synthetic_map() {
+    let [gm, wk, bu] = omzien::demo::boundaries();
+    let app = app(AppState::new(
+        omzien::demo::dataset(),
+        vec![gm, wk, bu],
+        8 << 20,
+    ));
+    let health = json(&app, "/health").await;
+    assert_eq!(health["synthetic"], true);
+    let legend = json(&app, "/legend?level=buurt").await;
+    assert!(legend["synthetic"].as_str().unwrap().contains("SYNTHETIC"));
+    let kinds: Vec<&str> = legend["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["kind"].as_str().unwrap())
+        .collect();
+    assert!(kinds.contains(&"suppressed") && kinds.contains(&"not_measured"));
+    // The tile over the demo town has pixels; one far away is empty (204).
+    let ds = omzien::demo::dataset();
+    let [_, _, bu] = omzien::demo::boundaries();
+    let shape = bu
+        .shapes()
+        .iter()
+        .find(|s| {
+            ds.figure(
+                s.code,
+                omzien::Indicator::LONELY,
+                omzien::Wave::new(2020),
+                omzien::AgeGroup::ADULTS,
+            )
+            .unwrap()
+            .value()
+            .is_some()
+        })
+        .unwrap();
+    let c = geo::InteriorPoint::interior_point(&shape.geometry).unwrap();
+    let tile = TileCoord::containing(c.x(), c.y(), 13).unwrap();
+    let (s, _, png) = get(
+        &app,
+        &format!("/tiles/{}/{}/{}.png?level=buurt", tile.z, tile.x, tile.y),
+        &[],
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK);
+    let layer = ds
+        .layer(&omzien::LayerSpec::level(
+            omzien::Indicator::LONELY,
+            omzien::AgeGroup::ADULTS,
+            omzien::Level::Buurt,
+            omzien::Wave::new(2020),
+        ))
+        .unwrap();
+    assert_eq!(
+        pixel_at(&png, tile, c.x(), c.y()),
+        layer.color(shape.code).unwrap().0
+    );
+    let (s, _, body) = get(&app, "/tiles/12/0/0.png?level=buurt", &[]).await;
+    assert_eq!(s, StatusCode::NO_CONTENT);
+    assert!(body.is_empty());
+    let (_, _, csv) = get(&app, "/api/risk?format=csv", &[]).await;
+    assert!(
+        String::from_utf8(csv)
+            .unwrap()
+            .starts_with("# SYNTHETIC DEMO DATA")
+    );
+    let v = json(&app, "/api/areas/GM9999").await;
+    assert_eq!(v["dataset"]["synthetic"], true);
+    let _ = AreaCode::Gemeente(omzien::demo::GEMEENTE);
+}
