@@ -253,6 +253,13 @@ async fn bad_input_gets_a_4xx_that_names_the_problem() {
         ),
         ("/api/indicators?format=xml", StatusCode::BAD_REQUEST, "xml"),
         ("/nope", StatusCode::NOT_FOUND, "no such route"),
+        ("/api/at?lon=500&lat=0", StatusCode::BAD_REQUEST, "500"),
+        ("/api/at?lat=52", StatusCode::BAD_REQUEST, "lon and lat"),
+        (
+            "/api/at?lon=3.5&lat=52.5",
+            StatusCode::NOT_FOUND,
+            "no gemeente",
+        ),
     ];
     for (uri, status, needle) in cases {
         let (s, h, body) = get(&app, uri, &[]).await;
@@ -324,6 +331,8 @@ async fn api_serves_figures_with_references_and_caveats() {
         text.lines().count() > 90 && text.lines().skip(1).all(|l| l.starts_with("WK0363")),
         "{text}"
     );
+    let v = json(&app, "/api/at?lon=4.8927&lat=52.3731&level=gemeente").await;
+    assert_eq!(v["area"]["code"], "GM0363");
     let v = json(&app, "/api/search?q=Delft").await;
     assert_eq!(v["rows"][0]["code"], "GM0503");
     assert!(v["rows"][0]["bbox"].is_array());
@@ -419,4 +428,39 @@ async fn demo_serves_a_labelled_synthetic_map() {
     let v = json(&app, "/api/areas/GM9999").await;
     assert_eq!(v["dataset"]["synthetic"], true);
     let _ = AreaCode::Gemeente(omzien::demo::GEMEENTE);
+}
+
+#[tokio::test]
+async fn index_page_is_self_contained() {
+    let [gm, wk, bu] = omzien::demo::boundaries();
+    let app = app(AppState::new(
+        omzien::demo::dataset(),
+        vec![gm, wk, bu],
+        1 << 20,
+    ));
+    let (s, h, body) = get(&app, "/", &[]).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(
+        h[header::CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html")
+    );
+    let html = String::from_utf8(body).unwrap();
+    assert!(html.contains("omzien"));
+    // No CDN, no external script or style: the page must work without internet.
+    assert!(
+        !html.contains("http://") && !html.contains("https://"),
+        "external reference in the page"
+    );
+    for endpoint in [
+        "/legend?",
+        "/tiles/",
+        "/api/indicators",
+        "/api/waves",
+        "/api/at?",
+        "/tilejson?",
+    ] {
+        assert!(html.contains(endpoint), "{endpoint}");
+    }
 }

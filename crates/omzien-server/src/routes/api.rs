@@ -137,8 +137,56 @@ pub async fn area(
     Path(code): Path<String>,
     Query(f): Query<FormatQuery>,
 ) -> Result<Response, ApiError> {
+    area_response(&state, parse_code(&code)?, f.format.as_deref())
+}
+
+/// `?lon=&lat=&level=&format=`.
+#[derive(Debug, Default, Deserialize)]
+pub struct AtQuery {
+    /// Longitude (WGS84).
+    pub lon: Option<f64>,
+    /// Latitude (WGS84).
+    pub lat: Option<f64>,
+    /// Level; default gemeente.
+    pub level: Option<String>,
+    /// Output.
+    pub format: Option<String>,
+}
+
+/// `/api/at?lon=&lat=&level=`: the area under a point, as `/api/areas/{code}` gives it.
+pub async fn at(
+    State(state): State<AppState>,
+    Query(q): Query<AtQuery>,
+) -> Result<Response, ApiError> {
+    let (Some(lon), Some(lat)) = (q.lon, q.lat) else {
+        return Err(ApiError::BadRequest("lon and lat are required".into()));
+    };
+    if !(-180.0..=180.0).contains(&lon) || !(-90.0..=90.0).contains(&lat) {
+        return Err(ApiError::BadRequest(format!(
+            "lon {lon}, lat {lat} is not a WGS84 position"
+        )));
+    }
+    let level: Level = q
+        .level
+        .as_deref()
+        .unwrap_or("gemeente")
+        .parse()
+        .map_err(ApiError::bad)?;
+    let b = state
+        .boundaries(level)
+        .ok_or_else(|| ApiError::NotFound(format!("no boundaries loaded for level {level}")))?;
+    let code = b
+        .at(lon, lat)
+        .ok_or_else(|| ApiError::NotFound(format!("no {level} at lon {lon}, lat {lat}")))?;
+    area_response(&state, code, q.format.as_deref())
+}
+
+fn area_response(
+    state: &AppState,
+    code: AreaCode,
+    format: Option<&str>,
+) -> Result<Response, ApiError> {
     let ds = &state.dataset;
-    let code = parse_code(&code)?;
     let area = ds.area(code)?;
     let gm = code
         .gemeente()
@@ -194,7 +242,7 @@ pub async fn area(
                   "parent": area.parent, "has_polygon": has_polygon },
         "trends": trends,
     });
-    respond(&state, f.format.as_deref(), rows, extra)
+    respond(state, format, rows, extra)
 }
 
 /// `?level=&gemeente=&format=`.

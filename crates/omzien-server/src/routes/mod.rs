@@ -22,6 +22,7 @@ use crate::state::AppState;
 /// The whole application, ready for `axum::serve` or for `oneshot` in tests.
 pub fn app(state: AppState) -> Router {
     Router::new()
+        .route("/", get(index))
         .route("/health", get(health))
         .route("/tiles/{z}/{x}/{y}", get(tiles::tile))
         .route("/legend", get(tiles::legend))
@@ -31,6 +32,7 @@ pub fn app(state: AppState) -> Router {
         .route("/api/areas", get(api::areas))
         .route("/api/areas/{code}", get(api::area))
         .route("/api/search", get(api::search))
+        .route("/api/at", get(api::at))
         .route("/api/risk", get(api::risk))
         .fallback(|| async {
             (
@@ -44,6 +46,11 @@ pub fn app(state: AppState) -> Router {
             Duration::from_secs(30),
         ))
         .with_state(state)
+}
+
+/// A first map page, served by this binary (no external scripts or styles).
+async fn index() -> impl IntoResponse {
+    axum::response::Html(include_str!("../../assets/index.html"))
 }
 
 async fn health(State(state): State<AppState>) -> impl IntoResponse {
