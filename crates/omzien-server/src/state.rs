@@ -5,13 +5,15 @@ use std::sync::Arc;
 use moka::sync::Cache;
 use omzien::{Boundaries, Dataset, Layer, Level};
 
+use crate::render::Scene;
+
 /// What every handler shares.
 #[derive(Clone)]
 pub struct AppState {
     /// The figures.
     pub dataset: Arc<Dataset>,
-    /// Boundaries, at most one set per level.
-    pub boundaries: Arc<Vec<Boundaries>>,
+    /// Boundaries ready for drawing, at most one set per level.
+    pub scenes: Arc<Vec<Scene>>,
     /// Classified layers by their canonical key.
     pub layers: Cache<String, Arc<Layer>>,
     /// Encoded tiles by layer key and tile address; bounded in bytes.
@@ -27,7 +29,7 @@ impl AppState {
         let workers = std::thread::available_parallelism().map_or(2, std::num::NonZero::get);
         Self {
             dataset: Arc::new(dataset),
-            boundaries: Arc::new(boundaries),
+            scenes: Arc::new(boundaries.into_iter().map(Scene::new).collect()),
             layers: Cache::new(256),
             tiles: Cache::builder()
                 .weigher(|k: &String, v: &Arc<Vec<u8>>| {
@@ -42,6 +44,12 @@ impl AppState {
     /// The boundaries of a level, if loaded.
     #[must_use]
     pub fn boundaries(&self, level: Level) -> Option<&Boundaries> {
-        self.boundaries.iter().find(|b| b.level() == level)
+        self.scene(level).map(Scene::boundaries)
+    }
+
+    /// The scene of a level, if loaded.
+    #[must_use]
+    pub fn scene(&self, level: Level) -> Option<&Scene> {
+        self.scenes.iter().find(|s| s.level() == level)
     }
 }

@@ -2,8 +2,10 @@
 
 mod png;
 mod raster;
+mod scene;
 mod tile;
 
 pub use png::{EncodeError, encode};
 pub use raster::{TILE_SIZE, render};
+pub use scene::{Scene, SceneShape};
 pub use tile::{MAX_ZOOM, Projector, TileCoord, TileError};

@@ -42,9 +42,10 @@ pub fn encode(pixmap: &Pixmap) -> Result<Vec<u8>, EncodeError> {
             }
         })
         .collect();
+    // Runs of one colour are the rule in a choropleth: count runs, not pixels.
     let mut counts: HashMap<[u8; 4], u32> = HashMap::new();
-    for p in &pixels {
-        *counts.entry(*p).or_default() += 1;
+    for run in pixels.chunk_by(|a, b| a == b) {
+        *counts.entry(run[0]).or_default() += run.len() as u32;
     }
     let mut by_count: Vec<([u8; 4], u32)> = counts.into_iter().collect();
     by_count.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
@@ -54,18 +55,18 @@ pub fn encode(pixmap: &Pixmap) -> Result<Vec<u8>, EncodeError> {
         .enumerate()
         .map(|(i, c)| (*c, i as u8))
         .collect();
-    let indices: Vec<u8> = pixels
-        .iter()
-        .map(|p| {
-            *index.entry(*p).or_insert_with(|| {
-                palette
-                    .iter()
-                    .enumerate()
-                    .min_by_key(|(_, c)| distance(**c, *p))
-                    .map_or(0, |(i, _)| i as u8)
-            })
-        })
-        .collect();
+    let mut indices: Vec<u8> = Vec::with_capacity(pixels.len());
+    for run in pixels.chunk_by(|a, b| a == b) {
+        let p = run[0];
+        let i = *index.entry(p).or_insert_with(|| {
+            palette
+                .iter()
+                .enumerate()
+                .min_by_key(|(_, c)| distance(**c, p))
+                .map_or(0, |(i, _)| i as u8)
+        });
+        indices.extend(std::iter::repeat_n(i, run.len()));
+    }
     let depth = match palette.len() {
         0..=2 => 1u8,
         3..=4 => 2,

@@ -1,9 +1,9 @@
 //! Polygons to pixels with tiny-skia: anti-aliased fills in class colours, thin outlines.
 
-use omzien::{Boundaries, Layer};
+use omzien::Layer;
 use tiny_skia::{FillRule, Paint, PathBuilder, Pixmap, Stroke, Transform};
 
-use super::TileCoord;
+use super::{Scene, TileCoord};
 
 /// Outline colour: dark grey, half transparent.
 const OUTLINE: [u8; 4] = [40, 40, 40, 110];
@@ -18,18 +18,13 @@ pub const TILE_SIZE: u32 = 256;
 /// Points closer than a third of a pixel to the previous one are dropped, which keeps low
 /// zooms cheap without visible change.
 #[must_use]
-pub fn render(
-    layer: &Layer,
-    boundaries: &Boundaries,
-    tile: TileCoord,
-    scale: u32,
-) -> Option<Pixmap> {
+pub fn render(layer: &Layer, scene: &Scene, tile: TileCoord, scale: u32) -> Option<Pixmap> {
     let size = TILE_SIZE * scale.clamp(1, 2);
     let (w, s, e, n) = tile.bounds();
     // A margin of a few pixels so outlines of neighbours just outside are drawn too.
     let mx = (e - w) * 0.02;
     let my = (n - s) * 0.02;
-    let shapes = boundaries.in_bbox([w - mx, s - my], [e + mx, n + my]);
+    let shapes = scene.in_bbox([w - mx, s - my], [e + mx, n + my]);
     if shapes.is_empty() {
         return None;
     }
@@ -52,23 +47,19 @@ pub fn render(
     let mut drawn = 0;
     for shape in shapes {
         let mut pb = PathBuilder::new();
-        for poly in &shape.geometry.0 {
-            for ring in std::iter::once(poly.exterior()).chain(poly.interiors()) {
-                let mut last: Option<(f32, f32)> = None;
-                let mut points = 0;
-                for c in &ring.0 {
-                    let (x, y) = proj.pixel(c.x, c.y);
-                    match last {
-                        None => pb.move_to(x, y),
-                        Some((lx, ly)) if (x - lx).abs() + (y - ly).abs() < min_step => continue,
-                        Some(_) => pb.line_to(x, y),
-                    }
-                    last = Some((x, y));
-                    points += 1;
+        for ring in &shape.rings {
+            let mut last: Option<(f32, f32)> = None;
+            for c in ring {
+                let (x, y) = proj.pixel_of_world(c[0], c[1]);
+                match last {
+                    None => pb.move_to(x, y),
+                    Some((lx, ly)) if (x - lx).abs() + (y - ly).abs() < min_step => continue,
+                    Some(_) => pb.line_to(x, y),
                 }
-                if points > 0 {
-                    pb.close();
-                }
+                last = Some((x, y));
+            }
+            if last.is_some() {
+                pb.close();
             }
         }
         let Some(path) = pb.finish() else { continue };

@@ -157,6 +157,26 @@ pub struct Projector {
 }
 
 impl Projector {
+    /// The projector of zoom 0 at one pixel: world units 0–1.
+    #[must_use]
+    pub fn world_unit() -> Self {
+        Self {
+            n: 1.0,
+            x0: 0.0,
+            y0: 0.0,
+            size: 1.0,
+        }
+    }
+
+    /// Pixel position in this tile of a point already in world units (see [`Projector::world_unit`]).
+    #[must_use]
+    pub fn pixel_of_world(&self, wx: f64, wy: f64) -> (f32, f32) {
+        (
+            ((wx * self.n - self.x0) * self.size) as f32,
+            ((wy * self.n - self.y0) * self.size) as f32,
+        )
+    }
+
     /// Position in tile units of the whole world at this zoom.
     #[must_use]
     pub fn world(&self, lon: f64, lat: f64) -> (f64, f64) {

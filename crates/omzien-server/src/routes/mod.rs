@@ -58,6 +58,6 @@ async fn health(State(state): State<AppState>) -> impl IntoResponse {
         "status": "ok",
         "synthetic": state.dataset.is_synthetic(),
         "areas": state.dataset.len(),
-        "boundaries": state.boundaries.iter().map(|b| json!({"level": b.level(), "polygons": b.shapes().len()})).collect::<Vec<_>>(),
+        "boundaries": state.scenes.iter().map(|s| json!({"level": s.level(), "polygons": s.boundaries().shapes().len()})).collect::<Vec<_>>(),
     }))
 }

@@ -73,12 +73,12 @@ pub async fn tile(
                 .acquire_owned()
                 .await
                 .map_err(|e| ApiError::Internal(e.to_string()))?;
-            let all = state.boundaries.clone();
+            let all = state.scenes.clone();
             let level = layer.spec().level;
             let rendered = tokio::task::spawn_blocking(move || {
                 let _permit = permit;
-                let b = all.iter().find(|b| b.level() == level)?;
-                render::render(&layer, b, coord, scale).map(|p| render::encode(&p))
+                let scene = all.iter().find(|s| s.level() == level)?;
+                render::render(&layer, scene, coord, scale).map(|p| render::encode(&p))
             })
             .await
             .map_err(|e| ApiError::Internal(e.to_string()))?;

@@ -486,13 +486,23 @@ impl Boundaries {
     /// Shapes whose bounding box meets a lon/lat box, in file order.
     #[must_use]
     pub fn in_bbox(&self, min: [f64; 2], max: [f64; 2]) -> Vec<&Shape> {
+        self.indices_in_bbox(min, max)
+            .into_iter()
+            .map(|i| &self.shapes[i])
+            .collect()
+    }
+
+    /// Indices into [`Boundaries::shapes`] of the shapes whose bounding box meets a lon/lat box,
+    /// ascending.
+    #[must_use]
+    pub fn indices_in_bbox(&self, min: [f64; 2], max: [f64; 2]) -> Vec<usize> {
         let mut hits: Vec<usize> = self
             .tree
             .locate_in_envelope_intersecting(&AABB::from_corners(min, max))
             .map(|i| i.shape)
             .collect();
         hits.sort_unstable();
-        hits.into_iter().map(|i| &self.shapes[i]).collect()
+        hits
     }
 
     /// The area containing a lon/lat point.
