@@ -4,11 +4,11 @@ use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use omzien::{AreaCode, Figure, GemeenteCode, Level, RiskCriterion, RiskQuery, TrendOptions};
+use omzien::{AreaCode, Figure, Level, RiskCriterion, RiskQuery, TrendOptions};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::layer::age;
+use super::layer::{age, gemeente, level};
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -166,12 +166,7 @@ pub async fn at(
             "lon {lon}, lat {lat} is not a WGS84 position"
         )));
     }
-    let level: Level = q
-        .level
-        .as_deref()
-        .unwrap_or("gemeente")
-        .parse()
-        .map_err(ApiError::bad)?;
+    let level = level(q.level.as_deref(), Level::Gemeente)?;
     let b = state
         .boundaries(level)
         .ok_or_else(|| ApiError::NotFound(format!("no boundaries loaded for level {level}")))?;
@@ -262,17 +257,8 @@ pub async fn areas(
     Query(q): Query<AreasQuery>,
 ) -> Result<Response, ApiError> {
     let ds = &state.dataset;
-    let level: Level = q
-        .level
-        .as_deref()
-        .unwrap_or("gemeente")
-        .parse()
-        .map_err(ApiError::bad)?;
-    let within: Option<GemeenteCode> = q
-        .gemeente
-        .as_deref()
-        .map(|g| g.trim().to_uppercase().parse().map_err(ApiError::bad))
-        .transpose()?;
+    let level = level(q.level.as_deref(), Level::Gemeente)?;
+    let within = gemeente(q.gemeente.as_deref())?;
     let bounds = state.boundaries(level);
     let rows = ds
         .areas(level, within)
@@ -365,12 +351,7 @@ pub async fn risk(
         .indicator(p.indicator.as_deref().unwrap_or("Eenzaam_28"))
         .map_err(ApiError::bad)?;
     let age = age(&ds, p.age.as_deref())?;
-    let level: Level = p
-        .level
-        .as_deref()
-        .unwrap_or("buurt")
-        .parse()
-        .map_err(ApiError::bad)?;
+    let level = level(p.level.as_deref(), Level::Buurt)?;
     let wave = match &p.wave {
         Some(w) => w.parse().map_err(ApiError::bad)?,
         None => *ds
@@ -399,8 +380,8 @@ pub async fn risk(
     let mut q = RiskQuery::new(level, indicator, wave)
         .with_age(age)
         .with_criterion(criterion);
-    if let Some(g) = &p.gemeente {
-        q = q.with_gemeente(g.trim().to_uppercase().parse().map_err(ApiError::bad)?);
+    if let Some(g) = gemeente(p.gemeente.as_deref())? {
+        q = q.with_gemeente(g);
     }
     if let Some(s) = since {
         q = q.with_since(s);

@@ -45,6 +45,25 @@ fn wave(ds: &Dataset, name: &str, s: &str) -> Result<Wave, ApiError> {
     Ok(w)
 }
 
+/// The level asked for, or `default`.
+pub fn level(s: Option<&str>, default: Level) -> Result<Level, ApiError> {
+    s.map_or(Ok(default), |s| {
+        s.parse()
+            .map_err(|e| ApiError::BadRequest(format!("level: {e}")))
+    })
+}
+
+/// The gemeente asked for (a code), if any.
+pub fn gemeente(s: Option<&str>) -> Result<Option<omzien::GemeenteCode>, ApiError> {
+    s.map(|g| {
+        g.trim()
+            .to_uppercase()
+            .parse()
+            .map_err(|e| ApiError::BadRequest(format!("gemeente: {e}")))
+    })
+    .transpose()
+}
+
 /// The age group asked for (default 18+, or the first the data has).
 pub fn age(ds: &Dataset, s: Option<&str>) -> Result<AgeGroup, ApiError> {
     let a = match s {
@@ -75,12 +94,7 @@ impl LayerQuery {
             .indicator(self.indicator.as_deref().unwrap_or("Eenzaam_28"))
             .map_err(|e| ApiError::BadRequest(format!("indicator: {e}")))?;
         let age = age(ds, self.age.as_deref())?;
-        let level: Level = self
-            .level
-            .as_deref()
-            .unwrap_or("gemeente")
-            .parse()
-            .map_err(|e| ApiError::BadRequest(format!("level: {e}")))?;
+        let level = level(self.level.as_deref(), Level::Gemeente)?;
         let kind = match (&self.from, &self.to) {
             (Some(f), Some(t)) => {
                 let (from, to) = (wave(ds, "from", f)?, wave(ds, "to", t)?);
