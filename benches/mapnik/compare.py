@@ -8,7 +8,7 @@ import mapnik
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
 DATA = os.environ.get('OMZIEN_DATA', os.path.join(ROOT, '..', 'shared', 'data'))
-TOOL = os.path.join(ROOT, 'target', 'release', 'tileset')
+TOOL = os.path.join(ROOT, 'target', 'release', 'examples', 'tileset')
 SETS = {'gemeente': 'gemeenten_2020.geojson', 'buurt': 'buurten_2020.geojson'}
 OUTLINE = mapnik.Color(40, 40, 40, 110)
 

@@ -3,5 +3,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 python3 -c 'import mapnik' 2>/dev/null || pip install --quiet mapnik
-cargo build --release -p omzien-benches --bin tileset
+cargo build --release -p omzien-benches --example tileset
 RAYON_NUM_THREADS=1 python3 benches/mapnik/compare.py
