@@ -14,6 +14,7 @@ use axum::routing::get;
 use serde_json::json;
 use tower_http::compression::CompressionLayer;
 use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
 
 pub use layer::LayerQuery;
 
@@ -41,6 +42,7 @@ pub fn app(state: AppState) -> Router {
             )
         })
         .layer(CompressionLayer::new())
+        .layer(TraceLayer::new_for_http())
         .layer(TimeoutLayer::with_status_code(
             StatusCode::SERVICE_UNAVAILABLE,
             Duration::from_secs(30),
