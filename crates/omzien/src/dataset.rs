@@ -37,6 +37,9 @@ pub enum QueryError {
     /// No such indicator in the dataset.
     #[error("indicator {0:?} is not in the dataset")]
     UnknownIndicator(String),
+    /// A value that does not parse (a wave or age group given as text).
+    #[error("{0}")]
+    Invalid(String),
 }
 
 /// One area of the dataset.
@@ -462,6 +465,55 @@ impl Dataset {
             .get(r.start as usize)
             .copied()
             .filter(|_| !r.is_empty())
+    }
+
+    /// Parses a wave (`2020`, `2020JJ00`) and checks that the dataset holds it.
+    ///
+    /// ```
+    /// let ds = omzien::demo::dataset();
+    /// assert_eq!(ds.parse_wave("2016")?.year(), 2016);
+    /// assert!(ds.parse_wave("2013").unwrap_err().to_string().contains("2012, 2016, 2020"));
+    /// assert!(ds.parse_wave("soon").is_err());
+    /// # Ok::<(), omzien::QueryError>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`QueryError::Invalid`] for text that is not a wave, [`QueryError::UnknownWave`] for a
+    /// wave the dataset does not hold.
+    pub fn parse_wave(&self, s: &str) -> Result<Wave, QueryError> {
+        let wave: Wave = s
+            .parse()
+            .map_err(|e: crate::WaveError| QueryError::Invalid(e.to_string()))?;
+        if !self.waves.contains(&wave) {
+            return Err(QueryError::UnknownWave {
+                wave,
+                known: join(&self.waves),
+            });
+        }
+        Ok(wave)
+    }
+
+    /// Parses an age group (`18+`, `65 jaar of ouder`, `20300`) and checks that the dataset holds it.
+    ///
+    /// ```
+    /// let ds = omzien::demo::dataset();
+    /// assert_eq!(ds.parse_age_group("65+")?, omzien::AgeGroup::SENIORS);
+    /// assert!(ds.parse_age_group("18-64").is_err()); // a known group, not in the demo
+    /// # Ok::<(), omzien::QueryError>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`QueryError::Invalid`] for text that names no age group, [`QueryError::UnknownAgeGroup`]
+    /// for one the dataset does not hold.
+    pub fn parse_age_group(&self, s: &str) -> Result<AgeGroup, QueryError> {
+        let age = AgeGroup::from_label(s).map_err(|e| QueryError::Invalid(e.to_string()))?;
+        if !self.ages.contains(&age) {
+            return Err(QueryError::UnknownAgeGroup {
+                age,
+                known: join(&self.ages),
+            });
+        }
+        Ok(age)
     }
 
     fn check(&self, wave: Wave, age: AgeGroup) -> Result<(), QueryError> {

@@ -73,14 +73,7 @@ pub fn dataset(common: &Common) -> Result<Dataset, CliError> {
 }
 
 fn wave(ds: &Dataset, option: &'static str, s: &str) -> Result<Wave, CliError> {
-    let w: Wave = s.parse().map_err(|e| arg(option, e))?;
-    if !ds.waves().contains(&w) {
-        return Err(arg(
-            option,
-            format!("wave {w} is not in the data (it has {})", list(ds.waves())),
-        ));
-    }
-    Ok(w)
+    ds.parse_wave(s).map_err(|e| arg(option, e))
 }
 
 /// `--wave` when given, else the latest wave of the data.
@@ -96,17 +89,7 @@ fn wave_or_latest(ds: &Dataset, given: Option<&str>) -> Result<Wave, CliError> {
 }
 
 fn age(ds: &Dataset, s: &str) -> Result<AgeGroup, CliError> {
-    let a = AgeGroup::from_label(s).map_err(|e| arg("age", e))?;
-    if !ds.age_groups().contains(&a) {
-        return Err(arg(
-            "age",
-            format!(
-                "age group {a} is not in the data (it has {})",
-                list(ds.age_groups())
-            ),
-        ));
-    }
-    Ok(a)
+    ds.parse_age_group(s).map_err(|e| arg("age", e))
 }
 
 fn level(option: &'static str, s: &str) -> Result<Level, CliError> {

@@ -353,14 +353,14 @@ pub async fn risk(
     let age = age(&ds, p.age.as_deref())?;
     let level = level(p.level.as_deref(), Level::Buurt)?;
     let wave = match &p.wave {
-        Some(w) => w.parse().map_err(ApiError::bad)?,
+        Some(w) => ds.parse_wave(w).map_err(ApiError::bad)?,
         None => *ds
             .waves()
             .last()
             .ok_or_else(|| ApiError::BadRequest("no waves".into()))?,
     };
     let since = match &p.since {
-        Some(s) => Some(s.parse().map_err(ApiError::bad)?),
+        Some(s) => Some(ds.parse_wave(s).map_err(ApiError::bad)?),
         None => ds.waves().iter().rev().find(|w| **w < wave).copied(),
     };
     let (top, rise) = (p.top.unwrap_or(0.1), p.min_rise.unwrap_or(3.0));

@@ -29,20 +29,8 @@ pub struct LayerQuery {
 }
 
 fn wave(ds: &Dataset, name: &str, s: &str) -> Result<Wave, ApiError> {
-    let w: Wave = s
-        .parse()
-        .map_err(|e| ApiError::BadRequest(format!("{name}: {e}")))?;
-    if !ds.waves().contains(&w) {
-        return Err(ApiError::BadRequest(format!(
-            "{name}: wave {w} is not in the data (it has {})",
-            ds.waves()
-                .iter()
-                .map(ToString::to_string)
-                .collect::<Vec<_>>()
-                .join(", ")
-        )));
-    }
-    Ok(w)
+    ds.parse_wave(s)
+        .map_err(|e| ApiError::BadRequest(format!("{name}: {e}")))
 }
 
 /// The level asked for, or `default`.
@@ -66,22 +54,17 @@ pub fn gemeente(s: Option<&str>) -> Result<Option<omzien::GemeenteCode>, ApiErro
 
 /// The age group asked for (default 18+, or the first the data has).
 pub fn age(ds: &Dataset, s: Option<&str>) -> Result<AgeGroup, ApiError> {
-    let a = match s {
-        Some(s) => {
-            AgeGroup::from_label(s).map_err(|e| ApiError::BadRequest(format!("age: {e}")))?
-        }
-        None if ds.age_groups().contains(&AgeGroup::ADULTS) => AgeGroup::ADULTS,
-        None => *ds
+    match s {
+        Some(s) => ds
+            .parse_age_group(s)
+            .map_err(|e| ApiError::BadRequest(format!("age: {e}"))),
+        None if ds.age_groups().contains(&AgeGroup::ADULTS) => Ok(AgeGroup::ADULTS),
+        None => ds
             .age_groups()
             .first()
-            .ok_or_else(|| ApiError::BadRequest("the data has no age groups".into()))?,
-    };
-    if !ds.age_groups().contains(&a) {
-        return Err(ApiError::BadRequest(format!(
-            "age: age group {a} is not in the data"
-        )));
+            .copied()
+            .ok_or_else(|| ApiError::BadRequest("the data has no age groups".into())),
     }
-    Ok(a)
 }
 
 impl LayerQuery {
