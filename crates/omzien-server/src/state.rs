@@ -7,6 +7,16 @@ use omzien::{Boundaries, Dataset, Layer, Level};
 
 use crate::render::Scene;
 
+/// A rendered tile with its strong ETag, both computed once on the miss. An empty `png` is a
+/// tile with nothing on it (answered 204).
+#[derive(Debug)]
+pub struct CachedTile {
+    /// The PNG bytes; cloning shares them.
+    pub png: axum::body::Bytes,
+    /// The quoted ETag of `png`.
+    pub etag: String,
+}
+
 /// What every handler shares.
 #[derive(Clone)]
 pub struct AppState {
@@ -17,7 +27,7 @@ pub struct AppState {
     /// Classified layers by their canonical key.
     pub layers: Cache<String, Arc<Layer>>,
     /// Encoded tiles by layer key and tile address; bounded in bytes.
-    pub tiles: Cache<String, Arc<Vec<u8>>>,
+    pub tiles: Cache<String, Arc<CachedTile>>,
     /// Renders running at once are limited to this many.
     pub renders: Arc<tokio::sync::Semaphore>,
 }
@@ -32,8 +42,8 @@ impl AppState {
             scenes: Arc::new(boundaries.into_iter().map(Scene::new).collect()),
             layers: Cache::new(256),
             tiles: Cache::builder()
-                .weigher(|k: &String, v: &Arc<Vec<u8>>| {
-                    u32::try_from(k.len() + v.len()).unwrap_or(u32::MAX)
+                .weigher(|k: &String, v: &Arc<CachedTile>| {
+                    u32::try_from(k.len() + v.png.len() + v.etag.len()).unwrap_or(u32::MAX)
                 })
                 .max_capacity(cache_bytes)
                 .build(),

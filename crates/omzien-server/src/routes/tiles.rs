@@ -13,7 +13,7 @@ use serde_json::json;
 use super::layer::{LayerQuery, key};
 use crate::error::ApiError;
 use crate::render::{self, TileCoord};
-use crate::state::AppState;
+use crate::state::{AppState, CachedTile};
 
 /// The layer for a query, from the cache or classified now (off the async workers).
 pub async fn layer(state: &AppState, q: &LayerQuery) -> Result<(String, Arc<Layer>), ApiError> {
@@ -64,8 +64,8 @@ pub async fn tile(
         )));
     }
     let tkey = format!("{lkey}/{coord}@{scale}");
-    let bytes = match state.tiles.get(&tkey) {
-        Some(b) => b,
+    let tile = match state.tiles.get(&tkey) {
+        Some(t) => t,
         None => {
             let permit = state
                 .renders
@@ -82,38 +82,33 @@ pub async fn tile(
             })
             .await
             .map_err(|e| ApiError::Internal(e.to_string()))?;
-            match rendered {
-                None => Arc::new(Vec::new()),
-                Some(Ok(png)) => Arc::new(png),
+            let png = match rendered {
+                None => Vec::new(),
+                Some(Ok(png)) => png,
                 Some(Err(e)) => return Err(ApiError::Internal(e.to_string())),
-            }
+            };
+            let tile = Arc::new(CachedTile {
+                etag: etag(&png),
+                png: png.into(),
+            });
+            state.tiles.insert(tkey, tile.clone());
+            tile
         }
     };
-    state.tiles.insert(tkey, bytes.clone());
-    if bytes.is_empty() {
-        // Nothing on this tile: answered without a body.
-        return Ok((
-            StatusCode::NO_CONTENT,
-            [(header::CACHE_CONTROL, "public, max-age=3600")],
-        )
-            .into_response());
-    }
-    let tag = etag(&bytes);
     let cache = HeaderValue::from_static("public, max-age=3600");
+    if tile.png.is_empty() {
+        // Nothing on this tile: answered without a body.
+        return Ok((StatusCode::NO_CONTENT, [(header::CACHE_CONTROL, cache)]).into_response());
+    }
+    let tag = HeaderValue::from_str(&tile.etag).map_err(|e| ApiError::Internal(e.to_string()))?;
     if headers
         .get(header::IF_NONE_MATCH)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.split(',').any(|t| t.trim() == tag))
+        .is_some_and(|v| v.split(',').any(|t| t.trim() == tile.etag))
     {
         return Ok((
             StatusCode::NOT_MODIFIED,
-            [
-                (header::ETAG, tag),
-                (
-                    header::CACHE_CONTROL,
-                    cache.to_str().unwrap_or_default().to_owned(),
-                ),
-            ],
+            [(header::ETAG, tag), (header::CACHE_CONTROL, cache)],
         )
             .into_response());
     }
@@ -121,12 +116,9 @@ pub async fn tile(
         [
             (header::CONTENT_TYPE, HeaderValue::from_static("image/png")),
             (header::CACHE_CONTROL, cache),
-            (
-                header::ETAG,
-                HeaderValue::from_str(&tag).map_err(|e| ApiError::Internal(e.to_string()))?,
-            ),
+            (header::ETAG, tag),
         ],
-        bytes.as_ref().clone(),
+        tile.png.clone(),
     )
         .into_response())
 }
