@@ -80,6 +80,24 @@ pub enum Caveat {
     NoInterval,
 }
 
+impl Caveat {
+    /// The caveats as one line of text, `; `-separated (empty when none).
+    ///
+    /// ```
+    /// use omzien::{Caveat, Wave};
+    /// let c = [Caveat::Suppressed { wave: Wave::new(2016) }, Caveat::NoInterval];
+    /// assert_eq!(Caveat::join(&c), "suppressed in 2016; no 95% bounds: significance unknown");
+    /// ```
+    #[must_use]
+    pub fn join(caveats: &[Caveat]) -> String {
+        caveats
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+}
+
 impl std::fmt::Display for Caveat {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {

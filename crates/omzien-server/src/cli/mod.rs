@@ -234,11 +234,7 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<(), CliError> {
                     tr.significant
                         .map(|s| if s { "yes" } else { "no" }.to_owned())
                         .unwrap_or_default(),
-                    tr.caveats
-                        .iter()
-                        .map(ToString::to_string)
-                        .collect::<Vec<_>>()
-                        .join("; "),
+                    omzien::Caveat::join(&tr.caveats),
                 ]);
             }
             let title = format!(
@@ -312,11 +308,7 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<(), CliError> {
                     delta(h.delta),
                     fig(h.gemeente_value),
                     fig(h.national_value),
-                    h.caveats
-                        .iter()
-                        .map(ToString::to_string)
-                        .collect::<Vec<_>>()
-                        .join("; "),
+                    omzien::Caveat::join(&h.caveats),
                 ]);
             }
             let title = format!(

@@ -396,7 +396,7 @@ pub async fn risk(
         .map(|h| {
             json!({ "rank": h.rank, "ranked": h.ranked, "code": h.area, "name": h.name, "value": h.value, "delta": h.delta,
                     "gemeente": fig(h.gemeente_value), "national": fig(h.national_value),
-                    "caveats": h.caveats.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ") })
+                    "caveats": omzien::Caveat::join(&h.caveats) })
         })
         .collect();
     respond(&state, p.format.as_deref(), rows, json!({}))
