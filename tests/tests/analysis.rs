@@ -431,3 +431,78 @@ fn risk_areas_high_and_rising() {
         .with_criterion(RiskCriterion::Rising { min_rise: 3.0 });
     assert!(ds.risk_areas(&bad).is_err());
 }
+
+#[test]
+fn ranks_in_the_country_and_within_the_gemeente() {
+    let Some(ds) = national_dataset() else { return };
+    let ams = code("GM0363");
+    let figures = ds
+        .level_figures(Level::Gemeente, Indicator::LONELY, W20, AgeGroup::ADULTS)
+        .unwrap();
+    let own = ds
+        .figure(ams, Indicator::LONELY, W20, AgeGroup::ADULTS)
+        .unwrap()
+        .value()
+        .unwrap();
+    let higher = figures
+        .iter()
+        .filter(|(_, f)| f.value().is_some_and(|v| v > own))
+        .count();
+    let ranked = figures.iter().filter(|(_, f)| f.value().is_some()).count();
+    let r = ds
+        .ranks(ams, Indicator::LONELY, W20, AgeGroup::ADULTS)
+        .unwrap();
+    let country = r.country.unwrap();
+    assert_eq!((country.rank, country.of), (higher + 1, ranked));
+    assert_eq!(ranked, 355, "every gemeente has a 2020 figure");
+    assert!(
+        r.gemeente.is_none(),
+        "a gemeente is not ranked within itself"
+    );
+    // The highest gemeente ranks first ('s-Gravenhage, 56.8 % in 2020).
+    let top = ds
+        .ranks(code("GM0518"), Indicator::LONELY, W20, AgeGroup::ADULTS)
+        .unwrap();
+    assert_eq!(top.country.unwrap().rank, 1);
+
+    // A buurt of Amsterdam: ranked among Amsterdam's buurten with a figure.
+    let buurten = ds
+        .level_figures(Level::Buurt, Indicator::LONELY, W20, AgeGroup::ADULTS)
+        .unwrap();
+    let in_ams: Vec<f64> = buurten
+        .iter()
+        .filter(|(c, _)| c.gemeente().map(|g| g.number()) == Some(363))
+        .filter_map(|(_, f)| f.value())
+        .collect();
+    let (bu, v) = buurten
+        .iter()
+        .find_map(|(c, f)| {
+            (c.gemeente().map(|g| g.number()) == Some(363))
+                .then_some(())
+                .and(f.value().map(|v| (*c, v)))
+        })
+        .unwrap();
+    let r = ds
+        .ranks(bu, Indicator::LONELY, W20, AgeGroup::ADULTS)
+        .unwrap();
+    let g = r.gemeente.unwrap();
+    assert_eq!(g.of, in_ams.len());
+    assert_eq!(g.rank, 1 + in_ams.iter().filter(|x| **x > v).count());
+    assert!(r.country.unwrap().of > 10_000);
+    // Suppressed or unmeasured: not ranked.
+    let suppressed = buurten
+        .iter()
+        .find(|(_, f)| matches!(f, Figure::Suppressed))
+        .unwrap()
+        .0;
+    let r = ds
+        .ranks(suppressed, Indicator::LONELY, W20, AgeGroup::ADULTS)
+        .unwrap();
+    assert!(r.country.is_none() && r.gemeente.is_none());
+    assert!(
+        ds.ranks(code("NL01"), Indicator::LONELY, W20, AgeGroup::ADULTS)
+            .unwrap()
+            .country
+            .is_none()
+    );
+}

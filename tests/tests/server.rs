@@ -211,6 +211,34 @@ async fn bad_input_gets_a_4xx_that_names_the_problem() {
             "soon",
         ),
         ("/tiles/3/0/0.png?age=12%2B", StatusCode::BAD_REQUEST, "12+"),
+        ("/api/figures?bbox=4,52,5", StatusCode::BAD_REQUEST, "bbox"),
+        (
+            "/api/figures?bbox=5,52,4,53",
+            StatusCode::BAD_REQUEST,
+            "west,south",
+        ),
+        ("/api/figures?bbox=a,b,c,d", StatusCode::BAD_REQUEST, "bbox"),
+        (
+            "/api/figures?bbox=4,95,5,96",
+            StatusCode::BAD_REQUEST,
+            "bbox",
+        ),
+        (
+            "/api/figures?level=buurt&bbox=4,52,5,53",
+            StatusCode::NOT_FOUND,
+            "no boundaries loaded for level buurt",
+        ),
+        (
+            "/api/areas/GM0363?indicator=Geluk_99",
+            StatusCode::BAD_REQUEST,
+            "Geluk_99",
+        ),
+        (
+            "/api/areas/GM0363?wave=2013",
+            StatusCode::BAD_REQUEST,
+            "2013",
+        ),
+        ("/assets/../Cargo.toml", StatusCode::NOT_FOUND, "asset"),
         (
             "/tiles/3/0/0.png?level=street",
             StatusCode::BAD_REQUEST,
@@ -377,7 +405,7 @@ async fn demo_serves_a_labelled_synthetic_map() {
         .map(|e| e["kind"].as_str().unwrap())
         .collect();
     assert!(kinds.contains(&"suppressed") && kinds.contains(&"not_measured"));
-    // The tile over the demo town has pixels; one far away is empty (204).
+    // The tile over the demo town has pixels.
     let ds = omzien::demo::dataset();
     let [_, _, bu] = omzien::demo::boundaries();
     let shape = bu
@@ -416,9 +444,17 @@ async fn demo_serves_a_labelled_synthetic_map() {
         pixel_at(&png, tile, c.x(), c.y()),
         layer.color(shape.code).unwrap().0
     );
-    let (s, _, body) = get(&app, "/tiles/12/0/0.png?level=buurt", &[]).await;
-    assert_eq!(s, StatusCode::NO_CONTENT);
-    assert!(body.is_empty());
+    // Far away: the shared transparent tile, the same bytes for every empty tile.
+    let (s, h, body) = get(&app, "/tiles/12/0/0.png?level=buurt", &[]).await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(h[header::CONTENT_TYPE], "image/png");
+    let (w, rgba) = decode(&body);
+    assert_eq!(w, 256);
+    assert!(rgba.chunks(4).all(|p| p[3] == 0), "fully transparent");
+    let (_, _, other) = get(&app, "/tiles/12/1/1.png?level=buurt", &[]).await;
+    assert_eq!(body, other);
+    let (_, _, big) = get(&app, "/tiles/12/1/1@2x.png?level=buurt", &[]).await;
+    assert_eq!(decode(&big).0, 512);
     let (_, _, csv) = get(&app, "/api/risk?format=csv", &[]).await;
     assert!(
         String::from_utf8(csv)
@@ -448,10 +484,37 @@ async fn index_page_is_self_contained() {
     );
     let html = String::from_utf8(body).unwrap();
     assert!(html.contains("omzien"));
-    // No CDN, no external script or style: the page must work without internet.
+    // No CDN, no external script or style: the page must work without internet. Every
+    // script and stylesheet it names is served by this server.
     assert!(
         !html.contains("http://") && !html.contains("https://"),
         "external reference in the page"
+    );
+    let mut own = String::new();
+    for (path, mime) in [
+        ("/assets/vendor/leaflet/leaflet.js", "text/javascript"),
+        ("/assets/vendor/leaflet/leaflet.css", "text/css"),
+        ("/assets/app.js", "text/javascript"),
+        ("/assets/app.css", "text/css"),
+    ] {
+        assert!(html.contains(path), "{path} is not in the page");
+        let (s, h, body) = get(&app, path, &[]).await;
+        assert_eq!(s, StatusCode::OK, "{path}");
+        assert!(h[header::CONTENT_TYPE].to_str().unwrap().starts_with(mime));
+        assert!(body.len() > 1000, "{path}: {} bytes", body.len());
+        // Unchanged files are answered 304 to a revalidation.
+        let etag = h[header::ETAG].to_str().unwrap().to_owned();
+        let (s, _, _) = get(&app, path, &[("if-none-match", &etag)]).await;
+        assert_eq!(s, StatusCode::NOT_MODIFIED, "{path}");
+        if path.starts_with("/assets/app") {
+            own.push_str(&String::from_utf8(body).unwrap());
+        }
+    }
+    // (The SVG namespace is a name, not an address that is fetched.)
+    let own_refs = own.replace("'http://www.w3.org/2000/svg'", "");
+    assert!(
+        !own_refs.contains("http://") && !own_refs.contains("https://"),
+        "the page's own script or style names an external address"
     );
     for endpoint in [
         "/legend?",
@@ -459,8 +522,14 @@ async fn index_page_is_self_contained() {
         "/api/indicators",
         "/api/waves",
         "/api/at?",
-        "/tilejson?",
+        "/api/areas/",
+        "/api/search?",
+        "/api/risk?",
+        "/api/figures?",
     ] {
-        assert!(html.contains(endpoint), "{endpoint}");
+        assert!(own.contains(endpoint), "{endpoint}");
     }
+    let (s, _, body) = get(&app, "/assets/nope.js", &[]).await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    assert!(String::from_utf8(body).unwrap().contains("nope.js"));
 }

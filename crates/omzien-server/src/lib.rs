@@ -3,6 +3,7 @@
 //! The binary is a thin shell around [`cli::run`]; the server is [`routes::app`] on an
 //! [`state::AppState`], testable with `oneshot` and no socket.
 
+pub mod assets;
 pub mod cli;
 pub mod error;
 pub mod render;

@@ -7,8 +7,7 @@ use omzien::{Boundaries, Dataset, Layer, Level};
 
 use crate::render::Scene;
 
-/// A rendered tile with its strong ETag, both computed once on the miss. An empty `png` is a
-/// tile with nothing on it (answered 204).
+/// A rendered tile with its strong ETag, both computed once on the miss.
 #[derive(Debug)]
 pub struct CachedTile {
     /// The PNG bytes; cloning shares them.
@@ -34,8 +33,17 @@ pub struct AppState {
 
 impl AppState {
     /// State with a tile cache of `cache_bytes` bytes.
+    ///
+    /// Wijk and buurt names that the boundary files carry (`WK_NAAM`, `BU_NAAM`) name the
+    /// dataset's areas, which OData files leave unnamed.
     #[must_use]
-    pub fn new(dataset: Dataset, boundaries: Vec<Boundaries>, cache_bytes: u64) -> Self {
+    pub fn new(mut dataset: Dataset, boundaries: Vec<Boundaries>, cache_bytes: u64) -> Self {
+        for b in boundaries
+            .iter()
+            .filter(|b| matches!(b.level(), Level::Wijk | Level::Buurt))
+        {
+            dataset.set_names(b.names().iter().cloned());
+        }
         let workers = std::thread::available_parallelism().map_or(2, std::num::NonZero::get);
         Self {
             dataset: Arc::new(dataset),

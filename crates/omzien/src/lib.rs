@@ -25,6 +25,7 @@ mod figure;
 mod indicator;
 mod layer;
 mod load;
+mod rank;
 mod risk;
 mod trend;
 mod wave;
@@ -46,6 +47,7 @@ pub use load::{
     Boundaries, BoundaryError, Conflict, Crs, JoinReport, LoadError, Loader, Location, Shape,
     Skipped,
 };
+pub use rank::{Rank, Ranks};
 pub use risk::{RiskArea, RiskCriterion, RiskError, RiskQuery};
 pub use trend::{Caveat, Direction, Trend, TrendError, TrendOptions};
 pub use wave::{AgeGroup, AgeGroupError, Wave, WaveError};

@@ -122,6 +122,7 @@ pub async fn waves(
         .collect();
     let extra = json!({
         "age_groups": ds.age_groups().iter().map(|a| json!({"code": a.code(), "short": a.short(), "label_nl": a.label_nl(), "label_en": a.label_en()})).collect::<Vec<_>>(),
+        "bounds": state.scenes.iter().find_map(|s| s.boundaries().extent()),
         "levels": Level::ALL.iter().filter(|l| ds.count(**l) > 0).map(|l| json!({"level": l, "count": ds.count(*l), "boundaries": state.boundaries(*l).is_some()})).collect::<Vec<_>>(),
     });
     respond(&state, f.format.as_deref(), rows, extra)
@@ -131,13 +132,70 @@ fn parse_code(s: &str) -> Result<AreaCode, ApiError> {
     s.trim().to_uppercase().parse().map_err(ApiError::bad)
 }
 
-/// `/api/areas/{code}`: every figure, parent, gemeente and national reference, trends.
+/// `?indicator=&age=&wave=&format=` of `/api/areas/{code}`: the selection the answer ranks
+/// and gives the trend of (default `Eenzaam_28`, 18+, the latest wave).
+#[derive(Debug, Default, Deserialize)]
+pub struct AreaQuery {
+    /// Indicator ranked.
+    pub indicator: Option<String>,
+    /// Age group ranked.
+    pub age: Option<String>,
+    /// Wave ranked.
+    pub wave: Option<String>,
+    /// Output.
+    pub format: Option<String>,
+}
+
+/// `/api/areas/{code}`: every figure, parent, gemeente and national reference, trends, and
+/// the area's rank in the country and its gemeente for the selection.
 pub async fn area(
     State(state): State<AppState>,
     Path(code): Path<String>,
-    Query(f): Query<FormatQuery>,
+    Query(q): Query<AreaQuery>,
 ) -> Result<Response, ApiError> {
-    area_response(&state, parse_code(&code)?, f.format.as_deref())
+    let selection = Selection::parse(
+        &state,
+        q.indicator.as_deref(),
+        q.age.as_deref(),
+        q.wave.as_deref(),
+    )?;
+    area_response(&state, parse_code(&code)?, &selection, q.format.as_deref())
+}
+
+/// What an area answer ranks: one indicator, age group and wave.
+struct Selection {
+    indicator: omzien::Indicator,
+    age: omzien::AgeGroup,
+    wave: omzien::Wave,
+}
+
+impl Selection {
+    fn parse(
+        state: &AppState,
+        indicator: Option<&str>,
+        age_group: Option<&str>,
+        wave: Option<&str>,
+    ) -> Result<Self, ApiError> {
+        let ds = &state.dataset;
+        let indicator = ds
+            .indicator(indicator.unwrap_or("Eenzaam_28"))
+            .map_err(|e| ApiError::BadRequest(format!("indicator: {e}")))?;
+        let age = age(ds, age_group)?;
+        let wave = match wave {
+            Some(w) => ds
+                .parse_wave(w)
+                .map_err(|e| ApiError::BadRequest(format!("wave: {e}")))?,
+            None => *ds
+                .waves()
+                .last()
+                .ok_or_else(|| ApiError::BadRequest("the data has no waves".into()))?,
+        };
+        Ok(Self {
+            indicator,
+            age,
+            wave,
+        })
+    }
 }
 
 /// `?lon=&lat=&level=&format=`.
@@ -149,6 +207,12 @@ pub struct AtQuery {
     pub lat: Option<f64>,
     /// Level; default gemeente.
     pub level: Option<String>,
+    /// Indicator ranked (as for `/api/areas/{code}`).
+    pub indicator: Option<String>,
+    /// Age group ranked.
+    pub age: Option<String>,
+    /// Wave ranked.
+    pub wave: Option<String>,
     /// Output.
     pub format: Option<String>,
 }
@@ -167,18 +231,25 @@ pub async fn at(
         )));
     }
     let level = level(q.level.as_deref(), Level::Gemeente)?;
+    let selection = Selection::parse(
+        &state,
+        q.indicator.as_deref(),
+        q.age.as_deref(),
+        q.wave.as_deref(),
+    )?;
     let b = state
         .boundaries(level)
         .ok_or_else(|| ApiError::NotFound(format!("no boundaries loaded for level {level}")))?;
     let code = b
         .at(lon, lat)
         .ok_or_else(|| ApiError::NotFound(format!("no {level} at lon {lon}, lat {lat}")))?;
-    area_response(&state, code, q.format.as_deref())
+    area_response(&state, code, &selection, q.format.as_deref())
 }
 
 fn area_response(
     state: &AppState,
     code: AreaCode,
+    selection: &Selection,
     format: Option<&str>,
 ) -> Result<Response, ApiError> {
     let ds = &state.dataset;
@@ -217,12 +288,15 @@ fn area_response(
             .chain((waves.len() > 2).then_some((first, last)))
         {
             for &a in ds.age_groups() {
-                for ind in omzien::Indicator::LONELINESS {
+                let selected = (!omzien::Indicator::LONELINESS.contains(&selection.indicator))
+                    .then_some(selection.indicator);
+                for ind in omzien::Indicator::LONELINESS.into_iter().chain(selected) {
                     if let Ok(t) = ds.trend(code, ind, a, pair.0, pair.1, TrendOptions::default()) {
                         trends.push(json!({
                             "indicator": ind.to_string(), "age": a.short(), "from": t.from.year(), "to": t.to.year(),
                             "delta": t.delta, "direction": t.direction, "significant": t.significant,
                             "caveats": t.caveats.iter().map(ToString::to_string).collect::<Vec<_>>(),
+                            "caveat_kinds": t.caveats,
                         }));
                     }
                 }
@@ -236,6 +310,11 @@ fn area_response(
         "area": { "code": code, "level": code.level(), "name": area.display_name(), "gemeente_name": area.gemeente_name,
                   "parent": area.parent, "has_polygon": has_polygon },
         "trends": trends,
+        "selection": {
+            "indicator": selection.indicator.to_string(), "age": selection.age.short(), "wave": selection.wave.year(),
+            "value": fig(ds.figure(code, selection.indicator, selection.wave, selection.age)?),
+            "ranks": ds.ranks(code, selection.indicator, selection.wave, selection.age)?,
+        },
     });
     respond(state, format, rows, extra)
 }
@@ -272,6 +351,21 @@ pub async fn areas(
     respond(&state, q.format.as_deref(), rows, json!({}))
 }
 
+/// The bounding box of an area's polygon, `[west, south, east, north]`, if it has one.
+fn bbox(state: &AppState, code: AreaCode) -> Option<[f64; 4]> {
+    state
+        .boundaries(code.level())
+        .and_then(|b| b.shape(code))
+        .map(|s| {
+            [
+                s.bbox.min().x,
+                s.bbox.min().y,
+                s.bbox.max().x,
+                s.bbox.max().y,
+            ]
+        })
+}
+
 /// `?q=&limit=`.
 #[derive(Debug, Default, Deserialize)]
 pub struct SearchQuery {
@@ -297,18 +391,7 @@ pub async fn search(
     let rows = hits
         .iter()
         .map(|h| {
-            let bbox = state
-                .boundaries(h.code.level())
-                .and_then(|b| b.shape(h.code))
-                .map(|s| {
-                    [
-                        s.bbox.min().x,
-                        s.bbox.min().y,
-                        s.bbox.max().x,
-                        s.bbox.max().y,
-                    ]
-                });
-            json!({ "code": h.code, "name": h.name, "level": h.code.level(), "bbox": bbox })
+            json!({ "code": h.code, "name": h.name, "level": h.code.level(), "bbox": bbox(&state, h.code) })
         })
         .collect();
     respond(&state, q.format.as_deref(), rows, json!({}))
@@ -396,8 +479,117 @@ pub async fn risk(
         .map(|h| {
             json!({ "rank": h.rank, "ranked": h.ranked, "code": h.area, "name": h.name, "value": h.value, "delta": h.delta,
                     "gemeente": fig(h.gemeente_value), "national": fig(h.national_value),
-                    "caveats": omzien::Caveat::join(&h.caveats) })
+                    "caveats": omzien::Caveat::join(&h.caveats), "bbox": bbox(&state, h.area) })
         })
         .collect();
     respond(&state, p.format.as_deref(), rows, json!({}))
+}
+
+/// `?bbox=west,south,east,north&format=` of `/api/figures`, beside the layer parameters.
+#[derive(Debug, Default, Deserialize)]
+pub struct FiguresQuery {
+    /// Only areas whose polygon meets this WGS84 box; without it every area of the level.
+    pub bbox: Option<String>,
+    /// Output.
+    pub format: Option<String>,
+}
+
+fn parse_bbox(s: &str) -> Result<[f64; 4], ApiError> {
+    let bad = || {
+        ApiError::BadRequest(format!(
+            "bbox: {s:?} is not west,south,east,north in degrees (WGS84)"
+        ))
+    };
+    let v: Vec<f64> = s
+        .split(',')
+        .map(|p| p.trim().parse::<f64>())
+        .collect::<Result<_, _>>()
+        .map_err(|_| bad())?;
+    let [w, so, e, n] = <[f64; 4]>::try_from(v).map_err(|_| bad())?;
+    let ok = [w, e].iter().all(|x| (-180.0..=180.0).contains(x))
+        && [so, n].iter().all(|y| (-90.0..=90.0).contains(y))
+        && w <= e
+        && so <= n;
+    if ok { Ok([w, so, e, n]) } else { Err(bad()) }
+}
+
+/// `/api/figures?{layer parameters}&bbox=`: the figures of one map layer, area by area, with
+/// the legend class each is drawn in: what the web map downloads as CSV for the current view.
+pub async fn figures(
+    State(state): State<AppState>,
+    Query(lq): Query<super::LayerQuery>,
+    Query(q): Query<FiguresQuery>,
+) -> Result<Response, ApiError> {
+    let bbox = q.bbox.as_deref().map(parse_bbox).transpose()?;
+    let (_, layer) = super::tiles::layer(&state, &lq).await?;
+    let ds = &state.dataset;
+    let spec = layer.spec();
+    let level = spec.level;
+    let inside: Option<std::collections::HashSet<AreaCode>> = match bbox {
+        None => None,
+        Some([w, s, e, n]) => {
+            let b = state.boundaries(level).ok_or_else(|| {
+                ApiError::NotFound(format!("no boundaries loaded for level {level}"))
+            })?;
+            Some(
+                b.indices_in_bbox([w, s], [e, n])
+                    .into_iter()
+                    .filter_map(|i| b.shapes().get(i).map(|s| s.code))
+                    .collect(),
+            )
+        }
+    };
+    let legend = layer.legend();
+    let mut rows = Vec::new();
+    for code in ds.areas(level, None) {
+        if inside.as_ref().is_some_and(|set| !set.contains(&code)) {
+            continue;
+        }
+        let area = ds.area(code)?;
+        let (status, class) = match layer.style(code) {
+            Some(omzien::Style::Class(i)) => {
+                ("value", legend.entries.get(i).map(|e| e.label.clone()))
+            }
+            Some(omzien::Style::Suppressed) => ("suppressed", None),
+            Some(omzien::Style::NotMeasured) | None => ("not_measured", None),
+        };
+        let mut row = serde_json::Map::new();
+        row.insert("code".into(), json!(code));
+        row.insert("name".into(), json!(area.display_name()));
+        row.insert(
+            "gemeente".into(),
+            json!(code.gemeente().map(|g| g.to_string())),
+        );
+        row.insert("indicator".into(), json!(spec.indicator.to_string()));
+        row.insert("age".into(), json!(spec.age.short()));
+        match spec.kind {
+            omzien::LayerKind::Delta { from, to } => {
+                row.insert("from".into(), json!(from.year()));
+                row.insert("to".into(), json!(to.year()));
+                row.insert(
+                    "from_value".into(),
+                    fig(ds.figure(code, spec.indicator, from, spec.age)?),
+                );
+                row.insert(
+                    "to_value".into(),
+                    fig(ds.figure(code, spec.indicator, to, spec.age)?),
+                );
+                row.insert("delta".into(), json!(layer.value(code)));
+            }
+            omzien::LayerKind::Level { wave } => {
+                row.insert("wave".into(), json!(wave.year()));
+                row.insert("value".into(), json!(layer.value(code)));
+            }
+            _ => {}
+        }
+        row.insert("status".into(), json!(status));
+        row.insert("class".into(), json!(class));
+        rows.push(Value::Object(row));
+    }
+    respond(
+        &state,
+        q.format.as_deref(),
+        rows,
+        json!({ "legend": legend, "bbox": bbox }),
+    )
 }

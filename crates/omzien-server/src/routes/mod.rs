@@ -7,9 +7,9 @@ mod tiles;
 use std::time::Duration;
 
 use axum::Router;
-use axum::extract::State;
-use axum::http::StatusCode;
-use axum::response::IntoResponse;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use serde_json::json;
 use tower_http::compression::CompressionLayer;
@@ -18,6 +18,7 @@ use tower_http::trace::TraceLayer;
 
 pub use layer::LayerQuery;
 
+use crate::error::ApiError;
 use crate::state::AppState;
 
 /// The whole application, ready for `axum::serve` or for `oneshot` in tests.
@@ -35,6 +36,8 @@ pub fn app(state: AppState) -> Router {
         .route("/api/search", get(api::search))
         .route("/api/at", get(api::at))
         .route("/api/risk", get(api::risk))
+        .route("/api/figures", get(api::figures))
+        .route("/assets/{*path}", get(asset))
         .fallback(|| async {
             (
                 StatusCode::NOT_FOUND,
@@ -50,9 +53,41 @@ pub fn app(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// A first map page, served by this binary (no external scripts or styles).
+/// The web map (no external scripts or styles: everything comes from `/assets/`).
 async fn index() -> impl IntoResponse {
-    axum::response::Html(include_str!("../../assets/index.html"))
+    (
+        [(header::CACHE_CONTROL, "no-cache")],
+        axum::response::Html(crate::assets::INDEX_HTML),
+    )
+}
+
+/// An embedded file of the web map, with a strong ETag.
+async fn asset(Path(path): Path<String>, headers: HeaderMap) -> Response {
+    let Some(a) = crate::assets::get(&path) else {
+        return ApiError::NotFound(format!("no asset {path:?}")).into_response();
+    };
+    let fresh = headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|t| t.trim() == a.etag));
+    let etag = HeaderValue::from_str(&a.etag).unwrap_or(HeaderValue::from_static("\"\""));
+    let cache = HeaderValue::from_static("no-cache");
+    if fresh {
+        return (
+            StatusCode::NOT_MODIFIED,
+            [(header::ETAG, etag), (header::CACHE_CONTROL, cache)],
+        )
+            .into_response();
+    }
+    (
+        [
+            (header::CONTENT_TYPE, HeaderValue::from_static(a.mime)),
+            (header::ETAG, etag),
+            (header::CACHE_CONTROL, cache),
+        ],
+        a.bytes,
+    )
+        .into_response()
 }
 
 async fn health(State(state): State<AppState>) -> impl IntoResponse {

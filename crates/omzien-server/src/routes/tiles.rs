@@ -37,6 +37,27 @@ fn etag(bytes: &[u8]) -> String {
     format!("\"{:016x}-{}\"", h.finish(), bytes.len())
 }
 
+/// The one shared transparent tile of a size, for tiles with nothing on them (a web map
+/// shows an image answer as a tile; a 204 would count as a failed image load).
+fn empty_tile(scale: u32) -> Result<Arc<CachedTile>, ApiError> {
+    static EMPTY: std::sync::OnceLock<[Option<Arc<CachedTile>>; 2]> = std::sync::OnceLock::new();
+    let tiles = EMPTY.get_or_init(|| {
+        [1, 2].map(|s| {
+            let pixmap = tiny_skia::Pixmap::new(render::TILE_SIZE * s, render::TILE_SIZE * s)?;
+            let png = render::encode(&pixmap).ok()?;
+            Some(Arc::new(CachedTile {
+                etag: etag(&png),
+                png: png.into(),
+            }))
+        })
+    });
+    tiles
+        .get(usize::from(scale == 2))
+        .cloned()
+        .flatten()
+        .ok_or_else(|| ApiError::Internal("no empty tile".into()))
+}
+
 /// A PNG tile of a level or delta layer.
 pub async fn tile(
     State(state): State<AppState>,
@@ -82,24 +103,19 @@ pub async fn tile(
             })
             .await
             .map_err(|e| ApiError::Internal(e.to_string()))?;
-            let png = match rendered {
-                None => Vec::new(),
-                Some(Ok(png)) => png,
+            let tile = match rendered {
+                None => empty_tile(scale)?,
+                Some(Ok(png)) => Arc::new(CachedTile {
+                    etag: etag(&png),
+                    png: png.into(),
+                }),
                 Some(Err(e)) => return Err(ApiError::Internal(e.to_string())),
             };
-            let tile = Arc::new(CachedTile {
-                etag: etag(&png),
-                png: png.into(),
-            });
             state.tiles.insert(tkey, tile.clone());
             tile
         }
     };
     let cache = HeaderValue::from_static("public, max-age=3600");
-    if tile.png.is_empty() {
-        // Nothing on this tile: answered without a body.
-        return Ok((StatusCode::NO_CONTENT, [(header::CACHE_CONTROL, cache)]).into_response());
-    }
     let tag = HeaderValue::from_str(&tile.etag).map_err(|e| ApiError::Internal(e.to_string()))?;
     if headers
         .get(header::IF_NONE_MATCH)
@@ -143,18 +159,7 @@ pub async fn tilejson(
     let legend = layer.legend();
     let bounds = state
         .boundaries(layer.spec().level)
-        .map(|b| {
-            b.shapes()
-                .iter()
-                .fold([180.0_f64, 90.0_f64, -180.0_f64, -90.0_f64], |acc, s| {
-                    [
-                        acc[0].min(s.bbox.min().x),
-                        acc[1].min(s.bbox.min().y),
-                        acc[2].max(s.bbox.max().x),
-                        acc[3].max(s.bbox.max().y),
-                    ]
-                })
-        })
+        .and_then(omzien::Boundaries::extent)
         .unwrap_or([-180.0, -85.0, 180.0, 85.0]);
     Ok(Json(json!({
         "tilejson": "3.0.0",

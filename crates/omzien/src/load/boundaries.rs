@@ -483,6 +483,27 @@ impl Boundaries {
         &self.repaired
     }
 
+    /// The lon/lat box around every shape, `[west, south, east, north]`; `None` without shapes.
+    #[must_use]
+    pub fn extent(&self) -> Option<[f64; 4]> {
+        self.shapes.iter().fold(None, |acc, s| {
+            let b = [
+                s.bbox.min().x,
+                s.bbox.min().y,
+                s.bbox.max().x,
+                s.bbox.max().y,
+            ];
+            Some(acc.map_or(b, |a: [f64; 4]| {
+                [
+                    a[0].min(b[0]),
+                    a[1].min(b[1]),
+                    a[2].max(b[2]),
+                    a[3].max(b[3]),
+                ]
+            }))
+        })
+    }
+
     /// Shapes whose bounding box meets a lon/lat box, in file order.
     #[must_use]
     pub fn in_bbox(&self, min: [f64; 2], max: [f64; 2]) -> Vec<&Shape> {
