@@ -168,6 +168,56 @@ async fn delta_tile_uses_the_diverging_ramp_with_the_sign_of_the_change() {
 }
 
 #[tokio::test]
+async fn legend_png_shows_every_class_in_the_tile_colours() {
+    let [gm, wk, bu] = omzien::demo::boundaries();
+    let app = app(AppState::new(
+        omzien::demo::dataset(),
+        vec![gm, wk, bu],
+        1 << 20,
+    ));
+    for (uri, width) in [
+        ("/legend.png?level=buurt", 240),
+        ("/legend?level=buurt&format=png&scale=2", 480),
+        ("/legend.png?level=wijk&from=2016&to=2020", 240),
+    ] {
+        let legend = json(
+            &app,
+            &uri.replace(".png", "").replace("format=png", "format=json"),
+        )
+        .await;
+        let (s, h, png) = get(&app, uri, &[]).await;
+        assert_eq!(s, StatusCode::OK, "{uri}");
+        assert_eq!(h[header::CONTENT_TYPE], "image/png");
+        let (w, rgba) = decode(&png);
+        assert_eq!(w, width, "{uri}");
+        let count = |c: &[u8]| rgba.chunks(4).filter(|p| &p[..3] == c).count();
+        let scale = (width / 240) as usize;
+        for e in legend["entries"].as_array().unwrap() {
+            let c: Vec<u8> = e["rgba"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|v| v.as_u64().unwrap() as u8)
+                .collect();
+            // A 22×13 swatch (×scale²) of exactly the tile colour.
+            assert!(
+                count(&c[..3]) >= 250 * scale * scale,
+                "{uri}: no swatch for {}",
+                e["label"]
+            );
+        }
+        // The demo is labelled synthetic in the image too (the notice is drawn in dark red).
+        assert!(count(&[0xb0, 0, 0]) > 20, "{uri}: no synthetic notice");
+    }
+    let (s, _, body) = get(&app, "/legend.png?scale=3", &[]).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+    assert!(String::from_utf8(body).unwrap().contains("scale"));
+    let (s, _, body) = get(&app, "/legend?format=svg", &[]).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+    assert!(String::from_utf8(body).unwrap().contains("svg"));
+}
+
+#[tokio::test]
 async fn etag_gives_304() {
     let Some(app) = national_app() else { return };
     let uri = "/tiles/8/131/84.png?level=gemeente";

@@ -1,10 +1,12 @@
 //! Tile rendering: tile maths, rasterizing and PNG encoding. No HTTP types here.
 
+mod legend;
 mod png;
 mod raster;
 mod scene;
 mod tile;
 
+pub use legend::{LEGEND_WIDTH, legend_png};
 pub use png::{EncodeError, encode};
 pub use raster::{TILE_SIZE, render};
 pub use scene::{Scene, SceneShape};

@@ -10,6 +10,12 @@ use tiny_skia::Pixmap;
 #[error("cannot encode PNG: {0}")]
 pub struct EncodeError(String);
 
+impl EncodeError {
+    pub(crate) fn new(message: String) -> Self {
+        Self(message)
+    }
+}
+
 fn err(e: impl std::fmt::Display) -> EncodeError {
     EncodeError(e.to_string())
 }

@@ -28,6 +28,7 @@ pub fn app(state: AppState) -> Router {
         .route("/health", get(health))
         .route("/tiles/{z}/{x}/{y}", get(tiles::tile))
         .route("/legend", get(tiles::legend))
+        .route("/legend.png", get(tiles::legend_png))
         .route("/tilejson", get(tiles::tilejson))
         .route("/api/indicators", get(api::indicators))
         .route("/api/waves", get(api::waves))

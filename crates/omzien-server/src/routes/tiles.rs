@@ -139,13 +139,73 @@ pub async fn tile(
         .into_response())
 }
 
-/// The legend of a layer as JSON: exactly the colours the tiles use.
+/// `?format=json|png&scale=1|2` of `/legend`.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct LegendFormat {
+    /// `json` (default) or `png`.
+    pub format: Option<String>,
+    /// 1 (default) or 2, for the PNG.
+    pub scale: Option<u32>,
+}
+
+/// The legend of a layer as JSON or PNG (`/legend.png` or `?format=png`): exactly the colours
+/// the tiles use.
 pub async fn legend(
     State(state): State<AppState>,
     Query(q): Query<LayerQuery>,
+    Query(f): Query<LegendFormat>,
+) -> Result<Response, ApiError> {
+    legend_as(state, q, f.format.as_deref().unwrap_or("json"), f.scale).await
+}
+
+/// `/legend.png`.
+pub async fn legend_png(
+    State(state): State<AppState>,
+    Query(q): Query<LayerQuery>,
+    Query(f): Query<LegendFormat>,
+) -> Result<Response, ApiError> {
+    legend_as(state, q, "png", f.scale).await
+}
+
+async fn legend_as(
+    state: AppState,
+    q: LayerQuery,
+    format: &str,
+    scale: Option<u32>,
 ) -> Result<Response, ApiError> {
     let (_, layer) = layer(&state, &q).await?;
-    Ok(Json(layer.legend()).into_response())
+    let legend = layer.legend();
+    match format {
+        "json" => Ok(Json(legend).into_response()),
+        "png" => {
+            let scale = match scale.unwrap_or(1) {
+                s @ (1 | 2) => s,
+                other => {
+                    return Err(ApiError::BadRequest(format!(
+                        "scale: {other} is not 1 or 2"
+                    )));
+                }
+            };
+            let png = tokio::task::spawn_blocking(move || render::legend_png(&legend, scale))
+                .await
+                .map_err(|e| ApiError::Internal(e.to_string()))?
+                .map_err(|e| ApiError::Internal(e.to_string()))?;
+            Ok((
+                [
+                    (header::CONTENT_TYPE, HeaderValue::from_static("image/png")),
+                    (
+                        header::CACHE_CONTROL,
+                        HeaderValue::from_static("public, max-age=3600"),
+                    ),
+                ],
+                png,
+            )
+                .into_response())
+        }
+        other => Err(ApiError::BadRequest(format!(
+            "format: {other:?} is not json or png"
+        ))),
+    }
 }
 
 /// TileJSON 3.0 for a layer.

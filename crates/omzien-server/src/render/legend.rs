@@ -1,0 +1,238 @@
+//! A layer's legend as an image: title, one swatch per class with its range, then the
+//! suppressed and not-measured classes, in exactly the colours the tiles use. Text is drawn
+//! with DejaVu Sans (embedded) through `ab_glyph`.
+
+use ab_glyph::{Font, FontRef, PxScale, ScaleFont, point};
+use omzien::Legend;
+use tiny_skia::{Color, Paint, Pixmap, Rect, Transform};
+
+use super::png::{EncodeError, encode};
+
+/// Width of the legend at scale 1, in pixels.
+pub const LEGEND_WIDTH: u32 = 240;
+
+const PAD: f32 = 8.0;
+const TITLE_PX: f32 = 13.0;
+const TEXT_PX: f32 = 12.0;
+const ROW: f32 = 18.0;
+const SWATCH: (f32, f32) = (22.0, 13.0);
+
+struct Fonts {
+    regular: FontRef<'static>,
+    bold: FontRef<'static>,
+}
+
+fn fonts() -> Result<Fonts, EncodeError> {
+    let load = |b: &'static [u8]| {
+        FontRef::try_from_slice(b).map_err(|e| EncodeError::new(format!("font: {e}")))
+    };
+    Ok(Fonts {
+        regular: load(dejavu::sans::regular())?,
+        bold: load(dejavu::sans::bold())?,
+    })
+}
+
+/// Width of a line of text at a size, in pixels.
+fn text_width(font: &FontRef<'_>, px: f32, text: &str) -> f32 {
+    let f = font.as_scaled(PxScale::from(px));
+    let mut w = 0.0;
+    let mut prev = None;
+    for c in text.chars() {
+        let id = f.glyph_id(c);
+        if let Some(p) = prev {
+            w += f.kern(p, id);
+        }
+        w += f.h_advance(id);
+        prev = Some(id);
+    }
+    w
+}
+
+/// Breaks text into lines no wider than `max` (at word boundaries; a long word stays whole).
+fn wrap(font: &FontRef<'_>, px: f32, text: &str, max: f32) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        let candidate = if line.is_empty() {
+            word.to_owned()
+        } else {
+            format!("{line} {word}")
+        };
+        if !line.is_empty() && text_width(font, px, &candidate) > max {
+            lines.push(std::mem::take(&mut line));
+            line = word.to_owned();
+        } else {
+            line = candidate;
+        }
+    }
+    if !line.is_empty() {
+        lines.push(line);
+    }
+    lines
+}
+
+/// Draws one line with its baseline at `y`, blending coverage over the pixmap.
+fn draw_text(
+    pixmap: &mut Pixmap,
+    font: &FontRef<'_>,
+    px: f32,
+    (x, y): (f32, f32),
+    text: &str,
+    rgb: [u8; 3],
+) {
+    let f = font.as_scaled(PxScale::from(px));
+    let (w, h) = (pixmap.width(), pixmap.height());
+    let stride = w as usize;
+    let pixels = pixmap.pixels_mut();
+    let mut caret = x;
+    let mut prev = None;
+    for c in text.chars() {
+        let id = f.glyph_id(c);
+        if let Some(p) = prev {
+            caret += f.kern(p, id);
+        }
+        let glyph = id.with_scale_and_position(PxScale::from(px), point(caret, y));
+        caret += f.h_advance(id);
+        prev = Some(id);
+        let Some(outline) = font.outline_glyph(glyph) else {
+            continue;
+        };
+        let bounds = outline.px_bounds();
+        outline.draw(|gx, gy, coverage| {
+            let px_x = bounds.min.x as i64 + i64::from(gx);
+            let px_y = bounds.min.y as i64 + i64::from(gy);
+            if px_x < 0 || px_y < 0 || px_x >= i64::from(w) || px_y >= i64::from(h) {
+                return;
+            }
+            let Some(p) = pixels.get_mut(px_y as usize * stride + px_x as usize) else {
+                return;
+            };
+            let a = coverage.clamp(0.0, 1.0);
+            let blend =
+                |dst: u8, src: u8| (f32::from(src) * a + f32::from(dst) * (1.0 - a)).round() as u8;
+            // The legend's background is opaque, so premultiplied equals straight colour.
+            if let Some(c) = tiny_skia::PremultipliedColorU8::from_rgba(
+                blend(p.red(), rgb[0]),
+                blend(p.green(), rgb[1]),
+                blend(p.blue(), rgb[2]),
+                255,
+            ) {
+                *p = c;
+            }
+        });
+    }
+}
+
+/// Draws a legend at `scale` (1 or 2) and encodes it as PNG.
+///
+/// # Errors
+/// [`EncodeError`] when the image cannot be made or encoded.
+pub fn legend_png(legend: &Legend, scale: u32) -> Result<Vec<u8>, EncodeError> {
+    let fonts = fonts()?;
+    let s = scale.clamp(1, 2) as f32;
+    let width = LEGEND_WIDTH as f32 * s;
+    let inner = width - 2.0 * PAD * s;
+    let title = wrap(&fonts.bold, TITLE_PX * s, &legend.title, inner);
+    let unit = format!("{} · {}", legend.unit, legend.method);
+    let notice = legend
+        .synthetic
+        .map(|n| wrap(&fonts.bold, TEXT_PX * s, n, inner))
+        .unwrap_or_default();
+    let line = TITLE_PX * 1.35 * s;
+    let height = PAD * s
+        + line * title.len() as f32
+        + ROW * s
+        + ROW * s * legend.entries.len() as f32
+        + line * notice.len() as f32
+        + PAD * s;
+    let mut pixmap = Pixmap::new(width.ceil() as u32, height.ceil() as u32)
+        .ok_or_else(|| EncodeError::new("legend too large".into()))?;
+    pixmap.fill(Color::WHITE);
+
+    let mut y = PAD * s;
+    for l in &title {
+        y += line;
+        draw_text(
+            &mut pixmap,
+            &fonts.bold,
+            TITLE_PX * s,
+            (PAD * s, y - 0.3 * line),
+            l,
+            [0x1d, 0x1d, 0x1d],
+        );
+    }
+    y += ROW * s;
+    draw_text(
+        &mut pixmap,
+        &fonts.regular,
+        TEXT_PX * s,
+        (PAD * s, y - 0.35 * ROW * s),
+        &unit,
+        [0x55, 0x55, 0x55],
+    );
+    for e in &legend.entries {
+        let top = y + (ROW - SWATCH.1) * 0.5 * s;
+        if let Some(r) = Rect::from_xywh(PAD * s, top, SWATCH.0 * s, SWATCH.1 * s) {
+            let mut fill = Paint::default();
+            fill.set_color_rgba8(e.rgba.0[0], e.rgba.0[1], e.rgba.0[2], 255);
+            let mut edge = Paint::default();
+            edge.set_color_rgba8(0x88, 0x88, 0x88, 255);
+            if let Some(outer) = Rect::from_xywh(
+                PAD * s - 1.0,
+                top - 1.0,
+                SWATCH.0 * s + 2.0,
+                SWATCH.1 * s + 2.0,
+            ) {
+                pixmap.fill_rect(outer, &edge, Transform::identity(), None);
+            }
+            pixmap.fill_rect(r, &fill, Transform::identity(), None);
+        }
+        y += ROW * s;
+        draw_text(
+            &mut pixmap,
+            &fonts.regular,
+            TEXT_PX * s,
+            ((PAD + SWATCH.0 + 8.0) * s, y - 0.35 * ROW * s),
+            &e.label,
+            [0x1d, 0x1d, 0x1d],
+        );
+    }
+    for l in &notice {
+        y += line;
+        draw_text(
+            &mut pixmap,
+            &fonts.bold,
+            TEXT_PX * s,
+            (PAD * s, y - 0.3 * line),
+            l,
+            [0xb0, 0x00, 0x00],
+        );
+    }
+    encode(&pixmap)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wraps_at_words_within_the_width() {
+        let f = fonts().expect("the embedded font parses");
+        let lines = wrap(
+            &f.regular,
+            12.0,
+            "Eenzaamheid/Eenzaam (%), 18 jaar of ouder, gemeente, 2020",
+            120.0,
+        );
+        assert!(lines.len() >= 2);
+        assert!(
+            lines
+                .iter()
+                .all(|l| text_width(&f.regular, 12.0, l) <= 120.0)
+        );
+        assert_eq!(
+            lines.join(" "),
+            "Eenzaamheid/Eenzaam (%), 18 jaar of ouder, gemeente, 2020"
+        );
+    }
+}
