@@ -5,6 +5,7 @@
 
 pub mod assets;
 pub mod cli;
+pub mod config;
 pub mod error;
 pub mod render;
 pub mod routes;

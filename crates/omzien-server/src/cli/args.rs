@@ -179,12 +179,16 @@ pub enum Command {
         /// codes match the figures best is used.
         #[arg(long, short = 'b', value_name = "PATH")]
         boundaries: Vec<PathBuf>,
-        /// Address to listen on.
-        #[arg(long, default_value = "127.0.0.1:8080", env = "OMZIEN_ADDR")]
-        addr: std::net::SocketAddr,
-        /// Tile cache size in megabytes.
-        #[arg(long, default_value_t = 256)]
-        cache_mb: u64,
+        /// Address to listen on [default: 127.0.0.1:8080; env: OMZIEN_ADDR].
+        #[arg(long)]
+        addr: Option<std::net::SocketAddr>,
+        /// Tile cache size in megabytes [default: 256; env: OMZIEN_CACHE_MB].
+        #[arg(long)]
+        cache_mb: Option<u64>,
+        /// A TOML file with any of data, boundaries, addr, cache_mb [env: OMZIEN_CONFIG].
+        /// The environment overrides the file, and flags override both.
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
     },
     /// How far population-weighted roll-ups lie from the published figures: gemeenten → NL with
     /// CBS 2020 populations, wijken → gemeente with the approximate 2022 wijk populations.

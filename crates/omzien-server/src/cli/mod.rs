@@ -49,6 +49,9 @@ pub enum CliError {
     /// A boundary file could not be used.
     #[error(transparent)]
     Boundaries(#[from] omzien::BoundaryError),
+    /// The server's settings cannot be used.
+    #[error(transparent)]
+    Config(#[from] crate::config::ConfigError),
     /// Writing the output failed.
     #[error("cannot write output: {0}")]
     Io(#[from] std::io::Error),
@@ -165,6 +168,24 @@ fn label(ds: &Dataset, ind: Indicator) -> String {
 /// # Errors
 /// A [`CliError`] that says which file, option or value is wrong.
 pub fn run(args: &Args, out: &mut dyn Write) -> Result<(), CliError> {
+    if let Command::Serve {
+        common,
+        boundaries,
+        addr,
+        cache_mb,
+        config,
+    } = &args.command
+    {
+        let settings = crate::config::ServeArgs {
+            config: config.clone(),
+            data: common.data.clone(),
+            boundaries: boundaries.clone(),
+            addr: *addr,
+            cache_mb: *cache_mb,
+        };
+        let config = crate::config::merge_into_config(&settings, &crate::config::OsEnv)?;
+        return serve::run(&config);
+    }
     let common = args.command.common();
     let ds = dataset(common)?;
     let format = common.format;
@@ -414,19 +435,8 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<(), CliError> {
             top,
             ..
         } => check(&ds, format, boundaries, indicator(&ds, i)?, *top, out),
-        Command::Serve {
-            boundaries,
-            addr,
-            cache_mb,
-            common,
-        } => {
-            let bounds = if boundaries.is_empty() && common.data.is_empty() {
-                omzien::demo::boundaries().into()
-            } else {
-                serve::load_boundaries(&ds, boundaries)?
-            };
-            serve::serve(ds, bounds, *addr, cache_mb.saturating_mul(1 << 20))
-        }
+        // Answered above, before any dataset is loaded.
+        Command::Serve { .. } => Ok(()),
     }
 }
 

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use omzien::{Boundaries, Dataset, Level};
 
 use super::CliError;
+use crate::config::ServeConfig;
 use crate::routes::app;
 use crate::state::AppState;
 
@@ -78,6 +79,29 @@ fn report(ds: &Dataset, b: &Boundaries) {
     for s in b.skipped() {
         tracing::warn!(file = %b.source().display(), feature = s.feature, code = ?s.code.map(|c| c.to_string()), reason = %s.reason, "feature skipped");
     }
+}
+
+/// Loads what the settings name (or the demo) and serves it until SIGTERM or Ctrl-C.
+///
+/// # Errors
+/// [`CliError`] when the figures or boundaries cannot be loaded, or the address cannot be bound.
+pub fn run(config: &ServeConfig) -> Result<(), CliError> {
+    let ds = if config.data.is_empty() {
+        omzien::demo::dataset()
+    } else {
+        omzien::Loader::new().load(&config.data)?
+    };
+    let bounds = if config.boundaries.is_empty() && config.data.is_empty() {
+        omzien::demo::boundaries().into()
+    } else {
+        load_boundaries(&ds, &config.boundaries)?
+    };
+    serve(
+        ds,
+        bounds,
+        config.addr,
+        config.cache_mb.saturating_mul(1 << 20),
+    )
 }
 
 /// Serves until SIGTERM or Ctrl-C.

@@ -1,0 +1,310 @@
+//! Server settings, loaded in one place: built-in defaults, then a TOML file (`--config` or
+//! `OMZIEN_CONFIG`), then the environment (`OMZIEN_ADDR`, `OMZIEN_CACHE_MB`), then the
+//! command-line flags, each overriding the one before. [`merge_into_config`] is the only
+//! function that combines them; the environment is read through [`Env`] so tests pass a fake.
+//!
+//! ```
+//! use omzien_server::config::{FauxEnv, ServeArgs, merge_into_config};
+//! let env = FauxEnv::from([("OMZIEN_ADDR", "0.0.0.0:9000")]);
+//! let args = ServeArgs { cache_mb: Some(64), ..ServeArgs::default() };
+//! let config = merge_into_config(&args, &env)?;
+//! assert_eq!(config.addr.port(), 9000);
+//! assert_eq!(config.cache_mb, 64);
+//! # Ok::<(), omzien_server::config::ConfigError>(())
+//! ```
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+/// Everything `omzien serve` needs to start.
+///
+/// As a file (every key optional; relative paths are relative to the file):
+///
+/// ```toml
+/// data = ["../shared/data/rivm-50090NED"]
+/// boundaries = ["../shared/data/cbs-2020"]
+/// addr = "127.0.0.1:8080"
+/// cache_mb = 256
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+#[non_exhaustive]
+pub struct ServeConfig {
+    /// Figure files or folders; empty: the synthetic demo.
+    pub data: Vec<PathBuf>,
+    /// Boundary GeoJSON files or folders; empty with no data: the demo's polygons.
+    pub boundaries: Vec<PathBuf>,
+    /// Address to listen on.
+    pub addr: SocketAddr,
+    /// Tile cache size in megabytes.
+    pub cache_mb: u64,
+}
+
+impl Default for ServeConfig {
+    fn default() -> Self {
+        Self {
+            data: Vec::new(),
+            boundaries: Vec::new(),
+            addr: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            cache_mb: 256,
+        }
+    }
+}
+
+/// What the command line gave; `None` and empty lists leave the value to the file, the
+/// environment or the default.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ServeArgs {
+    /// `--config FILE`.
+    pub config: Option<PathBuf>,
+    /// `--data PATH` (repeatable).
+    pub data: Vec<PathBuf>,
+    /// `--boundaries PATH` (repeatable).
+    pub boundaries: Vec<PathBuf>,
+    /// `--addr`.
+    pub addr: Option<SocketAddr>,
+    /// `--cache-mb`.
+    pub cache_mb: Option<u64>,
+}
+
+/// The process environment, as the settings read it.
+pub trait Env {
+    /// The variable's value, if set and valid Unicode.
+    fn var(&self, key: &str) -> Option<String>;
+}
+
+/// The real environment.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct OsEnv;
+
+impl Env for OsEnv {
+    fn var(&self, key: &str) -> Option<String> {
+        std::env::var(key).ok()
+    }
+}
+
+/// A fixed environment for tests.
+#[derive(Debug, Clone, Default)]
+pub struct FauxEnv(pub HashMap<String, String>);
+
+impl<const N: usize> From<[(&str, &str); N]> for FauxEnv {
+    fn from(vars: [(&str, &str); N]) -> Self {
+        Self(
+            vars.iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect(),
+        )
+    }
+}
+
+impl Env for FauxEnv {
+    fn var(&self, key: &str) -> Option<String> {
+        self.0.get(key).cloned()
+    }
+}
+
+/// Settings that cannot be used.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ConfigError {
+    /// The config file cannot be read.
+    #[error("{}: {source}", path.display())]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The config file is not valid TOML for [`ServeConfig`] (unknown keys included).
+    #[error("{}: {message}", path.display())]
+    Parse {
+        /// The file.
+        path: PathBuf,
+        /// The parser's message, with line and column.
+        message: String,
+    },
+    /// An environment variable holds a value that does not parse.
+    #[error("{key}={value:?}: {message}")]
+    Env {
+        /// The variable.
+        key: &'static str,
+        /// Its value.
+        value: String,
+        /// Why it does not parse.
+        message: String,
+    },
+}
+
+/// Reads a config file; relative paths in it are taken relative to the file's folder.
+///
+/// # Errors
+/// [`ConfigError::Read`] or [`ConfigError::Parse`].
+pub fn read_config(path: &Path) -> Result<ServeConfig, ConfigError> {
+    let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+        path: path.to_owned(),
+        source,
+    })?;
+    let mut config: ServeConfig = toml::from_str(&text).map_err(|e| ConfigError::Parse {
+        path: path.to_owned(),
+        message: e.to_string(),
+    })?;
+    let base = path.parent().unwrap_or(Path::new("."));
+    for p in config.data.iter_mut().chain(config.boundaries.iter_mut()) {
+        if p.is_relative() {
+            *p = base.join(&*p);
+        }
+    }
+    Ok(config)
+}
+
+fn env_value<T: std::str::FromStr>(
+    env: &dyn Env,
+    key: &'static str,
+) -> Result<Option<T>, ConfigError>
+where
+    T::Err: std::fmt::Display,
+{
+    env.var(key)
+        .filter(|v| !v.trim().is_empty())
+        .map(|value| {
+            value.trim().parse().map_err(|e: T::Err| ConfigError::Env {
+                key,
+                message: e.to_string(),
+                value: value.clone(),
+            })
+        })
+        .transpose()
+}
+
+/// Defaults ← file ← environment ← flags: the settings `omzien serve` runs with.
+///
+/// # Errors
+/// [`ConfigError`] for an unreadable or invalid file or environment value.
+pub fn merge_into_config(args: &ServeArgs, env: &dyn Env) -> Result<ServeConfig, ConfigError> {
+    let file = args.config.clone().or_else(|| {
+        env.var("OMZIEN_CONFIG")
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+    });
+    let mut config = match file {
+        Some(path) => read_config(&path)?,
+        None => ServeConfig::default(),
+    };
+    if let Some(addr) = env_value(env, "OMZIEN_ADDR")? {
+        config.addr = addr;
+    }
+    if let Some(mb) = env_value(env, "OMZIEN_CACHE_MB")? {
+        config.cache_mb = mb;
+    }
+    if !args.data.is_empty() {
+        config.data.clone_from(&args.data);
+    }
+    if !args.boundaries.is_empty() {
+        config.boundaries.clone_from(&args.boundaries);
+    }
+    if let Some(addr) = args.addr {
+        config.addr = addr;
+    }
+    if let Some(mb) = args.cache_mb {
+        config.cache_mb = mb;
+    }
+    Ok(config)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(dir: &Path, text: &str) -> PathBuf {
+        let p = dir.join("omzien.toml");
+        std::fs::write(&p, text).unwrap();
+        p
+    }
+
+    #[test]
+    fn flags_beat_environment_beat_file_beat_defaults() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = write(
+            dir.path(),
+            "data = [\"figures\"]\nboundaries = [\"/abs/cbs\"]\naddr = \"127.0.0.1:7000\"\ncache_mb = 32\n",
+        );
+        let args = ServeArgs {
+            config: Some(file.clone()),
+            ..ServeArgs::default()
+        };
+        // File only: relative paths are taken from the file's folder.
+        let c = merge_into_config(&args, &FauxEnv::default()).unwrap();
+        assert_eq!(c.data, vec![dir.path().join("figures")]);
+        assert_eq!(c.boundaries, vec![PathBuf::from("/abs/cbs")]);
+        assert_eq!((c.addr.port(), c.cache_mb), (7000, 32));
+        // The environment overrides the file.
+        let env = FauxEnv::from([("OMZIEN_ADDR", "127.0.0.1:7001"), ("OMZIEN_CACHE_MB", "48")]);
+        let c = merge_into_config(&args, &env).unwrap();
+        assert_eq!((c.addr.port(), c.cache_mb), (7001, 48));
+        // Flags override both.
+        let args = ServeArgs {
+            config: Some(file),
+            data: vec![PathBuf::from("other")],
+            addr: Some("127.0.0.1:7002".parse().unwrap()),
+            ..ServeArgs::default()
+        };
+        let c = merge_into_config(&args, &env).unwrap();
+        assert_eq!(c.data, vec![PathBuf::from("other")]);
+        assert_eq!((c.addr.port(), c.cache_mb), (7002, 48));
+        // Nothing given: the defaults (the demo on 127.0.0.1:8080).
+        let c = merge_into_config(&ServeArgs::default(), &FauxEnv::default()).unwrap();
+        assert_eq!(c, ServeConfig::default());
+        assert_eq!(c.addr.to_string(), "127.0.0.1:8080");
+    }
+
+    #[test]
+    fn the_config_file_can_come_from_the_environment() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = write(dir.path(), "cache_mb = 8\n");
+        let env = FauxEnv::from([("OMZIEN_CONFIG", file.to_str().unwrap())]);
+        let c = merge_into_config(&ServeArgs::default(), &env).unwrap();
+        assert_eq!(c.cache_mb, 8);
+    }
+
+    #[test]
+    fn bad_settings_name_the_file_line_or_variable() {
+        let dir = tempfile::tempdir().unwrap();
+        let args = |p: PathBuf| ServeArgs {
+            config: Some(p),
+            ..ServeArgs::default()
+        };
+        let e = merge_into_config(&args(write(dir.path(), "port = 80\n")), &FauxEnv::default())
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("omzien.toml") && e.contains("port"), "{e}");
+        let e = merge_into_config(
+            &args(write(dir.path(), "cache_mb = \"big\"\n")),
+            &FauxEnv::default(),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(e.contains("omzien.toml") && e.contains("line 1"), "{e}");
+        let e = merge_into_config(&args(dir.path().join("missing.toml")), &FauxEnv::default())
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("missing.toml"), "{e}");
+        let e = merge_into_config(
+            &ServeArgs::default(),
+            &FauxEnv::from([("OMZIEN_ADDR", "localhost")]),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(e.starts_with("OMZIEN_ADDR=\"localhost\""), "{e}");
+        let e = merge_into_config(
+            &ServeArgs::default(),
+            &FauxEnv::from([("OMZIEN_CACHE_MB", "-1")]),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(e.contains("OMZIEN_CACHE_MB"), "{e}");
+    }
+}
