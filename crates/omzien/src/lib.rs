@@ -25,6 +25,7 @@ mod figure;
 mod indicator;
 mod layer;
 mod load;
+pub mod microdata;
 mod rank;
 mod risk;
 mod trend;

@@ -190,6 +190,46 @@ pub enum Command {
         #[arg(long, value_name = "FILE")]
         config: Option<PathBuf>,
     },
+    /// Score respondent microdata (De Jong-Gierveld, 11 items) and aggregate it to weighted
+    /// prevalence per buurt, wijk, gemeente (and --groups), per wave and age group, with 95%
+    /// Wilson intervals and small-cell suppression.
+    ///
+    /// Writes to --out: 50090NED_microdata.csv (the OData CSV shape --data reads, bounds as
+    /// MOG0095/MBG0095), estimates.csv (every cell with n, effective n and the reason for
+    /// suppression) and summary.json (respondents used, excluded and why). With --data, only the
+    /// areas of those published figures are known.
+    ///
+    /// Example: omzien microdata --input respondents.parquet --mapping ggd.toml --out out/
+    Microdata {
+        /// Shared options (--data: published figures whose areas are the known ones).
+        #[command(flatten)]
+        common: Common,
+        /// Respondent file, CSV or Parquet.
+        #[arg(long, value_name = "FILE")]
+        input: PathBuf,
+        /// TOML mapping of column names, answer and wave codes (default: id, wave, area, age,
+        /// sex, weight, dj1…dj11; answers 1 nee, 2 min of meer, 3 ja, 9 missing).
+        #[arg(long, value_name = "FILE")]
+        mapping: Option<PathBuf>,
+        /// Output folder (created).
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        /// Nothing is published below this many scored respondents.
+        #[arg(long, default_value_t = 50)]
+        min_respondents: u32,
+        /// Unanswered items allowed per measure (counted as not lonely).
+        #[arg(long, default_value_t = 0)]
+        max_missing: u8,
+        /// Emotionally lonely from this many of the 6 emotional items.
+        #[arg(long, default_value_t = 3)]
+        emotional_from: u8,
+        /// Socially lonely from this many of the 5 social items.
+        #[arg(long, default_value_t = 3)]
+        social_from: u8,
+        /// CSV of code,group: prevalence per user-defined group too.
+        #[arg(long, value_name = "FILE")]
+        groups: Option<PathBuf>,
+    },
     /// How far population-weighted roll-ups lie from the published figures: gemeenten → NL with
     /// CBS 2020 populations, wijken → gemeente with the approximate 2022 wijk populations.
     ///
@@ -232,6 +272,7 @@ impl Command {
             | Self::Risk { common, .. }
             | Self::Rollup { common, .. }
             | Self::Serve { common, .. }
+            | Self::Microdata { common, .. }
             | Self::Check { common, .. } => common,
         }
     }

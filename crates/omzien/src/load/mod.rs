@@ -4,6 +4,7 @@ mod boundaries;
 mod csv;
 mod error;
 mod json;
+pub(crate) mod respondents;
 mod table;
 
 use std::path::{Path, PathBuf};
