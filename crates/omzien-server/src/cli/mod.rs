@@ -52,12 +52,18 @@ pub enum CliError {
     /// The server's settings cannot be used.
     #[error(transparent)]
     Config(#[from] crate::config::ConfigError),
-    /// Microdata that cannot be read or aggregated.
+    /// Microdata that cannot be read or aggregated (boxed: it is large).
     #[error(transparent)]
-    Microdata(#[from] omzien::microdata::MicrodataError),
+    Microdata(Box<omzien::microdata::MicrodataError>),
     /// Writing the output failed.
     #[error("cannot write output: {0}")]
     Io(#[from] std::io::Error),
+}
+
+impl From<omzien::microdata::MicrodataError> for CliError {
+    fn from(e: omzien::microdata::MicrodataError) -> Self {
+        Self::Microdata(Box::new(e))
+    }
 }
 
 fn arg(option: &'static str, message: impl std::fmt::Display) -> CliError {
@@ -737,7 +743,13 @@ fn microdata(cmd: &Command, out: &mut dyn Write) -> Result<(), CliError> {
     if s.synthetic {
         writeln!(out, "SYNTHETIC respondents: not real survey data")?;
     }
-    writeln!(out, "{}: {} records read, {} used", input.display(), s.read, s.used)?;
+    writeln!(
+        out,
+        "{}: {} records read, {} used",
+        input.display(),
+        s.read,
+        s.used
+    )?;
     for (why, e) in &s.excluded {
         let rows: Vec<String> = e.rows.iter().map(ToString::to_string).collect();
         writeln!(
@@ -746,7 +758,11 @@ fn microdata(cmd: &Command, out: &mut dyn Write) -> Result<(), CliError> {
             e.count,
             rows.join(", "),
             if e.count > rows.len() { ", …" } else { "" },
-            if e.example.is_empty() { String::new() } else { format!("; e.g. {}", e.example) }
+            if e.example.is_empty() {
+                String::new()
+            } else {
+                format!("; e.g. {}", e.example)
+            }
         )?;
     }
     for (m, n) in &s.not_scored {
@@ -759,6 +775,10 @@ fn microdata(cmd: &Command, out: &mut dyn Write) -> Result<(), CliError> {
         "{} cells: {} published, {} suppressed (fewer than {} respondents)",
         s.cells, s.published, s.suppressed, min_respondents
     )?;
-    writeln!(out, "written to {}: {name}, estimates.csv, summary.json", dir.display())?;
+    writeln!(
+        out,
+        "written to {}: {name}, estimates.csv, summary.json",
+        dir.display()
+    )?;
     Ok(())
 }

@@ -25,7 +25,10 @@ fn read_err(path: &Path, e: impl std::fmt::Display) -> MicrodataError {
 ///
 /// # Errors
 /// [`MicrodataError`] when the file cannot be read or lacks a mapped column.
-pub(crate) fn read_respondents(path: &Path, mapping: &Mapping) -> Result<DataFrame, MicrodataError> {
+pub(crate) fn read_respondents(
+    path: &Path,
+    mapping: &Mapping,
+) -> Result<DataFrame, MicrodataError> {
     let mut magic = [0u8; 4];
     let mut file = std::fs::File::open(path).map_err(|e| read_err(path, e))?;
     let got = file.read(&mut magic).map_err(|e| read_err(path, e))?;
@@ -36,10 +39,7 @@ pub(crate) fn read_respondents(path: &Path, mapping: &Mapping) -> Result<DataFra
         let schema = reader.schema().map_err(|e| read_err(path, e))?;
         let present: Vec<String> = schema.iter_names().map(|n| n.to_string()).collect();
         check_columns(path, mapping, &present)?;
-        let cols: Vec<String> = wanted
-            .into_iter()
-            .filter(|c| present.contains(c))
-            .collect();
+        let cols: Vec<String> = wanted.into_iter().filter(|c| present.contains(c)).collect();
         reader
             .with_columns(Some(cols))
             .finish()
@@ -295,7 +295,10 @@ impl Prepared {
     /// `(wave, id)` keys of a chunk, `u64::MAX` without an id.
     pub(crate) fn id_keys(&self, off: usize, len: usize) -> Result<Vec<u64>, MicrodataError> {
         let s = self.slice(off, len);
-        Ok(s.keys()?.into_iter().map(|k| k.unwrap_or(u64::MAX)).collect())
+        Ok(s.keys()?
+            .into_iter()
+            .map(|k| k.unwrap_or(u64::MAX))
+            .collect())
     }
 }
 
@@ -420,12 +423,7 @@ impl Slices<'_> {
                 })
                 .collect()
         };
-        let areas = self
-            .area
-            .str()
-            .map_err(|e| err(path, e))?
-            .iter()
-            .collect();
+        let areas = self.area.str().map_err(|e| err(path, e))?.iter().collect();
         let book = &self.prepared.codebook;
         let mut unknown_items = HashMap::new();
         let mut items = Vec::with_capacity(self.items.len());
@@ -503,7 +501,7 @@ impl RespondentColumns {
 
 /// Writes respondents as Parquet (`.parquet`) or CSV, with a `synthetic` column set true.
 pub(crate) fn write_respondents(c: RespondentColumns, path: &Path) -> Result<(), MicrodataError> {
-    use polars::prelude::{IntoColumn, NamedFrom, ParquetWriter, Series, CsvWriter, SerWriter};
+    use polars::prelude::{CsvWriter, IntoColumn, NamedFrom, ParquetWriter, SerWriter, Series};
     let werr = |e: &dyn std::fmt::Display| MicrodataError::Write {
         path: path.to_owned(),
         message: e.to_string(),
@@ -524,7 +522,10 @@ pub(crate) fn write_respondents(c: RespondentColumns, path: &Path) -> Result<(),
     cols.push(Series::new(SYNTHETIC_COLUMN.into(), vec![true; n]).into_column());
     let mut df = DataFrame::new(n, cols).map_err(|e| werr(&e))?;
     let file = std::fs::File::create(path).map_err(|e| werr(&e))?;
-    if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("parquet")) {
+    if path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("parquet"))
+    {
         ParquetWriter::new(file)
             .finish(&mut df)
             .map(|_| ())

@@ -145,9 +145,7 @@ impl Mapping {
             for c in codes {
                 let k = normalize(c);
                 if let Some(other) = seen.insert(k.clone(), name) {
-                    return Err(format!(
-                        "answers: code {c:?} means both {other} and {name}"
-                    ));
+                    return Err(format!("answers: code {c:?} means both {other} and {name}"));
                 }
             }
         }
@@ -228,7 +226,11 @@ mod tests {
     fn a_code_with_two_meanings_is_refused() {
         let mut m = Mapping::default();
         m.answers.ja.push("1".into());
-        assert!(m.check().unwrap_err().contains("\"1\" means both nee and ja"));
+        assert!(
+            m.check()
+                .unwrap_err()
+                .contains("\"1\" means both nee and ja")
+        );
         let mut m = Mapping::default();
         m.columns.items.pop();
         assert!(m.check().unwrap_err().contains("11 items"));

@@ -548,7 +548,9 @@ fn process(
             continue;
         };
         if !duplicates.is_empty() && duplicates.contains(&id) {
-            exclude(&mut p, Exclusion::DuplicateId, row, || format!("key {id:x}"));
+            exclude(&mut p, Exclusion::DuplicateId, row, || {
+                format!("key {id:x}")
+            });
             continue;
         }
         let wave = match &chunk.waves[i] {
@@ -580,7 +582,11 @@ fn process(
             exclude(&mut p, Exclusion::InvalidArea, row, || raw_area.to_owned());
             continue;
         };
-        if options.known_areas.as_ref().is_some_and(|k| !k.contains(&code)) {
+        if options
+            .known_areas
+            .as_ref()
+            .is_some_and(|k| !k.contains(&code))
+        {
             exclude(&mut p, Exclusion::UnknownArea, row, || code.to_string());
             continue;
         }
@@ -623,7 +629,11 @@ fn process(
                         format!(
                             "item {}: {:?}",
                             k + 1,
-                            chunk.unknown_items.get(&(i, k)).cloned().unwrap_or_default()
+                            chunk
+                                .unknown_items
+                                .get(&(i, k))
+                                .cloned()
+                                .unwrap_or_default()
                         )
                     });
                     continue 'rows;
@@ -637,13 +647,19 @@ fn process(
             }
         }
         p.used += 1;
-        p.cells.entry((code, wave, mask)).or_default().add(&flags, w);
+        p.cells
+            .entry((code, wave, mask))
+            .or_default()
+            .add(&flags, w);
     }
     p
 }
 
 /// Rolls the per-area sums up to wijk, gemeente and groups, then estimates every cell.
-fn estimate(cells: &HashMap<(AreaCode, Wave, u8), Acc>, options: &MicrodataOptions) -> Vec<Estimate> {
+fn estimate(
+    cells: &HashMap<(AreaCode, Wave, u8), Acc>,
+    options: &MicrodataOptions,
+) -> Vec<Estimate> {
     let mut units: HashMap<(Unit, Wave, AgeGroup), Acc> = HashMap::new();
     for (&(code, wave, mask), acc) in cells {
         let mut chain = vec![code];
@@ -670,33 +686,41 @@ fn estimate(cells: &HashMap<(AreaCode, Wave, u8), Acc>, options: &MicrodataOptio
         .into_par_iter()
         .flat_map_iter(|((unit, wave, age), acc)| {
             let min = options.min_respondents;
-            Measure::ALL.into_iter().enumerate().map(move |(m, measure)| {
-                let n = acc.n[m];
-                let n_eff = if acc.sw2[m] > 0.0 {
-                    acc.sw[m] * acc.sw[m] / acc.sw2[m]
-                } else {
-                    0.0
-                };
-                let (value, lower, upper, suppressed) = if n < min || acc.sw[m] <= 0.0 {
-                    (None, None, None, Some(Suppression::TooFewRespondents { n, min }))
-                } else {
-                    let p = acc.swy[m] / acc.sw[m];
-                    let (lo, hi) = wilson(p, n_eff);
-                    (Some(100.0 * p), Some(100.0 * lo), Some(100.0 * hi), None)
-                };
-                Estimate {
-                    unit: unit.clone(),
-                    wave,
-                    age,
-                    measure,
-                    n,
-                    n_eff,
-                    value,
-                    lower,
-                    upper,
-                    suppressed,
-                }
-            })
+            Measure::ALL
+                .into_iter()
+                .enumerate()
+                .map(move |(m, measure)| {
+                    let n = acc.n[m];
+                    let n_eff = if acc.sw2[m] > 0.0 {
+                        acc.sw[m] * acc.sw[m] / acc.sw2[m]
+                    } else {
+                        0.0
+                    };
+                    let (value, lower, upper, suppressed) = if n < min || acc.sw[m] <= 0.0 {
+                        (
+                            None,
+                            None,
+                            None,
+                            Some(Suppression::TooFewRespondents { n, min }),
+                        )
+                    } else {
+                        let p = acc.swy[m] / acc.sw[m];
+                        let (lo, hi) = wilson(p, n_eff);
+                        (Some(100.0 * p), Some(100.0 * lo), Some(100.0 * hi), None)
+                    };
+                    Estimate {
+                        unit: unit.clone(),
+                        wave,
+                        age,
+                        measure,
+                        n,
+                        n_eff,
+                        value,
+                        lower,
+                        upper,
+                        suppressed,
+                    }
+                })
         })
         .collect();
     out.sort_by(|a, b| {
@@ -715,7 +739,12 @@ fn indicator(m: Measure) -> Indicator {
 }
 
 /// The area estimates as a [`Dataset`]: value, lower and upper bound rows per cell.
-fn dataset(estimates: &[Estimate], source: &Path, options: &MicrodataOptions, synthetic: bool) -> Dataset {
+fn dataset(
+    estimates: &[Estimate],
+    source: &Path,
+    options: &MicrodataOptions,
+    synthetic: bool,
+) -> Dataset {
     let mut rows: Vec<RowKey> = Vec::new();
     let mut index: HashMap<(AreaCode, Wave, AgeGroup), usize> = HashMap::new();
     let mut values: Vec<[[Figure; 4]; 3]> = Vec::new();
@@ -759,7 +788,11 @@ fn dataset(estimates: &[Estimate], source: &Path, options: &MicrodataOptions, sy
     });
     // One row per (area, wave, age group, margin): merging one file cannot conflict.
     builder
-        .finish(options.classification_year, vec![source.to_owned()], synthetic)
+        .finish(
+            options.classification_year,
+            vec![source.to_owned()],
+            synthetic,
+        )
         .unwrap_or_default()
 }
 

@@ -67,11 +67,11 @@ impl Item {
     /// Whether an answer to this item counts as lonely.
     #[must_use]
     pub const fn is_lonely(self, a: Answer) -> bool {
-        match (self.subscale, a) {
+        matches!(
+            (self.subscale, a),
             (Subscale::Emotional, Answer::Ja | Answer::MinOfMeer)
-            | (Subscale::Social, Answer::Nee | Answer::MinOfMeer) => true,
-            _ => false,
-        }
+                | (Subscale::Social, Answer::Nee | Answer::MinOfMeer)
+        )
     }
 }
 
@@ -90,7 +90,11 @@ pub const ITEMS: [Item; 11] = [
         Subscale::Social,
         "Er is altijd wel iemand in mijn omgeving bij wie ik met mijn dagelijkse problemen terecht kan",
     ),
-    item(2, Subscale::Emotional, "Ik mis een echt goede vriend of vriendin"),
+    item(
+        2,
+        Subscale::Emotional,
+        "Ik mis een echt goede vriend of vriendin",
+    ),
     item(3, Subscale::Emotional, "Ik ervaar een leegte om mij heen"),
     item(
         4,
@@ -114,7 +118,11 @@ pub const ITEMS: [Item; 11] = [
         "Er zijn voldoende mensen met wie ik me nauw verbonden voel",
     ),
     item(9, Subscale::Emotional, "Ik mis mensen om mij heen"),
-    item(10, Subscale::Emotional, "Vaak voel ik me in de steek gelaten"),
+    item(
+        10,
+        Subscale::Emotional,
+        "Vaak voel ik me in de steek gelaten",
+    ),
     item(
         11,
         Subscale::Social,
@@ -215,7 +223,8 @@ impl ScoringRules {
         }
         let total = lonely[0] + lonely[1];
         let total_missing = missing[0] + missing[1];
-        let flag = |score: u8, miss: u8, from: u8| (miss <= self.max_missing).then_some(score >= from);
+        let flag =
+            |score: u8, miss: u8, from: u8| (miss <= self.max_missing).then_some(score >= from);
         [
             flag(total, total_missing, self.lonely_from),
             flag(total, total_missing, self.severe_from),
@@ -237,6 +246,9 @@ mod tests {
             .map(|i| i.number)
             .collect::<Vec<_>>();
         assert_eq!(e, [2, 3, 5, 6, 9, 10]);
-        assert_eq!(ITEMS.iter().map(|i| i.number).collect::<Vec<_>>(), (1..=11).collect::<Vec<_>>());
+        assert_eq!(
+            ITEMS.iter().map(|i| i.number).collect::<Vec<_>>(),
+            (1..=11).collect::<Vec<_>>()
+        );
     }
 }

@@ -18,8 +18,8 @@ use rand_distr::{Distribution, LogNormal};
 use rand_pcg::Pcg64Mcg;
 use rayon::prelude::*;
 
-use super::score::{ITEMS, Subscale};
 use super::MicrodataError;
+use super::score::{ITEMS, Subscale};
 use crate::load::respondents::{RespondentColumns, write_respondents};
 use crate::{AgeGroup, AreaCode, Dataset, GemeenteCode, Indicator, Level};
 
@@ -126,7 +126,9 @@ pub fn synthetic_respondents(
         };
         for ((code, l), (_, s)) in lonely.iter().zip(&severe) {
             if !options.gemeenten.is_empty()
-                && !code.gemeente().is_some_and(|g| options.gemeenten.contains(&g))
+                && !code
+                    .gemeente()
+                    .is_some_and(|g| options.gemeenten.contains(&g))
             {
                 continue;
             }
@@ -222,8 +224,7 @@ fn draw(t: &Target, index: u64, o: &SynthOptions) -> RespondentColumns {
         c.area.push(area.clone());
         c.age.push(age);
         c.sex.push(rng.random_range(1..=2));
-        c.weight
-            .push(weights.map_or(1.0, |d| d.sample(&mut rng)));
+        c.weight.push(weights.map_or(1.0, |d| d.sample(&mut rng)));
         for (k, a) in answers.iter().enumerate() {
             c.items[k].push(*a);
         }

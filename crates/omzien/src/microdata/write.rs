@@ -36,8 +36,7 @@ fn cell(v: Option<f64>) -> String {
 /// [`MicrodataError::Write`] when the file cannot be written.
 pub fn write_odata_csv(p: &Prevalence, path: &Path) -> Result<(), MicrodataError> {
     let inds = indicators();
-    let mut by_cell: BTreeMap<(AreaCode, Wave, AgeGroup), [Option<&Estimate>; 4]> =
-        BTreeMap::new();
+    let mut by_cell: BTreeMap<(AreaCode, Wave, AgeGroup), [Option<&Estimate>; 4]> = BTreeMap::new();
     for e in &p.estimates {
         if let Unit::Area(code) = e.unit {
             by_cell.entry((code, e.wave, e.age)).or_default()[e.measure as usize] = Some(e);
@@ -53,11 +52,7 @@ pub fn write_odata_csv(p: &Prevalence, path: &Path) -> Result<(), MicrodataError
     out.push('\n');
     let mut id = 0usize;
     for ((code, wave, age), es) in &by_cell {
-        for (margin, pick) in [
-            ("MW00000", 0usize),
-            ("MOG0095", 1),
-            ("MBG0095", 2),
-        ] {
+        for (margin, pick) in [("MW00000", 0usize), ("MOG0095", 1), ("MBG0095", 2)] {
             let _ = write!(
                 out,
                 "{id},{},{margin},{code},{},,{},{code}",
