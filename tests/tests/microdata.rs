@@ -80,6 +80,88 @@ fn scoring_is_right_for_every_answer_pattern() {
     assert_eq!(lonely_complete, 177_147 - not_lonely);
 }
 
+#[test]
+fn every_complete_answer_pattern_through_a_file_gives_the_combinatorial_shares() {
+    // All 3^11 complete patterns, one respondent each, weight 1, in one buurt: the file path
+    // (CSV through polars, answer codes, per-item tables) must count exactly what combinatorics
+    // says. Each item has 2 lonely answers of 3.
+    let dir = tempfile::tempdir().unwrap();
+    let mut csv = String::with_capacity(177_147 * 40);
+    csv.push_str(HEADER);
+    for code in 0..3u32.pow(11) {
+        let mut c = code;
+        let mut items = String::new();
+        for k in 0..11 {
+            if k > 0 {
+                items.push(',');
+            }
+            items.push(char::from(b'1' + (c % 3) as u8));
+            c /= 3;
+        }
+        writeln!(csv, "{code},2020,BU03630001,40,1,1,{items}").unwrap();
+    }
+    let input = write_csv(dir.path(), "all.csv", &csv);
+    let p = aggregate_file(&input, &Mapping::default(), &MicrodataOptions::default()).unwrap();
+    let choose = |n: u64, k: u64| (1..=k).fold(1u64, |acc, i| acc * (n + 1 - i) / i);
+    let at_least =
+        |items: u64, from: u64| (from..=items).map(|k| choose(items, k) << k).sum::<u64>();
+    let expected = [
+        (Measure::Lonely, at_least(11, 3)),
+        (Measure::Severe, at_least(11, 9)),
+        (Measure::Emotional, at_least(6, 3) * 3u64.pow(5)),
+        (Measure::Social, at_least(5, 3) * 3u64.pow(6)),
+    ];
+    assert_eq!(expected[1].1, 41_472);
+    for (m, count) in expected {
+        let e = p
+            .estimates
+            .iter()
+            .find(|e| {
+                e.unit == Unit::Area("BU03630001".parse().unwrap())
+                    && e.measure == m
+                    && e.age == AgeGroup::ADULTS
+            })
+            .unwrap();
+        assert_eq!(e.n, 177_147, "{m:?}");
+        let want = 100.0 * count as f64 / 177_147.0;
+        assert!(
+            (e.value.unwrap() - want).abs() < 1e-9,
+            "{m:?}: {:?} vs {want}",
+            e.value
+        );
+    }
+}
+
+#[test]
+fn answers_as_words_and_a_gemeente_code_are_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut csv = HEADER.to_owned();
+    // Score 3 in words: items 2 and 3 "ja", item 1 "min of meer".
+    let words = "min of meer,ja,ja,ja,nee,nee,ja,ja,nee,nee,ja";
+    for i in 0..50 {
+        writeln!(csv, "r{i},2016,GM0599,70,2,1.5,{words}").unwrap();
+    }
+    let input = write_csv(dir.path(), "w.csv", &csv);
+    let p = aggregate_file(&input, &Mapping::default(), &MicrodataOptions::default()).unwrap();
+    assert_eq!(p.summary.used, 50, "{:?}", p.summary.excluded);
+    let e = p
+        .estimates
+        .iter()
+        .find(|e| {
+            e.unit == Unit::Area("GM0599".parse().unwrap())
+                && e.measure == Measure::Lonely
+                && e.age == AgeGroup::SENIORS
+        })
+        .unwrap();
+    assert_eq!((e.n, e.value), (50, Some(100.0)));
+    // Only the gemeente: no wijk or buurt figures are invented.
+    assert!(
+        p.estimates
+            .iter()
+            .all(|e| matches!(e.unit, Unit::Area(c) if c.level() == Level::Gemeente))
+    );
+}
+
 fn write_csv(dir: &Path, name: &str, text: &str) -> std::path::PathBuf {
     let p = dir.join(name);
     std::fs::write(&p, text).unwrap();
@@ -141,7 +223,7 @@ fn weighted_prevalence_effective_n_and_wilson_interval_by_hand() {
         );
     }
     // The dataset holds the same figures, with the interval as MOG0095/MBG0095.
-    let ds = &p.dataset;
+    let ds = &p.dataset();
     let bu: AreaCode = "BU03630001".parse().unwrap();
     let w20 = Wave::new(2020);
     assert_eq!(
@@ -309,7 +391,7 @@ fn synthetic_respondents_reproduce_the_published_buurt_figures() {
     let input = synthetic(dir.path(), "GM0363", 320, 7);
     let p = aggregate_file(&input, &Mapping::default(), &MicrodataOptions::default()).unwrap();
     assert!(
-        p.summary.synthetic && p.dataset.is_synthetic(),
+        p.summary.synthetic && p.dataset().is_synthetic(),
         "labelled synthetic"
     );
     let (mut inside, mut total) = (0usize, 0usize);
@@ -408,7 +490,7 @@ fn written_figures_load_back_and_nothing_below_the_threshold_is_written() {
         "some cells are small"
     );
     let ds = Loader::new().load([&out]).unwrap();
-    assert_eq!(ds.count(Level::Buurt), p.dataset.count(Level::Buurt));
+    assert_eq!(ds.count(Level::Buurt), p.dataset().count(Level::Buurt));
     let mut checked = 0;
     for ((code, wave, age, m), n) in &n_of {
         let ind = [

@@ -6,6 +6,7 @@ use std::hash::{Hash, Hasher};
 use std::io::Read;
 use std::path::Path;
 
+use polars::polars_utils::index::NullCount as _;
 use polars::prelude::{
     BooleanChunked, Column, CsvParseOptions, CsvReadOptions, DataFrame, DataType, ParquetReader,
     SerReader,
@@ -195,8 +196,17 @@ pub(crate) struct Prepared {
     area: Column,
     age: Column,
     weight: Column,
-    items: Vec<(Column, String)>,
+    items: Vec<Column>,
+    /// Per item: raw answer code (0 nee, 1 min of meer, 2 ja, 3 missing, 255 unknown) → its
+    /// contribution: bit 0 lonely, bit 1 missing, bit 2 unknown code.
+    contribution: Vec<[u8; 256]>,
+    /// Per item: its subscale (0 emotional, 1 social).
+    subscale: Vec<usize>,
     codebook: Codebook,
+    /// Integer ids from 0 below this bound: duplicates can be found with a bitmap.
+    pub id_bound: Option<u64>,
+    /// The waves the file holds (of those the mapping knows).
+    pub waves: Vec<Wave>,
     /// The file says it is synthetic (a true `synthetic` column).
     pub synthetic: bool,
 }
@@ -212,9 +222,12 @@ pub(crate) struct Slices<'p> {
     items: Vec<Column>,
 }
 
+/// One respondent's lonely and unanswered items per subscale (index 0 emotional, 1 social).
+pub(crate) type Counts = crate::microdata::Counts;
+
 /// A chunk decoded: what each cell means.
 pub(crate) struct Chunk<'a> {
-    /// `(wave, id)` keys; `None` without an id.
+    /// Id keys: the integer id itself, or a hash of a text id; `None` without an id.
     pub ids: Vec<Option<u64>>,
     /// The wave, or the raw value the mapping does not know.
     pub waves: Vec<Result<Wave, String>>,
@@ -224,10 +237,10 @@ pub(crate) struct Chunk<'a> {
     pub ages: Vec<Option<f64>>,
     /// Weight.
     pub weights: Vec<Option<f64>>,
-    /// Per item: 0 nee, 1 min of meer, 2 ja, 3 missing, 255 unknown code.
-    pub items: Vec<Vec<u8>>,
-    /// Raw text of unknown codes by (row in chunk, item).
-    pub unknown_items: HashMap<(usize, usize), String>,
+    /// Lonely and unanswered items per subscale.
+    pub counts: Vec<Counts>,
+    /// 0, or the number (1–11) of the first item with a code the mapping does not know.
+    pub bad_item: Vec<u8>,
 }
 
 fn err(path: &Path, e: impl std::fmt::Display) -> MicrodataError {
@@ -236,6 +249,7 @@ fn err(path: &Path, e: impl std::fmt::Display) -> MicrodataError {
 
 impl Prepared {
     pub(crate) fn new(df: &DataFrame, path: &Path, m: &Mapping) -> Result<Self, MicrodataError> {
+        use crate::microdata::{ITEMS, Subscale};
         let present: Vec<String> = df
             .get_column_names()
             .iter()
@@ -261,10 +275,55 @@ impl Prepared {
                 .unwrap_or(false),
             Err(_) => false,
         };
+        let id = col(&m.columns.id)?;
+        let id_bound = if id.dtype().is_integer() {
+            let s = id.as_materialized_series();
+            let lo = s.min::<i64>().map_err(|e| err(path, e))?;
+            let hi = s.max::<i64>().map_err(|e| err(path, e))?;
+            let limit = (df.height() as u64).max(1 << 20).saturating_mul(64);
+            match (lo, hi) {
+                (Some(lo), Some(hi)) if lo >= 0 && (hi as u64) < limit => Some(hi as u64 + 1),
+                _ => None,
+            }
+        } else {
+            None
+        };
+        let wave = col(&m.columns.wave)?;
+        let uniques = wave.unique().map_err(|e| err(path, e))?;
+        let mut waves: Vec<Wave> = as_text(&uniques, path)?
+            .into_iter()
+            .filter_map(|v| m.wave(&v.unwrap_or_default()))
+            .collect();
+        waves.sort_unstable();
+        waves.dedup();
+        let codebook = Codebook::new(m);
+        let subscale: Vec<usize> = ITEMS
+            .iter()
+            .map(|i| usize::from(i.subscale == Subscale::Social))
+            .collect();
+        let contribution = ITEMS
+            .iter()
+            .map(|item| {
+                let mut t = [4u8; 256];
+                for (code, a) in [
+                    (0, Answer::Nee),
+                    (1, Answer::MinOfMeer),
+                    (2, Answer::Ja),
+                    (3, Answer::Missing),
+                ] {
+                    t[code] = if a == Answer::Missing {
+                        2
+                    } else {
+                        u8::from(item.is_lonely(a))
+                    };
+                }
+                t
+            })
+            .collect();
         Ok(Self {
             path: path.to_owned(),
-            id: col(&m.columns.id)?,
-            wave: col(&m.columns.wave)?,
+            id,
+            wave,
             area,
             age: col(&m.columns.age)?,
             weight: col(&m.columns.weight)?,
@@ -272,9 +331,13 @@ impl Prepared {
                 .columns
                 .items
                 .iter()
-                .map(|n| col(n).map(|c| (c, n.clone())))
+                .map(|n| col(n))
                 .collect::<Result<_, _>>()?,
-            codebook: Codebook::new(m),
+            contribution,
+            subscale,
+            codebook,
+            id_bound,
+            waves,
             synthetic,
         })
     }
@@ -288,17 +351,8 @@ impl Prepared {
             area: self.area.slice(o, len),
             age: self.age.slice(o, len),
             weight: self.weight.slice(o, len),
-            items: self.items.iter().map(|(c, _)| c.slice(o, len)).collect(),
+            items: self.items.iter().map(|c| c.slice(o, len)).collect(),
         }
-    }
-
-    /// `(wave, id)` keys of a chunk, `u64::MAX` without an id.
-    pub(crate) fn id_keys(&self, off: usize, len: usize) -> Result<Vec<u64>, MicrodataError> {
-        let s = self.slice(off, len);
-        Ok(s.keys()?
-            .into_iter()
-            .map(|k| k.unwrap_or(u64::MAX))
-            .collect())
     }
 }
 
@@ -331,7 +385,45 @@ fn as_text(c: &Column, path: &Path) -> Result<Vec<Option<String>>, MicrodataErro
 fn floats(c: &Column, path: &Path) -> Result<Vec<Option<f64>>, MicrodataError> {
     let f = c.cast(&DataType::Float64).map_err(|e| err(path, e))?;
     let ca = f.f64().map_err(|e| err(path, e))?;
-    Ok(ca.iter().collect())
+    let mut out = Vec::with_capacity(ca.len());
+    for arr in ca.downcast_iter() {
+        if arr.null_count() == 0 {
+            out.extend(arr.values().iter().map(|v| Some(*v)));
+        } else {
+            out.extend(arr.iter().map(|v| v.copied()));
+        }
+    }
+    Ok(out)
+}
+
+/// Answer codes of an item column: 0–3, or 255 for a code the mapping does not know; nulls
+/// are unanswered.
+fn answer_codes(c: &Column, book: &Codebook, path: &Path) -> Result<Vec<u8>, MicrodataError> {
+    let mut out = Vec::with_capacity(c.len());
+    if matches!(c.dtype(), DataType::UInt8) {
+        let ca = c.u8().map_err(|e| err(path, e))?;
+        for arr in ca.downcast_iter() {
+            if arr.null_count() == 0 {
+                out.extend(arr.values().iter().map(|v| book.small[usize::from(*v)]));
+            } else {
+                out.extend(
+                    arr.iter()
+                        .map(|v| v.map_or(3, |v| book.small[usize::from(*v)])),
+                );
+            }
+        }
+    } else if c.dtype().is_integer() {
+        let i = c.cast(&DataType::Int64).map_err(|e| err(path, e))?;
+        let ca = i.i64().map_err(|e| err(path, e))?;
+        out.extend(ca.iter().map(|v| v.map_or(3, |v| book.int(v))));
+    } else {
+        out.extend(
+            as_text(c, path)?
+                .into_iter()
+                .map(|v| v.map_or(3, |v| book.text(&v))),
+        );
+    }
+    Ok(out)
 }
 
 fn mix(mut z: u64) -> u64 {
@@ -345,72 +437,59 @@ impl Slices<'_> {
         &self.prepared.path
     }
 
-    /// `(wave, id)` keys.
-    fn keys(&self) -> Result<Vec<Option<u64>>, MicrodataError> {
+    /// Id keys: integer ids as they are, text ids hashed; `None` without an id.
+    pub(crate) fn ids(&self) -> Result<Vec<Option<u64>>, MicrodataError> {
         let path = self.path();
-        let waves: Vec<u64> = if self.wave.dtype().is_integer() {
-            let i = self.wave.cast(&DataType::Int64).map_err(|e| err(path, e))?;
-            i.i64()
-                .map_err(|e| err(path, e))?
-                .iter()
-                .map(|v| v.map_or(0, |v| v as u64))
-                .collect()
-        } else {
-            as_text(&self.wave, path)?
-                .into_iter()
-                .map(|v| {
-                    let mut h = std::collections::hash_map::DefaultHasher::new();
-                    v.hash(&mut h);
-                    h.finish()
-                })
-                .collect()
-        };
         if self.id.dtype().is_integer() {
             let i = self.id.cast(&DataType::Int64).map_err(|e| err(path, e))?;
             let ca = i.i64().map_err(|e| err(path, e))?;
-            Ok(ca
-                .iter()
-                .zip(waves)
-                .map(|(id, w)| id.map(|id| mix(w.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ id as u64)))
-                .collect())
+            Ok(ca.iter().map(|v| v.map(|v| v as u64)).collect())
         } else {
             Ok(as_text(&self.id, path)?
                 .into_iter()
-                .zip(waves)
-                .map(|(id, w)| {
+                .map(|id| {
                     id.filter(|s| !s.trim().is_empty()).map(|s| {
                         let mut h = std::collections::hash_map::DefaultHasher::new();
                         s.trim().hash(&mut h);
-                        w.hash(&mut h);
-                        h.finish()
+                        mix(h.finish())
                     })
                 })
                 .collect())
         }
     }
 
-    /// Decodes every mapped column of the chunk.
-    pub(crate) fn decode(&self, m: &Mapping) -> Result<Chunk<'_>, MicrodataError> {
+    /// The wave of each row, or the raw value the mapping does not know.
+    pub(crate) fn waves(&self, m: &Mapping) -> Result<Vec<Result<Wave, String>>, MicrodataError> {
         let path = self.path();
-        let waves: Vec<Result<Wave, String>> = if self.wave.dtype().is_integer() {
+        if self.wave.dtype().is_integer() {
             let mut cache: HashMap<Option<i64>, Result<Wave, String>> = HashMap::new();
+            let mut last: Option<(Option<i64>, Wave)> = None;
             let i = self.wave.cast(&DataType::Int64).map_err(|e| err(path, e))?;
-            i.i64()
+            Ok(i.i64()
                 .map_err(|e| err(path, e))?
                 .iter()
                 .map(|v| {
-                    cache
+                    if let Some((lv, w)) = last {
+                        if lv == v {
+                            return Ok(w);
+                        }
+                    }
+                    let w = cache
                         .entry(v)
                         .or_insert_with(|| {
                             let raw = v.map(|v| v.to_string()).unwrap_or_default();
                             m.wave(&raw).ok_or(raw)
                         })
-                        .clone()
+                        .clone();
+                    if let Ok(ok) = &w {
+                        last = Some((v, *ok));
+                    }
+                    w
                 })
-                .collect()
+                .collect())
         } else {
             let mut cache: HashMap<String, Result<Wave, String>> = HashMap::new();
-            as_text(&self.wave, path)?
+            Ok(as_text(&self.wave, path)?
                 .into_iter()
                 .map(|raw| {
                     let raw = raw.unwrap_or_default();
@@ -421,42 +500,47 @@ impl Slices<'_> {
                     cache.insert(raw, w.clone());
                     w
                 })
-                .collect()
-        };
-        let areas = self.area.str().map_err(|e| err(path, e))?.iter().collect();
-        let book = &self.prepared.codebook;
-        let mut unknown_items = HashMap::new();
-        let mut items = Vec::with_capacity(self.items.len());
+                .collect())
+        }
+    }
+
+    /// The raw text of item `k` in row `i`, for messages.
+    pub(crate) fn raw_item(&self, i: usize, k: usize) -> String {
+        self.items
+            .get(k)
+            .and_then(|c| c.get(i).ok())
+            .map(|v| v.to_string().trim_matches('"').to_owned())
+            .unwrap_or_default()
+    }
+
+    /// Decodes every mapped column of the chunk.
+    pub(crate) fn decode(&self, m: &Mapping) -> Result<Chunk<'_>, MicrodataError> {
+        let path = self.path();
+        let p = self.prepared;
+        let len = self.id.len();
+        let mut counts = vec![Counts::default(); len];
+        let mut bad_item = vec![0u8; len];
         for (k, c) in self.items.iter().enumerate() {
-            let codes: Vec<u8> = if c.dtype().is_integer() {
-                let i = c.cast(&DataType::Int64).map_err(|e| err(path, e))?;
-                i.i64()
-                    .map_err(|e| err(path, e))?
-                    .iter()
-                    .map(|v| v.map_or(3, |v| book.int(v)))
-                    .collect()
-            } else {
-                as_text(c, path)?
-                    .into_iter()
-                    .map(|v| v.map_or(3, |v| book.text(&v)))
-                    .collect()
-            };
-            for (i, &code) in codes.iter().enumerate() {
-                if code == UNKNOWN && unknown_items.len() < 16 {
-                    let raw = c.get(i).map(|v| v.to_string()).unwrap_or_default();
-                    unknown_items.insert((i, k), raw);
+            let codes = answer_codes(c, &p.codebook, path)?;
+            let table = &p.contribution[k];
+            let s = p.subscale[k];
+            for ((code, cnt), bad) in codes.iter().zip(&mut counts).zip(&mut bad_item) {
+                let t = table[usize::from(*code)];
+                cnt.lonely[s] += t & 1;
+                cnt.missing[s] += (t >> 1) & 1;
+                if t & 4 != 0 && *bad == 0 {
+                    *bad = k as u8 + 1;
                 }
             }
-            items.push(codes);
         }
         Ok(Chunk {
-            ids: self.keys()?,
-            waves,
-            areas,
+            ids: self.ids()?,
+            waves: self.waves(m)?,
+            areas: self.area.str().map_err(|e| err(path, e))?.iter().collect(),
             ages: floats(&self.age, path)?,
             weights: floats(&self.weight, path)?,
-            items,
-            unknown_items,
+            counts,
+            bad_item,
         })
     }
 }

@@ -33,6 +33,7 @@ mod write;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use polars::prelude::DataFrame;
 use rayon::prelude::*;
@@ -40,7 +41,7 @@ use serde::Serialize;
 
 pub(crate) use mapping::normalize;
 pub use mapping::{Answers, Columns, Mapping};
-pub use score::{Answer, Flags, ITEMS, Item, Measure, ScoringRules, Subscale};
+pub use score::{Answer, Counts, Flags, ITEMS, Item, Measure, ScoringRules, Subscale};
 pub use synth::{SYNTHETIC_COLUMN, SynthOptions, SynthReport, synthetic_respondents};
 pub use write::{write_estimates_csv, write_odata_csv};
 
@@ -327,17 +328,35 @@ impl MicrodataOptions {
     }
 }
 
-/// Aggregated microdata: the dataset, every estimate with its n and reason, and the summary.
+/// Aggregated microdata: every estimate with its n and reason, and the summary; as a
+/// [`Dataset`] through [`Prevalence::dataset`].
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct Prevalence {
-    /// The figures as a dataset (areas only; suppressed cells as [`Figure::Suppressed`]).
-    pub dataset: Dataset,
     /// Every estimate, areas and groups.
     pub estimates: Vec<Estimate>,
     /// What happened to the respondents.
     pub summary: Summary,
+    classification_year: Option<u16>,
 }
+
+impl Prevalence {
+    /// The area figures as a [`Dataset`], like published figures: value and the
+    /// `MOG0095`/`MBG0095` bounds per area, wave and age group; suppressed cells as
+    /// [`Figure::Suppressed`]; marked synthetic when the respondents were.
+    #[must_use]
+    pub fn dataset(&self) -> Dataset {
+        dataset(
+            &self.estimates,
+            &self.summary.source,
+            self.classification_year,
+            self.summary.synthetic,
+        )
+    }
+}
+
+/// A hash map with a fast, non-cryptographic hasher (the keys are our own codes).
+type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
 
 /// Sums over scored respondents, per measure.
 #[derive(Debug, Clone, Copy, Default)]
@@ -395,10 +414,12 @@ pub fn wilson(p: f64, n: f64) -> (f64, f64) {
 /// Per-chunk results.
 #[derive(Default)]
 struct Partial {
-    cells: HashMap<(AreaCode, Wave, u8), Acc>,
+    cells: Vec<((AreaCode, Wave, u8), Acc)>,
     excluded: BTreeMap<Exclusion, ExclusionCount>,
     not_scored: [usize; 4],
     used: usize,
+    /// An id was seen twice in one wave (bitmap check): the exact set must be found.
+    duplicate_seen: bool,
 }
 
 const EXAMPLE_ROWS: usize = 5;
@@ -429,6 +450,14 @@ pub fn aggregate_file(
 
 const CHUNK: usize = 1 << 16;
 
+/// How repeated ids are found.
+enum Duplicates<'a> {
+    /// One bit per possible integer id and wave: the first repeat sets `duplicate_seen`.
+    Bitmaps(&'a [(Wave, Vec<AtomicU64>)]),
+    /// The exact set of repeated (wave, id) keys, every copy of which is left out.
+    Known(&'a HashSet<(Wave, u64)>),
+}
+
 /// Scores and aggregates respondents already in a data frame (columns as the mapping names
 /// them); `source` names it in messages.
 pub(crate) fn aggregate(
@@ -446,42 +475,53 @@ pub(crate) fn aggregate(
         .iter()
         .map(|g| g.bounds().unwrap_or((0, None)))
         .collect();
-
-    // Pass 1: (wave, id) keys, to find ids repeated within a wave.
-    let mut keys: Vec<u64> = chunks
-        .par_iter()
-        .map(|&c| cols.id_keys(c * CHUNK, CHUNK.min(n - c * CHUNK)))
-        .collect::<Result<Vec<_>, _>>()?
-        .concat();
-    let duplicates: HashSet<u64> = {
-        keys.par_sort_unstable();
-        keys.windows(2)
-            .filter(|w| w[0] == w[1] && w[0] != u64::MAX)
-            .map(|w| w[0])
+    let run = |dups: &Duplicates<'_>| -> Result<Vec<Partial>, MicrodataError> {
+        chunks
+            .par_iter()
+            .map(|&c| {
+                let off = c * CHUNK;
+                let slices = cols.slice(off, CHUNK.min(n - off));
+                let chunk = slices.decode(mapping)?;
+                Ok(process(&chunk, &slices, off, dups, &bounds, options))
+            })
             .collect()
     };
-    drop(keys);
+    // Integer ids in a compact range: one pass, repeats caught by a bitmap per wave; only if
+    // one is seen is the exact set of repeats computed and the pass run again without them.
+    // Other ids: the exact set first.
+    let partials = match cols.id_bound {
+        Some(bound) => {
+            let words = bound.div_ceil(64) as usize;
+            let bitmaps: Vec<(Wave, Vec<AtomicU64>)> = cols
+                .waves
+                .iter()
+                .map(|w| (*w, (0..words).map(|_| AtomicU64::new(0)).collect()))
+                .collect();
+            let first = run(&Duplicates::Bitmaps(&bitmaps))?;
+            if first.iter().any(|p| p.duplicate_seen) {
+                let set = duplicate_keys(&cols, &chunks, n, mapping)?;
+                run(&Duplicates::Known(&set))?
+            } else {
+                first
+            }
+        }
+        None => {
+            let set = duplicate_keys(&cols, &chunks, n, mapping)?;
+            run(&Duplicates::Known(&set))?
+        }
+    };
 
-    // Pass 2: decode, check, score and sum per (area, wave, age groups) in parallel chunks.
-    let partials: Vec<Partial> = chunks
-        .par_iter()
-        .map(|&c| {
-            let off = c * CHUNK;
-            let len = CHUNK.min(n - off);
-            let slices = cols.slice(off, len);
-            let chunk = slices.decode(mapping)?;
-            Ok(process(&chunk, off, &duplicates, &bounds, options))
-        })
-        .collect::<Result<Vec<_>, MicrodataError>>()?;
-
-    let mut total = Partial::default();
+    let mut total: FastMap<(AreaCode, Wave, u8), Acc> = FastMap::default();
+    let mut excluded: BTreeMap<Exclusion, ExclusionCount> = BTreeMap::new();
+    let mut not_scored = [0usize; 4];
+    let mut used = 0;
     for p in partials {
-        total.used += p.used;
-        for m in 0..4 {
-            total.not_scored[m] += p.not_scored[m];
+        used += p.used;
+        for (t, c) in not_scored.iter_mut().zip(p.not_scored) {
+            *t += c;
         }
         for (why, e) in p.excluded {
-            let t = total.excluded.entry(why).or_default();
+            let t = excluded.entry(why).or_default();
             t.count += e.count;
             for r in e.rows {
                 if t.rows.len() < EXAMPLE_ROWS {
@@ -493,21 +533,20 @@ pub(crate) fn aggregate(
             }
         }
         for (k, a) in p.cells {
-            total.cells.entry(k).or_default().merge(&a);
+            total.entry(k).or_default().merge(&a);
         }
     }
 
-    let estimates = estimate(&total.cells, options);
-    let dataset = dataset(&estimates, source, options, synthetic);
+    let estimates = estimate(&total, options);
     let published = estimates.iter().filter(|e| e.value.is_some()).count();
     let summary = Summary {
         source: source.to_owned(),
         read: n,
-        used: total.used,
-        excluded: total.excluded,
+        used,
+        excluded,
         not_scored: Measure::ALL
             .iter()
-            .zip(total.not_scored)
+            .zip(not_scored)
             .map(|(m, c)| (measure_key(*m).to_owned(), c))
             .collect(),
         cells: estimates.len(),
@@ -516,10 +555,40 @@ pub(crate) fn aggregate(
         synthetic,
     };
     Ok(Prevalence {
-        dataset,
         estimates,
         summary,
+        classification_year: options.classification_year,
     })
+}
+
+/// Every (wave, id) that occurs more than once.
+fn duplicate_keys(
+    cols: &Prepared,
+    chunks: &[usize],
+    n: usize,
+    mapping: &Mapping,
+) -> Result<HashSet<(Wave, u64)>, MicrodataError> {
+    let mut keys: Vec<(Wave, u64)> = chunks
+        .par_iter()
+        .map(|&c| {
+            let off = c * CHUNK;
+            let s = cols.slice(off, CHUNK.min(n - off));
+            let ids = s.ids()?;
+            let waves = s.waves(mapping)?;
+            Ok(ids
+                .into_iter()
+                .zip(waves)
+                .filter_map(|(id, w)| Some((w.ok()?, id?)))
+                .collect::<Vec<_>>())
+        })
+        .collect::<Result<Vec<_>, MicrodataError>>()?
+        .concat();
+    keys.par_sort_unstable();
+    Ok(keys
+        .windows(2)
+        .filter(|w| w[0] == w[1])
+        .map(|w| w[0])
+        .collect())
 }
 
 fn measure_key(m: Measure) -> &'static str {
@@ -531,28 +600,25 @@ fn measure_key(m: Measure) -> &'static str {
     }
 }
 
+#[allow(clippy::too_many_lines)]
 fn process(
     chunk: &Chunk<'_>,
+    slices: &crate::load::respondents::Slices<'_>,
     off: usize,
-    duplicates: &HashSet<u64>,
+    duplicates: &Duplicates<'_>,
     bounds: &[(u8, Option<u8>)],
     options: &MicrodataOptions,
 ) -> Partial {
     let mut p = Partial::default();
     let mut last_area: Option<(&str, Result<AreaCode, ()>)> = None;
-    let mut answers = [Answer::Missing; 11];
-    'rows: for i in 0..chunk.ids.len() {
+    let mut index: FastMap<(AreaCode, Wave, u8), usize> = FastMap::default();
+    let mut last_cell: Option<((AreaCode, Wave, u8), usize)> = None;
+    for i in 0..chunk.ids.len() {
         let row = off + i;
         let Some(id) = chunk.ids[i] else {
             exclude(&mut p, Exclusion::MissingId, row, String::new);
             continue;
         };
-        if !duplicates.is_empty() && duplicates.contains(&id) {
-            exclude(&mut p, Exclusion::DuplicateId, row, || {
-                format!("key {id:x}")
-            });
-            continue;
-        }
         let wave = match &chunk.waves[i] {
             Ok(w) => *w,
             Err(raw) => {
@@ -560,6 +626,24 @@ fn process(
                 continue;
             }
         };
+        match duplicates {
+            Duplicates::Bitmaps(maps) => {
+                if let Some((_, bits)) = maps.iter().find(|(w, _)| *w == wave) {
+                    let (word, bit) = ((id / 64) as usize, 1u64 << (id % 64));
+                    if let Some(cell) = bits.get(word) {
+                        if cell.fetch_or(bit, Ordering::Relaxed) & bit != 0 {
+                            p.duplicate_seen = true;
+                        }
+                    }
+                }
+            }
+            Duplicates::Known(set) => {
+                if !set.is_empty() && set.contains(&(wave, id)) {
+                    exclude(&mut p, Exclusion::DuplicateId, row, || format!("{wave}"));
+                    continue;
+                }
+            }
+        }
         let Some(raw_area) = chunk.areas[i] else {
             exclude(&mut p, Exclusion::InvalidArea, row, || "empty".into());
             continue;
@@ -618,49 +702,44 @@ fn process(
             exclude(&mut p, Exclusion::OutsideAgeGroups, row, || age.to_string());
             continue;
         }
-        for (k, col) in chunk.items.iter().enumerate() {
-            answers[k] = match col[i] {
-                0 => Answer::Nee,
-                1 => Answer::MinOfMeer,
-                2 => Answer::Ja,
-                3 => Answer::Missing,
-                _ => {
-                    exclude(&mut p, Exclusion::AnswerOutOfRange, row, || {
-                        format!(
-                            "item {}: {:?}",
-                            k + 1,
-                            chunk
-                                .unknown_items
-                                .get(&(i, k))
-                                .cloned()
-                                .unwrap_or_default()
-                        )
-                    });
-                    continue 'rows;
-                }
-            };
+        let bad = chunk.bad_item[i];
+        if bad != 0 {
+            exclude(&mut p, Exclusion::AnswerOutOfRange, row, || {
+                let k = usize::from(bad) - 1;
+                format!("item {bad}: {:?}", slices.raw_item(i, k))
+            });
+            continue;
         }
-        let flags = options.rules.score(&answers);
+        let flags = options.rules.flags(chunk.counts[i]);
         for (m, f) in flags.iter().enumerate() {
             if f.is_none() {
                 p.not_scored[m] += 1;
             }
         }
         p.used += 1;
-        p.cells
-            .entry((code, wave, mask))
-            .or_default()
-            .add(&flags, w);
+        let key = (code, wave, mask);
+        let slot = match last_cell {
+            Some((k, s)) if k == key => s,
+            _ => {
+                let s = *index.entry(key).or_insert_with(|| {
+                    p.cells.push((key, Acc::default()));
+                    p.cells.len() - 1
+                });
+                last_cell = Some((key, s));
+                s
+            }
+        };
+        p.cells[slot].1.add(&flags, w);
     }
     p
 }
 
 /// Rolls the per-area sums up to wijk, gemeente and groups, then estimates every cell.
 fn estimate(
-    cells: &HashMap<(AreaCode, Wave, u8), Acc>,
+    cells: &FastMap<(AreaCode, Wave, u8), Acc>,
     options: &MicrodataOptions,
 ) -> Vec<Estimate> {
-    let mut units: HashMap<(Unit, Wave, AgeGroup), Acc> = HashMap::new();
+    let mut units: FastMap<(Unit, Wave, AgeGroup), Acc> = FastMap::default();
     for (&(code, wave, mask), acc) in cells {
         let mut chain = vec![code];
         let mut c = code;
@@ -682,7 +761,10 @@ fn estimate(
             }
         }
     }
-    let mut out: Vec<Estimate> = units
+    // Sorting the units (not the four times as many estimates) gives the estimates in order.
+    let mut units: Vec<((Unit, Wave, AgeGroup), Acc)> = units.into_iter().collect();
+    units.par_sort_unstable_by(|(a, _), (b, _)| a.cmp(b));
+    units
         .into_par_iter()
         .flat_map_iter(|((unit, wave, age), acc)| {
             let min = options.min_respondents;
@@ -722,11 +804,7 @@ fn estimate(
                     }
                 })
         })
-        .collect();
-    out.sort_by(|a, b| {
-        (&a.unit, a.wave, a.age, a.measure as u8).cmp(&(&b.unit, b.wave, b.age, b.measure as u8))
-    });
-    out
+        .collect()
 }
 
 fn indicator(m: Measure) -> Indicator {
@@ -742,7 +820,7 @@ fn indicator(m: Measure) -> Indicator {
 fn dataset(
     estimates: &[Estimate],
     source: &Path,
-    options: &MicrodataOptions,
+    classification_year: Option<u16>,
     synthetic: bool,
 ) -> Dataset {
     let mut rows: Vec<RowKey> = Vec::new();
@@ -788,11 +866,7 @@ fn dataset(
     });
     // One row per (area, wave, age group, margin): merging one file cannot conflict.
     builder
-        .finish(
-            options.classification_year,
-            vec![source.to_owned()],
-            synthetic,
-        )
+        .finish(classification_year, vec![source.to_owned()], synthetic)
         .unwrap_or_default()
 }
 

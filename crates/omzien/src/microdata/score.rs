@@ -151,6 +151,32 @@ impl Measure {
     pub const ALL: [Self; 4] = [Self::Lonely, Self::Severe, Self::Emotional, Self::Social];
 }
 
+/// One respondent's lonely and unanswered items per subscale (index 0 emotional, 1 social).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Counts {
+    /// Items answered lonely.
+    pub lonely: [u8; 2],
+    /// Items not answered.
+    pub missing: [u8; 2],
+}
+
+impl Counts {
+    /// Counts the answers.
+    #[must_use]
+    pub fn of(answers: &[Answer; 11]) -> Self {
+        let mut c = Self::default();
+        for (item, &a) in ITEMS.iter().zip(answers) {
+            let s = item.subscale as usize;
+            if a == Answer::Missing {
+                c.missing[s] += 1;
+            } else if item.is_lonely(a) {
+                c.lonely[s] += 1;
+            }
+        }
+        c
+    }
+}
+
 /// Per measure: `Some(true)` lonely, `Some(false)` not, `None` not scored (too many items
 /// missing).
 pub type Flags = [Option<bool>; 4];
@@ -211,16 +237,13 @@ impl ScoringRules {
     /// ```
     #[must_use]
     pub fn score(&self, answers: &[Answer; 11]) -> Flags {
-        let mut lonely = [0u8; 2];
-        let mut missing = [0u8; 2];
-        for (item, &a) in ITEMS.iter().zip(answers) {
-            let s = item.subscale as usize;
-            if a == Answer::Missing {
-                missing[s] += 1;
-            } else if item.is_lonely(a) {
-                lonely[s] += 1;
-            }
-        }
+        self.flags(Counts::of(answers))
+    }
+
+    /// Flags from a respondent's counts of lonely and unanswered items per subscale.
+    #[must_use]
+    pub fn flags(&self, counts: Counts) -> Flags {
+        let Counts { lonely, missing } = counts;
         let total = lonely[0] + lonely[1];
         let total_missing = missing[0] + missing[1];
         let flag =
