@@ -202,9 +202,12 @@ fn main() {
             let start = Instant::now();
             let mut bytes = 0usize;
             let mut drawn = 0usize;
+            let mut encoding = 0.0;
             for t in &list {
                 if let Some(p) = render(&layer, &scene, *t, 1) {
+                    let e = Instant::now();
                     let png = encode(&p).unwrap();
+                    encoding += e.elapsed().as_secs_f64();
                     bytes += png.len();
                     drawn += 1;
                     if let Some(dir) = &save {
@@ -216,7 +219,7 @@ fn main() {
             let secs = start.elapsed().as_secs_f64();
             println!(
                 "{}",
-                serde_json::json!({"tiles": list.len(), "drawn": drawn, "seconds": secs,
+                serde_json::json!({"tiles": list.len(), "drawn": drawn, "seconds": secs, "encode_seconds": encoding,
                     "tiles_per_s": list.len() as f64 / secs, "mean_bytes": bytes as f64 / drawn.max(1) as f64})
             );
         }

@@ -124,9 +124,15 @@ pub fn serve(
     rt.block_on(async move {
         let listener = tokio::net::TcpListener::bind(addr).await?;
         let local = listener.local_addr()?;
-        tracing::info!("serving on http://{local}/ (tiles: /tiles/{{z}}/{{x}}/{{y}}.png, API: /api/…)");
-        eprintln!("omzien: open http://{local}/health, tiles at http://{local}/tiles/{{z}}/{{x}}/{{y}}.png");
-        axum::serve(listener, app(state)).with_graceful_shutdown(shutdown()).await
+        tracing::info!(
+            "serving on http://{local}/ (tiles: /tiles/{{z}}/{{x}}/{{y}}.png, API: /api/…)"
+        );
+        eprintln!(
+            "omzien: open http://{local}/ for the map (API: http://{local}/api/…, health: /health)"
+        );
+        axum::serve(listener, app(state))
+            .with_graceful_shutdown(shutdown())
+            .await
     })?;
     Ok(())
 }
