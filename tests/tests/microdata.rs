@@ -188,8 +188,28 @@ fn weighted_prevalence_effective_n_and_wilson_interval_by_hand() {
         writeln!(csv, "{i},2020,BU03630002,70,2,1,{LONELY}").unwrap();
     }
     let input = write_csv(dir.path(), "r.csv", &csv);
-    let p = aggregate_file(&input, &Mapping::default(), &MicrodataOptions::default()).unwrap();
+    // User-defined groups: a respondent joins the group of its buurt, else of its wijk, else
+    // of its gemeente.
+    let groups = omzien::Groups::from_pairs([
+        ("BU03630002".parse().unwrap(), "Noord".to_owned()),
+        ("GM0363".parse().unwrap(), "Regio".to_owned()),
+    ]);
+    let options = MicrodataOptions::default().with_groups(groups);
+    let p = aggregate_file(&input, &Mapping::default(), &options).unwrap();
     assert_eq!((p.summary.read, p.summary.used), (70, 70));
+    let group = |g: &str| {
+        p.estimates
+            .iter()
+            .find(|e| {
+                e.unit == Unit::Group(g.into())
+                    && e.measure == Measure::Lonely
+                    && e.age == AgeGroup::ADULTS
+            })
+            .unwrap()
+    };
+    assert_eq!(group("Regio").n, 60);
+    assert!((group("Regio").value.unwrap() - 50.0).abs() < 1e-9);
+    assert_eq!((group("Noord").n, group("Noord").value), (10, None));
     assert!(p.summary.excluded.is_empty());
     let find = |code: &str, m: Measure, age: AgeGroup| {
         p.estimates
