@@ -22,29 +22,61 @@ fn read_err(path: &Path, e: impl std::fmt::Display) -> MicrodataError {
     }
 }
 
-/// The mapped columns, read from a CSV or Parquet file (told apart by content).
+/// Rows per batch of a Parquet file (whole row groups are joined up to this): memory stays
+/// small and is reused, whatever the size of the file.
+const BATCH_ROWS: usize = 1 << 20;
+
+/// Reads the mapped columns of a CSV or Parquet file (told apart by content) and hands them to
+/// `each` in batches of rows, in file order: Parquet by row groups, CSV at once.
 ///
 /// # Errors
-/// [`MicrodataError`] when the file cannot be read or lacks a mapped column.
+/// [`MicrodataError`] when the file cannot be read or lacks a mapped column, or what `each`
+/// returns.
 pub(crate) fn read_respondents(
     path: &Path,
     mapping: &Mapping,
-) -> Result<DataFrame, MicrodataError> {
+    mut each: impl FnMut(DataFrame) -> Result<(), MicrodataError>,
+) -> Result<(), MicrodataError> {
     let mut magic = [0u8; 4];
     let mut file = std::fs::File::open(path).map_err(|e| read_err(path, e))?;
     let got = file.read(&mut magic).map_err(|e| read_err(path, e))?;
-    let file = std::fs::File::open(path).map_err(|e| read_err(path, e))?;
     let wanted = wanted_columns(mapping);
     if got == 4 && &magic == b"PAR1" {
-        let mut reader = ParquetReader::new(file);
+        let open = || std::fs::File::open(path).map_err(|e| read_err(path, e));
+        let mut reader = ParquetReader::new(open()?);
         let schema = reader.schema().map_err(|e| read_err(path, e))?;
         let present: Vec<String> = schema.iter_names().map(|n| n.to_string()).collect();
         check_columns(path, mapping, &present)?;
         let cols: Vec<String> = wanted.into_iter().filter(|c| present.contains(c)).collect();
-        reader
-            .with_columns(Some(cols))
-            .finish()
-            .map_err(|e| read_err(path, e))
+        let metadata = reader
+            .get_metadata()
+            .map_err(|e| read_err(path, e))?
+            .clone();
+        // Batches of whole row groups.
+        let mut batches: Vec<(usize, usize)> = Vec::new();
+        let mut offset = 0;
+        for rg in &metadata.row_groups {
+            let rows = rg.num_rows();
+            match batches.last_mut() {
+                Some((_, len)) if *len + rows <= BATCH_ROWS => *len += rows,
+                _ => batches.push((offset, rows)),
+            }
+            offset += rows;
+        }
+        if batches.is_empty() {
+            batches.push((0, 0));
+        }
+        for (offset, len) in batches {
+            let mut reader = ParquetReader::new(open()?);
+            reader.set_metadata(metadata.clone());
+            let df = reader
+                .with_columns(Some(cols.clone()))
+                .with_slice(Some((offset, len)))
+                .finish()
+                .map_err(|e| read_err(path, e))?;
+            each(df)?;
+        }
+        Ok(())
     } else {
         let mut head = String::new();
         std::fs::File::open(path)
@@ -77,7 +109,7 @@ pub(crate) fn read_respondents(
             .map(|n| n.to_string())
             .collect();
         check_columns(path, mapping, &present)?;
-        Ok(df)
+        each(df)
     }
 }
 
@@ -90,7 +122,6 @@ fn wanted_columns(m: &Mapping) -> Vec<String> {
         c.age.clone(),
         c.weight.clone(),
     ];
-    v.extend(c.sex.clone());
     v.extend(c.items.iter().cloned());
     v.push(SYNTHETIC_COLUMN.to_owned());
     v
@@ -205,6 +236,8 @@ pub(crate) struct Prepared {
     codebook: Codebook,
     /// Integer ids from 0 below this bound: duplicates can be found with a bitmap.
     pub id_bound: Option<u64>,
+    /// Rows.
+    pub height: usize,
     /// The waves the file holds (of those the mapping knows).
     pub waves: Vec<Wave>,
     /// The file says it is synthetic (a true `synthetic` column).
@@ -280,7 +313,7 @@ impl Prepared {
             let s = id.as_materialized_series();
             let lo = s.min::<i64>().map_err(|e| err(path, e))?;
             let hi = s.max::<i64>().map_err(|e| err(path, e))?;
-            let limit = (df.height() as u64).max(1 << 20).saturating_mul(64);
+            let limit = 1u64 << 28; // 32 MB of bits per wave at most
             match (lo, hi) {
                 (Some(lo), Some(hi)) if lo >= 0 && (hi as u64) < limit => Some(hi as u64 + 1),
                 _ => None,
@@ -337,6 +370,7 @@ impl Prepared {
             subscale,
             codebook,
             id_bound,
+            height: df.height(),
             waves,
             synthetic,
         })

@@ -35,7 +35,6 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use polars::prelude::DataFrame;
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -420,6 +419,8 @@ struct Partial {
     used: usize,
     /// An id was seen twice in one wave (bitmap check): the exact set must be found.
     duplicate_seen: bool,
+    /// (wave, id) keys, when ids are collected rather than marked.
+    keys: Vec<(Wave, u64)>,
 }
 
 const EXAMPLE_ROWS: usize = 5;
@@ -435,7 +436,7 @@ fn exclude(p: &mut Partial, why: Exclusion, row: usize, example: impl FnOnce() -
     }
 }
 
-/// Reads a respondent file (CSV or Parquet) and aggregates it.
+/// Reads a respondent file (CSV or Parquet, in batches of rows) and aggregates it.
 ///
 /// # Errors
 /// [`MicrodataError`] when the file cannot be read or lacks a mapped column.
@@ -444,115 +445,53 @@ pub fn aggregate_file(
     mapping: &Mapping,
     options: &MicrodataOptions,
 ) -> Result<Prevalence, MicrodataError> {
-    let df = read_respondents(path, mapping)?;
-    aggregate(&df, path, mapping, options)
-}
-
-const CHUNK: usize = 1 << 16;
-
-/// How repeated ids are found.
-enum Duplicates<'a> {
-    /// One bit per possible integer id and wave: the first repeat sets `duplicate_seen`.
-    Bitmaps(&'a [(Wave, Vec<AtomicU64>)]),
-    /// The exact set of repeated (wave, id) keys, every copy of which is left out.
-    Known(&'a HashSet<(Wave, u64)>),
-}
-
-/// Scores and aggregates respondents already in a data frame (columns as the mapping names
-/// them); `source` names it in messages.
-pub(crate) fn aggregate(
-    df: &DataFrame,
-    source: &Path,
-    mapping: &Mapping,
-    options: &MicrodataOptions,
-) -> Result<Prevalence, MicrodataError> {
-    let cols = Prepared::new(df, source, mapping)?;
-    let synthetic = cols.synthetic;
-    let n = df.height();
-    let chunks: Vec<usize> = (0..n.div_ceil(CHUNK)).collect();
-    let bounds: Vec<(u8, Option<u8>)> = options
-        .age_groups
-        .iter()
-        .map(|g| g.bounds().unwrap_or((0, None)))
-        .collect();
-    let run = |dups: &Duplicates<'_>| -> Result<Vec<Partial>, MicrodataError> {
-        chunks
-            .par_iter()
-            .map(|&c| {
-                let off = c * CHUNK;
-                let slices = cols.slice(off, CHUNK.min(n - off));
-                let chunk = slices.decode(mapping)?;
-                Ok(process(&chunk, &slices, off, dups, &bounds, options))
-            })
+    // One pass in the usual case: repeated integer ids are caught by a bitmap per wave, other
+    // ids by collecting their keys. Only when a repeat shows up is the exact set of repeated
+    // (wave, id) keys found and the file read again, leaving out every copy.
+    let mut bitmaps: Vec<(Wave, Vec<AtomicU64>)> = Vec::new();
+    let first = run_file(path, mapping, options, &mut Detect::Bitmaps(&mut bitmaps))?;
+    drop(bitmaps);
+    let repeated: HashSet<(Wave, u64)> = if first.keys.is_empty() && !first.duplicate_seen {
+        HashSet::new()
+    } else {
+        let mut keys = if first.duplicate_seen {
+            let mut keys = Vec::new();
+            read_respondents(path, mapping, |df| {
+                let cols = Prepared::new(&df, path, mapping)?;
+                keys.extend(batch_keys(&cols, mapping)?);
+                Ok(())
+            })?;
+            keys
+        } else {
+            first.keys.clone()
+        };
+        keys.par_sort_unstable();
+        keys.windows(2)
+            .filter(|w| w[0] == w[1])
+            .map(|w| w[0])
             .collect()
     };
-    // Integer ids in a compact range: one pass, repeats caught by a bitmap per wave; only if
-    // one is seen is the exact set of repeats computed and the pass run again without them.
-    // Other ids: the exact set first.
-    let partials = match cols.id_bound {
-        Some(bound) => {
-            let words = bound.div_ceil(64) as usize;
-            let bitmaps: Vec<(Wave, Vec<AtomicU64>)> = cols
-                .waves
-                .iter()
-                .map(|w| (*w, (0..words).map(|_| AtomicU64::new(0)).collect()))
-                .collect();
-            let first = run(&Duplicates::Bitmaps(&bitmaps))?;
-            if first.iter().any(|p| p.duplicate_seen) {
-                let set = duplicate_keys(&cols, &chunks, n, mapping)?;
-                run(&Duplicates::Known(&set))?
-            } else {
-                first
-            }
-        }
-        None => {
-            let set = duplicate_keys(&cols, &chunks, n, mapping)?;
-            run(&Duplicates::Known(&set))?
-        }
+    let total = if repeated.is_empty() {
+        first
+    } else {
+        run_file(path, mapping, options, &mut Detect::Known(&repeated))?
     };
-
-    let mut total: FastMap<(AreaCode, Wave, u8), Acc> = FastMap::default();
-    let mut excluded: BTreeMap<Exclusion, ExclusionCount> = BTreeMap::new();
-    let mut not_scored = [0usize; 4];
-    let mut used = 0;
-    for p in partials {
-        used += p.used;
-        for (t, c) in not_scored.iter_mut().zip(p.not_scored) {
-            *t += c;
-        }
-        for (why, e) in p.excluded {
-            let t = excluded.entry(why).or_default();
-            t.count += e.count;
-            for r in e.rows {
-                if t.rows.len() < EXAMPLE_ROWS {
-                    t.rows.push(r);
-                }
-            }
-            if t.example.is_empty() {
-                t.example = e.example;
-            }
-        }
-        for (k, a) in p.cells {
-            total.entry(k).or_default().merge(&a);
-        }
-    }
-
-    let estimates = estimate(&total, options);
+    let estimates = estimate(&total.cells, options);
     let published = estimates.iter().filter(|e| e.value.is_some()).count();
     let summary = Summary {
-        source: source.to_owned(),
-        read: n,
-        used,
-        excluded,
+        source: path.to_owned(),
+        read: total.read,
+        used: total.used,
+        excluded: total.excluded,
         not_scored: Measure::ALL
             .iter()
-            .zip(not_scored)
+            .zip(total.not_scored)
             .map(|(m, c)| (measure_key(*m).to_owned(), c))
             .collect(),
         cells: estimates.len(),
         published,
         suppressed: estimates.len() - published,
-        synthetic,
+        synthetic: total.synthetic,
     };
     Ok(Prevalence {
         estimates,
@@ -561,18 +500,130 @@ pub(crate) fn aggregate(
     })
 }
 
-/// Every (wave, id) that occurs more than once.
-fn duplicate_keys(
-    cols: &Prepared,
-    chunks: &[usize],
-    n: usize,
+const CHUNK: usize = 1 << 16;
+
+/// How repeated ids are found in a pass.
+enum Detect<'a> {
+    /// Bitmaps per wave for integer ids (grown batch by batch); text or very large ids have
+    /// their keys collected instead.
+    Bitmaps(&'a mut Vec<(Wave, Vec<AtomicU64>)>),
+    /// The exact set of repeated (wave, id) keys, every copy of which is left out.
+    Known(&'a HashSet<(Wave, u64)>),
+}
+
+/// How one chunk checks ids.
+enum Duplicates<'a> {
+    /// Mark in the bitmaps; a bit already set is a repeat.
+    Bitmaps(&'a [(Wave, Vec<AtomicU64>)]),
+    /// Collect the keys (ids that fit no bitmap).
+    Collect,
+    /// Leave out the known repeats.
+    Known(&'a HashSet<(Wave, u64)>),
+}
+
+/// Everything summed over the batches of a file.
+#[derive(Default)]
+struct Totals {
+    cells: FastMap<(AreaCode, Wave, u8), Acc>,
+    excluded: BTreeMap<Exclusion, ExclusionCount>,
+    not_scored: [usize; 4],
+    used: usize,
+    read: usize,
+    duplicate_seen: bool,
+    keys: Vec<(Wave, u64)>,
+    synthetic: bool,
+}
+
+fn run_file(
+    path: &Path,
     mapping: &Mapping,
-) -> Result<HashSet<(Wave, u64)>, MicrodataError> {
-    let mut keys: Vec<(Wave, u64)> = chunks
-        .par_iter()
-        .map(|&c| {
-            let off = c * CHUNK;
-            let s = cols.slice(off, CHUNK.min(n - off));
+    options: &MicrodataOptions,
+    detect: &mut Detect<'_>,
+) -> Result<Totals, MicrodataError> {
+    let bounds: Vec<(u8, Option<u8>)> = options
+        .age_groups
+        .iter()
+        .map(|g| g.bounds().unwrap_or((0, None)))
+        .collect();
+    let mut total = Totals::default();
+    read_respondents(path, mapping, |df| {
+        let cols = Prepared::new(&df, path, mapping)?;
+        total.synthetic |= cols.synthetic;
+        let n = cols.height;
+        let off = total.read;
+        let dups = match detect {
+            Detect::Known(set) => Duplicates::Known(set),
+            Detect::Bitmaps(maps) => match cols.id_bound {
+                Some(bound) => {
+                    let words = bound.div_ceil(64) as usize;
+                    for w in &cols.waves {
+                        match maps.iter_mut().find(|(x, _)| x == w) {
+                            Some((_, bits)) if bits.len() < words => {
+                                bits.resize_with(words, || AtomicU64::new(0));
+                            }
+                            Some(_) => {}
+                            None => {
+                                maps.push((*w, (0..words).map(|_| AtomicU64::new(0)).collect()))
+                            }
+                        }
+                    }
+                    Duplicates::Bitmaps(maps)
+                }
+                None => Duplicates::Collect,
+            },
+        };
+        let partials: Vec<Partial> = (0..n.div_ceil(CHUNK))
+            .into_par_iter()
+            .map(|c| {
+                let start = c * CHUNK;
+                let slices = cols.slice(start, CHUNK.min(n - start));
+                let chunk = slices.decode(mapping)?;
+                Ok(process(
+                    &chunk,
+                    &slices,
+                    off + start,
+                    &dups,
+                    &bounds,
+                    options,
+                ))
+            })
+            .collect::<Result<_, MicrodataError>>()?;
+        total.read += n;
+        for p in partials {
+            total.used += p.used;
+            total.duplicate_seen |= p.duplicate_seen;
+            total.keys.extend(p.keys);
+            for (t, c) in total.not_scored.iter_mut().zip(p.not_scored) {
+                *t += c;
+            }
+            for (why, e) in p.excluded {
+                let t = total.excluded.entry(why).or_default();
+                t.count += e.count;
+                for r in e.rows {
+                    if t.rows.len() < EXAMPLE_ROWS {
+                        t.rows.push(r);
+                    }
+                }
+                if t.example.is_empty() {
+                    t.example = e.example;
+                }
+            }
+            for (k, a) in p.cells {
+                total.cells.entry(k).or_default().merge(&a);
+            }
+        }
+        Ok(())
+    })?;
+    Ok(total)
+}
+
+/// The (wave, id) keys of a batch.
+fn batch_keys(cols: &Prepared, mapping: &Mapping) -> Result<Vec<(Wave, u64)>, MicrodataError> {
+    let n = cols.height;
+    Ok((0..n.div_ceil(CHUNK))
+        .into_par_iter()
+        .map(|c| {
+            let s = cols.slice(c * CHUNK, CHUNK.min(n - c * CHUNK));
             let ids = s.ids()?;
             let waves = s.waves(mapping)?;
             Ok(ids
@@ -582,13 +633,7 @@ fn duplicate_keys(
                 .collect::<Vec<_>>())
         })
         .collect::<Result<Vec<_>, MicrodataError>>()?
-        .concat();
-    keys.par_sort_unstable();
-    Ok(keys
-        .windows(2)
-        .filter(|w| w[0] == w[1])
-        .map(|w| w[0])
-        .collect())
+        .concat())
 }
 
 fn measure_key(m: Measure) -> &'static str {
@@ -637,6 +682,7 @@ fn process(
                     }
                 }
             }
+            Duplicates::Collect => p.keys.push((wave, id)),
             Duplicates::Known(set) => {
                 if !set.is_empty() && set.contains(&(wave, id)) {
                     exclude(&mut p, Exclusion::DuplicateId, row, || format!("{wave}"));
