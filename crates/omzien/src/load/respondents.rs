@@ -24,7 +24,7 @@ fn read_err(path: &Path, e: impl std::fmt::Display) -> MicrodataError {
 
 /// Rows per batch of a Parquet file (whole row groups are joined up to this): memory stays
 /// small and is reused, whatever the size of the file.
-const BATCH_ROWS: usize = 1 << 20;
+const BATCH_ROWS: usize = 1 << 22;
 
 /// Reads the mapped columns of a CSV or Parquet file (told apart by content) and hands them to
 /// `each` in batches of rows, in file order: Parquet by row groups, CSV at once.
