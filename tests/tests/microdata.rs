@@ -442,6 +442,26 @@ fn synthetic_respondents_reproduce_the_published_buurt_figures() {
     );
     assert!(total > 1000, "{total} cells");
     assert!(share >= 0.93, "{share}");
+    // The file has several row groups: read one row group at a time, the result is the same.
+    let batched = aggregate_file(
+        &input,
+        &Mapping::default(),
+        &MicrodataOptions::default().with_batch_rows(1),
+    )
+    .unwrap();
+    assert_eq!(batched.summary.read, p.summary.read);
+    assert_eq!(batched.estimates.len(), p.estimates.len());
+    for (a, b) in batched.estimates.iter().zip(&p.estimates) {
+        assert_eq!(
+            (&a.unit, a.wave, a.age, a.measure, a.n),
+            (&b.unit, b.wave, b.age, b.measure, b.n)
+        );
+        assert!(
+            a.value
+                .zip(b.value)
+                .is_none_or(|(x, y)| (x - y).abs() < 1e-9)
+        );
+    }
 }
 
 #[test]

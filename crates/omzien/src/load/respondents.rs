@@ -22,10 +22,6 @@ fn read_err(path: &Path, e: impl std::fmt::Display) -> MicrodataError {
     }
 }
 
-/// Rows per batch of a Parquet file (whole row groups are joined up to this): memory stays
-/// small and is reused, whatever the size of the file.
-const BATCH_ROWS: usize = 1 << 22;
-
 /// Reads the mapped columns of a CSV or Parquet file (told apart by content) and hands them to
 /// `each` in batches of rows, in file order: Parquet by row groups, CSV at once.
 ///
@@ -35,6 +31,7 @@ const BATCH_ROWS: usize = 1 << 22;
 pub(crate) fn read_respondents(
     path: &Path,
     mapping: &Mapping,
+    batch_rows: usize,
     mut each: impl FnMut(DataFrame) -> Result<(), MicrodataError>,
 ) -> Result<(), MicrodataError> {
     let mut magic = [0u8; 4];
@@ -58,7 +55,7 @@ pub(crate) fn read_respondents(
         for rg in &metadata.row_groups {
             let rows = rg.num_rows();
             match batches.last_mut() {
-                Some((_, len)) if *len + rows <= BATCH_ROWS => *len += rows,
+                Some((_, len)) if *len + rows <= batch_rows => *len += rows,
                 _ => batches.push((offset, rows)),
             }
             offset += rows;

@@ -273,6 +273,9 @@ pub struct MicrodataOptions {
     pub groups: Option<Groups>,
     /// Area classification year of the codes, for the dataset.
     pub classification_year: Option<u16>,
+    /// A Parquet file is read in batches of whole row groups of up to this many rows (default
+    /// 4 Mi): memory stays bounded whatever the size of the file.
+    pub batch_rows: usize,
 }
 
 impl Default for MicrodataOptions {
@@ -284,6 +287,7 @@ impl Default for MicrodataOptions {
             known_areas: None,
             groups: None,
             classification_year: None,
+            batch_rows: 1 << 22,
         }
     }
 }
@@ -317,6 +321,12 @@ impl MicrodataOptions {
     #[must_use]
     pub fn with_classification_year(mut self, year: u16) -> Self {
         self.classification_year = Some(year);
+        self
+    }
+    /// Another batch size for Parquet files (rows; whole row groups are always kept together).
+    #[must_use]
+    pub fn with_batch_rows(mut self, rows: usize) -> Self {
+        self.batch_rows = rows;
         self
     }
     /// Other age groups (any with known bounds).
@@ -456,7 +466,7 @@ pub fn aggregate_file(
     } else {
         let mut keys = if first.duplicate_seen {
             let mut keys = Vec::new();
-            read_respondents(path, mapping, |df| {
+            read_respondents(path, mapping, options.batch_rows, |df| {
                 let cols = Prepared::new(&df, path, mapping)?;
                 keys.extend(batch_keys(&cols, mapping)?);
                 Ok(())
@@ -546,7 +556,7 @@ fn run_file(
         .map(|g| g.bounds().unwrap_or((0, None)))
         .collect();
     let mut total = Totals::default();
-    read_respondents(path, mapping, |df| {
+    read_respondents(path, mapping, options.batch_rows, |df| {
         let cols = Prepared::new(&df, path, mapping)?;
         total.synthetic |= cols.synthetic;
         let n = cols.height;
