@@ -149,18 +149,21 @@ pub fn legend_png(legend: &Legend, scale: u32) -> Result<Vec<u8>, EncodeError> {
         .ok_or_else(|| EncodeError::new("legend too large".into()))?;
     pixmap.fill(Color::WHITE);
 
+    // Bold lines of wrapped text, one below the other from `y`.
+    let paragraph = |pixmap: &mut Pixmap, y: &mut f32, lines: &[String], px: f32, rgb: [u8; 3]| {
+        for l in lines {
+            *y += line;
+            draw_text(pixmap, &fonts.bold, px, (PAD * s, *y - 0.3 * line), l, rgb);
+        }
+    };
     let mut y = PAD * s;
-    for l in &title {
-        y += line;
-        draw_text(
-            &mut pixmap,
-            &fonts.bold,
-            TITLE_PX * s,
-            (PAD * s, y - 0.3 * line),
-            l,
-            [0x1d, 0x1d, 0x1d],
-        );
-    }
+    paragraph(
+        &mut pixmap,
+        &mut y,
+        &title,
+        TITLE_PX * s,
+        [0x1d, 0x1d, 0x1d],
+    );
     y += ROW * s;
     draw_text(
         &mut pixmap,
@@ -197,17 +200,13 @@ pub fn legend_png(legend: &Legend, scale: u32) -> Result<Vec<u8>, EncodeError> {
             [0x1d, 0x1d, 0x1d],
         );
     }
-    for l in &notice {
-        y += line;
-        draw_text(
-            &mut pixmap,
-            &fonts.bold,
-            TEXT_PX * s,
-            (PAD * s, y - 0.3 * line),
-            l,
-            [0xb0, 0x00, 0x00],
-        );
-    }
+    paragraph(
+        &mut pixmap,
+        &mut y,
+        &notice,
+        TEXT_PX * s,
+        [0xb0, 0x00, 0x00],
+    );
     encode(&pixmap)
 }
 

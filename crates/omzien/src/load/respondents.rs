@@ -100,12 +100,7 @@ pub(crate) fn read_respondents(
             .map_err(|e| read_err(path, e))?
             .finish()
             .map_err(|e| read_err(path, e))?;
-        let present: Vec<String> = df
-            .get_column_names()
-            .iter()
-            .map(|n| n.to_string())
-            .collect();
-        check_columns(path, mapping, &present)?;
+        // The columns are checked against the mapping by `Prepared::new`.
         each(df)
     }
 }
