@@ -1,0 +1,43 @@
+//! Tiles of the synthetic demo as binary snapshots (insta): any change to rendering or PNG
+//! encoding shows up as a changed image to look at, not only as a failed pixel probe.
+//! `cargo insta review` (or `INSTA_UPDATE=always`) accepts an intended change.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code: a failed unwrap is a failed test
+
+use omzien::{AgeGroup, Indicator, LayerSpec, Level, Wave};
+use omzien_server::render::{Scene, TileCoord, encode, render};
+
+fn tile(level: Level, z: u8, spec: LayerSpec, scale: u32) -> Vec<u8> {
+    let ds = omzien::demo::dataset();
+    let layer = ds.layer(&spec).unwrap();
+    let boundaries = omzien::demo::boundaries()
+        .into_iter()
+        .find(|b| b.level() == level)
+        .unwrap();
+    let scene = Scene::new(boundaries);
+    // The tile over the centre of the demo town.
+    let t = TileCoord::containing(3.90, 52.90, z).unwrap();
+    encode(&render(&layer, &scene, t, scale).unwrap()).unwrap()
+}
+
+#[test]
+fn demo_buurt_level_tile() {
+    let spec = LayerSpec::level(
+        Indicator::LONELY,
+        AgeGroup::ADULTS,
+        Level::Buurt,
+        Wave::new(2020),
+    );
+    insta::assert_binary_snapshot!("demo_buurt_z13.png", tile(Level::Buurt, 13, spec, 1));
+}
+
+#[test]
+fn demo_wijk_delta_tile_at_2x() {
+    let spec = LayerSpec::delta(
+        Indicator::LONELY,
+        AgeGroup::ADULTS,
+        Level::Wijk,
+        Wave::new(2016),
+        Wave::new(2020),
+    );
+    insta::assert_binary_snapshot!("demo_wijk_delta_z12@2x.png", tile(Level::Wijk, 12, spec, 2));
+}
