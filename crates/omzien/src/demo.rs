@@ -323,6 +323,26 @@ fn km(x: f64, y: f64) -> geo::Coord<f64> {
     geo::coord! { x: CENTRE.0 + x * KM_LON, y: CENTRE.1 + y * KM_LAT }
 }
 
+/// A union of cells that met only up to rounding leaves hair-thin holes and spikes along the
+/// shared edges; holes and parts smaller than about a square metre are dropped.
+fn without_slivers(mp: geo::MultiPolygon<f64>) -> geo::MultiPolygon<f64> {
+    use geo::Area;
+    const MIN_AREA: f64 = 1e-10; // square degrees, about 1 m² here
+    geo::MultiPolygon(
+        mp.0.into_iter()
+            .filter(|p| p.unsigned_area() >= MIN_AREA)
+            .map(|p| {
+                let (ext, holes) = p.into_inner();
+                let holes = holes
+                    .into_iter()
+                    .filter(|h| geo::Polygon::new(h.clone(), vec![]).unsigned_area() >= MIN_AREA)
+                    .collect();
+                geo::Polygon::new(ext, holes)
+            })
+            .collect(),
+    )
+}
+
 /// Synthetic boundaries for the demo: buurten are Voronoi cells of seeded points inside an
 /// oval town outline; wijken and the gemeente are unions of their buurten.
 ///
@@ -378,10 +398,18 @@ pub fn boundaries() -> [crate::Boundaries; 3] {
     let buurt_shapes: Vec<(AreaCode, geo::MultiPolygon<f64>)> = seeds
         .iter()
         .filter_map(|(code, p)| {
-            cells
-                .iter()
-                .find(|c| c.contains(p))
-                .map(|c| (AreaCode::Buurt(*code), geo::MultiPolygon(vec![c.clone()])))
+            cells.iter().find(|c| c.contains(p)).map(|c| {
+                // Vertices on a 1e-7° grid (about a centimetre): cells that share an edge
+                // share it exactly, so their union has no slivers.
+                use geo::MapCoords;
+                let snapped = c.map_coords(|p| {
+                    geo::coord! {
+                        x: (p.x * 1e7).round() / 1e7,
+                        y: (p.y * 1e7).round() / 1e7,
+                    }
+                });
+                (AreaCode::Buurt(*code), geo::MultiPolygon(vec![snapped]))
+            })
         })
         .collect();
     let wijk_shapes: Vec<(AreaCode, geo::MultiPolygon<f64>)> = (0..WIJKEN.len())
@@ -392,10 +420,10 @@ pub fn boundaries() -> [crate::Boundaries; 3] {
                 .filter(|(c, _)| c.parent() == Some(AreaCode::Wijk(wk)))
                 .map(|(_, g)| g)
                 .collect();
-            Some((AreaCode::Wijk(wk), geo::unary_union(parts)))
+            Some((AreaCode::Wijk(wk), without_slivers(geo::unary_union(parts))))
         })
         .collect();
-    let gm_shape = geo::unary_union(wijk_shapes.iter().map(|(_, g)| g));
+    let gm_shape = without_slivers(geo::unary_union(wijk_shapes.iter().map(|(_, g)| g)));
     [
         crate::Boundaries::from_shapes(
             crate::Level::Gemeente,
