@@ -3,7 +3,7 @@
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use omzien::{AgeGroup, Boundaries, Indicator, LayerSpec, Level, Loader, Wave};
-use omzien_server::render::{Scene, TileCoord, encode, render};
+use omzien_server::render::{Scene, TileCoord, encode_tile, render};
 
 fn tiles(c: &mut Criterion) {
     let Some(dir) = omzien_benches::rivm_dir() else {
@@ -28,7 +28,7 @@ fn tiles(c: &mut Criterion) {
         g.bench_function(format!("z{z}"), |b| {
             b.iter(|| {
                 let p = render(&layer, &gm, t, 1).expect("tile has polygons");
-                encode(&p).expect("png")
+                encode_tile(&p, &layer).expect("png")
             });
         });
     }
@@ -37,7 +37,9 @@ fn tiles(c: &mut Criterion) {
         b.iter(|| render(&layer, &gm, t, 1).expect("tile has polygons"))
     });
     let p = render(&layer, &gm, t, 1).expect("tile has polygons");
-    g.bench_function("z8_encode_only", |b| b.iter(|| encode(&p).expect("png")));
+    g.bench_function("z8_encode_only", |b| {
+        b.iter(|| encode_tile(&p, &layer).expect("png"))
+    });
     g.finish();
 }
 

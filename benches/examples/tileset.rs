@@ -9,7 +9,7 @@ use std::time::Instant;
 use clap::{Parser, Subcommand};
 use geo::Contains;
 use omzien::{AgeGroup, Boundaries, Indicator, LayerSpec, Level, Loader, Wave};
-use omzien_server::render::{Scene, TileCoord, encode, render};
+use omzien_server::render::{Scene, TileCoord, encode_tile, render};
 
 #[derive(Parser)]
 struct Args {
@@ -206,7 +206,7 @@ fn main() {
             for t in &list {
                 if let Some(p) = render(&layer, &scene, *t, 1) {
                     let e = Instant::now();
-                    let png = encode(&p).unwrap();
+                    let png = encode_tile(&p, &layer).unwrap();
                     encoding += e.elapsed().as_secs_f64();
                     bytes += png.len();
                     drawn += 1;

@@ -4,7 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code: a failed unwrap is a failed test
 
 use omzien::{AgeGroup, Indicator, LayerSpec, Level, Wave};
-use omzien_server::render::{Scene, TileCoord, encode, render};
+use omzien_server::render::{Scene, TileCoord, encode_tile, render};
 
 fn tile(level: Level, z: u8, spec: LayerSpec, scale: u32) -> Vec<u8> {
     let ds = omzien::demo::dataset();
@@ -16,7 +16,7 @@ fn tile(level: Level, z: u8, spec: LayerSpec, scale: u32) -> Vec<u8> {
     let scene = Scene::new(boundaries);
     // The tile over the centre of the demo town.
     let t = TileCoord::containing(3.90, 52.90, z).unwrap();
-    encode(&render(&layer, &scene, t, scale).unwrap()).unwrap()
+    encode_tile(&render(&layer, &scene, t, scale).unwrap(), &layer).unwrap()
 }
 
 #[test]

@@ -7,7 +7,7 @@ mod scene;
 mod tile;
 
 pub use legend::{LEGEND_WIDTH, legend_png};
-pub use png::{EncodeError, encode};
+pub use png::{EncodeError, encode, encode_tile};
 pub use raster::{TILE_SIZE, render};
 pub use scene::{Scene, SceneShape};
 pub use tile::{MAX_ZOOM, Projector, TileCoord, TileError};

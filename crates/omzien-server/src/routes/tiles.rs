@@ -99,7 +99,7 @@ pub async fn tile(
             let rendered = tokio::task::spawn_blocking(move || {
                 let _permit = permit;
                 let scene = all.iter().find(|s| s.level() == level)?;
-                render::render(&layer, scene, coord, scale).map(|p| render::encode(&p))
+                render::render(&layer, scene, coord, scale).map(|p| render::encode_tile(&p, &layer))
             })
             .await
             .map_err(|e| ApiError::Internal(e.to_string()))?;
