@@ -583,3 +583,24 @@ async fn index_page_is_self_contained() {
     assert_eq!(s, StatusCode::NOT_FOUND);
     assert!(String::from_utf8(body).unwrap().contains("nope.js"));
 }
+
+#[tokio::test]
+async fn wijk_and_buurt_names_from_boundary_files_name_the_areas() {
+    let Some(ds) = national_dataset() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("wijken.geojson");
+    std::fs::write(
+        &file,
+        r#"{"type":"FeatureCollection","features":[{"type":"Feature",
+        "properties":{"WK_CODE":"WK036300","WK_NAAM":"Burgwallen-Nieuwe Zijde"},
+        "geometry":{"type":"Polygon","coordinates":[[[4.88,52.37],[4.90,52.37],[4.90,52.38],[4.88,52.38],[4.88,52.37]]]}}]}"#,
+    )
+    .unwrap();
+    let wk = Boundaries::from_geojson(&file).unwrap();
+    let app = app(AppState::new(ds.clone(), vec![wk], 1 << 20));
+    let area = json(&app, "/api/areas/WK036300").await;
+    assert_eq!(area["area"]["name"], "Burgwallen-Nieuwe Zijde");
+    let hits = json(&app, "/api/search?q=burgwallen").await;
+    assert_eq!(hits["rows"][0]["code"], "WK036300");
+    assert!(hits["rows"][0]["bbox"].is_array());
+}
