@@ -25,8 +25,39 @@ fn level_label(l: Level) -> &'static str {
     }
 }
 
-fn cell(v: Option<f64>) -> String {
-    v.map_or_else(|| ".".to_owned(), |v| format!("{v:.1}"))
+/// Appends `v` with `decimals` digits after the point, rounded half away from zero, as
+/// `format!("{v:.N}")` would for the magnitudes written here, without going through the
+/// general float formatter (the output has millions of figures).
+fn push_fixed(out: &mut String, v: f64, decimals: u32) {
+    let scale = 10f64.powi(decimals as i32);
+    let scaled = (v.abs() * scale).round();
+    if !v.is_finite() || scaled >= 1e15 {
+        let _ = write!(out, "{v:.*}", decimals as usize);
+        return;
+    }
+    let scaled = scaled as u64;
+    if v < 0.0 && scaled > 0 {
+        out.push('-');
+    }
+    let unit = 10u64.pow(decimals);
+    let _ = write!(out, "{}", scaled / unit);
+    if decimals > 0 {
+        out.push('.');
+        let frac = scaled % unit;
+        let digits = frac.to_string();
+        for _ in digits.len()..decimals as usize {
+            out.push('0');
+        }
+        out.push_str(&digits);
+    }
+}
+
+/// A figure of the OData file: one decimal, or `.` when suppressed.
+fn push_cell(out: &mut String, v: Option<f64>) {
+    match v {
+        Some(v) => push_fixed(out, v, 1),
+        None => out.push('.'),
+    }
 }
 
 /// Writes the area estimates as an OData CSV of table 50090NED, which
@@ -80,7 +111,7 @@ pub fn write_odata_csv(p: &Prevalence, path: &Path) -> Result<(), MicrodataError
                             _ => e.upper,
                         });
                         out.push(',');
-                        out.push_str(&cell(v));
+                        push_cell(&mut out, v);
                     }
                     out.push('\n');
                 }
@@ -130,23 +161,70 @@ pub fn write_estimates_csv(p: &Prevalence, path: &Path) -> Result<(), MicrodataE
                     }
                     u => u.to_string(),
                 };
-                let f = |v: Option<f64>| v.map_or_else(String::new, |v| format!("{v:.2}"));
-                let _ = writeln!(
+                let _ = write!(
                     out,
-                    "{unit},{level},{},{},{:?},{},{:.1},{},{},{},{}",
+                    "{unit},{level},{},{},{:?},{},",
                     e.wave,
                     e.age.short(),
                     e.measure,
-                    e.n,
-                    e.n_eff,
-                    f(e.value),
-                    f(e.lower),
-                    f(e.upper),
-                    e.suppressed.map(|s| s.to_string()).unwrap_or_default()
+                    e.n
                 );
+                push_fixed(&mut out, e.n_eff, 1);
+                for v in [e.value, e.lower, e.upper] {
+                    out.push(',');
+                    if let Some(v) = v {
+                        push_fixed(&mut out, v, 2);
+                    }
+                }
+                out.push(',');
+                if let Some(s) = e.suppressed {
+                    let _ = write!(out, "{s}");
+                }
+                out.push('\n');
             }
             out
         })
         .collect();
     write_parts(path, &header, &parts)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::push_fixed;
+
+    #[test]
+    fn fixed_point_matches_the_float_formatter() {
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        for i in 0..200_000 {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            let v = match i % 4 {
+                0 => (state % 100_000) as f64 / 1000.0,
+                1 => (state % 10_000_000) as f64 / 99_991.0,
+                2 => -((state % 5000) as f64) / 77.0,
+                _ => (state % 1000) as f64 / 10.0 + 0.05,
+            };
+            for d in [1u32, 2] {
+                let mut got = String::new();
+                push_fixed(&mut got, v, d);
+                // The formatter writes `-0.0` for a tiny negative value; a figure of zero is
+                // written without a sign.
+                let want = format!("{v:.*}", d as usize);
+                let want = want
+                    .strip_prefix('-')
+                    .filter(|w| w.bytes().all(|b| b == b'0' || b == b'.'))
+                    .map_or(want.clone(), str::to_owned);
+                // The formatter rounds the exact binary value; both must agree except where
+                // v lies within a rounding error of a half.
+                if got != want {
+                    let scaled = v.abs() * 10f64.powi(d as i32);
+                    assert!(
+                        (scaled.fract() - 0.5).abs() < 1e-6,
+                        "{v} {d}: {got} vs {want}"
+                    );
+                }
+            }
+        }
+    }
 }
