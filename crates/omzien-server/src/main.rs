@@ -2,11 +2,6 @@
 
 use clap::Parser;
 
-/// mimalloc keeps freed memory for reuse: batch after batch of a large respondent file (and
-/// tile after tile) reuses pages instead of the kernel zeroing fresh ones.
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 fn main() -> std::process::ExitCode {
     match run() {
         Ok(()) => std::process::ExitCode::SUCCESS,
