@@ -211,15 +211,34 @@ impl Codebook {
     }
 }
 
-/// The mapped columns of a data frame, checked once.
-pub(crate) struct Prepared {
-    path: std::path::PathBuf,
+/// The mapped columns, whole or a slice of rows.
+struct Mapped {
     id: Column,
     wave: Column,
     area: Column,
     age: Column,
     weight: Column,
     items: Vec<Column>,
+}
+
+impl Mapped {
+    fn slice(&self, off: usize, len: usize) -> Self {
+        let o = off as i64;
+        Self {
+            id: self.id.slice(o, len),
+            wave: self.wave.slice(o, len),
+            area: self.area.slice(o, len),
+            age: self.age.slice(o, len),
+            weight: self.weight.slice(o, len),
+            items: self.items.iter().map(|c| c.slice(o, len)).collect(),
+        }
+    }
+}
+
+/// The mapped columns of a data frame, checked once.
+pub(crate) struct Prepared {
+    path: std::path::PathBuf,
+    cols: Mapped,
     /// Per item: raw answer code (0 nee, 1 min of meer, 2 ja, 3 missing, 255 unknown) → its
     /// contribution: bit 0 lonely, bit 1 missing, bit 2 unknown code.
     contribution: Vec<[u8; 256]>,
@@ -239,12 +258,7 @@ pub(crate) struct Prepared {
 /// One chunk of rows of every mapped column.
 pub(crate) struct Slices<'p> {
     prepared: &'p Prepared,
-    id: Column,
-    wave: Column,
-    area: Column,
-    age: Column,
-    weight: Column,
-    items: Vec<Column>,
+    cols: Mapped,
 }
 
 /// One respondent's lonely and unanswered items per subscale (index 0 emotional, 1 social).
@@ -347,17 +361,19 @@ impl Prepared {
             .collect();
         Ok(Self {
             path: path.to_owned(),
-            id,
-            wave,
-            area,
-            age: col(&m.columns.age)?,
-            weight: col(&m.columns.weight)?,
-            items: m
-                .columns
-                .items
-                .iter()
-                .map(|n| col(n))
-                .collect::<Result<_, _>>()?,
+            cols: Mapped {
+                id,
+                wave,
+                area,
+                age: col(&m.columns.age)?,
+                weight: col(&m.columns.weight)?,
+                items: m
+                    .columns
+                    .items
+                    .iter()
+                    .map(|n| col(n))
+                    .collect::<Result<_, _>>()?,
+            },
             contribution,
             subscale,
             codebook,
@@ -369,15 +385,9 @@ impl Prepared {
     }
 
     pub(crate) fn slice(&self, off: usize, len: usize) -> Slices<'_> {
-        let o = off as i64;
         Slices {
             prepared: self,
-            id: self.id.slice(o, len),
-            wave: self.wave.slice(o, len),
-            area: self.area.slice(o, len),
-            age: self.age.slice(o, len),
-            weight: self.weight.slice(o, len),
-            items: self.items.iter().map(|c| c.slice(o, len)).collect(),
+            cols: self.cols.slice(off, len),
         }
     }
 }
@@ -466,12 +476,16 @@ impl Slices<'_> {
     /// Id keys: integer ids as they are, text ids hashed; `None` without an id.
     pub(crate) fn ids(&self) -> Result<Vec<Option<u64>>, MicrodataError> {
         let path = self.path();
-        if self.id.dtype().is_integer() {
-            let i = self.id.cast(&DataType::Int64).map_err(|e| err(path, e))?;
+        if self.cols.id.dtype().is_integer() {
+            let i = self
+                .cols
+                .id
+                .cast(&DataType::Int64)
+                .map_err(|e| err(path, e))?;
             let ca = i.i64().map_err(|e| err(path, e))?;
             Ok(ca.iter().map(|v| v.map(|v| v as u64)).collect())
         } else {
-            Ok(as_text(&self.id, path)?
+            Ok(as_text(&self.cols.id, path)?
                 .into_iter()
                 .map(|id| {
                     id.filter(|s| !s.trim().is_empty()).map(|s| {
@@ -487,10 +501,14 @@ impl Slices<'_> {
     /// The wave of each row, or the raw value the mapping does not know.
     pub(crate) fn waves(&self, m: &Mapping) -> Result<Vec<Result<Wave, String>>, MicrodataError> {
         let path = self.path();
-        if self.wave.dtype().is_integer() {
+        if self.cols.wave.dtype().is_integer() {
             let mut cache: HashMap<Option<i64>, Result<Wave, String>> = HashMap::new();
             let mut last: Option<(Option<i64>, Wave)> = None;
-            let i = self.wave.cast(&DataType::Int64).map_err(|e| err(path, e))?;
+            let i = self
+                .cols
+                .wave
+                .cast(&DataType::Int64)
+                .map_err(|e| err(path, e))?;
             Ok(i.i64()
                 .map_err(|e| err(path, e))?
                 .iter()
@@ -515,7 +533,7 @@ impl Slices<'_> {
                 .collect())
         } else {
             let mut cache: HashMap<String, Result<Wave, String>> = HashMap::new();
-            Ok(as_text(&self.wave, path)?
+            Ok(as_text(&self.cols.wave, path)?
                 .into_iter()
                 .map(|raw| {
                     let raw = raw.unwrap_or_default();
@@ -532,7 +550,8 @@ impl Slices<'_> {
 
     /// The raw text of item `k` in row `i`, for messages.
     pub(crate) fn raw_item(&self, i: usize, k: usize) -> String {
-        self.items
+        self.cols
+            .items
             .get(k)
             .and_then(|c| c.get(i).ok())
             .map(|v| v.to_string().trim_matches('"').to_owned())
@@ -543,10 +562,10 @@ impl Slices<'_> {
     pub(crate) fn decode(&self, m: &Mapping) -> Result<Chunk<'_>, MicrodataError> {
         let path = self.path();
         let p = self.prepared;
-        let len = self.id.len();
+        let len = self.cols.id.len();
         let mut counts = vec![Counts::default(); len];
         let mut bad_item = vec![0u8; len];
-        for (k, c) in self.items.iter().enumerate() {
+        for (k, c) in self.cols.items.iter().enumerate() {
             let codes = answer_codes(c, &p.codebook, path)?;
             let table = &p.contribution[k];
             let s = p.subscale[k];
@@ -562,9 +581,15 @@ impl Slices<'_> {
         Ok(Chunk {
             ids: self.ids()?,
             waves: self.waves(m)?,
-            areas: self.area.str().map_err(|e| err(path, e))?.iter().collect(),
-            ages: floats(&self.age, path)?,
-            weights: floats(&self.weight, path)?,
+            areas: self
+                .cols
+                .area
+                .str()
+                .map_err(|e| err(path, e))?
+                .iter()
+                .collect(),
+            ages: floats(&self.cols.age, path)?,
+            weights: floats(&self.cols.weight, path)?,
             counts,
             bad_item,
         })
