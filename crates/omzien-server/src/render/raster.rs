@@ -44,19 +44,51 @@ pub fn render(layer: &Layer, scene: &Scene, tile: TileCoord, scale: u32) -> Opti
         width: 0.5 * scale as f32,
         ..Stroke::default()
     };
+    // Which side of the tile (with a margin wider than the outline) a point lies beyond.
+    let edge = 2.0 * scale as f32;
+    let (lo, hi) = (-edge, size as f32 + edge);
+    let outcode = |x: f32, y: f32| -> u8 {
+        u8::from(x < lo) | u8::from(x > hi) << 1 | u8::from(y < lo) << 2 | u8::from(y > hi) << 3
+    };
     let mut drawn = 0;
     for shape in shapes {
         let mut pb = PathBuilder::new();
         for ring in &shape.rings {
             let mut last: Option<(f32, f32)> = None;
+            // A run of points beyond one side of the tile is replaced by its last point: the
+            // straight segment stays beyond that side too, so nothing changes on the tile, and
+            // a large area meeting the tile costs the vertices near the tile only.
+            let mut outside = 0u8;
+            let mut pending: Option<(f32, f32)> = None;
             for c in ring {
                 let (x, y) = proj.pixel_of_world(c[0], c[1]);
+                let code = outcode(x, y);
                 match last {
-                    None => pb.move_to(x, y),
-                    Some((lx, ly)) if (x - lx).abs() + (y - ly).abs() < min_step => continue,
-                    Some(_) => pb.line_to(x, y),
+                    None => {
+                        pb.move_to(x, y);
+                        outside = code;
+                        last = Some((x, y));
+                        continue;
+                    }
+                    Some(_) if outside & code != 0 => {
+                        outside &= code;
+                        pending = Some((x, y));
+                        continue;
+                    }
+                    Some((lx, ly)) => {
+                        if let Some((px, py)) = pending.take() {
+                            pb.line_to(px, py);
+                        } else if (x - lx).abs() + (y - ly).abs() < min_step {
+                            continue;
+                        }
+                    }
                 }
+                pb.line_to(x, y);
+                outside = code;
                 last = Some((x, y));
+            }
+            if let Some((px, py)) = pending {
+                pb.line_to(px, py);
             }
             if last.is_some() {
                 pb.close();
