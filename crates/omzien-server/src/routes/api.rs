@@ -198,7 +198,7 @@ impl Selection {
     }
 }
 
-/// `?lon=&lat=&level=&format=`.
+/// `?lon=&lat=&level=` of `/api/at`, beside the [`AreaQuery`] parameters.
 #[derive(Debug, Default, Deserialize)]
 pub struct AtQuery {
     /// Longitude (WGS84).
@@ -207,20 +207,14 @@ pub struct AtQuery {
     pub lat: Option<f64>,
     /// Level; default gemeente.
     pub level: Option<String>,
-    /// Indicator ranked (as for `/api/areas/{code}`).
-    pub indicator: Option<String>,
-    /// Age group ranked.
-    pub age: Option<String>,
-    /// Wave ranked.
-    pub wave: Option<String>,
-    /// Output.
-    pub format: Option<String>,
 }
 
-/// `/api/at?lon=&lat=&level=`: the area under a point, as `/api/areas/{code}` gives it.
+/// `/api/at?lon=&lat=&level=`: the area under a point, as `/api/areas/{code}` gives it (with
+/// the same `indicator`, `age`, `wave` and `format`).
 pub async fn at(
     State(state): State<AppState>,
     Query(q): Query<AtQuery>,
+    Query(a): Query<AreaQuery>,
 ) -> Result<Response, ApiError> {
     let (Some(lon), Some(lat)) = (q.lon, q.lat) else {
         return Err(ApiError::BadRequest("lon and lat are required".into()));
@@ -233,9 +227,9 @@ pub async fn at(
     let level = level(q.level.as_deref(), Level::Gemeente)?;
     let selection = Selection::parse(
         &state,
-        q.indicator.as_deref(),
-        q.age.as_deref(),
-        q.wave.as_deref(),
+        a.indicator.as_deref(),
+        a.age.as_deref(),
+        a.wave.as_deref(),
     )?;
     let b = state
         .boundaries(level)
@@ -243,7 +237,7 @@ pub async fn at(
     let code = b
         .at(lon, lat)
         .ok_or_else(|| ApiError::NotFound(format!("no {level} at lon {lon}, lat {lat}")))?;
-    area_response(&state, code, &selection, q.format.as_deref())
+    area_response(&state, code, &selection, a.format.as_deref())
 }
 
 fn area_response(
