@@ -288,6 +288,11 @@ async fn bad_input_gets_a_4xx_that_names_the_problem() {
             StatusCode::BAD_REQUEST,
             "2013",
         ),
+        (
+            "/api/at?lon=4.9&lat=52.37&indicator=Geluk_99",
+            StatusCode::BAD_REQUEST,
+            "Geluk_99",
+        ),
         ("/assets/../Cargo.toml", StatusCode::NOT_FOUND, "asset"),
         (
             "/tiles/3/0/0.png?level=street",
