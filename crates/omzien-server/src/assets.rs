@@ -2,7 +2,6 @@
 //! and Leaflet, installed from npm by `build.rs`. Nothing is fetched from elsewhere at run time.
 
 use std::collections::HashMap;
-use std::hash::{Hash, Hasher};
 use std::sync::LazyLock;
 
 mod vendor {
@@ -41,12 +40,6 @@ fn mime(path: &str) -> &'static str {
     }
 }
 
-fn etag(bytes: &[u8]) -> String {
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    bytes.hash(&mut h);
-    format!("\"{:016x}-{}\"", h.finish(), bytes.len())
-}
-
 static ASSETS: LazyLock<HashMap<String, Asset>> = LazyLock::new(|| {
     OWN.iter()
         .map(|(p, b)| ((*p).to_owned(), *b))
@@ -59,7 +52,7 @@ static ASSETS: LazyLock<HashMap<String, Asset>> = LazyLock::new(|| {
             let asset = Asset {
                 bytes,
                 mime: mime(&p),
-                etag: etag(bytes),
+                etag: crate::routes::strong_etag(bytes),
             };
             (p, asset)
         })

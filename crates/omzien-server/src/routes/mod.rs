@@ -54,6 +54,22 @@ pub fn app(state: AppState) -> Router {
         .with_state(state)
 }
 
+/// A strong, quoted ETag of a body: its hash and length.
+pub(crate) fn strong_etag(bytes: &[u8]) -> String {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    bytes.hash(&mut h);
+    format!("\"{:016x}-{}\"", h.finish(), bytes.len())
+}
+
+/// Whether the request's `If-None-Match` names this ETag (the client's copy is current).
+pub(crate) fn if_none_match(headers: &HeaderMap, etag: &str) -> bool {
+    headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|t| t.trim() == etag))
+}
+
 /// The web map (no external scripts or styles: everything comes from `/assets/`).
 async fn index() -> impl IntoResponse {
     (
@@ -67,10 +83,7 @@ async fn asset(Path(path): Path<String>, headers: HeaderMap) -> Response {
     let Some(a) = crate::assets::get(&path) else {
         return ApiError::NotFound(format!("no asset {path:?}")).into_response();
     };
-    let fresh = headers
-        .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.split(',').any(|t| t.trim() == a.etag));
+    let fresh = if_none_match(&headers, &a.etag);
     let etag = HeaderValue::from_str(&a.etag).unwrap_or(HeaderValue::from_static("\"\""));
     let cache = HeaderValue::from_static("no-cache");
     if fresh {

@@ -1,6 +1,5 @@
 //! `/tiles/{z}/{x}/{y}.png` (and `@2x.png`), `/legend`, `/tilejson`.
 
-use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
 use axum::Json;
@@ -31,12 +30,6 @@ pub async fn layer(state: &AppState, q: &LayerQuery) -> Result<(String, Arc<Laye
     Ok((k, layer))
 }
 
-fn etag(bytes: &[u8]) -> String {
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    bytes.hash(&mut h);
-    format!("\"{:016x}-{}\"", h.finish(), bytes.len())
-}
-
 /// The one shared transparent tile of a size, for tiles with nothing on them (a web map
 /// shows an image answer as a tile; a 204 would count as a failed image load).
 fn empty_tile(scale: u32) -> Result<Arc<CachedTile>, ApiError> {
@@ -46,7 +39,7 @@ fn empty_tile(scale: u32) -> Result<Arc<CachedTile>, ApiError> {
             let pixmap = tiny_skia::Pixmap::new(render::TILE_SIZE * s, render::TILE_SIZE * s)?;
             let png = render::encode(&pixmap).ok()?;
             Some(Arc::new(CachedTile {
-                etag: etag(&png),
+                etag: super::strong_etag(&png),
                 png: png.into(),
             }))
         })
@@ -106,7 +99,7 @@ pub async fn tile(
             let tile = match rendered {
                 None => empty_tile(scale)?,
                 Some(Ok(png)) => Arc::new(CachedTile {
-                    etag: etag(&png),
+                    etag: super::strong_etag(&png),
                     png: png.into(),
                 }),
                 Some(Err(e)) => return Err(ApiError::Internal(e.to_string())),
@@ -117,11 +110,7 @@ pub async fn tile(
     };
     let cache = HeaderValue::from_static("public, max-age=3600");
     let tag = HeaderValue::from_str(&tile.etag).map_err(|e| ApiError::Internal(e.to_string()))?;
-    if headers
-        .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.split(',').any(|t| t.trim() == tile.etag))
-    {
+    if super::if_none_match(&headers, &tile.etag) {
         return Ok((
             StatusCode::NOT_MODIFIED,
             [(header::ETAG, tag), (header::CACHE_CONTROL, cache)],
