@@ -459,12 +459,14 @@ pub fn aggregate_file(
     // ids by collecting their keys. Only when a repeat shows up is the exact set of repeated
     // (wave, id) keys found and the file read again, leaving out every copy.
     let mut bitmaps: Vec<(Wave, Vec<AtomicU64>)> = Vec::new();
-    let first = run_file(path, mapping, options, &mut Detect::Bitmaps(&mut bitmaps))?;
+    let mut first = run_file(path, mapping, options, &mut Detect::Bitmaps(&mut bitmaps))?;
     drop(bitmaps);
-    let repeated: HashSet<(Wave, u64)> = if first.keys.is_empty() && !first.duplicate_seen {
+    let collected = std::mem::take(&mut first.keys);
+    let repeated: HashSet<(Wave, u64)> = if collected.is_empty() && !first.duplicate_seen {
         HashSet::new()
     } else {
-        let mut keys = if first.duplicate_seen {
+        // The collected keys are complete only if no batch was checked by bitmap instead.
+        let mut keys = if first.duplicate_seen || first.bitmapped {
             let mut keys = Vec::new();
             read_respondents(path, mapping, options.batch_rows, |df| {
                 let cols = Prepared::new(&df, path, mapping)?;
@@ -473,7 +475,7 @@ pub fn aggregate_file(
             })?;
             keys
         } else {
-            first.keys.clone()
+            collected
         };
         keys.par_sort_unstable();
         keys.windows(2)
@@ -541,6 +543,8 @@ struct Totals {
     read: usize,
     duplicate_seen: bool,
     keys: Vec<(Wave, u64)>,
+    /// Some batch was checked by bitmap (its keys are not in `keys`).
+    bitmapped: bool,
     synthetic: bool,
 }
 
@@ -577,6 +581,7 @@ fn run_file(
                             }
                         }
                     }
+                    total.bitmapped = true;
                     Duplicates::Bitmaps(maps)
                 }
                 None => Duplicates::Collect,
