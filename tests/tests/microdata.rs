@@ -7,8 +7,8 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 use omzien::microdata::{
-    Answer, Exclusion, Mapping, Measure, MicrodataOptions, ScoringRules, SynthOptions, Unit,
-    aggregate_file, synthetic_respondents, write_odata_csv,
+    Answer, Estimate, Exclusion, Mapping, Measure, MicrodataOptions, Prevalence, ScoringRules,
+    SynthOptions, Unit, aggregate_file, synthetic_respondents, write_odata_csv,
 };
 use omzien::{AgeGroup, AreaCode, Figure, Indicator, Level, Loader, TrendOptions, Wave};
 use omzien_tests::national_dataset;
@@ -113,15 +113,7 @@ fn every_complete_answer_pattern_through_a_file_gives_the_combinatorial_shares()
     ];
     assert_eq!(expected[1].1, 41_472);
     for (m, count) in expected {
-        let e = p
-            .estimates
-            .iter()
-            .find(|e| {
-                e.unit == Unit::Area("BU03630001".parse().unwrap())
-                    && e.measure == m
-                    && e.age == AgeGroup::ADULTS
-            })
-            .unwrap();
+        let e = estimate(&p, &area("BU03630001"), m, AgeGroup::ADULTS);
         assert_eq!(e.n, 177_147, "{m:?}");
         let want = 100.0 * count as f64 / 177_147.0;
         assert!(
@@ -144,15 +136,7 @@ fn answers_as_words_and_a_gemeente_code_are_read() {
     let input = write_csv(dir.path(), "w.csv", &csv);
     let p = aggregate_file(&input, &Mapping::default(), &MicrodataOptions::default()).unwrap();
     assert_eq!(p.summary.used, 50, "{:?}", p.summary.excluded);
-    let e = p
-        .estimates
-        .iter()
-        .find(|e| {
-            e.unit == Unit::Area("GM0599".parse().unwrap())
-                && e.measure == Measure::Lonely
-                && e.age == AgeGroup::SENIORS
-        })
-        .unwrap();
+    let e = estimate(&p, &area("GM0599"), Measure::Lonely, AgeGroup::SENIORS);
     assert_eq!((e.n, e.value), (50, Some(100.0)));
     // Only the gemeente: no wijk or buurt figures are invented.
     assert!(
@@ -160,6 +144,18 @@ fn answers_as_words_and_a_gemeente_code_are_read() {
             .iter()
             .all(|e| matches!(e.unit, Unit::Area(c) if c.level() == Level::Gemeente))
     );
+}
+
+/// The estimate of one unit, measure and age group.
+fn estimate<'a>(p: &'a Prevalence, unit: &Unit, m: Measure, age: AgeGroup) -> &'a Estimate {
+    p.estimates
+        .iter()
+        .find(|e| e.unit == *unit && e.measure == m && e.age == age)
+        .unwrap_or_else(|| panic!("no estimate for {unit} {m:?} {age}"))
+}
+
+fn area(code: &str) -> Unit {
+    Unit::Area(code.parse().unwrap())
 }
 
 fn write_csv(dir: &Path, name: &str, text: &str) -> std::path::PathBuf {
@@ -198,25 +194,18 @@ fn weighted_prevalence_effective_n_and_wilson_interval_by_hand() {
     let p = aggregate_file(&input, &Mapping::default(), &options).unwrap();
     assert_eq!((p.summary.read, p.summary.used), (70, 70));
     let group = |g: &str| {
-        p.estimates
-            .iter()
-            .find(|e| {
-                e.unit == Unit::Group(g.into())
-                    && e.measure == Measure::Lonely
-                    && e.age == AgeGroup::ADULTS
-            })
-            .unwrap()
+        estimate(
+            &p,
+            &Unit::Group(g.into()),
+            Measure::Lonely,
+            AgeGroup::ADULTS,
+        )
     };
     assert_eq!(group("Regio").n, 60);
     assert!((group("Regio").value.unwrap() - 50.0).abs() < 1e-9);
     assert_eq!((group("Noord").n, group("Noord").value), (10, None));
     assert!(p.summary.excluded.is_empty());
-    let find = |code: &str, m: Measure, age: AgeGroup| {
-        p.estimates
-            .iter()
-            .find(|e| e.unit == Unit::Area(code.parse().unwrap()) && e.measure == m && e.age == age)
-            .unwrap()
-    };
+    let find = |code: &str, m: Measure, age: AgeGroup| estimate(&p, &area(code), m, age);
     let e = find("BU03630001", Measure::Lonely, AgeGroup::ADULTS);
     assert_eq!(e.n, 60);
     assert!((e.value.unwrap() - 50.0).abs() < 1e-9, "40 / 80 weighted");
@@ -270,14 +259,7 @@ fn weighted_prevalence_effective_n_and_wilson_interval_by_hand() {
 }
 
 fn e_value(p: &omzien::microdata::Prevalence, code: &str) -> f64 {
-    p.estimates
-        .iter()
-        .find(|e| {
-            e.unit == Unit::Area(code.parse().unwrap())
-                && e.measure == Measure::Lonely
-                && e.age == AgeGroup::ADULTS
-        })
-        .unwrap()
+    estimate(p, &area(code), Measure::Lonely, AgeGroup::ADULTS)
         .value
         .unwrap()
 }
