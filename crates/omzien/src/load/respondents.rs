@@ -8,9 +8,10 @@ use std::path::Path;
 
 use polars::polars_utils::index::NullCount as _;
 use polars::prelude::{
-    BooleanChunked, Column, CsvParseOptions, CsvReadOptions, DataFrame, DataType, ParquetReader,
-    SerReader,
+    BooleanChunked, Column, CsvParseOptions, CsvReadOptions, DataFrame, DataType, ParallelStrategy,
+    ParquetReader, SerReader,
 };
+use rayon::prelude::*;
 
 use crate::Wave;
 use crate::microdata::{Answer, Mapping, MicrodataError, SYNTHETIC_COLUMN};
@@ -23,17 +24,19 @@ fn read_err(path: &Path, e: impl std::fmt::Display) -> MicrodataError {
 }
 
 /// Reads the mapped columns of a CSV or Parquet file (told apart by content) and hands them to
-/// `each` in batches of rows, in file order: Parquet by row groups, CSV at once.
+/// `each` in batches of rows with the file row of their first row: Parquet in batches of whole
+/// row groups of up to `batch_rows` rows (at least one group), read and handed on in parallel,
+/// one batch per worker thread at a time; CSV at once. The results come back in file order.
 ///
 /// # Errors
 /// [`MicrodataError`] when the file cannot be read or lacks a mapped column, or what `each`
 /// returns.
-pub(crate) fn read_respondents(
+pub(crate) fn read_respondents<R: Send>(
     path: &Path,
     mapping: &Mapping,
     batch_rows: usize,
-    mut each: impl FnMut(DataFrame) -> Result<(), MicrodataError>,
-) -> Result<(), MicrodataError> {
+    each: impl Fn(DataFrame, usize) -> Result<R, MicrodataError> + Sync,
+) -> Result<Vec<R>, MicrodataError> {
     let mut magic = [0u8; 4];
     let mut file = std::fs::File::open(path).map_err(|e| read_err(path, e))?;
     let got = file.read(&mut magic).map_err(|e| read_err(path, e))?;
@@ -63,17 +66,25 @@ pub(crate) fn read_respondents(
         if batches.is_empty() {
             batches.push((0, 0));
         }
-        for (offset, len) in batches {
+        // With a batch per worker or more, each batch is decoded on one thread (the workers
+        // run side by side); a file of one or two batches is decoded column-parallel.
+        let strategy = if batches.len() >= rayon::current_num_threads().max(2) {
+            ParallelStrategy::None
+        } else {
+            ParallelStrategy::Auto
+        };
+        let read = |(offset, len): (usize, usize)| -> Result<R, MicrodataError> {
             let mut reader = ParquetReader::new(open()?);
             reader.set_metadata(metadata.clone());
             let df = reader
+                .read_parallel(strategy)
                 .with_columns(Some(cols.clone()))
                 .with_slice(Some((offset, len)))
                 .finish()
                 .map_err(|e| read_err(path, e))?;
-            each(df)?;
-        }
-        Ok(())
+            each(df, offset)
+        };
+        batches.into_par_iter().map(read).collect()
     } else {
         let mut head = String::new();
         std::fs::File::open(path)
@@ -101,7 +112,7 @@ pub(crate) fn read_respondents(
             .finish()
             .map_err(|e| read_err(path, e))?;
         // The columns are checked against the mapping by `Prepared::new`.
-        each(df)
+        Ok(vec![each(df, 0)?])
     }
 }
 
@@ -245,12 +256,8 @@ pub(crate) struct Prepared {
     /// Per item: its subscale (0 emotional, 1 social).
     subscale: Vec<usize>,
     codebook: Codebook,
-    /// Integer ids from 0 below this bound: duplicates can be found with a bitmap.
-    pub id_bound: Option<u64>,
     /// Rows.
     pub height: usize,
-    /// The waves the file holds (of those the mapping knows).
-    pub waves: Vec<Wave>,
     /// The file says it is synthetic (a true `synthetic` column).
     pub synthetic: bool,
 }
@@ -264,18 +271,71 @@ pub(crate) struct Slices<'p> {
 /// One respondent's lonely and unanswered items per subscale (index 0 emotional, 1 social).
 pub(crate) type Counts = crate::microdata::Counts;
 
-/// A chunk decoded: what each cell means.
+/// The distinct waves of a chunk, or the raw value the mapping does not know.
+pub(crate) type WaveTable = Vec<Result<Wave, String>>;
+
+/// The age-group mask of a row without a usable age.
+pub(crate) const AGE_MISSING: u16 = 1 << 15;
+
+/// Id keys of a chunk: integer ids as they are (read in place when the column allows), text
+/// ids hashed; `None` without an id.
+pub(crate) enum Keys<'a> {
+    /// Unsigned integer ids without nulls.
+    U64(&'a [u64]),
+    /// Signed integer ids without nulls.
+    I64(&'a [i64]),
+    /// Anything else, decoded.
+    Owned(Vec<Option<u64>>),
+}
+
+impl Keys<'_> {
+    /// The key of row `i`.
+    #[inline]
+    pub(crate) fn get(&self, i: usize) -> Option<u64> {
+        match self {
+            Self::U64(v) => v.get(i).copied(),
+            Self::I64(v) => v.get(i).map(|v| *v as u64),
+            Self::Owned(v) => v.get(i).copied().flatten(),
+        }
+    }
+}
+
+/// Numbers of a chunk, read in place when the column is `f64` without nulls.
+pub(crate) enum Floats<'a> {
+    /// In place.
+    Slice(&'a [f64]),
+    /// Decoded; `None` for an empty cell.
+    Owned(Vec<Option<f64>>),
+}
+
+impl Floats<'_> {
+    /// The number in row `i`.
+    #[inline]
+    pub(crate) fn get(&self, i: usize) -> Option<f64> {
+        match self {
+            Self::Slice(v) => v.get(i).copied(),
+            Self::Owned(v) => v.get(i).copied().flatten(),
+        }
+    }
+}
+
+/// A chunk decoded: what each cell means, in compact per-row codes with small tables of the
+/// distinct values.
 pub(crate) struct Chunk<'a> {
-    /// Id keys: the integer id itself, or a hash of a text id; `None` without an id.
-    pub ids: Vec<Option<u64>>,
-    /// The wave, or the raw value the mapping does not know.
-    pub waves: Vec<Result<Wave, String>>,
-    /// Area code text.
-    pub areas: Vec<Option<&'a str>>,
-    /// Age.
-    pub ages: Vec<Option<f64>>,
+    /// Id keys.
+    pub ids: Keys<'a>,
+    /// Per row: index into `wave_table`.
+    pub waves: Vec<u16>,
+    /// The distinct waves of the chunk, or the raw value the mapping does not know.
+    pub wave_table: WaveTable,
+    /// Per row: index into `area_table`.
+    pub areas: Vec<u32>,
+    /// The distinct area code texts of the chunk (`None` for an empty cell).
+    pub area_table: Vec<Option<&'a str>>,
+    /// Per row: the age groups (bit g for group g) the age falls in, or [`AGE_MISSING`].
+    pub ages: Vec<u16>,
     /// Weight.
-    pub weights: Vec<Option<f64>>,
+    pub weights: Floats<'a>,
     /// Lonely and unanswered items per subscale.
     pub counts: Vec<Counts>,
     /// 0, or the number (1–11) of the first item with a code the mapping does not know.
@@ -295,7 +355,11 @@ impl Prepared {
             .map(|n| n.to_string())
             .collect();
         check_columns(path, m, &present)?;
-        let col = |name: &str| df.column(name).cloned().map_err(|e| err(path, e));
+        let col = |name: &str| {
+            df.column(name)
+                .map(Column::rechunk)
+                .map_err(|e| err(path, e))
+        };
         let area = col(&m.columns.area)?;
         if !matches!(area.dtype(), DataType::String) {
             return Err(MicrodataError::ColumnType {
@@ -314,27 +378,6 @@ impl Prepared {
                 .unwrap_or(false),
             Err(_) => false,
         };
-        let id = col(&m.columns.id)?;
-        let id_bound = if id.dtype().is_integer() {
-            let s = id.as_materialized_series();
-            let lo = s.min::<i64>().map_err(|e| err(path, e))?;
-            let hi = s.max::<i64>().map_err(|e| err(path, e))?;
-            let limit = 1u64 << 28; // 32 MB of bits per wave at most
-            match (lo, hi) {
-                (Some(lo), Some(hi)) if lo >= 0 && (hi as u64) < limit => Some(hi as u64 + 1),
-                _ => None,
-            }
-        } else {
-            None
-        };
-        let wave = col(&m.columns.wave)?;
-        let uniques = wave.unique().map_err(|e| err(path, e))?;
-        let mut waves: Vec<Wave> = as_text(&uniques, path)?
-            .into_iter()
-            .filter_map(|v| m.wave(&v.unwrap_or_default()))
-            .collect();
-        waves.sort_unstable();
-        waves.dedup();
         let codebook = Codebook::new(m);
         let subscale: Vec<usize> = ITEMS
             .iter()
@@ -362,8 +405,8 @@ impl Prepared {
         Ok(Self {
             path: path.to_owned(),
             cols: Mapped {
-                id,
-                wave,
+                id: col(&m.columns.id)?,
+                wave: col(&m.columns.wave)?,
                 area,
                 age: col(&m.columns.age)?,
                 weight: col(&m.columns.weight)?,
@@ -377,9 +420,7 @@ impl Prepared {
             contribution,
             subscale,
             codebook,
-            id_bound,
             height: df.height(),
-            waves,
             synthetic,
         })
     }
@@ -418,7 +459,12 @@ fn as_text(c: &Column, path: &Path) -> Result<Vec<Option<String>>, MicrodataErro
         .collect())
 }
 
-fn floats(c: &Column, path: &Path) -> Result<Vec<Option<f64>>, MicrodataError> {
+fn floats<'a>(c: &'a Column, path: &Path) -> Result<Floats<'a>, MicrodataError> {
+    if let Ok(ca) = c.f64() {
+        if let Ok(v) = ca.cont_slice() {
+            return Ok(Floats::Slice(v));
+        }
+    }
     let f = c.cast(&DataType::Float64).map_err(|e| err(path, e))?;
     let ca = f.f64().map_err(|e| err(path, e))?;
     let mut out = Vec::with_capacity(ca.len());
@@ -429,13 +475,65 @@ fn floats(c: &Column, path: &Path) -> Result<Vec<Option<f64>>, MicrodataError> {
             out.extend(arr.iter().map(|v| v.copied()));
         }
     }
-    Ok(out)
+    Ok(Floats::Owned(out))
+}
+
+/// The age-group mask of an age: bit g set when the age lies in group g of `bounds`.
+fn age_mask(age: f64, bounds: &[(u8, Option<u8>)]) -> u16 {
+    if !age.is_finite() {
+        return AGE_MISSING;
+    }
+    let mut mask = 0u16;
+    for (g, (lo, hi)) in bounds.iter().enumerate() {
+        if age >= f64::from(*lo) && hi.is_none_or(|h| age < f64::from(h) + 1.0) {
+            mask |= 1 << g;
+        }
+    }
+    mask
+}
+
+/// Per-row age-group masks of an age column.
+fn age_masks(
+    c: &Column,
+    bounds: &[(u8, Option<u8>)],
+    path: &Path,
+) -> Result<Vec<u16>, MicrodataError> {
+    if let Ok(ca) = c.u8() {
+        let mut lut = [0u16; 256];
+        for (a, m) in lut.iter_mut().enumerate() {
+            *m = age_mask(a as f64, bounds);
+        }
+        let mut out = Vec::with_capacity(ca.len());
+        for arr in ca.downcast_iter() {
+            if arr.null_count() == 0 {
+                out.extend(arr.values().iter().map(|v| lut[usize::from(*v)]));
+            } else {
+                out.extend(
+                    arr.iter()
+                        .map(|v| v.map_or(AGE_MISSING, |v| lut[usize::from(*v)])),
+                );
+            }
+        }
+        return Ok(out);
+    }
+    Ok(match floats(c, path)? {
+        Floats::Slice(v) => v.iter().map(|a| age_mask(*a, bounds)).collect(),
+        Floats::Owned(v) => v
+            .iter()
+            .map(|a| a.map_or(AGE_MISSING, |a| age_mask(a, bounds)))
+            .collect(),
+    })
 }
 
 /// Answer codes of an item column: 0–3, or 255 for a code the mapping does not know; nulls
 /// are unanswered.
-fn answer_codes(c: &Column, book: &Codebook, path: &Path) -> Result<Vec<u8>, MicrodataError> {
-    let mut out = Vec::with_capacity(c.len());
+fn answer_codes(
+    c: &Column,
+    book: &Codebook,
+    path: &Path,
+    out: &mut Vec<u8>,
+) -> Result<(), MicrodataError> {
+    out.clear();
     if matches!(c.dtype(), DataType::UInt8) {
         let ca = c.u8().map_err(|e| err(path, e))?;
         for arr in ca.downcast_iter() {
@@ -459,7 +557,7 @@ fn answer_codes(c: &Column, book: &Codebook, path: &Path) -> Result<Vec<u8>, Mic
                 .map(|v| v.map_or(3, |v| book.text(&v))),
         );
     }
-    Ok(out)
+    Ok(())
 }
 
 fn mix(mut z: u64) -> u64 {
@@ -468,84 +566,108 @@ fn mix(mut z: u64) -> u64 {
     z ^ (z >> 31)
 }
 
+/// Codes rows by their distinct values: `index` per row into `table`, with a fast path for runs
+/// of one value (files are often sorted by area or wave).
+fn distinct<K: Copy + Eq + std::hash::Hash>(
+    values: impl Iterator<Item = K>,
+    len: usize,
+    mut table_entry: impl FnMut(K),
+) -> Vec<u32> {
+    let mut seen: HashMap<K, u32, foldhash::fast::RandomState> = HashMap::default();
+    let mut last: Option<(K, u32)> = None;
+    let mut out = Vec::with_capacity(len);
+    for v in values {
+        let ix = match last {
+            Some((k, ix)) if k == v => ix,
+            _ => {
+                let next = seen.len() as u32;
+                let ix = *seen.entry(v).or_insert_with(|| {
+                    table_entry(v);
+                    next
+                });
+                last = Some((v, ix));
+                ix
+            }
+        };
+        out.push(ix);
+    }
+    out
+}
+
 impl Slices<'_> {
     fn path(&self) -> &Path {
         &self.prepared.path
     }
 
     /// Id keys: integer ids as they are, text ids hashed; `None` without an id.
-    pub(crate) fn ids(&self) -> Result<Vec<Option<u64>>, MicrodataError> {
+    pub(crate) fn ids(&self) -> Result<Keys<'_>, MicrodataError> {
         let path = self.path();
-        if self.cols.id.dtype().is_integer() {
-            let i = self
-                .cols
-                .id
-                .cast(&DataType::Int64)
-                .map_err(|e| err(path, e))?;
+        let id = &self.cols.id;
+        if let Ok(v) = id.u64().and_then(|ca| ca.cont_slice()) {
+            return Ok(Keys::U64(v));
+        }
+        if let Ok(v) = id.i64().and_then(|ca| ca.cont_slice()) {
+            return Ok(Keys::I64(v));
+        }
+        if id.dtype().is_integer() {
+            let i = id.cast(&DataType::Int64).map_err(|e| err(path, e))?;
             let ca = i.i64().map_err(|e| err(path, e))?;
-            Ok(ca.iter().map(|v| v.map(|v| v as u64)).collect())
+            Ok(Keys::Owned(
+                ca.iter().map(|v| v.map(|v| v as u64)).collect(),
+            ))
         } else {
-            Ok(as_text(&self.cols.id, path)?
-                .into_iter()
-                .map(|id| {
-                    id.filter(|s| !s.trim().is_empty()).map(|s| {
-                        let mut h = std::collections::hash_map::DefaultHasher::new();
-                        s.trim().hash(&mut h);
-                        mix(h.finish())
+            Ok(Keys::Owned(
+                as_text(id, path)?
+                    .into_iter()
+                    .map(|id| {
+                        id.filter(|s| !s.trim().is_empty()).map(|s| {
+                            let mut h = std::collections::hash_map::DefaultHasher::new();
+                            s.trim().hash(&mut h);
+                            mix(h.finish())
+                        })
                     })
-                })
-                .collect())
+                    .collect(),
+            ))
         }
     }
 
-    /// The wave of each row, or the raw value the mapping does not know.
-    pub(crate) fn waves(&self, m: &Mapping) -> Result<Vec<Result<Wave, String>>, MicrodataError> {
+    /// The wave of each row as an index into a table of the chunk's distinct waves (or the raw
+    /// value the mapping does not know).
+    pub(crate) fn waves(&self, m: &Mapping) -> Result<(Vec<u16>, WaveTable), MicrodataError> {
         let path = self.path();
-        if self.cols.wave.dtype().is_integer() {
-            let mut cache: HashMap<Option<i64>, Result<Wave, String>> = HashMap::new();
-            let mut last: Option<(Option<i64>, Wave)> = None;
+        let len = self.cols.wave.len();
+        let mut table: Vec<Result<Wave, String>> = Vec::new();
+        let raw_wave = |raw: String| m.wave(&raw).ok_or(raw);
+        let index = if let Ok(ca) = self.cols.wave.u16() {
+            distinct(ca.iter(), len, |v| {
+                table.push(raw_wave(v.map(|v| v.to_string()).unwrap_or_default()));
+            })
+        } else if self.cols.wave.dtype().is_integer() {
             let i = self
                 .cols
                 .wave
                 .cast(&DataType::Int64)
                 .map_err(|e| err(path, e))?;
-            Ok(i.i64()
-                .map_err(|e| err(path, e))?
-                .iter()
-                .map(|v| {
-                    if let Some((lv, w)) = last {
-                        if lv == v {
-                            return Ok(w);
-                        }
-                    }
-                    let w = cache
-                        .entry(v)
-                        .or_insert_with(|| {
-                            let raw = v.map(|v| v.to_string()).unwrap_or_default();
-                            m.wave(&raw).ok_or(raw)
-                        })
-                        .clone();
-                    if let Ok(ok) = &w {
-                        last = Some((v, *ok));
-                    }
-                    w
-                })
-                .collect())
+            let ca = i.i64().map_err(|e| err(path, e))?;
+            distinct(ca.iter(), len, |v| {
+                table.push(raw_wave(v.map(|v| v.to_string()).unwrap_or_default()));
+            })
+        } else if let Ok(ca) = self.cols.wave.str() {
+            distinct(ca.iter(), len, |v| {
+                table.push(raw_wave(v.unwrap_or_default().to_owned()));
+            })
         } else {
-            let mut cache: HashMap<String, Result<Wave, String>> = HashMap::new();
-            Ok(as_text(&self.cols.wave, path)?
-                .into_iter()
-                .map(|raw| {
-                    let raw = raw.unwrap_or_default();
-                    if let Some(w) = cache.get(&raw) {
-                        return w.clone();
-                    }
-                    let w = m.wave(&raw).ok_or_else(|| raw.clone());
-                    cache.insert(raw, w.clone());
-                    w
-                })
-                .collect())
-        }
+            let text = as_text(&self.cols.wave, path)?;
+            distinct(text.iter().map(Option::as_deref), len, |v| {
+                table.push(raw_wave(v.unwrap_or_default().to_owned()));
+            })
+        };
+        // A chunk has at most CHUNK (65,536) rows, so at most as many distinct values.
+        let index = index
+            .into_iter()
+            .map(|i| u16::try_from(i).unwrap_or(u16::MAX))
+            .collect();
+        Ok((index, table))
     }
 
     /// The raw text of item `k` in row `i`, for messages.
@@ -558,15 +680,44 @@ impl Slices<'_> {
             .unwrap_or_default()
     }
 
-    /// Decodes every mapped column of the chunk.
-    pub(crate) fn decode(&self, m: &Mapping) -> Result<Chunk<'_>, MicrodataError> {
+    /// The raw age in row `i`, for messages.
+    pub(crate) fn raw_age(&self, i: usize) -> String {
+        self.cols
+            .age
+            .get(i)
+            .map(|v| v.to_string().trim_matches('"').to_owned())
+            .unwrap_or_default()
+    }
+
+    /// The (wave, id key) of every row with a known wave and an id.
+    pub(crate) fn keys(&self, m: &Mapping) -> Result<Vec<(Wave, u64)>, MicrodataError> {
+        let ids = self.ids()?;
+        let (waves, table) = self.waves(m)?;
+        Ok(waves
+            .iter()
+            .enumerate()
+            .filter_map(|(i, w)| {
+                let wave = table.get(usize::from(*w))?.as_ref().ok()?;
+                Some((*wave, ids.get(i)?))
+            })
+            .collect())
+    }
+
+    /// Decodes every mapped column of the chunk; `bounds` are the age groups' (youngest,
+    /// oldest) ages.
+    pub(crate) fn decode(
+        &self,
+        m: &Mapping,
+        bounds: &[(u8, Option<u8>)],
+    ) -> Result<Chunk<'_>, MicrodataError> {
         let path = self.path();
         let p = self.prepared;
         let len = self.cols.id.len();
         let mut counts = vec![Counts::default(); len];
         let mut bad_item = vec![0u8; len];
+        let mut codes = Vec::with_capacity(len);
         for (k, c) in self.cols.items.iter().enumerate() {
-            let codes = answer_codes(c, &p.codebook, path)?;
+            answer_codes(c, &p.codebook, path, &mut codes)?;
             let table = &p.contribution[k];
             let s = p.subscale[k];
             for ((code, cnt), bad) in codes.iter().zip(&mut counts).zip(&mut bad_item) {
@@ -578,17 +729,17 @@ impl Slices<'_> {
                 }
             }
         }
+        let (waves, wave_table) = self.waves(m)?;
+        let area = self.cols.area.str().map_err(|e| err(path, e))?;
+        let mut area_table = Vec::new();
+        let areas = distinct(area.iter(), len, |v| area_table.push(v));
         Ok(Chunk {
             ids: self.ids()?,
-            waves: self.waves(m)?,
-            areas: self
-                .cols
-                .area
-                .str()
-                .map_err(|e| err(path, e))?
-                .iter()
-                .collect(),
-            ages: floats(&self.cols.age, path)?,
+            waves,
+            wave_table,
+            areas,
+            area_table,
+            ages: age_masks(&self.cols.age, bounds, path)?,
             weights: floats(&self.cols.weight, path)?,
             counts,
             bad_item,

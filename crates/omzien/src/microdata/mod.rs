@@ -46,7 +46,7 @@ pub use write::{write_estimates_csv, write_odata_csv};
 
 use crate::dataset::DatasetBuilder;
 use crate::figure::{Figure, Margin};
-use crate::load::respondents::{Chunk, Prepared, read_respondents};
+use crate::load::respondents::{AGE_MISSING, Chunk, Prepared, read_respondents};
 use crate::load::{ParsedFile, RowKey, Target};
 use crate::{AgeGroup, AreaCode, Dataset, Groups, Indicator, Level, Wave};
 
@@ -274,7 +274,8 @@ pub struct MicrodataOptions {
     /// Area classification year of the codes, for the dataset.
     pub classification_year: Option<u16>,
     /// A Parquet file is read in batches of whole row groups of up to this many rows (default
-    /// 4 Mi): memory stays bounded whatever the size of the file.
+    /// 256 Ki; a larger row group is a batch of its own), one batch per worker thread at a
+    /// time: memory stays bounded whatever the size of the file.
     pub batch_rows: usize,
 }
 
@@ -287,7 +288,7 @@ impl Default for MicrodataOptions {
             known_areas: None,
             groups: None,
             classification_year: None,
-            batch_rows: 1 << 22,
+            batch_rows: 1 << 18,
         }
     }
 }
@@ -420,17 +421,58 @@ pub fn wilson(p: f64, n: f64) -> (f64, f64) {
     ((centre - half).max(0.0), (centre + half).min(1.0))
 }
 
-/// Per-chunk results.
+/// Results of a chunk of rows, a batch or a whole file.
 #[derive(Default)]
 struct Partial {
     cells: Vec<((AreaCode, Wave, u8), Acc)>,
+    index: FastMap<(AreaCode, Wave, u8), usize>,
     excluded: BTreeMap<Exclusion, ExclusionCount>,
     not_scored: [usize; 4],
     used: usize,
     /// An id was seen twice in one wave (bitmap check): the exact set must be found.
     duplicate_seen: bool,
-    /// (wave, id) keys, when ids are collected rather than marked.
+    /// Some id was checked by bitmap (its key is not in `keys`).
+    bitmapped: bool,
+    /// (wave, id) keys of ids that fit no bitmap.
     keys: Vec<(Wave, u64)>,
+}
+
+impl Partial {
+    /// The slot of a cell, added when new.
+    fn slot(&mut self, key: (AreaCode, Wave, u8)) -> usize {
+        let cells = &mut self.cells;
+        *self.index.entry(key).or_insert_with(|| {
+            cells.push((key, Acc::default()));
+            cells.len() - 1
+        })
+    }
+
+    /// Adds the results of the rows after these (so the first example rows stay first).
+    fn absorb(&mut self, o: Partial) {
+        self.used += o.used;
+        self.duplicate_seen |= o.duplicate_seen;
+        self.bitmapped |= o.bitmapped;
+        self.keys.extend(o.keys);
+        for (t, c) in self.not_scored.iter_mut().zip(o.not_scored) {
+            *t += c;
+        }
+        for (why, e) in o.excluded {
+            let t = self.excluded.entry(why).or_default();
+            t.count += e.count;
+            for r in e.rows {
+                if t.rows.len() < EXAMPLE_ROWS {
+                    t.rows.push(r);
+                }
+            }
+            if t.example.is_empty() {
+                t.example = e.example;
+            }
+        }
+        for (k, a) in o.cells {
+            let s = self.slot(k);
+            self.cells[s].1.merge(&a);
+        }
+    }
 }
 
 const EXAMPLE_ROWS: usize = 5;
@@ -458,22 +500,28 @@ pub fn aggregate_file(
     // One pass in the usual case: repeated integer ids are caught by a bitmap per wave, other
     // ids by collecting their keys. Only when a repeat shows up is the exact set of repeated
     // (wave, id) keys found and the file read again, leaving out every copy.
-    let mut bitmaps: Vec<(Wave, Vec<AtomicU64>)> = Vec::new();
-    let mut first = run_file(path, mapping, options, &mut Detect::Bitmaps(&mut bitmaps))?;
+    let bitmaps = IdBits::default();
+    let mut first = run_file(path, mapping, options, &Detect::Bitmaps(&bitmaps))?;
     drop(bitmaps);
-    let collected = std::mem::take(&mut first.keys);
-    let repeated: HashSet<(Wave, u64)> = if collected.is_empty() && !first.duplicate_seen {
+    let collected = std::mem::take(&mut first.rows.keys);
+    let repeated: HashSet<(Wave, u64)> = if collected.is_empty() && !first.rows.duplicate_seen {
         HashSet::new()
     } else {
-        // The collected keys are complete only if no batch was checked by bitmap instead.
-        let mut keys = if first.duplicate_seen || first.bitmapped {
-            let mut keys = Vec::new();
-            read_respondents(path, mapping, options.batch_rows, |df| {
+        // The collected keys are complete only if no id was checked by bitmap instead.
+        let mut keys = if first.rows.duplicate_seen || first.rows.bitmapped {
+            read_respondents(path, mapping, options.batch_rows, |df, _| {
                 let cols = Prepared::new(&df, path, mapping)?;
-                keys.extend(batch_keys(&cols, mapping)?);
-                Ok(())
-            })?;
-            keys
+                let n = cols.height;
+                (0..n.div_ceil(CHUNK))
+                    .into_par_iter()
+                    .map(|c| {
+                        cols.slice(c * CHUNK, CHUNK.min(n - c * CHUNK))
+                            .keys(mapping)
+                    })
+                    .collect::<Result<Vec<_>, MicrodataError>>()
+                    .map(|v| v.concat())
+            })?
+            .concat()
         } else {
             collected
         };
@@ -486,18 +534,18 @@ pub fn aggregate_file(
     let total = if repeated.is_empty() {
         first
     } else {
-        run_file(path, mapping, options, &mut Detect::Known(&repeated))?
+        run_file(path, mapping, options, &Detect::Known(&repeated))?
     };
-    let estimates = estimate(&total.cells, options);
+    let estimates = estimate(total.rows.cells, options);
     let published = estimates.iter().filter(|e| e.value.is_some()).count();
     let summary = Summary {
         source: path.to_owned(),
         read: total.read,
-        used: total.used,
-        excluded: total.excluded,
+        used: total.rows.used,
+        excluded: total.rows.excluded,
         not_scored: Measure::ALL
             .iter()
-            .zip(total.not_scored)
+            .zip(total.rows.not_scored)
             .map(|(m, c)| (measure_key(*m).to_owned(), c))
             .collect(),
         cells: estimates.len(),
@@ -514,37 +562,68 @@ pub fn aggregate_file(
 
 const CHUNK: usize = 1 << 16;
 
-/// How repeated ids are found in a pass.
-enum Detect<'a> {
-    /// Bitmaps per wave for integer ids (grown batch by batch); text or very large ids have
-    /// their keys collected instead.
-    Bitmaps(&'a mut Vec<(Wave, Vec<AtomicU64>)>),
-    /// The exact set of repeated (wave, id) keys, every copy of which is left out.
-    Known(&'a HashSet<(Wave, u64)>),
+/// Integer ids below this bound are checked for repeats by bitmap.
+const BITMAP_IDS: u64 = 1 << 32;
+/// Ids per bitmap page (32 KiB of bits).
+const PAGE_IDS: u64 = 1 << 18;
+
+/// One bit per (wave, integer id), in pages allocated when first touched; shared by the
+/// threads (atomic bits, pages set once).
+#[derive(Default)]
+struct IdBits {
+    waves: std::sync::Mutex<Vec<(Wave, std::sync::Arc<WaveBits>)>>,
 }
 
-/// How one chunk checks ids.
-enum Duplicates<'a> {
-    /// Mark in the bitmaps; a bit already set is a repeat.
-    Bitmaps(&'a [(Wave, Vec<AtomicU64>)]),
-    /// Collect the keys (ids that fit no bitmap).
-    Collect,
-    /// Leave out the known repeats.
+struct WaveBits {
+    pages: Vec<std::sync::OnceLock<Box<[AtomicU64]>>>,
+}
+
+impl IdBits {
+    /// The bitmap of a wave, added when new.
+    fn wave(&self, wave: Wave) -> std::sync::Arc<WaveBits> {
+        let mut waves = self
+            .waves
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some((_, b)) = waves.iter().find(|(w, _)| *w == wave) {
+            return b.clone();
+        }
+        let b = std::sync::Arc::new(WaveBits {
+            pages: (0..BITMAP_IDS / PAGE_IDS)
+                .map(|_| std::sync::OnceLock::new())
+                .collect(),
+        });
+        waves.push((wave, b.clone()));
+        b
+    }
+}
+
+impl WaveBits {
+    /// Marks an id (below [`BITMAP_IDS`]); true when it was marked before.
+    #[inline]
+    fn mark(&self, id: u64) -> bool {
+        let page = self.pages[(id / PAGE_IDS) as usize]
+            .get_or_init(|| (0..PAGE_IDS / 64).map(|_| AtomicU64::new(0)).collect());
+        let within = id % PAGE_IDS;
+        let bit = 1u64 << (within % 64);
+        page[(within / 64) as usize].fetch_or(bit, Ordering::Relaxed) & bit != 0
+    }
+}
+
+/// How repeated ids are found in a pass.
+enum Detect<'a> {
+    /// Integer ids below [`BITMAP_IDS`] are marked in bitmaps per wave; the keys of other ids
+    /// (text, very large) are collected.
+    Bitmaps(&'a IdBits),
+    /// The exact set of repeated (wave, id) keys, every copy of which is left out.
     Known(&'a HashSet<(Wave, u64)>),
 }
 
 /// Everything summed over the batches of a file.
 #[derive(Default)]
 struct Totals {
-    cells: FastMap<(AreaCode, Wave, u8), Acc>,
-    excluded: BTreeMap<Exclusion, ExclusionCount>,
-    not_scored: [usize; 4],
-    used: usize,
+    rows: Partial,
     read: usize,
-    duplicate_seen: bool,
-    keys: Vec<(Wave, u64)>,
-    /// Some batch was checked by bitmap (its keys are not in `keys`).
-    bitmapped: bool,
     synthetic: bool,
 }
 
@@ -552,103 +631,38 @@ fn run_file(
     path: &Path,
     mapping: &Mapping,
     options: &MicrodataOptions,
-    detect: &mut Detect<'_>,
+    detect: &Detect<'_>,
 ) -> Result<Totals, MicrodataError> {
     let bounds: Vec<(u8, Option<u8>)> = options
         .age_groups
         .iter()
         .map(|g| g.bounds().unwrap_or((0, None)))
         .collect();
-    let mut total = Totals::default();
-    read_respondents(path, mapping, options.batch_rows, |df| {
+    let batches = read_respondents(path, mapping, options.batch_rows, |df, off| {
         let cols = Prepared::new(&df, path, mapping)?;
-        total.synthetic |= cols.synthetic;
         let n = cols.height;
-        let off = total.read;
-        let dups = match detect {
-            Detect::Known(set) => Duplicates::Known(set),
-            Detect::Bitmaps(maps) => match cols.id_bound {
-                Some(bound) => {
-                    let words = bound.div_ceil(64) as usize;
-                    for w in &cols.waves {
-                        match maps.iter_mut().find(|(x, _)| x == w) {
-                            Some((_, bits)) if bits.len() < words => {
-                                bits.resize_with(words, || AtomicU64::new(0));
-                            }
-                            Some(_) => {}
-                            None => {
-                                maps.push((*w, (0..words).map(|_| AtomicU64::new(0)).collect()))
-                            }
-                        }
-                    }
-                    total.bitmapped = true;
-                    Duplicates::Bitmaps(maps)
-                }
-                None => Duplicates::Collect,
-            },
-        };
-        let partials: Vec<Partial> = (0..n.div_ceil(CHUNK))
+        let chunks = (0..n.div_ceil(CHUNK))
             .into_par_iter()
             .map(|c| {
                 let start = c * CHUNK;
                 let slices = cols.slice(start, CHUNK.min(n - start));
-                let chunk = slices.decode(mapping)?;
-                Ok(process(
-                    &chunk,
-                    &slices,
-                    off + start,
-                    &dups,
-                    &bounds,
-                    options,
-                ))
+                let chunk = slices.decode(mapping, &bounds)?;
+                Ok(process(&chunk, &slices, off + start, detect, options))
             })
-            .collect::<Result<_, MicrodataError>>()?;
-        total.read += n;
-        for p in partials {
-            total.used += p.used;
-            total.duplicate_seen |= p.duplicate_seen;
-            total.keys.extend(p.keys);
-            for (t, c) in total.not_scored.iter_mut().zip(p.not_scored) {
-                *t += c;
-            }
-            for (why, e) in p.excluded {
-                let t = total.excluded.entry(why).or_default();
-                t.count += e.count;
-                for r in e.rows {
-                    if t.rows.len() < EXAMPLE_ROWS {
-                        t.rows.push(r);
-                    }
-                }
-                if t.example.is_empty() {
-                    t.example = e.example;
-                }
-            }
-            for (k, a) in p.cells {
-                total.cells.entry(k).or_default().merge(&a);
-            }
+            .collect::<Result<Vec<Partial>, MicrodataError>>()?;
+        let mut batch = Partial::default();
+        for c in chunks {
+            batch.absorb(c);
         }
-        Ok(())
+        Ok((batch, n, cols.synthetic))
     })?;
+    let mut total = Totals::default();
+    for (batch, n, synthetic) in batches {
+        total.read += n;
+        total.synthetic |= synthetic;
+        total.rows.absorb(batch);
+    }
     Ok(total)
-}
-
-/// The (wave, id) keys of a batch.
-fn batch_keys(cols: &Prepared, mapping: &Mapping) -> Result<Vec<(Wave, u64)>, MicrodataError> {
-    let n = cols.height;
-    Ok((0..n.div_ceil(CHUNK))
-        .into_par_iter()
-        .map(|c| {
-            let s = cols.slice(c * CHUNK, CHUNK.min(n - c * CHUNK));
-            let ids = s.ids()?;
-            let waves = s.waves(mapping)?;
-            Ok(ids
-                .into_iter()
-                .zip(waves)
-                .filter_map(|(id, w)| Some((w.ok()?, id?)))
-                .collect::<Vec<_>>())
-        })
-        .collect::<Result<Vec<_>, MicrodataError>>()?
-        .concat())
 }
 
 fn measure_key(m: Measure) -> &'static str {
@@ -660,82 +674,91 @@ fn measure_key(m: Measure) -> &'static str {
     }
 }
 
+/// What the distinct area code text of a chunk means.
+type AreaMeaning = Result<AreaCode, (Exclusion, String)>;
+
 #[allow(clippy::too_many_lines)]
 fn process(
     chunk: &Chunk<'_>,
     slices: &crate::load::respondents::Slices<'_>,
     off: usize,
-    duplicates: &Duplicates<'_>,
-    bounds: &[(u8, Option<u8>)],
+    detect: &Detect<'_>,
     options: &MicrodataOptions,
 ) -> Partial {
     let mut p = Partial::default();
-    let mut last_area: Option<(&str, Result<AreaCode, ()>)> = None;
-    let mut index: FastMap<(AreaCode, Wave, u8), usize> = FastMap::default();
-    let mut last_cell: Option<((AreaCode, Wave, u8), usize)> = None;
-    for i in 0..chunk.ids.len() {
+    let areas: Vec<AreaMeaning> = chunk
+        .area_table
+        .iter()
+        .map(|raw| {
+            let Some(raw) = raw else {
+                return Err((Exclusion::InvalidArea, "empty".into()));
+            };
+            let code = raw
+                .trim()
+                .to_uppercase()
+                .parse::<AreaCode>()
+                .ok()
+                .filter(|c| matches!(c.level(), Level::Buurt | Level::Wijk | Level::Gemeente))
+                .ok_or_else(|| (Exclusion::InvalidArea, (*raw).to_owned()))?;
+            if options
+                .known_areas
+                .as_ref()
+                .is_some_and(|k| !k.contains(&code))
+            {
+                return Err((Exclusion::UnknownArea, code.to_string()));
+            }
+            Ok(code)
+        })
+        .collect();
+    let bits: Vec<Option<std::sync::Arc<WaveBits>>> = chunk
+        .wave_table
+        .iter()
+        .map(|w| match (detect, w) {
+            (Detect::Bitmaps(b), Ok(w)) => Some(b.wave(*w)),
+            _ => None,
+        })
+        .collect();
+    let mut last_cell: Option<((u32, u16, u16), usize)> = None;
+    for i in 0..chunk.counts.len() {
         let row = off + i;
-        let Some(id) = chunk.ids[i] else {
+        let Some(id) = chunk.ids.get(i) else {
             exclude(&mut p, Exclusion::MissingId, row, String::new);
             continue;
         };
-        let wave = match &chunk.waves[i] {
+        let wi = usize::from(chunk.waves[i]);
+        let wave = match &chunk.wave_table[wi] {
             Ok(w) => *w,
             Err(raw) => {
                 exclude(&mut p, Exclusion::UnknownWave, row, || raw.clone());
                 continue;
             }
         };
-        match duplicates {
-            Duplicates::Bitmaps(maps) => {
-                if let Some((_, bits)) = maps.iter().find(|(w, _)| *w == wave) {
-                    let (word, bit) = ((id / 64) as usize, 1u64 << (id % 64));
-                    if let Some(cell) = bits.get(word) {
-                        if cell.fetch_or(bit, Ordering::Relaxed) & bit != 0 {
-                            p.duplicate_seen = true;
-                        }
+        match detect {
+            Detect::Bitmaps(_) => match &bits[wi] {
+                Some(b) if id < BITMAP_IDS => {
+                    p.bitmapped = true;
+                    if b.mark(id) {
+                        p.duplicate_seen = true;
                     }
                 }
-            }
-            Duplicates::Collect => p.keys.push((wave, id)),
-            Duplicates::Known(set) => {
+                _ => p.keys.push((wave, id)),
+            },
+            Detect::Known(set) => {
                 if !set.is_empty() && set.contains(&(wave, id)) {
                     exclude(&mut p, Exclusion::DuplicateId, row, || format!("{wave}"));
                     continue;
                 }
             }
         }
-        let Some(raw_area) = chunk.areas[i] else {
-            exclude(&mut p, Exclusion::InvalidArea, row, || "empty".into());
-            continue;
-        };
-        let code = match &last_area {
-            Some((s, c)) if *s == raw_area => *c,
-            _ => {
-                let c = raw_area
-                    .trim()
-                    .to_uppercase()
-                    .parse::<AreaCode>()
-                    .ok()
-                    .filter(|c| matches!(c.level(), Level::Buurt | Level::Wijk | Level::Gemeente))
-                    .ok_or(());
-                last_area = Some((raw_area, c));
-                c
+        let ai = chunk.areas[i];
+        let code = match &areas[ai as usize] {
+            Ok(c) => *c,
+            Err((why, example)) => {
+                exclude(&mut p, *why, row, || example.clone());
+                continue;
             }
         };
-        let Ok(code) = code else {
-            exclude(&mut p, Exclusion::InvalidArea, row, || raw_area.to_owned());
-            continue;
-        };
-        if options
-            .known_areas
-            .as_ref()
-            .is_some_and(|k| !k.contains(&code))
-        {
-            exclude(&mut p, Exclusion::UnknownArea, row, || code.to_string());
-            continue;
-        }
-        let w = match chunk.weights[i] {
+        let w = match chunk.weights.get(i) {
             None => {
                 exclude(&mut p, Exclusion::MissingWeight, row, String::new);
                 continue;
@@ -746,21 +769,15 @@ fn process(
             }
             Some(w) => w,
         };
-        let age = match chunk.ages[i] {
-            Some(a) if a.is_finite() => a,
-            _ => {
-                exclude(&mut p, Exclusion::MissingAge, row, String::new);
-                continue;
-            }
-        };
-        let mut mask = 0u8;
-        for (g, (lo, hi)) in bounds.iter().enumerate() {
-            if age >= f64::from(*lo) && hi.is_none_or(|h| age < f64::from(h) + 1.0) {
-                mask |= 1 << g;
-            }
+        let mask = chunk.ages[i];
+        if mask == AGE_MISSING {
+            exclude(&mut p, Exclusion::MissingAge, row, String::new);
+            continue;
         }
         if mask == 0 {
-            exclude(&mut p, Exclusion::OutsideAgeGroups, row, || age.to_string());
+            exclude(&mut p, Exclusion::OutsideAgeGroups, row, || {
+                slices.raw_age(i)
+            });
             continue;
         }
         let bad = chunk.bad_item[i];
@@ -778,15 +795,12 @@ fn process(
             }
         }
         p.used += 1;
-        let key = (code, wave, mask);
+        let local = (ai, chunk.waves[i], mask);
         let slot = match last_cell {
-            Some((k, s)) if k == key => s,
+            Some((k, s)) if k == local => s,
             _ => {
-                let s = *index.entry(key).or_insert_with(|| {
-                    p.cells.push((key, Acc::default()));
-                    p.cells.len() - 1
-                });
-                last_cell = Some((key, s));
+                let s = p.slot((code, wave, mask as u8));
+                last_cell = Some((local, s));
                 s
             }
         };
@@ -795,75 +809,112 @@ fn process(
     p
 }
 
+/// Sums of one area, wave and set of age groups (bit g: group g).
+type Cell = ((AreaCode, Wave, u8), Acc);
+
 /// Rolls the per-area sums up to wijk, gemeente and groups, then estimates every cell.
-fn estimate(
-    cells: &FastMap<(AreaCode, Wave, u8), Acc>,
-    options: &MicrodataOptions,
-) -> Vec<Estimate> {
-    let mut units: FastMap<(Unit, Wave, AgeGroup), Acc> = FastMap::default();
-    for (&(code, wave, mask), acc) in cells {
-        let mut chain = vec![code];
-        let mut c = code;
-        while let Some(parent) = c.parent().filter(|p| p.level() >= Level::Gemeente) {
-            chain.push(parent);
-            c = parent;
-        }
-        let group = options
-            .groups
-            .as_ref()
-            .and_then(|g| chain.iter().find_map(|c| g.get(*c)))
-            .map(|g| Unit::Group(g.to_owned()));
-        for (gi, &age) in options.age_groups.iter().enumerate() {
-            if mask & (1 << gi) == 0 {
-                continue;
-            }
-            for unit in chain.iter().map(|c| Unit::Area(*c)).chain(group.clone()) {
-                units.entry((unit, wave, age)).or_default().merge(acc);
-            }
-        }
-    }
-    // Sorting the units (not the four times as many estimates) gives the estimates in order.
-    let mut units: Vec<((Unit, Wave, AgeGroup), Acc)> = units.into_iter().collect();
-    units.par_sort_unstable_by(|(a, _), (b, _)| a.cmp(b));
-    units
-        .into_par_iter()
-        .flat_map_iter(|((unit, wave, age), acc)| {
-            let min = options.min_respondents;
-            Measure::ALL
-                .into_iter()
-                .enumerate()
-                .map(move |(m, measure)| {
-                    let n = acc.n[m];
-                    let n_eff = if acc.sw2[m] > 0.0 {
-                        acc.sw[m] * acc.sw[m] / acc.sw2[m]
-                    } else {
-                        0.0
-                    };
-                    let (value, lower, upper, suppressed) = if n < min || acc.sw[m] <= 0.0 {
-                        (
-                            None,
-                            None,
-                            None,
-                            Some(Suppression::TooFewRespondents { n, min }),
-                        )
-                    } else {
-                        let p = acc.swy[m] / acc.sw[m];
-                        let (lo, hi) = wilson(p, n_eff);
-                        (Some(100.0 * p), Some(100.0 * lo), Some(100.0 * hi), None)
-                    };
-                    Estimate {
-                        unit: unit.clone(),
-                        wave,
-                        age,
-                        measure,
-                        n,
-                        n_eff,
-                        value,
-                        lower,
-                        upper,
-                        suppressed,
+fn estimate(mut cells: Vec<Cell>, options: &MicrodataOptions) -> Vec<Estimate> {
+    // Cells in a fixed order (sums do not depend on hashing), gemeente by gemeente: every
+    // area unit lies in one gemeente, so each gemeente rolls up on its own.
+    cells
+        .par_sort_unstable_by_key(|((code, wave, mask), _)| (code.gemeente(), *code, *wave, *mask));
+    let parts: Vec<&[Cell]> = cells
+        .chunk_by(|a, b| a.0.0.gemeente() == b.0.0.gemeente())
+        .collect();
+    let mut units: Vec<((Unit, Wave, AgeGroup), Acc)> = parts
+        .par_iter()
+        .flat_map_iter(|part| {
+            let mut local: FastMap<(Unit, Wave, AgeGroup), Acc> = FastMap::default();
+            let mut chains: Option<(AreaCode, [Option<AreaCode>; 3], Option<Unit>)> = None;
+            for &((code, wave, mask), ref acc) in *part {
+                let (chain, group) = match &chains {
+                    Some((c, chain, group)) if *c == code => (*chain, group.clone()),
+                    _ => {
+                        let mut chain = [Some(code), None, None];
+                        let mut c = code;
+                        for slot in chain.iter_mut().skip(1) {
+                            match c.parent().filter(|p| p.level() >= Level::Gemeente) {
+                                Some(parent) => {
+                                    *slot = Some(parent);
+                                    c = parent;
+                                }
+                                None => break,
+                            }
+                        }
+                        let group = options
+                            .groups
+                            .as_ref()
+                            .and_then(|g| chain.iter().flatten().find_map(|c| g.get(*c)))
+                            .map(|g| Unit::Group(g.to_owned()));
+                        chains = Some((code, chain, group.clone()));
+                        (chain, group)
                     }
-                })
+                };
+                for (gi, &age) in options.age_groups.iter().enumerate() {
+                    if mask & (1 << gi) == 0 {
+                        continue;
+                    }
+                    for unit in chain
+                        .iter()
+                        .flatten()
+                        .map(|c| Unit::Area(*c))
+                        .chain(group.clone())
+                    {
+                        local.entry((unit, wave, age)).or_default().merge(acc);
+                    }
+                }
+            }
+            local.into_iter()
+        })
+        .collect();
+    // Sorting the units (not the four times as many estimates) gives the estimates in order.
+    // A group can span gemeenten: its parts, in gemeente order (a stable sort), are merged.
+    units.par_sort_by(|(a, _), (b, _)| a.cmp(b));
+    units.dedup_by(|later, kept| {
+        if later.0 == kept.0 {
+            kept.1.merge(&later.1);
+            true
+        } else {
+            false
+        }
+    });
+    let min = options.min_respondents;
+    (0..units.len() * Measure::ALL.len())
+        .into_par_iter()
+        .map(|k| {
+            let ((unit, wave, age), acc) = &units[k / Measure::ALL.len()];
+            let m = k % Measure::ALL.len();
+            let measure = Measure::ALL[m];
+            let n = acc.n[m];
+            let n_eff = if acc.sw2[m] > 0.0 {
+                acc.sw[m] * acc.sw[m] / acc.sw2[m]
+            } else {
+                0.0
+            };
+            let (value, lower, upper, suppressed) = if n < min || acc.sw[m] <= 0.0 {
+                (
+                    None,
+                    None,
+                    None,
+                    Some(Suppression::TooFewRespondents { n, min }),
+                )
+            } else {
+                let p = acc.swy[m] / acc.sw[m];
+                let (lo, hi) = wilson(p, n_eff);
+                (Some(100.0 * p), Some(100.0 * lo), Some(100.0 * hi), None)
+            };
+            Estimate {
+                unit: unit.clone(),
+                wave: *wave,
+                age: *age,
+                measure,
+                n,
+                n_eff,
+                value,
+                lower,
+                upper,
+                suppressed,
+            }
         })
         .collect()
 }

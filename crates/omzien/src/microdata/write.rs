@@ -40,15 +40,26 @@ fn push_fixed(out: &mut String, v: f64, decimals: u32) {
         out.push('-');
     }
     let unit = 10u64.pow(decimals);
-    let _ = write!(out, "{}", scaled / unit);
+    let mut buf = itoa::Buffer::new();
+    out.push_str(buf.format(scaled / unit));
     if decimals > 0 {
         out.push('.');
-        let frac = scaled % unit;
-        let digits = frac.to_string();
+        let digits = buf.format(scaled % unit);
         for _ in digits.len()..decimals as usize {
             out.push('0');
         }
-        out.push_str(&digits);
+        out.push_str(digits);
+    }
+}
+
+/// The measure as written in estimates.csv (its `Debug` name).
+fn measure_name(m: super::Measure) -> &'static str {
+    use super::Measure;
+    match m {
+        Measure::Lonely => "Lonely",
+        Measure::Severe => "Severe",
+        Measure::Emotional => "Emotional",
+        Measure::Social => "Social",
     }
 }
 
@@ -87,6 +98,7 @@ pub fn write_odata_csv(p: &Prevalence, path: &Path) -> Result<(), MicrodataError
         .enumerate()
         .map(|(ci, chunk)| {
             let mut out = String::with_capacity(chunk.len() * 3 * 90);
+            let mut ids = itoa::Buffer::new();
             for (k, run) in chunk.iter().enumerate() {
                 let Unit::Area(code) = run[0].unit else {
                     continue;
@@ -95,15 +107,29 @@ pub fn write_odata_csv(p: &Prevalence, path: &Path) -> Result<(), MicrodataError
                 for e in *run {
                     by_measure[e.measure as usize] = Some(e);
                 }
+                let level = level_label(code.level());
+                let code = code.to_string();
+                let age = run[0].age.code().to_string();
+                let period = run[0].wave.period_code();
                 for (mi, margin) in ["MW00000", "MOG0095", "MBG0095"].iter().enumerate() {
                     let id = (ci * 4096 + k) * 3 + mi;
-                    let _ = write!(
-                        out,
-                        "{id},{},{margin},{code},{},,{},{code}",
-                        run[0].age.code(),
-                        run[0].wave.period_code(),
-                        level_label(code.level())
-                    );
+                    for part in [
+                        ids.format(id),
+                        ",",
+                        &age,
+                        ",",
+                        margin,
+                        ",",
+                        &code,
+                        ",",
+                        &period,
+                        ",,",
+                        level,
+                        ",",
+                        &code,
+                    ] {
+                        out.push_str(part);
+                    }
                     for e in by_measure {
                         let v = e.and_then(|e| match mi {
                             0 => e.value,
@@ -150,25 +176,32 @@ pub fn write_estimates_csv(p: &Prevalence, path: &Path) -> Result<(), MicrodataE
         .par_chunks(8192)
         .map(|chunk| {
             let mut out = String::with_capacity(chunk.len() * 70);
+            let mut n = itoa::Buffer::new();
+            // Consecutive estimates share unit, wave and age: their text is made once.
+            let mut last: Option<(&Unit, crate::Wave, crate::AgeGroup, String)> = None;
             for e in chunk {
-                let level = match &e.unit {
-                    Unit::Area(c) => level_label(c.level()),
-                    Unit::Group(_) => "group",
-                };
-                let unit = match &e.unit {
-                    Unit::Group(g) if g.contains([',', '"']) => {
-                        format!("\"{}\"", g.replace('"', "\"\""))
+                let prefix = match &last {
+                    Some((u, w, a, text)) if *u == &e.unit && *w == e.wave && *a == e.age => text,
+                    _ => {
+                        let level = match &e.unit {
+                            Unit::Area(c) => level_label(c.level()),
+                            Unit::Group(_) => "group",
+                        };
+                        let unit = match &e.unit {
+                            Unit::Group(g) if g.contains([',', '"']) => {
+                                format!("\"{}\"", g.replace('"', "\"\""))
+                            }
+                            u => u.to_string(),
+                        };
+                        let text = format!("{unit},{level},{},{},", e.wave, e.age.short());
+                        &last.insert((&e.unit, e.wave, e.age, text)).3
                     }
-                    u => u.to_string(),
                 };
-                let _ = write!(
-                    out,
-                    "{unit},{level},{},{},{:?},{},",
-                    e.wave,
-                    e.age.short(),
-                    e.measure,
-                    e.n
-                );
+                out.push_str(prefix);
+                out.push_str(measure_name(e.measure));
+                out.push(',');
+                out.push_str(n.format(e.n));
+                out.push(',');
                 push_fixed(&mut out, e.n_eff, 1);
                 for v in [e.value, e.lower, e.upper] {
                     out.push(',');
