@@ -70,45 +70,49 @@ if engine == "duckdb":
     SELECT unit, wave, age, {est} FROM u) TO '{out}' (HEADER)""".replace("{THREADS}", "2"))
 
 elif engine == "polars":
+    # Idiomatic lazy polars: the flag columns are computed row-wise first, so the group-by
+    # only sums plain columns (a filter inside an aggregation makes polars evaluate it group
+    # by group, several times slower), and the buurt sums are collected once (left lazy, the
+    # three roll-ups below read and score the file three times: 2.0 s instead of 0.9 s).
     import polars as pl
     c = pl.col
     emo = sum(c(f"dj{i}").is_in([2, 3]).cast(pl.Int32) for i in EMO)
     soc = sum(c(f"dj{i}").is_in([1, 2]).cast(pl.Int32) for i in SOC)
     me = sum((c(f"dj{i}") == 9).cast(pl.Int32) for i in EMO)
     ms = sum((c(f"dj{i}") == 9).cast(pl.Int32) for i in SOC)
-    lf = (pl.scan_parquet(file)
-          .filter((c("weight") > 0) & (c("age") >= 18))
-          .with_columns(e=emo, s=soc, me=me, ms=ms,
-                        band=pl.when(c("age") >= 65).then(pl.lit("65+")).otherwise(pl.lit("18-64")))
-          .with_columns(
-              lonely=pl.when(c("me") + c("ms") == 0).then((c("e") + c("s") >= 3).cast(pl.Int32)),
-              severe=pl.when(c("me") + c("ms") == 0).then((c("e") + c("s") >= 9).cast(pl.Int32)),
-              emotional=pl.when(c("me") == 0).then((c("e") >= 3).cast(pl.Int32)),
-              social=pl.when(c("ms") == 0).then((c("s") >= 3).cast(pl.Int32))))
-    aggs = []
-    for m in MEASURES:
-        ok = c(m).is_not_null()
-        aggs += [c(m).count().alias(f"n_{m}"), c("weight").filter(ok).sum().alias(f"sw_{m}"),
-                 (c("weight") ** 2).filter(ok).sum().alias(f"sw2_{m}"), (c("weight") * c(m)).sum().alias(f"swy_{m}")]
-    b = lf.group_by(["area", "wave", "band"]).agg(aggs)
-    sums = [c(x).sum() for m in MEASURES for x in (f"n_{m}", f"sw_{m}", f"sw2_{m}", f"swy_{m}")]
+    flags = {"lonely": (c("e") + c("s") >= 3, c("me") + c("ms") == 0),
+             "severe": (c("e") + c("s") >= 9, c("me") + c("ms") == 0),
+             "emotional": (c("e") >= 3, c("me") == 0), "social": (c("s") >= 3, c("ms") == 0)}
+    cols = []
+    for m, (y, ok) in flags.items():
+        okf = ok.cast(pl.Float64)
+        cols += [ok.cast(pl.Int64).alias(f"n_{m}"), (c("weight") * okf).alias(f"sw_{m}"),
+                 (c("weight") * c("weight") * okf).alias(f"sw2_{m}"),
+                 (c("weight") * (y & ok).cast(pl.Float64)).alias(f"swy_{m}")]
+    SUMS = [f"{x}_{m}" for m in MEASURES for x in ("n", "sw", "sw2", "swy")]
+    band = pl.when(c("age") >= 65).then(pl.lit("65+")).otherwise(pl.lit("18-64")).alias("band")
+    b = (pl.scan_parquet(file)
+         .filter((c("weight") > 0) & (c("age") >= 18))
+         .with_columns(e=emo, s=soc, me=me, ms=ms)
+         .select(c("area"), c("wave"), band, *cols)
+         .group_by(["area", "wave", "band"]).agg(c(SUMS).sum()).collect().lazy())
     lv = pl.concat([
         b.with_columns(unit=c("area")),
         b.with_columns(unit=pl.lit("WK") + c("area").str.slice(2, 6)),
         b.with_columns(unit=pl.lit("GM") + c("area").str.slice(2, 4))])
     u = pl.concat([
-        lv.group_by(["unit", "wave", "band"]).agg(sums).rename({"band": "age"}),
-        lv.group_by(["unit", "wave"]).agg(sums).with_columns(age=pl.lit("18+"))], how="diagonal")
-    cols = []
+        lv.group_by(["unit", "wave", "band"]).agg(c(SUMS).sum()).rename({"band": "age"}),
+        lv.group_by(["unit", "wave"]).agg(c(SUMS).sum()).with_columns(age=pl.lit("18+"))], how="diagonal")
+    est = []
     for m in MEASURES:
         n, sw, sw2, swy = c(f"n_{m}"), c(f"sw_{m}"), c(f"sw2_{m}"), c(f"swy_{m}")
         p = swy / sw; ne = sw ** 2 / sw2
         centre = (p + Z ** 2 / (2 * ne)) / (1 + Z ** 2 / ne)
         half = Z * (p * (1 - p) / ne + Z ** 2 / (4 * ne ** 2)).sqrt() / (1 + Z ** 2 / ne)
         keep = n >= MIN_N
-        cols += [pl.when(keep).then(100 * p).alias(m), pl.when(keep).then(100 * (centre - half)).alias(f"{m}_lower"),
-                 pl.when(keep).then(100 * (centre + half)).alias(f"{m}_upper")]
-    u.with_columns(cols).select(["unit", "wave", "age"] + [x for m in MEASURES for x in (f"n_{m}", m, f"{m}_lower", f"{m}_upper")]).collect().write_csv(out)
+        est += [pl.when(keep).then(100 * p).alias(m), pl.when(keep).then(100 * (centre - half)).alias(f"{m}_lower"),
+                pl.when(keep).then(100 * (centre + half)).alias(f"{m}_upper")]
+    u.with_columns(est).select(["unit", "wave", "age"] + [x for m in MEASURES for x in (f"n_{m}", m, f"{m}_lower", f"{m}_upper")]).collect().write_csv(out)
 
 elif engine == "pandas":
     import numpy as np, pandas as pd

@@ -551,3 +551,55 @@ fn written_figures_load_back_and_nothing_below_the_threshold_is_written() {
         .unwrap();
     assert!(t.significant.is_some(), "{t:?}");
 }
+
+#[test]
+fn repeated_ids_are_found_across_chunks_checked_in_parallel() {
+    // 140,000 respondents: the rows are checked in chunks of 65,536 on several threads, so the
+    // copies of a repeated id lie in different chunks. Small ids are marked in bitmaps, an id
+    // of 2^40 is checked by collected keys; the same id in another wave is no repeat.
+    let dir = tempfile::tempdir().unwrap();
+    let mut csv = HEADER.to_owned();
+    let big = 1u64 << 40;
+    for i in 0..140_000u64 {
+        let id = match i {
+            100_000 => 5,      // a copy of row 6's id, two chunks further
+            130_000 => big,    // a copy of row 11's id
+            135_000 => 70_000, // the id of row 70,001, in another wave
+            10 => big,
+            _ => i,
+        };
+        let wave = if i == 135_000 { 2016 } else { 2020 };
+        let answers = if i % 3 == 0 { LONELY } else { CALM };
+        writeln!(csv, "{id},{wave},BU03630001,40,1,1,{answers}").unwrap();
+    }
+    let input = write_csv(dir.path(), "many.csv", &csv);
+    let p = aggregate_file(&input, &Mapping::default(), &MicrodataOptions::default()).unwrap();
+    let dups = &p.summary.excluded[&Exclusion::DuplicateId];
+    assert_eq!(dups.count, 4, "{dups:?}");
+    // File rows counted from 1, after the header: rows 6 and 11 and their copies.
+    assert_eq!(dups.rows, vec![6, 11, 100_001, 130_001]);
+    assert_eq!(p.summary.read, 140_000);
+    assert_eq!(p.summary.used, 140_000 - 4);
+    // Every third respondent is lonely, none of the left-out copies counts.
+    let lonely = (0..140_000u64)
+        .filter(|i| ![5, 10, 100_000, 130_000, 135_000].contains(i) && i % 3 == 0)
+        .count();
+    let e2020 = p
+        .estimates
+        .iter()
+        .find(|x| {
+            x.unit == area("BU03630001")
+                && x.wave == Wave::new(2020)
+                && x.age == AgeGroup::ADULTS
+                && x.measure == Measure::Lonely
+        })
+        .unwrap();
+    // Used: all but the 4 copies; in 2020 also without the one 2016 respondent.
+    assert_eq!(e2020.n as usize, 140_000 - 4 - 1);
+    let want = 100.0 * lonely as f64 / (140_000 - 5) as f64;
+    assert!(
+        (e2020.value.unwrap() - want).abs() < 1e-9,
+        "{:?} vs {want}",
+        e2020.value
+    );
+}

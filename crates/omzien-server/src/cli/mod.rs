@@ -735,8 +735,13 @@ fn microdata(cmd: &Command, out: &mut dyn Write) -> Result<(), CliError> {
     } else {
         "50090NED_microdata.csv"
     };
-    md::write_odata_csv(&result, &dir.join(name))?;
-    md::write_estimates_csv(&result, &dir.join("estimates.csv"))?;
+    // The two files are written side by side.
+    let (odata, estimates) = rayon::join(
+        || md::write_odata_csv(&result, &dir.join(name)),
+        || md::write_estimates_csv(&result, &dir.join("estimates.csv")),
+    );
+    odata?;
+    estimates?;
     let summary = serde_json::to_string_pretty(&result.summary).map_err(std::io::Error::other)?;
     std::fs::write(dir.join("summary.json"), summary)?;
     let s = &result.summary;

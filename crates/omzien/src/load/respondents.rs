@@ -250,11 +250,11 @@ impl Mapped {
 pub(crate) struct Prepared {
     path: std::path::PathBuf,
     cols: Mapped,
-    /// Per item: raw answer code (0 nee, 1 min of meer, 2 ja, 3 missing, 255 unknown) → its
-    /// contribution: bit 0 lonely, bit 1 missing, bit 2 unknown code.
-    contribution: Vec<[u8; 256]>,
-    /// Per item: its subscale (0 emotional, 1 social).
-    subscale: Vec<usize>,
+    /// Per item: answer code (0 nee, 1 min of meer, 2 ja, 3 missing, else unknown) → what it
+    /// adds to the packed counts (see [`Chunk::counts`]).
+    by_code: Vec<[u64; 256]>,
+    /// The same per raw `u8` cell value, through the codebook.
+    by_raw: Vec<[u64; 256]>,
     codebook: Codebook,
     /// Rows.
     pub height: usize,
@@ -336,10 +336,41 @@ pub(crate) struct Chunk<'a> {
     pub ages: Vec<u16>,
     /// Weight.
     pub weights: Floats<'a>,
-    /// Lonely and unanswered items per subscale.
-    pub counts: Vec<Counts>,
-    /// 0, or the number (1–11) of the first item with a code the mapping does not know.
-    pub bad_item: Vec<u8>,
+    /// Per row: lonely emotional and social items in bits 0–7 and 8–15, unanswered ones in
+    /// 16–23 and 24–31, and from bit 32 one bit per item with a code the mapping does not know.
+    packed: Vec<u64>,
+}
+
+/// Where the bits of items with unknown codes start in the packed counts.
+const BAD_SHIFT: u32 = 32;
+
+impl Chunk<'_> {
+    /// Rows.
+    pub(crate) fn len(&self) -> usize {
+        self.packed.len()
+    }
+
+    /// Lonely and unanswered items per subscale of row `i`.
+    #[inline]
+    pub(crate) fn counts(&self, i: usize) -> Counts {
+        let p = self.packed.get(i).copied().unwrap_or(0);
+        Counts {
+            lonely: [p as u8, (p >> 8) as u8],
+            missing: [(p >> 16) as u8, (p >> 24) as u8],
+        }
+    }
+
+    /// 0, or the number (1–11) of the first item of row `i` with a code the mapping does not
+    /// know.
+    #[inline]
+    pub(crate) fn bad_item(&self, i: usize) -> u8 {
+        let bad = self.packed.get(i).copied().unwrap_or(0) >> BAD_SHIFT;
+        if bad == 0 {
+            0
+        } else {
+            bad.trailing_zeros() as u8 + 1
+        }
+    }
 }
 
 fn err(path: &Path, e: impl std::fmt::Display) -> MicrodataError {
@@ -379,14 +410,18 @@ impl Prepared {
             Err(_) => false,
         };
         let codebook = Codebook::new(m);
-        let subscale: Vec<usize> = ITEMS
+        // Per item and answer code (0 nee, 1 min of meer, 2 ja, 3 missing, else unknown): what
+        // the answer adds to a respondent's packed counts.
+        let by_code: Vec<[u64; 256]> = ITEMS
             .iter()
-            .map(|i| usize::from(i.subscale == Subscale::Social))
-            .collect();
-        let contribution = ITEMS
-            .iter()
-            .map(|item| {
-                let mut t = [4u8; 256];
+            .enumerate()
+            .map(|(k, item)| {
+                let shift = if item.subscale == Subscale::Social {
+                    8
+                } else {
+                    0
+                };
+                let mut t = [1u64 << (BAD_SHIFT + k as u32); 256];
                 for (code, a) in [
                     (0, Answer::Nee),
                     (1, Answer::MinOfMeer),
@@ -394,13 +429,17 @@ impl Prepared {
                     (3, Answer::Missing),
                 ] {
                     t[code] = if a == Answer::Missing {
-                        2
+                        1 << (16 + shift)
                     } else {
-                        u8::from(item.is_lonely(a))
+                        u64::from(item.is_lonely(a)) << shift
                     };
                 }
                 t
             })
+            .collect();
+        let by_raw: Vec<[u64; 256]> = by_code
+            .iter()
+            .map(|t| std::array::from_fn(|v| t[usize::from(codebook.small[v])]))
             .collect();
         Ok(Self {
             path: path.to_owned(),
@@ -417,8 +456,8 @@ impl Prepared {
                     .map(|n| col(n))
                     .collect::<Result<_, _>>()?,
             },
-            contribution,
-            subscale,
+            by_code,
+            by_raw,
             codebook,
             height: df.height(),
             synthetic,
@@ -713,26 +752,53 @@ impl Slices<'_> {
         let path = self.path();
         let p = self.prepared;
         let len = self.cols.id.len();
-        let mut counts = vec![Counts::default(); len];
-        let mut bad_item = vec![0u8; len];
-        let mut codes = Vec::with_capacity(len);
+        let mut packed = vec![0u64; len];
+        let mut codes = Vec::new();
         for (k, c) in self.cols.items.iter().enumerate() {
-            answer_codes(c, &p.codebook, path, &mut codes)?;
-            let table = &p.contribution[k];
-            let s = p.subscale[k];
-            for ((code, cnt), bad) in codes.iter().zip(&mut counts).zip(&mut bad_item) {
-                let t = table[usize::from(*code)];
-                cnt.lonely[s] += t & 1;
-                cnt.missing[s] += (t >> 1) & 1;
-                if t & 4 != 0 && *bad == 0 {
-                    *bad = k as u8 + 1;
+            if let Ok(v) = c.u8().and_then(|ca| ca.cont_slice()) {
+                let table = &p.by_raw[k];
+                for (acc, v) in packed.iter_mut().zip(v) {
+                    *acc += table[usize::from(*v)];
+                }
+            } else {
+                answer_codes(c, &p.codebook, path, &mut codes)?;
+                let table = &p.by_code[k];
+                for (acc, code) in packed.iter_mut().zip(&codes) {
+                    *acc += table[usize::from(*code)];
                 }
             }
         }
         let (waves, wave_table) = self.waves(m)?;
         let area = self.cols.area.str().map_err(|e| err(path, e))?;
         let mut area_table = Vec::new();
-        let areas = distinct(area.iter(), len, |v| area_table.push(v));
+        let areas = match area.downcast_iter().next() {
+            // One array without nulls: a row whose string view equals the previous row's
+            // holds the same text (equal views are equal strings), without reading it.
+            Some(arr) if area.chunks().len() == 1 && area.null_count() == 0 => {
+                let views = arr.views();
+                let mut seen: HashMap<&str, u32, foldhash::fast::RandomState> = HashMap::default();
+                let mut last: Option<(usize, u32)> = None;
+                let mut out = Vec::with_capacity(len);
+                for i in 0..views.len() {
+                    let ix = match last {
+                        Some((j, ix)) if views[j] == views[i] => ix,
+                        _ => {
+                            let v = arr.value(i);
+                            let next = seen.len() as u32;
+                            let ix = *seen.entry(v).or_insert_with(|| {
+                                area_table.push(Some(v));
+                                next
+                            });
+                            last = Some((i, ix));
+                            ix
+                        }
+                    };
+                    out.push(ix);
+                }
+                out
+            }
+            _ => distinct(area.iter(), len, |v| area_table.push(v)),
+        };
         Ok(Chunk {
             ids: self.ids()?,
             waves,
@@ -741,8 +807,7 @@ impl Slices<'_> {
             area_table,
             ages: age_masks(&self.cols.age, bounds, path)?,
             weights: floats(&self.cols.weight, path)?,
-            counts,
-            bad_item,
+            packed,
         })
     }
 }

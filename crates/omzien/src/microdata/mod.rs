@@ -599,14 +599,17 @@ impl IdBits {
 }
 
 impl WaveBits {
-    /// Marks an id (below [`BITMAP_IDS`]); true when it was marked before.
+    /// Marks the ids `64 * word + b` for every bit b of `bits` (ids below [`BITMAP_IDS`]);
+    /// true when one of them was marked before.
     #[inline]
-    fn mark(&self, id: u64) -> bool {
-        let page = self.pages[(id / PAGE_IDS) as usize]
-            .get_or_init(|| (0..PAGE_IDS / 64).map(|_| AtomicU64::new(0)).collect());
-        let within = id % PAGE_IDS;
-        let bit = 1u64 << (within % 64);
-        page[(within / 64) as usize].fetch_or(bit, Ordering::Relaxed) & bit != 0
+    fn mark(&self, word: u64, bits: u64) -> bool {
+        let id = word * 64;
+        let Some(page) = self.pages.get((id / PAGE_IDS) as usize) else {
+            return false;
+        };
+        let page = page.get_or_init(|| (0..PAGE_IDS / 64).map(|_| AtomicU64::new(0)).collect());
+        page.get(((id % PAGE_IDS) / 64) as usize)
+            .is_some_and(|w| w.fetch_or(bits, Ordering::Relaxed) & bits != 0)
     }
 }
 
@@ -719,7 +722,17 @@ fn process(
         })
         .collect();
     let mut last_cell: Option<((u32, u16, u16), usize)> = None;
-    for i in 0..chunk.counts.len() {
+    // (wave index, bitmap word, bits) of ids seen but not yet marked.
+    let mut pending: Option<(usize, u64, u64)> = None;
+    let flush = |wi: usize, word: u64, bits_of: u64, p: &mut Partial| {
+        if let Some(Some(b)) = bits.get(wi) {
+            p.bitmapped = true;
+            if b.mark(word, bits_of) {
+                p.duplicate_seen = true;
+            }
+        }
+    };
+    for i in 0..chunk.len() {
         let row = off + i;
         let Some(id) = chunk.ids.get(i) else {
             exclude(&mut p, Exclusion::MissingId, row, String::new);
@@ -735,10 +748,22 @@ fn process(
         };
         match detect {
             Detect::Bitmaps(_) => match &bits[wi] {
-                Some(b) if id < BITMAP_IDS => {
-                    p.bitmapped = true;
-                    if b.mark(id) {
-                        p.duplicate_seen = true;
+                Some(_) if id < BITMAP_IDS => {
+                    // Ids of consecutive rows often share a word of the bitmap: their bits
+                    // are gathered and marked at once.
+                    let (word, bit) = (id / 64, 1u64 << (id % 64));
+                    match &mut pending {
+                        Some((w, pw, pb)) if *w == wi && *pw == word => {
+                            if *pb & bit != 0 {
+                                p.duplicate_seen = true;
+                            }
+                            *pb |= bit;
+                        }
+                        _ => {
+                            if let Some((w, pw, pb)) = pending.replace((wi, word, bit)) {
+                                flush(w, pw, pb, &mut p);
+                            }
+                        }
                     }
                 }
                 _ => p.keys.push((wave, id)),
@@ -780,7 +805,7 @@ fn process(
             });
             continue;
         }
-        let bad = chunk.bad_item[i];
+        let bad = chunk.bad_item(i);
         if bad != 0 {
             exclude(&mut p, Exclusion::AnswerOutOfRange, row, || {
                 let k = usize::from(bad) - 1;
@@ -788,7 +813,7 @@ fn process(
             });
             continue;
         }
-        let flags = options.rules.flags(chunk.counts[i]);
+        let flags = options.rules.flags(chunk.counts(i));
         for (m, f) in flags.iter().enumerate() {
             if f.is_none() {
                 p.not_scored[m] += 1;
@@ -805,6 +830,9 @@ fn process(
             }
         };
         p.cells[slot].1.add(&flags, w);
+    }
+    if let Some((w, pw, pb)) = pending {
+        flush(w, pw, pb, &mut p);
     }
     p
 }
