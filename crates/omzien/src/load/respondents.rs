@@ -6,6 +6,7 @@ use std::hash::{Hash, Hasher};
 use std::io::Read;
 use std::path::Path;
 
+use polars::io::parquet::read::FileMetadata;
 use polars::polars_utils::index::NullCount as _;
 use polars::prelude::{
     BooleanChunked, Column, CsvParseOptions, CsvReadOptions, DataFrame, DataType, ParallelStrategy,
@@ -52,19 +53,23 @@ pub(crate) fn read_respondents<R: Send>(
             .get_metadata()
             .map_err(|e| read_err(path, e))?
             .clone();
-        // Batches of whole row groups.
-        let mut batches: Vec<(usize, usize)> = Vec::new();
-        let mut offset = 0;
-        for rg in &metadata.row_groups {
+        // Batches of whole row groups: (first group, groups, rows).
+        let mut batches: Vec<(usize, usize, usize)> = Vec::new();
+        for (i, rg) in metadata.row_groups.iter().enumerate() {
             let rows = rg.num_rows();
             match batches.last_mut() {
-                Some((_, len)) if *len + rows <= batch_rows => *len += rows,
-                _ => batches.push((offset, rows)),
+                Some((_, groups, len)) if *len + rows <= batch_rows => {
+                    *groups += 1;
+                    *len += rows;
+                }
+                _ => batches.push((i, 1, rows)),
             }
-            offset += rows;
         }
-        if batches.is_empty() {
-            batches.push((0, 0));
+        let mut offsets = Vec::with_capacity(batches.len());
+        let mut offset = 0;
+        for (_, _, len) in &batches {
+            offsets.push(offset);
+            offset += len;
         }
         // With a batch per worker or more, each batch is decoded on one thread (the workers
         // run side by side); a file of one or two batches is decoded column-parallel.
@@ -73,18 +78,32 @@ pub(crate) fn read_respondents<R: Send>(
         } else {
             ParallelStrategy::Auto
         };
-        let read = |(offset, len): (usize, usize)| -> Result<R, MicrodataError> {
+        let read = |((first, groups, len), offset): ((usize, usize, usize), usize)| {
+            // The reader is given metadata of the batch's row groups only: a slice of the
+            // whole file would have polars open every earlier row group's dictionary pages
+            // again (for many row groups, most of the reading time).
+            let mut part: FileMetadata = (*metadata).clone();
+            part.row_groups = metadata.row_groups[first..first + groups].to_vec();
+            part.num_rows = len;
             let mut reader = ParquetReader::new(open()?);
-            reader.set_metadata(metadata.clone());
+            reader.set_metadata(std::sync::Arc::new(part));
             let df = reader
                 .read_parallel(strategy)
                 .with_columns(Some(cols.clone()))
-                .with_slice(Some((offset, len)))
                 .finish()
                 .map_err(|e| read_err(path, e))?;
             each(df, offset)
         };
-        batches.into_par_iter().map(read).collect()
+        if batches.is_empty() {
+            // No row groups: the columns, without rows.
+            let reader = ParquetReader::new(open()?);
+            let df = reader
+                .with_columns(Some(cols.clone()))
+                .finish()
+                .map_err(|e| read_err(path, e))?;
+            return Ok(vec![each(df, 0)?]);
+        }
+        batches.into_par_iter().zip(offsets).map(read).collect()
     } else {
         let mut head = String::new();
         std::fs::File::open(path)
