@@ -378,16 +378,20 @@ struct Acc {
 }
 
 impl Acc {
-    fn add(&mut self, flags: &Flags, w: f64) {
-        for (m, f) in flags.iter().enumerate() {
-            if let Some(y) = f {
-                self.n[m] += 1;
-                self.sw[m] += w;
-                self.sw2[m] += w * w;
-                if *y {
-                    self.swy[m] += w;
-                }
-            }
+    /// Adds a respondent scored as in [`FlagTable`] bits: bit m scored on measure m, bit
+    /// 4 + m lonely on it; measures it is not scored on are left alone (adding zeros keeps
+    /// the sums exact), without branches.
+    #[inline]
+    fn add_bits(&mut self, bits: u8, w: f64) {
+        let w2 = w * w;
+        for m in 0..4 {
+            let scored = (bits >> m) & 1;
+            let lonely = f64::from((bits >> (m + 4)) & 1);
+            let s = f64::from(scored);
+            self.n[m] += u32::from(scored);
+            self.sw[m] += w * s;
+            self.sw2[m] += w2 * s;
+            self.swy[m] += w * lonely;
         }
     }
     fn merge(&mut self, o: &Acc) {
@@ -641,6 +645,7 @@ fn run_file(
         .iter()
         .map(|g| g.bounds().unwrap_or((0, None)))
         .collect();
+    let table = FlagTable::new(&options.rules);
     let batches = read_respondents(path, mapping, options.batch_rows, |df, off| {
         let cols = Prepared::new(&df, path, mapping)?;
         let n = cols.height;
@@ -650,7 +655,14 @@ fn run_file(
                 let start = c * CHUNK;
                 let slices = cols.slice(start, CHUNK.min(n - start));
                 let chunk = slices.decode(mapping, &bounds)?;
-                Ok(process(&chunk, &slices, off + start, detect, options))
+                Ok(process(
+                    &chunk,
+                    &slices,
+                    off + start,
+                    detect,
+                    options,
+                    &table,
+                ))
             })
             .collect::<Result<Vec<Partial>, MicrodataError>>()?;
         let mut batch = Partial::default();
@@ -677,6 +689,50 @@ fn measure_key(m: Measure) -> &'static str {
     }
 }
 
+/// The flags of every possible count of lonely and unanswered items (emotional 0–6, social
+/// 0–5), as bits: bit m scored on measure m, bit 4 + m lonely on it.
+struct FlagTable(Vec<u8>);
+
+impl FlagTable {
+    fn new(rules: &ScoringRules) -> Self {
+        let mut t = vec![0u8; 7 * 6 * 7 * 6];
+        for le in 0..7u8 {
+            for ls in 0..6u8 {
+                for me in 0..7u8 {
+                    for ms in 0..6u8 {
+                        let flags = rules.flags(Counts {
+                            lonely: [le, ls],
+                            missing: [me, ms],
+                        });
+                        t[Self::index(le, ls, me, ms)] = Self::bits(&flags);
+                    }
+                }
+            }
+        }
+        Self(t)
+    }
+    fn index(le: u8, ls: u8, me: u8, ms: u8) -> usize {
+        ((usize::from(le) * 6 + usize::from(ls)) * 7 + usize::from(me)) * 6 + usize::from(ms)
+    }
+    fn bits(flags: &Flags) -> u8 {
+        flags.iter().enumerate().fold(0u8, |b, (m, f)| match f {
+            Some(y) => b | (1 << m) | (u8::from(*y) << (m + 4)),
+            None => b,
+        })
+    }
+    /// The flag bits of a respondent's counts.
+    #[inline]
+    fn get(&self, c: Counts, rules: &ScoringRules) -> u8 {
+        let [le, ls] = c.lonely;
+        let [me, ms] = c.missing;
+        if le < 7 && ls < 6 && me < 7 && ms < 6 {
+            self.0[Self::index(le, ls, me, ms)]
+        } else {
+            Self::bits(&rules.flags(c))
+        }
+    }
+}
+
 /// What the distinct area code text of a chunk means.
 type AreaMeaning = Result<AreaCode, (Exclusion, String)>;
 
@@ -687,6 +743,7 @@ fn process(
     off: usize,
     detect: &Detect<'_>,
     options: &MicrodataOptions,
+    table: &FlagTable,
 ) -> Partial {
     let mut p = Partial::default();
     let areas: Vec<AreaMeaning> = chunk
@@ -813,11 +870,9 @@ fn process(
             });
             continue;
         }
-        let flags = options.rules.flags(chunk.counts(i));
-        for (m, f) in flags.iter().enumerate() {
-            if f.is_none() {
-                p.not_scored[m] += 1;
-            }
+        let flags = table.get(chunk.counts(i), &options.rules);
+        for (m, n) in p.not_scored.iter_mut().enumerate() {
+            *n += usize::from((flags >> m) & 1 ^ 1);
         }
         p.used += 1;
         let local = (ai, chunk.waves[i], mask);
@@ -829,7 +884,7 @@ fn process(
                 s
             }
         };
-        p.cells[slot].1.add(&flags, w);
+        p.cells[slot].1.add_bits(flags, w);
     }
     if let Some((w, pw, pb)) = pending {
         flush(w, pw, pb, &mut p);
