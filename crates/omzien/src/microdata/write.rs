@@ -39,13 +39,20 @@ fn push_fixed(out: &mut String, v: f64, decimals: u32) {
     if v < 0.0 && scaled > 0 {
         out.push('-');
     }
-    let unit = 10u64.pow(decimals);
+    // The digits of the scaled integer, with the point set `decimals` from the end.
     let mut buf = itoa::Buffer::new();
-    out.push_str(buf.format(scaled / unit));
-    if decimals > 0 {
+    let digits = buf.format(scaled);
+    let d = decimals as usize;
+    if d == 0 {
+        out.push_str(digits);
+    } else if digits.len() > d {
+        let (int, frac) = digits.split_at(digits.len() - d);
+        out.push_str(int);
         out.push('.');
-        let digits = buf.format(scaled % unit);
-        for _ in digits.len()..decimals as usize {
+        out.push_str(frac);
+    } else {
+        out.push_str("0.");
+        for _ in digits.len()..d {
             out.push('0');
         }
         out.push_str(digits);
@@ -150,14 +157,15 @@ pub fn write_odata_csv(p: &Prevalence, path: &Path) -> Result<(), MicrodataError
 
 fn write_parts(path: &Path, header: &str, parts: &[String]) -> Result<(), MicrodataError> {
     use std::io::Write as _;
-    let file = std::fs::File::create(path).map_err(|e| write_err(path, e))?;
-    let mut w = std::io::BufWriter::with_capacity(1 << 20, file);
-    w.write_all(header.as_bytes())
+    // The parts are large: written as they are, without a buffer in between.
+    let mut file = std::fs::File::create(path).map_err(|e| write_err(path, e))?;
+    file.write_all(header.as_bytes())
         .map_err(|e| write_err(path, e))?;
     for p in parts {
-        w.write_all(p.as_bytes()).map_err(|e| write_err(path, e))?;
+        file.write_all(p.as_bytes())
+            .map_err(|e| write_err(path, e))?;
     }
-    w.flush().map_err(|e| write_err(path, e))
+    file.flush().map_err(|e| write_err(path, e))
 }
 
 /// Writes every estimate (areas and groups) with its n, effective n, interval and the reason
