@@ -343,7 +343,8 @@ impl MicrodataOptions {
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct Prevalence {
-    /// Every estimate, areas and groups.
+    /// Every estimate: gemeente by gemeente (in code order) the gemeente, then each wijk
+    /// followed by its buurten; then the groups. Per unit by wave, age group and measure.
     pub estimates: Vec<Estimate>,
     /// What happened to the respondents.
     pub summary: Summary,
@@ -892,6 +893,9 @@ fn process(
     p
 }
 
+/// Sums of one unit, wave and age group.
+type UnitSums = ((Unit, Wave, AgeGroup), Acc);
+
 /// Sums of one area, wave and set of age groups (bit g: group g).
 type Cell = ((AreaCode, Wave, u8), Acc);
 
@@ -904,9 +908,9 @@ fn estimate(mut cells: Vec<Cell>, options: &MicrodataOptions) -> Vec<Estimate> {
     let parts: Vec<&[Cell]> = cells
         .chunk_by(|a, b| a.0.0.gemeente() == b.0.0.gemeente())
         .collect();
-    let mut units: Vec<((Unit, Wave, AgeGroup), Acc)> = parts
+    let per_gemeente: Vec<(Vec<UnitSums>, Vec<UnitSums>)> = parts
         .par_iter()
-        .flat_map_iter(|part| {
+        .map(|part| {
             let mut local: FastMap<(Unit, Wave, AgeGroup), Acc> = FastMap::default();
             let mut chains: Option<(AreaCode, [Option<AreaCode>; 3], Option<Unit>)> = None;
             for &((code, wave, mask), ref acc) in *part {
@@ -947,13 +951,29 @@ fn estimate(mut cells: Vec<Cell>, options: &MicrodataOptions) -> Vec<Estimate> {
                     }
                 }
             }
-            local.into_iter()
+            // Areas in the gemeente's own order: the gemeente, then each wijk followed by its
+            // buurten; groups apart.
+            let (mut areas, groups): (Vec<UnitSums>, Vec<UnitSums>) = local
+                .into_iter()
+                .partition(|((u, _, _), _)| matches!(u, Unit::Area(_)));
+            areas.sort_unstable_by_key(|((u, w, a), _)| match u {
+                Unit::Area(c) => (c.at_level(Level::Wijk), c.level(), Some(*c), *w, *a),
+                Unit::Group(_) => (None, Level::Land, None, *w, *a),
+            });
+            (areas, groups)
         })
         .collect();
-    // Sorting the units (not the four times as many estimates) gives the estimates in order.
-    // A group can span gemeenten: its parts, in gemeente order (a stable sort), are merged.
-    units.par_sort_by(|(a, _), (b, _)| a.cmp(b));
-    units.dedup_by(|later, kept| {
+    let mut units: Vec<UnitSums> =
+        Vec::with_capacity(per_gemeente.iter().map(|(a, g)| a.len() + g.len()).sum());
+    let mut groups: Vec<UnitSums> = Vec::new();
+    for (a, g) in per_gemeente {
+        units.extend(a);
+        groups.extend(g);
+    }
+    // A group can span gemeenten: its parts, in gemeente order (a stable sort), are merged;
+    // groups follow the areas.
+    groups.sort_by(|(a, _), (b, _)| a.cmp(b));
+    groups.dedup_by(|later, kept| {
         if later.0 == kept.0 {
             kept.1.merge(&later.1);
             true
@@ -961,6 +981,7 @@ fn estimate(mut cells: Vec<Cell>, options: &MicrodataOptions) -> Vec<Estimate> {
             false
         }
     });
+    units.extend(groups);
     let min = options.min_respondents;
     (0..units.len() * Measure::ALL.len())
         .into_par_iter()

@@ -94,7 +94,8 @@ pub fn write_odata_csv(p: &Prevalence, path: &Path) -> Result<(), MicrodataError
         header.push_str(i.key().unwrap_or("?"));
     }
     header.push('\n');
-    // The estimates are sorted by unit, wave, age group and measure: one cell is a run.
+    // The estimates come unit by unit, per unit by wave, age group and measure: one cell is a
+    // run.
     let cells: Vec<&[Estimate]> = p
         .estimates
         .chunk_by(|a, b| a.unit == b.unit && a.wave == b.wave && a.age == b.age)
