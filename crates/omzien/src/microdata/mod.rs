@@ -779,7 +779,8 @@ fn process(
             _ => None,
         })
         .collect();
-    let mut last_cell: Option<((u32, u16, u16), usize)> = None;
+    let mut last_cell: Option<(u64, usize)> = None;
+    let mut slots: FastMap<u64, usize> = FastMap::default();
     // (wave index, bitmap word, bits) of ids seen but not yet marked.
     let mut pending: Option<(usize, u64, u64)> = None;
     let flush = |wi: usize, word: u64, bits_of: u64, p: &mut Partial| {
@@ -876,11 +877,19 @@ fn process(
             *n += usize::from((flags >> m) & 1 ^ 1);
         }
         p.used += 1;
-        let local = (ai, chunk.waves[i], mask);
+        // The chunk's own codes of area, wave and age groups make a cheap key.
+        let local = (u64::from(ai) << 32) | (u64::from(chunk.waves[i]) << 16) | u64::from(mask);
         let slot = match last_cell {
             Some((k, s)) if k == local => s,
             _ => {
-                let s = p.slot((code, wave, mask as u8));
+                let s = match slots.get(&local) {
+                    Some(s) => *s,
+                    None => {
+                        let s = p.slot((code, wave, mask as u8));
+                        slots.insert(local, s);
+                        s
+                    }
+                };
                 last_cell = Some((local, s));
                 s
             }
