@@ -1,7 +1,7 @@
 //! PNG encoding: an indexed (palette) image, quantized to at most 256 colours, with the
 //! smallest bit depth that holds the palette.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use tiny_skia::Pixmap;
 
@@ -74,7 +74,7 @@ pub fn encode(pixmap: &Pixmap) -> Result<Vec<u8>, EncodeError> {
 /// [`EncodeError`] when the PNG writer fails.
 pub fn encode_tile(pixmap: &Pixmap, layer: &omzien::Layer) -> Result<Vec<u8>, EncodeError> {
     let p = layer.palette();
-    let exact: HashSet<u32> = p
+    let exact: Vec<u32> = p
         .classes
         .iter()
         .chain([&p.suppressed, &p.not_measured])
@@ -88,7 +88,7 @@ pub fn encode_tile(pixmap: &Pixmap, layer: &omzien::Layer) -> Result<Vec<u8>, En
 }
 
 /// `blends`: colours to keep exact while the other blends are rounded; `None`: no rounding.
-fn encode_with(pixmap: &Pixmap, blends: Option<&HashSet<u32>>) -> Result<Vec<u8>, EncodeError> {
+fn encode_with(pixmap: &Pixmap, blends: Option<&[u32]>) -> Result<Vec<u8>, EncodeError> {
     // Premultiplied RGBA pixels; fully transparent ones are all zero. Runs of one colour are
     // the rule in a choropleth: find runs eight pixels at a time, and count runs, not pixels.
     let px = pixmap.pixels();
@@ -96,8 +96,14 @@ fn encode_with(pixmap: &Pixmap, blends: Option<&HashSet<u32>>) -> Result<Vec<u8>
     let key = |p: tiny_skia::PremultipliedColorU8| {
         u32::from_le_bytes([p.red(), p.green(), p.blue(), p.alpha()])
     };
+    // Runs as (colour id, length); the distinct colours in order of first appearance, with
+    // their pixel counts. The colour of the run before is looked up without hashing (a run of
+    // an edge blend is mostly followed by a fill colour seen just before).
     let mut runs: Vec<(u32, u32)> = Vec::with_capacity(1024);
-    let mut counts: FastMap<u32, u32> = FastMap::default();
+    let mut ids: FastMap<u32, u32> = FastMap::default();
+    let mut colors: Vec<u32> = Vec::new();
+    let mut counts: Vec<u32> = Vec::new();
+    let mut recent: [Option<(u32, u32)>; 2] = [None; 2];
     let mut i = 0;
     while i < n {
         let c = px[i];
@@ -110,33 +116,70 @@ fn encode_with(pixmap: &Pixmap, blends: Option<&HashSet<u32>>) -> Result<Vec<u8>
         }
         let len = (j - i) as u32;
         let k = key(c);
-        runs.push((k, len));
-        *counts.entry(k).or_default() += len;
+        let id = match recent {
+            [Some((c0, id)), _] if c0 == k => id,
+            [_, Some((c1, id))] if c1 == k => {
+                recent.swap(0, 1);
+                id
+            }
+            _ => {
+                let id = *ids.entry(k).or_insert_with(|| {
+                    colors.push(k);
+                    counts.push(0);
+                    (colors.len() - 1) as u32
+                });
+                recent = [Some((k, id)), recent[0]];
+                id
+            }
+        };
+        counts[id as usize] += len;
+        runs.push((id, len));
         i = j;
     }
-    let mut by_count: Vec<(u32, u32)> = counts.into_iter().collect();
-    by_count.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-    if let Some(exact) = blends {
+    let by_count = |colors: &[u32], counts: &[u32]| -> Vec<(u32, u32)> {
+        let mut v: Vec<(u32, u32)> = colors.iter().copied().zip(counts.iter().copied()).collect();
+        v.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        v
+    };
+    // Each distinct colour → its colour in the image (itself, or a rounded blend), as an id
+    // into `finals`; the finals in order of first appearance.
+    let mut to_final: Vec<u32> = (0..colors.len() as u32).collect();
+    let (finals, final_counts) = if let Some(exact) = blends {
         // Every colour but the exact ones and the most frequent rounded to 8 levels per
         // premultiplied channel: anti-aliasing blends collapse into few palette entries.
-        let top: HashSet<u32> = by_count.iter().take(KEEP_TOP).map(|(c, _)| *c).collect();
-        let keep = |c: u32| top.contains(&c) || exact.contains(&c);
-        let mut recount: FastMap<u32, u32> = FastMap::default();
-        for r in &mut runs {
-            if !keep(r.0) {
-                r.0 = round_blend(r.0);
-            }
-            *recount.entry(r.0).or_default() += r.1;
+        let top: Vec<u32> = by_count(&colors, &counts)
+            .iter()
+            .take(KEEP_TOP)
+            .map(|(c, _)| *c)
+            .collect();
+        let mut final_ids: FastMap<u32, u32> = FastMap::default();
+        let mut finals: Vec<u32> = Vec::new();
+        let mut final_counts: Vec<u32> = Vec::new();
+        for (id, (&c, &count)) in colors.iter().zip(&counts).enumerate() {
+            let f = if top.contains(&c) || exact.contains(&c) {
+                c
+            } else {
+                round_blend(c)
+            };
+            let fid = *final_ids.entry(f).or_insert_with(|| {
+                finals.push(f);
+                final_counts.push(0);
+                (finals.len() - 1) as u32
+            });
+            final_counts[fid as usize] += count;
+            to_final[id] = fid;
         }
-        by_count = recount.into_iter().collect();
-        by_count.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-    }
-    let palette: Vec<[u8; 4]> = by_count
+        (finals, final_counts)
+    } else {
+        (colors, counts)
+    };
+    let ranked = by_count(&finals, &final_counts);
+    let palette: Vec<[u8; 4]> = ranked
         .iter()
         .take(256)
         .map(|(c, _)| demultiply(*c))
         .collect();
-    let mut index: FastMap<u32, u8> = by_count
+    let in_palette: FastMap<u32, u8> = ranked
         .iter()
         .take(256)
         .enumerate()
@@ -145,24 +188,26 @@ fn encode_with(pixmap: &Pixmap, blends: Option<&HashSet<u32>>) -> Result<Vec<u8>
     // Colours beyond the palette (anti-aliasing blends) take their nearest palette colour;
     // blends that differ only in the lowest bits share one search.
     let mut near: FastMap<u32, u8> = FastMap::default();
-    let mut indices: Vec<u8> = Vec::with_capacity(n);
-    for (c, len) in runs.iter().copied() {
-        let i = match index.get(&c) {
+    let final_index: Vec<u8> = finals
+        .iter()
+        .map(|&c| match in_palette.get(&c) {
             Some(i) => *i,
             None => {
                 let coarse = c & 0xF8F8_F8F8;
-                let i = *near.entry(coarse).or_insert_with(|| {
+                *near.entry(coarse).or_insert_with(|| {
                     let p = demultiply(c);
                     palette
                         .iter()
                         .enumerate()
                         .min_by_key(|(_, q)| distance(**q, p))
                         .map_or(0, |(i, _)| i as u8)
-                });
-                index.insert(c, i);
-                i
+                })
             }
-        };
+        })
+        .collect();
+    let mut indices: Vec<u8> = Vec::with_capacity(n);
+    for (id, len) in runs.iter().copied() {
+        let i = final_index[to_final[id as usize] as usize];
         indices.extend(std::iter::repeat_n(i, len as usize));
     }
     let depth = match palette.len() {
@@ -179,12 +224,20 @@ fn encode_with(pixmap: &Pixmap, blends: Option<&HashSet<u32>>) -> Result<Vec<u8>
     } else {
         let mut packed = Vec::with_capacity(row_bytes * h as usize);
         for row in indices.chunks(w as usize) {
-            for group in row.chunks(per_byte) {
-                let mut byte = 0u8;
-                for (k, &i) in group.iter().enumerate() {
-                    byte |= i << (8 - depth as usize * (k + 1));
-                }
-                packed.push(byte);
+            let mut groups = row.chunks_exact(per_byte);
+            match depth {
+                // Two pixels a byte (palettes of 5–16 colours, the usual tile): no inner loop.
+                4 => packed.extend(groups.by_ref().map(|g| (g[0] << 4) | g[1])),
+                _ => packed.extend(
+                    groups
+                        .by_ref()
+                        .map(|g| g.iter().fold(0u8, |byte, &i| (byte << depth) | i)),
+                ),
+            }
+            let rest = groups.remainder();
+            if !rest.is_empty() {
+                let byte = rest.iter().fold(0u8, |byte, &i| (byte << depth) | i);
+                packed.push(byte << (depth as usize * (per_byte - rest.len())));
             }
         }
         packed
@@ -246,6 +299,29 @@ mod tests {
     }
 
     #[test]
+    fn white_and_transparent_pixels_round_trip() {
+        // Opaque white is the all-ones pixel: it must be a colour like any other.
+        let mut pm = Pixmap::new(9, 4).unwrap();
+        for (i, p) in pm.pixels_mut().iter_mut().enumerate() {
+            let c = if i % 3 == 0 {
+                [255u8, 255, 255, 255]
+            } else {
+                [0, 0, 0, 0]
+            };
+            *p = tiny_skia::ColorU8::from_rgba(c[0], c[1], c[2], c[3]).premultiply();
+        }
+        let (_, _, rgba) = decode(&encode_with(&pm, Some(&[])).unwrap());
+        for (i, p) in rgba.chunks(4).enumerate() {
+            let want: &[u8] = if i % 3 == 0 {
+                &[255, 255, 255, 255]
+            } else {
+                &[0, 0, 0, 0]
+            };
+            assert_eq!(p, want, "pixel {i}");
+        }
+    }
+
+    #[test]
     fn rare_class_colours_stay_exact_and_blends_stay_close() {
         // 40 frequent colours, then one pixel of a class colour and one of a blend.
         let mut pm = Pixmap::new(64, 64).unwrap();
@@ -260,7 +336,7 @@ mod tests {
             *p = tiny_skia::ColorU8::from_rgba(c[0], c[1], c[2], c[3]).premultiply();
         }
         let key = u32::from_le_bytes(class);
-        let bytes = encode_with(&pm, Some(&HashSet::from([key]))).unwrap();
+        let bytes = encode_with(&pm, Some(&[key])).unwrap();
         let (_, _, rgba) = decode(&bytes);
         assert_eq!(&rgba[..4], &class, "a class colour is exact however rare");
         for (got, want) in rgba[4..8].iter().zip(blend) {

@@ -329,7 +329,7 @@ impl Boundaries {
             if !geometry.is_valid() {
                 match geometry.make_valid() {
                     Ok(fixed) if fixed.is_valid() && !fixed.0.is_empty() => {
-                        geometry = fixed;
+                        geometry = canonical(fixed);
                         repaired.push(code);
                     }
                     _ => {
@@ -573,6 +573,50 @@ pub struct JoinReport {
 }
 
 /// A ring whose first and last positions differ, or with under four positions, described.
+/// A repaired polygon in one fixed form: exteriors counter-clockwise and holes clockwise, every
+/// ring starting at its smallest vertex, holes and polygons in vertex order. The repair does not
+/// promise an order, and drawing the same shape from another start point moves anti-aliased
+/// edges by a rounding error: tiles (and their ETags) would change from run to run.
+fn canonical(mp: MultiPolygon) -> MultiPolygon {
+    use geo::orient::{Direction, Orient};
+    use geo::{Coord, LineString, Polygon};
+    fn cmp(a: &Coord, b: &Coord) -> std::cmp::Ordering {
+        a.x.total_cmp(&b.x).then(a.y.total_cmp(&b.y))
+    }
+    fn ring(r: &LineString) -> LineString {
+        let mut c: Vec<Coord> = r.0.clone();
+        if c.len() > 1 && c.first() == c.last() {
+            c.pop();
+        }
+        if let Some(start) = (0..c.len()).min_by(|&i, &j| cmp(&c[i], &c[j])) {
+            c.rotate_left(start);
+        }
+        if let Some(first) = c.first().copied() {
+            c.push(first);
+        }
+        LineString(c)
+    }
+    let first = |r: &LineString| r.0.first().copied();
+    let mut polys: Vec<Polygon> = mp
+        .orient(Direction::Default)
+        .0
+        .iter()
+        .map(|p| {
+            let mut holes: Vec<LineString> = p.interiors().iter().map(ring).collect();
+            holes.sort_by(|a, b| match (first(a), first(b)) {
+                (Some(x), Some(y)) => cmp(&x, &y),
+                _ => a.0.len().cmp(&b.0.len()),
+            });
+            Polygon::new(ring(p.exterior()), holes)
+        })
+        .collect();
+    polys.sort_by(|a, b| match (first(a.exterior()), first(b.exterior())) {
+        (Some(x), Some(y)) => cmp(&x, &y),
+        _ => a.exterior().0.len().cmp(&b.exterior().0.len()),
+    });
+    MultiPolygon(polys)
+}
+
 fn unclosed(g: &geojson::GeometryValue) -> Option<String> {
     let polygons: &[geojson::PolygonType] = match g {
         geojson::GeometryValue::Polygon { coordinates } => std::slice::from_ref(coordinates),
@@ -589,4 +633,40 @@ fn unclosed(g: &geojson::GeometryValue) -> Option<String> {
                 ring.len()
             )
         })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::canonical;
+    use geo::{LineString, MultiPolygon, Polygon};
+
+    fn square(x: f64, cw: bool, start: usize) -> LineString {
+        let mut c = vec![(x, 0.0), (x + 1.0, 0.0), (x + 1.0, 1.0), (x, 1.0)];
+        if cw {
+            c.reverse();
+        }
+        c.rotate_left(start);
+        c.push(c[0]);
+        LineString::from(c)
+    }
+
+    #[test]
+    fn one_shape_written_in_any_order_has_one_canonical_form() {
+        let a = MultiPolygon(vec![
+            Polygon::new(square(0.0, false, 0), vec![]),
+            Polygon::new(square(5.0, false, 2), vec![]),
+        ]);
+        // The same squares: other start points, clockwise, the polygons swapped.
+        let b = MultiPolygon(vec![
+            Polygon::new(square(5.0, true, 1), vec![]),
+            Polygon::new(square(0.0, true, 3), vec![]),
+        ]);
+        assert_ne!(a, b);
+        let (ca, cb) = (canonical(a), canonical(b));
+        assert_eq!(ca, cb);
+        let first = ca.0[0].exterior();
+        assert_eq!(first.0[0], geo::coord! { x: 0.0, y: 0.0 });
+        assert_eq!(first.0.first(), first.0.last(), "rings stay closed");
+        assert_eq!(first.0.len(), 5);
+    }
 }
