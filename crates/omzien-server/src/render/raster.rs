@@ -51,8 +51,9 @@ pub fn render(layer: &Layer, scene: &Scene, tile: TileCoord, scale: u32) -> Opti
         u8::from(x < lo) | u8::from(x > hi) << 1 | u8::from(y < lo) << 2 | u8::from(y > hi) << 3
     };
     let mut drawn = 0;
+    // One path builder for the tile: its buffers are reused from shape to shape.
+    let mut pb = PathBuilder::new();
     for shape in shapes {
-        let mut pb = PathBuilder::new();
         for ring in &shape.rings {
             let mut last: Option<(f32, f32)> = None;
             // A run of points beyond one side of the tile is replaced by its last point: the
@@ -94,11 +95,14 @@ pub fn render(layer: &Layer, scene: &Scene, tile: TileCoord, scale: u32) -> Opti
                 pb.close();
             }
         }
-        let Some(path) = pb.finish() else { continue };
+        let Some(path) = std::mem::take(&mut pb).finish() else {
+            continue;
+        };
         let color = layer.color(shape.code).map_or(NO_FIGURES, |c| c.0);
         fill.set_color_rgba8(color[0], color[1], color[2], color[3]);
         pixmap.fill_path(&path, &fill, FillRule::EvenOdd, Transform::identity(), None);
         pixmap.stroke_path(&path, &line, &stroke, Transform::identity(), None);
+        pb = path.clear();
         drawn += 1;
     }
     (drawn > 0).then_some(pixmap)
