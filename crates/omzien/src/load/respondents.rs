@@ -624,26 +624,29 @@ fn mix(mut z: u64) -> u64 {
     z ^ (z >> 31)
 }
 
-/// Codes rows by their distinct values: `index` per row into `table`, with a fast path for runs
-/// of one value (files are often sorted by area or wave).
-fn distinct<K: Copy + Eq + std::hash::Hash>(
-    values: impl Iterator<Item = K>,
+/// Codes rows by their distinct values: `index` per row into a table that `table_entry` fills
+/// with each new value, told apart by `key`, with a fast path for runs of one key (files are
+/// often sorted by area or wave).
+fn distinct<T: Copy, K: Copy + Eq + std::hash::Hash>(
+    values: impl Iterator<Item = T>,
     len: usize,
-    mut table_entry: impl FnMut(K),
+    key: impl Fn(T) -> K,
+    mut table_entry: impl FnMut(T),
 ) -> Vec<u32> {
     let mut seen: HashMap<K, u32, foldhash::fast::RandomState> = HashMap::default();
     let mut last: Option<(K, u32)> = None;
     let mut out = Vec::with_capacity(len);
     for v in values {
+        let k = key(v);
         let ix = match last {
-            Some((k, ix)) if k == v => ix,
+            Some((lk, ix)) if lk == k => ix,
             _ => {
                 let next = seen.len() as u32;
-                let ix = *seen.entry(v).or_insert_with(|| {
+                let ix = *seen.entry(k).or_insert_with(|| {
                     table_entry(v);
                     next
                 });
-                last = Some((v, ix));
+                last = Some((k, ix));
                 ix
             }
         };
@@ -697,9 +700,14 @@ impl Slices<'_> {
         let mut table: Vec<Result<Wave, String>> = Vec::new();
         let raw_wave = |raw: String| m.wave(&raw).ok_or(raw);
         let index = if let Ok(ca) = self.cols.wave.u16() {
-            distinct(ca.iter(), len, |v| {
-                table.push(raw_wave(v.map(|v| v.to_string()).unwrap_or_default()));
-            })
+            distinct(
+                ca.iter(),
+                len,
+                |v| v,
+                |v| {
+                    table.push(raw_wave(v.map(|v| v.to_string()).unwrap_or_default()));
+                },
+            )
         } else if self.cols.wave.dtype().is_integer() {
             let i = self
                 .cols
@@ -707,18 +715,33 @@ impl Slices<'_> {
                 .cast(&DataType::Int64)
                 .map_err(|e| err(path, e))?;
             let ca = i.i64().map_err(|e| err(path, e))?;
-            distinct(ca.iter(), len, |v| {
-                table.push(raw_wave(v.map(|v| v.to_string()).unwrap_or_default()));
-            })
+            distinct(
+                ca.iter(),
+                len,
+                |v| v,
+                |v| {
+                    table.push(raw_wave(v.map(|v| v.to_string()).unwrap_or_default()));
+                },
+            )
         } else if let Ok(ca) = self.cols.wave.str() {
-            distinct(ca.iter(), len, |v| {
-                table.push(raw_wave(v.unwrap_or_default().to_owned()));
-            })
+            distinct(
+                ca.iter(),
+                len,
+                |v| v,
+                |v| {
+                    table.push(raw_wave(v.unwrap_or_default().to_owned()));
+                },
+            )
         } else {
             let text = as_text(&self.cols.wave, path)?;
-            distinct(text.iter().map(Option::as_deref), len, |v| {
-                table.push(raw_wave(v.unwrap_or_default().to_owned()));
-            })
+            distinct(
+                text.iter().map(Option::as_deref),
+                len,
+                |v| v,
+                |v| {
+                    table.push(raw_wave(v.unwrap_or_default().to_owned()));
+                },
+            )
         };
         // A chunk has at most CHUNK (65,536) rows, so at most as many distinct values.
         let index = index
@@ -791,32 +814,19 @@ impl Slices<'_> {
         let area = self.cols.area.str().map_err(|e| err(path, e))?;
         let mut area_table = Vec::new();
         let areas = match area.downcast_iter().next() {
-            // One array without nulls: a row whose string view equals the previous row's
-            // holds the same text (equal views are equal strings), without reading it.
+            // One array without nulls: rows are told apart by their string views, without
+            // reading the text (an equal view is an equal string; codes of up to 12 bytes are
+            // held in the view, so an equal code has an equal view too).
             Some(arr) if area.chunks().len() == 1 && area.null_count() == 0 => {
                 let views = arr.views();
-                let mut seen: HashMap<&str, u32, foldhash::fast::RandomState> = HashMap::default();
-                let mut last: Option<(usize, u32)> = None;
-                let mut out = Vec::with_capacity(len);
-                for i in 0..views.len() {
-                    let ix = match last {
-                        Some((j, ix)) if views[j] == views[i] => ix,
-                        _ => {
-                            let v = arr.value(i);
-                            let next = seen.len() as u32;
-                            let ix = *seen.entry(v).or_insert_with(|| {
-                                area_table.push(Some(v));
-                                next
-                            });
-                            last = Some((i, ix));
-                            ix
-                        }
-                    };
-                    out.push(ix);
-                }
-                out
+                distinct(
+                    0..views.len(),
+                    len,
+                    |i| views[i].as_u128(),
+                    |i| area_table.push(Some(arr.value(i))),
+                )
             }
-            _ => distinct(area.iter(), len, |v| area_table.push(v)),
+            _ => distinct(area.iter(), len, |v| v, |v| area_table.push(v)),
         };
         Ok(Chunk {
             ids: self.ids()?,
