@@ -551,7 +551,7 @@ pub fn aggregate_file(
         not_scored: Measure::ALL
             .iter()
             .zip(total.rows.not_scored)
-            .map(|(m, c)| (measure_key(*m).to_owned(), c))
+            .map(|(m, c)| (m.names().1.to_owned(), c))
             .collect(),
         cells: estimates.len(),
         published,
@@ -679,15 +679,6 @@ fn run_file(
         total.rows.absorb(batch);
     }
     Ok(total)
-}
-
-fn measure_key(m: Measure) -> &'static str {
-    match m {
-        Measure::Lonely => "lonely",
-        Measure::Severe => "severe",
-        Measure::Emotional => "emotional",
-        Measure::Social => "social",
-    }
 }
 
 /// The flags of every possible count of lonely and unanswered items (emotional 0–6, social

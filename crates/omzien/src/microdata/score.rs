@@ -149,6 +149,18 @@ pub enum Measure {
 impl Measure {
     /// The four measures.
     pub const ALL: [Self; 4] = [Self::Lonely, Self::Severe, Self::Emotional, Self::Social];
+
+    /// The name written in `estimates.csv` (`Lonely`) and, in lower case, the key of the
+    /// summary (`lonely`).
+    #[must_use]
+    pub fn names(self) -> (&'static str, &'static str) {
+        match self {
+            Self::Lonely => ("Lonely", "lonely"),
+            Self::Severe => ("Severe", "severe"),
+            Self::Emotional => ("Emotional", "emotional"),
+            Self::Social => ("Social", "social"),
+        }
+    }
 }
 
 /// One respondent's lonely and unanswered items per subscale (index 0 emotional, 1 social).

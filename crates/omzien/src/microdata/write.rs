@@ -59,17 +59,6 @@ fn push_fixed(out: &mut String, v: f64, decimals: u32) {
     }
 }
 
-/// The measure as written in estimates.csv (its `Debug` name).
-fn measure_name(m: super::Measure) -> &'static str {
-    use super::Measure;
-    match m {
-        Measure::Lonely => "Lonely",
-        Measure::Severe => "Severe",
-        Measure::Emotional => "Emotional",
-        Measure::Social => "Social",
-    }
-}
-
 /// A figure of the OData file: one decimal, or `.` when suppressed.
 fn push_cell(out: &mut String, v: Option<f64>) {
     match v {
@@ -207,7 +196,7 @@ pub fn write_estimates_csv(p: &Prevalence, path: &Path) -> Result<(), MicrodataE
                     }
                 };
                 out.push_str(prefix);
-                out.push_str(measure_name(e.measure));
+                out.push_str(e.measure.names().0);
                 out.push(',');
                 out.push_str(n.format(e.n));
                 out.push(',');
