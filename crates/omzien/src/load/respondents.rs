@@ -296,41 +296,19 @@ pub(crate) type WaveTable = Vec<Result<Wave, String>>;
 /// The age-group mask of a row without a usable age.
 pub(crate) const AGE_MISSING: u16 = 1 << 15;
 
-/// Id keys of a chunk: integer ids as they are (read in place when the column allows), text
-/// ids hashed; `None` without an id.
-pub(crate) enum Keys<'a> {
-    /// Unsigned integer ids without nulls.
-    U64(&'a [u64]),
-    /// Signed integer ids without nulls.
-    I64(&'a [i64]),
-    /// Anything else, decoded.
-    Owned(Vec<Option<u64>>),
-}
-
-impl Keys<'_> {
-    /// The key of row `i`.
-    #[inline]
-    pub(crate) fn get(&self, i: usize) -> Option<u64> {
-        match self {
-            Self::U64(v) => v.get(i).copied(),
-            Self::I64(v) => v.get(i).map(|v| *v as u64),
-            Self::Owned(v) => v.get(i).copied().flatten(),
-        }
-    }
-}
-
-/// Numbers of a chunk, read in place when the column is `f64` without nulls.
-pub(crate) enum Floats<'a> {
+/// The cells of one column of a chunk: read in place when the column's type allows and it
+/// has no empty cells, decoded otherwise (`None` for an empty cell).
+pub(crate) enum Cells<'a, T> {
     /// In place.
-    Slice(&'a [f64]),
-    /// Decoded; `None` for an empty cell.
-    Owned(Vec<Option<f64>>),
+    Slice(&'a [T]),
+    /// Decoded.
+    Owned(Vec<Option<T>>),
 }
 
-impl Floats<'_> {
-    /// The number in row `i`.
+impl<T: Copy> Cells<'_, T> {
+    /// The cell of row `i`.
     #[inline]
-    pub(crate) fn get(&self, i: usize) -> Option<f64> {
+    pub(crate) fn get(&self, i: usize) -> Option<T> {
         match self {
             Self::Slice(v) => v.get(i).copied(),
             Self::Owned(v) => v.get(i).copied().flatten(),
@@ -341,8 +319,8 @@ impl Floats<'_> {
 /// A chunk decoded: what each cell means, in compact per-row codes with small tables of the
 /// distinct values.
 pub(crate) struct Chunk<'a> {
-    /// Id keys.
-    pub ids: Keys<'a>,
+    /// Id keys: integer ids as they are, text ids hashed.
+    pub ids: Cells<'a, u64>,
     /// Per row: index into `wave_table`.
     pub waves: Vec<u16>,
     /// The distinct waves of the chunk, or the raw value the mapping does not know.
@@ -354,7 +332,7 @@ pub(crate) struct Chunk<'a> {
     /// Per row: the age groups (bit g for group g) the age falls in, or [`AGE_MISSING`].
     pub ages: Vec<u16>,
     /// Weight.
-    pub weights: Floats<'a>,
+    pub weights: Cells<'a, f64>,
     /// Per row: lonely emotional and social items in bits 0–7 and 8–15, unanswered ones in
     /// 16–23 and 24–31, and from bit 32 one bit per item with a code the mapping does not know.
     packed: Vec<u64>,
@@ -517,10 +495,10 @@ fn as_text(c: &Column, path: &Path) -> Result<Vec<Option<String>>, MicrodataErro
         .collect())
 }
 
-fn floats<'a>(c: &'a Column, path: &Path) -> Result<Floats<'a>, MicrodataError> {
+fn floats<'a>(c: &'a Column, path: &Path) -> Result<Cells<'a, f64>, MicrodataError> {
     if let Ok(ca) = c.f64() {
         if let Ok(v) = ca.cont_slice() {
-            return Ok(Floats::Slice(v));
+            return Ok(Cells::Slice(v));
         }
     }
     let f = c.cast(&DataType::Float64).map_err(|e| err(path, e))?;
@@ -533,7 +511,7 @@ fn floats<'a>(c: &'a Column, path: &Path) -> Result<Floats<'a>, MicrodataError> 
             out.extend(arr.iter().map(|v| v.copied()));
         }
     }
-    Ok(Floats::Owned(out))
+    Ok(Cells::Owned(out))
 }
 
 /// The age-group mask of an age: bit g set when the age lies in group g of `bounds`.
@@ -575,8 +553,8 @@ fn age_masks(
         return Ok(out);
     }
     Ok(match floats(c, path)? {
-        Floats::Slice(v) => v.iter().map(|a| age_mask(*a, bounds)).collect(),
-        Floats::Owned(v) => v
+        Cells::Slice(v) => v.iter().map(|a| age_mask(*a, bounds)).collect(),
+        Cells::Owned(v) => v
             .iter()
             .map(|a| a.map_or(AGE_MISSING, |a| age_mask(a, bounds)))
             .collect(),
@@ -661,23 +639,24 @@ impl Slices<'_> {
     }
 
     /// Id keys: integer ids as they are, text ids hashed; `None` without an id.
-    pub(crate) fn ids(&self) -> Result<Keys<'_>, MicrodataError> {
+    pub(crate) fn ids(&self) -> Result<Cells<'_, u64>, MicrodataError> {
         let path = self.path();
         let id = &self.cols.id;
         if let Ok(v) = id.u64().and_then(|ca| ca.cont_slice()) {
-            return Ok(Keys::U64(v));
+            return Ok(Cells::Slice(v));
         }
         if let Ok(v) = id.i64().and_then(|ca| ca.cont_slice()) {
-            return Ok(Keys::I64(v));
+            // The same bits as `id as u64`.
+            return Ok(Cells::Slice(bytemuck::cast_slice(v)));
         }
         if id.dtype().is_integer() {
             let i = id.cast(&DataType::Int64).map_err(|e| err(path, e))?;
             let ca = i.i64().map_err(|e| err(path, e))?;
-            Ok(Keys::Owned(
+            Ok(Cells::Owned(
                 ca.iter().map(|v| v.map(|v| v as u64)).collect(),
             ))
         } else {
-            Ok(Keys::Owned(
+            Ok(Cells::Owned(
                 as_text(id, path)?
                     .into_iter()
                     .map(|id| {
