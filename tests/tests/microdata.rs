@@ -603,3 +603,44 @@ fn repeated_ids_are_found_across_chunks_checked_in_parallel() {
         e2020.value
     );
 }
+
+#[test]
+fn up_to_fifteen_age_groups_are_aggregated_and_more_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut csv = HEADER.to_owned();
+    for i in 0..60 {
+        writeln!(csv, "{i},2020,BU03630001,40,1,1,{CALM}").unwrap();
+    }
+    let input = write_csv(dir.path(), "ages.csv", &csv);
+    // Three groups with bounds and twelve codes without (every age counts in those).
+    let mut groups = vec![AgeGroup::ADULTS, AgeGroup::WORKING_AGE, AgeGroup::SENIORS];
+    groups.extend((1..=12).map(|k| format!("9{k:04}").parse::<AgeGroup>().unwrap()));
+    assert_eq!(groups.len(), omzien::microdata::MAX_AGE_GROUPS);
+    let options = MicrodataOptions::default().with_age_groups(groups.clone());
+    let p = aggregate_file(&input, &Mapping::default(), &options).unwrap();
+    for g in &groups {
+        let n = p
+            .estimates
+            .iter()
+            .find(|e| e.unit == area("BU03630001") && e.age == *g && e.measure == Measure::Lonely)
+            .map(|e| e.n);
+        let want = if *g == AgeGroup::SENIORS {
+            None
+        } else {
+            Some(60)
+        };
+        assert_eq!(n, want, "age group {g}");
+    }
+    groups.push("90013".parse().unwrap());
+    let e = aggregate_file(
+        &input,
+        &Mapping::default(),
+        &MicrodataOptions::default().with_age_groups(groups),
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        e.contains("16 age groups") && e.contains("at most 15"),
+        "{e}"
+    );
+}

@@ -104,7 +104,17 @@ pub enum MicrodataError {
         /// Why.
         message: String,
     },
+    /// More age groups than a respondent's set of groups can hold.
+    #[error("{given} age groups given; at most {MAX_AGE_GROUPS} can be aggregated at once")]
+    TooManyAgeGroups {
+        /// How many were given.
+        given: usize,
+    },
 }
+
+/// The most age groups one aggregation takes (a row's groups are bits of a `u16`, one bit
+/// marking a missing age).
+pub const MAX_AGE_GROUPS: usize = 15;
 
 /// Why a record was left out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -330,7 +340,8 @@ impl MicrodataOptions {
         self.batch_rows = rows;
         self
     }
-    /// Other age groups (any with known bounds).
+    /// Other age groups (any with known bounds), at most [`MAX_AGE_GROUPS`]:
+    /// [`aggregate_file`] refuses more.
     #[must_use]
     pub fn with_age_groups(mut self, groups: Vec<AgeGroup>) -> Self {
         self.age_groups = groups;
@@ -429,8 +440,8 @@ pub fn wilson(p: f64, n: f64) -> (f64, f64) {
 /// Results of a chunk of rows, a batch or a whole file.
 #[derive(Default)]
 struct Partial {
-    cells: Vec<((AreaCode, Wave, u8), Acc)>,
-    index: FastMap<(AreaCode, Wave, u8), usize>,
+    cells: Vec<((AreaCode, Wave, u16), Acc)>,
+    index: FastMap<(AreaCode, Wave, u16), usize>,
     excluded: BTreeMap<Exclusion, ExclusionCount>,
     not_scored: [usize; 4],
     used: usize,
@@ -444,7 +455,7 @@ struct Partial {
 
 impl Partial {
     /// The slot of a cell, added when new.
-    fn slot(&mut self, key: (AreaCode, Wave, u8)) -> usize {
+    fn slot(&mut self, key: (AreaCode, Wave, u16)) -> usize {
         let cells = &mut self.cells;
         *self.index.entry(key).or_insert_with(|| {
             cells.push((key, Acc::default()));
@@ -502,6 +513,11 @@ pub fn aggregate_file(
     mapping: &Mapping,
     options: &MicrodataOptions,
 ) -> Result<Prevalence, MicrodataError> {
+    if options.age_groups.len() > MAX_AGE_GROUPS {
+        return Err(MicrodataError::TooManyAgeGroups {
+            given: options.age_groups.len(),
+        });
+    }
     // One pass in the usual case: repeated integer ids are caught by a bitmap per wave, other
     // ids by collecting their keys. Only when a repeat shows up is the exact set of repeated
     // (wave, id) keys found and the file read again, leaving out every copy.
@@ -876,7 +892,7 @@ fn process(
                 let s = match slots.get(&local) {
                     Some(s) => *s,
                     None => {
-                        let s = p.slot((code, wave, mask as u8));
+                        let s = p.slot((code, wave, mask));
                         slots.insert(local, s);
                         s
                     }
@@ -897,7 +913,7 @@ fn process(
 type UnitSums = ((Unit, Wave, AgeGroup), Acc);
 
 /// Sums of one area, wave and set of age groups (bit g: group g).
-type Cell = ((AreaCode, Wave, u8), Acc);
+type Cell = ((AreaCode, Wave, u16), Acc);
 
 /// Rolls the per-area sums up to wijk, gemeente and groups, then estimates every cell.
 fn estimate(mut cells: Vec<Cell>, options: &MicrodataOptions) -> Vec<Estimate> {
