@@ -48,6 +48,9 @@ enum Cmd {
         /// Write the PNGs here (for a visual check).
         #[arg(long)]
         save: Option<PathBuf>,
+        /// Render the set this many times (for a profiler); figures are for the last round.
+        #[arg(long, default_value_t = 1)]
+        repeat: usize,
     },
 }
 
@@ -187,6 +190,7 @@ fn main() {
             boundaries,
             tiles,
             save,
+            repeat,
         } => {
             let b = Boundaries::from_geojson(&boundaries).expect("boundaries");
             let layer = layer(&data, &b);
@@ -199,6 +203,13 @@ fn main() {
                     TileCoord::parse(p[0], p[1], p[2]).unwrap()
                 })
                 .collect();
+            for _ in 1..repeat {
+                for t in &list {
+                    if let Some(p) = render(&layer, &scene, *t, 1) {
+                        std::hint::black_box(encode_tile(&p, &layer).unwrap());
+                    }
+                }
+            }
             let start = Instant::now();
             let mut bytes = 0usize;
             let mut drawn = 0usize;

@@ -4,7 +4,9 @@
 
 use ab_glyph::{Font, FontRef, PxScale, ScaleFont, point};
 use omzien::Legend;
-use tiny_skia::{Color, Paint, Pixmap, Rect, Transform};
+use vello_cpu::color::{AlphaColor, PremulRgba8, Srgb};
+use vello_cpu::kurbo::Rect;
+use vello_cpu::{Pixmap, RenderContext, Resources};
 
 use super::png::{EncodeError, encode};
 
@@ -81,9 +83,9 @@ fn draw_text(
     rgb: [u8; 3],
 ) {
     let f = font.as_scaled(PxScale::from(px));
-    let (w, h) = (pixmap.width(), pixmap.height());
+    let (w, h) = (u32::from(pixmap.width()), u32::from(pixmap.height()));
     let stride = w as usize;
-    let pixels = pixmap.pixels_mut();
+    let pixels = pixmap.data_mut();
     let mut caret = x;
     let mut prev = None;
     for c in text.chars() {
@@ -111,14 +113,13 @@ fn draw_text(
             let blend =
                 |dst: u8, src: u8| (f32::from(src) * a + f32::from(dst) * (1.0 - a)).round() as u8;
             // The legend's background is opaque, so premultiplied equals straight colour.
-            if let Some(c) = tiny_skia::PremultipliedColorU8::from_rgba(
-                blend(p.red(), rgb[0]),
-                blend(p.green(), rgb[1]),
-                blend(p.blue(), rgb[2]),
-                255,
-            ) {
-                *p = c;
-            }
+            // The legend is opaque, so the blend of two opaque colours stays opaque.
+            *p = PremulRgba8 {
+                r: blend(p.r, rgb[0]),
+                g: blend(p.g, rgb[1]),
+                b: blend(p.b, rgb[2]),
+                a: 255,
+            };
         });
     }
 }
@@ -145,9 +146,32 @@ pub fn legend_png(legend: &Legend, scale: u32) -> Result<Vec<u8>, EncodeError> {
         + ROW * s * legend.entries.len() as f32
         + line * notice.len() as f32
         + PAD * s;
-    let mut pixmap = Pixmap::new(width.ceil() as u32, height.ceil() as u32)
-        .ok_or_else(|| EncodeError::new("legend too large".into()))?;
-    pixmap.fill(Color::WHITE);
+    let too_large = || EncodeError::new("legend too large".into());
+    let (pw, ph) = (
+        u16::try_from(width.ceil() as u32).map_err(|_| too_large())?,
+        u16::try_from(height.ceil() as u32).map_err(|_| too_large())?,
+    );
+    let mut pixmap = Pixmap::new(pw, ph);
+    // The first row of entries, below the title and the unit line.
+    let entries_y = PAD * s + line * title.len() as f32 + ROW * s;
+    let row_y = |i: usize| entries_y + ROW * s * i as f32;
+    // White ground and swatches (a grey edge, then the class colour) first, text on top.
+    let mut ctx = RenderContext::new(pw, ph);
+    let opaque = |c: [u8; 3]| AlphaColor::<Srgb>::from_rgba8(c[0], c[1], c[2], 255);
+    ctx.set_paint(opaque([255, 255, 255]));
+    ctx.fill_rect(&Rect::new(0.0, 0.0, f64::from(pw), f64::from(ph)));
+    for (i, e) in legend.entries.iter().enumerate() {
+        let left = f64::from(PAD * s);
+        let top = f64::from(row_y(i) + (ROW - SWATCH.1) * 0.5 * s);
+        let (sw, sh) = (f64::from(SWATCH.0 * s), f64::from(SWATCH.1 * s));
+        ctx.set_paint(opaque([0x88, 0x88, 0x88]));
+        ctx.fill_rect(&Rect::new(left - 1.0, top - 1.0, left + sw + 1.0, top + sh + 1.0));
+        let [r, g, b, _] = e.rgba.0;
+        ctx.set_paint(opaque([r, g, b]));
+        ctx.fill_rect(&Rect::new(left, top, left + sw, top + sh));
+    }
+    ctx.flush();
+    ctx.render(&mut pixmap, &mut Resources::new());
 
     // Bold lines of wrapped text, one below the other from `y`.
     let paragraph = |pixmap: &mut Pixmap, y: &mut f32, lines: &[String], px: f32, rgb: [u8; 3]| {
@@ -173,24 +197,8 @@ pub fn legend_png(legend: &Legend, scale: u32) -> Result<Vec<u8>, EncodeError> {
         &unit,
         [0x55, 0x55, 0x55],
     );
-    for e in &legend.entries {
-        let top = y + (ROW - SWATCH.1) * 0.5 * s;
-        if let Some(r) = Rect::from_xywh(PAD * s, top, SWATCH.0 * s, SWATCH.1 * s) {
-            let mut fill = Paint::default();
-            fill.set_color_rgba8(e.rgba.0[0], e.rgba.0[1], e.rgba.0[2], 255);
-            let mut edge = Paint::default();
-            edge.set_color_rgba8(0x88, 0x88, 0x88, 255);
-            if let Some(outer) = Rect::from_xywh(
-                PAD * s - 1.0,
-                top - 1.0,
-                SWATCH.0 * s + 2.0,
-                SWATCH.1 * s + 2.0,
-            ) {
-                pixmap.fill_rect(outer, &edge, Transform::identity(), None);
-            }
-            pixmap.fill_rect(r, &fill, Transform::identity(), None);
-        }
-        y += ROW * s;
+    for (i, e) in legend.entries.iter().enumerate() {
+        y = row_y(i + 1);
         draw_text(
             &mut pixmap,
             &fonts.regular,

@@ -1,15 +1,16 @@
 //! PNG encoding: an indexed (palette) image, quantized to at most 256 colours, with the
 //! smallest bit depth that holds the palette.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
-use tiny_skia::Pixmap;
+use vello_cpu::Pixmap;
 
 type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
 
 /// A premultiplied pixel (as `u32`, RGBA bytes in memory order) as straight RGBA.
 fn demultiply(c: u32) -> [u8; 4] {
-    let [r, g, b, a] = c.to_le_bytes();
+    let [r, g, b, a] = c.to_ne_bytes();
     if a == 0 {
         return [0, 0, 0, 0];
     }
@@ -49,9 +50,9 @@ fn round_blend(c: u32) -> u32 {
         let r = (u16::from(v) + 16) & 0x1E0;
         if r >= 256 { 255 } else { r as u8 }
     };
-    let [r, g, b, a] = c.to_le_bytes();
+    let [r, g, b, a] = c.to_ne_bytes();
     let a = level(a);
-    u32::from_le_bytes([level(r).min(a), level(g).min(a), level(b).min(a), a])
+    u32::from_ne_bytes([level(r).min(a), level(g).min(a), level(b).min(a), a])
 }
 
 /// Encodes a pixmap as an indexed PNG, every colour exact where there are at most 256.
@@ -81,7 +82,7 @@ pub fn encode_tile(pixmap: &Pixmap, layer: &omzien::Layer) -> Result<Vec<u8>, En
         .map(|c| {
             let [r, g, b, a] = c.0;
             let pm = |v: u8| ((u16::from(v) * u16::from(a) + 127) / 255) as u8;
-            u32::from_le_bytes([pm(r), pm(g), pm(b), a])
+            u32::from_ne_bytes([pm(r), pm(g), pm(b), a])
         })
         .collect();
     encode_with(pixmap, Some(&exact))
@@ -91,11 +92,17 @@ pub fn encode_tile(pixmap: &Pixmap, layer: &omzien::Layer) -> Result<Vec<u8>, En
 fn encode_with(pixmap: &Pixmap, blends: Option<&[u32]>) -> Result<Vec<u8>, EncodeError> {
     // Premultiplied RGBA pixels; fully transparent ones are all zero. Runs of one colour are
     // the rule in a choropleth: find runs eight pixels at a time, and count runs, not pixels.
-    let px = pixmap.pixels();
-    let n = px.len();
-    let key = |p: tiny_skia::PremultipliedColorU8| {
-        u32::from_le_bytes([p.red(), p.green(), p.blue(), p.alpha()])
+    // Pixels as `u32` (RGBA bytes in memory order), compared whole; read in place when the
+    // buffer is aligned for `u32`, as an allocation of this size is.
+    let px: Cow<'_, [u32]> = match bytemuck::try_cast_slice(pixmap.data_as_u8_slice()) {
+        Ok(px) => Cow::Borrowed(px),
+        Err(_) => pixmap
+            .data()
+            .iter()
+            .map(|p| u32::from_ne_bytes(p.to_u8_array()))
+            .collect(),
     };
+    let n = px.len();
     // Runs as (colour id, length); the distinct colours in order of first appearance, with
     // their pixel counts. The colour of the run before is looked up without hashing (a run of
     // an edge blend is mostly followed by a fill colour seen just before).
@@ -115,7 +122,7 @@ fn encode_with(pixmap: &Pixmap, blends: Option<&[u32]>) -> Result<Vec<u8>, Encod
             j += 1;
         }
         let len = (j - i) as u32;
-        let k = key(c);
+        let k = c;
         let id = match recent {
             [Some((c0, id)), _] if c0 == k => id,
             [_, Some((c1, id))] if c1 == k => {
@@ -216,7 +223,7 @@ fn encode_with(pixmap: &Pixmap, blends: Option<&[u32]>) -> Result<Vec<u8>, Encod
         5..=16 => 4,
         _ => 8,
     };
-    let (w, h) = (pixmap.width(), pixmap.height());
+    let (w, h) = (u32::from(pixmap.width()), u32::from(pixmap.height()));
     let per_byte = 8 / usize::from(depth);
     let row_bytes = (w as usize).div_ceil(per_byte);
     let packed: Vec<u8> = if depth == 8 {
@@ -276,6 +283,14 @@ fn encode_with(pixmap: &Pixmap, blends: Option<&[u32]>) -> Result<Vec<u8>, Encod
 #[cfg(test)]
 mod tests {
     use super::*;
+    use vello_cpu::color::{AlphaColor, PremulRgba8, Srgb};
+
+    /// A straight RGBA colour as a premultiplied pixel.
+    fn premul(c: [u8; 4]) -> PremulRgba8 {
+        AlphaColor::<Srgb>::from_rgba8(c[0], c[1], c[2], c[3])
+            .premultiply()
+            .to_rgba8()
+    }
 
     fn decode(bytes: &[u8]) -> (u32, u32, Vec<u8>) {
         let mut dec = png::Decoder::new(std::io::Cursor::new(bytes));
@@ -289,8 +304,8 @@ mod tests {
 
     #[test]
     fn round_trips_exact_colours() {
-        let mut pm = Pixmap::new(7, 3).unwrap();
-        pm.fill(tiny_skia::Color::from_rgba8(200, 10, 30, 255));
+        let mut pm = Pixmap::new(7, 3);
+        pm.data_mut().fill(premul([200, 10, 30, 255]));
         let bytes = encode(&pm).unwrap();
         let (w, h, rgba) = decode(&bytes);
         assert_eq!((w, h), (7, 3));
@@ -301,14 +316,14 @@ mod tests {
     #[test]
     fn white_and_transparent_pixels_round_trip() {
         // Opaque white is the all-ones pixel: it must be a colour like any other.
-        let mut pm = Pixmap::new(9, 4).unwrap();
-        for (i, p) in pm.pixels_mut().iter_mut().enumerate() {
+        let mut pm = Pixmap::new(9, 4);
+        for (i, p) in pm.data_mut().iter_mut().enumerate() {
             let c = if i % 3 == 0 {
                 [255u8, 255, 255, 255]
             } else {
                 [0, 0, 0, 0]
             };
-            *p = tiny_skia::ColorU8::from_rgba(c[0], c[1], c[2], c[3]).premultiply();
+            *p = premul(c);
         }
         let (_, _, rgba) = decode(&encode_with(&pm, Some(&[])).unwrap());
         for (i, p) in rgba.chunks(4).enumerate() {
@@ -324,18 +339,18 @@ mod tests {
     #[test]
     fn rare_class_colours_stay_exact_and_blends_stay_close() {
         // 40 frequent colours, then one pixel of a class colour and one of a blend.
-        let mut pm = Pixmap::new(64, 64).unwrap();
+        let mut pm = Pixmap::new(64, 64);
         let class = [17u8, 201, 99, 255];
         let blend = [123u8, 45, 67, 255];
-        for (i, p) in pm.pixels_mut().iter_mut().enumerate() {
+        for (i, p) in pm.data_mut().iter_mut().enumerate() {
             let c = match i {
                 0 => class,
                 1 => blend,
                 _ => [(i / 100 * 6) as u8, 90, 200, 255],
             };
-            *p = tiny_skia::ColorU8::from_rgba(c[0], c[1], c[2], c[3]).premultiply();
+            *p = premul(c);
         }
-        let key = u32::from_le_bytes(class);
+        let key = u32::from_ne_bytes(class);
         let bytes = encode_with(&pm, Some(&[key])).unwrap();
         let (_, _, rgba) = decode(&bytes);
         assert_eq!(&rgba[..4], &class, "a class colour is exact however rare");
@@ -348,10 +363,10 @@ mod tests {
 
     #[test]
     fn many_colours_are_quantized_to_nearest() {
-        let mut pm = Pixmap::new(40, 40).unwrap();
-        for (i, p) in pm.pixels_mut().iter_mut().enumerate() {
+        let mut pm = Pixmap::new(40, 40);
+        for (i, p) in pm.data_mut().iter_mut().enumerate() {
             let v = (i % 251) as u8;
-            *p = tiny_skia::ColorU8::from_rgba(v, 255 - v, (i / 7 % 256) as u8, 255).premultiply();
+            *p = premul([v, 255 - v, (i / 7 % 256) as u8, 255]);
         }
         let bytes = encode(&pm).unwrap();
         let (_, _, rgba) = decode(&bytes);

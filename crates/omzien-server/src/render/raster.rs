@@ -1,7 +1,12 @@
-//! Polygons to pixels with tiny-skia: anti-aliased fills in class colours, thin outlines.
+//! Polygons to pixels with vello_cpu: anti-aliased fills in class colours, thin outlines.
+
+use std::cell::RefCell;
 
 use omzien::Layer;
-use tiny_skia::{FillRule, Paint, PathBuilder, Pixmap, Stroke, Transform};
+use vello_cpu::color::{AlphaColor, Srgb};
+use vello_cpu::kurbo::{BezPath, Stroke};
+use vello_cpu::peniko::Fill;
+use vello_cpu::{Pixmap, RenderContext, Resources};
 
 use super::{Scene, TileCoord};
 
@@ -13,10 +18,47 @@ const NO_FIGURES: [u8; 4] = [255, 255, 255, 0];
 /// Tile size in pixels at scale 1; `@2x` tiles are twice as wide.
 pub const TILE_SIZE: u32 = 256;
 
+fn rgba(c: [u8; 4]) -> AlphaColor<Srgb> {
+    AlphaColor::from_rgba8(c[0], c[1], c[2], c[3])
+}
+
+/// A drawing context and its buffers, kept per thread and tile size: a context holds its
+/// strip and tile buffers, which a tile would otherwise allocate afresh.
+struct Painter {
+    ctx: RenderContext,
+    resources: Resources,
+    path: BezPath,
+}
+
+thread_local! {
+    static PAINTERS: RefCell<Vec<Painter>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Runs `draw` with this thread's painter of `size` pixels, reset.
+fn with_painter<R>(size: u16, draw: impl FnOnce(&mut Painter) -> R) -> R {
+    PAINTERS.with_borrow_mut(|painters| {
+        let i = match painters.iter().position(|p| p.ctx.width() == size) {
+            Some(i) => i,
+            None => {
+                painters.push(Painter {
+                    ctx: RenderContext::new(size, size),
+                    resources: Resources::new(),
+                    path: BezPath::new(),
+                });
+                painters.len() - 1
+            }
+        };
+        let p = &mut painters[i];
+        p.ctx.reset();
+        draw(p)
+    })
+}
+
 /// Renders the layer's areas that meet one tile. `None` when no polygon meets the tile.
 ///
-/// Points closer than a third of a pixel to the previous one are dropped, which keeps low
-/// zooms cheap without visible change.
+/// Each area is filled in its class colour and outlined, in the order of the boundaries, so a
+/// shared border shows both outlines the same way on every tile. Points closer than a third of
+/// a pixel to the previous one are dropped, which keeps low zooms cheap without visible change.
 #[must_use]
 pub fn render(layer: &Layer, scene: &Scene, tile: TileCoord, scale: u32) -> Option<Pixmap> {
     let size = TILE_SIZE * scale.clamp(1, 2);
@@ -28,82 +70,79 @@ pub fn render(layer: &Layer, scene: &Scene, tile: TileCoord, scale: u32) -> Opti
     if shapes.is_empty() {
         return None;
     }
-    let mut pixmap = Pixmap::new(size, size)?;
+    let side = u16::try_from(size).ok()?;
     let proj = tile.projector(size);
     let min_step = 0.33_f32;
-    let mut fill = Paint {
-        anti_alias: true,
-        ..Paint::default()
-    };
-    let mut line = Paint {
-        anti_alias: true,
-        ..Paint::default()
-    };
-    line.set_color_rgba8(OUTLINE[0], OUTLINE[1], OUTLINE[2], OUTLINE[3]);
-    let stroke = Stroke {
-        width: 0.5 * scale as f32,
-        ..Stroke::default()
-    };
     // Which side of the tile (with a margin wider than the outline) a point lies beyond.
     let edge = 2.0 * scale as f32;
     let (lo, hi) = (-edge, size as f32 + edge);
     let outcode = |x: f32, y: f32| -> u8 {
         u8::from(x < lo) | u8::from(x > hi) << 1 | u8::from(y < lo) << 2 | u8::from(y > hi) << 3
     };
-    let mut drawn = 0;
-    // One path builder for the tile: its buffers are reused from shape to shape.
-    let mut pb = PathBuilder::new();
-    for shape in shapes {
-        for ring in &shape.rings {
-            let mut last: Option<(f32, f32)> = None;
-            // A run of points beyond one side of the tile is replaced by its last point: the
-            // straight segment stays beyond that side too, so nothing changes on the tile, and
-            // a large area meeting the tile costs the vertices near the tile only.
-            let mut outside = 0u8;
-            let mut pending: Option<(f32, f32)> = None;
-            for c in ring {
-                let (x, y) = proj.pixel_of_world(c[0], c[1]);
-                let code = outcode(x, y);
-                match last {
-                    None => {
-                        pb.move_to(x, y);
-                        outside = code;
-                        last = Some((x, y));
-                        continue;
-                    }
-                    Some(_) if outside & code != 0 => {
-                        outside &= code;
-                        pending = Some((x, y));
-                        continue;
-                    }
-                    Some((lx, ly)) => {
-                        if let Some((px, py)) = pending.take() {
-                            pb.line_to(px, py);
-                        } else if (x - lx).abs() + (y - ly).abs() < min_step {
+    let at = |x: f32, y: f32| (f64::from(x), f64::from(y));
+    with_painter(side, |p| {
+        p.ctx.set_fill_rule(Fill::EvenOdd);
+        p.ctx.set_stroke(Stroke::new(0.5 * f64::from(scale)));
+        let mut drawn = 0;
+        for shape in shapes {
+            p.path.truncate(0);
+            for ring in &shape.rings {
+                let mut last: Option<(f32, f32)> = None;
+                // A run of points beyond one side of the tile is replaced by its last point:
+                // the straight segment stays beyond that side too, so nothing changes on the
+                // tile, and a large area meeting the tile costs the vertices near the tile only.
+                let mut outside = 0u8;
+                let mut pending: Option<(f32, f32)> = None;
+                for c in ring {
+                    let (x, y) = proj.pixel_of_world(c[0], c[1]);
+                    let code = outcode(x, y);
+                    match last {
+                        None => {
+                            p.path.move_to(at(x, y));
+                            outside = code;
+                            last = Some((x, y));
                             continue;
                         }
+                        Some(_) if outside & code != 0 => {
+                            outside &= code;
+                            pending = Some((x, y));
+                            continue;
+                        }
+                        Some((lx, ly)) => {
+                            if let Some((px, py)) = pending.take() {
+                                p.path.line_to(at(px, py));
+                            } else if (x - lx).abs() + (y - ly).abs() < min_step {
+                                continue;
+                            }
+                        }
                     }
+                    p.path.line_to(at(x, y));
+                    outside = code;
+                    last = Some((x, y));
                 }
-                pb.line_to(x, y);
-                outside = code;
-                last = Some((x, y));
+                if let Some((px, py)) = pending {
+                    p.path.line_to(at(px, py));
+                }
+                if last.is_some() {
+                    p.path.close_path();
+                }
             }
-            if let Some((px, py)) = pending {
-                pb.line_to(px, py);
+            if p.path.elements().is_empty() {
+                continue;
             }
-            if last.is_some() {
-                pb.close();
-            }
+            let color = layer.color(shape.code).map_or(NO_FIGURES, |c| c.0);
+            p.ctx.set_paint(rgba(color));
+            p.ctx.fill_path(&p.path);
+            p.ctx.set_paint(rgba(OUTLINE));
+            p.ctx.stroke_path(&p.path);
+            drawn += 1;
         }
-        let Some(path) = std::mem::take(&mut pb).finish() else {
-            continue;
-        };
-        let color = layer.color(shape.code).map_or(NO_FIGURES, |c| c.0);
-        fill.set_color_rgba8(color[0], color[1], color[2], color[3]);
-        pixmap.fill_path(&path, &fill, FillRule::EvenOdd, Transform::identity(), None);
-        pixmap.stroke_path(&path, &line, &stroke, Transform::identity(), None);
-        pb = path.clear();
-        drawn += 1;
-    }
-    (drawn > 0).then_some(pixmap)
+        if drawn == 0 {
+            return None;
+        }
+        let mut pixmap = Pixmap::new(side, side);
+        p.ctx.flush();
+        p.ctx.render(&mut pixmap, &mut p.resources);
+        Some(pixmap)
+    })
 }

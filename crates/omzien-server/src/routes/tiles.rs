@@ -36,7 +36,8 @@ fn empty_tile(scale: u32) -> Result<Arc<CachedTile>, ApiError> {
     static EMPTY: std::sync::OnceLock<[Option<Arc<CachedTile>>; 2]> = std::sync::OnceLock::new();
     let tiles = EMPTY.get_or_init(|| {
         [1, 2].map(|s| {
-            let pixmap = tiny_skia::Pixmap::new(render::TILE_SIZE * s, render::TILE_SIZE * s)?;
+            let side = u16::try_from(render::TILE_SIZE * s).ok()?;
+            let pixmap = vello_cpu::Pixmap::new(side, side);
             let png = render::encode(&pixmap).ok()?;
             Some(Arc::new(CachedTile {
                 etag: super::strong_etag(&png),
