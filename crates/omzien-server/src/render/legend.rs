@@ -165,7 +165,12 @@ pub fn legend_png(legend: &Legend, scale: u32) -> Result<Vec<u8>, EncodeError> {
         let top = f64::from(row_y(i) + (ROW - SWATCH.1) * 0.5 * s);
         let (sw, sh) = (f64::from(SWATCH.0 * s), f64::from(SWATCH.1 * s));
         ctx.set_paint(opaque([0x88, 0x88, 0x88]));
-        ctx.fill_rect(&Rect::new(left - 1.0, top - 1.0, left + sw + 1.0, top + sh + 1.0));
+        ctx.fill_rect(&Rect::new(
+            left - 1.0,
+            top - 1.0,
+            left + sw + 1.0,
+            top + sh + 1.0,
+        ));
         let [r, g, b, _] = e.rgba.0;
         ctx.set_paint(opaque([r, g, b]));
         ctx.fill_rect(&Rect::new(left, top, left + sw, top + sh));
