@@ -203,31 +203,26 @@ fn main() {
                     TileCoord::parse(p[0], p[1], p[2]).unwrap()
                 })
                 .collect();
-            for _ in 1..repeat {
+            let rounds = repeat.max(1);
+            let (mut secs, mut bytes, mut drawn, mut encoding) = (0.0, 0usize, 0usize, 0.0);
+            for round in 1..=rounds {
+                let start = Instant::now();
+                (bytes, drawn, encoding) = (0, 0, 0.0);
                 for t in &list {
                     if let Some(p) = render(&layer, &scene, *t, 1) {
-                        std::hint::black_box(encode_tile(&p, &layer).unwrap());
+                        let e = Instant::now();
+                        let png = encode_tile(&p, &layer).unwrap();
+                        encoding += e.elapsed().as_secs_f64();
+                        bytes += png.len();
+                        drawn += 1;
+                        if let Some(dir) = save.as_ref().filter(|_| round == rounds) {
+                            std::fs::write(dir.join(format!("{}_{}_{}.png", t.z, t.x, t.y)), &png)
+                                .unwrap();
+                        }
                     }
                 }
+                secs = start.elapsed().as_secs_f64();
             }
-            let start = Instant::now();
-            let mut bytes = 0usize;
-            let mut drawn = 0usize;
-            let mut encoding = 0.0;
-            for t in &list {
-                if let Some(p) = render(&layer, &scene, *t, 1) {
-                    let e = Instant::now();
-                    let png = encode_tile(&p, &layer).unwrap();
-                    encoding += e.elapsed().as_secs_f64();
-                    bytes += png.len();
-                    drawn += 1;
-                    if let Some(dir) = &save {
-                        std::fs::write(dir.join(format!("{}_{}_{}.png", t.z, t.x, t.y)), &png)
-                            .unwrap();
-                    }
-                }
-            }
-            let secs = start.elapsed().as_secs_f64();
             println!(
                 "{}",
                 serde_json::json!({"tiles": list.len(), "drawn": drawn, "seconds": secs, "encode_seconds": encoding,
