@@ -7,15 +7,19 @@ use omzien::{AgeGroup, Indicator, LayerSpec, Level, Wave};
 use omzien_server::render::{Scene, TileCoord, encode_tile, render};
 
 fn tile(level: Level, z: u8, spec: LayerSpec, scale: u32) -> Vec<u8> {
+    // The tile over the centre of the demo town.
+    tile_at(level, (3.90, 52.90), z, &spec, scale)
+}
+
+fn tile_at(level: Level, (lon, lat): (f64, f64), z: u8, spec: &LayerSpec, scale: u32) -> Vec<u8> {
     let ds = omzien::demo::dataset();
-    let layer = ds.layer(&spec).unwrap();
+    let layer = ds.layer(spec).unwrap();
     let boundaries = omzien::demo::boundaries()
         .into_iter()
         .find(|b| b.level() == level)
         .unwrap();
     let scene = Scene::new(boundaries);
-    // The tile over the centre of the demo town.
-    let t = TileCoord::containing(3.90, 52.90, z).unwrap();
+    let t = TileCoord::containing(lon, lat, z).unwrap();
     encode_tile(&render(&layer, &scene, t, scale).unwrap(), &layer).unwrap()
 }
 
@@ -40,4 +44,30 @@ fn demo_wijk_delta_tile_at_2x() {
         Wave::new(2020),
     );
     insta::assert_binary_snapshot!("demo_wijk_delta_z12@2x.png", tile(Level::Wijk, 12, spec, 2));
+}
+
+#[test]
+fn a_thread_draws_each_tile_afresh() {
+    // Rendering keeps one drawing context per thread and tile size: a tile must not carry
+    // anything of the tiles drawn before it on the same thread.
+    let spec = LayerSpec::level(
+        Indicator::LONELY,
+        AgeGroup::ADULTS,
+        Level::Buurt,
+        Wave::new(2020),
+    );
+    let centre = (3.90, 52.90);
+    let other = spec.clone();
+    let fresh = std::thread::spawn(move || tile_at(Level::Buurt, centre, 14, &other, 1))
+        .join()
+        .unwrap();
+    let before = [
+        tile_at(Level::Buurt, centre, 13, &spec, 1),
+        tile_at(Level::Buurt, centre, 14, &spec, 2),
+        tile_at(Level::Buurt, (3.88, 52.89), 14, &spec, 1),
+    ];
+    let again = tile_at(Level::Buurt, centre, 14, &spec, 1);
+    assert_eq!(again, fresh, "the same tile after others on this thread");
+    // The tiles before it were different pictures, so a leftover would have shown.
+    assert!(before.iter().all(|b| *b != fresh));
 }
