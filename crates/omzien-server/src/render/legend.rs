@@ -113,7 +113,6 @@ fn draw_text(
             let blend =
                 |dst: u8, src: u8| (f32::from(src) * a + f32::from(dst) * (1.0 - a)).round() as u8;
             // The legend's background is opaque, so premultiplied equals straight colour.
-            // The legend is opaque, so the blend of two opaque colours stays opaque.
             *p = PremulRgba8 {
                 r: blend(p.r, rgb[0]),
                 g: blend(p.g, rgb[1]),
