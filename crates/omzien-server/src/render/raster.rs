@@ -1,6 +1,6 @@
 //! Polygons to pixels with vello_cpu: anti-aliased fills in class colours, thin outlines.
 
-use std::cell::RefCell;
+use std::sync::{Mutex, PoisonError};
 
 use omzien::Layer;
 use vello_cpu::color::{AlphaColor, Srgb};
@@ -22,7 +22,7 @@ fn rgba(c: [u8; 4]) -> AlphaColor<Srgb> {
     AlphaColor::from_rgba8(c[0], c[1], c[2], c[3])
 }
 
-/// A drawing context and its buffers, kept per thread and tile size: a context holds its
+/// A drawing context and its buffers. Contexts are kept for the next tile: a context holds its
 /// strip and tile buffers, which a tile would otherwise allocate afresh.
 struct Painter {
     ctx: RenderContext,
@@ -30,28 +30,32 @@ struct Painter {
     path: BezPath,
 }
 
-thread_local! {
-    static PAINTERS: RefCell<Vec<Painter>> = const { RefCell::new(Vec::new()) };
-}
+/// Painters not in use. A render takes one and puts it back, so there are never more than the
+/// most renders that ran at once (the server limits those to its worker count).
+static PAINTERS: Mutex<Vec<Painter>> = Mutex::new(Vec::new());
 
-/// Runs `draw` with this thread's painter of `size` pixels, reset.
+/// Runs `draw` with a reset painter of `size` pixels.
 fn with_painter<R>(size: u16, draw: impl FnOnce(&mut Painter) -> R) -> R {
-    PAINTERS.with_borrow_mut(|painters| {
-        let i = match painters.iter().position(|p| p.ctx.width() == size) {
-            Some(i) => i,
-            None => {
-                painters.push(Painter {
-                    ctx: RenderContext::new(size, size),
-                    resources: Resources::new(),
-                    path: BezPath::new(),
-                });
-                painters.len() - 1
-            }
-        };
-        let p = &mut painters[i];
-        p.ctx.reset();
-        draw(p)
-    })
+    let pool = || PAINTERS.lock().unwrap_or_else(PoisonError::into_inner);
+    let kept = {
+        let mut painters = pool();
+        let i = painters.iter().position(|p| p.ctx.width() == size);
+        i.map(|i| painters.swap_remove(i))
+    };
+    let mut p = match kept {
+        Some(mut p) => {
+            p.ctx.reset();
+            p
+        }
+        None => Painter {
+            ctx: RenderContext::new(size, size),
+            resources: Resources::new(),
+            path: BezPath::new(),
+        },
+    };
+    let out = draw(&mut p);
+    pool().push(p);
+    out
 }
 
 /// Renders the layer's areas that meet one tile. `None` when no polygon meets the tile.
