@@ -6,7 +6,7 @@ use omzien::Layer;
 use vello_cpu::color::{AlphaColor, Srgb};
 use vello_cpu::kurbo::{BezPath, Stroke};
 use vello_cpu::peniko::Fill;
-use vello_cpu::{Level, Pixmap, RenderContext, RenderSettings, Resources};
+use vello_cpu::{Pixmap, RenderContext, Resources};
 
 use super::{Scene, TileCoord};
 
@@ -20,20 +20,6 @@ pub const TILE_SIZE: u32 = 256;
 
 fn rgba(c: [u8; 4]) -> AlphaColor<Srgb> {
     AlphaColor::from_rgba8(c[0], c[1], c[2], c[3])
-}
-
-/// The SIMD level to draw with. On x86 the levels up to SSE4.2 draw the same pixels, while AVX2
-/// and AVX-512 (fused multiply-add) move a few anti-aliased edge pixels by one step (17 of the
-/// 1,059 tiles of the buurt benchmark set). Capped at SSE4.2, a tile is the same on every x86-64
-/// machine, and so are its ETag and the snapshot tests; speed is the same within noise here
-/// (benches/mapnik).
-fn simd_level() -> Level {
-    let detected = Level::new();
-    #[cfg(any(target_arch = "x86", target_arch = "x86_64"))]
-    if let Some(sse) = detected.as_sse4_2() {
-        return Level::Sse4_2(sse);
-    }
-    detected
 }
 
 /// A drawing context and its buffers. Contexts are kept for the next tile: a context holds its
@@ -68,14 +54,7 @@ fn with_painter<R>(size: u16, draw: impl FnOnce(&mut Painter) -> R) -> R {
             p
         }
         None => Painter {
-            ctx: RenderContext::new_with(
-                size,
-                size,
-                RenderSettings {
-                    level: simd_level(),
-                    ..RenderSettings::default()
-                },
-            ),
+            ctx: RenderContext::new(size, size),
             resources: Resources::new(),
             path: BezPath::new(),
         },
@@ -176,21 +155,4 @@ pub fn render(layer: &Layer, scene: &Scene, tile: TileCoord, scale: u32) -> Opti
         p.ctx.render(&mut pixmap, &mut p.resources);
         Some(pixmap)
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    #[cfg(any(target_arch = "x86", target_arch = "x86_64"))]
-    fn draws_at_sse4_2_at_most_on_x86() {
-        let level = simd_level();
-        assert!(level.as_avx2().is_none(), "{level:?}");
-        // The cap is not a fall to scalar code where SSE4.2 is there.
-        assert_eq!(
-            level.as_sse4_2().is_some(),
-            Level::new().as_sse4_2().is_some()
-        );
-    }
 }
