@@ -143,9 +143,16 @@ fn encode_with(pixmap: &Pixmap, blends: Option<&[u32]>) -> Result<Vec<u8>, Encod
         runs.push((id, len));
         i = j;
     }
-    let by_count = |colors: &[u32], counts: &[u32]| -> Vec<(u32, u32)> {
+    // The `keep` most frequent colours, most frequent first (ties by colour). The rest need no
+    // order, so they are set apart before sorting (tiles often have hundreds of blends).
+    let by_count = |colors: &[u32], counts: &[u32], keep: usize| -> Vec<(u32, u32)> {
         let mut v: Vec<(u32, u32)> = colors.iter().copied().zip(counts.iter().copied()).collect();
-        v.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        let order = |a: &(u32, u32), b: &(u32, u32)| b.1.cmp(&a.1).then(a.0.cmp(&b.0));
+        if v.len() > keep {
+            v.select_nth_unstable_by(keep, order);
+            v.truncate(keep);
+        }
+        v.sort_unstable_by(order);
         v
     };
     // Each distinct colour → its colour in the image (itself, or a rounded blend), as an id
@@ -154,9 +161,8 @@ fn encode_with(pixmap: &Pixmap, blends: Option<&[u32]>) -> Result<Vec<u8>, Encod
     let (finals, final_counts) = if let Some(exact) = blends {
         // Every colour but the exact ones and the most frequent rounded to 8 levels per
         // premultiplied channel: anti-aliasing blends collapse into few palette entries.
-        let top: Vec<u32> = by_count(&colors, &counts)
+        let top: Vec<u32> = by_count(&colors, &counts, KEEP_TOP)
             .iter()
-            .take(KEEP_TOP)
             .map(|(c, _)| *c)
             .collect();
         let mut final_ids: FastMap<u32, u32> = FastMap::default();
@@ -180,15 +186,10 @@ fn encode_with(pixmap: &Pixmap, blends: Option<&[u32]>) -> Result<Vec<u8>, Encod
     } else {
         (colors, counts)
     };
-    let ranked = by_count(&finals, &final_counts);
-    let palette: Vec<[u8; 4]> = ranked
-        .iter()
-        .take(256)
-        .map(|(c, _)| demultiply(*c))
-        .collect();
+    let ranked = by_count(&finals, &final_counts, 256);
+    let palette: Vec<[u8; 4]> = ranked.iter().map(|(c, _)| demultiply(*c)).collect();
     let in_palette: FastMap<u32, u8> = ranked
         .iter()
-        .take(256)
         .enumerate()
         .map(|(i, (c, _))| (*c, i as u8))
         .collect();
