@@ -6,12 +6,16 @@
 use omzien::{AgeGroup, Indicator, LayerSpec, Level, Wave};
 use omzien_server::render::{Scene, TileCoord, encode_tile, render};
 
-fn tile(level: Level, z: u8, spec: LayerSpec, scale: u32) -> Vec<u8> {
-    // The tile over the centre of the demo town.
-    tile_at(level, (3.90, 52.90), z, &spec, scale)
+/// The centre of the demo town.
+const CENTRE: (f64, f64) = (3.90, 52.90);
+
+fn lonely_adults(level: Level) -> LayerSpec {
+    LayerSpec::level(Indicator::LONELY, AgeGroup::ADULTS, level, Wave::new(2020))
 }
 
-fn tile_at(level: Level, (lon, lat): (f64, f64), z: u8, spec: &LayerSpec, scale: u32) -> Vec<u8> {
+/// The PNG of the tile at zoom `z` containing a point, drawn from the demo.
+fn tile(spec: &LayerSpec, (lon, lat): (f64, f64), z: u8, scale: u32) -> Vec<u8> {
+    let level = spec.level;
     let ds = omzien::demo::dataset();
     let layer = ds.layer(spec).unwrap();
     let boundaries = omzien::demo::boundaries()
@@ -25,13 +29,8 @@ fn tile_at(level: Level, (lon, lat): (f64, f64), z: u8, spec: &LayerSpec, scale:
 
 #[test]
 fn demo_buurt_level_tile() {
-    let spec = LayerSpec::level(
-        Indicator::LONELY,
-        AgeGroup::ADULTS,
-        Level::Buurt,
-        Wave::new(2020),
-    );
-    insta::assert_binary_snapshot!("demo_buurt_z13.png", tile(Level::Buurt, 13, spec, 1));
+    let spec = lonely_adults(Level::Buurt);
+    insta::assert_binary_snapshot!("demo_buurt_z13.png", tile(&spec, CENTRE, 13, 1));
 }
 
 #[test]
@@ -43,27 +42,21 @@ fn demo_wijk_delta_tile_at_2x() {
         Wave::new(2016),
         Wave::new(2020),
     );
-    insta::assert_binary_snapshot!("demo_wijk_delta_z12@2x.png", tile(Level::Wijk, 12, spec, 2));
+    insta::assert_binary_snapshot!("demo_wijk_delta_z12@2x.png", tile(&spec, CENTRE, 12, 2));
 }
 
 #[test]
 fn each_tile_is_drawn_afresh() {
     // Drawing contexts are kept from one tile to the next: a tile must not carry anything of
     // the tiles drawn before it.
-    let spec = LayerSpec::level(
-        Indicator::LONELY,
-        AgeGroup::ADULTS,
-        Level::Buurt,
-        Wave::new(2020),
-    );
-    let centre = (3.90, 52.90);
-    let first = tile_at(Level::Buurt, centre, 14, &spec, 1);
+    let spec = lonely_adults(Level::Buurt);
+    let first = tile(&spec, CENTRE, 14, 1);
     let others = [
-        tile_at(Level::Buurt, centre, 13, &spec, 1),
-        tile_at(Level::Buurt, centre, 14, &spec, 2),
-        tile_at(Level::Buurt, (3.88, 52.89), 14, &spec, 1),
+        tile(&spec, CENTRE, 13, 1),
+        tile(&spec, CENTRE, 14, 2),
+        tile(&spec, (3.88, 52.89), 14, 1),
     ];
-    let again = tile_at(Level::Buurt, centre, 14, &spec, 1);
+    let again = tile(&spec, CENTRE, 14, 1);
     assert_eq!(again, first, "the same tile after three others");
     // The tiles between were different pictures, so a leftover would have shown.
     assert!(others.iter().all(|o| *o != first));
