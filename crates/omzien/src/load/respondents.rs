@@ -602,6 +602,18 @@ fn mix(mut z: u64) -> u64 {
     z ^ (z >> 31)
 }
 
+/// The table entry of each distinct wave value: the wave, or the raw text when the mapping does
+/// not know it (an empty text for a missing value).
+fn wave_entry<T: ToString>(
+    m: &Mapping,
+    table: &mut Vec<Result<Wave, String>>,
+) -> impl FnMut(Option<T>) {
+    move |v| {
+        let raw = v.map(|v| v.to_string()).unwrap_or_default();
+        table.push(m.wave(&raw).ok_or(raw));
+    }
+}
+
 /// Codes rows by their distinct values: `index` per row into a table that `table_entry` fills
 /// with each new value, told apart by `key`, with a fast path for runs of one key (files are
 /// often sorted by area or wave).
@@ -677,16 +689,8 @@ impl Slices<'_> {
         let path = self.path();
         let len = self.cols.wave.len();
         let mut table: Vec<Result<Wave, String>> = Vec::new();
-        let raw_wave = |raw: String| m.wave(&raw).ok_or(raw);
         let index = if let Ok(ca) = self.cols.wave.u16() {
-            distinct(
-                ca.iter(),
-                len,
-                |v| v,
-                |v| {
-                    table.push(raw_wave(v.map(|v| v.to_string()).unwrap_or_default()));
-                },
-            )
+            distinct(ca.iter(), len, |v| v, wave_entry(m, &mut table))
         } else if self.cols.wave.dtype().is_integer() {
             let i = self
                 .cols
@@ -694,32 +698,16 @@ impl Slices<'_> {
                 .cast(&DataType::Int64)
                 .map_err(|e| err(path, e))?;
             let ca = i.i64().map_err(|e| err(path, e))?;
-            distinct(
-                ca.iter(),
-                len,
-                |v| v,
-                |v| {
-                    table.push(raw_wave(v.map(|v| v.to_string()).unwrap_or_default()));
-                },
-            )
+            distinct(ca.iter(), len, |v| v, wave_entry(m, &mut table))
         } else if let Ok(ca) = self.cols.wave.str() {
-            distinct(
-                ca.iter(),
-                len,
-                |v| v,
-                |v| {
-                    table.push(raw_wave(v.unwrap_or_default().to_owned()));
-                },
-            )
+            distinct(ca.iter(), len, |v| v, wave_entry(m, &mut table))
         } else {
             let text = as_text(&self.cols.wave, path)?;
             distinct(
                 text.iter().map(Option::as_deref),
                 len,
                 |v| v,
-                |v| {
-                    table.push(raw_wave(v.unwrap_or_default().to_owned()));
-                },
+                wave_entry(m, &mut table),
             )
         };
         // A chunk has at most CHUNK (65,536) rows, so at most as many distinct values.
