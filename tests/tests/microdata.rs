@@ -113,7 +113,7 @@ fn every_complete_answer_pattern_through_a_file_gives_the_combinatorial_shares()
     ];
     assert_eq!(expected[1].1, 41_472);
     for (m, count) in expected {
-        let e = estimate(&p, &area("BU03630001"), m, AgeGroup::ADULTS);
+        let e = estimate(&p, &area("BU03630001"), 2020, m, AgeGroup::ADULTS);
         assert_eq!(e.n, 177_147, "{m:?}");
         let want = 100.0 * count as f64 / 177_147.0;
         assert!(
@@ -136,7 +136,13 @@ fn answers_as_words_and_a_gemeente_code_are_read() {
     let input = write_csv(dir.path(), "w.csv", &csv);
     let p = aggregate_file(&input, &Mapping::default(), &MicrodataOptions::default()).unwrap();
     assert_eq!(p.summary.used, 50, "{:?}", p.summary.excluded);
-    let e = estimate(&p, &area("GM0599"), Measure::Lonely, AgeGroup::SENIORS);
+    let e = estimate(
+        &p,
+        &area("GM0599"),
+        2016,
+        Measure::Lonely,
+        AgeGroup::SENIORS,
+    );
     assert_eq!((e.n, e.value), (50, Some(100.0)));
     // Only the gemeente: no wijk or buurt figures are invented.
     assert!(
@@ -147,11 +153,17 @@ fn answers_as_words_and_a_gemeente_code_are_read() {
 }
 
 /// The estimate of one unit, measure and age group.
-fn estimate<'a>(p: &'a Prevalence, unit: &Unit, m: Measure, age: AgeGroup) -> &'a Estimate {
+fn estimate<'a>(
+    p: &'a Prevalence,
+    unit: &Unit,
+    wave: u16,
+    m: Measure,
+    age: AgeGroup,
+) -> &'a Estimate {
     p.estimates
         .iter()
-        .find(|e| e.unit == *unit && e.measure == m && e.age == age)
-        .unwrap_or_else(|| panic!("no estimate for {unit} {m:?} {age}"))
+        .find(|e| e.unit == *unit && e.wave == Wave::new(wave) && e.measure == m && e.age == age)
+        .unwrap_or_else(|| panic!("no estimate for {unit} {wave} {m:?} {age}"))
 }
 
 fn area(code: &str) -> Unit {
@@ -197,6 +209,7 @@ fn weighted_prevalence_effective_n_and_wilson_interval_by_hand() {
         estimate(
             &p,
             &Unit::Group(g.into()),
+            2020,
             Measure::Lonely,
             AgeGroup::ADULTS,
         )
@@ -205,7 +218,7 @@ fn weighted_prevalence_effective_n_and_wilson_interval_by_hand() {
     assert!((group("Regio").value.unwrap() - 50.0).abs() < 1e-9);
     assert_eq!((group("Noord").n, group("Noord").value), (10, None));
     assert!(p.summary.excluded.is_empty());
-    let find = |code: &str, m: Measure, age: AgeGroup| estimate(&p, &area(code), m, age);
+    let find = |code: &str, m: Measure, age: AgeGroup| estimate(&p, &area(code), 2020, m, age);
     let e = find("BU03630001", Measure::Lonely, AgeGroup::ADULTS);
     assert_eq!(e.n, 60);
     assert!((e.value.unwrap() - 50.0).abs() < 1e-9, "40 / 80 weighted");
@@ -259,7 +272,7 @@ fn weighted_prevalence_effective_n_and_wilson_interval_by_hand() {
 }
 
 fn e_value(p: &omzien::microdata::Prevalence, code: &str) -> f64 {
-    estimate(p, &area(code), Measure::Lonely, AgeGroup::ADULTS)
+    estimate(p, &area(code), 2020, Measure::Lonely, AgeGroup::ADULTS)
         .value
         .unwrap()
 }
@@ -584,16 +597,13 @@ fn repeated_ids_are_found_across_chunks_checked_in_parallel() {
     let lonely = (0..140_000u64)
         .filter(|i| ![5, 10, 100_000, 130_000, 135_000].contains(i) && i % 3 == 0)
         .count();
-    let e2020 = p
-        .estimates
-        .iter()
-        .find(|x| {
-            x.unit == area("BU03630001")
-                && x.wave == Wave::new(2020)
-                && x.age == AgeGroup::ADULTS
-                && x.measure == Measure::Lonely
-        })
-        .unwrap();
+    let e2020 = estimate(
+        &p,
+        &area("BU03630001"),
+        2020,
+        Measure::Lonely,
+        AgeGroup::ADULTS,
+    );
     // Used: all but the 4 copies; in 2020 also without the one 2016 respondent.
     assert_eq!(e2020.n as usize, 140_000 - 4 - 1);
     let want = 100.0 * lonely as f64 / (140_000 - 5) as f64;
