@@ -4,9 +4,7 @@
 use std::hint::black_box;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use omzien::{
-    AgeGroup, Indicator, Level, Loader, RollupTarget, TrendOptions, Wave, Weighting, Weights,
-};
+use omzien::{AgeGroup, Indicator, Level, Loader, RollupTarget, Wave, Weighting, Weights};
 
 fn aggregate(c: &mut Criterion) {
     let Some(dir) = omzien_benches::rivm_dir() else {
@@ -31,12 +29,14 @@ fn aggregate(c: &mut Criterion) {
     g.bench_function("rollup_buurt_to_gemeente", |b| {
         b.iter(|| {
             ds.rollup(
-                Level::Buurt,
-                Indicator::LONELY,
-                w20,
-                AgeGroup::ADULTS,
-                RollupTarget::Parents(Level::Gemeente),
-                Weighting::Weighted(&weights),
+                &omzien::RollupQuery::new(
+                    Level::Buurt,
+                    Indicator::LONELY,
+                    w20,
+                    Weighting::Weighted(&weights),
+                )
+                .with_age(AgeGroup::ADULTS)
+                .with_target(RollupTarget::Parents(Level::Gemeente)),
             )
             .expect("rollup")
         });
@@ -44,13 +44,9 @@ fn aggregate(c: &mut Criterion) {
     g.bench_function("trends_all_buurten", |b| {
         b.iter(|| {
             ds.trends(
-                Level::Buurt,
-                None,
-                Indicator::LONELY,
-                AgeGroup::ADULTS,
-                Wave::new(2016),
-                w20,
-                TrendOptions::default(),
+                &omzien::TrendQuery::new(Indicator::LONELY, Wave::new(2016), w20)
+                    .with_age(AgeGroup::ADULTS)
+                    .with_level(Level::Buurt),
             )
             .expect("trends")
         });

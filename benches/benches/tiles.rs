@@ -3,7 +3,7 @@
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use omzien::{AgeGroup, Boundaries, Indicator, LayerSpec, Level, Loader, Wave};
-use omzien_server::render::{Scene, TileCoord, encode_tile, render};
+use omzien_render::{Scene, TileCoord, encode_tile, render};
 
 fn tiles(c: &mut Criterion) {
     let Some(dir) = omzien_benches::rivm_dir() else {

@@ -9,7 +9,7 @@ use std::time::Instant;
 use clap::{Parser, Subcommand};
 use geo::Contains;
 use omzien::{AgeGroup, Boundaries, Indicator, LayerSpec, Level, Loader, Wave};
-use omzien_server::render::{Scene, TileCoord, encode_tile, render};
+use omzien_render::{Scene, TileCoord, encode_tile, render};
 
 #[derive(Parser)]
 struct Args {

@@ -3,8 +3,8 @@
 
 use omzien::{
     AgeGroup, AreaCode, Caveat, Direction, Figure, GroupKey, Groups, Indicator, Level,
-    PopulationProperties, Populations, RiskCriterion, RiskQuery, RollupError, RollupTarget,
-    TrendOptions, Wave, Weighting, Weights,
+    PopulationProperties, Populations, RiskCriterion, RiskMode, RiskQuery, RollupError,
+    RollupTarget, Wave, Weighting, Weights,
 };
 use omzien_tests::{national, national_dataset};
 
@@ -143,12 +143,14 @@ fn rollup_needs_explicit_weighting_and_counts_what_it_leaves_out() {
     let pops = omzien::demo::populations();
     let weighted = ds
         .rollup(
-            Level::Buurt,
-            Indicator::LONELY,
-            W20,
-            AgeGroup::ADULTS,
-            RollupTarget::Parents(Level::Wijk),
-            Weighting::Weighted(&pops),
+            &omzien::RollupQuery::new(
+                Level::Buurt,
+                Indicator::LONELY,
+                W20,
+                Weighting::Weighted(&pops),
+            )
+            .with_age(AgeGroup::ADULTS)
+            .with_target(RollupTarget::Parents(Level::Wijk)),
         )
         .unwrap();
     assert_eq!(weighted.rows.len(), 5);
@@ -162,12 +164,9 @@ fn rollup_needs_explicit_weighting_and_counts_what_it_leaves_out() {
     // Weighted and unweighted means differ, and both lie between the buurt extremes.
     let unweighted = ds
         .rollup(
-            Level::Buurt,
-            Indicator::LONELY,
-            W20,
-            AgeGroup::ADULTS,
-            RollupTarget::Parents(Level::Wijk),
-            Weighting::Unweighted,
+            &omzien::RollupQuery::new(Level::Buurt, Indicator::LONELY, W20, Weighting::Unweighted)
+                .with_age(AgeGroup::ADULTS)
+                .with_target(RollupTarget::Parents(Level::Wijk)),
         )
         .unwrap();
     assert_ne!(weighted.rows[0].value, unweighted.rows[0].value);
@@ -192,12 +191,14 @@ fn rollup_needs_explicit_weighting_and_counts_what_it_leaves_out() {
     );
     let r = ds
         .rollup(
-            Level::Buurt,
-            Indicator::LONELY,
-            W20,
-            AgeGroup::ADULTS,
-            RollupTarget::Parents(Level::Wijk),
-            Weighting::Weighted(&partial),
+            &omzien::RollupQuery::new(
+                Level::Buurt,
+                Indicator::LONELY,
+                W20,
+                Weighting::Weighted(&partial),
+            )
+            .with_age(AgeGroup::ADULTS)
+            .with_target(RollupTarget::Parents(Level::Wijk)),
         )
         .unwrap();
     assert_eq!(r.rows[0].missing_weight, 1);
@@ -206,12 +207,9 @@ fn rollup_needs_explicit_weighting_and_counts_what_it_leaves_out() {
     // Downward roll-ups are refused.
     let err = ds
         .rollup(
-            Level::Wijk,
-            Indicator::LONELY,
-            W20,
-            AgeGroup::ADULTS,
-            RollupTarget::Parents(Level::Buurt),
-            Weighting::Unweighted,
+            &omzien::RollupQuery::new(Level::Wijk, Indicator::LONELY, W20, Weighting::Unweighted)
+                .with_age(AgeGroup::ADULTS)
+                .with_target(RollupTarget::Parents(Level::Buurt)),
         )
         .unwrap_err();
     assert!(matches!(err, RollupError::NotAbove { .. }));
@@ -237,12 +235,9 @@ fn rollup_to_user_groups_from_csv() {
     let w = Weights::from_csv(&weights).unwrap();
     let r = ds
         .rollup(
-            Level::Wijk,
-            Indicator::LONELY,
-            W20,
-            AgeGroup::ADULTS,
-            RollupTarget::Groups(&g),
-            Weighting::Weighted(&w),
+            &omzien::RollupQuery::new(Level::Wijk, Indicator::LONELY, W20, Weighting::Weighted(&w))
+                .with_age(AgeGroup::ADULTS)
+                .with_target(RollupTarget::Groups(&g)),
         )
         .unwrap();
     assert_eq!(r.rows.len(), 2);
@@ -268,15 +263,10 @@ fn rollup_to_user_groups_from_csv() {
 #[test]
 fn trends_with_caveats_on_the_national_files() {
     let Some(ds) = national_dataset() else { return };
-    let opts = TrendOptions::default();
     let t = ds
         .trend(
             code("GM0363"),
-            Indicator::LONELY,
-            AgeGroup::ADULTS,
-            W12,
-            W20,
-            opts,
+            &omzien::TrendQuery::new(Indicator::LONELY, W12, W20).with_age(AgeGroup::ADULTS),
         )
         .unwrap();
     assert_eq!(t.from_figure, Figure::Value(43.9));
@@ -293,11 +283,7 @@ fn trends_with_caveats_on_the_national_files() {
     let t = ds
         .trend(
             code("GM0363"),
-            Indicator::LONELY,
-            AgeGroup::SENIORS,
-            W12,
-            W20,
-            opts,
+            &omzien::TrendQuery::new(Indicator::LONELY, W12, W20).with_age(AgeGroup::SENIORS),
         )
         .unwrap();
     assert!(
@@ -309,11 +295,7 @@ fn trends_with_caveats_on_the_national_files() {
     let t = ds
         .trend(
             code("GM0363"),
-            Indicator::LONELY,
-            AgeGroup::ADULTS,
-            W12,
-            W16,
-            opts,
+            &omzien::TrendQuery::new(Indicator::LONELY, W12, W16).with_age(AgeGroup::ADULTS),
         )
         .unwrap();
     assert!(
@@ -325,11 +307,8 @@ fn trends_with_caveats_on_the_national_files() {
     let t = ds
         .trend(
             code("GM0363"),
-            Indicator::SOCIALLY_LONELY,
-            AgeGroup::ADULTS,
-            W12,
-            W20,
-            opts,
+            &omzien::TrendQuery::new(Indicator::SOCIALLY_LONELY, W12, W20)
+                .with_age(AgeGroup::ADULTS),
         )
         .unwrap();
     assert_eq!(t.delta, None);
@@ -338,11 +317,7 @@ fn trends_with_caveats_on_the_national_files() {
     let t = ds
         .trend(
             code("BU03630100"),
-            Indicator::LONELY,
-            AgeGroup::ADULTS,
-            W16,
-            W20,
-            opts,
+            &omzien::TrendQuery::new(Indicator::LONELY, W16, W20).with_age(AgeGroup::ADULTS),
         )
         .unwrap();
     assert!(t.caveats.contains(&Caveat::Suppressed { wave: W16 }));
@@ -350,35 +325,26 @@ fn trends_with_caveats_on_the_national_files() {
     let wide = ds
         .trend(
             code("GM0363"),
-            Indicator::LONELY,
-            AgeGroup::ADULTS,
-            W16,
-            W20,
-            opts.with_band(10.0),
+            &omzien::TrendQuery::new(Indicator::LONELY, W16, W20)
+                .with_age(AgeGroup::ADULTS)
+                .with_band(10.0),
         )
         .unwrap();
     assert_eq!(wide.direction, Some(Direction::Stable));
     assert!(
         ds.trend(
             code("GM0363"),
-            Indicator::LONELY,
-            AgeGroup::ADULTS,
-            W20,
-            W20,
-            opts
+            &omzien::TrendQuery::new(Indicator::LONELY, W20, W20).with_age(AgeGroup::ADULTS)
         )
         .is_err()
     );
     // All buurten of a gemeente.
     let all = ds
         .trends(
-            Level::Buurt,
-            Some("GM0363".parse().unwrap()),
-            Indicator::LONELY,
-            AgeGroup::ADULTS,
-            W16,
-            W20,
-            opts,
+            &omzien::TrendQuery::new(Indicator::LONELY, W16, W20)
+                .with_age(AgeGroup::ADULTS)
+                .with_level(Level::Buurt)
+                .with_gemeente("GM0363".parse().unwrap()),
         )
         .unwrap();
     assert_eq!(
@@ -422,14 +388,26 @@ fn risk_areas_high_and_rising() {
     assert!(hits.windows(2).all(|w| w[0].value >= w[1].value));
     // National top 10 % of gemeenten by level alone.
     let top = ds
-        .risk_areas(&RiskQuery::new(Level::Gemeente, Indicator::LONELY, W20))
+        .risk_areas(
+            &RiskQuery::new(Level::Gemeente, Indicator::LONELY, W20).with_mode(RiskMode::High),
+        )
         .unwrap();
     assert_eq!(top.len(), 36);
     assert_eq!(top[0].rank, 1);
-    // A rise needs an earlier wave.
-    let bad = RiskQuery::new(Level::Buurt, Indicator::LONELY, W20)
+    // Without `since`, rises are since the wave before: the same as naming it.
+    let default_since = RiskQuery::new(Level::Buurt, Indicator::LONELY, W20).with_gemeente(ams);
+    assert_eq!(
+        ds.risk_areas(&default_since).unwrap(),
+        ds.risk_areas(&default_since.with_since(Wave::new(2016)))
+            .unwrap()
+    );
+    // A rise needs an earlier wave: the first wave has none.
+    let bad = RiskQuery::new(Level::Buurt, Indicator::LONELY, W12)
         .with_criterion(RiskCriterion::Rising { min_rise: 3.0 });
-    assert!(ds.risk_areas(&bad).is_err());
+    assert!(matches!(
+        ds.risk_areas(&bad),
+        Err(omzien::RiskError::NoEarlierWave)
+    ));
 }
 
 #[test]

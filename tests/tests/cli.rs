@@ -5,11 +5,13 @@ use clap::Parser;
 use omzien_server::cli::{Args, CliError, run};
 use omzien_tests::national;
 
-fn omzien(args: &[&str]) -> Result<String, CliError> {
-    let parsed =
-        Args::try_parse_from(std::iter::once("omzien").chain(args.iter().copied())).unwrap();
+/// Runs a command; a bad argument (refused by the parser or by the command) is the error's
+/// text.
+fn omzien(args: &[&str]) -> Result<String, String> {
+    let parsed = Args::try_parse_from(std::iter::once("omzien").chain(args.iter().copied()))
+        .map_err(|e| e.to_string())?;
     let mut out = Vec::new();
-    run(&parsed, &mut out)?;
+    run(&parsed, &mut out).map_err(|e: CliError| e.to_string())?;
     Ok(String::from_utf8(out).unwrap())
 }
 
@@ -40,7 +42,7 @@ fn area_prints_amsterdam_for_all_waves() {
             .unwrap();
     assert_eq!(json["rows"]["area"]["code"], "GM0363");
     assert_eq!(json["dataset"]["synthetic"], false);
-    let figs = json["rows"]["figures"].as_array().unwrap();
+    let figs = json["rows"]["rows"].as_array().unwrap();
     assert_eq!(figs.len(), 35 * 3 * 2);
     assert!(figs.iter().any(|f| f["indicator"] == "SociaalEenzaam_31"
         && f["wave"] == 2012

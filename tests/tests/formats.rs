@@ -159,16 +159,12 @@ fn bounds_give_intervals_and_significance() {
             .unwrap(),
         Figure::Value(40.0)
     );
-    let opts = omzien::TrendOptions::default();
     // 40 ± 2 → 46 ± 2: SE ≈ 1.44, z ≈ 4.2: significant.
     let t = ds
         .trend(
             gm,
-            Indicator::LONELY,
-            AgeGroup::ADULTS,
-            Wave::new(2016),
-            Wave::new(2020),
-            opts,
+            &omzien::TrendQuery::new(Indicator::LONELY, Wave::new(2016), Wave::new(2020))
+                .with_age(AgeGroup::ADULTS),
         )
         .unwrap();
     assert_eq!(t.delta, Some(6.0));
@@ -178,11 +174,8 @@ fn bounds_give_intervals_and_significance() {
     let t = ds
         .trend(
             code("WK999800"),
-            Indicator::LONELY,
-            AgeGroup::ADULTS,
-            Wave::new(2016),
-            Wave::new(2020),
-            opts,
+            &omzien::TrendQuery::new(Indicator::LONELY, Wave::new(2016), Wave::new(2020))
+                .with_age(AgeGroup::ADULTS),
         )
         .unwrap();
     assert_eq!(t.direction, Some(omzien::Direction::Rising));
@@ -191,11 +184,8 @@ fn bounds_give_intervals_and_significance() {
     let t = ds
         .trend(
             code("WK999800"),
-            Indicator::SEVERELY_LONELY,
-            AgeGroup::ADULTS,
-            Wave::new(2016),
-            Wave::new(2020),
-            opts,
+            &omzien::TrendQuery::new(Indicator::SEVERELY_LONELY, Wave::new(2016), Wave::new(2020))
+                .with_age(AgeGroup::ADULTS),
         )
         .unwrap();
     assert_eq!(t.delta, None);

@@ -10,7 +10,7 @@ use omzien::microdata::{
     Answer, Estimate, Exclusion, Mapping, Measure, MicrodataOptions, Prevalence, ScoringRules,
     SynthOptions, Unit, aggregate_file, synthetic_respondents, write_odata_csv,
 };
-use omzien::{AgeGroup, AreaCode, Figure, Indicator, Level, Loader, TrendOptions, Wave};
+use omzien::{AgeGroup, AreaCode, Figure, Indicator, Level, Loader, Wave};
 use omzien_tests::national_dataset;
 
 /// Item numbers of the emotional subscale (negatively worded), as the scale's manual lists
@@ -555,11 +555,8 @@ fn written_figures_load_back_and_nothing_below_the_threshold_is_written() {
     let t = ds
         .trend(
             gm,
-            Indicator::LONELY,
-            AgeGroup::ADULTS,
-            Wave::new(2016),
-            Wave::new(2020),
-            TrendOptions::default(),
+            &omzien::TrendQuery::new(Indicator::LONELY, Wave::new(2016), Wave::new(2020))
+                .with_age(AgeGroup::ADULTS),
         )
         .unwrap();
     assert!(t.significant.is_some(), "{t:?}");

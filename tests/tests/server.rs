@@ -5,7 +5,7 @@ use axum::Router;
 use axum::body::Body;
 use axum::http::{HeaderMap, Request, StatusCode, header};
 use omzien::{AreaCode, Boundaries};
-use omzien_server::render::TileCoord;
+use omzien_render::TileCoord;
 use omzien_server::routes::app;
 use omzien_server::state::AppState;
 use omzien_tests::{national, national_dataset};
@@ -141,11 +141,12 @@ async fn delta_tile_uses_the_diverging_ramp_with_the_sign_of_the_change() {
     let t = ds
         .trend(
             "GM0363".parse().unwrap(),
-            omzien::Indicator::LONELY,
-            omzien::AgeGroup::ADULTS,
-            omzien::Wave::new(2016),
-            omzien::Wave::new(2020),
-            omzien::TrendOptions::default(),
+            &omzien::TrendQuery::new(
+                omzien::Indicator::LONELY,
+                omzien::Wave::new(2016),
+                omzien::Wave::new(2020),
+            )
+            .with_age(omzien::AgeGroup::ADULTS),
         )
         .unwrap();
     let delta = t.delta.unwrap();

@@ -4,7 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code: a failed unwrap is a failed test
 
 use omzien::{AgeGroup, Indicator, LayerSpec, Level, Wave};
-use omzien_server::render::{Scene, TileCoord, encode_tile, render};
+use omzien_render::{Scene, TileCoord, encode_tile, render};
 
 /// The centre of the demo town.
 const CENTRE: (f64, f64) = (3.90, 52.90);

@@ -1,10 +1,13 @@
 //! `ApiError`: bad input is a 4xx with a JSON message; internal faults are logged and answered
-//! with a generic 500.
+//! with a generic 500. [`Query`] gives query-string rejections the same JSON body.
 
 use axum::Json;
+use axum::extract::FromRequestParts;
 use axum::http::StatusCode;
+use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
-use serde_json::json;
+
+use crate::answer::ErrorBody;
 
 /// An error answered to an HTTP client.
 #[derive(Debug, thiserror::Error)]
@@ -26,24 +29,39 @@ impl ApiError {
     pub fn bad(e: impl std::fmt::Display) -> Self {
         Self::BadRequest(e.to_string())
     }
+
+    /// A 500 from any displayable fault; the detail is logged, not answered.
+    pub fn internal(e: impl std::fmt::Display) -> Self {
+        Self::Internal(e.to_string())
+    }
+
+    /// The HTTP status of this error.
+    #[must_use]
+    pub fn status(&self) -> StatusCode {
+        match self {
+            Self::BadRequest(_) => StatusCode::BAD_REQUEST,
+            Self::NotFound(_) => StatusCode::NOT_FOUND,
+            Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
 }
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let (status, message) = match &self {
-            Self::BadRequest(m) => (StatusCode::BAD_REQUEST, m.clone()),
-            Self::NotFound(m) => (StatusCode::NOT_FOUND, m.clone()),
+        let status = self.status();
+        let error = match self {
+            Self::BadRequest(m) | Self::NotFound(m) => m,
             Self::Internal(m) => {
                 tracing::error!(error = %m, "internal error");
-                (
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    "internal error".to_owned(),
-                )
+                "internal error".to_owned()
             }
         };
         (
             status,
-            Json(json!({ "error": message, "status": status.as_u16() })),
+            Json(ErrorBody {
+                error,
+                status: status.as_u16(),
+            }),
         )
             .into_response()
     }
@@ -58,11 +76,49 @@ impl From<omzien::QueryError> for ApiError {
     }
 }
 
+impl From<omzien::ParamError> for ApiError {
+    fn from(e: omzien::ParamError) -> Self {
+        match e.source {
+            omzien::QueryError::UnknownArea(_) => Self::NotFound(e.to_string()),
+            _ => Self::BadRequest(e.to_string()),
+        }
+    }
+}
+
 impl From<omzien::LayerError> for ApiError {
     fn from(e: omzien::LayerError) -> Self {
         match e {
             omzien::LayerError::Query(q) => q.into(),
             other => Self::BadRequest(other.to_string()),
         }
+    }
+}
+
+impl From<omzien::RiskError> for ApiError {
+    fn from(e: omzien::RiskError) -> Self {
+        match e {
+            omzien::RiskError::Query(q) => q.into(),
+            other => Self::BadRequest(other.to_string()),
+        }
+    }
+}
+
+/// `axum`'s query extractor with its rejection answered as an [`ApiError`] (a 400 with the
+/// JSON error body), like every other error (axum `examples/customize-extractor-error`).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Query<T>(pub T);
+
+impl<T, S> FromRequestParts<S> for Query<T>
+where
+    T: serde::de::DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        axum::extract::Query::<T>::from_request_parts(parts, state)
+            .await
+            .map(|axum::extract::Query(q)| Self(q))
+            .map_err(|e| ApiError::BadRequest(format!("query string: {}", e.body_text())))
     }
 }

@@ -3,10 +3,11 @@
 //! The binary is a thin shell around [`cli::run`]; the server is [`routes::app`] on an
 //! [`state::AppState`], testable with `oneshot` and no socket.
 
+pub mod answer;
 pub mod assets;
 pub mod cli;
 pub mod config;
 pub mod error;
-pub mod render;
+pub mod openapi;
 pub mod routes;
 pub mod state;

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use moka::sync::Cache;
 use omzien::{Boundaries, Dataset, Layer, Level};
 
-use crate::render::Scene;
+use omzien_render::Scene;
 
 /// A rendered tile with its strong ETag, both computed once on the miss.
 #[derive(Debug)]
@@ -38,12 +38,7 @@ impl AppState {
     /// dataset's areas, which OData files leave unnamed.
     #[must_use]
     pub fn new(mut dataset: Dataset, boundaries: Vec<Boundaries>, cache_bytes: u64) -> Self {
-        for b in boundaries
-            .iter()
-            .filter(|b| matches!(b.level(), Level::Wijk | Level::Buurt))
-        {
-            dataset.set_names(b.names().iter().cloned());
-        }
+        dataset.name_from(&boundaries);
         let workers = std::thread::available_parallelism().map_or(2, std::num::NonZero::get);
         Self {
             dataset: Arc::new(dataset),

@@ -17,7 +17,6 @@ pub struct Summary {
     /// The level.
     pub level: Level,
     /// The indicator.
-    #[serde(serialize_with = "ser_display")]
     pub indicator: Indicator,
     /// The wave.
     pub wave: Wave,
@@ -51,13 +50,6 @@ pub struct Summary {
     pub threshold: Option<f64>,
     /// Share (0–1) of the areas with a value whose value exceeds the threshold.
     pub share_above: Option<f64>,
-}
-
-pub(crate) fn ser_display<S: serde::Serializer, T: std::fmt::Display>(
-    v: &T,
-    s: S,
-) -> Result<S::Ok, S::Error> {
-    s.collect_str(v)
 }
 
 /// Quantile of sorted values with linear interpolation between order statistics
@@ -162,6 +154,52 @@ pub enum RollupTarget<'a> {
     Groups(&'a Groups),
 }
 
+/// A roll-up: one indicator, wave and age group from the areas of one level to their parents
+/// or to user groups, weighted or (asked for explicitly) not.
+#[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
+pub struct RollupQuery<'a> {
+    /// The level of the areas rolled up.
+    pub from: Level,
+    /// The indicator.
+    pub indicator: Indicator,
+    /// The wave.
+    pub wave: Wave,
+    /// The age group (default 18+).
+    pub age: AgeGroup,
+    /// Where each area goes (default: its parent one level up).
+    pub target: RollupTarget<'a>,
+    /// How areas are weighed.
+    pub weighting: Weighting<'a>,
+}
+
+impl<'a> RollupQuery<'a> {
+    /// A roll-up of `from` areas to their parents one level up, 18+.
+    #[must_use]
+    pub fn new(from: Level, indicator: Indicator, wave: Wave, weighting: Weighting<'a>) -> Self {
+        Self {
+            from,
+            indicator,
+            wave,
+            age: AgeGroup::ADULTS,
+            target: RollupTarget::Parents(from.parent().unwrap_or(Level::Land)),
+            weighting,
+        }
+    }
+    /// Sets the age group.
+    #[must_use]
+    pub fn with_age(mut self, age: AgeGroup) -> Self {
+        self.age = age;
+        self
+    }
+    /// Sets where the areas go: parents at a level, or user groups.
+    #[must_use]
+    pub fn with_target(mut self, target: RollupTarget<'a>) -> Self {
+        self.target = target;
+        self
+    }
+}
+
 /// A group of a roll-up: an area, or a user-defined group name.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(untagged)]
@@ -257,15 +295,17 @@ impl Acc {
 }
 
 impl Dataset {
-    /// Rolls one indicator up from the areas of `from` to their parents or to user groups,
-    /// in parallel.
+    /// Rolls one indicator up from the areas of the query's level to their parents or to
+    /// user groups, in parallel.
     ///
     /// ```
-    /// use omzien::{AgeGroup, Indicator, Level, RollupTarget, Wave, Weighting};
+    /// use omzien::{AgeGroup, Indicator, Level, RollupQuery, RollupTarget, Wave, Weighting};
     /// let ds = omzien::demo::dataset();
     /// let pops = omzien::demo::populations();
-    /// let r = ds.rollup(Level::Buurt, Indicator::LONELY, Wave::new(2020), AgeGroup::ADULTS,
-    ///                   RollupTarget::Parents(Level::Gemeente), Weighting::Weighted(&pops))?;
+    /// let q = RollupQuery::new(Level::Buurt, Indicator::LONELY, Wave::new(2020), Weighting::Weighted(&pops))
+    ///     .with_target(RollupTarget::Parents(Level::Gemeente))
+    ///     .with_age(AgeGroup::ADULTS);
+    /// let r = ds.rollup(&q)?;
     /// assert_eq!(r.rows.len(), 1);
     /// assert!(r.rows[0].suppressed > 0);
     /// # Ok::<(), omzien::RollupError>(())
@@ -273,16 +313,15 @@ impl Dataset {
     ///
     /// # Errors
     /// [`RollupError`] for a target level not above `from`, or an unknown wave or age group.
-    #[allow(clippy::too_many_arguments)]
-    pub fn rollup(
-        &self,
-        from: Level,
-        ind: Indicator,
-        wave: Wave,
-        age: AgeGroup,
-        target: RollupTarget<'_>,
-        weighting: Weighting<'_>,
-    ) -> Result<Rollup, RollupError> {
+    pub fn rollup(&self, q: &RollupQuery<'_>) -> Result<Rollup, RollupError> {
+        let RollupQuery {
+            from,
+            indicator: ind,
+            wave,
+            age,
+            target,
+            weighting,
+        } = *q;
         if let RollupTarget::Parents(to) = target {
             if to >= from {
                 return Err(RollupError::NotAbove { from, to });
@@ -407,12 +446,9 @@ impl Dataset {
                 |(age, wave, ind, shared)| -> Result<Vec<Deviation>, RollupError> {
                     let (w, missing) = &*shared;
                     let r = self.rollup(
-                        from,
-                        ind,
-                        wave,
-                        age,
-                        RollupTarget::Parents(to),
-                        Weighting::Weighted(w),
+                        &RollupQuery::new(from, ind, wave, Weighting::Weighted(w))
+                            .with_age(age)
+                            .with_target(RollupTarget::Parents(to)),
                     )?;
                     let mut rows = Vec::with_capacity(r.rows.len());
                     for row in r.rows {
@@ -462,7 +498,6 @@ pub struct Deviation {
     /// The parent area.
     pub area: AreaCode,
     /// Indicator.
-    #[serde(serialize_with = "ser_display")]
     pub indicator: Indicator,
     /// Wave.
     pub wave: Wave,

@@ -5,7 +5,7 @@ use std::ops::Range;
 use std::path::PathBuf;
 
 use crate::area::{alias_targets, fold_name, repair_mojibake};
-use crate::indicator::SCHEMA_LEN;
+use crate::indicator::{MAX_EXTRA, SCHEMA_LEN};
 use crate::load::{LoadError, ParsedFile, Target};
 use crate::{
     AgeGroup, AreaCode, Figure, GemeenteCode, Indicator, IndicatorInfo, Level, Margin, Unit, Wave,
@@ -40,6 +40,9 @@ pub enum QueryError {
     /// A value that does not parse (a wave or age group given as text).
     #[error("{0}")]
     Invalid(String),
+    /// The dataset holds none of these (`waves`, `age groups`).
+    #[error("the data has no {0}")]
+    Empty(&'static str),
 }
 
 /// One area of the dataset.
@@ -140,7 +143,8 @@ impl DatasetBuilder {
         let mut names: HashMap<AreaCode, String> = HashMap::new();
         let mut indicators: Vec<IndicatorInfo> =
             Indicator::schema().filter_map(Indicator::info).collect();
-        let mut extra_ids: HashMap<String, Indicator> = HashMap::new();
+        // Extra columns: their indicator and their place among the dataset's indicators.
+        let mut extra_ids: HashMap<String, (Indicator, usize)> = HashMap::new();
         for f in &files {
             for row in &f.rows {
                 codes.insert(row.code);
@@ -164,8 +168,13 @@ impl DatasetBuilder {
             for (target, _) in &f.columns {
                 if let Target::Extra { key } = target {
                     if !extra_ids.contains_key(key) {
-                        let ind = Indicator::from_index(SCHEMA_LEN + extra_ids.len());
-                        extra_ids.insert(key.clone(), ind);
+                        let ind =
+                            Indicator::extra(key).ok_or_else(|| LoadError::TooManyIndicators {
+                                path: f.path.clone(),
+                                key: key.clone(),
+                                max: MAX_EXTRA,
+                            })?;
+                        extra_ids.insert(key.clone(), (ind, indicators.len()));
                         indicators.push(IndicatorInfo {
                             indicator: ind,
                             key: key.clone(),
@@ -218,12 +227,12 @@ impl DatasetBuilder {
                 place.push((sid, ai));
             }
             for (target, figs) in &f.columns {
-                let ind = match target {
-                    Target::Schema(i) => *i,
-                    Target::Extra { key } => extra_ids[key],
+                let column = match target {
+                    Target::Schema(i) => i.index(),
+                    Target::Extra { key } => extra_ids[key].1,
                 };
                 for (r, (&(sid, ai), &fig)) in place.iter().zip(figs).enumerate() {
-                    let col = &mut slices[sid].1.columns[ind.index()];
+                    let col = &mut slices[sid].1.columns[column];
                     if col.is_empty() {
                         *col = vec![None; n];
                     }
@@ -238,7 +247,7 @@ impl DatasetBuilder {
                                 .map_or_else(|| f.path.clone(), |x| x.path.clone());
                             return Err(LoadError::Conflict(Box::new(crate::load::Conflict {
                                 code: row.code,
-                                indicator: indicators[ind.index()].key.clone(),
+                                indicator: indicators[column].key.clone(),
                                 wave: row.wave,
                                 age: row.age,
                                 first: first_path,
@@ -358,7 +367,20 @@ impl Dataset {
     /// Key, labels and unit of an indicator.
     #[must_use]
     pub fn indicator_info(&self, ind: Indicator) -> Option<&IndicatorInfo> {
-        self.indicators.get(ind.index())
+        self.column(ind).and_then(|c| self.indicators.get(c))
+    }
+
+    /// Where an indicator's figures are in every slice: the schema's place, or the extra
+    /// column's place among this dataset's indicators.
+    fn column(&self, ind: Indicator) -> Option<usize> {
+        if ind.is_schema() {
+            return Some(ind.index());
+        }
+        self.indicators
+            .iter()
+            .skip(SCHEMA_LEN)
+            .position(|i| i.indicator == ind)
+            .map(|p| p + SCHEMA_LEN)
     }
 
     /// Finds an indicator by OData key, label or extra-column header.
@@ -542,7 +564,7 @@ impl Dataset {
     ) -> Option<Figure> {
         self.slices
             .get(&SliceKey { wave, age, margin })
-            .and_then(|s| s.columns.get(ind.index()))
+            .and_then(|s| s.columns.get(self.column(ind)?))
             .and_then(|col| col.get(i).copied().flatten())
     }
 
@@ -609,7 +631,7 @@ impl Dataset {
                 age,
                 margin: Margin::Value,
             })
-            .and_then(|s| s.columns.get(ind.index()))
+            .and_then(|s| s.columns.get(self.column(ind)?))
             .filter(|c| !c.is_empty());
         Ok((r.start as usize..r.end as usize)
             .map(|i| {
@@ -630,11 +652,22 @@ impl Dataset {
                 age,
                 margin: Margin::Value,
             })
-            .and_then(|s| s.columns.get(ind.index()))
+            .and_then(|s| s.columns.get(self.column(ind)?))
             .is_some_and(|c| {
                 c.iter()
                     .any(|f| matches!(f, Some(Figure::Value(_) | Figure::Suppressed)))
             })
+    }
+
+    /// Names the wijken and buurten the boundary files name (`WK_NAAM`, `BU_NAAM`), which
+    /// OData files leave unnamed. Gemeente names stay those of the figures.
+    pub fn name_from(&mut self, boundaries: &[crate::Boundaries]) {
+        for b in boundaries
+            .iter()
+            .filter(|b| matches!(b.level(), Level::Wijk | Level::Buurt))
+        {
+            self.set_names(b.names().iter().cloned());
+        }
     }
 
     /// Adds or replaces names of areas (e.g. wijk and buurt names from a boundary file).

@@ -32,13 +32,19 @@ impl Figure {
             _ => None,
         }
     }
-    /// A short word for the state: `value`, `suppressed` or `not_measured`.
+    /// The state of the figure: a value, suppressed or not measured.
+    ///
+    /// ```
+    /// use omzien::{Figure, Status};
+    /// assert_eq!(Figure::Suppressed.status(), Status::Suppressed);
+    /// assert_eq!(Figure::NotMeasured.status().as_str(), "not_measured");
+    /// ```
     #[must_use]
-    pub fn status(self) -> &'static str {
+    pub fn status(self) -> Status {
         match self {
-            Self::Value(_) => "value",
-            Self::Suppressed => "suppressed",
-            Self::NotMeasured => "not_measured",
+            Self::Value(_) => Status::Value,
+            Self::Suppressed => Status::Suppressed,
+            Self::NotMeasured => Status::NotMeasured,
         }
     }
     /// True when suppressed.
@@ -63,10 +69,56 @@ impl Serialize for Figure {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self {
             Self::Value(v) => s.serialize_f64(*v),
-            other => s.serialize_str(other.status()),
+            other => s.serialize_str(other.status().as_str()),
         }
     }
 }
+
+/// Serialises a figure as its value, `null` when it has none (its [`Status`] says why).
+pub(crate) fn ser_value<S: Serializer>(f: &Figure, s: S) -> Result<S::Ok, S::Error> {
+    f.value().serialize(s)
+}
+
+/// Serialises an optional figure as its value, `null` when absent or without a value.
+#[allow(clippy::ref_option)] // serde's `serialize_with` passes a reference to the field
+pub(crate) fn ser_opt_value<S: Serializer>(f: &Option<Figure>, s: S) -> Result<S::Ok, S::Error> {
+    f.and_then(Figure::value).serialize(s)
+}
+
+/// Whether a figure is published, suppressed or not measured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// A published value.
+    Value,
+    /// Not published: too unreliable or suppressed.
+    Suppressed,
+    /// Not measured in this wave.
+    NotMeasured,
+}
+
+impl Status {
+    /// `value`, `suppressed` or `not_measured`.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Value => "value",
+            Self::Suppressed => "suppressed",
+            Self::NotMeasured => "not_measured",
+        }
+    }
+}
+
+impl fmt::Display for Status {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// z of the two-sided 95 % normal interval (the `MOG0095`/`MBG0095` bounds, trend
+/// significance, the Wilson interval of microdata).
+pub(crate) const Z95: f64 = 1.959_963_984_540_054;
 
 /// Which row of the `Marges` dimension a figure belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]

@@ -1,6 +1,7 @@
 //! Indicators: one schema table with the OData key, Dutch and English label and unit of each.
 
 use std::fmt;
+use std::sync::{PoisonError, RwLock};
 
 use serde::Serialize;
 
@@ -11,17 +12,44 @@ use serde::Serialize;
 pub enum Unit {
     /// Percentage of the age group.
     Percent,
+    /// A difference of two percentages, in percentage points.
+    PercentagePoints,
     /// A number whose unit the schema does not know (extra columns).
     Number,
 }
 
 impl Unit {
-    /// Short symbol: `%`, or empty.
+    /// Short symbol: `%`, `pp`, or empty.
+    ///
+    /// ```
+    /// use omzien::Unit;
+    /// assert_eq!(Unit::Percent.symbol(), "%");
+    /// assert_eq!(Unit::Percent.change().symbol(), "pp");
+    /// assert_eq!(Unit::Number.change().symbol(), "");
+    /// ```
     #[must_use]
     pub fn symbol(self) -> &'static str {
         match self {
             Self::Percent => "%",
+            Self::PercentagePoints => "pp",
             Self::Number => "",
+        }
+    }
+
+    /// Serialises a unit as its [`symbol`](Unit::symbol), for `#[serde(serialize_with)]`.
+    ///
+    /// # Errors
+    /// Those of the serializer.
+    pub fn serialize_symbol<S: serde::Serializer>(u: &Unit, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(u.symbol())
+    }
+
+    /// The unit of a difference between two figures of this unit.
+    #[must_use]
+    pub fn change(self) -> Unit {
+        match self {
+            Self::Percent | Self::PercentagePoints => Self::PercentagePoints,
+            Self::Number => Self::Number,
         }
     }
 }
@@ -261,9 +289,18 @@ const SCHEMA: &[Row] = &[
 /// How many indicators the schema table defines.
 pub(crate) const SCHEMA_LEN: usize = SCHEMA.len();
 
+/// Keys of the extra columns met so far, for the life of the process, so that an extra
+/// indicator prints its own key wherever it goes (a trend row, a CSV, a legend). Grows only
+/// with distinct column names, and stops at [`MAX_EXTRA`].
+static EXTRA_KEYS: RwLock<Vec<Box<str>>> = RwLock::new(Vec::new());
+
+/// How many distinct extra columns one process can name.
+pub(crate) const MAX_EXTRA: usize = u16::MAX as usize - SCHEMA_LEN;
+
 /// An indicator: a row of the schema table, or an extra column a loaded file brought.
 ///
-/// Extra indicators get their labels from the [`Dataset`](crate::Dataset) that found them
+/// It prints (and serialises) as its OData key, for extra columns too. Extra indicators get
+/// their labels from the [`Dataset`](crate::Dataset) that found them
 /// ([`Dataset::indicator_info`](crate::Dataset::indicator_info)).
 ///
 /// ```
@@ -340,8 +377,27 @@ impl Indicator {
             .map(|i| Indicator(i as u16))
     }
 
-    pub(crate) fn from_index(i: usize) -> Indicator {
-        Indicator(i as u16)
+    /// The indicator of an extra column with this header; the same key gives the same
+    /// indicator. `None` once [`MAX_EXTRA`] distinct keys have been named.
+    pub(crate) fn extra(key: &str) -> Option<Indicator> {
+        let key = key.trim();
+        let find = |keys: &[Box<str>]| keys.iter().position(|k| &**k == key);
+        {
+            let keys = EXTRA_KEYS.read().unwrap_or_else(PoisonError::into_inner);
+            if let Some(i) = find(&keys) {
+                return u16::try_from(SCHEMA_LEN + i).ok().map(Indicator);
+            }
+        }
+        let mut keys = EXTRA_KEYS.write().unwrap_or_else(PoisonError::into_inner);
+        let i = match find(&keys) {
+            Some(i) => i,
+            None if keys.len() < MAX_EXTRA => {
+                keys.push(key.into());
+                keys.len() - 1
+            }
+            None => return None,
+        };
+        u16::try_from(SCHEMA_LEN + i).ok().map(Indicator)
     }
 
     pub(crate) fn index(self) -> usize {
@@ -402,12 +458,25 @@ impl Indicator {
     }
 }
 
+/// The OData key: the schema's for schema indicators, the column header for extra columns.
 impl fmt::Display for Indicator {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.key() {
-            Some(k) => f.write_str(k),
-            None => write!(f, "extra#{}", self.0),
+        if let Some(k) = self.key() {
+            return f.write_str(k);
         }
+        let keys = EXTRA_KEYS.read().unwrap_or_else(PoisonError::into_inner);
+        match keys.get(self.index() - SCHEMA_LEN) {
+            Some(k) => f.write_str(k),
+            // Unreachable: extra indicators are only made by `extra`, which names them.
+            None => f.write_str("unknown"),
+        }
+    }
+}
+
+/// Serialises as its OData key, like [`Display`](fmt::Display).
+impl Serialize for Indicator {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
     }
 }
 
@@ -461,6 +530,18 @@ mod tests {
             assert_eq!(Indicator::from_label(r.nl), Some(ind), "{}", r.nl);
             assert!(r.key.starts_with(r.stem));
         }
+    }
+
+    #[test]
+    fn extra_columns_print_their_own_key() {
+        let a = Indicator::extra("AantalInwoners_99").unwrap();
+        assert_eq!(a.to_string(), "AantalInwoners_99");
+        assert_eq!(Indicator::extra(" AantalInwoners_99 "), Some(a));
+        let b = Indicator::extra("Oppervlakte_100").unwrap();
+        assert_ne!(a, b);
+        assert!(!a.is_schema());
+        assert_eq!(serde_json::to_string(&b).unwrap(), "\"Oppervlakte_100\"");
+        assert_eq!(Indicator::LONELY.to_string(), "Eenzaam_28");
     }
 
     #[test]

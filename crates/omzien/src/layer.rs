@@ -6,8 +6,8 @@ use serde::Serialize;
 
 use crate::classify::{Classes, ClassifyError, Color, Method, Palette, Ramp};
 use crate::{
-    AgeGroup, AreaCode, Dataset, Figure, Indicator, Level, QueryError, TrendError, TrendOptions,
-    Wave,
+    AgeGroup, AreaCode, Dataset, Figure, Indicator, Level, QueryError, TrendError, TrendQuery,
+    Unit, Wave,
 };
 
 /// What a layer shows.
@@ -132,10 +132,12 @@ pub struct Layer {
     palette: Palette,
     synthetic: bool,
     title: String,
+    unit: Unit,
 }
 
 /// One legend row.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 #[non_exhaustive]
 pub struct LegendEntry {
     /// `"42.1 – 45.3"`, `"suppressed"`, `"not measured"`.
@@ -143,23 +145,41 @@ pub struct LegendEntry {
     /// Its colour, `#rrggbb`.
     pub color: String,
     /// The colour as RGBA.
+    #[cfg_attr(feature = "schema", schema(value_type = [u8; 4]))]
     pub rgba: Color,
-    /// `class`, `suppressed` or `not_measured`.
-    pub kind: &'static str,
+    /// A class, or the suppressed or not-measured swatch.
+    pub kind: EntryKind,
     /// Lower bound of a class.
     pub min: Option<f64>,
     /// Upper bound of a class.
     pub max: Option<f64>,
 }
 
+/// What a legend row stands for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum EntryKind {
+    /// A class of values.
+    Class,
+    /// Areas whose figure is suppressed.
+    Suppressed,
+    /// Areas whose figure was not measured.
+    NotMeasured,
+}
+
 /// The legend of a layer, exactly the colours the tiles use.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 #[non_exhaustive]
 pub struct Legend {
     /// What is shown.
     pub title: String,
-    /// Unit of the class bounds (`%` or `pp`).
-    pub unit: &'static str,
+    /// Unit of the class bounds: the indicator's unit for a level layer (`%` for a
+    /// percentage), its change for a delta layer (`pp`); serialised as the symbol.
+    #[serde(serialize_with = "Unit::serialize_symbol")]
+    #[cfg_attr(feature = "schema", schema(value_type = String, example = "%"))]
+    pub unit: Unit,
     /// Classes, then suppressed and not measured.
     pub entries: Vec<LegendEntry>,
     /// The classification method.
@@ -204,15 +224,10 @@ impl Dataset {
                 (pool, format!("{wave}"))
             }
             LayerKind::Delta { from, to } => {
-                for t in self.trends(
-                    spec.level,
-                    None,
-                    spec.indicator,
-                    spec.age,
-                    from,
-                    to,
-                    TrendOptions::default(),
-                )? {
+                let q = TrendQuery::new(spec.indicator, from, to)
+                    .with_age(spec.age)
+                    .with_level(spec.level);
+                for t in self.trends(&q)? {
                     match (t.delta, t.from_figure, t.to_figure) {
                         (Some(d), _, _) => {
                             values.insert(t.area, d);
@@ -238,9 +253,9 @@ impl Dataset {
             LayerKind::Delta { .. } => Ramp::Diverging,
         };
         let palette = Palette::new(ramp, &classes);
-        let name = self
-            .indicator_info(spec.indicator)
-            .map_or_else(|| spec.indicator.to_string(), |i| i.label_nl.clone());
+        let info = self.indicator_info(spec.indicator);
+        let name = info.map_or_else(|| spec.indicator.to_string(), |i| i.label_nl.clone());
+        let unit = info.map_or(Unit::Number, |i| i.unit);
         let title = format!(
             "{name}, {}, {}, {unit_title}",
             spec.age.label_nl(),
@@ -254,6 +269,7 @@ impl Dataset {
             palette,
             synthetic: self.is_synthetic(),
             title,
+            unit,
         })
     }
 }
@@ -302,8 +318,8 @@ impl Layer {
     #[must_use]
     pub fn legend(&self) -> Legend {
         let (unit, sign) = match self.spec.kind {
-            LayerKind::Level { .. } => ("%", false),
-            LayerKind::Delta { .. } => ("pp", true),
+            LayerKind::Level { .. } => (self.unit, false),
+            LayerKind::Delta { .. } => (self.unit.change(), true),
         };
         let fmt = |v: f64| {
             if sign {
@@ -321,7 +337,7 @@ impl Layer {
                 label: format!("{} – {}", fmt(lo), fmt(hi)),
                 color: c.hex(),
                 rgba: c,
-                kind: "class",
+                kind: EntryKind::Class,
                 min: Some(lo),
                 max: Some(hi),
             })
@@ -330,12 +346,12 @@ impl Layer {
             (
                 "onderdrukt / suppressed",
                 self.palette.suppressed,
-                "suppressed",
+                EntryKind::Suppressed,
             ),
             (
                 "niet gemeten / not measured",
                 self.palette.not_measured,
-                "not_measured",
+                EntryKind::NotMeasured,
             ),
         ] {
             entries.push(LegendEntry {

@@ -26,14 +26,18 @@ mod indicator;
 mod layer;
 mod load;
 pub mod microdata;
+mod profile;
 mod rank;
 mod risk;
+mod selection;
+mod table;
 mod trend;
 mod wave;
 mod weights;
 
 pub use aggregate::{
-    Deviation, GroupKey, Rollup, RollupError, RollupRow, RollupTarget, Summary, Weighting, quantile,
+    Deviation, GroupKey, Rollup, RollupError, RollupQuery, RollupRow, RollupTarget, Summary,
+    Weighting, quantile,
 };
 pub use area::{
     AreaCode, BuurtCode, CodeError, CountryCode, GemeenteCode, Level, LevelError, WijkCode,
@@ -41,15 +45,18 @@ pub use area::{
 };
 pub use dataset::{Area, Dataset, QueryError, SearchHit};
 pub use error::{Error, Result};
-pub use figure::{Figure, Margin};
+pub use figure::{Figure, Margin, Status};
 pub use indicator::{Indicator, IndicatorInfo, Unit};
-pub use layer::{Layer, LayerError, LayerKind, LayerSpec, Legend, LegendEntry, Style};
+pub use layer::{EntryKind, Layer, LayerError, LayerKind, LayerSpec, Legend, LegendEntry, Style};
 pub use load::{
-    Boundaries, BoundaryError, Conflict, Crs, JoinReport, LoadError, Loader, Location, Shape,
-    Skipped,
+    Boundaries, BoundaryError, BoundarySet, Conflict, Crs, JoinReport, LoadError, Loader, Location,
+    Shape, Skipped,
 };
+pub use profile::{AreaProfile, ProfileArea, ProfileFigure, ProfileTrend, SelectedFigure};
 pub use rank::{Rank, Ranks};
-pub use risk::{RiskArea, RiskCriterion, RiskError, RiskQuery};
-pub use trend::{Caveat, Direction, Trend, TrendError, TrendOptions};
+pub use risk::{RiskArea, RiskCriterion, RiskError, RiskMode, RiskQuery};
+pub use selection::{ParamError, Selection};
+pub use table::Table;
+pub use trend::{Caveat, Direction, Trend, TrendError, TrendQuery};
 pub use wave::{AgeGroup, AgeGroupError, Wave, WaveError};
 pub use weights::{Groups, PopulationProperties, Populations, Weights, WeightsError};

@@ -7,6 +7,7 @@ use crate::{AgeGroup, AreaCode, Dataset, Indicator, Level, QueryError, Wave};
 
 /// A place in a ranking: 1 is the highest figure; areas with equal figures share a place.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 #[non_exhaustive]
 pub struct Rank {
     /// The place, from 1.
@@ -17,6 +18,7 @@ pub struct Rank {
 
 /// An area's places in the country and within its gemeente.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 #[non_exhaustive]
 pub struct Ranks {
     /// Among every area of the same level; `None` without a figure, or for the country itself.

@@ -2,10 +2,9 @@
 
 use serde::Serialize;
 
-use crate::aggregate::ser_display;
 use crate::{
     AgeGroup, AreaCode, Caveat, Dataset, Figure, GemeenteCode, Indicator, Level, QueryError,
-    TrendError, TrendOptions, Wave,
+    TrendError, TrendQuery, Wave,
 };
 
 /// What makes an area a risk area.
@@ -31,6 +30,85 @@ pub enum RiskCriterion {
     },
 }
 
+/// Which areas a risk list keeps: the highest, the fastest rising, or those that are both.
+///
+/// ```
+/// use omzien::{RiskCriterion, RiskMode};
+/// let m: RiskMode = "rising".parse()?;
+/// assert_eq!(m, RiskMode::Rising);
+/// assert_eq!(RiskMode::default(), RiskMode::Both);
+/// assert_eq!(RiskMode::High.to_string(), "high");
+/// assert!(matches!(RiskMode::Both.criterion(0.1, 3.0), RiskCriterion::HighAndRising { .. }));
+/// assert!("often".parse::<RiskMode>().unwrap_err().to_string().contains("high, rising or both"));
+/// # Ok::<(), omzien::RiskError>(())
+/// ```
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize,
+)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
+#[serde(rename_all = "lowercase")]
+pub enum RiskMode {
+    /// Among the highest share of the areas in scope.
+    High,
+    /// Risen more than the minimum rise since the earlier wave.
+    Rising,
+    /// Both high and rising.
+    #[default]
+    Both,
+}
+
+/// The modes and their names, one row each.
+const MODES: [(RiskMode, &str); 3] = [
+    (RiskMode::High, "high"),
+    (RiskMode::Rising, "rising"),
+    (RiskMode::Both, "both"),
+];
+
+impl RiskMode {
+    /// Every mode.
+    pub const ALL: [RiskMode; 3] = [Self::High, Self::Rising, Self::Both];
+
+    /// The criterion of this mode with these thresholds.
+    #[must_use]
+    pub fn criterion(self, top_share: f64, min_rise: f64) -> RiskCriterion {
+        match self {
+            Self::High => RiskCriterion::High { top_share },
+            Self::Rising => RiskCriterion::Rising { min_rise },
+            Self::Both => RiskCriterion::HighAndRising {
+                top_share,
+                min_rise,
+            },
+        }
+    }
+
+    /// `high`, `rising` or `both`.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        MODES
+            .iter()
+            .find(|(m, _)| *m == self)
+            .map_or("both", |(_, n)| n)
+    }
+}
+
+impl std::fmt::Display for RiskMode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for RiskMode {
+    type Err = RiskError;
+    fn from_str(s: &str) -> Result<Self, RiskError> {
+        let t = s.trim().to_lowercase();
+        MODES
+            .iter()
+            .find(|(_, n)| *n == t)
+            .map(|(m, _)| *m)
+            .ok_or_else(|| RiskError::UnknownMode(s.to_owned()))
+    }
+}
+
 /// A risk-area query.
 #[derive(Debug, Clone, Copy)]
 #[non_exhaustive]
@@ -45,21 +123,28 @@ pub struct RiskQuery {
     pub age: AgeGroup,
     /// The wave ranked.
     pub wave: Wave,
-    /// The earlier wave for rises.
+    /// The earlier wave for rises; `None`: the wave before [`RiskQuery::wave`] in the data.
     pub since: Option<Wave>,
     /// The criterion.
     pub criterion: RiskCriterion,
 }
 
 impl RiskQuery {
-    /// A query for the highest 10 % of `level` areas in `wave` for 18+.
+    /// The share of areas that counts as high unless told otherwise: the top 10 %.
+    pub const DEFAULT_TOP_SHARE: f64 = 0.1;
+    /// The rise that counts unless told otherwise: more than 3 percentage points.
+    pub const DEFAULT_MIN_RISE: f64 = 3.0;
+
+    /// A query for the `level` areas in `wave` for 18+ that are both among the highest 10 %
+    /// and risen more than 3 pp since the wave before.
     ///
     /// ```
-    /// use omzien::{Indicator, Level, RiskCriterion, RiskQuery, Wave};
+    /// use omzien::{Indicator, Level, RiskMode, RiskQuery, Wave};
     /// let ds = omzien::demo::dataset();
     /// let q = RiskQuery::new(Level::Buurt, Indicator::LONELY, Wave::new(2020))
     ///     .with_since(Wave::new(2016))
-    ///     .with_criterion(RiskCriterion::HighAndRising { top_share: 0.25, min_rise: 3.0 });
+    ///     .with_mode(RiskMode::Both)
+    ///     .with_top_share(0.25);
     /// let hits = ds.risk_areas(&q)?;
     /// assert!(!hits.is_empty());
     /// assert!(hits.iter().all(|h| h.delta.unwrap() > 3.0));
@@ -74,7 +159,8 @@ impl RiskQuery {
             age: AgeGroup::ADULTS,
             wave,
             since: None,
-            criterion: RiskCriterion::High { top_share: 0.1 },
+            criterion: RiskMode::default()
+                .criterion(Self::DEFAULT_TOP_SHARE, Self::DEFAULT_MIN_RISE),
         }
     }
     /// Restricts to one gemeente.
@@ -101,6 +187,53 @@ impl RiskQuery {
         self.criterion = c;
         self
     }
+    /// Keeps the thresholds and changes the mode.
+    #[must_use]
+    pub fn with_mode(mut self, mode: RiskMode) -> Self {
+        self.criterion = mode.criterion(self.top_share(), self.min_rise());
+        self
+    }
+    /// Sets the share (0–1) that counts as high.
+    #[must_use]
+    pub fn with_top_share(mut self, top_share: f64) -> Self {
+        self.criterion = self.mode().criterion(top_share, self.min_rise());
+        self
+    }
+    /// Sets the rise, percentage points, that counts as rising.
+    #[must_use]
+    pub fn with_min_rise(mut self, min_rise: f64) -> Self {
+        self.criterion = self.mode().criterion(self.top_share(), min_rise);
+        self
+    }
+    /// The mode of the criterion.
+    #[must_use]
+    pub fn mode(&self) -> RiskMode {
+        match self.criterion {
+            RiskCriterion::High { .. } => RiskMode::High,
+            RiskCriterion::Rising { .. } => RiskMode::Rising,
+            RiskCriterion::HighAndRising { .. } => RiskMode::Both,
+        }
+    }
+    /// The share that counts as high (the default where the mode has none).
+    #[must_use]
+    pub fn top_share(&self) -> f64 {
+        match self.criterion {
+            RiskCriterion::High { top_share } | RiskCriterion::HighAndRising { top_share, .. } => {
+                top_share
+            }
+            RiskCriterion::Rising { .. } => Self::DEFAULT_TOP_SHARE,
+        }
+    }
+    /// The rise that counts as rising (the default where the mode has none).
+    #[must_use]
+    pub fn min_rise(&self) -> f64 {
+        match self.criterion {
+            RiskCriterion::Rising { min_rise } | RiskCriterion::HighAndRising { min_rise, .. } => {
+                min_rise
+            }
+            RiskCriterion::High { .. } => Self::DEFAULT_MIN_RISE,
+        }
+    }
 }
 
 /// An area that meets a risk criterion.
@@ -112,7 +245,6 @@ pub struct RiskArea {
     /// Its name for people.
     pub name: String,
     /// Indicator.
-    #[serde(serialize_with = "ser_display")]
     pub indicator: Indicator,
     /// Its value in the ranked wave.
     pub value: f64,
@@ -137,6 +269,9 @@ pub enum RiskError {
     /// A rise was asked for without an earlier wave.
     #[error("a rising criterion needs an earlier wave (since)")]
     NoEarlierWave,
+    /// A mode that is not high, rising or both.
+    #[error("mode: {0:?} is not high, rising or both")]
+    UnknownMode(String),
     /// A share outside 0–1.
     #[error("top share {0} must lie between 0 and 1")]
     BadShare(f64),
@@ -166,7 +301,9 @@ impl Dataset {
         if let Some(s) = top_share.filter(|s| !(0.0..=1.0).contains(s)) {
             return Err(RiskError::BadShare(s));
         }
-        if min_rise.is_some() && q.since.is_none() {
+        // The earlier wave: the one asked for, else the wave before in the data.
+        let since = q.since.or_else(|| self.wave_before(q.wave));
+        if min_rise.is_some() && since.is_none() {
             return Err(RiskError::NoEarlierWave);
         }
         let mut valued: Vec<(AreaCode, f64)> = self
@@ -188,14 +325,10 @@ impl Dataset {
             if cutoff.is_some_and(|c| rank > c) {
                 continue;
             }
-            let trend = match q.since {
+            let trend = match since {
                 Some(since) => Some(self.trend(
                     area,
-                    q.indicator,
-                    q.age,
-                    since,
-                    q.wave,
-                    TrendOptions::default(),
+                    &TrendQuery::new(q.indicator, since, q.wave).with_age(q.age),
                 )?),
                 None => None,
             };

@@ -3,16 +3,14 @@
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::aggregate::ser_display;
+use crate::figure::Z95;
 use crate::{
     AgeGroup, AreaCode, Dataset, Figure, GemeenteCode, Indicator, Level, QueryError, Wave,
 };
 
-/// z of the two-sided 95% normal interval.
-const Z95: f64 = 1.959_963_984_540_054;
-
 /// Direction of a change, judged against a band of ± `band` percentage points.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum Direction {
     /// Up by more than the band.
@@ -56,6 +54,7 @@ impl std::fmt::Display for Direction {
 
 /// Something a reader of a trend must know.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Caveat {
@@ -69,11 +68,13 @@ pub enum Caveat {
     /// The figure of a wave is suppressed: no delta.
     Suppressed {
         /// The wave.
+        #[cfg_attr(feature = "schema", schema(value_type = u16))]
         wave: Wave,
     },
     /// The indicator was not measured in a wave: no delta.
     NotMeasured {
         /// The wave.
+        #[cfg_attr(feature = "schema", schema(value_type = u16))]
         wave: Wave,
     },
     /// No 95% bounds in the files: significance unknown.
@@ -117,29 +118,80 @@ impl std::fmt::Display for Caveat {
     }
 }
 
-/// Options of a trend computation.
+/// A trend query: one indicator and age group between two waves, for one area
+/// ([`Dataset::trend`]) or every area of a level ([`Dataset::trends`]).
+///
+/// ```
+/// use omzien::{AgeGroup, Direction, Indicator, Level, TrendQuery, Wave};
+/// let ds = omzien::demo::dataset();
+/// let q = TrendQuery::new(Indicator::LONELY, Wave::new(2016), Wave::new(2020))
+///     .with_age(AgeGroup::SENIORS)
+///     .with_level(Level::Wijk)
+///     .with_band(1.0);
+/// let trends = ds.trends(&q)?;
+/// assert_eq!(trends.len(), ds.count(Level::Wijk));
+/// assert!(trends.iter().all(|t| t.age == AgeGroup::SENIORS));
+/// # Ok::<(), omzien::TrendError>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct TrendOptions {
-    band: f64,
+#[non_exhaustive]
+pub struct TrendQuery {
+    /// The indicator.
+    pub indicator: Indicator,
+    /// The age group (default 18+).
+    pub age: AgeGroup,
+    /// First wave.
+    pub from: Wave,
+    /// Second wave.
+    pub to: Wave,
+    /// Changes within ± this many percentage points are stable (default 2).
+    pub band: f64,
+    /// The level of the areas [`Dataset::trends`] lists (default gemeente).
+    pub level: Level,
+    /// Only areas within this gemeente; all when `None`.
+    pub within: Option<GemeenteCode>,
 }
 
-impl Default for TrendOptions {
-    fn default() -> Self {
-        Self { band: 2.0 }
+impl TrendQuery {
+    /// The default band of a stable change, percentage points.
+    pub const DEFAULT_BAND: f64 = 2.0;
+
+    /// A query for `indicator` between two waves, 18+, gemeenten, band ±2 pp.
+    #[must_use]
+    pub fn new(indicator: Indicator, from: Wave, to: Wave) -> Self {
+        Self {
+            indicator,
+            age: AgeGroup::ADULTS,
+            from,
+            to,
+            band: Self::DEFAULT_BAND,
+            level: Level::Gemeente,
+            within: None,
+        }
     }
-}
-
-impl TrendOptions {
-    /// Changes within ± `band` percentage points count as stable (default 2).
+    /// Sets the age group.
+    #[must_use]
+    pub fn with_age(mut self, age: AgeGroup) -> Self {
+        self.age = age;
+        self
+    }
+    /// Changes within ± `band` percentage points count as stable.
     #[must_use]
     pub fn with_band(mut self, band: f64) -> Self {
         self.band = band.abs();
         self
     }
-    /// The stability band, percentage points.
+    /// Sets the level of the areas listed.
     #[must_use]
-    pub fn band(&self) -> f64 {
-        self.band
+    pub fn with_level(mut self, level: Level) -> Self {
+        self.level = level;
+        self
+    }
+    /// Restricts the list to one gemeente.
+    #[must_use]
+    pub fn with_gemeente(mut self, g: GemeenteCode) -> Self {
+        self.within = Some(g);
+        self
     }
 }
 
@@ -150,7 +202,6 @@ pub struct Trend {
     /// The area.
     pub area: AreaCode,
     /// The indicator.
-    #[serde(serialize_with = "ser_display")]
     pub indicator: Indicator,
     /// The age group.
     pub age: AgeGroup,
@@ -199,13 +250,14 @@ fn age_caveat(age: AgeGroup, from: Wave, to: Wave) -> Option<Caveat> {
 }
 
 impl Dataset {
-    /// The change of a figure between two waves.
+    /// The change of a figure between two waves (the query's level and gemeente play no
+    /// part here).
     ///
     /// ```
-    /// use omzien::{AgeGroup, Direction, Indicator, TrendOptions, Wave};
+    /// use omzien::{Direction, Indicator, TrendQuery, Wave};
     /// let ds = omzien::demo::dataset();
-    /// let t = ds.trend("WK999903".parse()?, Indicator::LONELY, AgeGroup::ADULTS,
-    ///                  Wave::new(2012), Wave::new(2020), TrendOptions::default())?;
+    /// let q = TrendQuery::new(Indicator::LONELY, Wave::new(2012), Wave::new(2020));
+    /// let t = ds.trend("WK999903".parse()?, &q)?;
     /// assert_eq!(t.direction, Some(Direction::Rising));
     /// assert!(t.caveats.iter().any(|c| matches!(c, omzien::Caveat::AgeRangeChanged { .. })));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -213,15 +265,15 @@ impl Dataset {
     ///
     /// # Errors
     /// [`TrendError`] for the same wave twice, or an unknown area, wave or age group.
-    pub fn trend(
-        &self,
-        area: AreaCode,
-        ind: Indicator,
-        age: AgeGroup,
-        from: Wave,
-        to: Wave,
-        opts: TrendOptions,
-    ) -> Result<Trend, TrendError> {
+    pub fn trend(&self, area: AreaCode, q: &TrendQuery) -> Result<Trend, TrendError> {
+        let TrendQuery {
+            indicator: ind,
+            age,
+            from,
+            to,
+            band,
+            ..
+        } = *q;
         if from == to {
             return Err(TrendError::SameWave(from));
         }
@@ -267,30 +319,21 @@ impl Dataset {
             from_figure: a,
             to_figure: b,
             delta,
-            direction: delta.map(|d| Direction::of(d, opts.band)),
+            direction: delta.map(|d| Direction::of(d, band)),
             significant,
             caveats,
         })
     }
 
-    /// Trends for every area of a level (optionally within one gemeente), in parallel.
+    /// Trends for every area of the query's level (within its gemeente, if it names one),
+    /// in code order, computed in parallel.
     ///
     /// # Errors
     /// As [`Dataset::trend`].
-    #[allow(clippy::too_many_arguments)]
-    pub fn trends(
-        &self,
-        level: Level,
-        within: Option<GemeenteCode>,
-        ind: Indicator,
-        age: AgeGroup,
-        from: Wave,
-        to: Wave,
-        opts: TrendOptions,
-    ) -> Result<Vec<Trend>, TrendError> {
-        self.areas(level, within)
+    pub fn trends(&self, q: &TrendQuery) -> Result<Vec<Trend>, TrendError> {
+        self.areas(q.level, q.within)
             .into_par_iter()
-            .map(|a| self.trend(a, ind, age, from, to, opts))
+            .map(|a| self.trend(a, q))
             .collect()
     }
 }

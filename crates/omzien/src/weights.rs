@@ -3,8 +3,6 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use serde::Deserialize;
-
 use crate::{AgeGroup, AreaCode};
 
 /// A weights, groups or population file that cannot be used.
@@ -274,20 +272,6 @@ impl PopulationProperties<'static> {
     };
 }
 
-#[derive(Deserialize)]
-struct Collection {
-    features: Vec<Feature>,
-}
-
-#[derive(Deserialize)]
-struct Feature {
-    #[serde(default)]
-    properties: serde_json::Map<String, serde_json::Value>,
-    #[serde(default)]
-    #[allow(dead_code)]
-    geometry: serde::de::IgnoredAny,
-}
-
 impl Populations {
     /// Reads populations from a GeoJSON FeatureCollection.
     ///
@@ -298,14 +282,18 @@ impl Populations {
         path: &Path,
         props: PopulationProperties<'_>,
     ) -> Result<Self, WeightsError> {
-        let text = std::fs::read(path).map_err(|source| WeightsError::Io {
-            path: path.to_owned(),
-            source,
-        })?;
-        let fc: Collection = serde_json::from_slice(&text).map_err(|e| WeightsError::Line {
-            path: path.to_owned(),
-            line: e.line(),
-            message: format!("not a GeoJSON FeatureCollection: {e}"),
+        use crate::load::geojson::{self, Collection, ReadError};
+        // Geometries are skipped, not parsed: only the properties are needed.
+        let fc: Collection<serde::de::IgnoredAny> = geojson::read(path).map_err(|e| match e {
+            ReadError::Io(source) => WeightsError::Io {
+                path: path.to_owned(),
+                source,
+            },
+            ReadError::Json { line, message } => WeightsError::Line {
+                path: path.to_owned(),
+                line,
+                message: format!("not a GeoJSON FeatureCollection: {message}"),
+            },
         })?;
         let mut rows = Vec::with_capacity(fc.features.len());
         for (i, f) in fc.features.iter().enumerate() {
@@ -315,22 +303,19 @@ impl Populations {
                 message,
             };
             let code = f
-                .properties
-                .get(props.code)
+                .property(props.code)
                 .and_then(|v| v.as_str())
                 .ok_or_else(|| bad(format!("no string property {:?}", props.code)))?
                 .parse::<AreaCode>()
                 .map_err(|e| bad(e.to_string()))?;
             let pop = f
-                .properties
-                .get(props.population)
+                .property(props.population)
                 .and_then(serde_json::Value::as_f64)
                 .filter(|p| p.is_finite() && *p >= 0.0);
             // CBS writes negative sentinels for unknown figures; an unknown population is no weight.
             let Some(pop) = pop else { continue };
             let share = f
-                .properties
-                .get(props.share_65plus)
+                .property(props.share_65plus)
                 .and_then(serde_json::Value::as_f64)
                 .filter(|s| (0.0..=100.0).contains(s));
             rows.push((code, pop, share));

@@ -2,106 +2,71 @@
 
 use std::io::Write;
 
-use omzien::{Dataset, Figure};
-use serde_json::{Value, json};
+use omzien::{Dataset, Figure, Table};
+use serde::Serialize;
 
 use super::Format;
 
-/// Rows of text under a header.
-#[derive(Debug, Default)]
-pub struct Table {
-    /// Column names.
-    pub headers: Vec<String>,
-    /// Cells.
-    pub rows: Vec<Vec<String>>,
-}
-
-impl Table {
-    /// A table with these column names.
-    pub fn new<S: Into<String>>(headers: impl IntoIterator<Item = S>) -> Self {
-        Self {
-            headers: headers.into_iter().map(Into::into).collect(),
-            rows: Vec::new(),
-        }
-    }
-
-    /// Adds a row.
-    pub fn push(&mut self, row: Vec<String>) {
-        self.rows.push(row);
-    }
-
-    /// Aligned columns; numbers right-aligned.
-    pub fn write_text(&self, out: &mut dyn Write) -> std::io::Result<()> {
-        let widths: Vec<usize> = (0..self.headers.len())
-            .map(|i| {
-                self.rows
-                    .iter()
-                    .map(|r| r.get(i).map_or(0, |c| c.chars().count()))
-                    .chain([self.headers[i].chars().count()])
-                    .max()
-                    .unwrap_or(0)
-            })
-            .collect();
-        let line = |cells: &[String], out: &mut dyn Write| -> std::io::Result<()> {
-            let mut s = String::new();
-            for (i, w) in widths.iter().enumerate() {
-                let c = cells.get(i).map_or("", String::as_str);
-                let numeric = !c.is_empty()
-                    && c.trim_start_matches(['+', '-'])
-                        .chars()
-                        .next()
-                        .is_some_and(|ch| ch.is_ascii_digit());
-                let pad = w.saturating_sub(c.chars().count());
-                if i > 0 {
-                    s.push_str("  ");
-                }
-                if numeric {
-                    s.push_str(&" ".repeat(pad));
-                    s.push_str(c);
-                } else {
-                    s.push_str(c);
-                    if i + 1 < widths.len() {
-                        s.push_str(&" ".repeat(pad));
-                    }
-                }
+/// Aligned columns for people: numbers right-aligned, text left-aligned.
+pub fn write_text(table: &Table, out: &mut dyn Write) -> std::io::Result<()> {
+    let widths: Vec<usize> = (0..table.headers.len())
+        .map(|i| {
+            table
+                .rows
+                .iter()
+                .map(|r| r.get(i).map_or(0, |c| c.chars().count()))
+                .chain([table.headers[i].chars().count()])
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let line = |cells: &[String], out: &mut dyn Write| -> std::io::Result<()> {
+        let mut s = String::new();
+        for (i, w) in widths.iter().enumerate() {
+            let c = cells.get(i).map_or("", String::as_str);
+            let numeric = !c.is_empty()
+                && c.trim_start_matches(['+', '-'])
+                    .chars()
+                    .next()
+                    .is_some_and(|ch| ch.is_ascii_digit());
+            let pad = w.saturating_sub(c.chars().count());
+            if i > 0 {
+                s.push_str("  ");
             }
-            writeln!(out, "{}", s.trim_end())
-        };
-        line(&self.headers, out)?;
-        for r in &self.rows {
-            line(r, out)?;
-        }
-        Ok(())
-    }
-
-    /// RFC 4180 CSV.
-    pub fn write_csv(&self, out: &mut dyn Write) -> std::io::Result<()> {
-        let field = |s: &str| {
-            if s.contains([',', '"', '\n', '\r']) {
-                format!("\"{}\"", s.replace('"', "\"\""))
+            if numeric {
+                s.push_str(&" ".repeat(pad));
+                s.push_str(c);
             } else {
-                s.to_owned()
+                s.push_str(c);
+                if i + 1 < widths.len() {
+                    s.push_str(&" ".repeat(pad));
+                }
             }
-        };
-        for r in std::iter::once(&self.headers).chain(&self.rows) {
-            writeln!(
-                out,
-                "{}",
-                r.iter().map(|c| field(c)).collect::<Vec<_>>().join(",")
-            )?;
         }
-        Ok(())
+        writeln!(out, "{}", s.trim_end())
+    };
+    line(&table.headers, out)?;
+    for r in &table.rows {
+        line(r, out)?;
     }
+    Ok(())
 }
 
 /// Where the figures come from, for every JSON document.
-pub fn dataset_json(ds: &Dataset) -> Value {
-    json!({
-        "synthetic": ds.is_synthetic(),
-        "notice": ds.is_synthetic().then_some(omzien::demo::LABEL),
-        "classification_year": ds.classification_year(),
-        "sources": ds.sources().iter().map(|p| p.display().to_string()).collect::<Vec<_>>(),
-    })
+#[derive(Serialize)]
+struct Provenance {
+    synthetic: bool,
+    notice: Option<&'static str>,
+    classification_year: Option<u16>,
+    sources: Vec<String>,
+}
+
+/// A command's JSON output: provenance, the title, the result.
+#[derive(Serialize)]
+struct Document<'a, T: Serialize> {
+    dataset: Provenance,
+    title: &'a str,
+    rows: &'a T,
 }
 
 /// Writes a result: the table (with a banner for synthetic data) or CSV, or `json` wrapped
@@ -111,7 +76,7 @@ pub fn emit(
     format: Format,
     title: &str,
     table: &Table,
-    json: Value,
+    json: &impl Serialize,
     out: &mut dyn Write,
 ) -> std::io::Result<()> {
     match format {
@@ -122,7 +87,7 @@ pub fn emit(
             if !title.is_empty() {
                 writeln!(out, "{title}")?;
             }
-            table.write_text(out)
+            write_text(table, out)
         }
         Format::Csv => {
             if ds.is_synthetic() {
@@ -131,7 +96,20 @@ pub fn emit(
             table.write_csv(out)
         }
         Format::Json => {
-            let doc = json!({ "dataset": dataset_json(ds), "title": title, "rows": json });
+            let doc = Document {
+                dataset: Provenance {
+                    synthetic: ds.is_synthetic(),
+                    notice: ds.is_synthetic().then_some(omzien::demo::LABEL),
+                    classification_year: ds.classification_year(),
+                    sources: ds
+                        .sources()
+                        .iter()
+                        .map(|p| p.display().to_string())
+                        .collect(),
+                },
+                title,
+                rows: json,
+            };
             serde_json::to_writer_pretty(&mut *out, &doc).map_err(std::io::Error::other)?;
             writeln!(out)
         }

@@ -3,65 +3,28 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
-use omzien::{Boundaries, Dataset, Level};
+use omzien::{Boundaries, Dataset};
 
 use super::CliError;
+use super::args::ServeArgs;
 use crate::config::ServeConfig;
 use crate::routes::app;
 use crate::state::AppState;
 
-/// Loads boundary files; for folders, every `*.geojson` is read and per level the file whose
-/// codes match the dataset best is kept (ties: first by name).
+/// Loads boundary files and folders, per level the best match for the dataset
+/// ([`Boundaries::choose`]), and logs what was chosen and left out.
 ///
 /// # Errors
-/// [`CliError`] when a named file cannot be used or a folder has no boundary file.
+/// [`CliError`] when a named file cannot be used or nothing usable is found.
 pub fn load_boundaries(ds: &Dataset, paths: &[PathBuf]) -> Result<Vec<Boundaries>, CliError> {
-    let mut candidates: Vec<Boundaries> = Vec::new();
-    for p in paths {
-        if p.is_dir() {
-            let mut files: Vec<PathBuf> = std::fs::read_dir(p)?
-                .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|f| {
-                    f.extension()
-                        .is_some_and(|x| x.eq_ignore_ascii_case("geojson"))
-                })
-                .collect();
-            files.sort();
-            for f in files {
-                match Boundaries::from_geojson(&f) {
-                    Ok(b) => candidates.push(b),
-                    Err(e) => {
-                        tracing::warn!(file = %f.display(), error = %e, "boundary file left out")
-                    }
-                }
-            }
-        } else {
-            candidates.push(Boundaries::from_geojson(p)?);
-        }
+    let set = Boundaries::choose(ds, paths)?;
+    for e in &set.left_out {
+        tracing::warn!(error = %e, "boundary file left out");
     }
-    let matched = |b: &Boundaries| b.shapes().iter().filter(|s| ds.contains(s.code)).count();
-    let mut chosen: Vec<Boundaries> = Vec::new();
-    for level in Level::ALL {
-        let best = candidates
-            .iter()
-            .enumerate()
-            .filter(|(_, b)| b.level() == level)
-            .max_by(|(i, a), (j, b)| matched(a).cmp(&matched(b)).then(j.cmp(i)))
-            .map(|(i, _)| i);
-        if let Some(i) = best {
-            chosen.push(candidates.swap_remove(i));
-        }
-    }
-    for b in &chosen {
+    for b in &set.chosen {
         report(ds, b);
     }
-    if chosen.is_empty() {
-        return Err(CliError::Arg {
-            option: "boundaries",
-            message: "no usable GeoJSON boundary file found".into(),
-        });
-    }
-    Ok(chosen)
+    Ok(set.chosen)
 }
 
 fn report(ds: &Dataset, b: &Boundaries) {
@@ -81,11 +44,25 @@ fn report(ds: &Dataset, b: &Boundaries) {
     }
 }
 
+/// `omzien serve`: the settings merged once (defaults, file, environment, flags), then
+/// [`serve_config`].
+pub fn run(a: &ServeArgs) -> Result<(), CliError> {
+    let settings = crate::config::ServeArgs {
+        config: a.config.clone(),
+        data: a.common.data.clone(),
+        boundaries: a.boundaries.clone(),
+        addr: a.addr,
+        cache_mb: a.cache_mb,
+    };
+    let config = crate::config::merge_into_config(&settings, &crate::config::OsEnv)?;
+    serve_config(&config)
+}
+
 /// Loads what the settings name (or the demo) and serves it until SIGTERM or Ctrl-C.
 ///
 /// # Errors
 /// [`CliError`] when the figures or boundaries cannot be loaded, or the address cannot be bound.
-pub fn run(config: &ServeConfig) -> Result<(), CliError> {
+pub fn serve_config(config: &ServeConfig) -> Result<(), CliError> {
     let ds = if config.data.is_empty() {
         omzien::demo::dataset()
     } else {

@@ -1,131 +1,146 @@
-//! `/api/…`: the figures behind the map as JSON, or CSV with `?format=csv`.
+//! `/api/…`: the figures behind the map as JSON, or CSV with `?format=csv`. Each handler
+//! parses its query, calls the core and answers with a typed struct of [`crate::answer`].
 
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use omzien::{AreaCode, Figure, Level, RiskCriterion, RiskQuery, TrendOptions};
-use serde::Deserialize;
-use serde_json::{Value, json};
+use omzien::{AreaCode, Dataset, Level, RiskMode, RiskQuery, Style, Table};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
 
-use super::layer::{age, gemeente, level};
-use crate::error::ApiError;
+use super::layer::{gemeente, level};
+use crate::answer::{
+    AgeGroupRow, AreaAnswer, AreaRow, AreasAnswer, ErrorBody, FigureRow, FiguresAnswer,
+    IndicatorRow, IndicatorsAnswer, LevelRow, Provenance, RiskAnswer, RiskRow, SearchAnswer,
+    SearchRow, WaveRow, WavesAnswer,
+};
+use crate::error::{ApiError, Query};
 use crate::state::AppState;
 
+/// The form of an answer.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    /// A JSON document with provenance (default).
+    #[default]
+    Json,
+    /// CSV of the answer's rows, with the columns that say what they describe.
+    Csv,
+}
+
 /// `?format=json|csv`.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct FormatQuery {
     /// `json` (default) or `csv`.
-    pub format: Option<String>,
+    pub format: Option<Format>,
 }
 
-fn provenance(state: &AppState) -> Value {
-    json!({
-        "synthetic": state.dataset.is_synthetic(),
-        "notice": state.dataset.is_synthetic().then_some(omzien::demo::LABEL),
-        "classification_year": state.dataset.classification_year(),
-    })
-}
-
-fn csv_field(v: &Value) -> String {
-    let s = match v {
-        Value::Null => String::new(),
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
-    };
-    if s.contains([',', '"', '\n']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s
-    }
-}
-
-/// Answers rows (objects with the same keys) as JSON with provenance, or as CSV.
-fn respond(
-    state: &AppState,
-    format: Option<&str>,
-    rows: Vec<Value>,
-    extra: Value,
+/// Answers `answer` as JSON, or its `rows` as CSV with `lead` columns (name, value) in front.
+fn respond<A: Serialize, R: Serialize>(
+    ds: &Dataset,
+    format: Option<Format>,
+    answer: &A,
+    rows: &[R],
+    lead: &[(&str, String)],
 ) -> Result<Response, ApiError> {
-    match format.unwrap_or("json") {
-        "json" => {
-            let mut doc = json!({ "dataset": provenance(state), "rows": rows });
-            if let (Value::Object(d), Value::Object(e)) = (&mut doc, extra) {
-                d.extend(e);
+    match format.unwrap_or_default() {
+        Format::Json => Ok(Json(answer).into_response()),
+        Format::Csv => {
+            let mut table = Table::from_rows(rows).map_err(ApiError::internal)?;
+            for (name, value) in lead.iter().rev() {
+                table.prepend_column(name, value);
             }
-            Ok(Json(doc).into_response())
-        }
-        "csv" => {
-            let keys: Vec<String> = rows
-                .first()
-                .and_then(Value::as_object)
-                .map(|o| o.keys().cloned().collect())
-                .unwrap_or_default();
-            let mut out = String::new();
-            if state.dataset.is_synthetic() {
-                out.push_str("# ");
-                out.push_str(omzien::demo::LABEL);
-                out.push('\n');
+            let mut out = Vec::new();
+            if ds.is_synthetic() {
+                out.extend_from_slice(format!("# {}\n", omzien::demo::LABEL).as_bytes());
             }
-            out.push_str(&keys.join(","));
-            out.push('\n');
-            for r in &rows {
-                let line: Vec<String> = keys
-                    .iter()
-                    .map(|k| csv_field(r.get(k).unwrap_or(&Value::Null)))
-                    .collect();
-                out.push_str(&line.join(","));
-                out.push('\n');
-            }
+            table.write_csv(&mut out).map_err(ApiError::internal)?;
             Ok(([(header::CONTENT_TYPE, "text/csv; charset=utf-8")], out).into_response())
         }
-        other => Err(ApiError::BadRequest(format!(
-            "format: {other:?} is not json or csv"
-        ))),
     }
 }
 
-fn fig(f: Figure) -> Value {
-    match f {
-        Figure::Value(v) => json!(v),
-        _ => Value::Null,
-    }
-}
-
-/// `/api/indicators`.
+/// The indicators of the data.
+#[utoipa::path(get, path = "/api/indicators", params(FormatQuery),
+    responses((status = 200, description = "The indicators", body = IndicatorsAnswer),
+              (status = 400, description = "A bad parameter", body = ErrorBody)))]
 pub async fn indicators(
     State(state): State<AppState>,
     Query(f): Query<FormatQuery>,
 ) -> Result<Response, ApiError> {
     let ds = &state.dataset;
-    let rows = ds
+    let rows: Vec<IndicatorRow> = ds
         .indicators()
         .iter()
-        .map(|i| {
-            let measured: Vec<u16> = ds.waves().iter().filter(|&&w| ds.age_groups().iter().any(|&a| ds.has_column(i.indicator, w, a))).map(|w| w.year()).collect();
-            json!({ "key": i.key, "label_nl": i.label_nl, "label_en": i.label_en, "unit": i.unit.symbol(), "loneliness": i.loneliness, "waves": measured.iter().map(ToString::to_string).collect::<Vec<_>>().join(" ") })
+        .map(|i| IndicatorRow {
+            key: i.key.clone(),
+            label_nl: i.label_nl.clone(),
+            label_en: i.label_en.clone(),
+            unit: i.unit,
+            loneliness: i.loneliness,
+            waves: ds
+                .waves()
+                .iter()
+                .filter(|&&w| {
+                    ds.age_groups()
+                        .iter()
+                        .any(|&a| ds.has_column(i.indicator, w, a))
+                })
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join(" "),
         })
         .collect();
-    respond(&state, f.format.as_deref(), rows, json!({}))
+    let answer = IndicatorsAnswer {
+        dataset: Provenance::of(ds),
+        rows,
+    };
+    respond(ds, f.format, &answer, &answer.rows, &[])
 }
 
-/// `/api/waves`: waves, age groups and levels.
+/// Waves, age groups, levels and the extent of the map.
+#[utoipa::path(get, path = "/api/waves", params(FormatQuery),
+    responses((status = 200, description = "Waves, age groups and levels", body = WavesAnswer),
+              (status = 400, description = "A bad parameter", body = ErrorBody)))]
 pub async fn waves(
     State(state): State<AppState>,
     Query(f): Query<FormatQuery>,
 ) -> Result<Response, ApiError> {
     let ds = &state.dataset;
-    let rows = ds
-        .waves()
-        .iter()
-        .map(|w| json!({ "wave": w.year(), "survey_min_age": w.survey_min_age() }))
-        .collect();
-    let extra = json!({
-        "age_groups": ds.age_groups().iter().map(|a| json!({"code": a.code(), "short": a.short(), "label_nl": a.label_nl(), "label_en": a.label_en()})).collect::<Vec<_>>(),
-        "bounds": state.scenes.iter().find_map(|s| s.boundaries().extent()),
-        "levels": Level::ALL.iter().filter(|l| ds.count(**l) > 0).map(|l| json!({"level": l, "count": ds.count(*l), "boundaries": state.boundaries(*l).is_some()})).collect::<Vec<_>>(),
-    });
-    respond(&state, f.format.as_deref(), rows, extra)
+    let answer = WavesAnswer {
+        dataset: Provenance::of(ds),
+        rows: ds
+            .waves()
+            .iter()
+            .map(|w| WaveRow {
+                wave: w.year(),
+                survey_min_age: w.survey_min_age(),
+            })
+            .collect(),
+        age_groups: ds
+            .age_groups()
+            .iter()
+            .map(|a| AgeGroupRow {
+                code: a.code(),
+                short: a.short(),
+                label_nl: a.label_nl(),
+                label_en: a.label_en(),
+            })
+            .collect(),
+        bounds: state.scenes.iter().find_map(|s| s.boundaries().extent()),
+        levels: Level::ALL
+            .iter()
+            .filter(|l| ds.count(**l) > 0)
+            .map(|&level| LevelRow {
+                level,
+                count: ds.count(level),
+                boundaries: state.boundaries(level).is_some(),
+            })
+            .collect(),
+    };
+    respond(ds, f.format, &answer, &answer.rows, &[])
 }
 
 fn parse_code(s: &str) -> Result<AreaCode, ApiError> {
@@ -133,84 +148,52 @@ fn parse_code(s: &str) -> Result<AreaCode, ApiError> {
 }
 
 /// `?indicator=&age=&wave=&format=` of `/api/areas/{code}`: the selection the answer ranks
-/// and gives the trend of (default `Eenzaam_28`, 18+, the latest wave).
-#[derive(Debug, Default, Deserialize)]
+/// and gives the trend of (default the lonely indicator, 18+, the latest wave).
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct AreaQuery {
-    /// Indicator ranked.
+    /// Indicator ranked: OData key or label (default `Eenzaam_28`).
     pub indicator: Option<String>,
-    /// Age group ranked.
+    /// Age group ranked: `18+`, `65+`, `18-64` or a CBS code (default 18+).
     pub age: Option<String>,
-    /// Wave ranked.
+    /// Wave ranked (default the latest).
     pub wave: Option<String>,
-    /// Output.
-    pub format: Option<String>,
+    /// `json` (default) or `csv`.
+    pub format: Option<Format>,
 }
 
-/// `/api/areas/{code}`: every figure, parent, gemeente and national reference, trends, and
-/// the area's rank in the country and its gemeente for the selection.
+/// Every figure of an area with its parent, gemeente and national reference, its trends
+/// with caveats, and its rank in the country and its gemeente for the selection.
+#[utoipa::path(get, path = "/api/areas/{code}",
+    params(("code" = String, Path, description = "Area code: GM0363, WK036300, BU03630000 or NL01"), AreaQuery),
+    responses((status = 200, description = "The area's profile", body = AreaAnswer),
+              (status = 400, description = "A bad code or parameter", body = ErrorBody),
+              (status = 404, description = "No such area in the data", body = ErrorBody)))]
 pub async fn area(
     State(state): State<AppState>,
     Path(code): Path<String>,
     Query(q): Query<AreaQuery>,
 ) -> Result<Response, ApiError> {
-    let selection = Selection::parse(
-        &state,
-        q.indicator.as_deref(),
-        q.age.as_deref(),
-        q.wave.as_deref(),
-    )?;
-    area_response(&state, parse_code(&code)?, &selection, q.format.as_deref())
-}
-
-/// What an area answer ranks: one indicator, age group and wave.
-struct Selection {
-    indicator: omzien::Indicator,
-    age: omzien::AgeGroup,
-    wave: omzien::Wave,
-}
-
-impl Selection {
-    fn parse(
-        state: &AppState,
-        indicator: Option<&str>,
-        age_group: Option<&str>,
-        wave: Option<&str>,
-    ) -> Result<Self, ApiError> {
-        let ds = &state.dataset;
-        let indicator = ds
-            .indicator(indicator.unwrap_or("Eenzaam_28"))
-            .map_err(|e| ApiError::BadRequest(format!("indicator: {e}")))?;
-        let age = age(ds, age_group)?;
-        let wave = match wave {
-            Some(w) => ds
-                .parse_wave(w)
-                .map_err(|e| ApiError::BadRequest(format!("wave: {e}")))?,
-            None => *ds
-                .waves()
-                .last()
-                .ok_or_else(|| ApiError::BadRequest("the data has no waves".into()))?,
-        };
-        Ok(Self {
-            indicator,
-            age,
-            wave,
-        })
-    }
+    area_response(&state, parse_code(&code)?, &q)
 }
 
 /// `?lon=&lat=&level=` of `/api/at`, beside the [`AreaQuery`] parameters.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct AtQuery {
     /// Longitude (WGS84).
     pub lon: Option<f64>,
     /// Latitude (WGS84).
     pub lat: Option<f64>,
-    /// Level; default gemeente.
+    /// Level: `gemeente` (default), `wijk` or `buurt`.
     pub level: Option<String>,
 }
 
-/// `/api/at?lon=&lat=&level=`: the area under a point, as `/api/areas/{code}` gives it (with
-/// the same `indicator`, `age`, `wave` and `format`).
+/// The area under a point, as `/api/areas/{code}` gives it.
+#[utoipa::path(get, path = "/api/at", params(AtQuery, AreaQuery),
+    responses((status = 200, description = "The profile of the area under the point", body = AreaAnswer),
+              (status = 400, description = "A bad position or parameter", body = ErrorBody),
+              (status = 404, description = "No area there, or no boundaries for the level", body = ErrorBody)))]
 pub async fn at(
     State(state): State<AppState>,
     Query(q): Query<AtQuery>,
@@ -225,106 +208,48 @@ pub async fn at(
         )));
     }
     let level = level(q.level.as_deref(), Level::Gemeente)?;
-    let selection = Selection::parse(
-        &state,
-        a.indicator.as_deref(),
-        a.age.as_deref(),
-        a.wave.as_deref(),
-    )?;
     let b = state
         .boundaries(level)
         .ok_or_else(|| ApiError::NotFound(format!("no boundaries loaded for level {level}")))?;
     let code = b
         .at(lon, lat)
         .ok_or_else(|| ApiError::NotFound(format!("no {level} at lon {lon}, lat {lat}")))?;
-    area_response(&state, code, &selection, a.format.as_deref())
+    area_response(&state, code, &a)
 }
 
-fn area_response(
-    state: &AppState,
-    code: AreaCode,
-    selection: &Selection,
-    format: Option<&str>,
-) -> Result<Response, ApiError> {
+fn area_response(state: &AppState, code: AreaCode, q: &AreaQuery) -> Result<Response, ApiError> {
     let ds = &state.dataset;
-    let area = ds.area(code)?;
-    let gm = code
-        .gemeente()
-        .map(AreaCode::Gemeente)
-        .filter(|g| ds.contains(*g) && *g != code);
-    let nl = ds.national().filter(|n| *n != code);
-    let mut rows = Vec::new();
-    for info in ds.indicators() {
-        for &a in ds.age_groups() {
-            for &w in ds.waves() {
-                let figure = ds.figure(code, info.indicator, w, a)?;
-                let parent = area
-                    .parent
-                    .map(|p| ds.figure(p, info.indicator, w, a))
-                    .transpose()?;
-                rows.push(json!({
-                    "indicator": info.key, "age": a.short(), "wave": w.year(),
-                    "value": fig(figure), "status": figure.status(),
-                    "interval": ds.interval(code, info.indicator, w, a)?,
-                    "parent": parent.map(fig),
-                    "gemeente": gm.map(|g| ds.figure(g, info.indicator, w, a)).transpose()?.map(fig),
-                    "national": nl.map(|n| ds.figure(n, info.indicator, w, a)).transpose()?.map(fig),
-                }));
-            }
-        }
-    }
-    let waves = ds.waves();
-    let mut trends = Vec::new();
-    if let (Some(&first), Some(&last)) = (waves.first(), waves.last()) {
-        for pair in waves
-            .windows(2)
-            .map(|p| (p[0], p[1]))
-            .chain((waves.len() > 2).then_some((first, last)))
-        {
-            for &a in ds.age_groups() {
-                let selected = (!omzien::Indicator::LONELINESS.contains(&selection.indicator))
-                    .then_some(selection.indicator);
-                for ind in omzien::Indicator::LONELINESS.into_iter().chain(selected) {
-                    if let Ok(t) = ds.trend(code, ind, a, pair.0, pair.1, TrendOptions::default()) {
-                        trends.push(json!({
-                            "indicator": ind.to_string(), "age": a.short(), "from": t.from.year(), "to": t.to.year(),
-                            "delta": t.delta, "direction": t.direction, "significant": t.significant,
-                            "caveats": t.caveats.iter().map(ToString::to_string).collect::<Vec<_>>(),
-                            "caveat_kinds": t.caveats,
-                        }));
-                    }
-                }
-            }
-        }
-    }
+    let selection =
+        ds.parse_selection(q.indicator.as_deref(), q.age.as_deref(), q.wave.as_deref())?;
+    let profile = ds.profile(code, &selection)?;
     let has_polygon = state
         .boundaries(code.level())
         .map(|b| b.shape(code).is_some());
-    let extra = json!({
-        "area": { "code": code, "level": code.level(), "name": area.display_name(), "gemeente_name": area.gemeente_name,
-                  "parent": area.parent, "has_polygon": has_polygon },
-        "trends": trends,
-        "selection": {
-            "indicator": selection.indicator.to_string(), "age": selection.age.short(), "wave": selection.wave.year(),
-            "value": fig(ds.figure(code, selection.indicator, selection.wave, selection.age)?),
-            "ranks": ds.ranks(code, selection.indicator, selection.wave, selection.age)?,
-        },
-    });
-    respond(state, format, rows, extra)
+    let answer = AreaAnswer::new(ds, profile, has_polygon);
+    let lead = [
+        ("code", code.to_string()),
+        ("name", answer.area.area.name.clone()),
+        ("level", code.level().to_string()),
+    ];
+    respond(ds, q.format, &answer, &answer.rows, &lead)
 }
 
 /// `?level=&gemeente=&format=`.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct AreasQuery {
-    /// Level; default gemeente.
+    /// Level: `gemeente` (default), `wijk` or `buurt`.
     pub level: Option<String>,
-    /// Gemeente code.
+    /// Only areas within this gemeente (code).
     pub gemeente: Option<String>,
-    /// Output.
-    pub format: Option<String>,
+    /// `json` (default) or `csv`.
+    pub format: Option<Format>,
 }
 
-/// `/api/areas?level=&gemeente=`.
+/// The areas of a level, all or those within one gemeente.
+#[utoipa::path(get, path = "/api/areas", params(AreasQuery),
+    responses((status = 200, description = "The areas", body = AreasAnswer),
+              (status = 400, description = "A bad parameter", body = ErrorBody)))]
 pub async fn areas(
     State(state): State<AppState>,
     Query(q): Query<AreasQuery>,
@@ -336,13 +261,22 @@ pub async fn areas(
     let rows = ds
         .areas(level, within)
         .into_iter()
-        .map(|c| {
-            let a = ds.area(c).ok();
-            json!({ "code": c, "name": a.as_ref().map(omzien::Area::display_name), "parent": a.and_then(|a| a.parent),
-                    "has_polygon": bounds.map(|b| b.shape(c).is_some()) })
+        .map(|code| {
+            let a = ds.area(code).ok();
+            AreaRow {
+                code,
+                level,
+                name: a.as_ref().map(omzien::Area::display_name),
+                parent: a.and_then(|a| a.parent),
+                has_polygon: bounds.map(|b| b.shape(code).is_some()),
+            }
         })
         .collect();
-    respond(&state, q.format.as_deref(), rows, json!({}))
+    let answer = AreasAnswer {
+        dataset: Provenance::of(ds),
+        rows,
+    };
+    respond(ds, q.format, &answer, &answer.rows, &[])
 }
 
 /// The bounding box of an area's polygon, `[west, south, east, north]`, if it has one.
@@ -361,17 +295,21 @@ fn bbox(state: &AppState, code: AreaCode) -> Option<[f64; 4]> {
 }
 
 /// `?q=&limit=`.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct SearchQuery {
     /// Name or code.
     pub q: Option<String>,
     /// At most this many (default 10, at most 100).
     pub limit: Option<usize>,
-    /// Output.
-    pub format: Option<String>,
+    /// `json` (default) or `csv`.
+    pub format: Option<Format>,
 }
 
-/// `/api/search?q=`.
+/// Areas by name or code: case- and accent-insensitive, with everyday aliases.
+#[utoipa::path(get, path = "/api/search", params(SearchQuery),
+    responses((status = 200, description = "Best matches first", body = SearchAnswer),
+              (status = 400, description = "No text to search for, or a bad parameter", body = ErrorBody)))]
 pub async fn search(
     State(state): State<AppState>,
     Query(q): Query<SearchQuery>,
@@ -381,111 +319,111 @@ pub async fn search(
             .map(str::trim)
             .filter(|t| !t.is_empty())
             .ok_or_else(|| ApiError::BadRequest("q: give a name or code to search for".into()))?;
-    let hits = state.dataset.search(text, q.limit.unwrap_or(10).min(100));
-    let rows = hits
-        .iter()
-        .map(|h| {
-            json!({ "code": h.code, "name": h.name, "level": h.code.level(), "bbox": bbox(&state, h.code) })
+    let ds = &state.dataset;
+    let rows = ds
+        .search(text, q.limit.unwrap_or(10).min(100))
+        .into_iter()
+        .map(|h| SearchRow {
+            code: h.code,
+            level: h.code.level(),
+            bbox: bbox(&state, h.code),
+            name: h.name,
         })
         .collect();
-    respond(&state, q.format.as_deref(), rows, json!({}))
+    let answer = SearchAnswer {
+        dataset: Provenance::of(ds),
+        rows,
+    };
+    respond(ds, q.format, &answer, &answer.rows, &[])
 }
 
 /// `?indicator=&age=&level=&gemeente=&wave=&since=&mode=&top=&min_rise=&limit=&format=`.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct RiskParams {
-    /// Indicator.
+    /// Indicator: OData key or label (default `Eenzaam_28`).
     pub indicator: Option<String>,
-    /// Age group.
+    /// Age group (default 18+).
     pub age: Option<String>,
-    /// Level; default buurt.
+    /// Level: `buurt` (default), `wijk` or `gemeente`.
     pub level: Option<String>,
-    /// Gemeente code.
+    /// Only areas within this gemeente (code).
     pub gemeente: Option<String>,
-    /// Wave ranked; default the latest.
+    /// Wave ranked (default the latest).
     pub wave: Option<String>,
-    /// Earlier wave; default the one before.
+    /// Earlier wave for rises (default the one before `wave`).
     pub since: Option<String>,
     /// `high`, `rising` or `both` (default).
-    pub mode: Option<String>,
-    /// Top share, default 0.1.
+    pub mode: Option<RiskMode>,
+    /// Share (0–1) that counts as high (default 0.1).
     pub top: Option<f64>,
-    /// Minimum rise, default 3.
+    /// Rise in percentage points that counts (default 3).
     pub min_rise: Option<f64>,
     /// At most this many rows (default 50).
     pub limit: Option<usize>,
-    /// Output.
-    pub format: Option<String>,
+    /// `json` (default) or `csv`.
+    pub format: Option<Format>,
 }
 
-/// `/api/risk`.
+/// Risk areas: the highest, the fastest rising, or both.
+#[utoipa::path(get, path = "/api/risk", params(RiskParams),
+    responses((status = 200, description = "Risk areas, highest first", body = RiskAnswer),
+              (status = 400, description = "A bad parameter", body = ErrorBody)))]
 pub async fn risk(
     State(state): State<AppState>,
     Query(p): Query<RiskParams>,
 ) -> Result<Response, ApiError> {
     let ds = state.dataset.clone();
-    let indicator = ds
-        .indicator(p.indicator.as_deref().unwrap_or("Eenzaam_28"))
-        .map_err(ApiError::bad)?;
-    let age = age(&ds, p.age.as_deref())?;
+    let selection =
+        ds.parse_selection(p.indicator.as_deref(), p.age.as_deref(), p.wave.as_deref())?;
     let level = level(p.level.as_deref(), Level::Buurt)?;
-    let wave = match &p.wave {
-        Some(w) => ds.parse_wave(w).map_err(ApiError::bad)?,
-        None => *ds
-            .waves()
-            .last()
-            .ok_or_else(|| ApiError::BadRequest("no waves".into()))?,
-    };
-    let since = match &p.since {
-        Some(s) => Some(ds.parse_wave(s).map_err(ApiError::bad)?),
-        None => ds.waves().iter().rev().find(|w| **w < wave).copied(),
-    };
-    let (top, rise) = (p.top.unwrap_or(0.1), p.min_rise.unwrap_or(3.0));
-    let criterion = match p.mode.as_deref().unwrap_or("both") {
-        "high" => RiskCriterion::High { top_share: top },
-        "rising" => RiskCriterion::Rising { min_rise: rise },
-        "both" => RiskCriterion::HighAndRising {
-            top_share: top,
-            min_rise: rise,
-        },
-        other => {
-            return Err(ApiError::BadRequest(format!(
-                "mode: {other:?} is not high, rising or both"
-            )));
-        }
-    };
-    let mut q = RiskQuery::new(level, indicator, wave)
-        .with_age(age)
-        .with_criterion(criterion);
+    let mut q = RiskQuery::new(level, selection.indicator, selection.wave)
+        .with_age(selection.age)
+        .with_mode(p.mode.unwrap_or_default())
+        .with_top_share(p.top.unwrap_or(RiskQuery::DEFAULT_TOP_SHARE))
+        .with_min_rise(p.min_rise.unwrap_or(RiskQuery::DEFAULT_MIN_RISE));
     if let Some(g) = gemeente(p.gemeente.as_deref())? {
         q = q.with_gemeente(g);
     }
-    if let Some(s) = since {
-        q = q.with_since(s);
+    if let Some(s) = &p.since {
+        q = q.with_since(ds.parse_wave_or_latest("since", Some(s))?);
     }
     let hits = tokio::task::spawn_blocking(move || ds.risk_areas(&q))
         .await
-        .map_err(|e| ApiError::Internal(e.to_string()))?
-        .map_err(ApiError::bad)?;
+        .map_err(ApiError::internal)??;
     let rows = hits
-        .iter()
+        .into_iter()
         .take(p.limit.unwrap_or(50))
-        .map(|h| {
-            json!({ "rank": h.rank, "ranked": h.ranked, "code": h.area, "name": h.name, "value": h.value, "delta": h.delta,
-                    "gemeente": fig(h.gemeente_value), "national": fig(h.national_value),
-                    "caveats": omzien::Caveat::join(&h.caveats), "bbox": bbox(&state, h.area) })
+        .map(|h| RiskRow {
+            rank: h.rank,
+            ranked: h.ranked,
+            code: h.area,
+            level: h.area.level(),
+            value: h.value,
+            delta: h.delta,
+            gemeente: h.gemeente_value.value(),
+            national: h.national_value.value(),
+            caveats: omzien::Caveat::join(&h.caveats),
+            bbox: bbox(&state, h.area),
+            name: h.name,
         })
         .collect();
-    respond(&state, p.format.as_deref(), rows, json!({}))
+    let answer = RiskAnswer {
+        dataset: Provenance::of(&state.dataset),
+        rows,
+    };
+    respond(&state.dataset, p.format, &answer, &answer.rows, &[])
 }
 
 /// `?bbox=west,south,east,north&format=` of `/api/figures`, beside the layer parameters.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct FiguresQuery {
-    /// Only areas whose polygon meets this WGS84 box; without it every area of the level.
+    /// Only areas whose polygon meets this WGS84 box (`west,south,east,north`); without it
+    /// every area of the level.
     pub bbox: Option<String>,
-    /// Output.
-    pub format: Option<String>,
+    /// `json` (default) or `csv`.
+    pub format: Option<Format>,
 }
 
 fn parse_bbox(s: &str) -> Result<[f64; 4], ApiError> {
@@ -507,8 +445,12 @@ fn parse_bbox(s: &str) -> Result<[f64; 4], ApiError> {
     if ok { Ok([w, so, e, n]) } else { Err(bad()) }
 }
 
-/// `/api/figures?{layer parameters}&bbox=`: the figures of one map layer, area by area, with
-/// the legend class each is drawn in: what the web map downloads as CSV for the current view.
+/// The figures of one map layer, area by area, with the legend class each is drawn in: what
+/// the web map downloads as CSV for the current view.
+#[utoipa::path(get, path = "/api/figures", params(super::LayerQuery, FiguresQuery),
+    responses((status = 200, description = "The layer's figures", body = FiguresAnswer),
+              (status = 400, description = "A bad parameter", body = ErrorBody),
+              (status = 404, description = "No boundaries for the level (with bbox)", body = ErrorBody)))]
 pub async fn figures(
     State(state): State<AppState>,
     Query(lq): Query<super::LayerQuery>,
@@ -539,51 +481,52 @@ pub async fn figures(
         if inside.as_ref().is_some_and(|set| !set.contains(&code)) {
             continue;
         }
-        let area = ds.area(code)?;
         let (status, class) = match layer.style(code) {
-            Some(omzien::Style::Class(i)) => {
-                ("value", legend.entries.get(i).map(|e| e.label.clone()))
-            }
-            Some(omzien::Style::Suppressed) => ("suppressed", None),
-            Some(omzien::Style::NotMeasured) | None => ("not_measured", None),
+            Some(Style::Class(i)) => (
+                omzien::Status::Value,
+                legend.entries.get(i).map(|e| e.label.clone()),
+            ),
+            Some(Style::Suppressed) => (omzien::Status::Suppressed, None),
+            Some(Style::NotMeasured) | None => (omzien::Status::NotMeasured, None),
         };
-        let mut row = serde_json::Map::new();
-        row.insert("code".into(), json!(code));
-        row.insert("name".into(), json!(area.display_name()));
-        row.insert(
-            "gemeente".into(),
-            json!(code.gemeente().map(|g| g.to_string())),
-        );
-        row.insert("indicator".into(), json!(spec.indicator.to_string()));
-        row.insert("age".into(), json!(spec.age.short()));
+        let mut row = FigureRow {
+            code,
+            name: ds.area(code)?.display_name(),
+            level,
+            gemeente: code.gemeente().map(|g| g.to_string()),
+            indicator: spec.indicator.to_string(),
+            age: spec.age.short(),
+            wave: None,
+            value: None,
+            from: None,
+            to: None,
+            from_value: None,
+            to_value: None,
+            delta: None,
+            status,
+            class,
+        };
         match spec.kind {
             omzien::LayerKind::Delta { from, to } => {
-                row.insert("from".into(), json!(from.year()));
-                row.insert("to".into(), json!(to.year()));
-                row.insert(
-                    "from_value".into(),
-                    fig(ds.figure(code, spec.indicator, from, spec.age)?),
-                );
-                row.insert(
-                    "to_value".into(),
-                    fig(ds.figure(code, spec.indicator, to, spec.age)?),
-                );
-                row.insert("delta".into(), json!(layer.value(code)));
+                row.from = Some(from.year());
+                row.to = Some(to.year());
+                row.from_value = Some(ds.figure(code, spec.indicator, from, spec.age)?.value());
+                row.to_value = Some(ds.figure(code, spec.indicator, to, spec.age)?.value());
+                row.delta = Some(layer.value(code));
             }
             omzien::LayerKind::Level { wave } => {
-                row.insert("wave".into(), json!(wave.year()));
-                row.insert("value".into(), json!(layer.value(code)));
+                row.wave = Some(wave.year());
+                row.value = Some(layer.value(code));
             }
             _ => {}
         }
-        row.insert("status".into(), json!(status));
-        row.insert("class".into(), json!(class));
-        rows.push(Value::Object(row));
+        rows.push(row);
     }
-    respond(
-        &state,
-        q.format.as_deref(),
+    let answer = FiguresAnswer {
+        dataset: Provenance::of(ds),
         rows,
-        json!({ "legend": legend, "bbox": bbox }),
-    )
+        legend,
+        bbox,
+    };
+    respond(ds, q.format, &answer, &answer.rows, &[])
 }

@@ -1,36 +1,33 @@
 //! Layer parameters from a query string, checked against the dataset.
 
 use omzien::classify::Method;
-use omzien::{AgeGroup, Dataset, LayerKind, LayerSpec, Level, Wave};
+use omzien::{Dataset, LayerKind, LayerSpec, Level};
 use serde::Deserialize;
+use utoipa::IntoParams;
 
 use crate::error::ApiError;
 
 /// `?indicator=Eenzaam_28&age=18%2B&level=gemeente&wave=2020` (level layer) or
 /// `…&from=2016&to=2020` (delta layer), with optional `method` and `classes`.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct LayerQuery {
-    /// OData key or label; default `Eenzaam_28`.
+    /// Indicator: OData key or label (default `Eenzaam_28`).
     pub indicator: Option<String>,
-    /// `18+`, `65+`, `18-64` or a CBS code; default 18+.
+    /// Age group: `18+`, `65+`, `18-64` or a CBS code (default 18+).
     pub age: Option<String>,
-    /// `gemeente`, `wijk` or `buurt`; default gemeente.
+    /// Level: `gemeente` (default), `wijk` or `buurt`.
     pub level: Option<String>,
-    /// Wave of a level layer; default the latest.
+    /// Wave of a level layer (default the latest).
     pub wave: Option<String>,
-    /// First wave of a delta layer.
+    /// First wave of a change layer.
     pub from: Option<String>,
-    /// Second wave of a delta layer.
+    /// Second wave of a change layer.
     pub to: Option<String>,
-    /// `quantile`, `equal`, `jenks` or `fixed:a,b,c`.
+    /// Classification: `quantile`, `equal`, `jenks` or `fixed:a,b,c`.
     pub method: Option<String>,
     /// Number of classes, 2–12.
     pub classes: Option<usize>,
-}
-
-fn wave(ds: &Dataset, name: &str, s: &str) -> Result<Wave, ApiError> {
-    ds.parse_wave(s)
-        .map_err(|e| ApiError::BadRequest(format!("{name}: {e}")))
 }
 
 /// The level asked for, or `default`.
@@ -52,35 +49,19 @@ pub fn gemeente(s: Option<&str>) -> Result<Option<omzien::GemeenteCode>, ApiErro
     .transpose()
 }
 
-/// The age group asked for (default 18+, or the first the data has).
-pub fn age(ds: &Dataset, s: Option<&str>) -> Result<AgeGroup, ApiError> {
-    match s {
-        Some(s) => ds
-            .parse_age_group(s)
-            .map_err(|e| ApiError::BadRequest(format!("age: {e}"))),
-        None if ds.age_groups().contains(&AgeGroup::ADULTS) => Ok(AgeGroup::ADULTS),
-        None => ds
-            .age_groups()
-            .first()
-            .copied()
-            .ok_or_else(|| ApiError::BadRequest("the data has no age groups".into())),
-    }
-}
-
 impl LayerQuery {
     /// Checks the parameters and builds the layer request.
     ///
     /// # Errors
     /// A 400 naming the parameter that is wrong.
     pub fn spec(&self, ds: &Dataset) -> Result<LayerSpec, ApiError> {
-        let indicator = ds
-            .indicator(self.indicator.as_deref().unwrap_or("Eenzaam_28"))
-            .map_err(|e| ApiError::BadRequest(format!("indicator: {e}")))?;
-        let age = age(ds, self.age.as_deref())?;
+        let indicator = ds.parse_indicator(self.indicator.as_deref())?;
+        let age = ds.parse_age(self.age.as_deref())?;
         let level = level(self.level.as_deref(), Level::Gemeente)?;
         let kind = match (&self.from, &self.to) {
             (Some(f), Some(t)) => {
-                let (from, to) = (wave(ds, "from", f)?, wave(ds, "to", t)?);
+                let from = ds.parse_wave_or_latest("from", Some(f))?;
+                let to = ds.parse_wave_or_latest("to", Some(t))?;
                 if from == to {
                     return Err(ApiError::BadRequest(format!(
                         "a delta needs two different waves, got {from} twice"
@@ -94,13 +75,7 @@ impl LayerQuery {
                 ));
             }
             (None, None) => LayerKind::Level {
-                wave: match &self.wave {
-                    Some(w) => wave(ds, "wave", w)?,
-                    None => *ds
-                        .waves()
-                        .last()
-                        .ok_or_else(|| ApiError::BadRequest("the data has no waves".into()))?,
-                },
+                wave: ds.parse_wave_or_latest("wave", self.wave.as_deref())?,
             },
         };
         let mut spec = match kind {

@@ -1,8 +1,8 @@
 //! The router: HTTP in, core calls, HTTP out.
 
-mod api;
+pub(crate) mod api;
 mod layer;
-mod tiles;
+pub(crate) mod tiles;
 
 use std::time::Duration;
 
@@ -11,13 +11,17 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use serde_json::json;
 use tower_http::compression::CompressionLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
+pub use api::{
+    AreaQuery, AreasQuery, AtQuery, FiguresQuery, Format, FormatQuery, RiskParams, SearchQuery,
+};
 pub use layer::LayerQuery;
+pub use tiles::{LegendFormat, LegendQuery};
 
+use crate::answer::{HealthAnswer, HealthLevel};
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -38,13 +42,9 @@ pub fn app(state: AppState) -> Router {
         .route("/api/at", get(api::at))
         .route("/api/risk", get(api::risk))
         .route("/api/figures", get(api::figures))
+        .route("/api/openapi.json", get(openapi))
         .route("/assets/{*path}", get(asset))
-        .fallback(|| async {
-            (
-                StatusCode::NOT_FOUND,
-                axum::Json(json!({"error": "no such route", "status": 404})),
-            )
-        })
+        .fallback(|| async { ApiError::NotFound("no such route".into()) })
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
         .layer(TimeoutLayer::with_status_code(
@@ -104,11 +104,28 @@ async fn asset(Path(path): Path<String>, headers: HeaderMap) -> Response {
         .into_response()
 }
 
-async fn health(State(state): State<AppState>) -> impl IntoResponse {
-    axum::Json(json!({
-        "status": "ok",
-        "synthetic": state.dataset.is_synthetic(),
-        "areas": state.dataset.len(),
-        "boundaries": state.scenes.iter().map(|s| json!({"level": s.level(), "polygons": s.boundaries().shapes().len()})).collect::<Vec<_>>(),
-    }))
+/// Whether the server is up, and what it serves.
+#[utoipa::path(get, path = "/health",
+    responses((status = 200, description = "Up", body = HealthAnswer)))]
+pub async fn health(State(state): State<AppState>) -> axum::Json<HealthAnswer> {
+    axum::Json(HealthAnswer {
+        status: "ok",
+        synthetic: state.dataset.is_synthetic(),
+        areas: state.dataset.len(),
+        boundaries: state
+            .scenes
+            .iter()
+            .map(|s| HealthLevel {
+                level: s.level(),
+                polygons: s.boundaries().shapes().len(),
+            })
+            .collect(),
+    })
+}
+
+/// The OpenAPI 3.1 description of this API, generated from the answer types.
+async fn openapi() -> impl IntoResponse {
+    static DOC: std::sync::LazyLock<String> =
+        std::sync::LazyLock::new(|| crate::openapi::document().unwrap_or_default());
+    ([(header::CONTENT_TYPE, "application/json")], DOC.as_str())
 }

@@ -3,16 +3,18 @@
 use std::sync::Arc;
 
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use omzien::Layer;
-use serde_json::json;
+use serde::Deserialize;
+use utoipa::{IntoParams, ToSchema};
 
 use super::layer::{LayerQuery, key};
-use crate::error::ApiError;
-use crate::render::{self, TileCoord};
+use crate::answer::{ErrorBody, TileJson};
+use crate::error::{ApiError, Query};
 use crate::state::{AppState, CachedTile};
+use omzien_render::{self as render, TileCoord};
 
 /// The layer for a query, from the cache or classified now (off the async workers).
 pub async fn layer(state: &AppState, q: &LayerQuery) -> Result<(String, Arc<Layer>), ApiError> {
@@ -24,7 +26,7 @@ pub async fn layer(state: &AppState, q: &LayerQuery) -> Result<(String, Arc<Laye
     let ds = state.dataset.clone();
     let layer = tokio::task::spawn_blocking(move || ds.layer(&spec))
         .await
-        .map_err(|e| ApiError::Internal(e.to_string()))??;
+        .map_err(ApiError::internal)??;
     let layer = Arc::new(layer);
     state.layers.insert(k.clone(), layer.clone());
     Ok((k, layer))
@@ -53,6 +55,15 @@ fn empty_tile(scale: u32) -> Result<Arc<CachedTile>, ApiError> {
 }
 
 /// A PNG tile of a level or delta layer.
+#[utoipa::path(get, path = "/tiles/{z}/{x}/{y}",
+    params(("z" = u8, Path, description = "Zoom, 0–22"),
+           ("x" = u32, Path, description = "Column"),
+           ("y" = String, Path, description = "Row, then `.png` or `@2x.png`"),
+           LayerQuery),
+    responses((status = 200, description = "The tile (transparent where nothing is drawn)", content_type = "image/png"),
+              (status = 304, description = "The client's copy (If-None-Match) is current"),
+              (status = 400, description = "A bad address or parameter", body = ErrorBody),
+              (status = 404, description = "No boundaries for the level", body = ErrorBody)))]
 pub async fn tile(
     State(state): State<AppState>,
     Path((z, x, y)): Path<(String, String, String)>,
@@ -87,7 +98,7 @@ pub async fn tile(
                 .clone()
                 .acquire_owned()
                 .await
-                .map_err(|e| ApiError::Internal(e.to_string()))?;
+                .map_err(ApiError::internal)?;
             let all = state.scenes.clone();
             let level = layer.spec().level;
             let rendered = tokio::task::spawn_blocking(move || {
@@ -96,7 +107,7 @@ pub async fn tile(
                 render::render(&layer, scene, coord, scale).map(|p| render::encode_tile(&p, &layer))
             })
             .await
-            .map_err(|e| ApiError::Internal(e.to_string()))?;
+            .map_err(ApiError::internal)?;
             let tile = match rendered {
                 None => empty_tile(scale)?,
                 Some(Ok(png)) => Arc::new(CachedTile {
@@ -110,7 +121,7 @@ pub async fn tile(
         }
     };
     let cache = HeaderValue::from_static("public, max-age=3600");
-    let tag = HeaderValue::from_str(&tile.etag).map_err(|e| ApiError::Internal(e.to_string()))?;
+    let tag = HeaderValue::from_str(&tile.etag).map_err(ApiError::internal)?;
     if super::if_none_match(&headers, &tile.etag) {
         return Ok((
             StatusCode::NOT_MODIFIED,
@@ -129,45 +140,61 @@ pub async fn tile(
         .into_response())
 }
 
+/// The form of a legend.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum LegendFormat {
+    /// The classes and colours as JSON (default).
+    #[default]
+    Json,
+    /// A picture of the legend.
+    Png,
+}
+
 /// `?format=json|png&scale=1|2` of `/legend`.
-#[derive(Debug, Default, serde::Deserialize)]
-pub struct LegendFormat {
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct LegendQuery {
     /// `json` (default) or `png`.
-    pub format: Option<String>,
+    pub format: Option<LegendFormat>,
     /// 1 (default) or 2, for the PNG.
     pub scale: Option<u32>,
 }
 
 /// The legend of a layer as JSON or PNG (`/legend.png` or `?format=png`): exactly the colours
 /// the tiles use.
+#[utoipa::path(get, path = "/legend", params(LayerQuery, LegendQuery),
+    responses((status = 200, description = "The legend", body = omzien::Legend,
+               content_type = "application/json"),
+              (status = 400, description = "A bad parameter", body = ErrorBody)))]
 pub async fn legend(
     State(state): State<AppState>,
     Query(q): Query<LayerQuery>,
-    Query(f): Query<LegendFormat>,
+    Query(f): Query<LegendQuery>,
 ) -> Result<Response, ApiError> {
-    legend_as(state, q, f.format.as_deref().unwrap_or("json"), f.scale).await
+    legend_as(state, q, f.format.unwrap_or_default(), f.scale).await
 }
 
 /// `/legend.png`.
 pub async fn legend_png(
     State(state): State<AppState>,
     Query(q): Query<LayerQuery>,
-    Query(f): Query<LegendFormat>,
+    Query(f): Query<LegendQuery>,
 ) -> Result<Response, ApiError> {
-    legend_as(state, q, "png", f.scale).await
+    legend_as(state, q, LegendFormat::Png, f.scale).await
 }
 
 async fn legend_as(
     state: AppState,
     q: LayerQuery,
-    format: &str,
+    format: LegendFormat,
     scale: Option<u32>,
 ) -> Result<Response, ApiError> {
     let (_, layer) = layer(&state, &q).await?;
     let legend = layer.legend();
     match format {
-        "json" => Ok(Json(legend).into_response()),
-        "png" => {
+        LegendFormat::Json => Ok(Json(legend).into_response()),
+        LegendFormat::Png => {
             let scale = match scale.unwrap_or(1) {
                 s @ (1 | 2) => s,
                 other => {
@@ -178,8 +205,8 @@ async fn legend_as(
             };
             let png = tokio::task::spawn_blocking(move || render::legend_png(&legend, scale))
                 .await
-                .map_err(|e| ApiError::Internal(e.to_string()))?
-                .map_err(|e| ApiError::Internal(e.to_string()))?;
+                .map_err(ApiError::internal)?
+                .map_err(ApiError::internal)?;
             Ok((
                 [
                     (header::CONTENT_TYPE, HeaderValue::from_static("image/png")),
@@ -192,18 +219,18 @@ async fn legend_as(
             )
                 .into_response())
         }
-        other => Err(ApiError::BadRequest(format!(
-            "format: {other:?} is not json or png"
-        ))),
     }
 }
 
 /// TileJSON 3.0 for a layer.
+#[utoipa::path(get, path = "/tilejson", params(LayerQuery),
+    responses((status = 200, description = "TileJSON 3.0.0 of the layer", body = TileJson),
+              (status = 400, description = "A bad parameter", body = ErrorBody)))]
 pub async fn tilejson(
     State(state): State<AppState>,
     Query(q): Query<LayerQuery>,
     uri: axum::http::Uri,
-) -> Result<Response, ApiError> {
+) -> Result<Json<TileJson>, ApiError> {
     let (_, layer) = layer(&state, &q).await?;
     let query = uri.query().unwrap_or("");
     let legend = layer.legend();
@@ -211,17 +238,27 @@ pub async fn tilejson(
         .boundaries(layer.spec().level)
         .and_then(omzien::Boundaries::extent)
         .unwrap_or([-180.0, -85.0, 180.0, 85.0]);
-    Ok(Json(json!({
-        "tilejson": "3.0.0",
-        "name": legend.title,
-        "description": legend.synthetic.unwrap_or("GGD Gezondheidsmonitor, RIVM StatLine 50090NED"),
-        "attribution": if state.dataset.is_synthetic() { "SYNTHETIC DEMO DATA" } else { "RIVM/GGD Gezondheidsmonitor; boundaries CBS, Kadaster" },
-        "tiles": [format!("/tiles/{{z}}/{{x}}/{{y}}.png?{query}")],
-        "minzoom": 0,
-        "maxzoom": render::MAX_ZOOM,
-        "bounds": bounds,
-        "center": [(bounds[0] + bounds[2]) / 2.0, (bounds[1] + bounds[3]) / 2.0, 8],
-        "vector_layers": [],
+    Ok(Json(TileJson {
+        tilejson: "3.0.0",
+        name: legend.title,
+        description: legend
+            .synthetic
+            .unwrap_or("GGD Gezondheidsmonitor, RIVM StatLine 50090NED")
+            .to_owned(),
+        attribution: if state.dataset.is_synthetic() {
+            "SYNTHETIC DEMO DATA"
+        } else {
+            "RIVM/GGD Gezondheidsmonitor; boundaries CBS, Kadaster"
+        },
+        tiles: vec![format!("/tiles/{{z}}/{{x}}/{{y}}.png?{query}")],
+        minzoom: 0,
+        maxzoom: render::MAX_ZOOM,
+        bounds,
+        center: [
+            (bounds[0] + bounds[2]) / 2.0,
+            (bounds[1] + bounds[3]) / 2.0,
+            8.0,
+        ],
+        vector_layers: Vec::new(),
     }))
-    .into_response())
 }

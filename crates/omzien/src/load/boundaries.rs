@@ -4,9 +4,9 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
+use super::geojson::{Collection, ReadError};
 use geo::{BoundingRect, Contains, MakeValid, MapCoords, MultiPolygon, Point, Rect, Validation};
 use rstar::{AABB, RTree, RTreeObject};
-use serde::Deserialize;
 
 use crate::{AreaCode, Dataset, Level};
 
@@ -72,6 +72,12 @@ pub enum BoundaryError {
     Empty {
         /// The file.
         path: PathBuf,
+    },
+    /// Folders and files named, but no usable boundary file among them.
+    #[error("no usable GeoJSON boundary file in {}", paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", "))]
+    NoneUsable {
+        /// What was named.
+        paths: Vec<PathBuf>,
     },
 }
 
@@ -154,20 +160,6 @@ pub struct Boundaries {
     repaired: Vec<AreaCode>,
 }
 
-#[derive(Deserialize)]
-struct Collection {
-    #[serde(default)]
-    crs: Option<serde_json::Value>,
-    features: Vec<Feature>,
-}
-
-#[derive(Deserialize)]
-struct Feature {
-    #[serde(default)]
-    properties: Option<serde_json::Map<String, serde_json::Value>>,
-    geometry: Option<geojson::Geometry>,
-}
-
 fn declared_crs(path: &Path, crs: Option<&serde_json::Value>) -> Result<Crs, BoundaryError> {
     let Some(name) = crs
         .and_then(|c| c.pointer("/properties/name"))
@@ -199,15 +191,18 @@ impl Boundaries {
     /// [`BoundaryError`] when the file is unreadable, not GeoJSON, in an unknown CRS, mixes
     /// levels, or has no usable feature.
     pub fn from_geojson(path: &Path) -> Result<Self, BoundaryError> {
-        let bytes = std::fs::read(path).map_err(|source| BoundaryError::Io {
-            path: path.to_owned(),
-            source,
-        })?;
-        let fc: Collection = serde_json::from_slice(&bytes).map_err(|e| BoundaryError::Json {
-            path: path.to_owned(),
-            line: e.line(),
-            message: e.to_string(),
-        })?;
+        let fc: Collection<Option<geojson::Geometry>> =
+            super::geojson::read(path).map_err(|e| match e {
+                ReadError::Io(source) => BoundaryError::Io {
+                    path: path.to_owned(),
+                    source,
+                },
+                ReadError::Json { line, message } => BoundaryError::Json {
+                    path: path.to_owned(),
+                    line,
+                    message,
+                },
+            })?;
         let crs = declared_crs(path, fc.crs.as_ref())?;
         let Some(code_prop) = CODE_PROPERTIES.iter().find(|p| {
             fc.features
@@ -633,6 +628,76 @@ fn unclosed(g: &geojson::GeometryValue) -> Option<String> {
                 ring.len()
             )
         })
+}
+
+/// The boundaries chosen for a dataset, one set per level, and the files left out.
+#[derive(Debug, Default)]
+#[non_exhaustive]
+pub struct BoundarySet {
+    /// Per level at most one set, gemeente first.
+    pub chosen: Vec<Boundaries>,
+    /// Files of a folder that could not be used, with why (a named file that cannot be used
+    /// is an error instead).
+    pub left_out: Vec<BoundaryError>,
+}
+
+impl Boundaries {
+    /// Loads boundary files and folders for a dataset. Every `*.geojson` of a folder is read;
+    /// per level the file whose codes match the dataset best is kept (ties: the first by
+    /// name).
+    ///
+    /// # Errors
+    /// [`BoundaryError`] when a named file cannot be used, a folder cannot be read, or nothing
+    /// usable is found.
+    pub fn choose(ds: &Dataset, paths: &[PathBuf]) -> Result<BoundarySet, BoundaryError> {
+        let mut candidates: Vec<Boundaries> = Vec::new();
+        let mut left_out = Vec::new();
+        for p in paths {
+            if !p.is_dir() {
+                candidates.push(Boundaries::from_geojson(p)?);
+                continue;
+            }
+            let io = |source| BoundaryError::Io {
+                path: p.clone(),
+                source,
+            };
+            let mut files = Vec::new();
+            for entry in std::fs::read_dir(p).map_err(io)? {
+                let f = entry.map_err(io)?.path();
+                if f.extension()
+                    .is_some_and(|x| x.eq_ignore_ascii_case("geojson"))
+                {
+                    files.push(f);
+                }
+            }
+            files.sort();
+            for f in files {
+                match Boundaries::from_geojson(&f) {
+                    Ok(b) => candidates.push(b),
+                    Err(e) => left_out.push(e),
+                }
+            }
+        }
+        let matched = |b: &Boundaries| b.shapes().iter().filter(|s| ds.contains(s.code)).count();
+        let mut chosen = Vec::new();
+        for level in Level::ALL {
+            let best = candidates
+                .iter()
+                .enumerate()
+                .filter(|(_, b)| b.level() == level)
+                .max_by(|(i, a), (j, b)| matched(a).cmp(&matched(b)).then(j.cmp(i)))
+                .map(|(i, _)| i);
+            if let Some(i) = best {
+                chosen.push(candidates.swap_remove(i));
+            }
+        }
+        if chosen.is_empty() {
+            return Err(BoundaryError::NoneUsable {
+                paths: paths.to_vec(),
+            });
+        }
+        Ok(BoundarySet { chosen, left_out })
+    }
 }
 
 #[cfg(test)]

@@ -43,6 +43,16 @@ pub enum LoadError {
         /// The directory.
         path: PathBuf,
     },
+    /// More distinct extra columns than one process can name.
+    #[error("{}: column {key:?}: more than {max} distinct extra indicator columns in this process", path.display())]
+    TooManyIndicators {
+        /// The file.
+        path: PathBuf,
+        /// The column header.
+        key: String,
+        /// The limit.
+        max: usize,
+    },
     /// Nothing in the file.
     #[error("{}: the file is empty", path.display())]
     Empty {

@@ -3,6 +3,7 @@
 mod boundaries;
 mod csv;
 mod error;
+pub(crate) mod geojson;
 mod json;
 pub(crate) mod respondents;
 mod table;
@@ -11,7 +12,7 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-pub use boundaries::{Boundaries, BoundaryError, Crs, JoinReport, Shape, Skipped};
+pub use boundaries::{Boundaries, BoundaryError, BoundarySet, Crs, JoinReport, Shape, Skipped};
 pub use error::{Conflict, LoadError, Location};
 pub(crate) use table::{ParsedFile, RowKey, Target};
 

@@ -45,6 +45,7 @@ pub use synth::{SYNTHETIC_COLUMN, SynthOptions, SynthReport, synthetic_responden
 pub use write::{write_estimates_csv, write_odata_csv};
 
 use crate::dataset::DatasetBuilder;
+use crate::figure::Z95;
 use crate::figure::{Figure, Margin};
 use crate::load::respondents::{AGE_MISSING, Chunk, Prepared, read_respondents};
 use crate::load::{ParsedFile, RowKey, Target};
@@ -415,9 +416,6 @@ impl Acc {
         }
     }
 }
-
-/// 1.96: the 97.5th percentile of the standard normal distribution.
-const Z95: f64 = 1.959_963_984_540_054;
 
 /// The Wilson score interval for a share `p` (0–1) on `n` (effective) observations.
 ///

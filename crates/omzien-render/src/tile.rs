@@ -41,13 +41,13 @@ pub enum TileError {
 /// A checked tile address.
 ///
 /// ```
-/// use omzien_server::render::TileCoord;
+/// use omzien_render::TileCoord;
 /// let t = TileCoord::new_checked(10, 525, 336)?;
 /// let (w, s, e, n) = t.bounds();
 /// assert!(w < 4.9 && e > 4.9 && s < 52.37 && n > 52.37);
 /// assert!(TileCoord::new_checked(3, 8, 0).is_err());
 /// assert!(TileCoord::new_checked(23, 0, 0).is_err());
-/// # Ok::<(), omzien_server::render::TileError>(())
+/// # Ok::<(), omzien_render::TileError>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct TileCoord {
@@ -124,7 +124,7 @@ impl TileCoord {
     /// The tile containing a lon/lat point at zoom `z`.
     ///
     /// ```
-    /// use omzien_server::render::TileCoord;
+    /// use omzien_render::TileCoord;
     /// let t = TileCoord::containing(4.8927, 52.3731, 10).unwrap();
     /// assert_eq!((t.x, t.y), (525, 336));
     /// ```

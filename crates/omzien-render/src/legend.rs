@@ -133,7 +133,7 @@ pub fn legend_png(legend: &Legend, scale: u32) -> Result<Vec<u8>, EncodeError> {
     let width = LEGEND_WIDTH as f32 * s;
     let inner = width - 2.0 * PAD * s;
     let title = wrap(&fonts.bold, TITLE_PX * s, &legend.title, inner);
-    let unit = format!("{} · {}", legend.unit, legend.method);
+    let unit = format!("{} · {}", legend.unit.symbol(), legend.method);
     let notice = legend
         .synthetic
         .map(|n| wrap(&fonts.bold, TEXT_PX * s, n, inner))

@@ -1,0 +1,37 @@
+//! # omzien-render
+//!
+//! Pictures of an [`omzien::Layer`]: tile maths ([`TileCoord`], [`Projector`]), boundaries
+//! prepared for drawing ([`Scene`]), rasterizing ([`render`]), palette PNG encoding
+//! ([`encode_tile`]) and legends ([`legend_png`]). No HTTP and no async runtime: the server,
+//! the command line, exports and reports all draw with this crate, and so can an embedder.
+//!
+//! ```
+//! use omzien::{AgeGroup, Indicator, LayerSpec, Level, Wave};
+//! use omzien_render::{Scene, TileCoord, encode_tile, render};
+//!
+//! let ds = omzien::demo::dataset();
+//! let layer = ds.layer(&LayerSpec::level(Indicator::LONELY, AgeGroup::ADULTS, Level::Buurt, Wave::new(2020)))?;
+//! let scene = omzien::demo::boundaries()
+//!     .into_iter()
+//!     .find(|b| b.level() == Level::Buurt)
+//!     .map(Scene::new)
+//!     .ok_or("no buurt boundaries")?;
+//! let [w, s, e, n] = scene.boundaries().extent().ok_or("empty")?;
+//! let tile = TileCoord::containing((w + e) / 2.0, (s + n) / 2.0, 12).ok_or("outside")?;
+//! let pixmap = render(&layer, &scene, tile, 1).ok_or("nothing drawn")?;
+//! let png = encode_tile(&pixmap, &layer)?;
+//! assert!(png.starts_with(b"\x89PNG"));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+mod legend;
+mod png;
+mod raster;
+mod scene;
+mod tile;
+
+pub use legend::{LEGEND_WIDTH, legend_png};
+pub use png::{EncodeError, encode, encode_tile};
+pub use raster::{TILE_SIZE, render};
+pub use scene::{Scene, SceneShape};
+pub use tile::{MAX_ZOOM, Projector, TileCoord, TileError};

@@ -1,0 +1,351 @@
+//! The answers of the HTTP API: one serde struct per answer, the same types the OpenAPI
+//! description ([`crate::openapi`]) is generated from, so the contract cannot drift from
+//! the code.
+
+use omzien::{
+    AreaCode, AreaProfile, Dataset, Legend, Level, ProfileArea, ProfileFigure, ProfileTrend,
+    SelectedFigure, Unit,
+};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// Where the figures come from; part of every JSON answer of `/api`.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Provenance {
+    /// True for the built-in synthetic demo.
+    pub synthetic: bool,
+    /// The synthetic notice, for demo data.
+    pub notice: Option<&'static str>,
+    /// The area classification year of the codes, where known.
+    pub classification_year: Option<u16>,
+}
+
+impl Provenance {
+    /// The provenance of a dataset.
+    #[must_use]
+    pub fn of(ds: &Dataset) -> Self {
+        Self {
+            synthetic: ds.is_synthetic(),
+            notice: ds.is_synthetic().then_some(omzien::demo::LABEL),
+            classification_year: ds.classification_year(),
+        }
+    }
+}
+
+/// The body of every error answer (4xx and 5xx).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ErrorBody {
+    /// What is wrong, naming the parameter or value.
+    pub error: String,
+    /// The HTTP status code.
+    pub status: u16,
+}
+
+/// One indicator of `/api/indicators`.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct IndicatorRow {
+    /// The OData key (`Eenzaam_28`) or an extra column's header.
+    pub key: String,
+    /// Dutch label.
+    pub label_nl: String,
+    /// English label.
+    pub label_en: String,
+    /// Unit symbol: `%`, or empty for a number of unknown unit.
+    #[serde(serialize_with = "Unit::serialize_symbol")]
+    #[schema(value_type = String, example = "%")]
+    pub unit: Unit,
+    /// One of the four loneliness indicators.
+    pub loneliness: bool,
+    /// The waves with figures, space-separated (`2012 2016 2020`).
+    pub waves: String,
+}
+
+/// `/api/indicators`.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct IndicatorsAnswer {
+    /// Provenance.
+    pub dataset: Provenance,
+    /// The indicators: the four loneliness indicators first.
+    pub rows: Vec<IndicatorRow>,
+}
+
+/// One wave of `/api/waves`.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct WaveRow {
+    /// The survey year.
+    pub wave: u16,
+    /// The youngest age surveyed in that wave, where known.
+    pub survey_min_age: Option<u8>,
+}
+
+/// One age group of `/api/waves`.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct AgeGroupRow {
+    /// The CBS code (`20300`).
+    pub code: u32,
+    /// Short form (`18+`).
+    pub short: String,
+    /// Dutch label.
+    pub label_nl: String,
+    /// English label.
+    pub label_en: String,
+}
+
+/// One level of `/api/waves`.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct LevelRow {
+    /// The level.
+    pub level: Level,
+    /// Areas of the level in the data.
+    pub count: usize,
+    /// Whether the server has boundaries for it (tiles).
+    pub boundaries: bool,
+}
+
+/// `/api/waves`: waves, age groups, levels and the map's extent.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct WavesAnswer {
+    /// Provenance.
+    pub dataset: Provenance,
+    /// The waves, oldest first.
+    pub rows: Vec<WaveRow>,
+    /// The age groups of the data.
+    pub age_groups: Vec<AgeGroupRow>,
+    /// `[west, south, east, north]` of the boundaries, WGS84.
+    pub bounds: Option<[f64; 4]>,
+    /// The levels with areas.
+    pub levels: Vec<LevelRow>,
+}
+
+/// The area of an [`AreaAnswer`]: the profile's area and whether the map can draw it.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct AreaHeader {
+    /// The area.
+    #[serde(flatten)]
+    pub area: ProfileArea,
+    /// Whether the loaded boundaries have its polygon; `null` without boundaries for its level.
+    pub has_polygon: Option<bool>,
+}
+
+/// `/api/areas/{code}` and `/api/at`: the area's profile
+/// ([`Dataset::profile`](omzien::Dataset::profile)).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct AreaAnswer {
+    /// Provenance.
+    pub dataset: Provenance,
+    /// The area.
+    pub area: AreaHeader,
+    /// Every figure with its parent, gemeente and national reference.
+    pub rows: Vec<ProfileFigure>,
+    /// Changes between waves with caveats and significance.
+    pub trends: Vec<ProfileTrend>,
+    /// The selected figure and its ranks.
+    pub selection: SelectedFigure,
+}
+
+impl AreaAnswer {
+    /// The answer for a profile.
+    #[must_use]
+    pub fn new(ds: &Dataset, profile: AreaProfile, has_polygon: Option<bool>) -> Self {
+        Self {
+            dataset: Provenance::of(ds),
+            area: AreaHeader {
+                area: profile.area,
+                has_polygon,
+            },
+            rows: profile.figures,
+            trends: profile.trends,
+            selection: profile.selection,
+        }
+    }
+}
+
+/// One area of `/api/areas`.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct AreaRow {
+    /// Its code.
+    #[schema(value_type = String)]
+    pub code: AreaCode,
+    /// Its level.
+    pub level: Level,
+    /// Its name for people.
+    pub name: Option<String>,
+    /// The enclosing area.
+    #[schema(value_type = Option<String>)]
+    pub parent: Option<AreaCode>,
+    /// Whether the boundaries have its polygon; `null` without boundaries for the level.
+    pub has_polygon: Option<bool>,
+}
+
+/// `/api/areas`.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct AreasAnswer {
+    /// Provenance.
+    pub dataset: Provenance,
+    /// The areas, in code order.
+    pub rows: Vec<AreaRow>,
+}
+
+/// One hit of `/api/search`.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct SearchRow {
+    /// Its code.
+    #[schema(value_type = String)]
+    pub code: AreaCode,
+    /// The name that matched.
+    pub name: String,
+    /// Its level.
+    pub level: Level,
+    /// `[west, south, east, north]` of its polygon, where the server has it.
+    pub bbox: Option<[f64; 4]>,
+}
+
+/// `/api/search`.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct SearchAnswer {
+    /// Provenance.
+    pub dataset: Provenance,
+    /// Best matches first.
+    pub rows: Vec<SearchRow>,
+}
+
+/// One area of `/api/risk`.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct RiskRow {
+    /// Rank by value among the areas in scope (1 = highest).
+    pub rank: usize,
+    /// How many areas in scope have a value.
+    pub ranked: usize,
+    /// Its code.
+    #[schema(value_type = String)]
+    pub code: AreaCode,
+    /// Its level.
+    pub level: Level,
+    /// Its name for people.
+    pub name: String,
+    /// Its value in the ranked wave.
+    pub value: f64,
+    /// Change since the earlier wave, percentage points.
+    pub delta: Option<f64>,
+    /// Its gemeente's value in the same wave.
+    pub gemeente: Option<f64>,
+    /// The national value in the same wave.
+    pub national: Option<f64>,
+    /// What a reader must know of the change, `; `-separated.
+    pub caveats: String,
+    /// `[west, south, east, north]` of its polygon, where the server has it.
+    pub bbox: Option<[f64; 4]>,
+}
+
+/// `/api/risk`.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct RiskAnswer {
+    /// Provenance.
+    pub dataset: Provenance,
+    /// Highest first (mode `rising`: largest rise first).
+    pub rows: Vec<RiskRow>,
+}
+
+/// One area of `/api/figures`: a level layer fills `wave` and `value`, a change layer
+/// `from`, `to`, `from_value`, `to_value` and `delta`.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct FigureRow {
+    /// Its code.
+    #[schema(value_type = String)]
+    pub code: AreaCode,
+    /// Its name for people.
+    pub name: String,
+    /// Its level.
+    pub level: Level,
+    /// Its gemeente's code.
+    pub gemeente: Option<String>,
+    /// The indicator's key.
+    pub indicator: String,
+    /// The age group.
+    pub age: String,
+    /// The wave of a level layer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub wave: Option<u16>,
+    /// The value of a level layer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<Option<f64>>,
+    /// The first wave of a change layer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from: Option<u16>,
+    /// The second wave of a change layer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub to: Option<u16>,
+    /// The value in the first wave of a change layer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from_value: Option<Option<f64>>,
+    /// The value in the second wave of a change layer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub to_value: Option<Option<f64>>,
+    /// The change of a change layer, percentage points.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub delta: Option<Option<f64>>,
+    /// Value, suppressed or not measured.
+    pub status: omzien::Status,
+    /// The legend label of its class, for a value.
+    pub class: Option<String>,
+}
+
+/// `/api/figures`: one layer's figures area by area, with the legend.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct FiguresAnswer {
+    /// Provenance.
+    pub dataset: Provenance,
+    /// The areas, in code order.
+    pub rows: Vec<FigureRow>,
+    /// The layer's legend.
+    pub legend: Legend,
+    /// The box asked for.
+    pub bbox: Option<[f64; 4]>,
+}
+
+/// One level's boundaries in `/health`.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct HealthLevel {
+    /// The level.
+    pub level: Level,
+    /// Polygons loaded.
+    pub polygons: usize,
+}
+
+/// `/health`.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct HealthAnswer {
+    /// `ok`.
+    pub status: &'static str,
+    /// True for the synthetic demo.
+    pub synthetic: bool,
+    /// Areas in the data.
+    pub areas: usize,
+    /// Boundaries per level.
+    pub boundaries: Vec<HealthLevel>,
+}
+
+/// `/tilejson`: TileJSON 3.0.0 of a layer.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct TileJson {
+    /// `3.0.0`.
+    pub tilejson: &'static str,
+    /// The layer's title.
+    pub name: String,
+    /// Where the figures come from.
+    pub description: String,
+    /// Attribution to show on the map.
+    pub attribution: &'static str,
+    /// The tile URL template.
+    pub tiles: Vec<String>,
+    /// Lowest zoom.
+    pub minzoom: u8,
+    /// Highest zoom.
+    pub maxzoom: u8,
+    /// `[west, south, east, north]`.
+    pub bounds: [f64; 4],
+    /// `[lon, lat, zoom]`.
+    pub center: [f64; 3],
+    /// Empty: these are raster tiles.
+    pub vector_layers: Vec<serde_json::Value>,
+}

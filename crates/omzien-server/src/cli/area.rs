@@ -1,0 +1,96 @@
+//! `omzien area`: an area's profile, the same one `/api/areas/{code}` answers with.
+
+use std::io::Write;
+
+use omzien::Table;
+
+use super::args::AreaArgs;
+use super::output::{emit, fig};
+use super::{CliError, dataset, resolve};
+
+/// Prints the profile of the area the query names.
+pub fn run(a: &AreaArgs, out: &mut dyn Write) -> Result<(), CliError> {
+    let ds = dataset(&a.common)?;
+    let code = resolve(&ds, "area", &a.query, None)?;
+    let only = a
+        .indicator
+        .iter()
+        .map(|s| ds.parse_indicator(Some(s)))
+        .collect::<Result<Vec<_>, _>>()?;
+    let selection = ds.parse_selection(
+        a.rank_indicator.as_deref(),
+        a.age.as_deref(),
+        a.wave.as_deref(),
+    )?;
+    let mut profile = ds.profile(code, &selection)?;
+    if !only.is_empty() {
+        profile.figures.retain(|f| only.contains(&f.indicator));
+        profile
+            .trends
+            .retain(|t| only.contains(&t.indicator) || t.indicator == selection.indicator);
+    }
+    let mut t = Table::new([
+        "indicator",
+        "wave",
+        "age",
+        "figure",
+        "interval",
+        "parent",
+        "gemeente",
+        "national",
+    ]);
+    for f in &profile.figures {
+        t.push(vec![
+            f.indicator.to_string(),
+            f.wave.to_string(),
+            f.age.to_string(),
+            fig(f.figure),
+            f.interval
+                .map(|(l, h)| format!("{l:.1}–{h:.1}"))
+                .unwrap_or_default(),
+            f.parent.map(fig).unwrap_or_default(),
+            f.gemeente.map(fig).unwrap_or_default(),
+            f.national.map(fig).unwrap_or_default(),
+        ]);
+    }
+    let area = &profile.area;
+    let parent = area.parent.map(|p| ds.area(p)).transpose()?;
+    let rank = |r: Option<omzien::Rank>, scope: &str| {
+        r.map(|r| format!("{} of {} in the {scope}", r.rank, r.of))
+    };
+    let ranks = &profile.selection.ranks;
+    let ranked = [
+        rank(ranks.country, "country"),
+        rank(ranks.gemeente, "gemeente"),
+    ]
+    .into_iter()
+    .flatten()
+    .collect::<Vec<_>>()
+    .join(", ");
+    let title = format!(
+        "{} {} ({}){}\nparent: {}\nrank on {} {} {}: {}",
+        area.code,
+        area.name,
+        area.level,
+        area.gemeente_name
+            .as_ref()
+            .filter(|_| area.level > omzien::Level::Gemeente)
+            .map(|g| format!(", gemeente {g}"))
+            .unwrap_or_default(),
+        parent.map_or("none".to_owned(), |p| format!(
+            "{} {}",
+            p.code,
+            p.display_name()
+        )),
+        selection.indicator,
+        selection.wave,
+        selection.age,
+        if ranked.is_empty() {
+            "not ranked"
+        } else {
+            &ranked
+        },
+    );
+    emit(&ds, a.common.format, &title, &t, &profile, out)?;
+    Ok(())
+}

@@ -1,0 +1,112 @@
+//! `omzien microdata`: score, aggregate, write the three outputs, print the summary.
+
+use std::io::Write;
+
+use omzien::microdata::{self as md, Mapping, MicrodataOptions, ScoringRules};
+use omzien::{AreaCode, Level, Loader};
+
+use super::args::MicrodataArgs;
+use super::{CliError, arg};
+
+/// Scores and aggregates the respondent file, writes the outputs, prints what was used.
+pub fn run(a: &MicrodataArgs, out: &mut dyn Write) -> Result<(), CliError> {
+    let MicrodataArgs {
+        common,
+        input,
+        mapping,
+        out: dir,
+        min_respondents,
+        max_missing,
+        emotional_from,
+        social_from,
+        groups,
+    } = a;
+    let mapping = match mapping {
+        Some(p) => Mapping::from_toml(p)?,
+        None => Mapping::default(),
+    };
+    let rules = ScoringRules::default()
+        .with_subscale_thresholds(*emotional_from, *social_from)
+        .with_max_missing(*max_missing);
+    if *emotional_from > 6 || *social_from > 5 {
+        return Err(arg(
+            "emotional-from",
+            "the emotional subscale has 6 items and the social one 5",
+        ));
+    }
+    let mut options = MicrodataOptions::default()
+        .with_rules(rules)
+        .with_min_respondents(*min_respondents);
+    if !common.data.is_empty() {
+        let reference = Loader::new().load(&common.data)?;
+        let known: Vec<AreaCode> = Level::ALL
+            .iter()
+            .flat_map(|l| reference.areas(*l, None))
+            .collect();
+        options = options.with_known_areas(known);
+        if let Some(y) = reference.classification_year() {
+            options = options.with_classification_year(y);
+        }
+    }
+    if let Some(g) = groups {
+        options = options.with_groups(omzien::Groups::from_csv(g)?);
+    }
+    let result = md::aggregate_file(input, &mapping, &options)?;
+    std::fs::create_dir_all(dir)?;
+    let name = if result.summary.synthetic {
+        "50090NED_microdata_SYNTHETIC.csv"
+    } else {
+        "50090NED_microdata.csv"
+    };
+    // The two files are written side by side.
+    let (odata, estimates) = rayon::join(
+        || md::write_odata_csv(&result, &dir.join(name)),
+        || md::write_estimates_csv(&result, &dir.join("estimates.csv")),
+    );
+    odata?;
+    estimates?;
+    let summary = serde_json::to_string_pretty(&result.summary).map_err(std::io::Error::other)?;
+    std::fs::write(dir.join("summary.json"), summary)?;
+    let s = &result.summary;
+    if s.synthetic {
+        writeln!(out, "SYNTHETIC respondents: not real survey data")?;
+    }
+    writeln!(
+        out,
+        "{}: {} records read, {} used",
+        input.display(),
+        s.read,
+        s.used
+    )?;
+    for (why, e) in &s.excluded {
+        let rows: Vec<String> = e.rows.iter().map(ToString::to_string).collect();
+        writeln!(
+            out,
+            "  excluded {:>8}  {why} (rows {}{}{})",
+            e.count,
+            rows.join(", "),
+            if e.count > rows.len() { ", …" } else { "" },
+            if e.example.is_empty() {
+                String::new()
+            } else {
+                format!("; e.g. {}", e.example)
+            }
+        )?;
+    }
+    for (m, n) in &s.not_scored {
+        if *n > 0 {
+            writeln!(out, "  not scored on {m}: {n} (too many unanswered items)")?;
+        }
+    }
+    writeln!(
+        out,
+        "{} cells: {} published, {} suppressed (fewer than {} respondents)",
+        s.cells, s.published, s.suppressed, min_respondents
+    )?;
+    writeln!(
+        out,
+        "written to {}: {name}, estimates.csv, summary.json",
+        dir.display()
+    )?;
+    Ok(())
+}

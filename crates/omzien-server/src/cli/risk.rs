@@ -1,0 +1,58 @@
+//! `omzien risk`: the areas that are high, rising or both.
+
+use std::io::Write;
+
+use omzien::{RiskQuery, Table};
+
+use super::args::RiskArgs;
+use super::output::{delta, emit, fig};
+use super::{CliError, dataset, gemeente};
+
+/// Prints the risk areas the arguments ask for.
+pub fn run(a: &RiskArgs, out: &mut dyn Write) -> Result<(), CliError> {
+    let ds = dataset(&a.common)?;
+    let s = ds.parse_selection(a.indicator.as_deref(), a.age.as_deref(), a.wave.as_deref())?;
+    let mut q = RiskQuery::new(a.level, s.indicator, s.wave)
+        .with_age(s.age)
+        .with_mode(a.mode)
+        .with_top_share(a.top)
+        .with_min_rise(a.min_rise);
+    if let Some(g) = gemeente(&ds, a.gemeente.as_deref())? {
+        q = q.with_gemeente(g);
+    }
+    if let Some(since) = &a.since {
+        q = q.with_since(ds.parse_wave_or_latest("since", Some(since))?);
+    }
+    let mut hits = ds.risk_areas(&q)?;
+    if let Some(n) = a.limit {
+        hits.truncate(n);
+    }
+    let mut t = Table::new([
+        "rank", "code", "name", "value", "delta_pp", "gemeente", "national", "caveats",
+    ]);
+    for h in &hits {
+        t.push(vec![
+            format!("{}/{}", h.rank, h.ranked),
+            h.area.to_string(),
+            h.name.clone(),
+            format!("{:.1}", h.value),
+            delta(h.delta),
+            fig(h.gemeente_value),
+            fig(h.national_value),
+            omzien::Caveat::join(&h.caveats),
+        ]);
+    }
+    let since = q.since.or_else(|| ds.wave_before(s.wave));
+    let title = format!(
+        "Risk areas: {} {}{} ({}: top {:.0}%, rise > {} pp), {} found",
+        s.indicator,
+        s.wave,
+        since.map(|w| format!(" since {w}")).unwrap_or_default(),
+        a.mode,
+        a.top * 100.0,
+        a.min_rise,
+        hits.len()
+    );
+    emit(&ds, a.common.format, &title, &t, &hits, out)?;
+    Ok(())
+}

@@ -1,0 +1,71 @@
+//! `omzien rollup`: a weighted roll-up to parents or to the user's groups.
+
+use std::io::Write;
+
+use omzien::{RollupQuery, RollupTarget, Table, Weighting, Weights};
+
+use super::args::RollupArgs;
+use super::output::{emit, num};
+use super::{CliError, arg, dataset};
+
+/// Prints the roll-up the arguments ask for.
+pub fn run(a: &RollupArgs, out: &mut dyn Write) -> Result<(), CliError> {
+    let ds = dataset(&a.common)?;
+    let groups = a
+        .groups
+        .as_deref()
+        .map(omzien::Groups::from_csv)
+        .transpose()?;
+    let weights = a.weights.as_deref().map(Weights::from_csv).transpose()?;
+    let weighting = match (&weights, a.unweighted) {
+        (Some(w), _) => Weighting::Weighted(w),
+        (None, true) => Weighting::Unweighted,
+        (None, false) => {
+            return Err(arg(
+                "weights",
+                "a roll-up needs --weights FILE (code,population) or an explicit --unweighted",
+            ));
+        }
+    };
+    let target = match &groups {
+        Some(g) => RollupTarget::Groups(g),
+        None => RollupTarget::Parents(a.to),
+    };
+    let s = ds.parse_selection(a.indicator.as_deref(), a.age.as_deref(), a.wave.as_deref())?;
+    let q = RollupQuery::new(a.from, s.indicator, s.wave, weighting)
+        .with_age(s.age)
+        .with_target(target);
+    let r = ds.rollup(&q)?;
+    let mut t = Table::new([
+        "group",
+        "value",
+        "areas",
+        "used",
+        "suppressed",
+        "not_measured",
+        "missing_weight",
+        "weight",
+    ]);
+    for row in &r.rows {
+        t.push(vec![
+            row.group.to_string(),
+            num(row.value),
+            row.areas.to_string(),
+            row.used.to_string(),
+            row.suppressed.to_string(),
+            row.not_measured.to_string(),
+            row.missing_weight.to_string(),
+            format!("{:.0}", row.weight),
+        ]);
+    }
+    let title = format!(
+        "Roll-up of {} {} ({}), weights: {}; {} areas in no group",
+        s.indicator,
+        s.wave,
+        s.age,
+        r.weighting,
+        r.ungrouped.len()
+    );
+    emit(&ds, a.common.format, &title, &t, &r, out)?;
+    Ok(())
+}

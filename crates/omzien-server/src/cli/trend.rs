@@ -1,0 +1,55 @@
+//! `omzien trend`: the change between two waves for every area of a level.
+
+use std::io::Write;
+
+use omzien::{Table, TrendQuery};
+
+use super::args::TrendArgs;
+use super::output::{delta, emit, fig};
+use super::{CliError, dataset, gemeente};
+
+/// Prints the trends the arguments ask for.
+pub fn run(a: &TrendArgs, out: &mut dyn Write) -> Result<(), CliError> {
+    let ds = dataset(&a.common)?;
+    let from = ds.parse_wave_or_latest("from", Some(&a.from))?;
+    let to = ds.parse_wave_or_latest("to", Some(&a.to))?;
+    let ind = ds.parse_indicator(a.indicator.as_deref())?;
+    let age = ds.parse_age(a.age.as_deref())?;
+    let mut q = TrendQuery::new(ind, from, to)
+        .with_age(age)
+        .with_level(a.level)
+        .with_band(a.band);
+    if let Some(g) = gemeente(&ds, a.gemeente.as_deref())? {
+        q = q.with_gemeente(g);
+    }
+    let trends = ds.trends(&q)?;
+    let mut t = Table::new([
+        "code",
+        "name",
+        "from",
+        "to",
+        "delta_pp",
+        "direction",
+        "significant",
+        "caveats",
+    ]);
+    for tr in &trends {
+        t.push(vec![
+            tr.area.to_string(),
+            ds.area(tr.area)
+                .map(|a| a.display_name())
+                .unwrap_or_default(),
+            fig(tr.from_figure),
+            fig(tr.to_figure),
+            delta(tr.delta),
+            tr.direction.map(|d| d.to_string()).unwrap_or_default(),
+            tr.significant
+                .map(|s| if s { "yes" } else { "no" }.to_owned())
+                .unwrap_or_default(),
+            omzien::Caveat::join(&tr.caveats),
+        ]);
+    }
+    let title = format!("{ind} {from} → {to} ({age}), stable within ±{} pp", q.band);
+    emit(&ds, a.common.format, &title, &t, &trends, out)?;
+    Ok(())
+}

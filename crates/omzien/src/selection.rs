@@ -1,0 +1,185 @@
+//! What one figure of an area is chosen by: an indicator, an age group and a wave, with the
+//! defaults every command and endpoint shares (the lonely indicator, 18+, the latest wave).
+
+use serde::Serialize;
+
+use crate::{AgeGroup, Dataset, Indicator, QueryError, Wave};
+
+/// One indicator, age group and wave: what an [`AreaProfile`](crate::AreaProfile) ranks and
+/// what a level layer shows.
+///
+/// ```
+/// use omzien::{AgeGroup, Indicator, Selection, Wave};
+/// let ds = omzien::demo::dataset();
+/// let s = ds.parse_selection(None, Some("65+"), None)?;
+/// assert_eq!(s, Selection::new(Indicator::LONELY, AgeGroup::SENIORS, Wave::new(2020)));
+/// assert_eq!(s.with_wave(Wave::new(2016)).wave, Wave::new(2016));
+/// # Ok::<(), omzien::ParamError>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
+#[non_exhaustive]
+pub struct Selection {
+    /// The indicator, by its OData key.
+    #[cfg_attr(feature = "schema", schema(value_type = String, example = "Eenzaam_28"))]
+    pub indicator: Indicator,
+    /// The age group (`18+`, `65+`, `18-64` or a CBS code).
+    #[cfg_attr(feature = "schema", schema(value_type = String, example = "18+"))]
+    pub age: AgeGroup,
+    /// The wave (survey year).
+    #[cfg_attr(feature = "schema", schema(value_type = u16, example = 2020))]
+    pub wave: Wave,
+}
+
+impl Selection {
+    /// A selection of these three.
+    #[must_use]
+    pub fn new(indicator: Indicator, age: AgeGroup, wave: Wave) -> Self {
+        Self {
+            indicator,
+            age,
+            wave,
+        }
+    }
+    /// The same with another indicator.
+    #[must_use]
+    pub fn with_indicator(mut self, indicator: Indicator) -> Self {
+        self.indicator = indicator;
+        self
+    }
+    /// The same with another age group.
+    #[must_use]
+    pub fn with_age(mut self, age: AgeGroup) -> Self {
+        self.age = age;
+        self
+    }
+    /// The same with another wave.
+    #[must_use]
+    pub fn with_wave(mut self, wave: Wave) -> Self {
+        self.wave = wave;
+        self
+    }
+}
+
+/// A parameter (`indicator`, `age`, `wave`, …) whose value the dataset cannot use.
+///
+/// ```
+/// let ds = omzien::demo::dataset();
+/// let e = ds.parse_selection(None, None, Some("2013")).unwrap_err();
+/// assert_eq!(e.param, "wave");
+/// assert!(e.to_string().starts_with("wave: wave 2013 is not in the dataset"));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{param}: {source}")]
+#[non_exhaustive]
+pub struct ParamError {
+    /// The parameter's name.
+    pub param: &'static str,
+    /// What is wrong with its value.
+    #[source]
+    pub source: QueryError,
+}
+
+impl ParamError {
+    /// The error of a parameter.
+    #[must_use]
+    pub fn new(param: &'static str, source: QueryError) -> Self {
+        Self { param, source }
+    }
+}
+
+impl Dataset {
+    /// The latest wave of the data.
+    ///
+    /// ```
+    /// assert_eq!(omzien::demo::dataset().latest_wave(), Some(omzien::Wave::new(2020)));
+    /// assert_eq!(omzien::Dataset::default().latest_wave(), None);
+    /// ```
+    #[must_use]
+    pub fn latest_wave(&self) -> Option<Wave> {
+        self.waves().last().copied()
+    }
+
+    /// The wave before `wave` in the data, if any.
+    ///
+    /// ```
+    /// use omzien::Wave;
+    /// let ds = omzien::demo::dataset();
+    /// assert_eq!(ds.wave_before(Wave::new(2020)), Some(Wave::new(2016)));
+    /// assert_eq!(ds.wave_before(Wave::new(2012)), None);
+    /// ```
+    #[must_use]
+    pub fn wave_before(&self, wave: Wave) -> Option<Wave> {
+        self.waves().iter().rev().find(|w| **w < wave).copied()
+    }
+
+    /// The age group shown when none is asked for: 18+ where the data has it, else the
+    /// first it has.
+    #[must_use]
+    pub fn default_age_group(&self) -> Option<AgeGroup> {
+        if self.age_groups().contains(&AgeGroup::ADULTS) {
+            Some(AgeGroup::ADULTS)
+        } else {
+            self.age_groups().first().copied()
+        }
+    }
+
+    /// An indicator by key or label, or the lonely indicator when none is given.
+    ///
+    /// # Errors
+    /// [`ParamError`] (`indicator`) when nothing matches.
+    pub fn parse_indicator(&self, s: Option<&str>) -> Result<Indicator, ParamError> {
+        s.map_or(Ok(Indicator::LONELY), |s| {
+            self.indicator(s)
+                .map_err(|e| ParamError::new("indicator", e))
+        })
+    }
+
+    /// An age group, or [`Dataset::default_age_group`] when none is given.
+    ///
+    /// # Errors
+    /// [`ParamError`] (`age`) for text that names no age group of the data.
+    pub fn parse_age(&self, s: Option<&str>) -> Result<AgeGroup, ParamError> {
+        match s {
+            Some(s) => self.parse_age_group(s),
+            None => self
+                .default_age_group()
+                .ok_or(QueryError::Empty("age groups")),
+        }
+        .map_err(|e| ParamError::new("age", e))
+    }
+
+    /// A wave given as parameter `param`, or the latest wave when none is given.
+    ///
+    /// # Errors
+    /// [`ParamError`] (`param`) for text that is not a wave of the data.
+    pub fn parse_wave_or_latest(
+        &self,
+        param: &'static str,
+        s: Option<&str>,
+    ) -> Result<Wave, ParamError> {
+        match s {
+            Some(s) => self.parse_wave(s),
+            None => self.latest_wave().ok_or(QueryError::Empty("waves")),
+        }
+        .map_err(|e| ParamError::new(param, e))
+    }
+
+    /// A selection from text parameters (as a URL or a command line gives them), each one
+    /// missing taking its default: the lonely indicator, 18+, the latest wave.
+    ///
+    /// # Errors
+    /// [`ParamError`] naming the first parameter the data cannot use.
+    pub fn parse_selection(
+        &self,
+        indicator: Option<&str>,
+        age: Option<&str>,
+        wave: Option<&str>,
+    ) -> Result<Selection, ParamError> {
+        Ok(Selection::new(
+            self.parse_indicator(indicator)?,
+            self.parse_age(age)?,
+            self.parse_wave_or_latest("wave", wave)?,
+        ))
+    }
+}
