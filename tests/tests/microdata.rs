@@ -245,7 +245,7 @@ fn weighted_prevalence_effective_n_and_wilson_interval_by_hand() {
         );
     }
     // The dataset holds the same figures, with the interval as MOG0095/MBG0095.
-    let ds = &p.dataset();
+    let ds = &p.dataset().unwrap();
     let bu: AreaCode = "BU03630001".parse().unwrap();
     let w20 = Wave::new(2020);
     assert_eq!(
@@ -406,7 +406,7 @@ fn synthetic_respondents_reproduce_the_published_buurt_figures() {
     let input = synthetic(dir.path(), "GM0363", 320, 7);
     let p = aggregate_file(&input, &Mapping::default(), &MicrodataOptions::default()).unwrap();
     assert!(
-        p.summary.synthetic && p.dataset().is_synthetic(),
+        p.summary.synthetic && p.dataset().unwrap().is_synthetic(),
         "labelled synthetic"
     );
     let (mut inside, mut total) = (0usize, 0usize);
@@ -525,7 +525,10 @@ fn written_figures_load_back_and_nothing_below_the_threshold_is_written() {
         "some cells are small"
     );
     let ds = Loader::new().load([&out]).unwrap();
-    assert_eq!(ds.count(Level::Buurt), p.dataset().count(Level::Buurt));
+    assert_eq!(
+        ds.count(Level::Buurt),
+        p.dataset().unwrap().count(Level::Buurt)
+    );
     let mut checked = 0;
     for ((code, wave, age, m), n) in &n_of {
         let ind = [

@@ -269,6 +269,50 @@ impl ScoringRules {
     }
 }
 
+/// The flags of every possible count of lonely and unanswered items (emotional 0–6, social
+/// 0–5), as bits: bit m scored on measure m, bit 4 + m lonely on it.
+pub(super) struct FlagTable(Vec<u8>);
+
+impl FlagTable {
+    pub(super) fn new(rules: &ScoringRules) -> Self {
+        let mut t = vec![0u8; 7 * 6 * 7 * 6];
+        for le in 0..7u8 {
+            for ls in 0..6u8 {
+                for me in 0..7u8 {
+                    for ms in 0..6u8 {
+                        let flags = rules.flags(Counts {
+                            lonely: [le, ls],
+                            missing: [me, ms],
+                        });
+                        t[Self::index(le, ls, me, ms)] = Self::bits(&flags);
+                    }
+                }
+            }
+        }
+        Self(t)
+    }
+    fn index(le: u8, ls: u8, me: u8, ms: u8) -> usize {
+        ((usize::from(le) * 6 + usize::from(ls)) * 7 + usize::from(me)) * 6 + usize::from(ms)
+    }
+    fn bits(flags: &Flags) -> u8 {
+        flags.iter().enumerate().fold(0u8, |b, (m, f)| match f {
+            Some(y) => b | (1 << m) | (u8::from(*y) << (m + 4)),
+            None => b,
+        })
+    }
+    /// The flag bits of a respondent's counts.
+    #[inline]
+    pub(super) fn get(&self, c: Counts, rules: &ScoringRules) -> u8 {
+        let [le, ls] = c.lonely;
+        let [me, ms] = c.missing;
+        if le < 7 && ls < 6 && me < 7 && ms < 6 {
+            self.0[Self::index(le, ls, me, ms)]
+        } else {
+            Self::bits(&rules.flags(c))
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
