@@ -1,6 +1,7 @@
 //! Shared state: the dataset, the boundaries per level, and bounded caches.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use moka::sync::Cache;
 use omzien::{Boundaries, Dataset, Layer, Level};
@@ -16,6 +17,30 @@ pub struct CachedTile {
     pub etag: String,
 }
 
+/// The share of the memory budget that classified layers get (one part in this many); tiles
+/// get the rest.
+pub const LAYER_SHARE: u64 = 4;
+
+/// Hits and misses of the caches, for `/metrics`.
+#[derive(Debug, Default)]
+pub struct CacheCounters {
+    /// Tiles answered from the cache.
+    pub tile_hits: AtomicU64,
+    /// Tiles rendered.
+    pub tile_misses: AtomicU64,
+    /// Layers taken from the cache.
+    pub layer_hits: AtomicU64,
+    /// Layers classified.
+    pub layer_misses: AtomicU64,
+}
+
+impl CacheCounters {
+    /// Counts one lookup.
+    pub fn count(hit: &AtomicU64, miss: &AtomicU64, was_hit: bool) {
+        if was_hit { hit } else { miss }.fetch_add(1, Ordering::Relaxed);
+    }
+}
+
 /// What every handler shares.
 #[derive(Clone)]
 pub struct AppState {
@@ -23,16 +48,25 @@ pub struct AppState {
     pub dataset: Arc<Dataset>,
     /// Boundaries ready for drawing, at most one set per level.
     pub scenes: Arc<Vec<Scene>>,
-    /// Classified layers by their canonical key.
+    /// Classified layers by their canonical key; weighed in bytes, within
+    /// 1/[`LAYER_SHARE`] of the budget.
     pub layers: Cache<String, Arc<Layer>>,
-    /// Encoded tiles by layer key and tile address; bounded in bytes.
+    /// Encoded tiles by layer key and tile address; weighed in bytes, within the rest of the
+    /// budget.
     pub tiles: Cache<String, Arc<CachedTile>>,
     /// Renders running at once are limited to this many.
     pub renders: Arc<tokio::sync::Semaphore>,
+    /// The number of render slots.
+    pub render_slots: usize,
+    /// The memory budget of the caches, bytes.
+    pub budget: u64,
+    /// Cache hits and misses.
+    pub counters: Arc<CacheCounters>,
 }
 
 impl AppState {
-    /// State with a tile cache of `cache_bytes` bytes.
+    /// State whose caches together hold at most `cache_bytes` bytes: classified layers
+    /// 1/[`LAYER_SHARE`] of it, encoded tiles the rest, both weighed in bytes.
     ///
     /// Wijk and buurt names that the boundary files carry (`WK_NAAM`, `BU_NAAM`) name the
     /// dataset's areas, which OData files leave unnamed.
@@ -40,17 +74,25 @@ impl AppState {
     pub fn new(mut dataset: Dataset, boundaries: Vec<Boundaries>, cache_bytes: u64) -> Self {
         dataset.name_from(&boundaries);
         let workers = std::thread::available_parallelism().map_or(2, std::num::NonZero::get);
+        let layer_bytes = cache_bytes / LAYER_SHARE;
+        let weigh = |bytes: usize| u32::try_from(bytes).unwrap_or(u32::MAX);
         Self {
             dataset: Arc::new(dataset),
             scenes: Arc::new(boundaries.into_iter().map(Scene::new).collect()),
-            layers: Cache::new(256),
+            layers: Cache::builder()
+                .weigher(move |k: &String, v: &Arc<Layer>| weigh(k.len() + v.heap_bytes()))
+                .max_capacity(layer_bytes)
+                .build(),
             tiles: Cache::builder()
-                .weigher(|k: &String, v: &Arc<CachedTile>| {
-                    u32::try_from(k.len() + v.png.len() + v.etag.len()).unwrap_or(u32::MAX)
+                .weigher(move |k: &String, v: &Arc<CachedTile>| {
+                    weigh(k.len() + v.png.len() + v.etag.len() + std::mem::size_of::<CachedTile>())
                 })
-                .max_capacity(cache_bytes)
+                .max_capacity(cache_bytes - layer_bytes)
                 .build(),
             renders: Arc::new(tokio::sync::Semaphore::new(workers)),
+            render_slots: workers,
+            budget: cache_bytes,
+            counters: Arc::new(CacheCounters::default()),
         }
     }
 

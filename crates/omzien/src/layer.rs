@@ -300,6 +300,33 @@ impl Layer {
     pub fn value(&self, code: AreaCode) -> Option<f64> {
         self.values.get(&code).copied()
     }
+    /// About how many bytes the layer holds on the heap (its per-area styles and values,
+    /// classes and title), for caches weighed in bytes.
+    ///
+    /// ```
+    /// use omzien::{AgeGroup, Indicator, LayerSpec, Level, Wave};
+    /// let ds = omzien::demo::dataset();
+    /// let buurten = ds.layer(&LayerSpec::level(Indicator::LONELY, AgeGroup::ADULTS, Level::Buurt, Wave::new(2020)))?;
+    /// let gemeente = ds.layer(&LayerSpec::level(Indicator::LONELY, AgeGroup::ADULTS, Level::Gemeente, Wave::new(2020)))?;
+    /// assert!(buurten.heap_bytes() > gemeente.heap_bytes());
+    /// # Ok::<(), omzien::LayerError>(())
+    /// ```
+    #[must_use]
+    pub fn heap_bytes(&self) -> usize {
+        // A hash map allocates a power-of-two number of buckets (at least 8/7 of its
+        // capacity), each an entry and a control byte.
+        fn map<K, V>(m: &HashMap<K, V>) -> usize {
+            let buckets = (m.capacity() * 8 / 7 + 1).next_power_of_two();
+            buckets * (std::mem::size_of::<(K, V)>() + 1)
+        }
+        std::mem::size_of::<Self>()
+            + map(&self.styles)
+            + map(&self.values)
+            + std::mem::size_of_val(self.classes.breaks())
+            + std::mem::size_of_val(self.palette.classes.as_slice())
+            + self.title.len()
+    }
+
     /// The fill colour of an area.
     #[must_use]
     pub fn color(&self, code: AreaCode) -> Option<Color> {

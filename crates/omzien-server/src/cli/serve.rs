@@ -95,8 +95,14 @@ pub fn serve(
         tracing::warn!("{}", omzien::demo::LABEL);
     }
     let state = AppState::new(ds, boundaries, cache_bytes);
+    // Blocking work (tile renders, layer classification, risk lists) runs on a bounded pool:
+    // renders are limited further by their slots, and every thread's allocator arena and
+    // drawing buffers count against memory, so the pool is a few threads per core, not
+    // tokio's default of 512.
+    let cores = std::thread::available_parallelism().map_or(2, std::num::NonZero::get);
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
+        .max_blocking_threads((cores * 4).max(8))
         .build()?;
     rt.block_on(async move {
         let listener = tokio::net::TcpListener::bind(addr).await?;

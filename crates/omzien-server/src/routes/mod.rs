@@ -2,6 +2,7 @@
 
 pub(crate) mod api;
 mod layer;
+mod metrics;
 pub(crate) mod tiles;
 
 use std::time::Duration;
@@ -30,6 +31,7 @@ pub fn app(state: AppState) -> Router {
     Router::new()
         .route("/", get(index))
         .route("/health", get(health))
+        .route("/metrics", get(metrics::metrics))
         .route("/tiles/{z}/{x}/{y}", get(tiles::tile))
         .route("/legend", get(tiles::legend))
         .route("/legend.png", get(tiles::legend_png))

@@ -13,14 +13,17 @@ use utoipa::{IntoParams, ToSchema};
 use super::layer::{LayerQuery, key};
 use crate::answer::{ErrorBody, TileJson};
 use crate::error::{ApiError, Query};
-use crate::state::{AppState, CachedTile};
+use crate::state::{AppState, CacheCounters, CachedTile};
 use omzien_render::{self as render, TileCoord};
 
 /// The layer for a query, from the cache or classified now (off the async workers).
 pub async fn layer(state: &AppState, q: &LayerQuery) -> Result<(String, Arc<Layer>), ApiError> {
     let spec = q.spec(&state.dataset)?;
     let k = key(&spec);
-    if let Some(l) = state.layers.get(&k) {
+    let cached = state.layers.get(&k);
+    let c = &state.counters;
+    CacheCounters::count(&c.layer_hits, &c.layer_misses, cached.is_some());
+    if let Some(l) = cached {
         return Ok((k, l));
     }
     let ds = state.dataset.clone();
@@ -90,7 +93,10 @@ pub async fn tile(
         )));
     }
     let tkey = format!("{lkey}/{coord}@{scale}");
-    let tile = match state.tiles.get(&tkey) {
+    let cached = state.tiles.get(&tkey);
+    let c = &state.counters;
+    CacheCounters::count(&c.tile_hits, &c.tile_misses, cached.is_some());
+    let tile = match cached {
         Some(t) => t,
         None => {
             let permit = state

@@ -1,0 +1,110 @@
+//! Reliability: the caches hold what the operator configured, weighed in bytes, and say so
+//! on `/metrics`.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use omzien::Boundaries;
+use omzien_server::routes::app;
+use omzien_server::state::AppState;
+use omzien_tests::{national, national_dataset};
+use tower::ServiceExt;
+
+async fn get(app: &Router, uri: &str) -> (StatusCode, String, String) {
+    let res = app
+        .clone()
+        .oneshot(Request::get(uri).body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    let status = res.status();
+    let ctype = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .map(|v| v.to_str().unwrap().to_owned())
+        .unwrap_or_default();
+    let body = axum::body::to_bytes(res.into_body(), usize::MAX)
+        .await
+        .unwrap();
+    (status, ctype, String::from_utf8_lossy(&body).into_owned())
+}
+
+/// The value of one sample of `/metrics` (`name` with its labels, as written).
+fn sample(text: &str, name: &str) -> u64 {
+    text.lines()
+        .find_map(|l| l.strip_prefix(name)?.strip_prefix(' '))
+        .unwrap_or_else(|| panic!("no {name} in\n{text}"))
+        .parse()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn caches_stay_within_the_budget_and_report_it() {
+    let Some(dir) = national() else { return };
+    let ds = national_dataset().unwrap().clone();
+    let buurten = Boundaries::from_geojson(&dir.join("cbs-2020/buurten_2020.geojson")).unwrap();
+    // 16 MB: a quarter for layers, which holds a few national buurt layers (about 1 MB
+    // each), not all 18.
+    let budget = 16 << 20;
+    let app = app(AppState::new(ds, vec![buurten], budget));
+    let mut layers = 0;
+    for indicator in [
+        "Eenzaam_28",
+        "ErnstigZeerErnstigEenzaam_29",
+        "EmotioneelEenzaam_30",
+    ] {
+        for wave in ["2012", "2016", "2020"] {
+            for age in ["18%2B", "65%2B"] {
+                let q = format!("level=buurt&indicator={indicator}&wave={wave}&age={age}");
+                let (s, _, _) = get(&app, &format!("/legend?{q}")).await;
+                assert_eq!(s, StatusCode::OK);
+                // Tiles over Amsterdam at z13 (a few hundred buurten each).
+                for (x, y) in [(4207, 2691), (4208, 2691), (4207, 2692)] {
+                    let (s, ctype, _) = get(&app, &format!("/tiles/13/{x}/{y}.png?{q}")).await;
+                    assert_eq!(s, StatusCode::OK);
+                    assert_eq!(ctype, "image/png");
+                }
+                layers += 1;
+            }
+        }
+    }
+    // The same tile again is a hit.
+    let (s, _, _) = get(&app, "/tiles/13/4207/2691.png?level=buurt").await;
+    assert_eq!(s, StatusCode::OK);
+    let (s, ctype, text) = get(&app, "/metrics").await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(ctype.starts_with("text/plain; version=0.0.4"), "{ctype}");
+    assert_eq!(sample(&text, "omzien_cache_budget_bytes"), budget);
+    let layer_bytes = sample(&text, "omzien_cache_bytes{cache=\"layers\"}");
+    let tile_bytes = sample(&text, "omzien_cache_bytes{cache=\"tiles\"}");
+    assert!(
+        layer_bytes > 0 && layer_bytes <= budget / 4,
+        "{layer_bytes}"
+    );
+    assert!(
+        tile_bytes > 0 && tile_bytes <= budget - budget / 4,
+        "{tile_bytes}"
+    );
+    // 18 layers were classified; the budget kept only a few.
+    let entries = sample(&text, "omzien_cache_entries{cache=\"layers\"}");
+    assert!(
+        (1..layers).contains(&entries),
+        "{entries} of {layers} layers kept"
+    );
+    assert!(sample(&text, "omzien_cache_misses_total{cache=\"layers\"}") >= layers);
+    assert!(sample(&text, "omzien_cache_hits_total{cache=\"tiles\"}") >= 1);
+    assert_eq!(
+        sample(&text, "omzien_cache_misses_total{cache=\"tiles\"}"),
+        3 * layers
+    );
+    assert_eq!(sample(&text, "omzien_renders_in_flight"), 0);
+    if cfg!(target_os = "linux") {
+        assert!(sample(&text, "omzien_resident_memory_bytes") > 10 << 20);
+    }
+    // Every line is a comment or `name{labels} value`.
+    for line in text.lines().filter(|l| !l.starts_with('#')) {
+        let (name, value) = line.rsplit_once(' ').unwrap();
+        assert!(name.starts_with("omzien_"), "{line}");
+        assert!(value.parse::<u64>().is_ok(), "{line}");
+    }
+}
