@@ -108,3 +108,59 @@ async fn caches_stay_within_the_budget_and_report_it() {
         assert!(value.parse::<u64>().is_ok(), "{line}");
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn renders_beyond_the_queue_are_told_to_retry() {
+    let Some(dir) = national() else { return };
+    let ds = national_dataset().unwrap().clone();
+    let buurten = Boundaries::from_geojson(&dir.join("cbs-2020/buurten_2020.geojson")).unwrap();
+    // One render at a time and one waiting: the rest of a burst is refused at once.
+    let app = app(AppState::new(ds, vec![buurten], 64 << 20).with_render_limits(1, 2));
+    let (s, _, _) = get(&app, "/legend?level=buurt").await;
+    assert_eq!(s, StatusCode::OK);
+    let burst: Vec<_> = (0..24)
+        .map(|i| {
+            let app = app.clone();
+            // Cold z11 tiles over the Randstad: each a few thousand buurten deep.
+            let uri = format!(
+                "/tiles/11/{}/{}@2x.png?level=buurt",
+                1045 + i % 8,
+                672 + i / 8
+            );
+            tokio::spawn(async move {
+                let res = app
+                    .oneshot(Request::get(&uri).body(Body::empty()).unwrap())
+                    .await
+                    .unwrap();
+                let retry = res
+                    .headers()
+                    .get(header::RETRY_AFTER)
+                    .map(|v| v.to_str().unwrap().to_owned());
+                let status = res.status();
+                let body = axum::body::to_bytes(res.into_body(), usize::MAX)
+                    .await
+                    .unwrap();
+                (status, retry, body)
+            })
+        })
+        .collect();
+    let (mut ok, mut busy) = (0, 0);
+    for task in burst {
+        let (status, retry, body) = task.await.unwrap();
+        match status {
+            StatusCode::OK => ok += 1,
+            StatusCode::SERVICE_UNAVAILABLE => {
+                busy += 1;
+                assert_eq!(retry.as_deref(), Some("1"));
+                let v: serde_json::Value = serde_json::from_slice(&body).unwrap();
+                assert_eq!(v["status"], 503);
+                assert!(v["error"].as_str().unwrap().contains("busy"));
+            }
+            other => panic!("unexpected {other}"),
+        }
+    }
+    assert!(ok >= 1 && busy >= 1, "{ok} rendered, {busy} told to retry");
+    // Once the burst is over, the same tiles render again.
+    let (s, _, _) = get(&app, "/tiles/11/1045/672@2x.png?level=buurt").await;
+    assert_eq!(s, StatusCode::OK);
+}

@@ -19,6 +19,12 @@ pub enum ApiError {
     /// The resource does not exist (404).
     #[error("{0}")]
     NotFound(String),
+    /// Too busy to answer now (503 with `Retry-After`).
+    #[error("the server is busy: retry in {retry_after} s")]
+    Busy {
+        /// Seconds to wait.
+        retry_after: u32,
+    },
     /// Something failed on our side (500); the detail goes to the log only.
     #[error("internal error: {0}")]
     Internal(String),
@@ -41,6 +47,7 @@ impl ApiError {
         match self {
             Self::BadRequest(_) => StatusCode::BAD_REQUEST,
             Self::NotFound(_) => StatusCode::NOT_FOUND,
+            Self::Busy { .. } => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -49,21 +56,31 @@ impl ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let status = self.status();
+        let retry_after = match &self {
+            Self::Busy { retry_after } => Some(*retry_after),
+            _ => None,
+        };
         let error = match self {
             Self::BadRequest(m) | Self::NotFound(m) => m,
+            busy @ Self::Busy { .. } => busy.to_string(),
             Self::Internal(m) => {
                 tracing::error!(error = %m, "internal error");
                 "internal error".to_owned()
             }
         };
-        (
+        let mut res = (
             status,
             Json(ErrorBody {
                 error,
                 status: status.as_u16(),
             }),
         )
-            .into_response()
+            .into_response();
+        if let Some(s) = retry_after {
+            res.headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, s.into());
+        }
+        res
     }
 }
 

@@ -21,6 +21,10 @@ pub struct CachedTile {
 /// get the rest.
 pub const LAYER_SHARE: u64 = 4;
 
+/// Renders that may wait or run at once before tile misses are refused with 503: a few
+/// hundred, far above what a busy map server sees, so only real overload is turned away.
+pub const DEFAULT_RENDER_QUEUE: usize = 512;
+
 /// Hits and misses of the caches, for `/metrics`.
 #[derive(Debug, Default)]
 pub struct CacheCounters {
@@ -58,6 +62,9 @@ pub struct AppState {
     pub renders: Arc<tokio::sync::Semaphore>,
     /// The number of render slots.
     pub render_slots: usize,
+    /// Renders waiting or running; beyond this many a tile miss is answered 503 with
+    /// `Retry-After` at once.
+    pub queue: Arc<tokio::sync::Semaphore>,
     /// The memory budget of the caches, bytes.
     pub budget: u64,
     /// Cache hits and misses.
@@ -91,9 +98,20 @@ impl AppState {
                 .build(),
             renders: Arc::new(tokio::sync::Semaphore::new(workers)),
             render_slots: workers,
+            queue: Arc::new(tokio::sync::Semaphore::new(DEFAULT_RENDER_QUEUE)),
             budget: cache_bytes,
             counters: Arc::new(CacheCounters::default()),
         }
+    }
+
+    /// The same state with room for `renders` waiting or running renders (and at most
+    /// `slots` running at once).
+    #[must_use]
+    pub fn with_render_limits(mut self, slots: usize, renders: usize) -> Self {
+        self.render_slots = slots.max(1);
+        self.renders = Arc::new(tokio::sync::Semaphore::new(self.render_slots));
+        self.queue = Arc::new(tokio::sync::Semaphore::new(renders.max(self.render_slots)));
+        self
     }
 
     /// The boundaries of a level, if loaded.

@@ -35,6 +35,11 @@ pub async fn layer(state: &AppState, q: &LayerQuery) -> Result<(String, Arc<Laye
     Ok((k, layer))
 }
 
+/// How long a render may wait for a slot before the client is told to retry.
+const QUEUE_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
+/// The `Retry-After` of a busy answer, seconds.
+const RETRY_AFTER_SECS: u32 = 1;
+
 /// The one shared transparent tile of a size, for tiles with nothing on them (a web map
 /// shows an image answer as a tile; a 204 would count as a failed image load).
 fn empty_tile(scale: u32) -> Result<Arc<CachedTile>, ApiError> {
@@ -66,7 +71,8 @@ fn empty_tile(scale: u32) -> Result<Arc<CachedTile>, ApiError> {
     responses((status = 200, description = "The tile (transparent where nothing is drawn)", content_type = "image/png"),
               (status = 304, description = "The client's copy (If-None-Match) is current"),
               (status = 400, description = "A bad address or parameter", body = ErrorBody),
-              (status = 404, description = "No boundaries for the level", body = ErrorBody)))]
+              (status = 404, description = "No boundaries for the level", body = ErrorBody),
+              (status = 503, description = "Too many renders waiting: retry after `Retry-After` seconds", body = ErrorBody)))]
 pub async fn tile(
     State(state): State<AppState>,
     Path((z, x, y)): Path<(String, String, String)>,
@@ -99,16 +105,25 @@ pub async fn tile(
     let tile = match cached {
         Some(t) => t,
         None => {
-            let permit = state
-                .renders
+            // A place in the queue first: when more renders wait than the queue holds, the
+            // client is told to come back instead of waiting without bound.
+            let queued = state
+                .queue
                 .clone()
-                .acquire_owned()
+                .try_acquire_owned()
+                .map_err(|_| ApiError::Busy {
+                    retry_after: RETRY_AFTER_SECS,
+                })?;
+            let permit = tokio::time::timeout(QUEUE_WAIT, state.renders.clone().acquire_owned())
                 .await
+                .map_err(|_| ApiError::Busy {
+                    retry_after: RETRY_AFTER_SECS,
+                })?
                 .map_err(ApiError::internal)?;
             let all = state.scenes.clone();
             let level = layer.spec().level;
             let rendered = tokio::task::spawn_blocking(move || {
-                let _permit = permit;
+                let _permit = (permit, queued);
                 let scene = all.iter().find(|s| s.level() == level)?;
                 render::render(&layer, scene, coord, scale).map(|p| render::encode_tile(&p, &layer))
             })
