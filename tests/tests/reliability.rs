@@ -164,3 +164,46 @@ async fn renders_beyond_the_queue_are_told_to_retry() {
     let (s, _, _) = get(&app, "/tiles/11/1045/672@2x.png?level=buurt").await;
     assert_eq!(s, StatusCode::OK);
 }
+
+#[tokio::test]
+async fn no_url_reads_a_file_outside_the_embedded_assets() {
+    let ds = omzien::demo::dataset();
+    let app = app(AppState::new(ds, omzien::demo::boundaries().into(), 8 << 20));
+    let long = "a".repeat(16 * 1024);
+    let cases = [
+        "/assets/../Cargo.toml".to_owned(),
+        "/assets/..%2F..%2FCargo.toml".to_owned(),
+        "/assets/%2e%2e/%2e%2e/Cargo.toml".to_owned(),
+        "/assets/%2E%2E%2F%2E%2E%2F%2E%2E%2Fetc%2Fpasswd".to_owned(),
+        "/assets//etc/passwd".to_owned(),
+        "/assets/%2Fetc%2Fpasswd".to_owned(),
+        "/assets/app.js%00.txt".to_owned(),
+        "/assets/app.js/../../../Cargo.toml".to_owned(),
+        "/assets/..\\..\\Cargo.toml".to_owned(),
+        "/..%2F..%2Fetc%2Fpasswd".to_owned(),
+        "/%2e%2e/%2e%2e/etc/passwd".to_owned(),
+        "/tiles/..%2F..%2F/0/0.png".to_owned(),
+        "/api/areas/..%2F..%2Fetc%2Fpasswd".to_owned(),
+        "/api/areas/%00".to_owned(),
+        format!("/assets/{long}"),
+        format!("/api/areas/{long}"),
+        format!("/tiles/3/0/{long}.png"),
+    ];
+    for uri in &cases {
+        let (s, ctype, body) = get(&app, uri).await;
+        assert!(
+            s.is_client_error(),
+            "{}: {s}",
+            &uri[..uri.len().min(80)]
+        );
+        assert!(ctype.starts_with("application/json"), "{}: {ctype}", &uri[..uri.len().min(80)]);
+        for secret in ["[workspace]", "root:x:", "[package]"] {
+            assert!(!body.contains(secret), "{} leaked {secret}", &uri[..uri.len().min(80)]);
+        }
+    }
+    // The embedded files themselves are served.
+    let (s, ctype, body) = get(&app, "/assets/app.js").await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(ctype.contains("javascript"), "{ctype}");
+    assert!(!body.is_empty());
+}
