@@ -168,7 +168,11 @@ async fn renders_beyond_the_queue_are_told_to_retry() {
 #[tokio::test]
 async fn no_url_reads_a_file_outside_the_embedded_assets() {
     let ds = omzien::demo::dataset();
-    let app = app(AppState::new(ds, omzien::demo::boundaries().into(), 8 << 20));
+    let app = app(AppState::new(
+        ds,
+        omzien::demo::boundaries().into(),
+        8 << 20,
+    ));
     let long = "a".repeat(16 * 1024);
     let cases = [
         "/assets/../Cargo.toml".to_owned(),
@@ -191,14 +195,18 @@ async fn no_url_reads_a_file_outside_the_embedded_assets() {
     ];
     for uri in &cases {
         let (s, ctype, body) = get(&app, uri).await;
+        assert!(s.is_client_error(), "{}: {s}", &uri[..uri.len().min(80)]);
         assert!(
-            s.is_client_error(),
-            "{}: {s}",
+            ctype.starts_with("application/json"),
+            "{}: {ctype}",
             &uri[..uri.len().min(80)]
         );
-        assert!(ctype.starts_with("application/json"), "{}: {ctype}", &uri[..uri.len().min(80)]);
         for secret in ["[workspace]", "root:x:", "[package]"] {
-            assert!(!body.contains(secret), "{} leaked {secret}", &uri[..uri.len().min(80)]);
+            assert!(
+                !body.contains(secret),
+                "{} leaked {secret}",
+                &uri[..uri.len().min(80)]
+            );
         }
     }
     // The embedded files themselves are served.

@@ -164,6 +164,28 @@ pub enum LoadError {
         /// What is wrong, with the value.
         message: String,
     },
+    /// A number that cannot be a figure of its column (a percentage outside 0–100).
+    #[error("{}: {location}: column {column}: {message}", path.display())]
+    OutOfRange {
+        /// The file.
+        path: PathBuf,
+        /// Where.
+        location: Location,
+        /// The column.
+        column: String,
+        /// What is wrong, with the value.
+        message: String,
+    },
+    /// Keys of an OData JSON document that are not a table of this series.
+    #[error("{}: {location}: unrecognised keys ({found}): expected StatLine OData keys (WijkenEnBuurten, Perioden, …)", path.display())]
+    UnknownKeys {
+        /// The file.
+        path: PathBuf,
+        /// Where the records are.
+        location: Location,
+        /// The keys found, shortened.
+        found: String,
+    },
     /// A figure that is neither a number, `"."` nor empty.
     #[error("{}: {location}: column {column}: {value:?} is not a number, \".\" or empty", path.display())]
     Number {

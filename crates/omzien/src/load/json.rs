@@ -65,17 +65,14 @@ pub(crate) fn read(path: &Path, text: &str) -> Result<ParsedFile, LoadError> {
             }
         }
     }
-    let Some(naming) = detect_naming(&headers) else {
-        return Err(LoadError::UnknownFormat {
-            path: path.to_owned(),
-            found: headers.join(",").chars().take(80).collect(),
-        });
+    let unknown = || LoadError::UnknownKeys {
+        path: path.to_owned(),
+        location: Location::JsonPath(format!("{base}[*]")),
+        found: headers.join(", ").chars().take(80).collect(),
     };
+    let naming = detect_naming(&headers).ok_or_else(unknown)?;
     if naming != Naming::OData {
-        return Err(LoadError::UnknownFormat {
-            path: path.to_owned(),
-            found: headers.join(",").chars().take(80).collect(),
-        });
+        return Err(unknown());
     }
     let mut columns = Vec::with_capacity(headers.len());
     for h in &headers {

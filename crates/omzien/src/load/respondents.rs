@@ -129,10 +129,42 @@ pub(crate) fn read_respondents<R: Send>(
             .try_into_reader_with_file_path(Some(path.to_owned()))
             .map_err(|e| read_err(path, e))?
             .finish()
-            .map_err(|e| read_err(path, e))?;
+            .map_err(|e| match ragged_line(path, sep) {
+                // Polars does not say where; the line is found here.
+                Some((line, fields, header)) => read_err(
+                    path,
+                    format!("line {line}: {fields} fields where the header has {header}"),
+                ),
+                None => read_err(path, e),
+            })?;
         // The columns are checked against the mapping by `Prepared::new`.
         Ok(vec![each(df, 0)?])
     }
+}
+
+/// The first line of a CSV file whose number of fields differs from the header's:
+/// `(line, fields, header fields)`.
+fn ragged_line(path: &Path, sep: u8) -> Option<(usize, usize, usize)> {
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(sep)
+        .flexible(true)
+        .has_headers(false)
+        .from_path(path)
+        .ok()?;
+    let mut header = None;
+    for record in reader.records() {
+        let record = record.ok()?;
+        let n = record.len();
+        match header {
+            None => header = Some(n),
+            Some(h) if n != h && !(n == 1 && record.get(0).is_some_and(str::is_empty)) => {
+                let line = record.position().map_or(0, |p| p.line());
+                return usize::try_from(line).ok().map(|l| (l, n, h));
+            }
+            Some(_) => {}
+        }
+    }
+    None
 }
 
 fn wanted_columns(m: &Mapping) -> Vec<String> {

@@ -343,6 +343,10 @@ impl RawTable<'_> {
 
         let mut columns = Vec::with_capacity(figure_cols.len());
         for (c, target) in figure_cols {
+            // A percentage of the schema lies within 0–100; anything else is a broken file,
+            // never a figure to show.
+            let percent =
+                matches!(&target, Target::Schema(i) if i.unit() == Some(crate::Unit::Percent));
             let mut figs = Vec::with_capacity(self.rows);
             for (r, &cell) in self.columns[c].iter().enumerate() {
                 let f = parse_figure(cell).map_err(|()| LoadError::Number {
@@ -351,6 +355,16 @@ impl RawTable<'_> {
                     column: self.headers[c].clone(),
                     value: cell_string(cell),
                 })?;
+                if let (true, Figure::Value(v)) = (percent, f) {
+                    if !(0.0..=100.0).contains(&v) {
+                        return Err(LoadError::OutOfRange {
+                            path,
+                            location: self.loc(r, c),
+                            column: self.headers[c].clone(),
+                            message: format!("{v} is not a percentage (0–100)"),
+                        });
+                    }
+                }
                 figs.push(f);
             }
             columns.push((target, figs));
