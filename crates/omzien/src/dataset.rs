@@ -3,6 +3,7 @@
 use std::collections::{BTreeSet, HashMap};
 use std::ops::Range;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use crate::area::{alias_targets, fold_name, repair_mojibake};
 use crate::indicator::{MAX_EXTRA, SCHEMA_LEN};
@@ -113,6 +114,8 @@ pub struct Dataset {
     index: HashMap<AreaCode, u32>,
     children: Vec<Vec<u32>>,
     level_ranges: [Range<u32>; 4],
+    /// The areas of each level in code order, shared with the layers drawn from them.
+    level_areas: [Arc<[AreaCode]>; 4],
     indicators: Vec<IndicatorInfo>,
     waves: Vec<Wave>,
     ages: Vec<AgeGroup>,
@@ -274,10 +277,14 @@ impl DatasetBuilder {
         });
         let waves: BTreeSet<Wave> = slices.iter().map(|(k, _)| k.wave).collect();
         let ages: BTreeSet<AgeGroup> = slices.iter().map(|(k, _)| k.age).collect();
+        let level_areas = level_ranges
+            .clone()
+            .map(|r| Arc::from(&areas[r.start as usize..r.end as usize]));
         Ok(Dataset {
             classification_year,
             synthetic,
             sources,
+            level_areas,
             names: areas.iter().map(|c| names.remove(c)).collect(),
             areas,
             index,
@@ -319,6 +326,7 @@ impl Default for Dataset {
             index: HashMap::new(),
             children: Vec::new(),
             level_ranges: [0..0, 0..0, 0..0, 0..0],
+            level_areas: std::array::from_fn(|_| Arc::from(Vec::new())),
             indicators: Vec::new(),
             waves: Vec::new(),
             ages: Vec::new(),
@@ -477,6 +485,12 @@ impl Dataset {
             .copied()
             .filter(|c| within.is_none_or(|g| c.gemeente() == Some(g)))
             .collect()
+    }
+
+    /// The areas of a level in code order, shared (cloning is cheap).
+    #[must_use]
+    pub fn level_areas(&self, level: Level) -> Arc<[AreaCode]> {
+        self.level_areas[level as usize].clone()
     }
 
     /// The national area (`NL01`), if the files had it.

@@ -1,6 +1,6 @@
 //! Choropleth layers: which class and colour each area gets, and the legend that goes with it.
 
-use std::collections::HashMap;
+use std::sync::Arc;
 
 use serde::Serialize;
 
@@ -123,17 +123,29 @@ pub enum LayerError {
 }
 
 /// A classified layer: a style per area, classes, colours.
+///
+/// Compact: per area of the level one byte of style and one value, beside the level's area
+/// codes shared with the dataset (a national buurt layer is about 125 KB).
 #[derive(Debug, Clone)]
 pub struct Layer {
     spec: LayerSpec,
-    styles: HashMap<AreaCode, Style>,
-    values: HashMap<AreaCode, f64>,
+    /// The level's areas in code order (shared with the dataset).
+    areas: Arc<[AreaCode]>,
+    /// Per area: its class, or [`SUPPRESSED`] / [`NOT_MEASURED`].
+    styles: Vec<u8>,
+    /// Per area: the value shown (figure or delta), NaN for none.
+    values: Vec<f64>,
     classes: Classes,
     palette: Palette,
     synthetic: bool,
     title: String,
     unit: Unit,
 }
+
+/// The style byte of a suppressed area.
+const SUPPRESSED: u8 = u8::MAX - 1;
+/// The style byte of an area not measured.
+const NOT_MEASURED: u8 = u8::MAX;
 
 /// One legend row.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -196,21 +208,17 @@ impl Dataset {
     /// [`LayerError`] for an unknown wave or age group, a delta of a wave with itself, or a
     /// classification that cannot be made.
     pub fn layer(&self, spec: &LayerSpec) -> Result<Layer, LayerError> {
-        let mut styles = HashMap::new();
-        let mut values = HashMap::new();
+        let areas = self.level_areas(spec.level);
+        let mut styles = vec![NOT_MEASURED; areas.len()];
+        let mut values = vec![f64::NAN; areas.len()];
         let (pool, unit_title): (Vec<f64>, String) = match spec.kind {
             LayerKind::Level { wave } => {
-                for (code, f) in self.level_figures(spec.level, spec.indicator, wave, spec.age)? {
+                let figures = self.level_figures(spec.level, spec.indicator, wave, spec.age)?;
+                for (i, (_, f)) in figures.into_iter().enumerate() {
                     match f {
-                        Figure::Value(v) => {
-                            values.insert(code, v);
-                        }
-                        Figure::Suppressed => {
-                            styles.insert(code, Style::Suppressed);
-                        }
-                        Figure::NotMeasured => {
-                            styles.insert(code, Style::NotMeasured);
-                        }
+                        Figure::Value(v) => values[i] = v,
+                        Figure::Suppressed => styles[i] = SUPPRESSED,
+                        Figure::NotMeasured => {}
                     }
                 }
                 let mut pool = Vec::new();
@@ -227,26 +235,25 @@ impl Dataset {
                 let q = TrendQuery::new(spec.indicator, from, to)
                     .with_age(spec.age)
                     .with_level(spec.level);
-                for t in self.trends(&q)? {
+                for (i, t) in self.trends(&q)?.into_iter().enumerate() {
                     match (t.delta, t.from_figure, t.to_figure) {
-                        (Some(d), _, _) => {
-                            values.insert(t.area, d);
-                        }
+                        (Some(d), _, _) => values[i] = d,
                         (None, Figure::Suppressed, _) | (None, _, Figure::Suppressed) => {
-                            styles.insert(t.area, Style::Suppressed);
+                            styles[i] = SUPPRESSED;
                         }
-                        _ => {
-                            styles.insert(t.area, Style::NotMeasured);
-                        }
+                        _ => {}
                     }
                 }
-                (values.values().copied().collect(), format!("{from} → {to}"))
+                let pool = values.iter().copied().filter(|v| !v.is_nan()).collect();
+                (pool, format!("{from} → {to}"))
             }
         };
         let pool = if pool.is_empty() { vec![0.0] } else { pool };
         let classes = Classes::new(&spec.method, &pool, spec.classes, 1)?;
-        for (&code, &v) in &values {
-            styles.insert(code, Style::Class(classes.class_of(v)));
+        for (style, &v) in styles.iter_mut().zip(&values) {
+            if !v.is_nan() {
+                *style = u8::try_from(classes.class_of(v)).unwrap_or(NOT_MEASURED);
+            }
         }
         let ramp = match spec.kind {
             LayerKind::Level { .. } => Ramp::Sequential,
@@ -263,6 +270,7 @@ impl Dataset {
         );
         Ok(Layer {
             spec: spec.clone(),
+            areas,
             styles,
             values,
             classes,
@@ -293,15 +301,21 @@ impl Layer {
     /// How an area is drawn; `None` for an area the dataset does not hold at this level.
     #[must_use]
     pub fn style(&self, code: AreaCode) -> Option<Style> {
-        self.styles.get(&code).copied()
+        let i = self.areas.binary_search(&code).ok()?;
+        Some(match *self.styles.get(i)? {
+            SUPPRESSED => Style::Suppressed,
+            NOT_MEASURED => Style::NotMeasured,
+            class => Style::Class(usize::from(class)),
+        })
     }
     /// The value shown for an area (figure or delta).
     #[must_use]
     pub fn value(&self, code: AreaCode) -> Option<f64> {
-        self.values.get(&code).copied()
+        let i = self.areas.binary_search(&code).ok()?;
+        self.values.get(i).copied().filter(|v| !v.is_nan())
     }
     /// About how many bytes the layer holds on the heap (its per-area styles and values,
-    /// classes and title), for caches weighed in bytes.
+    /// classes and title; the area codes are the dataset's), for caches weighed in bytes.
     ///
     /// ```
     /// use omzien::{AgeGroup, Indicator, LayerSpec, Level, Wave};
@@ -313,15 +327,9 @@ impl Layer {
     /// ```
     #[must_use]
     pub fn heap_bytes(&self) -> usize {
-        // A hash map allocates a power-of-two number of buckets (at least 8/7 of its
-        // capacity), each an entry and a control byte.
-        fn map<K, V>(m: &HashMap<K, V>) -> usize {
-            let buckets = (m.capacity() * 8 / 7 + 1).next_power_of_two();
-            buckets * (std::mem::size_of::<(K, V)>() + 1)
-        }
         std::mem::size_of::<Self>()
-            + map(&self.styles)
-            + map(&self.values)
+            + std::mem::size_of_val(self.styles.as_slice())
+            + std::mem::size_of_val(self.values.as_slice())
             + std::mem::size_of_val(self.classes.breaks())
             + std::mem::size_of_val(self.palette.classes.as_slice())
             + self.title.len()
