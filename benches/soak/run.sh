@@ -20,7 +20,7 @@ SEED=${SEED:-1}
 PORT=${PORT:-8184}
 mkdir -p "$WORK"
 command -v wrk >/dev/null || { apt-get update -qq; apt-get install -y -qq wrk >/dev/null; }
-cargo build --release -q -p omzien-server --bin omzien
+cargo build --release -q -p omzien-server -p omzien-benches --bin omzien --example tileset
 python3 benches/soak/urls.py "$DATA/rivm-50090NED" 500000 "$SEED" > "$WORK/urls.txt"
 
 target/release/omzien serve --data "$DATA/rivm-50090NED" --boundaries "$DATA/cbs-2020" \

@@ -133,7 +133,9 @@ pub async fn tile(
                 None => empty_tile(scale)?,
                 Some(Ok(png)) => Arc::new(CachedTile {
                     etag: super::strong_etag(&png),
-                    png: png.into(),
+                    // Exactly the bytes: the encoder's buffer grows by doubling, and a cache
+                    // weighed by length must not hold up to twice that.
+                    png: png.into_boxed_slice().into(),
                 }),
                 Some(Err(e)) => return Err(ApiError::Internal(e.to_string())),
             };
