@@ -1,7 +1,7 @@
 //! Respondent microdata: De Jong-Gierveld scoring and weighted prevalence per buurt, wijk,
 //! gemeente and user-defined groups, per wave and age group, with rayon.
 //!
-//! The result is the same [`Dataset`] the published figures load into, with the 95% bounds as
+//! The result is the same [`Dataset`](crate::Dataset) the published figures load into, with the 95% bounds as
 //! the table's `MOG0095`/`MBG0095` margins, so trends, risk lists and tiles work on it
 //! unchanged.
 //!

@@ -303,7 +303,7 @@ impl MicrodataOptions {
         self
     }
     /// Other age groups (any with known bounds), at most [`MAX_AGE_GROUPS`]:
-    /// [`aggregate_file`] refuses more.
+    /// [`aggregate_file`](super::aggregate_file) refuses more.
     #[must_use]
     pub fn with_age_groups(mut self, groups: Vec<AgeGroup>) -> Self {
         self.age_groups = groups;
