@@ -26,7 +26,7 @@ python3 benches/soak/urls.py "$DATA/rivm-50090NED" 500000 "$SEED" > "$WORK/urls.
 target/release/omzien serve --data "$DATA/rivm-50090NED" --boundaries "$DATA/cbs-2020" \
   --addr "127.0.0.1:$PORT" --cache-mb "$CACHE_MB" 2>"$WORK/omzien.log" &
 PID=$!
-trap 'kill $PID 2>/dev/null; kill $SAMPLER 2>/dev/null; true' EXIT
+trap 'kill $PID 2>/dev/null || true; kill $SAMPLER 2>/dev/null || true' EXIT
 until curl -s -o /dev/null "127.0.0.1:$PORT/health"; do sleep 0.1; done
 rss_mb() { awk '/VmRSS/ {printf "%d", $2 / 1024}' "/proc/$PID/status"; }
 READY=$(rss_mb)
