@@ -62,3 +62,42 @@ pub fn national_dataset() -> Option<&'static Dataset> {
         }),
     )
 }
+
+/// A GET through the router with no socket (`oneshot`): status, headers and body.
+///
+/// # Panics
+/// When the request cannot be built or the body not read: that is a test failure.
+#[allow(clippy::unwrap_used)]
+pub async fn http_get(
+    app: &axum::Router,
+    uri: &str,
+    headers: &[(&str, &str)],
+) -> (axum::http::StatusCode, axum::http::HeaderMap, Vec<u8>) {
+    use tower::ServiceExt;
+    let mut req = axum::http::Request::builder().uri(uri);
+    for (k, v) in headers {
+        req = req.header(*k, *v);
+    }
+    let resp = app
+        .clone()
+        .oneshot(req.body(axum::body::Body::empty()).unwrap())
+        .await
+        .unwrap();
+    let status = resp.status();
+    let h = resp.headers().clone();
+    let body = axum::body::to_bytes(resp.into_body(), usize::MAX)
+        .await
+        .unwrap()
+        .to_vec();
+    (status, h, body)
+}
+
+/// The `Content-Type` of an answer, empty when it has none.
+#[must_use]
+pub fn content_type(headers: &axum::http::HeaderMap) -> String {
+    headers
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned()
+}

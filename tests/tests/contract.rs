@@ -7,33 +7,17 @@ use std::path::Path;
 use std::process::Command;
 
 use axum::Router;
-use axum::body::Body;
-use axum::http::{Request, StatusCode, header};
+use axum::http::StatusCode;
 use clap::Parser;
 use omzien::{Boundaries, Loader};
 use omzien_server::routes::app;
 use omzien_server::state::AppState;
-use omzien_tests::{national, national_dataset, root};
+use omzien_tests::{content_type, http_get, national, national_dataset, root};
 use serde_json::Value;
-use tower::ServiceExt;
 
 async fn get(app: &Router, uri: &str) -> (StatusCode, String, Vec<u8>) {
-    let res = app
-        .clone()
-        .oneshot(Request::get(uri).body(Body::empty()).unwrap())
-        .await
-        .unwrap();
-    let status = res.status();
-    let ctype = res
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .map(|v| v.to_str().unwrap().to_owned())
-        .unwrap_or_default();
-    let body = axum::body::to_bytes(res.into_body(), usize::MAX)
-        .await
-        .unwrap()
-        .to_vec();
-    (status, ctype, body)
+    let (status, headers, body) = http_get(app, uri, &[]).await;
+    (status, content_type(&headers), body)
 }
 
 fn national_app() -> Option<Router> {

@@ -8,25 +8,16 @@ use axum::http::{Request, StatusCode, header};
 use omzien::Boundaries;
 use omzien_server::routes::app;
 use omzien_server::state::AppState;
-use omzien_tests::{national, national_dataset};
+use omzien_tests::{content_type, http_get, national, national_dataset};
 use tower::ServiceExt;
 
 async fn get(app: &Router, uri: &str) -> (StatusCode, String, String) {
-    let res = app
-        .clone()
-        .oneshot(Request::get(uri).body(Body::empty()).unwrap())
-        .await
-        .unwrap();
-    let status = res.status();
-    let ctype = res
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .map(|v| v.to_str().unwrap().to_owned())
-        .unwrap_or_default();
-    let body = axum::body::to_bytes(res.into_body(), usize::MAX)
-        .await
-        .unwrap();
-    (status, ctype, String::from_utf8_lossy(&body).into_owned())
+    let (status, headers, body) = http_get(app, uri, &[]).await;
+    (
+        status,
+        content_type(&headers),
+        String::from_utf8_lossy(&body).into_owned(),
+    )
 }
 
 /// The value of one sample of `/metrics` (`name` with its labels, as written).

@@ -2,38 +2,15 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code: a failed unwrap is a failed test
 
 use axum::Router;
-use axum::body::Body;
-use axum::http::{HeaderMap, Request, StatusCode, header};
+use axum::http::{StatusCode, header};
 use omzien::{AreaCode, Boundaries};
 use omzien_render::TileCoord;
 use omzien_server::routes::app;
 use omzien_server::state::AppState;
 use omzien_tests::{national, national_dataset};
 use serde_json::Value;
-use tower::ServiceExt;
 
-async fn get(
-    app: &Router,
-    uri: &str,
-    headers: &[(&str, &str)],
-) -> (StatusCode, HeaderMap, Vec<u8>) {
-    let mut req = Request::builder().uri(uri);
-    for (k, v) in headers {
-        req = req.header(*k, *v);
-    }
-    let resp = app
-        .clone()
-        .oneshot(req.body(Body::empty()).unwrap())
-        .await
-        .unwrap();
-    let status = resp.status();
-    let h = resp.headers().clone();
-    let body = axum::body::to_bytes(resp.into_body(), usize::MAX)
-        .await
-        .unwrap()
-        .to_vec();
-    (status, h, body)
-}
+use omzien_tests::http_get as get;
 
 async fn json(app: &Router, uri: &str) -> Value {
     let (s, _, b) = get(app, uri, &[]).await;
