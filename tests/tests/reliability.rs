@@ -3,13 +3,11 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code
 
 use axum::Router;
-use axum::body::Body;
-use axum::http::{Request, StatusCode, header};
+use axum::http::{StatusCode, header};
 use omzien::Boundaries;
 use omzien_server::routes::app;
 use omzien_server::state::AppState;
 use omzien_tests::{content_type, http_get, national, national_dataset};
-use tower::ServiceExt;
 
 async fn get(app: &Router, uri: &str) -> (StatusCode, String, String) {
     let (status, headers, body) = http_get(app, uri, &[]).await;
@@ -119,18 +117,10 @@ async fn renders_beyond_the_queue_are_told_to_retry() {
                 672 + i / 8
             );
             tokio::spawn(async move {
-                let res = app
-                    .oneshot(Request::get(&uri).body(Body::empty()).unwrap())
-                    .await
-                    .unwrap();
-                let retry = res
-                    .headers()
+                let (status, headers, body) = http_get(&app, &uri, &[]).await;
+                let retry = headers
                     .get(header::RETRY_AFTER)
                     .map(|v| v.to_str().unwrap().to_owned());
-                let status = res.status();
-                let body = axum::body::to_bytes(res.into_body(), usize::MAX)
-                    .await
-                    .unwrap();
                 (status, retry, body)
             })
         })

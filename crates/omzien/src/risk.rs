@@ -205,6 +205,12 @@ impl RiskQuery {
         self.criterion = self.mode().criterion(self.top_share(), min_rise);
         self
     }
+    /// The earlier wave rises are measured from: [`RiskQuery::since`], else the wave before
+    /// [`RiskQuery::wave`] in the data.
+    #[must_use]
+    pub fn earlier_wave(&self, ds: &Dataset) -> Option<Wave> {
+        self.since.or_else(|| ds.wave_before(self.wave))
+    }
     /// The mode of the criterion.
     #[must_use]
     pub fn mode(&self) -> RiskMode {
@@ -302,7 +308,7 @@ impl Dataset {
             return Err(RiskError::BadShare(s));
         }
         // The earlier wave: the one asked for, else the wave before in the data.
-        let since = q.since.or_else(|| self.wave_before(q.wave));
+        let since = q.earlier_wave(self);
         if min_rise.is_some() && since.is_none() {
             return Err(RiskError::NoEarlierWave);
         }

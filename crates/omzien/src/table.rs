@@ -83,6 +83,18 @@ impl Table {
         }
     }
 
+    /// [`Table::write_csv`] with a first comment line `# SYNTHETIC …` for generated demo
+    /// data, so no saved file of the demo can pass for real figures.
+    ///
+    /// # Errors
+    /// Writing failed.
+    pub fn write_csv_noting(&self, synthetic: bool, mut out: impl Write) -> std::io::Result<()> {
+        if synthetic {
+            writeln!(out, "# {}", crate::demo::LABEL)?;
+        }
+        self.write_csv(out)
+    }
+
     /// RFC 4180 CSV: a header row, then the rows; fields quoted where they hold a comma, a
     /// quote or a line break.
     ///

@@ -89,12 +89,7 @@ pub fn emit(
             }
             write_text(table, out)
         }
-        Format::Csv => {
-            if ds.is_synthetic() {
-                writeln!(out, "# {}", omzien::demo::LABEL)?;
-            }
-            table.write_csv(out)
-        }
+        Format::Csv => table.write_csv_noting(ds.is_synthetic(), out),
         Format::Json => {
             let doc = Document {
                 dataset: Provenance {

@@ -42,7 +42,7 @@ pub fn run(a: &RiskArgs, out: &mut dyn Write) -> Result<(), CliError> {
             omzien::Caveat::join(&h.caveats),
         ]);
     }
-    let since = q.since.or_else(|| ds.wave_before(s.wave));
+    let since = q.earlier_wave(&ds);
     let title = format!(
         "Risk areas: {} {}{} ({}: top {:.0}%, rise > {} pp), {} found",
         s.indicator,

@@ -53,10 +53,9 @@ fn respond<A: Serialize, R: Serialize>(
                 table.prepend_column(name, value);
             }
             let mut out = Vec::new();
-            if ds.is_synthetic() {
-                out.extend_from_slice(format!("# {}\n", omzien::demo::LABEL).as_bytes());
-            }
-            table.write_csv(&mut out).map_err(ApiError::internal)?;
+            table
+                .write_csv_noting(ds.is_synthetic(), &mut out)
+                .map_err(ApiError::internal)?;
             Ok(([(header::CONTENT_TYPE, "text/csv; charset=utf-8")], out).into_response())
         }
     }
