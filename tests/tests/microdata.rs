@@ -8,7 +8,8 @@ use std::path::Path;
 
 use omzien::microdata::{
     Answer, Estimate, Exclusion, Mapping, Measure, MicrodataOptions, Prevalence, ScoringRules,
-    SynthOptions, Unit, aggregate_file, synthetic_respondents, write_odata_csv,
+    SynthOptions, Unit, aggregate_file, synthetic_respondents, write_estimates_csv,
+    write_odata_csv,
 };
 use omzien::{AgeGroup, AreaCode, Figure, Indicator, Level, Loader, Wave};
 use omzien_tests::national_dataset;
@@ -512,6 +513,35 @@ fn written_figures_load_back_and_nothing_below_the_threshold_is_written() {
     let p = aggregate_file(&input, &Mapping::default(), &options).unwrap();
     let out = dir.path().join("out.csv");
     write_odata_csv(&p, &out).unwrap();
+    // The estimates file is CSV a reader takes as it is: every row as wide as the header, the
+    // reason for suppression (which holds a comma) one field.
+    let est = dir.path().join("estimates.csv");
+    write_estimates_csv(&p, &est).unwrap();
+    let text = std::fs::read_to_string(&est).unwrap();
+    let body = text
+        .strip_prefix("# SYNTHETIC respondents: not real survey data\n")
+        .unwrap();
+    let mut r = csv::Reader::from_reader(body.as_bytes());
+    let header = r.headers().unwrap().clone();
+    assert_eq!(header.len(), 11);
+    let mut suppressed_rows = 0;
+    for rec in r.records() {
+        let rec = rec.unwrap();
+        assert_eq!(rec.len(), header.len(), "{rec:?}");
+        if !rec[10].is_empty() {
+            assert!(rec[10].ends_with("respondents, fewer than 50"), "{rec:?}");
+            assert!(rec[7].is_empty());
+            suppressed_rows += 1;
+        }
+    }
+    assert_eq!(
+        suppressed_rows,
+        p.estimates
+            .iter()
+            .filter(|e| e.suppressed.is_some())
+            .count()
+    );
+    assert!(suppressed_rows > 0);
     // Every estimate below 50 respondents is suppressed, and every published one has 50+.
     let mut n_of: HashMap<(AreaCode, Wave, AgeGroup, u8), u32> = HashMap::new();
     for e in &p.estimates {

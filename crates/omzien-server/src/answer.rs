@@ -4,33 +4,10 @@
 
 use omzien::{
     AreaCode, AreaProfile, Dataset, Legend, Level, ProfileArea, ProfileFigure, ProfileTrend,
-    SelectedFigure, Unit,
+    Provenance, SelectedFigure, Unit,
 };
 use serde::Serialize;
 use utoipa::ToSchema;
-
-/// Where the figures come from; part of every JSON answer of `/api`.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct Provenance {
-    /// True for the built-in synthetic demo.
-    pub synthetic: bool,
-    /// The synthetic notice, for demo data.
-    pub notice: Option<&'static str>,
-    /// The area classification year of the codes, where known.
-    pub classification_year: Option<u16>,
-}
-
-impl Provenance {
-    /// The provenance of a dataset.
-    #[must_use]
-    pub fn of(ds: &Dataset) -> Self {
-        Self {
-            synthetic: ds.is_synthetic(),
-            notice: ds.is_synthetic().then_some(omzien::demo::LABEL),
-            classification_year: ds.classification_year(),
-        }
-    }
-}
 
 /// The body of every error answer (4xx and 5xx).
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -148,7 +125,7 @@ impl AreaAnswer {
     #[must_use]
     pub fn new(ds: &Dataset, profile: AreaProfile, has_polygon: Option<bool>) -> Self {
         Self {
-            dataset: Provenance::of(ds),
+            dataset: ds.provenance(),
             area: AreaHeader {
                 area: profile.area,
                 has_polygon,

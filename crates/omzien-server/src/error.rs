@@ -84,21 +84,26 @@ impl IntoResponse for ApiError {
     }
 }
 
+impl ApiError {
+    /// The answer to a query the data cannot serve: 404 for an area it does not have, 400
+    /// otherwise, with `message`.
+    fn for_query(e: &omzien::QueryError, message: String) -> Self {
+        match e {
+            omzien::QueryError::UnknownArea(_) => Self::NotFound(message),
+            _ => Self::BadRequest(message),
+        }
+    }
+}
+
 impl From<omzien::QueryError> for ApiError {
     fn from(e: omzien::QueryError) -> Self {
-        match e {
-            omzien::QueryError::UnknownArea(_) => Self::NotFound(e.to_string()),
-            other => Self::BadRequest(other.to_string()),
-        }
+        Self::for_query(&e, e.to_string())
     }
 }
 
 impl From<omzien::ParamError> for ApiError {
     fn from(e: omzien::ParamError) -> Self {
-        match e.source {
-            omzien::QueryError::UnknownArea(_) => Self::NotFound(e.to_string()),
-            _ => Self::BadRequest(e.to_string()),
-        }
+        Self::for_query(&e.source, e.to_string())
     }
 }
 

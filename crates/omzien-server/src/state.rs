@@ -4,9 +4,9 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use moka::sync::Cache;
-use omzien::{Boundaries, Dataset, Layer, Level};
+use omzien::{Boundaries, Dataset, Layer, LayerSpec, Level};
 
-use omzien_render::Scene;
+use omzien_render::{Scene, TileCoord};
 
 /// A rendered tile with its strong ETag, both computed once on the miss.
 #[derive(Debug)]
@@ -50,6 +50,17 @@ impl CacheCounters {
     }
 }
 
+/// The address of a cached tile: its layer, place and pixel scale.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct TileKey {
+    /// The layer drawn.
+    pub layer: LayerSpec,
+    /// Where.
+    pub coord: TileCoord,
+    /// 1 or 2 (`@2x`).
+    pub scale: u32,
+}
+
 /// What every handler shares.
 #[derive(Clone)]
 pub struct AppState {
@@ -59,10 +70,10 @@ pub struct AppState {
     pub scenes: Arc<Vec<Scene>>,
     /// Classified layers by their canonical key; weighed in bytes, within
     /// 1/[`LAYER_SHARE`] of the budget.
-    pub layers: Cache<String, Arc<Layer>>,
+    pub layers: Cache<LayerSpec, Arc<Layer>>,
     /// Encoded tiles by layer key and tile address; weighed in bytes, within the rest of the
     /// budget.
-    pub tiles: Cache<String, Arc<CachedTile>>,
+    pub tiles: Cache<TileKey, Arc<CachedTile>>,
     /// Renders running at once are limited to this many.
     pub renders: Arc<tokio::sync::Semaphore>,
     /// The number of render slots.
@@ -92,14 +103,14 @@ impl AppState {
             dataset: Arc::new(dataset),
             scenes: Arc::new(boundaries.into_iter().map(Scene::new).collect()),
             layers: Cache::builder()
-                .weigher(move |k: &String, v: &Arc<Layer>| {
-                    weigh(k.len() + v.heap_bytes() + ENTRY_OVERHEAD)
+                .weigher(move |_: &LayerSpec, v: &Arc<Layer>| {
+                    weigh(size_of::<LayerSpec>() + v.heap_bytes() + ENTRY_OVERHEAD)
                 })
                 .max_capacity(layer_bytes)
                 .build(),
             tiles: Cache::builder()
-                .weigher(move |k: &String, v: &Arc<CachedTile>| {
-                    weigh(k.len() + v.png.len() + v.etag.len() + ENTRY_OVERHEAD)
+                .weigher(move |_: &TileKey, v: &Arc<CachedTile>| {
+                    weigh(size_of::<TileKey>() + v.png.len() + v.etag.len() + ENTRY_OVERHEAD)
                 })
                 .max_capacity(cache_bytes - layer_bytes)
                 .build(),

@@ -28,8 +28,9 @@ pub enum LayerKind {
     },
 }
 
-/// A layer request: indicator, age group, level, what to show and how to classify it.
-#[derive(Debug, Clone, PartialEq)]
+/// A layer request: indicator, age group, level, what to show and how to classify it. Equal
+/// requests give equal layers, so a request keys a cache of layers.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub struct LayerSpec {
     /// Indicator.

@@ -25,8 +25,10 @@ mod figure;
 mod indicator;
 mod layer;
 mod load;
+#[cfg(feature = "microdata")]
 pub mod microdata;
 mod profile;
+mod provenance;
 mod rank;
 mod risk;
 mod selection;
@@ -53,6 +55,7 @@ pub use load::{
     Shape, Skipped,
 };
 pub use profile::{AreaProfile, ProfileArea, ProfileFigure, ProfileTrend, SelectedFigure};
+pub use provenance::Provenance;
 pub use rank::{Rank, Ranks};
 pub use risk::{RiskArea, RiskCriterion, RiskError, RiskMode, RiskQuery};
 pub use selection::{ParamError, Selection};

@@ -159,10 +159,19 @@ impl Dataset {
         s: Option<&str>,
     ) -> Result<Wave, ParamError> {
         match s {
-            Some(s) => self.parse_wave(s),
-            None => self.latest_wave().ok_or(QueryError::Empty("waves")),
+            Some(s) => self.parse_wave_param(param, s),
+            None => self
+                .latest_wave()
+                .ok_or_else(|| ParamError::new(param, QueryError::Empty("waves"))),
         }
-        .map_err(|e| ParamError::new(param, e))
+    }
+
+    /// A wave the caller must give, as parameter `param` (`from`, `to`, `since`).
+    ///
+    /// # Errors
+    /// [`ParamError`] (`param`) for text that is not a wave of the data.
+    pub fn parse_wave_param(&self, param: &'static str, s: &str) -> Result<Wave, ParamError> {
+        self.parse_wave(s).map_err(|e| ParamError::new(param, e))
     }
 
     /// A selection from text parameters (as a URL or a command line gives them), each one

@@ -101,15 +101,20 @@ impl Table {
     /// # Errors
     /// Writing failed.
     pub fn write_csv(&self, out: impl Write) -> std::io::Result<()> {
-        let mut w = csv::WriterBuilder::new()
-            .terminator(csv::Terminator::Any(b'\n'))
-            .from_writer(out);
+        let mut w = csv_writer(out);
         w.write_record(&self.headers)?;
         for r in &self.rows {
             w.write_record(r)?;
         }
         w.flush()
     }
+}
+
+/// The CSV writer of every output: RFC 4180 quoting where needed, `\n` line ends.
+pub(crate) fn csv_writer<W: Write>(out: W) -> csv::Writer<W> {
+    csv::WriterBuilder::new()
+        .terminator(csv::Terminator::Any(b'\n'))
+        .from_writer(out)
 }
 
 /// A JSON value as one cell.

@@ -52,12 +52,11 @@ pub fn write_text(table: &Table, out: &mut dyn Write) -> std::io::Result<()> {
     Ok(())
 }
 
-/// Where the figures come from, for every JSON document.
+/// Where the figures come from, with the files read, for every JSON document.
 #[derive(Serialize)]
 struct Provenance {
-    synthetic: bool,
-    notice: Option<&'static str>,
-    classification_year: Option<u16>,
+    #[serde(flatten)]
+    dataset: omzien::Provenance,
     sources: Vec<String>,
 }
 
@@ -93,9 +92,7 @@ pub fn emit(
         Format::Json => {
             let doc = Document {
                 dataset: Provenance {
-                    synthetic: ds.is_synthetic(),
-                    notice: ds.is_synthetic().then_some(omzien::demo::LABEL),
-                    classification_year: ds.classification_year(),
+                    dataset: ds.provenance(),
                     sources: ds
                         .sources()
                         .iter()

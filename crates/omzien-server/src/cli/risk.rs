@@ -21,7 +21,7 @@ pub fn run(a: &RiskArgs, out: &mut dyn Write) -> Result<(), CliError> {
         q = q.with_gemeente(g);
     }
     if let Some(since) = &a.since {
-        q = q.with_since(ds.parse_wave_or_latest("since", Some(since))?);
+        q = q.with_since(ds.parse_wave_param("since", since)?);
     }
     let mut hits = ds.risk_areas(&q)?;
     if let Some(n) = a.limit {

@@ -11,8 +11,8 @@ use super::{CliError, dataset, gemeente};
 /// Prints the trends the arguments ask for.
 pub fn run(a: &TrendArgs, out: &mut dyn Write) -> Result<(), CliError> {
     let ds = dataset(&a.common)?;
-    let from = ds.parse_wave_or_latest("from", Some(&a.from))?;
-    let to = ds.parse_wave_or_latest("to", Some(&a.to))?;
+    let from = ds.parse_wave_param("from", &a.from)?;
+    let to = ds.parse_wave_param("to", &a.to)?;
     let ind = ds.parse_indicator(a.indicator.as_deref())?;
     let age = ds.parse_age(a.age.as_deref())?;
     let mut q = TrendQuery::new(ind, from, to)

@@ -12,8 +12,8 @@ use utoipa::{IntoParams, ToSchema};
 use super::layer::{gemeente, level};
 use crate::answer::{
     AgeGroupRow, AreaAnswer, AreaRow, AreasAnswer, ErrorBody, FigureRow, FiguresAnswer,
-    IndicatorRow, IndicatorsAnswer, LevelRow, Provenance, RiskAnswer, RiskRow, SearchAnswer,
-    SearchRow, WaveRow, WavesAnswer,
+    IndicatorRow, IndicatorsAnswer, LevelRow, RiskAnswer, RiskRow, SearchAnswer, SearchRow,
+    WaveRow, WavesAnswer,
 };
 use crate::error::{ApiError, Query};
 use crate::state::AppState;
@@ -93,7 +93,7 @@ pub async fn indicators(
         })
         .collect();
     let answer = IndicatorsAnswer {
-        dataset: Provenance::of(ds),
+        dataset: ds.provenance(),
         rows,
     };
     respond(ds, f.format, &answer, &answer.rows, &[])
@@ -109,7 +109,7 @@ pub async fn waves(
 ) -> Result<Response, ApiError> {
     let ds = &state.dataset;
     let answer = WavesAnswer {
-        dataset: Provenance::of(ds),
+        dataset: ds.provenance(),
         rows: ds
             .waves()
             .iter()
@@ -272,7 +272,7 @@ pub async fn areas(
         })
         .collect();
     let answer = AreasAnswer {
-        dataset: Provenance::of(ds),
+        dataset: ds.provenance(),
         rows,
     };
     respond(ds, q.format, &answer, &answer.rows, &[])
@@ -330,7 +330,7 @@ pub async fn search(
         })
         .collect();
     let answer = SearchAnswer {
-        dataset: Provenance::of(ds),
+        dataset: ds.provenance(),
         rows,
     };
     respond(ds, q.format, &answer, &answer.rows, &[])
@@ -385,7 +385,7 @@ pub async fn risk(
         q = q.with_gemeente(g);
     }
     if let Some(s) = &p.since {
-        q = q.with_since(ds.parse_wave_or_latest("since", Some(s))?);
+        q = q.with_since(ds.parse_wave_param("since", s)?);
     }
     let hits = tokio::task::spawn_blocking(move || ds.risk_areas(&q))
         .await
@@ -408,7 +408,7 @@ pub async fn risk(
         })
         .collect();
     let answer = RiskAnswer {
-        dataset: Provenance::of(&state.dataset),
+        dataset: state.dataset.provenance(),
         rows,
     };
     respond(&state.dataset, p.format, &answer, &answer.rows, &[])
@@ -522,7 +522,7 @@ pub async fn figures(
         rows.push(row);
     }
     let answer = FiguresAnswer {
-        dataset: Provenance::of(ds),
+        dataset: ds.provenance(),
         rows,
         legend,
         bbox,

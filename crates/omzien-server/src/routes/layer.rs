@@ -60,8 +60,8 @@ impl LayerQuery {
         let level = level(self.level.as_deref(), Level::Gemeente)?;
         let kind = match (&self.from, &self.to) {
             (Some(f), Some(t)) => {
-                let from = ds.parse_wave_or_latest("from", Some(f))?;
-                let to = ds.parse_wave_or_latest("to", Some(t))?;
+                let from = ds.parse_wave_param("from", f)?;
+                let to = ds.parse_wave_param("to", t)?;
                 if from == to {
                     return Err(ApiError::BadRequest(format!(
                         "a delta needs two different waves, got {from} twice"
@@ -99,22 +99,4 @@ impl LayerQuery {
         }
         Ok(spec)
     }
-}
-
-/// A canonical cache key for a layer request.
-#[must_use]
-pub fn key(spec: &LayerSpec) -> String {
-    let kind = match spec.kind {
-        LayerKind::Level { wave } => wave.to_string(),
-        LayerKind::Delta { from, to } => format!("{from}-{to}"),
-        _ => "other".to_owned(),
-    };
-    format!(
-        "{}/{}/{}/{kind}/{}/{}",
-        spec.level,
-        spec.indicator,
-        spec.age.code(),
-        spec.method,
-        spec.classes
-    )
 }

@@ -6,33 +6,35 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use omzien::Layer;
+use omzien::{Layer, LayerSpec};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
-use super::layer::{LayerQuery, key};
+use super::layer::LayerQuery;
 use crate::answer::{ErrorBody, TileJson};
 use crate::error::{ApiError, Query};
-use crate::state::{AppState, CacheCounters, CachedTile};
+use crate::state::{AppState, CacheCounters, CachedTile, TileKey};
 use omzien_render::{self as render, TileCoord};
 
 /// The layer for a query, from the cache or classified now (off the async workers).
-pub async fn layer(state: &AppState, q: &LayerQuery) -> Result<(String, Arc<Layer>), ApiError> {
+pub async fn layer(state: &AppState, q: &LayerQuery) -> Result<(LayerSpec, Arc<Layer>), ApiError> {
     let spec = q.spec(&state.dataset)?;
-    let k = key(&spec);
-    let cached = state.layers.get(&k);
+    let cached = state.layers.get(&spec);
     let c = &state.counters;
     CacheCounters::count(&c.layer_hits, &c.layer_misses, cached.is_some());
     if let Some(l) = cached {
-        return Ok((k, l));
+        return Ok((spec, l));
     }
     let ds = state.dataset.clone();
-    let layer = tokio::task::spawn_blocking(move || ds.layer(&spec))
-        .await
-        .map_err(ApiError::internal)??;
-    let layer = Arc::new(layer);
-    state.layers.insert(k.clone(), layer.clone());
-    Ok((k, layer))
+    let (spec, layer) = tokio::task::spawn_blocking(move || {
+        let layer = ds.layer(&spec);
+        (spec, layer)
+    })
+    .await
+    .map_err(ApiError::internal)?;
+    let layer = Arc::new(layer?);
+    state.layers.insert(spec.clone(), layer.clone());
+    Ok((spec, layer))
 }
 
 /// How long a render may wait for a slot before the client is told to retry.
@@ -91,14 +93,18 @@ pub async fn tile(
         },
     };
     let coord = TileCoord::parse(&z, &x, &y).map_err(ApiError::bad)?;
-    let (lkey, layer) = layer(&state, &q).await?;
+    let (spec, layer) = layer(&state, &q).await?;
     if state.boundaries(layer.spec().level).is_none() {
         return Err(ApiError::NotFound(format!(
             "no boundaries loaded for level {}",
             layer.spec().level
         )));
     }
-    let tkey = format!("{lkey}/{coord}@{scale}");
+    let tkey = TileKey {
+        layer: spec,
+        coord,
+        scale,
+    };
     let cached = state.tiles.get(&tkey);
     let c = &state.counters;
     CacheCounters::count(&c.tile_hits, &c.tile_misses, cached.is_some());

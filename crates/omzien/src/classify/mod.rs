@@ -197,6 +197,21 @@ impl FromStr for Method {
     }
 }
 
+// Fixed breaks are finite numbers (`FromStr` and the classifiers refuse others), so equality
+// of their bits is an equivalence: a method can key a cache.
+impl Eq for Method {}
+
+impl std::hash::Hash for Method {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        std::mem::discriminant(self).hash(state);
+        if let Self::Fixed(b) = self {
+            for v in b {
+                v.to_bits().hash(state);
+            }
+        }
+    }
+}
+
 impl std::fmt::Display for Method {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {

@@ -1,9 +1,6 @@
-//! CSV files (OData export and StatLine web download) through polars.
+//! CSV files (OData export and StatLine web download) through the `csv` crate.
 
-use std::io::Cursor;
 use std::path::Path;
-
-use polars::prelude::{CsvParseOptions, CsvReadOptions, DataFrame, SerReader};
 
 use super::error::{LoadError, Location};
 use super::table::{Cell, ParsedFile, RawTable, detect_naming};
@@ -14,8 +11,6 @@ struct Layout {
     headers: Vec<String>,
     /// The 1-based line on which each data record starts.
     record_lines: Vec<usize>,
-    /// Byte ranges of blank lines outside quotes, which the CSV reader would take as rows.
-    blank: Vec<std::ops::Range<usize>>,
 }
 
 /// Splits the first line into fields (quotes removed) for the given separator.
@@ -74,9 +69,7 @@ fn scan(path: &Path, text: &str) -> Result<Layout, LoadError> {
         }
         Ok(())
     };
-    let mut blank = Vec::new();
-    let mut line_start = 0usize;
-    for (i, &b) in bytes.iter().enumerate() {
+    for &b in bytes {
         if at_record_start && b != b'\n' && b != b'\r' {
             record_start = line;
             at_record_start = false;
@@ -85,9 +78,8 @@ fn scan(path: &Path, text: &str) -> Result<Layout, LoadError> {
             b'"' => quoted = !quoted,
             b'\n' => {
                 if !quoted {
-                    if at_record_start {
-                        blank.push(line_start..i + 1);
-                    } else {
+                    // A blank line is no record (the reader skips it too).
+                    if !at_record_start {
                         end_record(record_start, fields, header_done, &mut record_lines)?;
                         header_done = true;
                     }
@@ -95,7 +87,6 @@ fn scan(path: &Path, text: &str) -> Result<Layout, LoadError> {
                     at_record_start = true;
                 }
                 line += 1;
-                line_start = i + 1;
             }
             b if b == separator && !quoted => fields += 1,
             _ => {}
@@ -115,11 +106,10 @@ fn scan(path: &Path, text: &str) -> Result<Layout, LoadError> {
         separator,
         headers,
         record_lines,
-        blank,
     })
 }
 
-fn polars_err(path: &Path, e: impl std::fmt::Display) -> LoadError {
+fn csv_err(path: &Path, e: impl std::fmt::Display) -> LoadError {
     LoadError::Csv {
         path: path.to_owned(),
         message: e.to_string(),
@@ -148,54 +138,35 @@ pub(crate) fn read(path: &Path, text: &str) -> Result<ParsedFile, LoadError> {
             });
         }
     }
-    // Blank lines out, so that row i of the reader is record i of the scan.
-    let compact: std::borrow::Cow<'_, str> = if layout.blank.is_empty() {
-        text.into()
-    } else {
-        let mut kept = String::with_capacity(text.len());
-        let mut from = 0;
-        for r in &layout.blank {
-            kept.push_str(text.get(from..r.start).unwrap_or(""));
-            from = r.end;
-        }
-        kept.push_str(text.get(from..).unwrap_or(""));
-        kept.into()
-    };
-    // Every column as text: padding, "." and empty cells are interpreted by us, not guessed.
-    let parse = CsvParseOptions::default()
-        .with_separator(layout.separator)
-        .with_quote_char(Some(b'"'))
-        .with_missing_is_null(false)
-        .with_truncate_ragged_lines(false);
-    let df: DataFrame = CsvReadOptions::default()
-        .with_has_header(true)
-        .with_infer_schema_length(Some(0))
-        .with_parse_options(parse)
-        .with_rechunk(true)
-        .into_reader_with_file_handle(Cursor::new(compact.as_bytes()))
-        .finish()
-        .map_err(|e| polars_err(path, e))?;
-    if df.height() != layout.record_lines.len() || df.width() != layout.headers.len() {
-        return Err(polars_err(
+    // Every cell as text: padding, "." and empty cells are interpreted by us, not guessed.
+    // Blank lines are skipped by the reader as by the scan, so row i is record i of the scan.
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(layout.separator)
+        .has_headers(true)
+        .flexible(false)
+        .from_reader(text.as_bytes());
+    let mut records = Vec::with_capacity(layout.record_lines.len());
+    for record in reader.records() {
+        records.push(record.map_err(|e| csv_err(path, e))?);
+    }
+    if records.len() != layout.record_lines.len() {
+        return Err(csv_err(
             path,
             format!(
-                "read {} rows × {} columns, expected {} × {}",
-                df.height(),
-                df.width(),
-                layout.record_lines.len(),
-                layout.headers.len()
+                "read {} rows, expected {}",
+                records.len(),
+                layout.record_lines.len()
             ),
         ));
     }
-    let mut columns = Vec::with_capacity(df.width());
-    for col in df.columns() {
-        let ca = col.str().map_err(|e| polars_err(path, e))?;
-        columns.push(
-            ca.iter()
-                .map(|v| v.map_or(Cell::Missing, Cell::Text))
-                .collect::<Vec<_>>(),
-        );
-    }
+    let columns = (0..layout.headers.len())
+        .map(|j| {
+            records
+                .iter()
+                .map(|r| r.get(j).map_or(Cell::Missing, Cell::Text))
+                .collect::<Vec<_>>()
+        })
+        .collect();
     let lines = &layout.record_lines;
     let locate =
         move |row: usize, _col: Option<&str>| Location::Line(lines.get(row).copied().unwrap_or(1));
@@ -204,7 +175,7 @@ pub(crate) fn read(path: &Path, text: &str) -> Result<ParsedFile, LoadError> {
         naming,
         headers: layout.headers.clone(),
         columns,
-        rows: df.height(),
+        rows: records.len(),
         locate: &locate,
     }
     .interpret()
@@ -221,6 +192,16 @@ mod tests {
             ["a;b", "c\"d", "e"]
         );
         assert_eq!(split_header("ID,Leeftijd", ','), ["ID", "Leeftijd"]);
+    }
+
+    #[test]
+    fn blank_lines_and_crlf_are_no_rows() {
+        let head = "ID,Leeftijd,Marges,WijkenEnBuurten,Perioden,Eenzaam_28";
+        let text = format!(
+            "{head}\r\n1,53105,MW00000,GM0363    ,2020JJ00,53.2\r\n\r\n\n2,53105,MW00000,GM0599    ,2020JJ00,\".\"\r\n"
+        );
+        let parsed = read(Path::new("t.csv"), &text).unwrap();
+        assert_eq!(parsed.rows.len(), 2, "{:?}", parsed.rows);
     }
 
     #[test]

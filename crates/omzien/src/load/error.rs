@@ -126,7 +126,7 @@ pub enum LoadError {
     Csv {
         /// The file.
         path: PathBuf,
-        /// polars' message.
+        /// The CSV reader's message.
         message: String,
     },
     /// The JSON is malformed or not an OData dataset.

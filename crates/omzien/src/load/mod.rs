@@ -5,6 +5,7 @@ mod csv;
 mod error;
 pub(crate) mod geojson;
 mod json;
+#[cfg(feature = "microdata")]
 pub(crate) mod respondents;
 mod table;
 

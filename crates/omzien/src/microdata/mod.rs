@@ -32,6 +32,7 @@
 //! (`dedupe`), the estimates (`estimate`: Wilson on Kish's n_eff, roll-up), the estimates as
 //! published figures (`figures`), the CSV outputs and synthetic respondents.
 
+mod decode;
 mod dedupe;
 mod estimate;
 mod figures;

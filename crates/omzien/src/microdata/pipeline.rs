@@ -6,6 +6,7 @@ use std::path::Path;
 
 use rayon::prelude::*;
 
+use super::decode::{AGE_MISSING, Chunk, Prepared, Slices, wanted};
 use super::dedupe::{BITMAP_IDS, Detect, IdBits, WaveBits};
 use super::estimate::{Acc, estimate};
 use super::score::FlagTable;
@@ -13,7 +14,7 @@ use super::{
     Exclusion, ExclusionCount, MAX_AGE_GROUPS, Mapping, Measure, MicrodataError, MicrodataOptions,
     Prevalence, Summary,
 };
-use crate::load::respondents::{AGE_MISSING, Chunk, Prepared, read_respondents};
+use crate::load::respondents::read_frames;
 use crate::{AreaCode, Level, Wave};
 
 /// A hash map with a fast, non-cryptographic hasher (the keys are our own codes).
@@ -115,7 +116,7 @@ pub fn aggregate_file(
     } else {
         // The collected keys are complete only if no id was checked by bitmap instead.
         let mut keys = if first.rows.duplicate_seen || first.rows.bitmapped {
-            read_respondents(path, mapping, options.batch_rows, |df, _| {
+            read_frames(path, &wanted(mapping), options.batch_rows, |df, _| {
                 let cols = Prepared::new(&df, path, mapping)?;
                 let n = cols.height;
                 (0..n.div_ceil(CHUNK))
@@ -186,7 +187,7 @@ fn run_file(
         .map(|g| g.bounds().unwrap_or((0, None)))
         .collect();
     let table = FlagTable::new(&options.rules);
-    let batches = read_respondents(path, mapping, options.batch_rows, |df, off| {
+    let batches = read_frames(path, &wanted(mapping), options.batch_rows, |df, off| {
         let cols = Prepared::new(&df, path, mapping)?;
         let n = cols.height;
         let chunks = (0..n.div_ceil(CHUNK))
@@ -209,7 +210,7 @@ fn run_file(
         for c in chunks {
             batch.absorb(c);
         }
-        Ok((batch, n, cols.synthetic))
+        Ok::<_, MicrodataError>((batch, n, cols.synthetic))
     })?;
     let mut total = Totals::default();
     for (batch, n, synthetic) in batches {
@@ -226,7 +227,7 @@ type AreaMeaning = Result<AreaCode, (Exclusion, String)>;
 #[allow(clippy::too_many_lines)]
 fn process(
     chunk: &Chunk<'_>,
-    slices: &crate::load::respondents::Slices<'_>,
+    slices: &Slices<'_>,
     off: usize,
     detect: &Detect<'_>,
     options: &MicrodataOptions,

@@ -18,9 +18,8 @@ use rand_distr::{Distribution, LogNormal};
 use rand_pcg::Pcg64Mcg;
 use rayon::prelude::*;
 
-use super::MicrodataError;
 use super::score::{ITEMS, Subscale};
-use crate::load::respondents::{RespondentColumns, write_respondents};
+use super::{Mapping, MicrodataError};
 use crate::{AgeGroup, AreaCode, Dataset, GemeenteCode, Indicator, Level};
 
 /// The column that marks synthetic rows.
@@ -238,5 +237,84 @@ fn draw_age(rng: &mut impl Rng) -> u8 {
         rng.random_range(65..=95)
     } else {
         rng.random_range(18..=64)
+    }
+}
+
+/// Respondent columns in plain vectors, in the default mapping's names, for writing.
+#[derive(Debug, Clone, Default)]
+struct RespondentColumns {
+    pub id: Vec<u64>,
+    pub wave: Vec<u16>,
+    pub area: Vec<String>,
+    pub age: Vec<u8>,
+    pub sex: Vec<u8>,
+    pub weight: Vec<f64>,
+    pub items: [Vec<u8>; 11],
+}
+
+impl RespondentColumns {
+    fn with_capacity(n: usize) -> Self {
+        Self {
+            id: Vec::with_capacity(n),
+            wave: Vec::with_capacity(n),
+            area: Vec::with_capacity(n),
+            age: Vec::with_capacity(n),
+            sex: Vec::with_capacity(n),
+            weight: Vec::with_capacity(n),
+            items: std::array::from_fn(|_| Vec::with_capacity(n)),
+        }
+    }
+
+    fn append(&mut self, mut o: Self) {
+        self.id.append(&mut o.id);
+        self.wave.append(&mut o.wave);
+        self.area.append(&mut o.area);
+        self.age.append(&mut o.age);
+        self.sex.append(&mut o.sex);
+        self.weight.append(&mut o.weight);
+        for (a, b) in self.items.iter_mut().zip(o.items.iter_mut()) {
+            a.append(b);
+        }
+    }
+}
+
+/// Writes respondents as Parquet (`.parquet`) or CSV, with a `synthetic` column set true.
+fn write_respondents(c: RespondentColumns, path: &Path) -> Result<(), MicrodataError> {
+    use polars::prelude::{
+        CsvWriter, DataFrame, IntoColumn, NamedFrom, ParquetWriter, SerWriter, Series,
+    };
+    let werr = |e: &dyn std::fmt::Display| MicrodataError::Write {
+        path: path.to_owned(),
+        message: e.to_string(),
+    };
+    let m = Mapping::default();
+    let n = c.id.len();
+    let mut cols = vec![
+        Series::new(m.columns.id.as_str().into(), c.id).into_column(),
+        Series::new(m.columns.wave.as_str().into(), c.wave).into_column(),
+        Series::new(m.columns.area.as_str().into(), c.area).into_column(),
+        Series::new(m.columns.age.as_str().into(), c.age).into_column(),
+        Series::new("sex".into(), c.sex).into_column(),
+        Series::new(m.columns.weight.as_str().into(), c.weight).into_column(),
+    ];
+    for (name, v) in m.columns.items.iter().zip(c.items) {
+        cols.push(Series::new(name.as_str().into(), v).into_column());
+    }
+    cols.push(Series::new(SYNTHETIC_COLUMN.into(), vec![true; n]).into_column());
+    let mut df = DataFrame::new(n, cols).map_err(|e| werr(&e))?;
+    let file = std::fs::File::create(path).map_err(|e| werr(&e))?;
+    if path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("parquet"))
+    {
+        ParquetWriter::new(file)
+            .finish(&mut df)
+            .map(|_| ())
+            .map_err(|e| werr(&e))
+    } else {
+        CsvWriter::new(file)
+            .include_header(true)
+            .finish(&mut df)
+            .map_err(|e| werr(&e))
     }
 }

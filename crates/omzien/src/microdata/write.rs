@@ -1,4 +1,5 @@
-//! Output in the shapes the rest of omzien reads: the OData CSV of table 50090NED (value,
+//! Output in the shapes the rest of omzien reads, through the one CSV writer (that of
+//! [`crate::Table`]): the OData CSV of table 50090NED (value,
 //! `MOG0095` and `MBG0095` rows per cell, `.` for suppressed), and every estimate with its n.
 
 use std::fmt::Write as _;
@@ -59,11 +60,41 @@ fn push_fixed(out: &mut String, v: f64, decimals: u32) {
     }
 }
 
-/// A figure of the OData file: one decimal, or `.` when suppressed.
-fn push_cell(out: &mut String, v: Option<f64>) {
-    match v {
-        Some(v) => push_fixed(out, v, 1),
-        None => out.push('.'),
+/// A part of a file: records written with the one CSV writer into memory, so parts can be
+/// made side by side and written in order.
+struct Part {
+    w: csv::Writer<Vec<u8>>,
+    /// Scratch text of a number field.
+    field: String,
+}
+
+impl Part {
+    fn new(capacity: usize) -> Self {
+        Self {
+            w: crate::table::csv_writer(Vec::with_capacity(capacity)),
+            field: String::with_capacity(32),
+        }
+    }
+
+    fn field(&mut self, f: impl AsRef<[u8]>) -> csv::Result<()> {
+        self.w.write_field(f)
+    }
+
+    /// A number with `decimals` digits, or an empty field.
+    fn fixed(&mut self, v: Option<f64>, decimals: u32) -> csv::Result<()> {
+        self.field.clear();
+        if let Some(v) = v {
+            push_fixed(&mut self.field, v, decimals);
+        }
+        self.w.write_field(&self.field)
+    }
+
+    fn end(&mut self) -> csv::Result<()> {
+        self.w.write_record(None::<&[u8]>)
+    }
+
+    fn bytes(self) -> Result<Vec<u8>, String> {
+        self.w.into_inner().map_err(|e| e.to_string())
     }
 }
 
@@ -75,14 +106,25 @@ fn push_cell(out: &mut String, v: Option<f64>) {
 /// [`MicrodataError::Write`] when the file cannot be written.
 pub fn write_odata_csv(p: &Prevalence, path: &Path) -> Result<(), MicrodataError> {
     let inds = indicators();
-    let mut header = String::from(
-        "ID,Leeftijd,Marges,WijkenEnBuurten,Perioden,Gemeentenaam_1,SoortRegio_2,Codering_3",
-    );
-    for i in inds {
-        header.push(',');
-        header.push_str(i.key().unwrap_or("?"));
+    let mut header = Part::new(256);
+    for h in [
+        "ID",
+        "Leeftijd",
+        "Marges",
+        "WijkenEnBuurten",
+        "Perioden",
+        "Gemeentenaam_1",
+        "SoortRegio_2",
+        "Codering_3",
+    ] {
+        header.field(h).map_err(|e| write_err(path, e))?;
     }
-    header.push('\n');
+    for i in inds {
+        header
+            .field(i.key().unwrap_or("?"))
+            .map_err(|e| write_err(path, e))?;
+    }
+    header.end().map_err(|e| write_err(path, e))?;
     // The estimates come unit by unit, per unit by wave, age group and measure: one cell is a
     // run.
     let cells: Vec<&[Estimate]> = p
@@ -90,11 +132,11 @@ pub fn write_odata_csv(p: &Prevalence, path: &Path) -> Result<(), MicrodataError
         .chunk_by(|a, b| a.unit == b.unit && a.wave == b.wave && a.age == b.age)
         .filter(|run| matches!(run[0].unit, Unit::Area(_)))
         .collect();
-    let parts: Vec<String> = cells
+    let parts: Vec<Vec<u8>> = cells
         .par_chunks(4096)
         .enumerate()
         .map(|(ci, chunk)| {
-            let mut out = String::with_capacity(chunk.len() * 3 * 90);
+            let mut out = Part::new(chunk.len() * 3 * 90);
             let mut ids = itoa::Buffer::new();
             for (k, run) in chunk.iter().enumerate() {
                 let Unit::Area(code) = run[0].unit else {
@@ -110,22 +152,17 @@ pub fn write_odata_csv(p: &Prevalence, path: &Path) -> Result<(), MicrodataError
                 let period = run[0].wave.period_code();
                 for (mi, margin) in ["MW00000", "MOG0095", "MBG0095"].iter().enumerate() {
                     let id = (ci * 4096 + k) * 3 + mi;
-                    for part in [
+                    for f in [
                         ids.format(id),
-                        ",",
                         &age,
-                        ",",
                         margin,
-                        ",",
                         &code,
-                        ",",
                         &period,
-                        ",,",
+                        "",
                         level,
-                        ",",
                         &code,
                     ] {
-                        out.push_str(part);
+                        out.field(f).map_err(|e| e.to_string())?;
                     }
                     for e in by_measure {
                         let v = e.and_then(|e| match mi {
@@ -133,27 +170,30 @@ pub fn write_odata_csv(p: &Prevalence, path: &Path) -> Result<(), MicrodataError
                             1 => e.lower,
                             _ => e.upper,
                         });
-                        out.push(',');
-                        push_cell(&mut out, v);
+                        match v {
+                            Some(_) => out.fixed(v, 1),
+                            None => out.field("."),
+                        }
+                        .map_err(|e| e.to_string())?;
                     }
-                    out.push('\n');
+                    out.end().map_err(|e| e.to_string())?;
                 }
             }
-            out
+            out.bytes()
         })
-        .collect();
+        .collect::<Result<_, String>>()
+        .map_err(|e| write_err(path, e))?;
+    let header = header.bytes().map_err(|e| write_err(path, e))?;
     write_parts(path, &header, &parts)
 }
 
-fn write_parts(path: &Path, header: &str, parts: &[String]) -> Result<(), MicrodataError> {
+fn write_parts(path: &Path, header: &[u8], parts: &[Vec<u8>]) -> Result<(), MicrodataError> {
     use std::io::Write as _;
     // The parts are large: written as they are, without a buffer in between.
     let mut file = std::fs::File::create(path).map_err(|e| write_err(path, e))?;
-    file.write_all(header.as_bytes())
-        .map_err(|e| write_err(path, e))?;
+    file.write_all(header).map_err(|e| write_err(path, e))?;
     for p in parts {
-        file.write_all(p.as_bytes())
-            .map_err(|e| write_err(path, e))?;
+        file.write_all(p).map_err(|e| write_err(path, e))?;
     }
     file.flush().map_err(|e| write_err(path, e))
 }
@@ -164,19 +204,36 @@ fn write_parts(path: &Path, header: &str, parts: &[String]) -> Result<(), Microd
 /// # Errors
 /// [`MicrodataError::Write`] when the file cannot be written.
 pub fn write_estimates_csv(p: &Prevalence, path: &Path) -> Result<(), MicrodataError> {
-    let mut header = String::new();
+    let mut header = Vec::new();
     if p.summary.synthetic {
-        header.push_str("# SYNTHETIC respondents: not real survey data\n");
+        header.extend_from_slice(b"# SYNTHETIC respondents: not real survey data\n");
     }
-    header.push_str("unit,level,wave,age,measure,n,n_eff,value,lower,upper,suppressed\n");
-    let parts: Vec<String> = p
+    let mut columns = Part::new(128);
+    for h in [
+        "unit",
+        "level",
+        "wave",
+        "age",
+        "measure",
+        "n",
+        "n_eff",
+        "value",
+        "lower",
+        "upper",
+        "suppressed",
+    ] {
+        columns.field(h).map_err(|e| write_err(path, e))?;
+    }
+    columns.end().map_err(|e| write_err(path, e))?;
+    header.extend(columns.bytes().map_err(|e| write_err(path, e))?);
+    let parts: Vec<Vec<u8>> = p
         .estimates
         .par_chunks(8192)
         .map(|chunk| {
-            let mut out = String::with_capacity(chunk.len() * 70);
+            let mut out = Part::new(chunk.len() * 70);
             let mut n = itoa::Buffer::new();
             // Consecutive estimates share unit, wave and age: their text is made once.
-            let mut last: Option<(&Unit, crate::Wave, crate::AgeGroup, String)> = None;
+            let mut last: Option<(&Unit, crate::Wave, crate::AgeGroup, [String; 4])> = None;
             for e in chunk {
                 let prefix = match &last {
                     Some((u, w, a, text)) if *u == &e.unit && *w == e.wave && *a == e.age => text,
@@ -185,37 +242,34 @@ pub fn write_estimates_csv(p: &Prevalence, path: &Path) -> Result<(), MicrodataE
                             Unit::Area(c) => level_label(c.level()),
                             Unit::Group(_) => "group",
                         };
-                        let unit = match &e.unit {
-                            Unit::Group(g) if g.contains([',', '"']) => {
-                                format!("\"{}\"", g.replace('"', "\"\""))
-                            }
-                            u => u.to_string(),
-                        };
-                        let text = format!("{unit},{level},{},{},", e.wave, e.age.short());
+                        let text = [
+                            e.unit.to_string(),
+                            level.to_owned(),
+                            e.wave.to_string(),
+                            e.age.short().to_owned(),
+                        ];
                         &last.insert((&e.unit, e.wave, e.age, text)).3
                     }
                 };
-                out.push_str(prefix);
-                out.push_str(e.measure.names().0);
-                out.push(',');
-                out.push_str(n.format(e.n));
-                out.push(',');
-                push_fixed(&mut out, e.n_eff, 1);
-                for v in [e.value, e.lower, e.upper] {
-                    out.push(',');
-                    if let Some(v) = v {
-                        push_fixed(&mut out, v, 2);
+                let mut row = || -> csv::Result<()> {
+                    for f in prefix {
+                        out.field(f)?;
                     }
-                }
-                out.push(',');
-                if let Some(s) = e.suppressed {
-                    let _ = write!(out, "{s}");
-                }
-                out.push('\n');
+                    out.field(e.measure.names().0)?;
+                    out.field(n.format(e.n))?;
+                    out.fixed(Some(e.n_eff), 1)?;
+                    for v in [e.value, e.lower, e.upper] {
+                        out.fixed(v, 2)?;
+                    }
+                    out.field(e.suppressed.map(|s| s.to_string()).unwrap_or_default())?;
+                    out.end()
+                };
+                row().map_err(|e| e.to_string())?;
             }
-            out
+            out.bytes()
         })
-        .collect();
+        .collect::<Result<_, String>>()
+        .map_err(|e| write_err(path, e))?;
     write_parts(path, &header, &parts)
 }
 

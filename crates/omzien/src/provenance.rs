@@ -1,0 +1,37 @@
+//! Where a dataset's figures come from, stated beside every answer and output.
+
+use serde::Serialize;
+
+use crate::Dataset;
+
+/// Where the figures come from: part of every JSON answer of the API and every JSON output of
+/// the command line, so no saved answer of the demo can pass for real figures.
+///
+/// ```
+/// let p = omzien::demo::dataset().provenance();
+/// assert!(p.synthetic);
+/// assert_eq!(p.notice, Some(omzien::demo::LABEL));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
+#[non_exhaustive]
+pub struct Provenance {
+    /// True for the built-in synthetic demo.
+    pub synthetic: bool,
+    /// The synthetic notice, for demo data.
+    pub notice: Option<&'static str>,
+    /// The area classification year of the codes, where known.
+    pub classification_year: Option<u16>,
+}
+
+impl Dataset {
+    /// Where the figures come from.
+    #[must_use]
+    pub fn provenance(&self) -> Provenance {
+        Provenance {
+            synthetic: self.is_synthetic(),
+            notice: self.is_synthetic().then_some(crate::demo::LABEL),
+            classification_year: self.classification_year(),
+        }
+    }
+}
