@@ -13,8 +13,12 @@ SETS = {'gemeente': 'gemeenten_2020.geojson', 'buurt': 'buurten_2020.geojson'}
 OUTLINE = mapnik.Color(40, 40, 40, 110)
 
 
-def run(*args):
-    return subprocess.run([TOOL, *args], check=True, capture_output=True, text=True).stdout
+# BASELINE=DIR: also render with DIR/tileset (an earlier build), for before/after in one run.
+BASELINE = os.environ.get('BASELINE')
+
+
+def run(*args, tool=TOOL):
+    return subprocess.run([tool, *args], check=True, capture_output=True, text=True).stdout
 
 
 def merc_box(z, x, y):
@@ -88,11 +92,19 @@ def main():
         ours = json.loads(run('render', '--data', rivm, '--boundaries', bounds, '--tiles', tiles_file))
         png8 = bench_mapnik(styled, tiles, 'png8')
         rgba = bench_mapnik(styled, tiles, 'png32')
+        rows = [('omzien (palette PNG)', ours), ('mapnik png8', png8), ('mapnik png32', rgba)]
+        if BASELINE:
+            base = json.loads(run('render', '--data', rivm, '--boundaries', bounds, '--tiles', tiles_file,
+                                  tool=os.path.join(BASELINE, 'tileset')))
+            rows.append(('omzien baseline', base))
         print(f'{name} set: {len(tiles)} tiles (single thread)')
-        for label, r in (('omzien (palette PNG)', ours), ('mapnik png8', png8), ('mapnik png32', rgba)):
+        for label, r in rows:
             print(f'  {label:22s} {r["tiles_per_s"]:8.1f} tiles/s  mean {r["mean_bytes"] / 1024:6.2f} KB  ({r["drawn"]} non-empty)')
         print(f'  ratio omzien / mapnik png8: {ours["tiles_per_s"] / png8["tiles_per_s"]:.2f}x speed, '
               f'{ours["mean_bytes"] / png8["mean_bytes"]:.2f}x bytes')
+        if BASELINE:
+            print(f'  ratio baseline / mapnik png8: {base["tiles_per_s"] / png8["tiles_per_s"]:.2f}x speed, '
+                  f'{base["mean_bytes"] / png8["mean_bytes"]:.2f}x bytes')
         sys.stdout.flush()
 
 

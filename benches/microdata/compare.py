@@ -152,8 +152,9 @@ def run(name):
     out = os.path.join(WORK, f"out_{name}")
     env = dict(os.environ, POLARS_MAX_THREADS=THREADS, RAYON_NUM_THREADS=THREADS,
                OMP_NUM_THREADS=THREADS)
-    if name == "omzien":
-        cmd = ["./target/release/omzien", "microdata", "--input", FILE, "--out", out]
+    if name in ("omzien", "baseline"):
+        exe = "./target/release/omzien" if name == "omzien" else os.path.join(BASELINE, "omzien")
+        cmd = [exe, "microdata", "--input", FILE, "--out", out]
     else:
         cmd = [sys.executable, engine_py, name, FILE, out + ".csv"]
     r = subprocess.run(["/usr/bin/time", "-f", "%e %M"] + cmd, env=env, capture_output=True, text=True)
@@ -162,7 +163,9 @@ def run(name):
     wall, kb = r.stderr.strip().splitlines()[-1].split()
     return float(wall), int(kb) / 1024
 
-names = ["omzien", "duckdb", "polars", "pandas"]
+# BASELINE=DIR: also run DIR/omzien (an earlier build), for before/after in the same run.
+BASELINE = os.environ.get("BASELINE")
+names = ["omzien", "duckdb", "polars", "pandas"] + (["baseline"] if BASELINE else [])
 times = {n: [] for n in names}
 mem = {n: [] for n in names}
 for r in range(ROUNDS):
@@ -173,8 +176,8 @@ for r in range(ROUNDS):
 
 # How far the engines' figures lie from omzien's (every published cell of 18+ Eenzaam_28).
 def load(name):
-    if name == "omzien":
-        with open(os.path.join(WORK, "out_omzien", "estimates.csv")) as f:
+    if name in ("omzien", "baseline"):
+        with open(os.path.join(WORK, f"out_{name}", "estimates.csv")) as f:
             rows = csv.DictReader(l for l in f if not l.startswith("#"))
             return {(r["unit"], r["wave"], r["age"]): float(r["value"]) for r in rows
                     if r["measure"] == "Lonely" and r["value"]}

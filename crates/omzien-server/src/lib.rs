@@ -8,6 +8,7 @@ pub mod assets;
 pub mod cli;
 pub mod config;
 pub mod error;
+pub mod listen;
 pub mod openapi;
 pub mod routes;
 pub mod state;

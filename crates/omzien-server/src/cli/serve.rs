@@ -8,6 +8,7 @@ use omzien::{Boundaries, Dataset};
 use super::CliError;
 use super::args::ServeArgs;
 use crate::config::ServeConfig;
+use crate::listen::Limits;
 use crate::routes::app;
 use crate::state::AppState;
 
@@ -113,9 +114,7 @@ pub fn serve(
         eprintln!(
             "omzien: open http://{local}/ for the map (API: http://{local}/api/…, health: /health)"
         );
-        axum::serve(listener, app(state))
-            .with_graceful_shutdown(shutdown())
-            .await
+        crate::listen::serve(listener, app(state), &Limits::default(), shutdown()).await
     })?;
     Ok(())
 }

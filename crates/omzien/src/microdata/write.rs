@@ -9,6 +9,7 @@ use std::path::Path;
 
 use super::{Estimate, MicrodataError, Prevalence, Unit, indicators};
 use crate::Level;
+use crate::table::CsvWriter;
 
 fn write_err(path: &Path, e: impl std::fmt::Display) -> MicrodataError {
     MicrodataError::Write {
@@ -63,38 +64,41 @@ fn push_fixed(out: &mut String, v: f64, decimals: u32) {
 /// A part of a file: records written with the one CSV writer into memory, so parts can be
 /// made side by side and written in order.
 struct Part {
-    w: csv::Writer<Vec<u8>>,
+    w: CsvWriter,
     /// Scratch text of a number field.
-    field: String,
+    number: String,
 }
 
 impl Part {
     fn new(capacity: usize) -> Self {
         Self {
-            w: crate::table::csv_writer(Vec::with_capacity(capacity)),
-            field: String::with_capacity(32),
+            w: CsvWriter::with_capacity(capacity),
+            number: String::with_capacity(32),
         }
     }
 
-    fn field(&mut self, f: impl AsRef<[u8]>) -> csv::Result<()> {
-        self.w.write_field(f)
+    #[inline]
+    fn field(&mut self, f: impl AsRef<[u8]>) {
+        self.w.field(f);
     }
 
     /// A number with `decimals` digits, or an empty field.
-    fn fixed(&mut self, v: Option<f64>, decimals: u32) -> csv::Result<()> {
-        self.field.clear();
+    #[inline]
+    fn fixed(&mut self, v: Option<f64>, decimals: u32) {
+        self.number.clear();
         if let Some(v) = v {
-            push_fixed(&mut self.field, v, decimals);
+            push_fixed(&mut self.number, v, decimals);
         }
-        self.w.write_field(&self.field)
+        self.w.field(&self.number);
     }
 
-    fn end(&mut self) -> csv::Result<()> {
-        self.w.write_record(None::<&[u8]>)
+    #[inline]
+    fn end(&mut self) {
+        self.w.end();
     }
 
-    fn bytes(self) -> Result<Vec<u8>, String> {
-        self.w.into_inner().map_err(|e| e.to_string())
+    fn bytes(self) -> Vec<u8> {
+        self.w.into_bytes()
     }
 }
 
@@ -117,14 +121,12 @@ pub fn write_odata_csv(p: &Prevalence, path: &Path) -> Result<(), MicrodataError
         "SoortRegio_2",
         "Codering_3",
     ] {
-        header.field(h).map_err(|e| write_err(path, e))?;
+        header.field(h);
     }
     for i in inds {
-        header
-            .field(i.key().unwrap_or("?"))
-            .map_err(|e| write_err(path, e))?;
+        header.field(i.key().unwrap_or("?"));
     }
-    header.end().map_err(|e| write_err(path, e))?;
+    header.end();
     // The estimates come unit by unit, per unit by wave, age group and measure: one cell is a
     // run.
     let cells: Vec<&[Estimate]> = p
@@ -162,7 +164,7 @@ pub fn write_odata_csv(p: &Prevalence, path: &Path) -> Result<(), MicrodataError
                         level,
                         &code,
                     ] {
-                        out.field(f).map_err(|e| e.to_string())?;
+                        out.field(f);
                     }
                     for e in by_measure {
                         let v = e.and_then(|e| match mi {
@@ -174,16 +176,14 @@ pub fn write_odata_csv(p: &Prevalence, path: &Path) -> Result<(), MicrodataError
                             Some(_) => out.fixed(v, 1),
                             None => out.field("."),
                         }
-                        .map_err(|e| e.to_string())?;
                     }
-                    out.end().map_err(|e| e.to_string())?;
+                    out.end();
                 }
             }
             out.bytes()
         })
-        .collect::<Result<_, String>>()
-        .map_err(|e| write_err(path, e))?;
-    let header = header.bytes().map_err(|e| write_err(path, e))?;
+        .collect();
+    let header = header.bytes();
     write_parts(path, &header, &parts)
 }
 
@@ -222,10 +222,10 @@ pub fn write_estimates_csv(p: &Prevalence, path: &Path) -> Result<(), MicrodataE
         "upper",
         "suppressed",
     ] {
-        columns.field(h).map_err(|e| write_err(path, e))?;
+        columns.field(h);
     }
-    columns.end().map_err(|e| write_err(path, e))?;
-    header.extend(columns.bytes().map_err(|e| write_err(path, e))?);
+    columns.end();
+    header.extend(columns.bytes());
     let parts: Vec<Vec<u8>> = p
         .estimates
         .par_chunks(8192)
@@ -251,25 +251,24 @@ pub fn write_estimates_csv(p: &Prevalence, path: &Path) -> Result<(), MicrodataE
                         &last.insert((&e.unit, e.wave, e.age, text)).3
                     }
                 };
-                let mut row = || -> csv::Result<()> {
-                    for f in prefix {
-                        out.field(f)?;
-                    }
-                    out.field(e.measure.names().0)?;
-                    out.field(n.format(e.n))?;
-                    out.fixed(Some(e.n_eff), 1)?;
-                    for v in [e.value, e.lower, e.upper] {
-                        out.fixed(v, 2)?;
-                    }
-                    out.field(e.suppressed.map(|s| s.to_string()).unwrap_or_default())?;
-                    out.end()
-                };
-                row().map_err(|e| e.to_string())?;
+                for f in prefix {
+                    out.field(f);
+                }
+                out.field(e.measure.names().0);
+                out.field(n.format(e.n));
+                out.fixed(Some(e.n_eff), 1);
+                for v in [e.value, e.lower, e.upper] {
+                    out.fixed(v, 2);
+                }
+                match e.suppressed {
+                    Some(s) => out.field(s.to_string()),
+                    None => out.field(""),
+                }
+                out.end();
             }
             out.bytes()
         })
-        .collect::<Result<_, String>>()
-        .map_err(|e| write_err(path, e))?;
+        .collect();
     write_parts(path, &header, &parts)
 }
 
