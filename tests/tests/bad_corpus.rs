@@ -9,36 +9,12 @@
 
 use std::path::Path;
 
-use omzien::microdata::{Mapping, MicrodataOptions, aggregate_file};
-use omzien::{Boundaries, Groups, Loader, Weights};
+use omzien_fuzz::{Runner, Target};
 use omzien_tests::fixtures;
 
 fn error_of(kind: &str, path: &Path) -> Option<String> {
-    let e = |r: Result<(), String>| r.err();
-    match kind {
-        "figures" => e(Loader::new()
-            .load([path])
-            .map(|_| ())
-            .map_err(|x| x.to_string())),
-        "boundaries" => e(Boundaries::from_geojson(path)
-            .map(|_| ())
-            .map_err(|x| x.to_string())),
-        "weights" => e(Weights::from_csv(path)
-            .map(|_| ())
-            .map_err(|x| x.to_string())),
-        "groups" => e(Groups::from_csv(path)
-            .map(|_| ())
-            .map_err(|x| x.to_string())),
-        "mapping" => e(Mapping::from_toml(path)
-            .map(|_| ())
-            .map_err(|x| x.to_string())),
-        "respondents" => e(
-            aggregate_file(path, &Mapping::default(), &MicrodataOptions::default())
-                .map(|_| ())
-                .map_err(|x| x.to_string()),
-        ),
-        other => panic!("unknown kind {other:?}"),
-    }
+    let target = Target::from_name(kind).unwrap_or_else(|| panic!("unknown kind {kind:?}"));
+    Runner::run_file(target, path).err()
 }
 
 #[test]
