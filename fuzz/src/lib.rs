@@ -270,10 +270,10 @@ impl Target {
         if let Ok(table) = std::fs::read_to_string(bad.join("expected.tsv")) {
             for line in table.lines() {
                 let mut parts = line.split('\t');
-                if let (Some(file), Some(kind)) = (parts.next(), parts.next()) {
-                    if kind == self.name() {
-                        add(bad.join(file));
-                    }
+                if let (Some(file), Some(kind)) = (parts.next(), parts.next())
+                    && kind == self.name()
+                {
+                    add(bad.join(file));
                 }
             }
         }

@@ -322,10 +322,10 @@ impl Dataset {
             target,
             weighting,
         } = *q;
-        if let RollupTarget::Parents(to) = target {
-            if to >= from {
-                return Err(RollupError::NotAbove { from, to });
-            }
+        if let RollupTarget::Parents(to) = target
+            && to >= from
+        {
+            return Err(RollupError::NotAbove { from, to });
         }
         let figs = self.level_figures(from, ind, wave, age)?;
         let group_of = |code: AreaCode| -> Option<GroupKey> {
@@ -425,10 +425,10 @@ impl Dataset {
             // Children without a weight, per parent: the same for every wave and indicator.
             let mut missing: HashMap<AreaCode, Vec<AreaCode>> = HashMap::new();
             for c in self.areas(from, None) {
-                if w.get(c).is_none() {
-                    if let Some(p) = c.at_level(to) {
-                        missing.entry(p).or_default().push(c);
-                    }
+                if w.get(c).is_none()
+                    && let Some(p) = c.at_level(to)
+                {
+                    missing.entry(p).or_default().push(c);
                 }
             }
             let shared = std::sync::Arc::new((w, missing));

@@ -169,24 +169,24 @@ impl DatasetBuilder {
                 }
             }
             for (target, _) in &f.columns {
-                if let Target::Extra { key } = target {
-                    if !extra_ids.contains_key(key) {
-                        let ind =
-                            Indicator::extra(key).ok_or_else(|| LoadError::TooManyIndicators {
-                                path: f.path.clone(),
-                                key: key.clone(),
-                                max: MAX_EXTRA,
-                            })?;
-                        extra_ids.insert(key.clone(), (ind, indicators.len()));
-                        indicators.push(IndicatorInfo {
-                            indicator: ind,
+                if let Target::Extra { key } = target
+                    && !extra_ids.contains_key(key)
+                {
+                    let ind =
+                        Indicator::extra(key).ok_or_else(|| LoadError::TooManyIndicators {
+                            path: f.path.clone(),
                             key: key.clone(),
-                            label_nl: key.clone(),
-                            label_en: key.clone(),
-                            unit: Unit::Number,
-                            loneliness: false,
-                        });
-                    }
+                            max: MAX_EXTRA,
+                        })?;
+                    extra_ids.insert(key.clone(), (ind, indicators.len()));
+                    indicators.push(IndicatorInfo {
+                        indicator: ind,
+                        key: key.clone(),
+                        label_nl: key.clone(),
+                        label_en: key.clone(),
+                        unit: Unit::Number,
+                        loneliness: false,
+                    });
                 }
             }
         }
@@ -704,14 +704,14 @@ impl Dataset {
     /// (`den haag` finds `'s-Gravenhage`). Best matches first, at most `limit`.
     #[must_use]
     pub fn search(&self, query: &str, limit: usize) -> Vec<SearchHit> {
-        if let Ok(code) = query.trim().to_uppercase().parse::<AreaCode>() {
-            if let Ok(a) = self.area(code) {
-                return vec![SearchHit {
-                    code,
-                    name: a.display_name(),
-                    rank: 0,
-                }];
-            }
+        if let Ok(code) = query.trim().to_uppercase().parse::<AreaCode>()
+            && let Ok(a) = self.area(code)
+        {
+            return vec![SearchHit {
+                code,
+                name: a.display_name(),
+                rank: 0,
+            }];
         }
         let q = fold_name(query);
         if q.is_empty() {

@@ -78,6 +78,16 @@ const fn row(stem: &'static str, key: &'static str, nl: &'static str, en: &'stat
 
 /// Every indicator of table 50090NED, in table order after the four loneliness indicators.
 /// The only place raw column names appear. A new indicator is a new row.
+/// The stems of [`Indicator::related_to_loneliness`].
+const RELATED_STEMS: [&str; 6] = [
+    "MoeiteMetRondkomen",
+    "Mantelzorger",
+    "BeperktVanwegeGezondheid",
+    "HoogRisicoOpAngstOfDepressie",
+    "ErvarenGezondheidGoedZeerGoed",
+    "Vrijwilligerswerk",
+];
+
 const SCHEMA: &[Row] = &[
     row(
         "Eenzaam",
@@ -333,6 +343,25 @@ impl Indicator {
         Self::EMOTIONALLY_LONELY,
         Self::SOCIALLY_LONELY,
     ];
+
+    /// Indicators of the schema that go with loneliness in a risk profile: money worries,
+    /// informal care, limited by health, risk of anxiety or depression, perceived health,
+    /// volunteering (in that order).
+    ///
+    /// ```
+    /// use omzien::Indicator;
+    /// let keys: Vec<_> = Indicator::related_to_loneliness().filter_map(|i| i.key()).collect();
+    /// assert_eq!(keys[0], "MoeiteMetRondkomen_38");
+    /// assert_eq!(keys.len(), 6);
+    /// ```
+    pub fn related_to_loneliness() -> impl Iterator<Item = Indicator> {
+        RELATED_STEMS.iter().filter_map(|stem| {
+            SCHEMA
+                .iter()
+                .position(|r| r.stem == *stem)
+                .map(|i| Indicator(i as u16))
+        })
+    }
 
     /// Every indicator of the schema table, loneliness first.
     pub fn schema() -> impl Iterator<Item = Indicator> {

@@ -30,6 +30,7 @@ pub mod microdata;
 mod profile;
 mod provenance;
 mod rank;
+mod report;
 mod risk;
 mod selection;
 mod table;
@@ -57,6 +58,10 @@ pub use load::{
 pub use profile::{AreaProfile, ProfileArea, ProfileFigure, ProfileTrend, SelectedFigure};
 pub use provenance::Provenance;
 pub use rank::{Rank, Ranks};
+pub use report::{
+    Comparison, GemeenteReport, ReportArea, ReportError, ReportQuery, RiskProfile, Rule,
+    SeriesPoint, Verdict, compare,
+};
 pub use risk::{RiskArea, RiskCriterion, RiskError, RiskMode, RiskQuery};
 pub use selection::{ParamError, Selection};
 pub use table::Table;

@@ -339,10 +339,10 @@ impl Dataset {
                 None => None,
             };
             let delta = trend.as_ref().and_then(|t| t.delta);
-            if let Some(m) = min_rise {
-                if !delta.is_some_and(|d| d > m) {
-                    continue;
-                }
+            if let Some(m) = min_rise
+                && !delta.is_some_and(|d| d > m)
+            {
+                continue;
             }
             let gemeente_value = match area.gemeente().map(AreaCode::Gemeente) {
                 Some(g) if self.contains(g) => self.figure(g, q.indicator, q.wave, q.age)?,

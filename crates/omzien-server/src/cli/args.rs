@@ -83,6 +83,12 @@ pub enum Command {
     ///
     /// Example: omzien check --boundaries ../shared/data/cbs-2020 --data ../shared/data/rivm-50090NED
     Check(CheckArgs),
+    /// A gemeente's report as a printable PDF (A4): the gemeente beside the Netherlands in
+    /// every wave and age group, maps of its wijken (or buurten), the wijken ranked with their
+    /// changes and risk marks, a risk profile and method notes. Dutch by default.
+    ///
+    /// Example: omzien report Amsterdam --data ../shared/data/rivm-50090NED --boundaries ../shared/data/cbs-2020 --out amsterdam.pdf
+    Report(ReportArgs),
 }
 
 /// `omzien summary`.
@@ -274,6 +280,41 @@ pub struct MicrodataArgs {
     /// CSV of code,group: prevalence per user-defined group too.
     #[arg(long, value_name = "FILE")]
     pub groups: Option<PathBuf>,
+}
+
+/// `omzien report`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct ReportArgs {
+    /// Gemeente code (GM0363) or name (Amsterdam); left out with --all.
+    pub query: Option<String>,
+    /// Shared options.
+    #[command(flatten)]
+    pub common: Common,
+    /// GeoJSON boundary files or folders (repeatable) for the maps; per level the best match.
+    #[arg(long, short = 'b', value_name = "PATH")]
+    pub boundaries: Vec<PathBuf>,
+    /// The PDF written (or a folder: GM0363_Amsterdam.pdf in it); with --all, the folder.
+    #[arg(long, value_name = "PATH")]
+    pub out: PathBuf,
+    /// Language: nl or en.
+    #[arg(long, default_value = "nl")]
+    pub lang: String,
+    /// Indicators compared with the country (repeatable); the first is ranked and mapped.
+    /// Default: the four loneliness indicators.
+    #[arg(long, short = 'i')]
+    pub indicator: Vec<String>,
+    /// Age groups (repeatable); the first is ranked and mapped. Default: 18+ and 65+.
+    #[arg(long, short = 'a')]
+    pub age: Vec<String>,
+    /// The areas ranked and mapped: wijk or buurt.
+    #[arg(long, default_value = "wijk")]
+    pub level: String,
+    /// The wave changes are measured from (default the first).
+    #[arg(long)]
+    pub since: Option<String>,
+    /// A report for every gemeente of the data, into the folder --out.
+    #[arg(long)]
+    pub all: bool,
 }
 
 /// `omzien check`.

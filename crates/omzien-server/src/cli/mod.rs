@@ -6,6 +6,7 @@ mod args;
 mod check;
 mod microdata;
 mod output;
+mod report;
 mod risk;
 mod rollup;
 mod serve;
@@ -58,6 +59,12 @@ pub enum CliError {
     /// Microdata that cannot be read or aggregated (boxed: it is large).
     #[error(transparent)]
     Microdata(Box<omzien::microdata::MicrodataError>),
+    /// A report that cannot be made.
+    #[error(transparent)]
+    Report(#[from] omzien::ReportError),
+    /// A report that cannot be drawn.
+    #[error(transparent)]
+    ReportPdf(#[from] omzien_render::ReportPdfError),
     /// Writing the output failed.
     #[error("cannot write output: {0}")]
     Io(#[from] std::io::Error),
@@ -160,5 +167,6 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<(), CliError> {
         Command::Risk(a) => risk::run(a, out),
         Command::Rollup(a) => rollup::run(a, out),
         Command::Check(a) => check::run(a, out),
+        Command::Report(a) => report::run(a, out),
     }
 }

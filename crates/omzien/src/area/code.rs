@@ -329,6 +329,13 @@ impl fmt::Display for AreaCode {
     }
 }
 
+/// As its code, `GM0363`.
+impl Serialize for GemeenteCode {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
 impl Serialize for AreaCode {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.collect_str(self)

@@ -68,20 +68,20 @@ impl Loader {
         let mut builder = DatasetBuilder::default();
         let mut class: Option<(u16, PathBuf)> = self.classification.map(|y| (y, PathBuf::new()));
         for file in &parsed {
-            if self.classification.is_none() {
-                if let Some(year) = classification_from_name(&file.path) {
-                    match &class {
-                        Some((y, first)) if *y != year => {
-                            return Err(LoadError::MixedClassification {
-                                first: first.clone(),
-                                first_year: *y,
-                                second: file.path.clone(),
-                                second_year: year,
-                            });
-                        }
-                        Some(_) => {}
-                        None => class = Some((year, file.path.clone())),
+            if self.classification.is_none()
+                && let Some(year) = classification_from_name(&file.path)
+            {
+                match &class {
+                    Some((y, first)) if *y != year => {
+                        return Err(LoadError::MixedClassification {
+                            first: first.clone(),
+                            first_year: *y,
+                            second: file.path.clone(),
+                            second_year: year,
+                        });
                     }
+                    Some(_) => {}
+                    None => class = Some((year, file.path.clone())),
                 }
             }
         }

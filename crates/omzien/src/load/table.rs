@@ -269,19 +269,18 @@ impl RawTable<'_> {
                 column: self.headers[code_col].clone(),
                 source,
             })?;
-            if let Some(c2) = second_code_col {
-                if let Some(t) = text(cell(c2)) {
-                    if t != code_text {
-                        return Err(self.err_dim(
-                            r,
-                            c2,
-                            format!(
-                                "code {t:?} differs from {code} in {}",
-                                self.headers[code_col]
-                            ),
-                        ));
-                    }
-                }
+            if let Some(c2) = second_code_col
+                && let Some(t) = text(cell(c2))
+                && t != code_text
+            {
+                return Err(self.err_dim(
+                    r,
+                    c2,
+                    format!(
+                        "code {t:?} differs from {code} in {}",
+                        self.headers[code_col]
+                    ),
+                ));
             }
             let age_raw = cell_string(cell(age_col));
             let age = match self.naming {
@@ -302,21 +301,21 @@ impl RawTable<'_> {
                     })?
                 }
             };
-            if let Some(c) = level_col {
-                if let Some(t) = text(cell(c)) {
-                    let level: Level = t
-                        .parse()
-                        .map_err(|e: crate::LevelError| self.err_dim(r, c, e.to_string()))?;
-                    if level != code.level() {
-                        return Err(self.err_dim(
-                            r,
-                            c,
-                            format!(
-                                "level {t:?} does not match code {code} (a {})",
-                                code.level()
-                            ),
-                        ));
-                    }
+            if let Some(c) = level_col
+                && let Some(t) = text(cell(c))
+            {
+                let level: Level = t
+                    .parse()
+                    .map_err(|e: crate::LevelError| self.err_dim(r, c, e.to_string()))?;
+                if level != code.level() {
+                    return Err(self.err_dim(
+                        r,
+                        c,
+                        format!(
+                            "level {t:?} does not match code {code} (a {})",
+                            code.level()
+                        ),
+                    ));
                 }
             }
             let key = (code, wave, age, margin);
@@ -355,15 +354,15 @@ impl RawTable<'_> {
                     column: self.headers[c].clone(),
                     value: cell_string(cell),
                 })?;
-                if let (true, Figure::Value(v)) = (percent, f) {
-                    if !(0.0..=100.0).contains(&v) {
-                        return Err(LoadError::OutOfRange {
-                            path,
-                            location: self.loc(r, c),
-                            column: self.headers[c].clone(),
-                            message: format!("{v} is not a percentage (0–100)"),
-                        });
-                    }
+                if let (true, Figure::Value(v)) = (percent, f)
+                    && !(0.0..=100.0).contains(&v)
+                {
+                    return Err(LoadError::OutOfRange {
+                        path,
+                        location: self.loc(r, c),
+                        column: self.headers[c].clone(),
+                        message: format!("{v} is not a percentage (0–100)"),
+                    });
                 }
                 figs.push(f);
             }

@@ -367,10 +367,10 @@ fn as_text(c: &Column, path: &Path) -> Result<Vec<Option<String>>, MicrodataErro
 }
 
 fn floats<'a>(c: &'a Column, path: &Path) -> Result<Cells<'a, f64>, MicrodataError> {
-    if let Ok(ca) = c.f64() {
-        if let Ok(v) = ca.cont_slice() {
-            return Ok(Cells::Slice(v));
-        }
+    if let Ok(ca) = c.f64()
+        && let Ok(v) = ca.cont_slice()
+    {
+        return Ok(Cells::Slice(v));
     }
     let f = c.cast(&DataType::Float64).map_err(|e| err(path, e))?;
     let ca = f.f64().map_err(|e| err(path, e))?;

@@ -196,10 +196,10 @@ impl Mapping {
 /// Trimmed, lower-cased, and `3.0` read as `3`, so codes match however a file stored them.
 pub(crate) fn normalize(raw: &str) -> String {
     let t = raw.trim();
-    if let Some(int) = t.strip_suffix(".0") {
-        if int.parse::<i64>().is_ok() {
-            return int.to_owned();
-        }
+    if let Some(int) = t.strip_suffix(".0")
+        && int.parse::<i64>().is_ok()
+    {
+        return int.to_owned();
     }
     t.to_lowercase()
 }

@@ -1,0 +1,172 @@
+//! `omzien report`: a gemeente's report as a PDF, or one per gemeente with `--all`.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use omzien::{Boundaries, Dataset, GemeenteCode, Level, ReportQuery};
+use omzien_render::{Lang, report_pdf};
+use rayon::prelude::*;
+
+use super::args::ReportArgs;
+use super::{CliError, arg, dataset};
+
+/// Writes the report of the gemeente named, or of every gemeente with `--all`.
+pub fn run(a: &ReportArgs, out: &mut dyn Write) -> Result<(), CliError> {
+    let mut ds = dataset(&a.common)?;
+    let boundaries: Vec<Boundaries> = if a.boundaries.is_empty() && a.common.data.is_empty() {
+        omzien::demo::boundaries().into()
+    } else if a.boundaries.is_empty() {
+        Vec::new()
+    } else {
+        super::load_boundaries(&ds, &a.boundaries)?
+    };
+    ds.name_from(&boundaries);
+    let level: Level = a
+        .level
+        .parse()
+        .map_err(|e: omzien::LevelError| arg("level", e.to_string()))?;
+    let lang: Lang = a
+        .lang
+        .parse()
+        .map_err(|e: omzien_render::ReportPdfError| arg("lang", e.to_string()))?;
+    let indicators = a
+        .indicator
+        .iter()
+        .map(|s| ds.parse_indicator(Some(s)))
+        .collect::<Result<Vec<_>, _>>()?;
+    let ages = a
+        .age
+        .iter()
+        .map(|s| ds.parse_age(Some(s)))
+        .collect::<Result<Vec<_>, _>>()?;
+    let since = a
+        .since
+        .as_deref()
+        .map(|s| ds.parse_wave_param("since", s))
+        .transpose()?;
+    let bounds = boundaries.iter().find(|b| b.level() == level);
+    let date = today();
+    let make = |g: GemeenteCode| -> Result<Vec<u8>, CliError> {
+        let mut q = ReportQuery::new(&ds, g).with_level(level);
+        if !indicators.is_empty() {
+            q = q.with_indicators(indicators.clone());
+        }
+        if !ages.is_empty() {
+            q = q.with_ages(ages.clone());
+        }
+        if let Some(w) = since {
+            q = q.with_since(w);
+        }
+        let report = ds.gemeente_report(&q)?;
+        Ok(report_pdf(&ds, &report, bounds, lang, &date)?)
+    };
+    if a.all {
+        std::fs::create_dir_all(&a.out)?;
+        let gemeenten: Vec<GemeenteCode> = ds
+            .areas(Level::Gemeente, None)
+            .into_iter()
+            .filter_map(|c| match c {
+                omzien::AreaCode::Gemeente(g) => Some(g),
+                _ => None,
+            })
+            .collect();
+        let done = std::sync::atomic::AtomicUsize::new(0);
+        let total = gemeenten.len();
+        gemeenten
+            .par_iter()
+            .try_for_each(|g| -> Result<(), CliError> {
+                let pdf = make(*g)?;
+                write_new(&a.out.join(file_name(&ds, *g)), &pdf)?;
+                let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+                if n.is_multiple_of(25) || n == total {
+                    eprintln!("{n}/{total} reports");
+                }
+                Ok(())
+            })?;
+        writeln!(out, "{total} reports written to {}", a.out.display())?;
+        return Ok(());
+    }
+    let Some(query) = &a.query else {
+        return Err(arg(
+            "gemeente",
+            "name a gemeente (code or name), or give --all",
+        ));
+    };
+    let g = ds.find_gemeente(query)?;
+    let pdf = make(g)?;
+    let path = if a.out.is_dir() {
+        a.out.join(file_name(&ds, g))
+    } else {
+        a.out.clone()
+    };
+    write_new(&path, &pdf)?;
+    writeln!(
+        out,
+        "{} ({} KB) written to {}",
+        ds.area(omzien::AreaCode::Gemeente(g))?.display_name(),
+        pdf.len() / 1024,
+        path.display()
+    )?;
+    Ok(())
+}
+
+/// `GM0363_Amsterdam.pdf`.
+fn file_name(ds: &Dataset, g: GemeenteCode) -> PathBuf {
+    let name = ds
+        .area(omzien::AreaCode::Gemeente(g))
+        .map(|a| a.display_name())
+        .unwrap_or_default();
+    let slug: String = name
+        .chars()
+        .map(|c| if c.is_alphanumeric() { c } else { '_' })
+        .collect();
+    PathBuf::from(format!("{g}_{slug}.pdf"))
+}
+
+/// Writes through a temporary file in the same folder, so no half-written PDF is ever left
+/// under the final name.
+fn write_new(path: &Path, bytes: &[u8]) -> Result<(), CliError> {
+    let tmp = path.with_extension("pdf.part");
+    std::fs::write(&tmp, bytes)?;
+    std::fs::rename(&tmp, path)?;
+    Ok(())
+}
+
+/// Today's date, `YYYY-MM-DD` (UTC), or the date of `SOURCE_DATE_EPOCH` for reproducible
+/// output.
+fn today() -> String {
+    let secs = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.parse::<u64>().ok())
+        .unwrap_or_else(|| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_secs())
+        });
+    civil(secs / 86_400)
+}
+
+/// The date `days` after 1970-01-01 (Howard Hinnant's civil-from-days).
+fn civil(days: u64) -> String {
+    let z = i64::try_from(days).unwrap_or(0) + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn days_become_civil_dates() {
+        assert_eq!(super::civil(0), "1970-01-01");
+        assert_eq!(super::civil(59), "1970-03-01");
+        assert_eq!(super::civil(11_016), "2000-02-29");
+        assert_eq!(super::civil(20_788), "2026-12-01");
+    }
+}

@@ -1,0 +1,634 @@
+//! What a gemeente report says, as data: the gemeente beside the country in every wave and
+//! age group, its wijken (or buurten) ranked with their changes and risk marks, a risk
+//! profile of the highest-ranked areas beside related indicators, and what a reader must know.
+//! Drawing it (a PDF) is `omzien-render`'s concern; choosing it (a gemeente code or name) the
+//! command line's and the server's.
+
+use serde::Serialize;
+
+use crate::{
+    AgeGroup, AreaCode, Dataset, Figure, GemeenteCode, Indicator, Level, Provenance, QueryError,
+    Rank, RiskMode, RiskQuery, TrendQuery, Wave,
+};
+
+/// A report request.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct ReportQuery {
+    /// The gemeente.
+    pub gemeente: GemeenteCode,
+    /// Indicators of the comparison with the country; the first is ranked and mapped.
+    pub indicators: Vec<Indicator>,
+    /// Age groups; the first is ranked and mapped.
+    pub ages: Vec<AgeGroup>,
+    /// The areas ranked and mapped: wijken or buurten.
+    pub level: Level,
+    /// The wave changes are measured from; `None`: the first wave of the data.
+    pub since: Option<Wave>,
+    /// Areas in the risk profile.
+    pub top: usize,
+    /// Where a figure has no 95 % interval, a difference within this many percentage points
+    /// of the reference counts as similar.
+    pub band: f64,
+}
+
+impl ReportQuery {
+    /// The default report of a gemeente in `ds`: the loneliness indicators and the 18+ and
+    /// 65+ groups the data has, wijken, changes since the first wave, five areas profiled,
+    /// a ±2 pp band.
+    #[must_use]
+    pub fn new(ds: &Dataset, gemeente: GemeenteCode) -> Self {
+        let indicators: Vec<Indicator> = Indicator::LONELINESS
+            .into_iter()
+            .filter(|i| ds.indicator_info(*i).is_some())
+            .collect();
+        let ages: Vec<AgeGroup> = [AgeGroup::ADULTS, AgeGroup::SENIORS]
+            .into_iter()
+            .filter(|a| ds.age_groups().contains(a))
+            .collect();
+        Self {
+            gemeente,
+            indicators,
+            ages,
+            level: Level::Wijk,
+            since: None,
+            top: 5,
+            band: 2.0,
+        }
+    }
+
+    /// The same query for these indicators (the first ranked and mapped).
+    #[must_use]
+    pub fn with_indicators(mut self, indicators: Vec<Indicator>) -> Self {
+        self.indicators = indicators;
+        self
+    }
+
+    /// The same query for these age groups (the first ranked and mapped).
+    #[must_use]
+    pub fn with_ages(mut self, ages: Vec<AgeGroup>) -> Self {
+        self.ages = ages;
+        self
+    }
+
+    /// The same query for wijken or buurten.
+    #[must_use]
+    pub fn with_level(mut self, level: Level) -> Self {
+        self.level = level;
+        self
+    }
+
+    /// The same query with changes measured from `since`.
+    #[must_use]
+    pub fn with_since(mut self, since: Wave) -> Self {
+        self.since = Some(since);
+        self
+    }
+}
+
+/// A report that cannot be made.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ReportError {
+    /// No gemeente of the data has this code or name.
+    #[error("no gemeente {given:?} in the data{}", close_list(.close))]
+    UnknownGemeente {
+        /// What was given.
+        given: String,
+        /// Gemeenten with a close name or code, best first.
+        close: Vec<String>,
+    },
+    /// The level is not wijk or buurt.
+    #[error("a report ranks wijken or buurten, not {0}")]
+    BadLevel(Level),
+    /// Nothing to report on.
+    #[error("the report needs at least one {0}")]
+    Empty(&'static str),
+    /// A query error.
+    #[error(transparent)]
+    Query(#[from] QueryError),
+}
+
+fn close_list(close: &[String]) -> String {
+    if close.is_empty() {
+        String::new()
+    } else {
+        format!("; did you mean {}?", close.join(", "))
+    }
+}
+
+/// The gemeente beside the country in one indicator, age group and wave.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct SeriesPoint {
+    /// Indicator.
+    pub indicator: Indicator,
+    /// Age group.
+    pub age: AgeGroup,
+    /// Wave.
+    pub wave: Wave,
+    /// The gemeente's figure.
+    pub gemeente: Figure,
+    /// Its 95 % interval.
+    pub gemeente_interval: Option<(f64, f64)>,
+    /// The national figure.
+    pub national: Figure,
+    /// Its 95 % interval.
+    pub national_interval: Option<(f64, f64)>,
+}
+
+/// A wijk or buurt of the gemeente, for the ranked table.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct ReportArea {
+    /// Its code.
+    pub code: AreaCode,
+    /// Its name.
+    pub name: String,
+    /// Its figure in every wave of the report.
+    pub values: Vec<Figure>,
+    /// The change from the first wave of the report to the latest, pp.
+    pub change: Option<f64>,
+    /// Whether that change is significant at 95 %, where both waves have bounds.
+    pub significant: Option<bool>,
+    /// Its place in the gemeente in the latest wave.
+    pub rank_gemeente: Option<Rank>,
+    /// Its place in the country in the latest wave.
+    pub rank_country: Option<Rank>,
+    /// Among the highest (the risk rule's top share within the gemeente).
+    pub high: bool,
+    /// Risen by more than the risk rule's minimum.
+    pub rising: bool,
+}
+
+/// How an area's figure compares with a reference.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    /// Higher.
+    Higher,
+    /// Not told apart.
+    Similar,
+    /// Lower.
+    Lower,
+    /// One of the two has no value.
+    Unknown,
+}
+
+/// How a comparison was decided.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Rule {
+    /// The area's 95 % interval lies wholly above or below the reference value (as Public
+    /// Health England's Fingertips compares).
+    Interval,
+    /// Without an interval: more than this many percentage points from the reference.
+    Band(f64),
+}
+
+/// One related indicator of a profiled area.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct Comparison {
+    /// The indicator.
+    pub indicator: Indicator,
+    /// The area's figure in the latest wave.
+    pub value: Figure,
+    /// The gemeente's.
+    pub gemeente: Figure,
+    /// The country's.
+    pub national: Figure,
+    /// The area against the gemeente.
+    pub vs_gemeente: Verdict,
+    /// The area against the country.
+    pub vs_national: Verdict,
+    /// How both were decided.
+    pub rule: Rule,
+}
+
+/// An area of the risk profile: loneliness beside related indicators.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct RiskProfile {
+    /// The area.
+    pub code: AreaCode,
+    /// Its name.
+    pub name: String,
+    /// The ranked indicator first, then the related ones the data has.
+    pub rows: Vec<Comparison>,
+}
+
+/// Everything a gemeente report shows.
+///
+/// ```
+/// use omzien::{ReportQuery, Level};
+/// let ds = omzien::demo::dataset();
+/// let g = ds.find_gemeente("GM9999")?;
+/// let r = ds.gemeente_report(&ReportQuery::new(&ds, g))?;
+/// assert!(r.provenance.synthetic);
+/// assert!(!r.areas.is_empty());
+/// assert!(r.areas.iter().all(|a| a.code.level() == Level::Wijk));
+/// # Ok::<(), omzien::ReportError>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct GemeenteReport {
+    /// The gemeente.
+    pub gemeente: GemeenteCode,
+    /// Its name.
+    pub name: String,
+    /// The level ranked and mapped.
+    pub level: Level,
+    /// Waves of the data, oldest first.
+    pub waves: Vec<Wave>,
+    /// Changes are measured from this wave…
+    pub first: Wave,
+    /// …to this one, the latest.
+    pub latest: Wave,
+    /// The indicators compared with the country; the first is ranked and mapped.
+    pub indicators: Vec<Indicator>,
+    /// The age groups; the first is ranked and mapped.
+    pub ages: Vec<AgeGroup>,
+    /// Where the figures come from.
+    pub provenance: Provenance,
+    /// The StatLine table the figures were read from, where a file name says (`50090NED`).
+    pub table: Option<String>,
+    /// The gemeente and the country in every indicator, age group and wave.
+    pub series: Vec<SeriesPoint>,
+    /// The areas, highest figure in the latest wave first (areas without one last).
+    pub areas: Vec<ReportArea>,
+    /// The highest-ranked areas beside related indicators.
+    pub profiles: Vec<RiskProfile>,
+    /// The risk rules: the top share counted as high, and the rise (pp) counted as rising.
+    pub risk_rule: (f64, f64),
+    /// The band of [`Rule::Band`].
+    pub band: f64,
+}
+
+impl GemeenteReport {
+    /// The ranked indicator.
+    #[must_use]
+    pub fn indicator(&self) -> Indicator {
+        self.indicators
+            .first()
+            .copied()
+            .unwrap_or(Indicator::LONELY)
+    }
+
+    /// The ranked age group.
+    #[must_use]
+    pub fn age(&self) -> AgeGroup {
+        self.ages.first().copied().unwrap_or(AgeGroup::ADULTS)
+    }
+
+    /// The point of the series for an indicator, age group and wave.
+    #[must_use]
+    pub fn point(&self, ind: Indicator, age: AgeGroup, wave: Wave) -> Option<&SeriesPoint> {
+        self.series
+            .iter()
+            .find(|p| p.indicator == ind && p.age == age && p.wave == wave)
+    }
+}
+
+/// Compares a figure (with its interval) with a reference value.
+#[must_use]
+pub fn compare(
+    value: Figure,
+    interval: Option<(f64, f64)>,
+    reference: Figure,
+    band: f64,
+) -> (Verdict, Rule) {
+    let (Some(v), Some(r)) = (value.value(), reference.value()) else {
+        let rule = if interval.is_some() {
+            Rule::Interval
+        } else {
+            Rule::Band(band)
+        };
+        return (Verdict::Unknown, rule);
+    };
+    match interval {
+        Some((lo, hi)) => (
+            if lo > r {
+                Verdict::Higher
+            } else if hi < r {
+                Verdict::Lower
+            } else {
+                Verdict::Similar
+            },
+            Rule::Interval,
+        ),
+        None => (
+            if v - r > band {
+                Verdict::Higher
+            } else if r - v > band {
+                Verdict::Lower
+            } else {
+                Verdict::Similar
+            },
+            Rule::Band(band),
+        ),
+    }
+}
+
+/// The table id (`50090NED`) in a file name, if any.
+fn table_in(name: &str) -> Option<String> {
+    let b = name.as_bytes();
+    (0..b.len().saturating_sub(7)).find_map(|i| {
+        let w = b.get(i..i + 8)?;
+        (w[..5].iter().all(u8::is_ascii_digit) && &w[5..] == b"NED")
+            .then(|| String::from_utf8_lossy(w).into_owned())
+    })
+}
+
+impl Dataset {
+    /// A gemeente by code (`GM0363`) or name (`Amsterdam`, `den haag`).
+    ///
+    /// # Errors
+    /// [`ReportError::UnknownGemeente`] with the closest gemeenten when none matches.
+    pub fn find_gemeente(&self, text: &str) -> Result<GemeenteCode, ReportError> {
+        let gemeente_of = |c: AreaCode| match c {
+            AreaCode::Gemeente(g) => Some(g),
+            _ => None,
+        };
+        if let Ok(code) = text.trim().to_uppercase().parse::<AreaCode>()
+            && let (Some(g), true) = (gemeente_of(code), self.contains(code))
+        {
+            return Ok(g);
+        }
+        let hits: Vec<_> = self
+            .search(text, 50)
+            .into_iter()
+            .filter(|h| h.code.level() == Level::Gemeente)
+            .collect();
+        if let Some(h) = hits.first().filter(|h| h.rank <= 1)
+            && let Some(g) = gemeente_of(h.code)
+        {
+            return Ok(g);
+        }
+        let mut close: Vec<String> = hits
+            .iter()
+            .take(5)
+            .map(|h| format!("{} ({})", h.name, h.code))
+            .collect();
+        if close.is_empty() {
+            close = self.closest_gemeenten(text, 5);
+        }
+        Err(ReportError::UnknownGemeente {
+            given: text.to_owned(),
+            close,
+        })
+    }
+
+    /// Gemeenten whose name or code is closest to `text` by edit distance.
+    fn closest_gemeenten(&self, text: &str, n: usize) -> Vec<String> {
+        let want: Vec<char> = text.trim().to_lowercase().chars().collect();
+        let mut scored: Vec<(usize, String)> =
+            self.areas(Level::Gemeente, None)
+                .into_iter()
+                .filter_map(|c| {
+                    let name = self.area(c).ok()?.display_name();
+                    let d = edit_distance(&want, &name.to_lowercase().chars().collect::<Vec<_>>())
+                        .min(edit_distance(
+                            &want,
+                            &c.to_string().to_lowercase().chars().collect::<Vec<_>>(),
+                        ));
+                    Some((d, format!("{name} ({c})")))
+                })
+                .collect();
+        scored.sort();
+        scored.into_iter().take(n).map(|(_, s)| s).collect()
+    }
+
+    /// Everything a gemeente report shows.
+    ///
+    /// # Errors
+    /// [`ReportError`] for a level other than wijk or buurt, no indicator, age group or wave,
+    /// or a gemeente the data does not have.
+    pub fn gemeente_report(&self, q: &ReportQuery) -> Result<GemeenteReport, ReportError> {
+        if !matches!(q.level, Level::Wijk | Level::Buurt) {
+            return Err(ReportError::BadLevel(q.level));
+        }
+        let g = AreaCode::Gemeente(q.gemeente);
+        let name = self.area(g)?.display_name();
+        let ind = *q
+            .indicators
+            .first()
+            .ok_or(ReportError::Empty("indicator"))?;
+        let age = *q.ages.first().ok_or(ReportError::Empty("age group"))?;
+        let latest = self.latest_wave().ok_or(ReportError::Empty("wave"))?;
+        let first = match q.since {
+            Some(w) => self.parse_wave(&w.to_string())?,
+            None => *self.waves().first().ok_or(ReportError::Empty("wave"))?,
+        };
+        let waves: Vec<Wave> = self
+            .waves()
+            .iter()
+            .copied()
+            .filter(|w| *w >= first)
+            .collect();
+        let national = self.national();
+        let fig = |c: Option<AreaCode>, i: Indicator, a: AgeGroup, w: Wave| {
+            c.and_then(|c| self.figure(c, i, w, a).ok())
+                .unwrap_or(Figure::NotMeasured)
+        };
+        let iv = |c: Option<AreaCode>, i: Indicator, a: AgeGroup, w: Wave| {
+            c.and_then(|c| self.interval(c, i, w, a).ok().flatten())
+        };
+        let mut series = Vec::new();
+        for &i in &q.indicators {
+            for &a in &q.ages {
+                for &w in self.waves() {
+                    series.push(SeriesPoint {
+                        indicator: i,
+                        age: a,
+                        wave: w,
+                        gemeente: fig(Some(g), i, a, w),
+                        gemeente_interval: iv(Some(g), i, a, w),
+                        national: fig(national, i, a, w),
+                        national_interval: iv(national, i, a, w),
+                    });
+                }
+            }
+        }
+        // Risk marks by the rules of `omzien risk`, within the gemeente.
+        let risk = |mode: RiskMode| -> Vec<AreaCode> {
+            let rq = RiskQuery::new(q.level, ind, latest)
+                .with_gemeente(q.gemeente)
+                .with_age(age)
+                .with_since(first)
+                .with_mode(mode);
+            self.risk_areas(&rq)
+                .map(|v| v.into_iter().map(|r| r.area).collect())
+                .unwrap_or_default()
+        };
+        let (high, rising) = if first == latest {
+            (risk(RiskMode::High), Vec::new())
+        } else {
+            (risk(RiskMode::High), risk(RiskMode::Rising))
+        };
+        let trends = if first == latest {
+            Vec::new()
+        } else {
+            self.trends(
+                &TrendQuery::new(ind, first, latest)
+                    .with_age(age)
+                    .with_level(q.level)
+                    .with_gemeente(q.gemeente),
+            )
+            .unwrap_or_default()
+        };
+        let mut areas: Vec<ReportArea> = self
+            .areas(q.level, Some(q.gemeente))
+            .into_iter()
+            .map(|c| {
+                let trend = trends.iter().find(|t| t.area == c);
+                let ranks = self.ranks(c, ind, latest, age).ok();
+                ReportArea {
+                    code: c,
+                    name: self
+                        .area(c)
+                        .map(|a| a.display_name())
+                        .unwrap_or_else(|_| c.to_string()),
+                    values: waves.iter().map(|w| fig(Some(c), ind, age, *w)).collect(),
+                    change: trend.and_then(|t| t.delta),
+                    significant: trend.and_then(|t| t.significant),
+                    rank_gemeente: ranks.and_then(|r| r.gemeente),
+                    rank_country: ranks.and_then(|r| r.country),
+                    high: high.contains(&c),
+                    rising: rising.contains(&c),
+                }
+            })
+            .collect();
+        let latest_value = |a: &ReportArea| a.values.last().and_then(|f| f.value());
+        areas.sort_by(|a, b| {
+            latest_value(b)
+                .partial_cmp(&latest_value(a))
+                .unwrap_or(std::cmp::Ordering::Equal)
+                .then(a.code.cmp(&b.code))
+        });
+        let related: Vec<Indicator> = std::iter::once(ind)
+            .chain(
+                Indicator::related_to_loneliness()
+                    .filter(|i| *i != ind && self.has_column(*i, latest, age)),
+            )
+            .collect();
+        let profiles = areas
+            .iter()
+            .filter(|a| latest_value(a).is_some())
+            .take(q.top)
+            .map(|a| RiskProfile {
+                code: a.code,
+                name: a.name.clone(),
+                rows: related
+                    .iter()
+                    .map(|&i| {
+                        let value = fig(Some(a.code), i, age, latest);
+                        let interval = iv(Some(a.code), i, age, latest);
+                        let gemeente = fig(Some(g), i, age, latest);
+                        let national = fig(national, i, age, latest);
+                        let (vs_gemeente, rule) = compare(value, interval, gemeente, q.band);
+                        let (vs_national, _) = compare(value, interval, national, q.band);
+                        Comparison {
+                            indicator: i,
+                            value,
+                            gemeente,
+                            national,
+                            vs_gemeente,
+                            vs_national,
+                            rule,
+                        }
+                    })
+                    .collect(),
+            })
+            .collect();
+        let table = self
+            .sources()
+            .iter()
+            .find_map(|p| table_in(&p.file_name()?.to_string_lossy()));
+        Ok(GemeenteReport {
+            gemeente: q.gemeente,
+            name,
+            level: q.level,
+            waves,
+            first,
+            latest,
+            indicators: q.indicators.clone(),
+            ages: q.ages.clone(),
+            provenance: self.provenance(),
+            table,
+            series,
+            areas,
+            profiles,
+            risk_rule: (RiskQuery::DEFAULT_TOP_SHARE, RiskQuery::DEFAULT_MIN_RISE),
+            band: q.band,
+        })
+    }
+}
+
+/// Levenshtein distance.
+fn edit_distance(a: &[char], b: &[char]) -> usize {
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != cb);
+            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn comparisons_use_the_interval_and_else_the_band() {
+        let v = Figure::Value(50.0);
+        assert_eq!(
+            compare(v, Some((47.0, 53.0)), Figure::Value(46.0), 2.0),
+            (Verdict::Higher, Rule::Interval)
+        );
+        assert_eq!(
+            compare(v, Some((47.0, 53.0)), Figure::Value(48.0), 2.0).0,
+            Verdict::Similar
+        );
+        assert_eq!(
+            compare(v, Some((47.0, 53.0)), Figure::Value(54.0), 2.0).0,
+            Verdict::Lower
+        );
+        assert_eq!(
+            compare(v, None, Figure::Value(47.9), 2.0),
+            (Verdict::Higher, Rule::Band(2.0))
+        );
+        assert_eq!(
+            compare(v, None, Figure::Value(48.0), 2.0).0,
+            Verdict::Similar
+        );
+        assert_eq!(compare(v, None, Figure::Value(52.1), 2.0).0, Verdict::Lower);
+        assert_eq!(
+            compare(Figure::Suppressed, None, Figure::Value(52.1), 2.0).0,
+            Verdict::Unknown
+        );
+    }
+
+    #[test]
+    fn table_ids_are_read_from_file_names() {
+        assert_eq!(
+            table_in("50090NED_2020_18plus.csv").as_deref(),
+            Some("50090NED")
+        );
+        assert_eq!(table_in("buurten.csv"), None);
+    }
+
+    #[test]
+    fn unknown_gemeenten_get_close_matches() {
+        let ds = crate::demo::dataset();
+        let Err(ReportError::UnknownGemeente { close, .. }) = ds.find_gemeente("GM9998") else {
+            panic!("found");
+        };
+        assert!(!close.is_empty());
+        assert!(close[0].contains("GM9999"), "{close:?}");
+    }
+}

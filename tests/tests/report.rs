@@ -1,0 +1,197 @@
+//! The gemeente report (`omzien report`), read back with poppler's tools as a reader's
+//! programs would: `pdfinfo` (A4 pages), `pdffonts` (every font embedded), `pdftotext` (the
+//! figures as the data and the API give them), `pdftoppm` (every page renders).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code
+
+use std::path::Path;
+use std::process::Command;
+
+use clap::Parser;
+use omzien::{AgeGroup, AreaCode, Boundaries, Figure, Indicator, Level, Wave};
+use omzien_server::cli::{Args, CliError, run};
+use omzien_tests::{national, national_dataset};
+
+fn omzien(args: &[&str]) -> Result<String, String> {
+    let parsed = Args::try_parse_from(std::iter::once("omzien").chain(args.iter().copied()))
+        .map_err(|e| e.to_string())?;
+    let mut out = Vec::new();
+    run(&parsed, &mut out).map_err(|e: CliError| e.to_string())?;
+    Ok(String::from_utf8(out).unwrap())
+}
+
+/// A poppler tool's output; without poppler the test fails under CI and skips elsewhere.
+fn poppler(tool: &str, args: &[&str]) -> Option<String> {
+    match Command::new(tool).args(args).output() {
+        Ok(o) => {
+            assert!(
+                o.status.success(),
+                "{tool} {args:?}: {}",
+                String::from_utf8_lossy(&o.stderr)
+            );
+            Some(String::from_utf8_lossy(&o.stdout).into_owned())
+        }
+        Err(e) => {
+            assert!(
+                std::env::var("CI").as_deref() != Ok("true"),
+                "{tool} is needed under CI: {e}"
+            );
+            eprintln!("skipped: {tool} not installed ({e}); apt-get install poppler-utils");
+            None
+        }
+    }
+}
+
+/// Checks what every report must be: A4 pages, fonts embedded, every page rendered. Returns
+/// the text of each page.
+fn check_pdf(pdf: &Path) -> Option<Vec<String>> {
+    let p = pdf.to_str().unwrap();
+    let info = poppler("pdfinfo", &[p])?;
+    let pages: usize = info
+        .lines()
+        .find_map(|l| l.strip_prefix("Pages:"))
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap();
+    assert!(pages >= 3, "{info}");
+    let sizes = poppler("pdfinfo", &["-f", "1", "-l", &pages.to_string(), p])?;
+    let a4 = sizes
+        .lines()
+        .filter(|l| l.starts_with("Page") && l.contains("size:"))
+        .inspect(|l| assert!(l.contains("595 x 842 pts (A4)"), "{l}"))
+        .count();
+    assert_eq!(a4, pages);
+    let fonts = poppler("pdffonts", &[p])?;
+    let rows: Vec<&str> = fonts.lines().skip(2).collect();
+    assert!(!rows.is_empty(), "{fonts}");
+    for row in &rows {
+        // name type encoding emb sub uni object ID: `emb` is the 4th column from the end.
+        let cols: Vec<&str> = row.split_whitespace().collect();
+        assert_eq!(cols[cols.len() - 5], "yes", "not embedded: {row}");
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let prefix = dir.path().join("page");
+    poppler(
+        "pdftoppm",
+        &["-r", "40", "-png", p, prefix.to_str().unwrap()],
+    )?;
+    let rendered = std::fs::read_dir(dir.path()).unwrap().count();
+    assert_eq!(rendered, pages);
+    let text = poppler("pdftotext", &["-layout", p, "-"])?;
+    let pages_text: Vec<String> = text.split('\u{c}').map(str::to_owned).collect();
+    assert!(pages_text.len() >= pages);
+    Some(pages_text.into_iter().take(pages).collect())
+}
+
+#[test]
+fn the_demo_report_says_synthetic_on_every_page() {
+    let dir = tempfile::tempdir().unwrap();
+    let pdf = dir.path().join("demo.pdf");
+    let out = omzien(&["report", "GM9999", "--out", pdf.to_str().unwrap()]).unwrap();
+    assert!(out.contains("written to"), "{out}");
+    let Some(pages) = check_pdf(&pdf) else { return };
+    for (i, p) in pages.iter().enumerate() {
+        assert!(p.contains("SYNTHETIC"), "page {}: {p}", i + 1);
+        assert!(
+            p.contains(&format!("pagina {} van {}", i + 1, pages.len())),
+            "{p}"
+        );
+    }
+    let all = pages.join("\n");
+    assert!(all.contains("Eenzaamheid in"));
+    // English on request.
+    let en = dir.path().join("demo-en.pdf");
+    omzien(&[
+        "report",
+        "GM9999",
+        "--lang",
+        "en",
+        "--out",
+        en.to_str().unwrap(),
+    ])
+    .unwrap();
+    let Some(pages) = check_pdf(&en) else { return };
+    assert!(pages[0].contains("Loneliness in"), "{}", pages[0]);
+    assert!(pages.iter().all(|p| p.contains("page ")));
+}
+
+#[test]
+fn bad_gemeenten_and_options_are_clear_errors_and_write_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let pdf = dir.path().join("x.pdf");
+    let p = pdf.to_str().unwrap();
+    let e = omzien(&["report", "GM9998", "--out", p]).unwrap_err();
+    assert!(
+        e.contains("no gemeente \"GM9998\"") && e.contains("GM9999"),
+        "{e}"
+    );
+    let e = omzien(&["report", "GM9999", "--level", "gemeente", "--out", p]).unwrap_err();
+    assert!(e.contains("wijken or buurten"), "{e}");
+    let e = omzien(&["report", "GM9999", "--lang", "fr", "--out", p]).unwrap_err();
+    assert!(e.contains("--lang") && e.contains("nl or en"), "{e}");
+    let e = omzien(&["report", "--out", p]).unwrap_err();
+    assert!(e.contains("--all"), "{e}");
+    assert!(!pdf.exists());
+}
+
+#[test]
+fn amsterdams_report_carries_its_figures_and_its_wijken() {
+    let Some(dir) = national() else { return };
+    let ds = national_dataset().unwrap();
+    let data = dir.join("rivm-50090NED");
+    let bounds = dir.join("cbs-2020");
+    let out = tempfile::tempdir().unwrap();
+    let pdf = out.path().join("amsterdam.pdf");
+    // By name.
+    omzien(&[
+        "report",
+        "Amsterdam",
+        "--data",
+        data.to_str().unwrap(),
+        "--boundaries",
+        bounds.to_str().unwrap(),
+        "--out",
+        pdf.to_str().unwrap(),
+    ])
+    .unwrap();
+    let Some(pages) = check_pdf(&pdf) else { return };
+    let all = pages.join("\n");
+    assert!(all.contains("Eenzaamheid in Amsterdam"), "{}", pages[0]);
+    assert!(!all.contains("SYNTHETIC"));
+    // 53,2 % lonely in 2020 (18+), with the national 47,0 beside it.
+    assert!(pages[0].contains("53,2"), "{}", pages[0]);
+    assert!(pages[0].contains("47,0"), "{}", pages[0]);
+    assert!(all.contains("Tabel 50090NED"));
+    // Every wijk is in the ranked table, by its name from the boundary file, with the 2012,
+    // 2016 and 2020 figures the data (and so the API) has.
+    let mut named = ds.clone();
+    named.name_from(&[Boundaries::from_geojson(&bounds.join("wijken_2020.geojson")).unwrap()]);
+    let gm: AreaCode = "GM0363".parse().unwrap();
+    let wijken = ds.areas(Level::Wijk, gm.gemeente());
+    assert!(wijken.len() > 90, "{}", wijken.len());
+    for w in &wijken {
+        let name = named.area(*w).unwrap().display_name();
+        let cells: Vec<String> = [2012, 2016, 2020]
+            .into_iter()
+            .map(|y| {
+                match ds
+                    .figure(*w, Indicator::LONELY, Wave::new(y), AgeGroup::ADULTS)
+                    .unwrap()
+                {
+                    Figure::Value(v) => format!("{v:.1}").replace('.', ","),
+                    Figure::Suppressed => "onderdrukt".into(),
+                    Figure::NotMeasured => "–".into(),
+                }
+            })
+            .collect();
+        // Long names are cut to the column: the row starts with the name's first 15 chars.
+        let prefix: String = name.chars().take(15).collect();
+        let row = all
+            .lines()
+            .find(|l| l.trim_start().starts_with(&prefix) && cells.iter().all(|c| l.contains(c)));
+        assert!(row.is_some(), "no row for {w} {name} with {cells:?}");
+    }
+    // The risk profile compares with Amsterdam and the country.
+    assert!(all.contains("Risicoprofiel (5 hoogste)"));
+    assert!(all.contains("Moeite met rondkomen"));
+}
