@@ -195,3 +195,54 @@ fn amsterdams_report_carries_its_figures_and_its_wijken() {
     assert!(all.contains("Risicoprofiel (5 hoogste)"));
     assert!(all.contains("Moeite met rondkomen"));
 }
+
+#[tokio::test]
+async fn the_server_answers_reports_and_refuses_bad_names() {
+    use axum::http::StatusCode;
+    let app = omzien_server::routes::app(omzien_server::state::AppState::new(
+        omzien::demo::dataset(),
+        omzien::demo::boundaries().into(),
+        16 << 20,
+    ));
+    let (status, headers, body) =
+        omzien_tests::http_get(&app, "/report/GM9999.pdf?lang=en", &[]).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(omzien_tests::content_type(&headers), "application/pdf");
+    assert!(body.starts_with(b"%PDF-"));
+    let dir = tempfile::tempdir().unwrap();
+    let pdf = dir.path().join("served.pdf");
+    std::fs::write(&pdf, &body).unwrap();
+    if let Some(pages) = check_pdf(&pdf) {
+        assert!(pages[0].contains("Loneliness in"), "{}", pages[0]);
+    }
+    for (uri, want, text) in [
+        ("/report/Nowhere.pdf", StatusCode::NOT_FOUND, "no gemeente"),
+        ("/report/GM9998.pdf", StatusCode::NOT_FOUND, "GM9999"),
+        (
+            "/report/GM9999",
+            StatusCode::BAD_REQUEST,
+            "must end in .pdf",
+        ),
+        (
+            "/report/GM9999.pdf?lang=fr",
+            StatusCode::BAD_REQUEST,
+            "lang",
+        ),
+        (
+            "/report/GM9999.pdf?level=gemeente",
+            StatusCode::BAD_REQUEST,
+            "wijken or buurten",
+        ),
+        ("/report/GM9999.pdf?age=12", StatusCode::BAD_REQUEST, "age"),
+    ] {
+        let (status, headers, body) = omzien_tests::http_get(&app, uri, &[]).await;
+        assert_eq!(status, want, "{uri}");
+        assert_eq!(
+            omzien_tests::content_type(&headers),
+            "application/json",
+            "{uri}"
+        );
+        let v: serde_json::Value = serde_json::from_slice(&body).unwrap();
+        assert!(v["error"].as_str().unwrap().contains(text), "{uri}: {v}");
+    }
+}

@@ -155,6 +155,14 @@ test('clicking inside Amsterdam shows a card with GM0363’s figures', async () 
   assert.equal(cell2020, '53,2%'); // StatLine 50090NED: Amsterdam, 18+, 2020
   const rank = await page.textContent('#card [data-rank=rank_country]');
   assert.match(rank, new RegExp(`${api.selection.ranks.country.rank} van ${api.selection.ranks.country.of}`));
+  // The card links to Amsterdam's report, which is a PDF.
+  const href = await page.getAttribute('#report-link', 'href');
+  assert.match(href, /^\/report\/GM0363\.pdf\?/);
+  assert.match(await page.textContent('#report-link'), /Rapport \(PDF\) · Amsterdam/);
+  const pdf = await fetch(new URL(href, page.url()));
+  assert.equal(pdf.status, 200);
+  assert.equal(pdf.headers.get('content-type'), 'application/pdf');
+  assert.equal(Buffer.from(await pdf.arrayBuffer()).subarray(0, 5).toString(), '%PDF-');
   assert.ok(await page.locator('#card svg path').count() >= 1, 'a chart of the waves');
   assert.ok(await page.locator('#card .trends li').count() >= 2, 'trends between waves');
   // 2016 surveyed from age 19, 2020 from 18: the caveat is shown, in the page's language.

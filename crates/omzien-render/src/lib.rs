@@ -34,6 +34,6 @@ mod tile;
 pub use legend::{LEGEND_WIDTH, legend_png};
 pub use png::{EncodeError, encode, encode_tile};
 pub use raster::{TILE_SIZE, render};
-pub use report::{Lang, ReportPdfError, report_pdf};
+pub use report::{Lang, ReportPdfError, report_date, report_pdf};
 pub use scene::{Scene, SceneShape};
 pub use tile::{MAX_ZOOM, Projector, TileCoord, TileError};

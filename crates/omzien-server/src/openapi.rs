@@ -25,6 +25,7 @@ use crate::routes::{api, tiles};
         tiles::tile,
         tiles::legend,
         tiles::tilejson,
+        crate::routes::report::report,
         crate::routes::health,
     ),
     components(schemas(

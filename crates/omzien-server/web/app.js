@@ -17,7 +17,7 @@
       loneliness: 'Eenzaamheid', others: 'Overige indicatoren',
       close: 'Sluiten', code: 'code', parent: 'ligt in', area_value: 'gebied', gm_value: 'gemeente', nl_value: 'Nederland',
       suppressed: 'onderdrukt', not_measured: 'niet gemeten', no_polygon: 'geen grens op de kaart',
-      rank_country: 'Plaats in Nederland', rank_gemeente: 'Plaats binnen de gemeente', of: 'van',
+      rank_country: 'Plaats in Nederland', rank_gemeente: 'Plaats binnen de gemeente', of: 'van', report: 'Rapport (PDF)',
       change: 'Verandering', rising: 'stijgt', falling: 'daalt', stable: 'gelijk', unknown: 'onbekend',
       significant: 'significant', not_significant: 'niet significant',
       risk_high: 'Hoogste waarden', risk_rising: 'Sterkste stijging', risk_none: 'Geen gebieden voor deze keuze.',
@@ -49,7 +49,7 @@
       loneliness: 'Loneliness', others: 'Other indicators',
       close: 'Close', code: 'code', parent: 'part of', area_value: 'area', gm_value: 'municipality', nl_value: 'Netherlands',
       suppressed: 'suppressed', not_measured: 'not measured', no_polygon: 'no boundary on the map',
-      rank_country: 'Rank in the Netherlands', rank_gemeente: 'Rank within the municipality', of: 'of',
+      rank_country: 'Rank in the Netherlands', rank_gemeente: 'Rank within the municipality', of: 'of', report: 'Report (PDF)',
       change: 'Change', rising: 'rising', falling: 'falling', stable: 'stable', unknown: 'unknown',
       significant: 'significant', not_significant: 'not significant',
       risk_high: 'Highest values', risk_rising: 'Largest rises', risk_none: 'No areas for this selection.',
@@ -469,8 +469,18 @@
       chart(points), table,
       trends.length ? el('h3', { text: t('change') }) : null, trends.length ? trendList : null,
       rankLine('rank_country', ranks.country, plural),
-      rankLine('rank_gemeente', ranks.gemeente, plural)].filter((x) => x != null));
+      rankLine('rank_gemeente', ranks.gemeente, plural),
+      reportLink(a)].filter((x) => x != null));
     card.hidden = false;
+  }
+
+  // The report of the area's gemeente: GM0363 for GM0363, WK036300 and BU03630000.
+  function reportLink(a) {
+    const m = /^(?:GM|WK|BU)(\d{4})/.exec(a.code || '');
+    if (!m) return null;
+    const gm = `GM${m[1]}`;
+    const p = new URLSearchParams({ lang: state.lang, indicator: state.indicator, age: state.age });
+    return el('p', { class: 'report' }, el('a', { id: 'report-link', href: `/report/${gm}.pdf?${p}`, target: '_blank', rel: 'noopener', text: `${t('report')} · ${a.level === 'gemeente' ? (a.name || gm) : (a.gemeente_name || gm)}` }));
   }
 
   // ---- search and zooming ------------------------------------------------------------------

@@ -3,6 +3,7 @@
 pub(crate) mod api;
 mod layer;
 mod metrics;
+pub(crate) mod report;
 pub(crate) mod tiles;
 
 use std::time::Duration;
@@ -33,6 +34,7 @@ pub fn app(state: AppState) -> Router {
         .route("/health", get(health))
         .route("/metrics", get(metrics::metrics))
         .route("/tiles/{z}/{x}/{y}", get(tiles::tile))
+        .route("/report/{gemeente}", get(report::report))
         .route("/legend", get(tiles::legend))
         .route("/legend.png", get(tiles::legend_png))
         .route("/tilejson", get(tiles::tilejson))
