@@ -70,19 +70,23 @@ pub fn run(a: &ReportArgs, out: &mut dyn Write) -> Result<(), CliError> {
                 _ => None,
             })
             .collect();
-        let done = std::sync::atomic::AtomicUsize::new(0);
         let total = gemeenten.len();
+        // Drawn on stderr when it is a terminal, hidden otherwise.
+        let bar = indicatif::ProgressBar::new(total as u64).with_style(
+            indicatif::ProgressStyle::with_template(
+                "{bar:30} {pos}/{len} reports · {per_sec} · ETA {eta}",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
         gemeenten
             .par_iter()
             .try_for_each(|g| -> Result<(), CliError> {
                 let pdf = make(*g)?;
                 write_new(&a.out.join(file_name(&ds, *g)), &pdf)?;
-                let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
-                if n.is_multiple_of(25) || n == total {
-                    eprintln!("{n}/{total} reports");
-                }
+                bar.inc(1);
                 Ok(())
             })?;
+        bar.finish_and_clear();
         writeln!(out, "{total} reports written to {}", a.out.display())?;
         return Ok(());
     }
