@@ -2,6 +2,8 @@
 # HTTP load test: cached tiles from `omzien serve` against nginx serving the same tiles as
 # static files (the ceiling of this machine), wrk at 64 connections, URLs of the whole gemeente
 # tile set in a fixed round-robin. Alternating runs: omzien, nginx, omzien, nginx.
+# BASELINE=DIR also serves DIR/omzien (an earlier build) on port 8183 and runs it in each round,
+# for before/after in the same run.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$(pwd)
@@ -15,8 +17,14 @@ target/release/examples/tileset tiles --boundaries "$DATA/cbs-2020/gemeenten_202
 
 target/release/omzien serve --data "$DATA/rivm-50090NED" --boundaries "$DATA/cbs-2020/gemeenten_2020.geojson" --addr 127.0.0.1:8181 2>"$WORK/omzien.log" &
 OMZIEN=$!
-trap 'kill $OMZIEN 2>/dev/null; [ -f "$WORK/nginx.pid" ] && kill "$(cat "$WORK/nginx.pid")" 2>/dev/null; true' EXIT
+BASE=""
+if [ -n "${BASELINE:-}" ]; then
+  "$BASELINE/omzien" serve --data "$DATA/rivm-50090NED" --boundaries "$DATA/cbs-2020/gemeenten_2020.geojson" --addr 127.0.0.1:8183 2>"$WORK/baseline.log" &
+  BASE=$!
+fi
+trap 'kill $OMZIEN $BASE 2>/dev/null; [ -f "$WORK/nginx.pid" ] && kill "$(cat "$WORK/nginx.pid")" 2>/dev/null; true' EXIT
 until curl -s -o /dev/null 127.0.0.1:8181/health; do sleep 0.1; done
+if [ -n "$BASE" ]; then until curl -s -o /dev/null 127.0.0.1:8183/health; do sleep 0.1; done; fi
 
 # Warm the cache and copy every non-empty tile for nginx; keep the list of those paths.
 : > "$WORK/paths"
@@ -28,6 +36,9 @@ while read -r z x y; do
   fi
 done < "$WORK/gemeente.tiles"
 echo "$(wc -l < "$WORK/paths") non-empty tiles"
+if [ -n "$BASE" ]; then # warm the baseline's cache with the same tiles
+  while read -r p; do curl -s -o /dev/null "127.0.0.1:8183$p?level=gemeente"; done < "$WORK/paths"
+fi
 
 # wrk script: a fixed round-robin over all paths; omzien gets the layer query string.
 cat > "$WORK/rr.lua" <<LUA
@@ -60,4 +71,8 @@ for round in 1 2; do
   SUFFIX='?level=gemeente' wrk -t2 -c64 -d"$DURATION" --latency -s "$WORK/rr.lua" http://127.0.0.1:8181 | grep -E "Requests/sec|99%"
   echo "--- nginx (round $round)"
   wrk -t2 -c64 -d"$DURATION" --latency -s "$WORK/rr.lua" http://127.0.0.1:8182 | grep -E "Requests/sec|99%"
+  if [ -n "$BASE" ]; then
+    echo "--- omzien baseline $BASELINE (round $round)"
+    SUFFIX='?level=gemeente' wrk -t2 -c64 -d"$DURATION" --latency -s "$WORK/rr.lua" http://127.0.0.1:8183 | grep -E "Requests/sec|99%"
+  fi
 done
