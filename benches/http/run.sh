@@ -12,7 +12,7 @@ WORK=$ROOT/target/http-bench
 DURATION=${DURATION:-10s}
 mkdir -p "$WORK/www/tiles"
 command -v wrk >/dev/null && command -v nginx >/dev/null || { apt-get update -qq; apt-get install -y -qq wrk nginx-light >/dev/null; }
-cargo build --release -q -p omzien-server --bin omzien && cargo build --release -q -p omzien-benches --example tileset
+cargo build --release -q -p omzien-server -p omzien-benches --bin omzien --example tileset
 target/release/examples/tileset tiles --boundaries "$DATA/cbs-2020/gemeenten_2020.geojson" --set gemeente --out "$WORK/gemeente.tiles"
 
 target/release/omzien serve --data "$DATA/rivm-50090NED" --boundaries "$DATA/cbs-2020/gemeenten_2020.geojson" --addr 127.0.0.1:8181 2>"$WORK/omzien.log" &

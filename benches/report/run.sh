@@ -10,7 +10,7 @@ DATA=${OMZIEN_DATA:-../shared/data}
 WORK=${BENCH_DIR:-target/bench-report}
 mkdir -p "$WORK"
 command -v /usr/bin/time >/dev/null || apt-get install -y -q time >/dev/null
-cargo build --release -q -p omzien-server --bin omzien
+cargo build --release -q -p omzien-server -p omzien-benches --bin omzien --example tileset
 BIN=./target/release/omzien
 common=(--data "$DATA/rivm-50090NED" --boundaries "$DATA/cbs-2020")
 run() { # label, args…

@@ -9,7 +9,7 @@ WORK=$ROOT/target/startup-bench
 ROUNDS=${ROUNDS:-3}
 PORT=${PORT:-8183}
 mkdir -p "$WORK"
-cargo build --release -q -p omzien-server --bin omzien && cargo build --release -q -p omzien-benches --example tileset
+cargo build --release -q -p omzien-server -p omzien-benches --bin omzien --example tileset
 target/release/examples/tileset tiles --boundaries "$DATA/cbs-2020/gemeenten_2020.geojson" --set gemeente --out "$WORK/gemeente.tiles"
 rss() { awk '/VmRSS/ {printf "%.0f MB", $2 / 1024}' "/proc/$1/status"; }
 for round in $(seq "$ROUNDS"); do

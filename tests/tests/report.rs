@@ -108,7 +108,10 @@ fn the_demo_report_says_synthetic_on_every_page() {
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
     assert_eq!(files.len(), 1, "{files:?}");
-    assert!(files[0].starts_with("GM9999_") && files[0].ends_with(".pdf"), "{files:?}");
+    assert!(
+        files[0].starts_with("GM9999_") && files[0].ends_with(".pdf"),
+        "{files:?}"
+    );
     // English on request.
     let en = dir.path().join("demo-en.pdf");
     omzien(&[

@@ -4,6 +4,8 @@ use std::sync::{Mutex, PoisonError};
 
 use omzien::Layer;
 use vello_cpu::color::{AlphaColor, Srgb};
+
+use crate::scene::NO_SLOT;
 use vello_cpu::kurbo::{BezPath, Stroke};
 use vello_cpu::peniko::Fill;
 use vello_cpu::{Pixmap, RenderContext, Resources};
@@ -76,10 +78,11 @@ pub fn render(layer: &Layer, scene: &Scene, tile: TileCoord, scale: u32) -> Opti
     // A margin of a few pixels so outlines of neighbours just outside are drawn too.
     let mx = (e - w) * 0.02;
     let my = (n - s) * 0.02;
-    let shapes = scene.in_bbox([w - mx, s - my], [e + mx, n + my]);
+    let shapes = scene.indices_in_bbox([w - mx, s - my], [e + mx, n + my]);
     if shapes.is_empty() {
         return None;
     }
+    let slots = scene.slots(layer.areas());
     let side = u16::try_from(size).ok()?;
     let proj = tile.projector(size);
     let min_step = 0.33_f32;
@@ -94,7 +97,10 @@ pub fn render(layer: &Layer, scene: &Scene, tile: TileCoord, scale: u32) -> Opti
         p.ctx.set_fill_rule(Fill::EvenOdd);
         p.ctx.set_stroke(Stroke::new(0.5 * f64::from(scale)));
         let mut drawn = 0;
-        for shape in shapes {
+        for i in shapes {
+            let Some(shape) = scene.shape(i) else {
+                continue;
+            };
             p.path.truncate(0);
             for ring in &shape.rings {
                 let mut last: Option<(f32, f32)> = None;
@@ -140,7 +146,11 @@ pub fn render(layer: &Layer, scene: &Scene, tile: TileCoord, scale: u32) -> Opti
             if p.path.elements().is_empty() {
                 continue;
             }
-            let color = layer.color(shape.code).map_or(NO_FIGURES, |c| c.0);
+            let color = slots
+                .get(i)
+                .filter(|s| **s != NO_SLOT)
+                .and_then(|s| layer.color_at(*s as usize))
+                .map_or(NO_FIGURES, |c| c.0);
             p.ctx.set_paint(rgba(color));
             p.ctx.fill_path(&p.path);
             p.ctx.set_paint(rgba(OUTLINE));

@@ -1,5 +1,7 @@
 //! Boundaries projected once to Web Mercator, so a tile only scales and shifts.
 
+use std::sync::Arc;
+
 use omzien::{AreaCode, Boundaries, Level};
 
 use super::tile::Projector;
@@ -18,7 +20,16 @@ pub struct SceneShape {
 pub struct Scene {
     boundaries: Boundaries,
     shapes: Vec<SceneShape>,
+    /// Per shape, its position in a layer's area list (`u32::MAX`: not there), for the area
+    /// list last drawn (every layer of a level shares one list).
+    slots: std::sync::Mutex<Option<Slots>>,
 }
+
+/// An area list and the positions of the scene's shapes in it.
+type Slots = (Arc<[AreaCode]>, Arc<[u32]>);
+
+/// A shape without a figure in the layer.
+pub(crate) const NO_SLOT: u32 = u32::MAX;
 
 impl Scene {
     /// Projects every vertex once.
@@ -46,7 +57,48 @@ impl Scene {
                     .collect(),
             })
             .collect();
-        Self { boundaries, shapes }
+        Self {
+            boundaries,
+            shapes,
+            slots: std::sync::Mutex::new(None),
+        }
+    }
+
+    /// Per shape, its position in `areas` (a layer's [`omzien::Layer::areas`]), looked up
+    /// once per area list rather than once per shape and tile.
+    pub(crate) fn slots(&self, areas: &Arc<[AreaCode]>) -> Arc<[u32]> {
+        let mut cached = self
+            .slots
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some((a, s)) = cached.as_ref()
+            && Arc::ptr_eq(a, areas)
+        {
+            return s.clone();
+        }
+        let slots: Arc<[u32]> = self
+            .shapes
+            .iter()
+            .map(|s| {
+                areas
+                    .binary_search(&s.code)
+                    .ok()
+                    .and_then(|i| u32::try_from(i).ok())
+                    .unwrap_or(NO_SLOT)
+            })
+            .collect();
+        *cached = Some((areas.clone(), slots.clone()));
+        slots
+    }
+
+    /// Positions of the shapes whose bounding box meets a lon/lat box.
+    pub(crate) fn indices_in_bbox(&self, min: [f64; 2], max: [f64; 2]) -> Vec<usize> {
+        self.boundaries.indices_in_bbox(min, max)
+    }
+
+    /// Shape `i`.
+    pub(crate) fn shape(&self, i: usize) -> Option<&SceneShape> {
+        self.shapes.get(i)
     }
 
     /// The level drawn.

@@ -302,7 +302,20 @@ impl Layer {
     /// How an area is drawn; `None` for an area the dataset does not hold at this level.
     #[must_use]
     pub fn style(&self, code: AreaCode) -> Option<Style> {
-        let i = self.areas.binary_search(&code).ok()?;
+        self.style_at(self.areas.binary_search(&code).ok()?)
+    }
+
+    /// The level's areas in code order, shared by every layer of the level: a position in it
+    /// is what [`Layer::style_at`] and [`Layer::color_at`] take, so a drawer can look an area
+    /// up once for many layers.
+    #[must_use]
+    pub fn areas(&self) -> &Arc<[AreaCode]> {
+        &self.areas
+    }
+
+    /// How the area at position `i` of [`Layer::areas`] is drawn.
+    #[must_use]
+    pub fn style_at(&self, i: usize) -> Option<Style> {
         Some(match *self.styles.get(i)? {
             SUPPRESSED => Style::Suppressed,
             NOT_MEASURED => Style::NotMeasured,
@@ -339,7 +352,13 @@ impl Layer {
     /// The fill colour of an area.
     #[must_use]
     pub fn color(&self, code: AreaCode) -> Option<Color> {
-        self.style(code).map(|s| match s {
+        self.color_at(self.areas.binary_search(&code).ok()?)
+    }
+
+    /// The fill colour of the area at position `i` of [`Layer::areas`].
+    #[must_use]
+    pub fn color_at(&self, i: usize) -> Option<Color> {
+        self.style_at(i).map(|s| match s {
             Style::Class(i) => self
                 .palette
                 .classes
