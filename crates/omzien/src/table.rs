@@ -163,6 +163,35 @@ impl CsvWriter {
         }
     }
 
+    /// Appends a field written by `write` straight into the buffer, for text that never needs
+    /// quoting (numbers: digits, a sign, a point).
+    #[inline]
+    pub(crate) fn plain_field(&mut self, write: impl FnOnce(&mut Vec<u8>)) {
+        if self.fields > 0 {
+            self.buf.push(b',');
+        }
+        self.fields += 1;
+        let from = self.buf.len();
+        write(&mut self.buf);
+        debug_assert!(
+            !self.buf[from..]
+                .iter()
+                .any(|&b| matches!(b, b',' | b'"' | b'\n' | b'\r')),
+            "a plain field needs quoting"
+        );
+    }
+
+    /// Appends `n` fields already encoded by another writer (the bytes of a record without its
+    /// line end), for a run of fields repeated on many records.
+    #[inline]
+    pub(crate) fn encoded_fields(&mut self, encoded: &[u8], n: usize) {
+        if self.fields > 0 {
+            self.buf.push(b',');
+        }
+        self.fields += n;
+        self.buf.extend_from_slice(encoded);
+    }
+
     /// Ends the record.
     #[inline]
     pub(crate) fn end(&mut self) {

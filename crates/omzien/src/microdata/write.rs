@@ -2,8 +2,6 @@
 //! [`crate::Table`]): the OData CSV of table 50090NED (value,
 //! `MOG0095` and `MBG0095` rows per cell, `.` for suppressed), and every estimate with its n.
 
-use std::fmt::Write as _;
-
 use rayon::prelude::*;
 use std::path::Path;
 
@@ -30,34 +28,34 @@ fn level_label(l: Level) -> &'static str {
 /// Appends `v` with `decimals` digits after the point, rounded half away from zero, as
 /// `format!("{v:.N}")` would for the magnitudes written here, without going through the
 /// general float formatter (the output has millions of figures).
-fn push_fixed(out: &mut String, v: f64, decimals: u32) {
+fn push_fixed(out: &mut Vec<u8>, v: f64, decimals: u32) {
     let scale = 10f64.powi(decimals as i32);
     let scaled = (v.abs() * scale).round();
     if !v.is_finite() || scaled >= 1e15 {
-        let _ = write!(out, "{v:.*}", decimals as usize);
+        out.extend_from_slice(format!("{v:.*}", decimals as usize).as_bytes());
         return;
     }
     let scaled = scaled as u64;
     if v < 0.0 && scaled > 0 {
-        out.push('-');
+        out.push(b'-');
     }
     // The digits of the scaled integer, with the point set `decimals` from the end.
     let mut buf = itoa::Buffer::new();
-    let digits = buf.format(scaled);
+    let digits = buf.format(scaled).as_bytes();
     let d = decimals as usize;
     if d == 0 {
-        out.push_str(digits);
+        out.extend_from_slice(digits);
     } else if digits.len() > d {
         let (int, frac) = digits.split_at(digits.len() - d);
-        out.push_str(int);
-        out.push('.');
-        out.push_str(frac);
+        out.extend_from_slice(int);
+        out.push(b'.');
+        out.extend_from_slice(frac);
     } else {
-        out.push_str("0.");
+        out.extend_from_slice(b"0.");
         for _ in digits.len()..d {
-            out.push('0');
+            out.push(b'0');
         }
-        out.push_str(digits);
+        out.extend_from_slice(digits);
     }
 }
 
@@ -65,15 +63,12 @@ fn push_fixed(out: &mut String, v: f64, decimals: u32) {
 /// made side by side and written in order.
 struct Part {
     w: CsvWriter,
-    /// Scratch text of a number field.
-    number: String,
 }
 
 impl Part {
     fn new(capacity: usize) -> Self {
         Self {
             w: CsvWriter::with_capacity(capacity),
-            number: String::with_capacity(32),
         }
     }
 
@@ -85,11 +80,12 @@ impl Part {
     /// A number with `decimals` digits, or an empty field.
     #[inline]
     fn fixed(&mut self, v: Option<f64>, decimals: u32) {
-        self.number.clear();
-        if let Some(v) = v {
-            push_fixed(&mut self.number, v, decimals);
-        }
-        self.w.field(&self.number);
+        // Digits, a sign and a point never need quoting.
+        self.w.plain_field(|out| {
+            if let Some(v) = v {
+                push_fixed(out, v, decimals);
+            }
+        });
     }
 
     #[inline]
@@ -233,7 +229,7 @@ pub fn write_estimates_csv(p: &Prevalence, path: &Path) -> Result<(), MicrodataE
             let mut out = Part::new(chunk.len() * 70);
             let mut n = itoa::Buffer::new();
             // Consecutive estimates share unit, wave and age: their text is made once.
-            let mut last: Option<(&Unit, crate::Wave, crate::AgeGroup, [String; 4])> = None;
+            let mut last: Option<(&Unit, crate::Wave, crate::AgeGroup, Vec<u8>)> = None;
             for e in chunk {
                 let prefix = match &last {
                     Some((u, w, a, text)) if *u == &e.unit && *w == e.wave && *a == e.age => text,
@@ -242,18 +238,15 @@ pub fn write_estimates_csv(p: &Prevalence, path: &Path) -> Result<(), MicrodataE
                             Unit::Area(c) => level_label(c.level()),
                             Unit::Group(_) => "group",
                         };
-                        let text = [
-                            e.unit.to_string(),
-                            level.to_owned(),
-                            e.wave.to_string(),
-                            e.age.short().to_owned(),
-                        ];
-                        &last.insert((&e.unit, e.wave, e.age, text)).3
+                        let mut text = CsvWriter::with_capacity(64);
+                        text.field(e.unit.to_string());
+                        text.field(level);
+                        text.field(e.wave.to_string());
+                        text.field(e.age.short());
+                        &last.insert((&e.unit, e.wave, e.age, text.into_bytes())).3
                     }
                 };
-                for f in prefix {
-                    out.field(f);
-                }
+                out.w.encoded_fields(prefix, 4);
                 out.field(e.measure.names().0);
                 out.field(n.format(e.n));
                 out.fixed(Some(e.n_eff), 1);
@@ -290,8 +283,9 @@ mod tests {
                 _ => (state % 1000) as f64 / 10.0 + 0.05,
             };
             for d in [1u32, 2] {
-                let mut got = String::new();
+                let mut got = Vec::new();
                 push_fixed(&mut got, v, d);
+                let got = String::from_utf8(got).unwrap_or_default();
                 // The formatter writes `-0.0` for a tiny negative value; a figure of zero is
                 // written without a sign.
                 let want = format!("{v:.*}", d as usize);
