@@ -642,7 +642,8 @@ pub struct BoundarySet {
 }
 
 impl Boundaries {
-    /// Loads boundary files and folders for a dataset. Every `*.geojson` of a folder is read;
+    /// Loads boundary files and folders for a dataset. Every `*.geojson` of a folder is read
+    /// (the files of a folder in parallel);
     /// per level the file whose codes match the dataset best is kept (ties: the first by
     /// name).
     ///
@@ -671,8 +672,13 @@ impl Boundaries {
                 }
             }
             files.sort();
-            for f in files {
-                match Boundaries::from_geojson(&f) {
+            // Parsed side by side, kept in name order.
+            let parsed: Vec<Result<Boundaries, BoundaryError>> = {
+                use rayon::prelude::*;
+                files.par_iter().map(|f| Boundaries::from_geojson(f)).collect()
+            };
+            for r in parsed {
+                match r {
                     Ok(b) => candidates.push(b),
                     Err(e) => left_out.push(e),
                 }
