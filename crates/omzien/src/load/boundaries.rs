@@ -675,7 +675,10 @@ impl Boundaries {
             // Parsed side by side, kept in name order.
             let parsed: Vec<Result<Boundaries, BoundaryError>> = {
                 use rayon::prelude::*;
-                files.par_iter().map(|f| Boundaries::from_geojson(f)).collect()
+                files
+                    .par_iter()
+                    .map(|f| Boundaries::from_geojson(f))
+                    .collect()
             };
             for r in parsed {
                 match r {
