@@ -52,8 +52,8 @@ pub use figure::{Figure, Margin, Status};
 pub use indicator::{Indicator, IndicatorInfo, Unit};
 pub use layer::{EntryKind, Layer, LayerError, LayerKind, LayerSpec, Legend, LegendEntry, Style};
 pub use load::{
-    Boundaries, BoundaryError, BoundarySet, Conflict, Crs, JoinReport, LoadError, Loader, Location,
-    Shape, Skipped,
+    Boundaries, BoundaryError, BoundarySet, Candidates, Conflict, Crs, JoinReport, LoadError,
+    Loader, Location, Shape, Skipped,
 };
 pub use profile::{AreaProfile, ProfileArea, ProfileFigure, ProfileTrend, SelectedFigure};
 pub use provenance::Provenance;

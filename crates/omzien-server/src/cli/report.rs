@@ -12,13 +12,18 @@ use super::{CliError, arg, dataset};
 
 /// Writes the report of the gemeente named, or of every gemeente with `--all`.
 pub fn run(a: &ReportArgs, out: &mut dyn Write) -> Result<(), CliError> {
-    let mut ds = dataset(&a.common)?;
-    let boundaries: Vec<Boundaries> = if a.boundaries.is_empty() && a.common.data.is_empty() {
-        omzien::demo::boundaries().into()
-    } else if a.boundaries.is_empty() {
-        Vec::new()
-    } else {
-        super::load_boundaries(&ds, &a.boundaries)?
+    // The boundary files are read while the figures load.
+    let (ds, read) = rayon::join(
+        || dataset(&a.common),
+        || (!a.boundaries.is_empty()).then(|| Boundaries::read_all(&a.boundaries)),
+    );
+    let mut ds = ds?;
+    let boundaries: Vec<Boundaries> = match read {
+        _ if a.boundaries.is_empty() && a.common.data.is_empty() => {
+            omzien::demo::boundaries().into()
+        }
+        None => Vec::new(),
+        Some(read) => super::serve::pick_boundaries(&ds, &a.boundaries, read?)?,
     };
     ds.name_from(&boundaries);
     let level: Level = a

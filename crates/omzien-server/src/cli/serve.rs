@@ -18,7 +18,19 @@ use crate::state::AppState;
 /// # Errors
 /// [`CliError`] when a named file cannot be used or nothing usable is found.
 pub fn load_boundaries(ds: &Dataset, paths: &[PathBuf]) -> Result<Vec<Boundaries>, CliError> {
-    let set = Boundaries::choose(ds, paths)?;
+    pick_boundaries(ds, paths, Boundaries::read_all(paths)?)
+}
+
+/// [`load_boundaries`] for files already read (for example while the figures loaded).
+///
+/// # Errors
+/// [`CliError`] when nothing usable is among them.
+pub fn pick_boundaries(
+    ds: &Dataset,
+    paths: &[PathBuf],
+    read: omzien::Candidates,
+) -> Result<Vec<Boundaries>, CliError> {
+    let set = Boundaries::pick(ds, paths, read)?;
     for e in &set.left_out {
         tracing::warn!(error = %e, "boundary file left out");
     }

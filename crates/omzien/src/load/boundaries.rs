@@ -641,6 +641,9 @@ pub struct BoundarySet {
     pub left_out: Vec<BoundaryError>,
 }
 
+/// Boundary files read by [`Boundaries::read_all`], and the files of a folder left out with why.
+pub type Candidates = (Vec<Boundaries>, Vec<BoundaryError>);
+
 impl Boundaries {
     /// Loads boundary files and folders for a dataset. Every `*.geojson` of a folder is read
     /// (the files of a folder in parallel);
@@ -651,6 +654,16 @@ impl Boundaries {
     /// [`BoundaryError`] when a named file cannot be used, a folder cannot be read, or nothing
     /// usable is found.
     pub fn choose(ds: &Dataset, paths: &[PathBuf]) -> Result<BoundarySet, BoundaryError> {
+        Self::pick(ds, paths, Self::read_all(paths)?)
+    }
+
+    /// Reads boundary files and folders (every `*.geojson` of a folder, side by side) without a
+    /// dataset, so they can be read while the figures load; [`Boundaries::pick`] then chooses.
+    /// Files of a folder that cannot be used are returned beside the others.
+    ///
+    /// # Errors
+    /// [`BoundaryError`] when a named file cannot be used or a folder cannot be read.
+    pub fn read_all(paths: &[PathBuf]) -> Result<Candidates, BoundaryError> {
         let mut candidates: Vec<Boundaries> = Vec::new();
         let mut left_out = Vec::new();
         for p in paths {
@@ -687,6 +700,19 @@ impl Boundaries {
                 }
             }
         }
+        Ok((candidates, left_out))
+    }
+
+    /// Per level, the file read by [`Boundaries::read_all`] whose codes match the dataset best
+    /// (ties: the first by name).
+    ///
+    /// # Errors
+    /// [`BoundaryError::NoneUsable`] when nothing usable is among them.
+    pub fn pick(
+        ds: &Dataset,
+        paths: &[PathBuf],
+        (mut candidates, left_out): Candidates,
+    ) -> Result<BoundarySet, BoundaryError> {
         let matched = |b: &Boundaries| b.shapes().iter().filter(|s| ds.contains(s.code)).count();
         let mut chosen = Vec::new();
         for level in Level::ALL {

@@ -13,7 +13,9 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-pub use boundaries::{Boundaries, BoundaryError, BoundarySet, Crs, JoinReport, Shape, Skipped};
+pub use boundaries::{
+    Boundaries, BoundaryError, BoundarySet, Candidates, Crs, JoinReport, Shape, Skipped,
+};
 pub use error::{Conflict, LoadError, Location};
 pub(crate) use table::{ParsedFile, RowKey, Target};
 
