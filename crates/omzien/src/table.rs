@@ -165,6 +165,7 @@ impl CsvWriter {
 
     /// Appends a field written by `write` straight into the buffer, for text that never needs
     /// quoting (numbers: digits, a sign, a point).
+    #[cfg(feature = "microdata")] // its only users are the microdata files
     #[inline]
     pub(crate) fn plain_field(&mut self, write: impl FnOnce(&mut Vec<u8>)) {
         if self.fields > 0 {
@@ -183,6 +184,7 @@ impl CsvWriter {
 
     /// Appends `n` fields already encoded by another writer (the bytes of a record without its
     /// line end), for a run of fields repeated on many records.
+    #[cfg(feature = "microdata")] // its only users are the microdata files
     #[inline]
     pub(crate) fn encoded_fields(&mut self, encoded: &[u8], n: usize) {
         if self.fields > 0 {
@@ -215,6 +217,7 @@ impl CsvWriter {
     }
 
     /// Everything written.
+    #[cfg(feature = "microdata")] // its only users are the microdata files
     pub(crate) fn into_bytes(self) -> Vec<u8> {
         self.buf
     }
