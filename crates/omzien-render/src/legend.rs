@@ -9,6 +9,7 @@ use vello_cpu::kurbo::Rect;
 use vello_cpu::{Pixmap, RenderContext, Resources};
 
 use super::png::{EncodeError, encode};
+use crate::text::Fonts;
 
 /// Width of the legend at scale 1, in pixels.
 pub const LEGEND_WIDTH: u32 = 240;
@@ -19,19 +20,8 @@ const TEXT_PX: f32 = 12.0;
 const ROW: f32 = 18.0;
 const SWATCH: (f32, f32) = (22.0, 13.0);
 
-struct Fonts {
-    regular: FontRef<'static>,
-    bold: FontRef<'static>,
-}
-
 fn fonts() -> Result<Fonts, EncodeError> {
-    let load = |b: &'static [u8]| {
-        FontRef::try_from_slice(b).map_err(|e| EncodeError::new(format!("font: {e}")))
-    };
-    Ok(Fonts {
-        regular: load(dejavu::sans::regular())?,
-        bold: load(dejavu::sans::bold())?,
-    })
+    Fonts::load().map_err(|e| EncodeError::new(format!("font: {e}")))
 }
 
 /// Width of a line of text at a size, in pixels.
@@ -50,27 +40,9 @@ fn text_width(font: &FontRef<'_>, px: f32, text: &str) -> f32 {
     w
 }
 
-/// Breaks text into lines no wider than `max` (at word boundaries; a long word stays whole).
+/// Breaks text into lines no wider than `max` pixels at `px`.
 fn wrap(font: &FontRef<'_>, px: f32, text: &str, max: f32) -> Vec<String> {
-    let mut lines: Vec<String> = Vec::new();
-    let mut line = String::new();
-    for word in text.split_whitespace() {
-        let candidate = if line.is_empty() {
-            word.to_owned()
-        } else {
-            format!("{line} {word}")
-        };
-        if !line.is_empty() && text_width(font, px, &candidate) > max {
-            lines.push(std::mem::take(&mut line));
-            line = word.to_owned();
-        } else {
-            line = candidate;
-        }
-    }
-    if !line.is_empty() {
-        lines.push(line);
-    }
-    lines
+    crate::text::wrap(text, max, |t| text_width(font, px, t))
 }
 
 /// Draws one line with its baseline at `y`, blending coverage over the pixmap.

@@ -29,6 +29,7 @@ mod png;
 mod raster;
 mod report;
 mod scene;
+mod text;
 mod tile;
 
 pub use legend::{LEGEND_WIDTH, legend_png};

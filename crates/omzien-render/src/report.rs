@@ -10,7 +10,7 @@
 
 use std::str::FromStr;
 
-use ab_glyph::{Font as _, FontRef, PxScale, ScaleFont as _};
+use ab_glyph::{Font as _, PxScale, ScaleFont as _};
 use krilla::Document;
 use krilla::color::rgb;
 use krilla::geom::{PathBuilder, Point, Rect};
@@ -23,6 +23,7 @@ use omzien::{
     Verdict,
 };
 
+use crate::text::Fonts;
 use crate::tile::Projector;
 
 /// A4 in points.
@@ -190,23 +191,23 @@ enum Op {
 
 /// Text measuring with the embedded font.
 struct Metrics {
-    regular: FontRef<'static>,
-    bold: FontRef<'static>,
+    fonts: Fonts,
 }
 
 impl Metrics {
     fn new() -> Result<Self, ReportPdfError> {
-        let load = |b: &'static [u8]| {
-            FontRef::try_from_slice(b).map_err(|e| ReportPdfError::Font(e.to_string()))
-        };
         Ok(Self {
-            regular: load(dejavu::sans::regular())?,
-            bold: load(dejavu::sans::bold())?,
+            fonts: Fonts::load().map_err(ReportPdfError::Font)?,
         })
     }
 
+    /// Width in points of `text` at `size` points (advances, as the PDF's text is laid out).
     fn width(&self, text: &str, size: f32, bold: bool) -> f32 {
-        let font = if bold { &self.bold } else { &self.regular };
+        let font = if bold {
+            &self.fonts.bold
+        } else {
+            &self.fonts.regular
+        };
         let units = font.units_per_em().unwrap_or(2048.0);
         let scaled = font.as_scaled(PxScale::from(size * font.height_unscaled() / units));
         text.chars()
@@ -216,24 +217,7 @@ impl Metrics {
 
     /// Lines of `text` that fit `width`.
     fn wrap(&self, text: &str, size: f32, bold: bool, width: f32) -> Vec<String> {
-        let mut lines = Vec::new();
-        let mut line = String::new();
-        for word in text.split_whitespace() {
-            let candidate = if line.is_empty() {
-                word.to_owned()
-            } else {
-                format!("{line} {word}")
-            };
-            if self.width(&candidate, size, bold) > width && !line.is_empty() {
-                lines.push(std::mem::replace(&mut line, word.to_owned()));
-            } else {
-                line = candidate;
-            }
-        }
-        if !line.is_empty() {
-            lines.push(line);
-        }
-        lines
+        crate::text::wrap(text, width, |t| self.width(t, size, bold))
     }
 }
 
