@@ -461,10 +461,11 @@ impl Dataset {
                 .map(|v| v.into_iter().map(|r| r.area).collect())
                 .unwrap_or_default()
         };
-        let (high, rising) = if first == latest {
-            (risk(RiskMode::High), Vec::new())
+        let high = risk(RiskMode::High);
+        let rising = if first == latest {
+            Vec::new()
         } else {
-            (risk(RiskMode::High), risk(RiskMode::Rising))
+            risk(RiskMode::Rising)
         };
         let trends = if first == latest {
             Vec::new()
