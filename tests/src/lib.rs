@@ -101,3 +101,19 @@ pub fn content_type(headers: &axum::http::HeaderMap) -> String {
         .unwrap_or_default()
         .to_owned()
 }
+
+/// Runs an `omzien` command in-process (`omzien_cli(&["area", "GM0363"])`): its output, or the
+/// text of the error (refused by the argument parser or by the command).
+///
+/// # Errors
+/// The error's text.
+pub fn omzien_cli(args: &[&str]) -> Result<String, String> {
+    use clap::Parser as _;
+    let parsed = omzien_server::cli::Args::try_parse_from(
+        std::iter::once("omzien").chain(args.iter().copied()),
+    )
+    .map_err(|e| e.to_string())?;
+    let mut out = Vec::new();
+    omzien_server::cli::run(&parsed, &mut out).map_err(|e| e.to_string())?;
+    String::from_utf8(out).map_err(|e| e.to_string())
+}

@@ -2,18 +2,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code: a failed unwrap is a failed test
 
 use clap::Parser;
-use omzien_server::cli::{Args, CliError, run};
-use omzien_tests::national;
-
-/// Runs a command; a bad argument (refused by the parser or by the command) is the error's
-/// text.
-fn omzien(args: &[&str]) -> Result<String, String> {
-    let parsed = Args::try_parse_from(std::iter::once("omzien").chain(args.iter().copied()))
-        .map_err(|e| e.to_string())?;
-    let mut out = Vec::new();
-    run(&parsed, &mut out).map_err(|e: CliError| e.to_string())?;
-    Ok(String::from_utf8(out).unwrap())
-}
+use omzien_server::cli::Args;
+use omzien_tests::{national, omzien_cli as omzien};
 
 fn rivm() -> Option<String> {
     national().map(|d| d.join("rivm-50090NED").display().to_string())

@@ -6,18 +6,8 @@
 use std::path::Path;
 use std::process::Command;
 
-use clap::Parser;
 use omzien::{AgeGroup, AreaCode, Boundaries, Figure, Indicator, Level, Wave};
-use omzien_server::cli::{Args, CliError, run};
-use omzien_tests::{national, national_dataset};
-
-fn omzien(args: &[&str]) -> Result<String, String> {
-    let parsed = Args::try_parse_from(std::iter::once("omzien").chain(args.iter().copied()))
-        .map_err(|e| e.to_string())?;
-    let mut out = Vec::new();
-    run(&parsed, &mut out).map_err(|e: CliError| e.to_string())?;
-    Ok(String::from_utf8(out).unwrap())
-}
+use omzien_tests::{national, national_dataset, omzien_cli as omzien};
 
 /// A poppler tool's output; without poppler the test fails under CI and skips elsewhere.
 fn poppler(tool: &str, args: &[&str]) -> Option<String> {
