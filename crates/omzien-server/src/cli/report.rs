@@ -12,10 +12,17 @@ use super::{CliError, arg, dataset};
 
 /// Writes the report of the gemeente named, or of every gemeente with `--all`.
 pub fn run(a: &ReportArgs, out: &mut dyn Write) -> Result<(), CliError> {
-    // The boundary files are read while the figures load.
+    let level: Level = a
+        .level
+        .parse()
+        .map_err(|e: omzien::LevelError| arg("level", e.to_string()))?;
+    // The boundary files are read while the figures load; those of levels the report does not
+    // draw are left after their codes (names are taken from wijk and buurt files only, see
+    // `Dataset::name_from`, and the report draws the level asked for only).
+    let levels = [level];
     let (ds, read) = rayon::join(
         || dataset(&a.common),
-        || (!a.boundaries.is_empty()).then(|| Boundaries::read_all(&a.boundaries)),
+        || (!a.boundaries.is_empty()).then(|| Boundaries::read_levels(&a.boundaries, &levels)),
     );
     let mut ds = ds?;
     let boundaries: Vec<Boundaries> = match read {
@@ -23,13 +30,19 @@ pub fn run(a: &ReportArgs, out: &mut dyn Write) -> Result<(), CliError> {
             omzien::demo::boundaries().into()
         }
         None => Vec::new(),
-        Some(read) => super::serve::pick_boundaries(&ds, &a.boundaries, read?)?,
+        Some(read) => {
+            let read = read?;
+            // No file of this level: the files of the others are checked as before (a bad path is
+            // still an error) and the report lists every area as without a boundary.
+            let read = if read.0.is_empty() && read.1.is_empty() {
+                Boundaries::read_all(&a.boundaries)?
+            } else {
+                read
+            };
+            super::serve::pick_boundaries(&ds, &a.boundaries, read)?
+        }
     };
     ds.name_from(&boundaries);
-    let level: Level = a
-        .level
-        .parse()
-        .map_err(|e: omzien::LevelError| arg("level", e.to_string()))?;
     let lang: Lang = a
         .lang
         .parse()

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use super::geojson::{Collection, ReadError};
-use geo::{BoundingRect, Contains, MakeValid, MapCoords, MultiPolygon, Point, Rect, Validation};
+use geo::{BoundingRect, Contains, MakeValid, MapCoords, MultiPolygon, Point, Rect};
 use rstar::{AABB, RTree, RTreeObject};
 
 use crate::{AreaCode, Dataset, Level};
@@ -191,6 +191,15 @@ impl Boundaries {
     /// [`BoundaryError`] when the file is unreadable, not GeoJSON, in an unknown CRS, mixes
     /// levels, or has no usable feature.
     pub fn from_geojson(path: &Path) -> Result<Self, BoundaryError> {
+        Self::read_geojson(path, &Level::ALL)?.ok_or_else(|| BoundaryError::Empty {
+            path: path.to_owned(),
+        })
+    }
+
+    /// As [`Boundaries::from_geojson`], but a file of a level not in `levels` is only read as
+    /// far as its codes (`Ok(None)`): its polygons are neither converted nor checked.
+    fn read_geojson(path: &Path, levels: &[Level]) -> Result<Option<Self>, BoundaryError> {
+        use rayon::prelude::*;
         let fc: Collection<Option<geojson::Geometry>> =
             super::geojson::read(path).map_err(|e| match e {
                 ReadError::Io(source) => BoundaryError::Io {
@@ -235,11 +244,11 @@ impl Boundaries {
             }
         };
 
-        let mut shapes: Vec<Shape> = Vec::with_capacity(fc.features.len());
-        let mut by_code: HashMap<AreaCode, usize> = HashMap::with_capacity(fc.features.len());
-        let mut names = Vec::new();
+        // First the codes (cheap, in order): which features to draw, and the file's level.
         let mut skipped = Vec::new();
-        let mut repaired = Vec::new();
+        let mut seen: std::collections::HashSet<AreaCode> =
+            std::collections::HashSet::with_capacity(fc.features.len());
+        let mut todo: Vec<(usize, AreaCode)> = Vec::with_capacity(fc.features.len());
         let mut level: Option<Level> = None;
         for (i, f) in fc.features.iter().enumerate() {
             let mut skip = |code: Option<AreaCode>, reason: String| {
@@ -249,8 +258,9 @@ impl Boundaries {
                     reason,
                 })
             };
-            let props = f.properties.as_ref();
-            let Some(raw) = props
+            let Some(raw) = f
+                .properties
+                .as_ref()
                 .and_then(|m| m.get(*code_prop))
                 .and_then(|v| v.as_str())
             else {
@@ -275,72 +285,51 @@ impl Boundaries {
                 }
                 Some(_) => {}
             }
-            if by_code.contains_key(&code) {
+            if !seen.insert(code) {
                 skip(
                     Some(code),
                     "duplicate code: the first feature is kept".into(),
                 );
                 continue;
             }
-            // Check rings on the raw coordinates: converting to `geo` would close them silently.
-            if let Some(reason) = f.geometry.as_ref().and_then(|g| unclosed(&g.value)) {
-                skip(Some(code), reason);
-                continue;
+            todo.push((i, code));
+        }
+        if level.is_some_and(|l| !levels.contains(&l)) {
+            return Ok(None);
+        }
+
+        // Then the polygons, the costly part (conversion, projection, validity), on all cores.
+        let drawn: Vec<Result<Drawn, String>> = todo
+            .par_iter()
+            .map(|&(i, _)| polygon_of(fc.features[i].geometry.as_ref(), projection.as_ref()))
+            .collect();
+
+        let mut shapes: Vec<Shape> = Vec::with_capacity(todo.len());
+        let mut by_code: HashMap<AreaCode, usize> = HashMap::with_capacity(todo.len());
+        let mut names = Vec::new();
+        let mut repaired = Vec::new();
+        for (&(i, code), result) in todo.iter().zip(drawn) {
+            let Drawn {
+                geometry,
+                bbox,
+                repaired: was_repaired,
+            } = match result {
+                Ok(r) => r,
+                Err(reason) => {
+                    skipped.push(Skipped {
+                        feature: i,
+                        code: Some(code),
+                        reason,
+                    });
+                    continue;
+                }
+            };
+            if was_repaired {
+                repaired.push(code);
             }
-            let geometry = match f
-                .geometry
+            if let Some(n) = fc.features[i]
+                .properties
                 .as_ref()
-                .map(|g| geo::Geometry::<f64>::try_from(&g.value))
-            {
-                Some(Ok(geo::Geometry::Polygon(p))) => MultiPolygon(vec![p]),
-                Some(Ok(geo::Geometry::MultiPolygon(mp))) => mp,
-                Some(Ok(_)) => {
-                    skip(
-                        Some(code),
-                        "geometry is not a polygon or multipolygon".into(),
-                    );
-                    continue;
-                }
-                Some(Err(e)) => {
-                    skip(Some(code), format!("unreadable geometry: {e}"));
-                    continue;
-                }
-                None => {
-                    skip(Some(code), "no geometry".into());
-                    continue;
-                }
-            };
-            let mut geometry = match &projection {
-                None => geometry,
-                Some((from, to)) => {
-                    let mut g = geometry;
-                    if let Err(e) = proj4rs::transform::transform(from, to, &mut g) {
-                        skip(Some(code), format!("cannot project from RD New: {e}"));
-                        continue;
-                    }
-                    g.map_coords(|c| geo::coord! { x: c.x.to_degrees(), y: c.y.to_degrees() })
-                }
-            };
-            if !geometry.is_valid() {
-                match geometry.make_valid() {
-                    Ok(fixed) if fixed.is_valid() && !fixed.0.is_empty() => {
-                        geometry = canonical(fixed);
-                        repaired.push(code);
-                    }
-                    _ => {
-                        skip(
-                            Some(code),
-                            "invalid polygon that could not be repaired".into(),
-                        );
-                        continue;
-                    }
-                }
-            }
-            let Some(bbox) = geometry.bounding_rect() else {
-                skip(Some(code), "empty polygon".into());
-                continue;
-            };
-            if let Some(n) = props
                 .and_then(|m| m.get(name_prop))
                 .and_then(|v| v.as_str())
             {
@@ -353,6 +342,7 @@ impl Boundaries {
                 bbox,
             });
         }
+        skipped.sort_by_key(|s| s.feature);
         let Some(level) = level.filter(|_| !shapes.is_empty()) else {
             return Err(BoundaryError::Empty {
                 path: path.to_owned(),
@@ -362,7 +352,7 @@ impl Boundaries {
         b.names = names;
         b.skipped = skipped;
         b.repaired = repaired;
-        Ok(b)
+        Ok(Some(b))
     }
 
     /// Boundaries from polygons already in WGS84 (e.g. generated ones), all of one level.
@@ -612,6 +602,61 @@ fn canonical(mp: MultiPolygon) -> MultiPolygon {
     MultiPolygon(polys)
 }
 
+/// A feature's polygon ready to index.
+struct Drawn {
+    geometry: MultiPolygon<f64>,
+    bbox: Rect<f64>,
+    /// Whether it was invalid and repaired.
+    repaired: bool,
+}
+
+/// One feature's polygon in WGS84, repaired where invalid; or why it cannot be drawn.
+fn polygon_of(
+    geometry: Option<&geojson::Geometry>,
+    projection: Option<&(proj4rs::Proj, proj4rs::Proj)>,
+) -> Result<Drawn, String> {
+    let Some(g) = geometry else {
+        return Err("no geometry".into());
+    };
+    // Check rings on the raw coordinates: converting to `geo` would close them silently.
+    if let Some(reason) = unclosed(&g.value) {
+        return Err(reason);
+    }
+    let geometry = match geo::Geometry::<f64>::try_from(&g.value) {
+        Ok(geo::Geometry::Polygon(p)) => MultiPolygon(vec![p]),
+        Ok(geo::Geometry::MultiPolygon(mp)) => mp,
+        Ok(_) => return Err("geometry is not a polygon or multipolygon".into()),
+        Err(e) => return Err(format!("unreadable geometry: {e}")),
+    };
+    let mut geometry = match projection {
+        None => geometry,
+        Some((from, to)) => {
+            let mut g = geometry;
+            proj4rs::transform::transform(from, to, &mut g)
+                .map_err(|e| format!("cannot project from RD New: {e}"))?;
+            g.map_coords(|c| geo::coord! { x: c.x.to_degrees(), y: c.y.to_degrees() })
+        }
+    };
+    let mut repaired = false;
+    if !super::valid::is_valid(&geometry) {
+        match geometry.make_valid() {
+            Ok(fixed) if super::valid::is_valid(&fixed) && !fixed.0.is_empty() => {
+                geometry = canonical(fixed);
+                repaired = true;
+            }
+            _ => return Err("invalid polygon that could not be repaired".into()),
+        }
+    }
+    let bbox = geometry
+        .bounding_rect()
+        .ok_or_else(|| "empty polygon".to_owned())?;
+    Ok(Drawn {
+        geometry,
+        bbox,
+        repaired,
+    })
+}
+
 fn unclosed(g: &geojson::GeometryValue) -> Option<String> {
     let polygons: &[geojson::PolygonType] = match g {
         geojson::GeometryValue::Polygon { coordinates } => std::slice::from_ref(coordinates),
@@ -664,11 +709,21 @@ impl Boundaries {
     /// # Errors
     /// [`BoundaryError`] when a named file cannot be used or a folder cannot be read.
     pub fn read_all(paths: &[PathBuf]) -> Result<Candidates, BoundaryError> {
+        Self::read_levels(paths, &Level::ALL)
+    }
+
+    /// As [`Boundaries::read_all`], for the levels named only: a file of another level is read
+    /// as far as its codes and left out (not listed among the files that failed). A report at
+    /// wijk level, say, does not convert and check thousands of buurt polygons it never draws.
+    ///
+    /// # Errors
+    /// As [`Boundaries::read_all`].
+    pub fn read_levels(paths: &[PathBuf], levels: &[Level]) -> Result<Candidates, BoundaryError> {
         let mut candidates: Vec<Boundaries> = Vec::new();
         let mut left_out = Vec::new();
         for p in paths {
             if !p.is_dir() {
-                candidates.push(Boundaries::from_geojson(p)?);
+                candidates.extend(Boundaries::read_geojson(p, levels)?);
                 continue;
             }
             let io = |source| BoundaryError::Io {
@@ -686,16 +741,16 @@ impl Boundaries {
             }
             files.sort();
             // Parsed side by side, kept in name order.
-            let parsed: Vec<Result<Boundaries, BoundaryError>> = {
+            let parsed: Vec<Result<Option<Boundaries>, BoundaryError>> = {
                 use rayon::prelude::*;
                 files
                     .par_iter()
-                    .map(|f| Boundaries::from_geojson(f))
+                    .map(|f| Boundaries::read_geojson(f, levels))
                     .collect()
             };
             for r in parsed {
                 match r {
-                    Ok(b) => candidates.push(b),
+                    Ok(b) => candidates.extend(b),
                     Err(e) => left_out.push(e),
                 }
             }

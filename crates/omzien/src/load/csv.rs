@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use super::error::{LoadError, Location};
-use super::table::{Cell, ParsedFile, RawTable, detect_naming};
+use super::table::{Cell, Grid, ParsedFile, RawTable, detect_naming};
 
 /// The shape of a CSV file, found by one quote-aware pass over its bytes.
 struct Layout {
@@ -109,6 +109,16 @@ fn scan(path: &Path, text: &str) -> Result<Layout, LoadError> {
     })
 }
 
+/// The records as read, cells borrowed from them.
+struct Records<'r>(&'r [csv::StringRecord]);
+
+impl<'r> Grid<'r> for Records<'r> {
+    fn cell(&self, row: usize, col: usize) -> Cell<'r> {
+        // Every record has the header's width (checked by the scan and the reader).
+        self.0[row].get(col).map_or(Cell::Missing, Cell::Text)
+    }
+}
+
 fn csv_err(path: &Path, e: impl std::fmt::Display) -> LoadError {
     LoadError::Csv {
         path: path.to_owned(),
@@ -159,14 +169,6 @@ pub(crate) fn read(path: &Path, text: &str) -> Result<ParsedFile, LoadError> {
             ),
         ));
     }
-    let columns = (0..layout.headers.len())
-        .map(|j| {
-            records
-                .iter()
-                .map(|r| r.get(j).map_or(Cell::Missing, Cell::Text))
-                .collect::<Vec<_>>()
-        })
-        .collect();
     let lines = &layout.record_lines;
     let locate =
         move |row: usize, _col: Option<&str>| Location::Line(lines.get(row).copied().unwrap_or(1));
@@ -174,7 +176,7 @@ pub(crate) fn read(path: &Path, text: &str) -> Result<ParsedFile, LoadError> {
         path,
         naming,
         headers: layout.headers.clone(),
-        columns,
+        cells: &Records(&records),
         rows: records.len(),
         locate: &locate,
     }

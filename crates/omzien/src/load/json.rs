@@ -103,7 +103,7 @@ pub(crate) fn read(path: &Path, text: &str) -> Result<ParsedFile, LoadError> {
         path,
         naming,
         headers,
-        columns,
+        cells: &columns,
         rows: records.len(),
         locate: &locate,
     }

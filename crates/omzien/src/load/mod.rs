@@ -8,6 +8,7 @@ mod json;
 #[cfg(feature = "microdata")]
 pub(crate) mod respondents;
 mod table;
+mod valid;
 
 use std::path::{Path, PathBuf};
 

@@ -83,12 +83,25 @@ pub(crate) fn detect_naming(headers: &[String]) -> Option<Naming> {
     })
 }
 
-/// A table of raw cells, column by column.
+/// Cells by row and column, as a reader holds them (no copy into another layout).
+pub(crate) trait Grid<'a> {
+    /// The cell at `row`, `col` (both in range).
+    fn cell(&self, row: usize, col: usize) -> Cell<'a>;
+}
+
+/// Columns of cells (the JSON reader's layout).
+impl<'a> Grid<'a> for Vec<Vec<Cell<'a>>> {
+    fn cell(&self, row: usize, col: usize) -> Cell<'a> {
+        self[col][row]
+    }
+}
+
+/// A table of raw cells.
 pub(crate) struct RawTable<'a> {
     pub path: &'a Path,
     pub naming: Naming,
     pub headers: Vec<String>,
-    pub columns: Vec<Vec<Cell<'a>>>,
+    pub cells: &'a dyn Grid<'a>,
     pub rows: usize,
     /// Where row `i` is: a CSV line, or a JSON path.
     pub locate: &'a (dyn Fn(usize, Option<&str>) -> Location + Sync),
@@ -120,10 +133,22 @@ pub(crate) struct ParsedFile {
     pub columns: Vec<(Target, Vec<Figure>)>,
 }
 
+/// `str::trim`, sooner for the ASCII padding of OData files: only text that still starts or
+/// ends with a byte ASCII trimming leaves (vertical tab, non-ASCII) takes the Unicode path.
+pub(crate) fn trim(s: &str) -> &str {
+    let t = s.trim_ascii();
+    let odd = |b: Option<u8>| b.is_some_and(|b| b == 0x0B || b >= 0x80);
+    if odd(t.bytes().next()) || odd(t.bytes().next_back()) {
+        t.trim()
+    } else {
+        t
+    }
+}
+
 fn text<'a>(c: Cell<'a>) -> Option<&'a str> {
     match c {
         Cell::Text(t) => {
-            let t = t.trim();
+            let t = trim(t);
             (!t.is_empty()).then_some(t)
         }
         _ => None,
@@ -135,7 +160,7 @@ fn parse_figure(c: Cell<'_>) -> Result<Figure, ()> {
         Cell::Missing => Ok(Figure::NotMeasured),
         Cell::Number(v) if v.is_finite() => Ok(Figure::Value(v)),
         Cell::Number(_) => Err(()),
-        Cell::Text(t) => match t.trim() {
+        Cell::Text(t) => match trim(t) {
             "" => Ok(Figure::NotMeasured),
             "." => Ok(Figure::Suppressed),
             s => match s.parse::<f64>() {
@@ -155,7 +180,7 @@ fn parse_figure(c: Cell<'_>) -> Result<Figure, ()> {
 fn cell_string(c: Cell<'_>) -> String {
     match c {
         Cell::Missing => "null".to_owned(),
-        Cell::Text(t) => t.trim().to_owned(),
+        Cell::Text(t) => trim(t).to_owned(),
         Cell::Number(v) => v.to_string(),
     }
 }
@@ -208,7 +233,7 @@ impl RawTable<'_> {
                     figure_cols.push((i, Target::Schema(ind)));
                 }
                 // Unknown columns are kept when every cell is a figure.
-                None if self.columns[i].iter().all(|&c| parse_figure(c).is_ok()) => {
+                None if (0..self.rows).all(|r| parse_figure(self.cells.cell(r, i)).is_ok()) => {
                     figure_cols.push((
                         i,
                         Target::Extra {
@@ -261,7 +286,7 @@ impl RawTable<'_> {
         let mut first_seen: HashMap<(AreaCode, Wave, AgeGroup, Margin), usize> =
             HashMap::with_capacity(self.rows);
         for r in 0..self.rows {
-            let cell = |c: usize| self.columns[c][r];
+            let cell = |c: usize| self.cells.cell(r, c);
             let code_text = text(cell(code_col)).unwrap_or("");
             let code: AreaCode = code_text.parse().map_err(|source| LoadError::Code {
                 path: path.clone(),
@@ -347,7 +372,8 @@ impl RawTable<'_> {
             let percent =
                 matches!(&target, Target::Schema(i) if i.unit() == Some(crate::Unit::Percent));
             let mut figs = Vec::with_capacity(self.rows);
-            for (r, &cell) in self.columns[c].iter().enumerate() {
+            for r in 0..self.rows {
+                let cell = self.cells.cell(r, c);
                 let f = parse_figure(cell).map_err(|()| LoadError::Number {
                     path: path.clone(),
                     location: self.loc(r, c),
@@ -389,6 +415,24 @@ impl Location {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn trim_is_str_trim() {
+        for s in [
+            "  53.2 ",
+            "\t53\r\n",
+            "\u{a0}53\u{a0}",
+            "\u{b}x\u{b}",
+            " \u{2003}GM0363 ",
+            "",
+            "   ",
+            "é ",
+            " é",
+            "a b",
+        ] {
+            assert_eq!(trim(s), s.trim(), "{s:?}");
+        }
+    }
 
     #[test]
     fn figures_parse_strictly() {
