@@ -200,18 +200,39 @@ impl Boundaries {
     /// far as its codes (`Ok(None)`): its polygons are neither converted nor checked.
     fn read_geojson(path: &Path, levels: &[Level]) -> Result<Option<Self>, BoundaryError> {
         use rayon::prelude::*;
+        let json_err = |e| match e {
+            ReadError::Io(source) => BoundaryError::Io {
+                path: path.to_owned(),
+                source,
+            },
+            ReadError::Json { line, message } => BoundaryError::Json {
+                path: path.to_owned(),
+                line,
+                message,
+            },
+        };
+        let bytes = std::fs::read(path).map_err(|e| json_err(ReadError::Io(e)))?;
+        if Level::ALL.iter().any(|l| !levels.contains(l)) {
+            // Only some levels wanted: the codes first, without building any geometry.
+            let sniff: Collection<serde::de::IgnoredAny> =
+                super::geojson::parse(&bytes).map_err(json_err)?;
+            // The same code property as below: the most specific one any feature has.
+            let level = CODE_PROPERTIES
+                .iter()
+                .find(|p| sniff.features.iter().any(|f| f.property(p).is_some()))
+                .and_then(|p| {
+                    sniff
+                        .features
+                        .iter()
+                        .find_map(|f| f.property(p)?.as_str()?.parse::<AreaCode>().ok())
+                })
+                .map(|c| c.level());
+            if level.is_some_and(|l| !levels.contains(&l)) {
+                return Ok(None);
+            }
+        }
         let fc: Collection<Option<geojson::Geometry>> =
-            super::geojson::read(path).map_err(|e| match e {
-                ReadError::Io(source) => BoundaryError::Io {
-                    path: path.to_owned(),
-                    source,
-                },
-                ReadError::Json { line, message } => BoundaryError::Json {
-                    path: path.to_owned(),
-                    line,
-                    message,
-                },
-            })?;
+            super::geojson::parse(&bytes).map_err(json_err)?;
         let crs = declared_crs(path, fc.crs.as_ref())?;
         let Some(code_prop) = CODE_PROPERTIES.iter().find(|p| {
             fc.features

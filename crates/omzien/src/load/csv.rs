@@ -126,9 +126,66 @@ fn csv_err(path: &Path, e: impl std::fmt::Display) -> LoadError {
     }
 }
 
+/// The layout without the byte-by-byte scan, for the common file: no quote and no carriage
+/// return outside a CRLF pair, where every field boundary is a separator and every record a
+/// line, so the reader and the scan cannot disagree. `None` when the file is not such a file or
+/// a record's width is wrong: the scan then finds (and names) the problem.
+fn plain_layout(text: &str) -> Option<(Layout, Vec<csv::StringRecord>)> {
+    let bytes = text.as_bytes();
+    if memchr::memchr(b'"', bytes).is_some()
+        || memchr::memchr_iter(b'\r', bytes).any(|i| bytes.get(i + 1) != Some(&b'\n'))
+    {
+        return None;
+    }
+    let first_line = text.lines().next().unwrap_or("");
+    let count = |sep: char| split_header(first_line, sep).len();
+    let (separator, sep) = if count(';') > count(',') {
+        (b';', ';')
+    } else {
+        (b',', ',')
+    };
+    let headers = split_header(first_line, sep);
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(separator)
+        .has_headers(true)
+        .flexible(true)
+        .from_reader(bytes);
+    let mut records = Vec::new();
+    for record in reader.records() {
+        let record = record.ok()?;
+        if record.len() != headers.len() {
+            return None;
+        }
+        records.push(record);
+    }
+    // Without quotes a record is a line that is not blank; the first is the header. (The
+    // reader's own positions do not count the blank lines it skips.)
+    let record_lines: Vec<usize> = text
+        .split('\n')
+        .enumerate()
+        .filter(|(_, l)| !l.is_empty() && *l != "\r")
+        .skip(1)
+        .map(|(i, _)| i + 1)
+        .collect();
+    if record_lines.len() != records.len() {
+        return None;
+    }
+    Some((
+        Layout {
+            separator,
+            headers,
+            record_lines,
+        },
+        records,
+    ))
+}
+
 /// Reads a CSV table (BOM already removed) into typed rows.
 pub(crate) fn read(path: &Path, text: &str) -> Result<ParsedFile, LoadError> {
-    let layout = scan(path, text)?;
+    let (layout, read) = match plain_layout(text) {
+        Some((layout, records)) => (layout, Some(records)),
+        None => (scan(path, text)?, None),
+    };
     let Some(naming) = detect_naming(&layout.headers) else {
         return Err(LoadError::UnknownFormat {
             path: path.to_owned(),
@@ -150,15 +207,21 @@ pub(crate) fn read(path: &Path, text: &str) -> Result<ParsedFile, LoadError> {
     }
     // Every cell as text: padding, "." and empty cells are interpreted by us, not guessed.
     // Blank lines are skipped by the reader as by the scan, so row i is record i of the scan.
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(layout.separator)
-        .has_headers(true)
-        .flexible(false)
-        .from_reader(text.as_bytes());
-    let mut records = Vec::with_capacity(layout.record_lines.len());
-    for record in reader.records() {
-        records.push(record.map_err(|e| csv_err(path, e))?);
-    }
+    let records = match read {
+        Some(records) => records,
+        None => {
+            let mut reader = csv::ReaderBuilder::new()
+                .delimiter(layout.separator)
+                .has_headers(true)
+                .flexible(false)
+                .from_reader(text.as_bytes());
+            let mut records = Vec::with_capacity(layout.record_lines.len());
+            for record in reader.records() {
+                records.push(record.map_err(|e| csv_err(path, e))?);
+            }
+            records
+        }
+    };
     if records.len() != layout.record_lines.len() {
         return Err(csv_err(
             path,
@@ -204,6 +267,32 @@ mod tests {
         );
         let parsed = read(Path::new("t.csv"), &text).unwrap();
         assert_eq!(parsed.rows.len(), 2, "{:?}", parsed.rows);
+    }
+
+    #[test]
+    fn plain_files_skip_the_scan_with_the_same_lines() {
+        for text in [
+            "a,b\n1,2\n\n3,4",
+            "a,b\r\n1,2\r\n\r\n\r\n3,4\r\n",
+            "a;b\n\n1;2\n3;4\n\n",
+            "a,b\n1,\n,\n",
+        ] {
+            let (fast, records) = plain_layout(text).expect(text);
+            let slow = scan(Path::new("t.csv"), text).unwrap();
+            assert_eq!(fast.record_lines, slow.record_lines, "{text:?}");
+            assert_eq!(fast.headers, slow.headers);
+            assert_eq!(fast.separator, slow.separator);
+            assert_eq!(records.len(), slow.record_lines.len());
+        }
+        // Quotes, a bare carriage return or a ragged row: the scan decides.
+        for text in [
+            "a,b\n\"1\",2\n",
+            "a,b\r1,2\n",
+            "a,b\n1,2,3\n",
+            "a,b\n1,2\n3",
+        ] {
+            assert!(plain_layout(text).is_none(), "{text:?}");
+        }
     }
 
     #[test]

@@ -48,7 +48,14 @@ pub(crate) enum ReadError {
 /// Reads a FeatureCollection from a file.
 pub(crate) fn read<G: DeserializeOwned + Default>(path: &Path) -> Result<Collection<G>, ReadError> {
     let bytes = std::fs::read(path).map_err(ReadError::Io)?;
-    serde_json::from_slice(&bytes).map_err(|e| ReadError::Json {
+    parse(&bytes)
+}
+
+/// Parses a FeatureCollection from the bytes of a file.
+pub(crate) fn parse<G: DeserializeOwned + Default>(
+    bytes: &[u8],
+) -> Result<Collection<G>, ReadError> {
+    serde_json::from_slice(bytes).map_err(|e| ReadError::Json {
         line: e.line(),
         message: e.to_string(),
     })

@@ -365,6 +365,39 @@ impl RawTable<'_> {
             });
         }
 
+        // Row by row, as readers hold their cells (a CSV record is one allocation): the common,
+        // good file is read in one pass. A problem sends it to the column-by-column pass below,
+        // which names the first problem of the first column as it always has.
+        let percent =
+            |t: &Target| matches!(t, Target::Schema(i) if i.unit() == Some(crate::Unit::Percent));
+        let mut good: Vec<Vec<Figure>> = figure_cols
+            .iter()
+            .map(|_| Vec::with_capacity(self.rows))
+            .collect();
+        let all_good = (0..self.rows).all(|r| {
+            figure_cols
+                .iter()
+                .zip(&mut good)
+                .all(
+                    |((c, target), figs)| match parse_figure(self.cells.cell(r, *c)) {
+                        Ok(Figure::Value(v)) if percent(target) && !(0.0..=100.0).contains(&v) => {
+                            false
+                        }
+                        Ok(f) => {
+                            figs.push(f);
+                            true
+                        }
+                        Err(()) => false,
+                    },
+                )
+        });
+        if all_good {
+            return Ok(ParsedFile {
+                path,
+                rows,
+                columns: figure_cols.into_iter().map(|(_, t)| t).zip(good).collect(),
+            });
+        }
         let mut columns = Vec::with_capacity(figure_cols.len());
         for (c, target) in figure_cols {
             // A percentage of the schema lies within 0–100; anything else is a broken file,
