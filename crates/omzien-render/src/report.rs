@@ -595,7 +595,13 @@ pub fn report_pdf(
     align.extend([Align::Right, Align::Right, Align::Right, Align::Left]);
     l.table(&headers, &rows, &widths, &align);
 
-    // 4. Risk profile.
+    // 4. Risk profile. The heading and its note stay with the first profile (never alone at the
+    // foot of a page).
+    let first = r
+        .profiles
+        .first()
+        .map_or(0.0, |p| 40.0 + 13.0 * p.rows.len() as f32);
+    l.ensure(60.0 + 45.0 + first);
     l.heading(&format!(
         "4. {} ({} {})",
         t.s("Risicoprofiel", "Risk profile"),
