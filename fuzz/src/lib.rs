@@ -76,7 +76,8 @@ impl Target {
     }
 
     /// Words of the format, inserted whole by the mutator.
-    fn dictionary(self) -> &'static [&'static str] {
+    #[must_use]
+    pub fn dictionary(self) -> &'static [&'static str] {
         match self {
             Target::Figures => &[
                 ",",

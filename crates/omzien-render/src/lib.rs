@@ -24,6 +24,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+mod export;
 mod legend;
 mod png;
 mod raster;
@@ -32,6 +33,10 @@ mod scene;
 mod text;
 mod tile;
 
+pub use export::{
+    ArchiveFormat, ArchiveMeta, ExportError, LevelMeta, Pyramid, PyramidLevel, Written, ZoomRange,
+    write_archive,
+};
 pub use legend::{LEGEND_WIDTH, legend_png};
 pub use png::{EncodeError, encode, encode_tile};
 pub use raster::{TILE_SIZE, render};

@@ -89,6 +89,65 @@ pub enum Command {
     ///
     /// Example: omzien report Amsterdam --data ../shared/data/rivm-50090NED --boundaries ../shared/data/cbs-2020 --out amsterdam.pdf
     Report(ReportArgs),
+    /// Maps that leave the server: tile archives (PMTiles, MBTiles) any web host or GIS reads.
+    ///
+    /// Example: omzien export tiles --data ../shared/data/rivm-50090NED --boundaries ../shared/data/cbs-2020 --out nl.pmtiles --wave 2020 --age 18+ --scale 1
+    #[command(subcommand)]
+    Export(ExportCommand),
+}
+
+/// `omzien export …`.
+#[derive(Debug, Subcommand)]
+pub enum ExportCommand {
+    /// A raster tile pyramid per layer: the level drawn by zoom as the web map does, over a
+    /// box, at 1x and @2x, identical tiles stored once, with TileJSON metadata and legends.
+    ///
+    /// --out names one archive (.pmtiles or .mbtiles) when the selection is one layer at one
+    /// scale, else a folder that gets one archive per layer and scale
+    /// (Eenzaam_28_18plus_2020.pmtiles, Eenzaam_28_18plus_2012-2020@2x.pmtiles, …).
+    Tiles(TilesArgs),
+}
+
+/// `omzien export tiles`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct TilesArgs {
+    /// Shared options.
+    #[command(flatten)]
+    pub common: Common,
+    /// GeoJSON boundary files or folders (repeatable); per level the best match.
+    #[arg(long, short = 'b', value_name = "PATH")]
+    pub boundaries: Vec<PathBuf>,
+    /// One archive (.pmtiles or .mbtiles) or a folder for one archive per layer and scale.
+    #[arg(long, value_name = "PATH")]
+    pub out: PathBuf,
+    /// Archive kind in a folder: pmtiles or mbtiles.
+    #[arg(long, default_value = "pmtiles")]
+    pub archive: String,
+    /// Indicator (OData key or label).
+    #[arg(long, short = 'i', default_value = "Eenzaam_28")]
+    pub indicator: String,
+    /// Age groups (repeatable). Default: 18+ and 65+.
+    #[arg(long, short = 'a')]
+    pub age: Vec<String>,
+    /// Waves drawn as levels (repeatable). With neither --wave nor --change: every wave, the
+    /// change between consecutive waves and first → last.
+    #[arg(long)]
+    pub wave: Vec<String>,
+    /// Changes drawn, FROM-TO (repeatable), e.g. 2012-2020.
+    #[arg(long)]
+    pub change: Vec<String>,
+    /// Zooms per level, e.g. gemeente=5-9,wijk=10-12,buurt=13-15 (a level left out is not drawn).
+    #[arg(long, default_value = "gemeente=5-9,wijk=10-12,buurt=13-15")]
+    pub zooms: String,
+    /// West,south,east,north in degrees. Default: the data's extent.
+    #[arg(long, allow_hyphen_values = true)]
+    pub bbox: Option<String>,
+    /// Tile scales (repeatable): 1 (256 px) and 2 (512 px, @2x). Default: both.
+    #[arg(long)]
+    pub scale: Vec<u32>,
+    /// Replace archives that exist.
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// `omzien summary`.

@@ -4,6 +4,7 @@
 mod area;
 mod args;
 mod check;
+mod export;
 mod microdata;
 mod output;
 mod report;
@@ -17,7 +18,7 @@ use std::io::Write;
 
 use omzien::{AreaCode, Dataset, GemeenteCode, Level, Loader};
 
-pub use args::{Args, Command, Common, Format};
+pub use args::{Args, Command, Common, ExportCommand, Format};
 pub use serve::load_boundaries;
 
 /// Why a command failed.
@@ -65,6 +66,12 @@ pub enum CliError {
     /// A report that cannot be drawn.
     #[error(transparent)]
     ReportPdf(#[from] omzien_render::ReportPdfError),
+    /// A layer that cannot be classified.
+    #[error(transparent)]
+    Layer(#[from] omzien::LayerError),
+    /// An export that cannot start or did not finish.
+    #[error(transparent)]
+    Export(#[from] omzien_render::ExportError),
     /// Writing the output failed.
     #[error("cannot write output: {0}")]
     Io(#[from] std::io::Error),
@@ -168,5 +175,6 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<(), CliError> {
         Command::Rollup(a) => rollup::run(a, out),
         Command::Check(a) => check::run(a, out),
         Command::Report(a) => report::run(a, out),
+        Command::Export(ExportCommand::Tiles(a)) => export::tiles(a, out),
     }
 }

@@ -1,0 +1,857 @@
+//! Tile archives: a layer's tiles over a box and a zoom range, the level chosen by zoom as the
+//! web map does, rendered on all cores and written to a PMTiles or MBTiles file.
+//!
+//! The archive is written beside its final name and renamed into place only when complete: an
+//! interrupted or failed export leaves no archive under the final name.
+
+use std::collections::HashMap;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use omzien::{Layer, Legend, Level};
+use rayon::prelude::*;
+
+use crate::{EncodeError, MAX_ZOOM, Scene, TileCoord, encode_tile, render};
+
+/// The zooms at which one level is drawn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ZoomRange {
+    /// The level.
+    pub level: Level,
+    /// First zoom.
+    pub min: u8,
+    /// Last zoom (inclusive).
+    pub max: u8,
+}
+
+impl ZoomRange {
+    /// The web map's levels by zoom: gemeenten to z9 (from z5), wijken z10–z12, buurten z13–z15.
+    pub const DEFAULT: [ZoomRange; 3] = [
+        ZoomRange {
+            level: Level::Gemeente,
+            min: 5,
+            max: 9,
+        },
+        ZoomRange {
+            level: Level::Wijk,
+            min: 10,
+            max: 12,
+        },
+        ZoomRange {
+            level: Level::Buurt,
+            min: 13,
+            max: 15,
+        },
+    ];
+}
+
+/// Why an export cannot start or did not finish.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ExportError {
+    /// A zoom range outside 0–22, reversed, or overlapping another.
+    #[error("zooms: {0}")]
+    Zoom(String),
+    /// A box that is malformed or does not meet the data.
+    #[error("bbox: {0}")]
+    Bbox(String),
+    /// A scale other than 1 or 2.
+    #[error("scale: {0} is not 1 or 2")]
+    Scale(u32),
+    /// Nothing to export.
+    #[error("nothing to export: {0}")]
+    Empty(String),
+    /// The output exists (pass `force` to replace it).
+    #[error("{}: exists (use --force to replace it)", .0.display())]
+    Exists(PathBuf),
+    /// An output name whose extension is neither `.pmtiles` nor `.mbtiles`.
+    #[error("{}: the archive must end in .pmtiles or .mbtiles", .0.display())]
+    Format(PathBuf),
+    /// Interrupted (Ctrl-C): nothing was left under the final name.
+    #[error("interrupted: no archive written")]
+    Interrupted,
+    /// Writing failed (disk full, permissions): nothing was left under the final name.
+    #[error("{}: {source}", path.display())]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The cause.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The PMTiles writer failed.
+    #[error("{}: PMTiles: {message}", path.display())]
+    PmTiles {
+        /// The file.
+        path: PathBuf,
+        /// Its message.
+        message: String,
+    },
+    /// SQLite failed.
+    #[error("{}: MBTiles: {source}", path.display())]
+    MbTiles {
+        /// The file.
+        path: PathBuf,
+        /// The cause.
+        #[source]
+        source: rusqlite::Error,
+    },
+    /// A tile could not be encoded.
+    #[error("tile {coord}: {source}")]
+    Encode {
+        /// The tile.
+        coord: String,
+        /// The cause.
+        #[source]
+        source: EncodeError,
+    },
+}
+
+/// One level of a pyramid: its zooms, its classified layer and its shapes.
+#[derive(Clone, Copy)]
+pub struct PyramidLevel<'a> {
+    /// The zooms it is drawn at.
+    pub zooms: ZoomRange,
+    /// The layer (its level must be `zooms.level`).
+    pub layer: &'a Layer,
+    /// The shapes of that level.
+    pub scene: &'a Scene,
+}
+
+/// The tiles of a box over the zooms of its levels, at one scale (1 = 256 px, 2 = 512 px).
+pub struct Pyramid<'a> {
+    levels: Vec<PyramidLevel<'a>>,
+    bbox: [f64; 4],
+    scale: u32,
+}
+
+impl std::fmt::Debug for Pyramid<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Pyramid")
+            .field(
+                "zooms",
+                &self.levels.iter().map(|l| l.zooms).collect::<Vec<_>>(),
+            )
+            .field("bbox", &self.bbox)
+            .field("scale", &self.scale)
+            .finish()
+    }
+}
+
+impl<'a> Pyramid<'a> {
+    /// A pyramid over `bbox` (`[west, south, east, north]`, or the data's extent when `None`).
+    ///
+    /// # Errors
+    /// [`ExportError`] for zooms outside 0–22, reversed or overlapping, a layer of another
+    /// level than its zooms, a box that is malformed or outside the data, a scale other than
+    /// 1 or 2, or no level at all.
+    pub fn new(
+        mut levels: Vec<PyramidLevel<'a>>,
+        bbox: Option<[f64; 4]>,
+        scale: u32,
+    ) -> Result<Self, ExportError> {
+        if !(scale == 1 || scale == 2) {
+            return Err(ExportError::Scale(scale));
+        }
+        if levels.is_empty() {
+            return Err(ExportError::Empty("no level to draw".into()));
+        }
+        levels.sort_by_key(|l| l.zooms.min);
+        for l in &levels {
+            let z = l.zooms;
+            if z.max > MAX_ZOOM || z.min > z.max {
+                return Err(ExportError::Zoom(format!(
+                    "{} z{}–z{}: zooms run from 0 to {MAX_ZOOM}, first to last",
+                    z.level, z.min, z.max
+                )));
+            }
+            if l.layer.spec().level != z.level || l.scene.level() != z.level {
+                return Err(ExportError::Zoom(format!(
+                    "the {} zooms were given a {} layer or {} shapes",
+                    z.level,
+                    l.layer.spec().level,
+                    l.scene.level()
+                )));
+            }
+        }
+        for pair in levels.windows(2) {
+            if pair[1].zooms.min <= pair[0].zooms.max {
+                return Err(ExportError::Zoom(format!(
+                    "{} z{}–z{} overlaps {} z{}–z{}",
+                    pair[0].zooms.level,
+                    pair[0].zooms.min,
+                    pair[0].zooms.max,
+                    pair[1].zooms.level,
+                    pair[1].zooms.min,
+                    pair[1].zooms.max
+                )));
+            }
+        }
+        let extent = levels
+            .iter()
+            .filter_map(|l| l.scene.boundaries().extent())
+            .reduce(|a, b| {
+                [
+                    a[0].min(b[0]),
+                    a[1].min(b[1]),
+                    a[2].max(b[2]),
+                    a[3].max(b[3]),
+                ]
+            })
+            .ok_or_else(|| ExportError::Empty("the levels have no shapes".into()))?;
+        let bbox = match bbox {
+            None => extent,
+            Some(b) => {
+                let [w, s, e, n] = b;
+                if !b.iter().all(|v| v.is_finite())
+                    || w >= e
+                    || s >= n
+                    || !(-180.0..=180.0).contains(&w)
+                    || !(-180.0..=180.0).contains(&e)
+                    || !(-85.06..=85.06).contains(&s)
+                    || !(-85.06..=85.06).contains(&n)
+                {
+                    return Err(ExportError::Bbox(format!(
+                        "{w},{s},{e},{n} is not west,south,east,north in degrees (west < east, south < north)"
+                    )));
+                }
+                if w > extent[2] || e < extent[0] || s > extent[3] || n < extent[1] {
+                    return Err(ExportError::Bbox(format!(
+                        "{w},{s},{e},{n} does not meet the data, which lies within {:.4},{:.4},{:.4},{:.4}",
+                        extent[0], extent[1], extent[2], extent[3]
+                    )));
+                }
+                b
+            }
+        };
+        Ok(Self {
+            levels,
+            bbox,
+            scale,
+        })
+    }
+
+    /// The box tiled, `[west, south, east, north]`.
+    #[must_use]
+    pub fn bbox(&self) -> [f64; 4] {
+        self.bbox
+    }
+
+    /// The first and last zoom.
+    #[must_use]
+    pub fn zooms(&self) -> (u8, u8) {
+        let min = self.levels.first().map_or(0, |l| l.zooms.min);
+        let max = self.levels.last().map_or(0, |l| l.zooms.max);
+        (min, max)
+    }
+
+    /// The scale (1 or 2).
+    #[must_use]
+    pub fn scale(&self) -> u32 {
+        self.scale
+    }
+
+    /// The levels, by zoom.
+    #[must_use]
+    pub fn levels(&self) -> &[PyramidLevel<'a>] {
+        &self.levels
+    }
+
+    fn level_at(&self, z: u8) -> Option<&PyramidLevel<'a>> {
+        self.levels
+            .iter()
+            .find(|l| (l.zooms.min..=l.zooms.max).contains(&z))
+    }
+
+    /// Every tile of the box at the pyramid's zooms, in PMTiles order (by tile id), which keeps
+    /// an archive clustered.
+    #[must_use]
+    pub fn coords(&self) -> Vec<TileCoord> {
+        let [w, s, e, n] = self.bbox;
+        let mut out = Vec::new();
+        for l in &self.levels {
+            for z in l.zooms.min..=l.zooms.max {
+                let (Some(a), Some(b)) = (
+                    TileCoord::containing(w, n, z),
+                    TileCoord::containing(e, s, z),
+                ) else {
+                    continue;
+                };
+                for x in a.x..=b.x {
+                    for y in a.y..=b.y {
+                        out.push(TileCoord { z, x, y });
+                    }
+                }
+            }
+        }
+        out.sort_by_cached_key(|c| tile_id(*c));
+        out
+    }
+
+    /// The PNG of one tile, exactly as the server answers it, or `None` when nothing is drawn
+    /// on it (the archive then has no entry).
+    ///
+    /// # Errors
+    /// [`ExportError::Encode`] when the tile cannot be encoded.
+    pub fn tile(&self, coord: TileCoord) -> Result<Option<Vec<u8>>, ExportError> {
+        let Some(l) = self.level_at(coord.z) else {
+            return Ok(None);
+        };
+        let Some(pixmap) = render(l.layer, l.scene, coord, self.scale) else {
+            return Ok(None);
+        };
+        encode_tile(&pixmap, l.layer)
+            .map(Some)
+            .map_err(|source| ExportError::Encode {
+                coord: coord.to_string(),
+                source,
+            })
+    }
+}
+
+/// The PMTiles tile id of a coordinate (its place on the Hilbert curve of its zoom).
+fn tile_id(c: TileCoord) -> u64 {
+    pmtiles::TileCoord::new(c.z, c.x, c.y)
+        .map(|t| pmtiles::TileId::from(t).value())
+        .unwrap_or(u64::MAX)
+}
+
+/// The kind of archive, from the output's extension.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ArchiveFormat {
+    /// PMTiles v3 (one file, read over HTTP range requests).
+    PmTiles,
+    /// MBTiles 1.3 (SQLite; tiles deduplicated in `images`, addressed in `map`).
+    MbTiles,
+}
+
+impl ArchiveFormat {
+    /// The format of a path ending in `.pmtiles` or `.mbtiles`.
+    ///
+    /// # Errors
+    /// [`ExportError::Format`] for any other name.
+    pub fn of(path: &Path) -> Result<Self, ExportError> {
+        match path
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase)
+            .as_deref()
+        {
+            Some("pmtiles") => Ok(Self::PmTiles),
+            Some("mbtiles") => Ok(Self::MbTiles),
+            _ => Err(ExportError::Format(path.to_owned())),
+        }
+    }
+}
+
+/// What an archive says about itself (TileJSON fields, the legends and the source).
+#[derive(Debug, Clone, serde::Serialize)]
+#[non_exhaustive]
+pub struct ArchiveMeta {
+    /// A short name.
+    pub name: String,
+    /// What is shown.
+    pub description: String,
+    /// Source and licence.
+    pub attribution: String,
+    /// Always `"overlay"`.
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    /// `"png"`.
+    pub format: &'static str,
+    /// `"1.0.0"`.
+    pub version: &'static str,
+    /// `[west, south, east, north]`.
+    pub bounds: [f64; 4],
+    /// `[lon, lat, zoom]`.
+    pub center: [f64; 3],
+    /// First zoom.
+    pub minzoom: u8,
+    /// Last zoom.
+    pub maxzoom: u8,
+    /// Pixels per tile side.
+    pub tile_size: u32,
+    /// Per level: its zooms and its legend (the classes and colours of its tiles).
+    pub levels: Vec<LevelMeta>,
+    /// Where the figures come from (table, waves, classification year).
+    pub source: serde_json::Value,
+}
+
+/// One level's zooms and legend in [`ArchiveMeta`].
+#[derive(Debug, Clone, serde::Serialize)]
+#[non_exhaustive]
+pub struct LevelMeta {
+    /// The level.
+    pub level: Level,
+    /// First zoom.
+    pub minzoom: u8,
+    /// Last zoom.
+    pub maxzoom: u8,
+    /// Its legend.
+    pub legend: Legend,
+}
+
+impl ArchiveMeta {
+    /// The metadata of a pyramid: name, description, attribution and source as given; bounds,
+    /// zooms, tile size and legends from the pyramid.
+    #[must_use]
+    pub fn new(
+        pyramid: &Pyramid<'_>,
+        name: String,
+        description: String,
+        attribution: String,
+        source: serde_json::Value,
+    ) -> Self {
+        let b = pyramid.bbox();
+        let (minzoom, maxzoom) = pyramid.zooms();
+        Self {
+            name,
+            description,
+            attribution,
+            kind: "overlay",
+            format: "png",
+            version: "1.0.0",
+            bounds: b,
+            center: [
+                (b[0] + b[2]) / 2.0,
+                (b[1] + b[3]) / 2.0,
+                f64::from(minzoom.max(maxzoom.min(minzoom + 3))),
+            ],
+            minzoom,
+            maxzoom,
+            tile_size: crate::TILE_SIZE * pyramid.scale(),
+            levels: pyramid
+                .levels()
+                .iter()
+                .map(|l| LevelMeta {
+                    level: l.zooms.level,
+                    minzoom: l.zooms.min,
+                    maxzoom: l.zooms.max,
+                    legend: l.layer.legend(),
+                })
+                .collect(),
+            source,
+        }
+    }
+}
+
+/// What an export wrote.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Written {
+    /// Tiles looked at (the box at every zoom).
+    pub tiles: u64,
+    /// Tiles with something drawn (addressed in the archive).
+    pub drawn: u64,
+    /// Distinct tile contents stored.
+    pub unique: u64,
+    /// Archive size in bytes.
+    pub bytes: u64,
+}
+
+/// How many tiles are rendered at once before they are written (bounds memory).
+const CHUNK: usize = 1024;
+
+/// The partial file beside `out`, removed on drop unless it was renamed into place.
+struct Partial {
+    path: PathBuf,
+    done: bool,
+}
+
+impl Drop for Partial {
+    fn drop(&mut self) {
+        if !self.done {
+            let _ = std::fs::remove_file(&self.path);
+        }
+    }
+}
+
+/// Renders every tile of `pyramid` and writes them to `out` (PMTiles or MBTiles by extension),
+/// identical tiles stored once. `progress` is told how many tiles are done after each batch;
+/// when `cancel` becomes true the export stops and leaves nothing under `out`.
+///
+/// # Errors
+/// [`ExportError`] when `out` exists and `force` is false, its extension is unknown, the export
+/// was cancelled, or writing failed (nothing is left under `out` in each case).
+pub fn write_archive(
+    pyramid: &Pyramid<'_>,
+    meta: &ArchiveMeta,
+    out: &Path,
+    force: bool,
+    progress: &(dyn Fn(u64) + Sync),
+    cancel: &AtomicBool,
+) -> Result<Written, ExportError> {
+    let format = ArchiveFormat::of(out)?;
+    if out.exists() && !force {
+        return Err(ExportError::Exists(out.to_owned()));
+    }
+    let name = out
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let mut partial = Partial {
+        path: out.with_file_name(format!(".{name}.partial-{}", std::process::id())),
+        done: false,
+    };
+    let io = |path: &Path| {
+        let path = path.to_owned();
+        move |source| ExportError::Io { path, source }
+    };
+    let coords = pyramid.coords();
+    let mut sink = match format {
+        ArchiveFormat::PmTiles => Sink::pmtiles(&partial.path, pyramid, meta)?,
+        ArchiveFormat::MbTiles => Sink::mbtiles(&partial.path, meta)?,
+    };
+    let mut written = Written {
+        tiles: coords.len() as u64,
+        ..Written::default()
+    };
+    let mut done = 0u64;
+    for chunk in coords.chunks(CHUNK) {
+        if cancel.load(Ordering::Relaxed) {
+            return Err(ExportError::Interrupted);
+        }
+        let tiles: Vec<Result<Option<Vec<u8>>, ExportError>> =
+            chunk.par_iter().map(|c| pyramid.tile(*c)).collect();
+        for (c, t) in chunk.iter().zip(tiles) {
+            if let Some(png) = t? {
+                sink.add(*c, &png, &partial.path)?;
+                written.drawn += 1;
+            }
+        }
+        done += chunk.len() as u64;
+        progress(done);
+    }
+    if cancel.load(Ordering::Relaxed) {
+        return Err(ExportError::Interrupted);
+    }
+    written.unique = sink.finish(&partial.path)?;
+    written.bytes = std::fs::metadata(&partial.path)
+        .map_err(io(&partial.path))?
+        .len();
+    std::fs::rename(&partial.path, out).map_err(io(out))?;
+    partial.done = true;
+    Ok(written)
+}
+
+/// Where tiles go.
+enum Sink {
+    PmTiles(Box<pmtiles::PmTilesStreamWriter<std::fs::File>>),
+    MbTiles {
+        db: rusqlite::Connection,
+        seen: HashMap<u128, i64>,
+    },
+}
+
+impl Sink {
+    fn pmtiles(path: &Path, p: &Pyramid<'_>, meta: &ArchiveMeta) -> Result<Self, ExportError> {
+        let pm = |e: pmtiles::PmtError| ExportError::PmTiles {
+            path: path.to_owned(),
+            message: e.to_string(),
+        };
+        let file = std::fs::File::create(path).map_err(|source| ExportError::Io {
+            path: path.to_owned(),
+            source,
+        })?;
+        let [w, s, e, n] = p.bbox();
+        let (minz, maxz) = p.zooms();
+        let json = serde_json::to_string(meta).map_err(|e| ExportError::PmTiles {
+            path: path.to_owned(),
+            message: e.to_string(),
+        })?;
+        let writer = pmtiles::PmTilesWriter::new(pmtiles::TileType::Png)
+            .min_zoom(minz)
+            .max_zoom(maxz)
+            .bounds(w, s, e, n)
+            .center(meta.center[0], meta.center[1])
+            .center_zoom(meta.center[2] as u8)
+            .metadata(json)
+            .create(file)
+            .map_err(pm)?;
+        Ok(Self::PmTiles(Box::new(writer)))
+    }
+
+    fn mbtiles(path: &Path, meta: &ArchiveMeta) -> Result<Self, ExportError> {
+        let sql = |source| ExportError::MbTiles {
+            path: path.to_owned(),
+            source,
+        };
+        let _ = std::fs::remove_file(path);
+        let db = rusqlite::Connection::open(path).map_err(sql)?;
+        db.execute_batch(
+            "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;
+             CREATE TABLE metadata (name TEXT NOT NULL, value TEXT);
+             CREATE UNIQUE INDEX metadata_name ON metadata (name);
+             CREATE TABLE map (zoom_level INTEGER, tile_column INTEGER, tile_row INTEGER, tile_id INTEGER);
+             CREATE UNIQUE INDEX map_index ON map (zoom_level, tile_column, tile_row);
+             CREATE TABLE images (tile_id INTEGER PRIMARY KEY, tile_data BLOB);
+             CREATE VIEW tiles AS SELECT map.zoom_level AS zoom_level, map.tile_column AS tile_column,
+                 map.tile_row AS tile_row, images.tile_data AS tile_data
+                 FROM map JOIN images ON images.tile_id = map.tile_id;
+             BEGIN;",
+        )
+        .map_err(sql)?;
+        let b = meta.bounds;
+        let json = serde_json::json!({ "levels": meta.levels, "source": meta.source });
+        let rows = [
+            ("name", meta.name.clone()),
+            ("description", meta.description.clone()),
+            ("attribution", meta.attribution.clone()),
+            ("type", meta.kind.to_owned()),
+            ("format", meta.format.to_owned()),
+            ("version", meta.version.to_owned()),
+            ("bounds", format!("{},{},{},{}", b[0], b[1], b[2], b[3])),
+            (
+                "center",
+                format!("{},{},{}", meta.center[0], meta.center[1], meta.center[2]),
+            ),
+            ("minzoom", meta.minzoom.to_string()),
+            ("maxzoom", meta.maxzoom.to_string()),
+            ("json", json.to_string()),
+        ];
+        for (k, v) in rows {
+            db.execute("INSERT INTO metadata (name, value) VALUES (?1, ?2)", (k, v))
+                .map_err(sql)?;
+        }
+        Ok(Self::MbTiles {
+            db,
+            seen: HashMap::new(),
+        })
+    }
+
+    fn add(&mut self, c: TileCoord, png: &[u8], path: &Path) -> Result<(), ExportError> {
+        match self {
+            Self::PmTiles(w) => {
+                let coord =
+                    pmtiles::TileCoord::new(c.z, c.x, c.y).map_err(|e| ExportError::PmTiles {
+                        path: path.to_owned(),
+                        message: e.to_string(),
+                    })?;
+                w.add_tile(coord, png).map_err(|e| ExportError::PmTiles {
+                    path: path.to_owned(),
+                    message: e.to_string(),
+                })
+            }
+            Self::MbTiles { db, seen } => {
+                let sql = |source| ExportError::MbTiles {
+                    path: path.to_owned(),
+                    source,
+                };
+                let key = twox_hash::XxHash3_128::oneshot(png);
+                let next = i64::try_from(seen.len()).unwrap_or(i64::MAX);
+                let id = *seen.entry(key).or_insert(next);
+                if id == next {
+                    db.prepare_cached("INSERT INTO images (tile_id, tile_data) VALUES (?1, ?2)")
+                        .and_then(|mut s| s.execute((id, png)))
+                        .map_err(sql)?;
+                }
+                // MBTiles rows count from the south (TMS).
+                let row = (1u32 << c.z) - 1 - c.y;
+                db.prepare_cached(
+                    "INSERT INTO map (zoom_level, tile_column, tile_row, tile_id) VALUES (?1, ?2, ?3, ?4)",
+                )
+                .and_then(|mut s| s.execute((c.z, c.x, row, id)))
+                .map_err(sql)?;
+                Ok(())
+            }
+        }
+    }
+
+    /// Completes the archive; the number of distinct tiles stored.
+    fn finish(self, path: &Path) -> Result<u64, ExportError> {
+        match self {
+            Self::PmTiles(w) => {
+                // The writer does not report its count; read it back from the header.
+                w.finalize().map_err(|e| ExportError::PmTiles {
+                    path: path.to_owned(),
+                    message: e.to_string(),
+                })?;
+                let mut head = [0u8; 127];
+                let mut f = std::fs::File::open(path).map_err(|source| ExportError::Io {
+                    path: path.to_owned(),
+                    source,
+                })?;
+                std::io::Read::read_exact(&mut f, &mut head).map_err(|source| ExportError::Io {
+                    path: path.to_owned(),
+                    source,
+                })?;
+                // n_tile_contents: bytes 88..96 of the v3 header, little-endian.
+                let mut n = [0u8; 8];
+                n.copy_from_slice(&head[88..96]);
+                Ok(u64::from_le_bytes(n))
+            }
+            Self::MbTiles { db, seen } => {
+                db.execute_batch("COMMIT; ANALYZE;")
+                    .map_err(|source| ExportError::MbTiles {
+                        path: path.to_owned(),
+                        source,
+                    })?;
+                db.close().map_err(|(_, source)| ExportError::MbTiles {
+                    path: path.to_owned(),
+                    source,
+                })?;
+                let mut f = std::fs::OpenOptions::new()
+                    .append(true)
+                    .open(path)
+                    .map_err(|source| ExportError::Io {
+                        path: path.to_owned(),
+                        source,
+                    })?;
+                f.flush().map_err(|source| ExportError::Io {
+                    path: path.to_owned(),
+                    source,
+                })?;
+                Ok(seen.len() as u64)
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tile_ids_follow_the_pmtiles_curve() {
+        assert_eq!(tile_id(TileCoord { z: 0, x: 0, y: 0 }), 0);
+        assert_eq!(tile_id(TileCoord { z: 1, x: 0, y: 0 }), 1);
+        // Zoom 2 starts after the 1 + 4 tiles of zooms 0 and 1.
+        assert_eq!(tile_id(TileCoord { z: 2, x: 0, y: 0 }), 5);
+    }
+
+    fn demo_pyramid<'a>(layer: &'a Layer, scene: &'a Scene) -> Pyramid<'a> {
+        Pyramid::new(
+            vec![PyramidLevel {
+                zooms: ZoomRange {
+                    level: Level::Gemeente,
+                    min: 5,
+                    max: 9,
+                },
+                layer,
+                scene,
+            }],
+            None,
+            1,
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn a_cancelled_or_refused_export_leaves_nothing() {
+        use omzien::{AgeGroup, Indicator, LayerSpec, Wave};
+        let ds = omzien::demo::dataset();
+        let layer = ds
+            .layer(&LayerSpec::level(
+                Indicator::LONELY,
+                AgeGroup::ADULTS,
+                Level::Gemeente,
+                Wave::new(2020),
+            ))
+            .unwrap();
+        let scene = omzien::demo::boundaries()
+            .into_iter()
+            .find(|b| b.level() == Level::Gemeente)
+            .map(Scene::new)
+            .unwrap();
+        let p = demo_pyramid(&layer, &scene);
+        let meta = ArchiveMeta::new(
+            &p,
+            "t".into(),
+            "t".into(),
+            "t".into(),
+            serde_json::Value::Null,
+        );
+        let dir = std::env::temp_dir().join(format!("omzien-export-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        for name in ["x.pmtiles", "x.mbtiles"] {
+            let out = dir.join(name);
+            let cancel = AtomicBool::new(true);
+            let e = write_archive(&p, &meta, &out, false, &|_| {}, &cancel).unwrap_err();
+            assert!(matches!(e, ExportError::Interrupted), "{e}");
+            let left: Vec<_> = std::fs::read_dir(&dir).unwrap().collect();
+            assert!(left.is_empty(), "{left:?}");
+            // Not cancelled: the archive, and nothing else.
+            let w =
+                write_archive(&p, &meta, &out, false, &|_| {}, &AtomicBool::new(false)).unwrap();
+            assert!(
+                w.drawn > 0 && w.unique <= w.drawn && w.drawn <= w.tiles,
+                "{w:?}"
+            );
+            assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 1);
+            assert!(matches!(
+                write_archive(&p, &meta, &out, false, &|_| {}, &AtomicBool::new(false)),
+                Err(ExportError::Exists(_))
+            ));
+            std::fs::remove_file(&out).unwrap();
+        }
+        // A folder that does not exist: an error, nothing written.
+        let e = write_archive(
+            &p,
+            &meta,
+            &dir.join("no/such/x.pmtiles"),
+            false,
+            &|_| {},
+            &AtomicBool::new(false),
+        )
+        .unwrap_err();
+        assert!(matches!(e, ExportError::Io { .. }), "{e}");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn zooms_that_overlap_or_run_backwards_are_refused() {
+        use omzien::{AgeGroup, Indicator, LayerSpec, Wave};
+        let ds = omzien::demo::dataset();
+        let spec =
+            |level| LayerSpec::level(Indicator::LONELY, AgeGroup::ADULTS, level, Wave::new(2020));
+        let (gm, wk) = (
+            ds.layer(&spec(Level::Gemeente)).unwrap(),
+            ds.layer(&spec(Level::Wijk)).unwrap(),
+        );
+        let scenes: Vec<Scene> = omzien::demo::boundaries()
+            .into_iter()
+            .map(Scene::new)
+            .collect();
+        let scene = |l| scenes.iter().find(|s| s.level() == l).unwrap();
+        let level = |layer, l, min, max| PyramidLevel {
+            zooms: ZoomRange { level: l, min, max },
+            layer,
+            scene: scene(l),
+        };
+        let overlap = Pyramid::new(
+            vec![
+                level(&gm, Level::Gemeente, 5, 10),
+                level(&wk, Level::Wijk, 10, 12),
+            ],
+            None,
+            1,
+        );
+        assert!(matches!(overlap, Err(ExportError::Zoom(m)) if m.contains("overlaps")));
+        let backwards = Pyramid::new(vec![level(&gm, Level::Gemeente, 9, 5)], None, 1);
+        assert!(matches!(backwards, Err(ExportError::Zoom(_))));
+        let wrong = Pyramid::new(vec![level(&wk, Level::Gemeente, 5, 9)], None, 1);
+        assert!(matches!(wrong, Err(ExportError::Zoom(m)) if m.contains("wijk layer")));
+        assert!(matches!(
+            Pyramid::new(vec![level(&gm, Level::Gemeente, 5, 9)], None, 3),
+            Err(ExportError::Scale(3))
+        ));
+    }
+
+    #[test]
+    fn formats_by_extension() {
+        assert_eq!(
+            ArchiveFormat::of(Path::new("a/nl.PMTiles")).unwrap(),
+            ArchiveFormat::PmTiles
+        );
+        assert_eq!(
+            ArchiveFormat::of(Path::new("nl.mbtiles")).unwrap(),
+            ArchiveFormat::MbTiles
+        );
+        assert!(matches!(
+            ArchiveFormat::of(Path::new("nl.zip")),
+            Err(ExportError::Format(_))
+        ));
+    }
+}
