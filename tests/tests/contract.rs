@@ -90,6 +90,12 @@ const CASES: &[(&str, &str, u16)] = &[
         200,
     ),
     ("/tilejson?level=gemeente&wave=2016", "/tilejson", 200),
+    ("/vector/tilejson?age=65%2B", "/vector/tilejson", 200),
+    (
+        "/vector/8/131/84.mvt?indicator=Nope",
+        "/vector/{z}/{x}/{y}",
+        400,
+    ),
     ("/tiles/3/0/0.png?classes=40", "/tiles/{z}/{x}/{y}", 400),
     ("/health", "/health", 200),
 ];

@@ -32,6 +32,7 @@ mod report;
 mod scene;
 mod text;
 mod tile;
+mod vector;
 
 pub use export::{
     ArchiveFormat, ArchiveMeta, ExportError, LevelMeta, Pyramid, PyramidLevel, Written, ZoomRange,
@@ -43,3 +44,4 @@ pub use raster::{TILE_SIZE, render};
 pub use report::{Lang, ReportPdfError, report_date, report_pdf};
 pub use scene::{Scene, SceneShape};
 pub use tile::{MAX_ZOOM, Projector, TileCoord, TileError};
+pub use vector::{MVT_BUFFER, MVT_EXTENT, VectorError, VectorQuery, vector_changes, vector_tile};

@@ -13,6 +13,8 @@ pub struct SceneShape {
     pub code: AreaCode,
     /// Rings (outer and holes) of every polygon.
     pub rings: Vec<Vec<[f64; 2]>>,
+    /// Per ring, whether it is a hole (each polygon's outer ring comes first, then its holes).
+    pub holes: Vec<bool>,
 }
 
 /// A level's boundaries ready for drawing; shape `i` is `boundaries.shapes()[i]`.
@@ -41,6 +43,12 @@ impl Scene {
             .iter()
             .map(|s| SceneShape {
                 code: s.code,
+                holes: s
+                    .geometry
+                    .0
+                    .iter()
+                    .flat_map(|p| std::iter::once(false).chain(p.interiors().iter().map(|_| true)))
+                    .collect(),
                 rings: s
                     .geometry
                     .0

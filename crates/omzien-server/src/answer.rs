@@ -323,6 +323,6 @@ pub struct TileJson {
     pub bounds: [f64; 4],
     /// `[lon, lat, zoom]`.
     pub center: [f64; 3],
-    /// Empty: these are raster tiles.
+    /// Raster tiles: empty. Vector tiles: per layer its `id`, zooms and `fields`.
     pub vector_layers: Vec<serde_json::Value>,
 }

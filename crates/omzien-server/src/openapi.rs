@@ -25,6 +25,8 @@ use crate::routes::{api, tiles};
         tiles::tile,
         tiles::legend,
         tiles::tilejson,
+        crate::routes::vector::vector_tile,
+        crate::routes::vector::vector_tilejson,
         crate::routes::report::report,
         crate::routes::health,
     ),

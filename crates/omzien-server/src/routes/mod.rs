@@ -5,6 +5,7 @@ mod layer;
 mod metrics;
 pub(crate) mod report;
 pub(crate) mod tiles;
+pub(crate) mod vector;
 
 use std::time::Duration;
 
@@ -38,6 +39,8 @@ pub fn app(state: AppState) -> Router {
         .route("/legend", get(tiles::legend))
         .route("/legend.png", get(tiles::legend_png))
         .route("/tilejson", get(tiles::tilejson))
+        .route("/vector/tilejson", get(vector::vector_tilejson))
+        .route("/vector/{z}/{x}/{y}", get(vector::vector_tile))
         .route("/api/indicators", get(api::indicators))
         .route("/api/waves", get(api::waves))
         .route("/api/areas", get(api::areas))

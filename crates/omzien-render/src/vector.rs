@@ -1,0 +1,186 @@
+//! Vector tiles (Mapbox Vector Tile 2.1): the areas of one level in a tile, clipped to the tile
+//! with a buffer and snapped to its grid (which simplifies them per zoom), each carrying what a
+//! client needs to style and explain it without another request: code, name, gemeente, and for
+//! one indicator and age group the value, status and 95 % bounds of every wave and the change
+//! between waves.
+
+use omzien::{AgeGroup, Dataset, Figure, Indicator, Wave};
+
+use crate::{Scene, TileCoord};
+
+/// Tile units per side.
+pub const MVT_EXTENT: u32 = 4096;
+/// Tile units drawn beyond each edge, so that strokes and fills meet across tiles.
+pub const MVT_BUFFER: u32 = 64;
+
+/// Why a vector tile could not be made.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum VectorError {
+    /// The encoder refused a geometry or the tile.
+    #[error("vector tile {coord}: {message}")]
+    Encode {
+        /// The tile.
+        coord: String,
+        /// The encoder's message.
+        message: String,
+    },
+    /// A wave or age group the dataset does not hold.
+    #[error(transparent)]
+    Query(#[from] omzien::QueryError),
+}
+
+/// What the features carry: an indicator and an age group, in every wave of the dataset.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct VectorQuery {
+    /// The indicator.
+    pub indicator: Indicator,
+    /// The age group.
+    pub age: AgeGroup,
+}
+
+/// The status word of a figure.
+fn status(f: Figure) -> &'static str {
+    match f {
+        Figure::Value(_) => "value",
+        Figure::Suppressed => "suppressed",
+        _ => "not measured",
+    }
+}
+
+/// The changes a feature carries: consecutive waves, and first → last when there are more than two.
+#[must_use]
+pub fn vector_changes(waves: &[Wave]) -> Vec<(Wave, Wave)> {
+    let mut out: Vec<(Wave, Wave)> = waves.windows(2).map(|p| (p[0], p[1])).collect();
+    if let (Some(a), Some(b)) = (waves.first(), waves.last())
+        && waves.len() > 2
+    {
+        out.push((*a, *b));
+    }
+    out
+}
+
+/// The MVT of one tile: one layer named after the scene's level (`gemeente`, `wijk`, `buurt`),
+/// or `None` when no area meets the tile.
+///
+/// Attributes of each feature: `code`, `name`, `gemeente`; per wave `W`: `status_W`
+/// (`value`, `suppressed`, `not measured`), and where there is a value `value_W`, and where the
+/// data has them `lower_W` and `upper_W`; per change `A`→`B` with both values `change_A_B`
+/// (percentage points).
+///
+/// # Errors
+/// [`VectorError`] when the encoder refuses the tile or the query does not fit the dataset.
+pub fn vector_tile(
+    ds: &Dataset,
+    scene: &Scene,
+    coord: TileCoord,
+    q: VectorQuery,
+) -> Result<Option<Vec<u8>>, VectorError> {
+    let err = |e: mvt::Error| VectorError::Encode {
+        coord: coord.to_string(),
+        message: e.to_string(),
+    };
+    let (w, s, e, n) = coord.bounds();
+    // The buffer in degrees, generously: a tile is narrower in latitude than in longitude.
+    let pad = (e - w) * f64::from(MVT_BUFFER) / f64::from(MVT_EXTENT);
+    let indices = scene.indices_in_bbox([w - pad, s - pad], [e + pad, n + pad]);
+    if indices.is_empty() {
+        return Ok(None);
+    }
+    let tiles = f64::from(1u32 << coord.z);
+    let scale = f64::from(MVT_EXTENT);
+    let (x0, y0) = (f64::from(coord.x), f64::from(coord.y));
+    let buffer = f64::from(MVT_BUFFER);
+    let bbox = pointy::BBox::from(((-buffer, -buffer), (scale + buffer, scale + buffer)));
+    // World units (0–1) → tile units.
+    let transform = pointy::Transform::with_scale(tiles * scale, tiles * scale)
+        .translate(-x0 * scale, -y0 * scale);
+    let waves = ds.waves().to_vec();
+    let changes = vector_changes(&waves);
+    let keys: Vec<[String; 4]> = waves
+        .iter()
+        .map(|w| {
+            [
+                format!("status_{w}"),
+                format!("value_{w}"),
+                format!("lower_{w}"),
+                format!("upper_{w}"),
+            ]
+        })
+        .collect();
+    let change_keys: Vec<String> = changes
+        .iter()
+        .map(|(a, b)| format!("change_{a}_{b}"))
+        .collect();
+
+    let mut tile = mvt::Tile::new(MVT_EXTENT);
+    let mut layer = tile.create_layer(&scene.level().to_string());
+    let mut any = false;
+    for i in indices {
+        let Some(shape) = scene.shape(i) else {
+            continue;
+        };
+        let mut enc = mvt::GeomEncoder::new(mvt::GeomType::Polygon)
+            .bbox(bbox)
+            .transform(transform);
+        for (ring, &hole) in shape.rings.iter().zip(&shape.holes) {
+            if ring.len() < 4 {
+                continue;
+            }
+            // MVT: outer rings wind with a positive area in tile units (y down), holes negative.
+            let area: f64 = ring
+                .windows(2)
+                .map(|p| p[0][0] * p[1][1] - p[1][0] * p[0][1])
+                .sum();
+            let reverse = (area > 0.0) == hole;
+            // The closing point is left out: ClosePath closes the ring.
+            let pts = &ring[..ring.len() - 1];
+            let mut add = |p: &[f64; 2]| enc.add_point(p[0], p[1]);
+            if reverse {
+                pts.iter().rev().try_for_each(&mut add).map_err(err)?;
+            } else {
+                pts.iter().try_for_each(&mut add).map_err(err)?;
+            }
+            enc.complete_geom().map_err(err)?;
+        }
+        let geom = enc.encode().map_err(err)?;
+        if geom.is_empty() {
+            continue;
+        }
+        let mut f = layer.into_feature(geom);
+        let code = shape.code;
+        f.add_tag_string("code", &code.to_string());
+        if let Ok(area) = ds.area(code) {
+            f.add_tag_string("name", &area.display_name());
+            if let Some(g) = &area.gemeente_name {
+                f.add_tag_string("gemeente", g);
+            }
+        }
+        let mut values = Vec::with_capacity(waves.len());
+        for (wave, k) in waves.iter().zip(&keys) {
+            let fig = ds.figure(code, q.indicator, *wave, q.age)?;
+            f.add_tag_string(&k[0], status(fig));
+            if let Figure::Value(v) = fig {
+                f.add_tag_double(&k[1], v);
+                if let Some((lo, hi)) = ds.interval(code, q.indicator, *wave, q.age)? {
+                    f.add_tag_double(&k[2], lo);
+                    f.add_tag_double(&k[3], hi);
+                }
+            }
+            values.push((*wave, fig.value()));
+        }
+        for ((a, b), k) in changes.iter().zip(&change_keys) {
+            let value = |w: &Wave| values.iter().find(|(x, _)| x == w).and_then(|(_, v)| *v);
+            if let (Some(va), Some(vb)) = (value(a), value(b)) {
+                f.add_tag_double(k, ((vb - va) * 10.0).round() / 10.0);
+            }
+        }
+        layer = f.into_layer();
+        any = true;
+    }
+    if !any {
+        return Ok(None);
+    }
+    tile.add_layer(layer).map_err(err)?;
+    tile.to_bytes().map(Some).map_err(err)
+}
