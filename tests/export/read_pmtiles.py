@@ -3,9 +3,10 @@
     python3 read_pmtiles.py ARCHIVE SAMPLE_DIR N SEED
 
 Prints one JSON object: the header fields, the metadata, the number of tiles, and writes N
-tiles chosen at random (seeded) to SAMPLE_DIR as Z-X-Y.bin for the test to compare with what
-the server answers for the same address.
+tiles chosen at random (seeded) to SAMPLE_DIR as Z-X-Y.bin (gzip tiles decompressed) for the
+test to compare with what the server answers for the same address.
 """
+import gzip
 import json
 import os
 import random
@@ -20,9 +21,11 @@ with open(path, "rb") as f:
     tiles = [(z, x, y) for (z, x, y), _ in all_tiles(reader.get_bytes)]
     random.Random(seed).shuffle(tiles)
     os.makedirs(sample_dir, exist_ok=True)
+    gzipped = header["tile_compression"].name == "GZIP"
     for z, x, y in tiles[:n]:
+        data = reader.get(z, x, y)
         with open(os.path.join(sample_dir, f"{z}-{x}-{y}.bin"), "wb") as out:
-            out.write(reader.get(z, x, y))
+            out.write(gzip.decompress(data) if gzipped else data)
     print(
         json.dumps(
             {

@@ -67,13 +67,24 @@ fn read_pmtiles(archive: &Path, samples: &Path, n: usize) -> Value {
 
 /// Every sampled tile equals the server's answer for its address (level by zoom as exported).
 async fn same_as_server(app: &Router, samples: &Path, suffix: &str, query: &str) -> usize {
+    same_as_server_at(app, samples, "/tiles", suffix, query).await
+}
+
+/// As [`same_as_server`], for the tiles under `prefix` (`/tiles` or `/vector`).
+async fn same_as_server_at(
+    app: &Router,
+    samples: &Path,
+    prefix: &str,
+    suffix: &str,
+    query: &str,
+) -> usize {
     let mut n = 0;
     for entry in std::fs::read_dir(samples).unwrap() {
         let p = entry.unwrap().path();
         let stem = p.file_stem().unwrap().to_str().unwrap().to_owned();
         let zxy: Vec<u32> = stem.split('-').map(|v| v.parse().unwrap()).collect();
         let uri = format!(
-            "/tiles/{}/{}/{}{suffix}?{query}&level={}",
+            "{prefix}/{}/{}/{}{suffix}?{query}&level={}",
             zxy[0],
             zxy[1],
             zxy[2],
@@ -363,4 +374,67 @@ async fn national_archive_of_amsterdam_matches_the_server() {
     // @2x tiles: the sampled files are compared with the @2x address.
     let compared = same_as_server(&server, &samples, "@2x.png", q).await;
     assert_eq!(compared, 50);
+}
+
+#[tokio::test]
+async fn vector_archives_hold_the_servers_vector_tiles() {
+    let dir = tempfile::tempdir().unwrap();
+    let pm = dir.path().join("demo_vector.pmtiles");
+    omzien_cli(&[
+        "export",
+        "tiles",
+        "--format",
+        "mvt",
+        "--age",
+        "18+",
+        "--out",
+        pm.to_str().unwrap(),
+    ])
+    .unwrap();
+    // MBTiles and a scale are refused for vector tiles.
+    let mb = dir.path().join("v.mbtiles");
+    let e = omzien_cli(&[
+        "export",
+        "tiles",
+        "--format",
+        "mvt",
+        "--age",
+        "18+",
+        "--out",
+        mb.to_str().unwrap(),
+    ])
+    .unwrap_err();
+    assert!(e.contains("PMTiles"), "{e}");
+    let e = omzien_cli(&[
+        "export",
+        "tiles",
+        "--format",
+        "mvt",
+        "--scale",
+        "2",
+        "--out",
+        pm.to_str().unwrap(),
+    ])
+    .unwrap_err();
+    assert!(e.contains("no scale"), "{e}");
+    if !python_pmtiles() {
+        return;
+    }
+    let samples = dir.path().join("samples");
+    let info = read_pmtiles(&pm, &samples, 30);
+    assert_eq!(info["tile_type"], "MVT", "{info}");
+    assert_eq!(info["tile_compression"], "GZIP", "{info}");
+    let meta = &info["metadata"];
+    assert_eq!(meta["format"], "pbf");
+    let layers = meta["vector_layers"].as_array().unwrap();
+    assert_eq!(layers.len(), 3, "{meta}");
+    assert_eq!(layers[2]["id"], "buurt");
+    assert_eq!(layers[2]["minzoom"], 13);
+    let server = app(AppState::new(
+        omzien::demo::dataset(),
+        omzien::demo::boundaries().into(),
+        64 << 20,
+    ));
+    let compared = same_as_server_at(&server, &samples, "/vector", ".mvt", "age=18%2B").await;
+    assert_eq!(compared, 30);
 }

@@ -65,8 +65,9 @@ pub enum ExportError {
     /// The output exists (pass `force` to replace it).
     #[error("{}: exists (use --force to replace it)", .0.display())]
     Exists(PathBuf),
-    /// An output name whose extension is neither `.pmtiles` nor `.mbtiles`.
-    #[error("{}: the archive must end in .pmtiles or .mbtiles", .0.display())]
+    /// An output name whose extension is neither `.pmtiles` nor `.mbtiles` (vector tiles:
+    /// `.pmtiles`).
+    #[error("{}: the archive must end in .pmtiles or .mbtiles (vector tiles: .pmtiles)", .0.display())]
     Format(PathBuf),
     /// Interrupted (Ctrl-C): nothing was left under the final name.
     #[error("interrupted: no archive written")]
@@ -97,6 +98,9 @@ pub enum ExportError {
         #[source]
         source: rusqlite::Error,
     },
+    /// A vector tile could not be made.
+    #[error(transparent)]
+    Vector(crate::VectorError),
     /// A tile could not be encoded.
     #[error("tile {coord}: {source}")]
     Encode {
@@ -124,6 +128,8 @@ pub struct Pyramid<'a> {
     levels: Vec<PyramidLevel<'a>>,
     bbox: [f64; 4],
     scale: u32,
+    /// Vector tiles (MVT) of these figures instead of PNGs.
+    vector: Option<(&'a omzien::Dataset, crate::VectorQuery)>,
 }
 
 impl std::fmt::Debug for Pyramid<'_> {
@@ -229,7 +235,22 @@ impl<'a> Pyramid<'a> {
             levels,
             bbox,
             scale,
+            vector: None,
         })
+    }
+
+    /// Vector tiles (MVT, see [`crate::vector_tile`]) with the figures of `query` instead of
+    /// PNGs; the layers still give each level's legend to the metadata.
+    #[must_use]
+    pub fn vector(mut self, ds: &'a omzien::Dataset, query: crate::VectorQuery) -> Self {
+        self.vector = Some((ds, query));
+        self
+    }
+
+    /// Whether the tiles are MVT.
+    #[must_use]
+    pub fn is_vector(&self) -> bool {
+        self.vector.is_some()
     }
 
     /// The box tiled, `[west, south, east, north]`.
@@ -298,6 +319,9 @@ impl<'a> Pyramid<'a> {
         let Some(l) = self.level_at(coord.z) else {
             return Ok(None);
         };
+        if let Some((ds, q)) = self.vector {
+            return crate::vector_tile(ds, l.scene, coord, q).map_err(ExportError::Vector);
+        }
         let Some(pixmap) = render(l.layer, l.scene, coord, self.scale) else {
             return Ok(None);
         };
@@ -359,7 +383,7 @@ pub struct ArchiveMeta {
     /// Always `"overlay"`.
     #[serde(rename = "type")]
     pub kind: &'static str,
-    /// `"png"`.
+    /// `"png"`, or `"pbf"` for vector tiles.
     pub format: &'static str,
     /// `"1.0.0"`.
     pub version: &'static str,
@@ -377,6 +401,9 @@ pub struct ArchiveMeta {
     pub levels: Vec<LevelMeta>,
     /// Where the figures come from (table, waves, classification year).
     pub source: serde_json::Value,
+    /// Vector tiles: one entry per level (`id`, zooms, `fields`), as TileJSON 3.0 has it.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub vector_layers: Vec<serde_json::Value>,
 }
 
 /// One level's zooms and legend in [`ArchiveMeta`].
@@ -411,7 +438,7 @@ impl ArchiveMeta {
             description,
             attribution,
             kind: "overlay",
-            format: "png",
+            format: if pyramid.is_vector() { "pbf" } else { "png" },
             version: "1.0.0",
             bounds: b,
             center: [
@@ -433,6 +460,37 @@ impl ArchiveMeta {
                 })
                 .collect(),
             source,
+            vector_layers: match pyramid.vector {
+                None => Vec::new(),
+                Some((ds, q)) => {
+                    let mut fields = serde_json::Map::new();
+                    for k in ["code", "name", "gemeente"] {
+                        fields.insert(k.into(), "String".into());
+                    }
+                    for w in ds.waves() {
+                        fields.insert(format!("status_{w}"), "String".into());
+                        for k in ["value", "lower", "upper"] {
+                            fields.insert(format!("{k}_{w}"), "Number".into());
+                        }
+                    }
+                    for (a, b) in crate::vector_changes(ds.waves()) {
+                        fields.insert(format!("change_{a}_{b}"), "Number".into());
+                    }
+                    pyramid
+                        .levels()
+                        .iter()
+                        .map(|l| {
+                            serde_json::json!({
+                                "id": l.zooms.level.to_string(),
+                                "minzoom": l.zooms.min,
+                                "maxzoom": l.zooms.max,
+                                "fields": fields,
+                                "description": format!("{}, {}", q.indicator, q.age),
+                            })
+                        })
+                        .collect()
+                }
+            },
         }
     }
 }
@@ -484,6 +542,9 @@ pub fn write_archive(
     cancel: &AtomicBool,
 ) -> Result<Written, ExportError> {
     let format = ArchiveFormat::of(out)?;
+    if format == ArchiveFormat::MbTiles && pyramid.is_vector() {
+        return Err(ExportError::Format(out.to_owned()));
+    }
     if out.exists() && !force {
         return Err(ExportError::Exists(out.to_owned()));
     }
@@ -561,7 +622,12 @@ impl Sink {
             path: path.to_owned(),
             message: e.to_string(),
         })?;
-        let writer = pmtiles::PmTilesWriter::new(pmtiles::TileType::Png)
+        let kind = if p.is_vector() {
+            pmtiles::TileType::Mvt
+        } else {
+            pmtiles::TileType::Png
+        };
+        let writer = pmtiles::PmTilesWriter::new(kind)
             .min_zoom(minz)
             .max_zoom(maxz)
             .bounds(w, s, e, n)

@@ -111,9 +111,10 @@ pub enum ExportCommand {
 /// `omzien export tiles`.
 #[derive(Debug, Clone, clap::Args)]
 pub struct TilesArgs {
-    /// Shared options.
-    #[command(flatten)]
-    pub common: Common,
+    /// Figure files or folders (repeatable). Without it: the built-in synthetic demo.
+    /// (`--format` here is the kind of tile, so this command has no table/csv/json output.)
+    #[arg(long, short = 'd', value_name = "PATH")]
+    pub data: Vec<PathBuf>,
     /// GeoJSON boundary files or folders (repeatable); per level the best match.
     #[arg(long, short = 'b', value_name = "PATH")]
     pub boundaries: Vec<PathBuf>,
@@ -123,6 +124,10 @@ pub struct TilesArgs {
     /// Archive kind in a folder: pmtiles or mbtiles.
     #[arg(long, default_value = "pmtiles")]
     pub archive: String,
+    /// Tiles: png (raster, one archive per layer and scale) or mvt (vector tiles, one PMTiles
+    /// archive per age group, every wave and change in the features' attributes).
+    #[arg(long, default_value = "png")]
+    pub format: String,
     /// Indicator (OData key or label).
     #[arg(long, short = 'i', default_value = "Eenzaam_28")]
     pub indicator: String,

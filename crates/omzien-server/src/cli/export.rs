@@ -156,16 +156,49 @@ pub fn tiles(a: &TilesArgs, out: &mut dyn Write) -> Result<(), CliError> {
             ));
         }
     };
+    let vector = match a.format.as_str() {
+        "png" => false,
+        "mvt" => true,
+        other => return Err(arg("format", format!("{other:?} is not png or mvt"))),
+    };
+    if vector {
+        if a.scale.iter().any(|s| *s != 1) {
+            return Err(arg(
+                "scale",
+                "vector tiles have no scale (leave --scale out)",
+            ));
+        }
+        if a.archive != "pmtiles"
+            || ArchiveFormat::of(&a.out).is_ok_and(|f| f == ArchiveFormat::MbTiles)
+        {
+            return Err(arg(
+                "archive",
+                "vector tiles are written to PMTiles (.pmtiles)",
+            ));
+        }
+        if !a.wave.is_empty() || !a.change.is_empty() {
+            return Err(arg(
+                "wave",
+                "vector tiles carry every wave and change in their attributes: leave --wave and --change out",
+            ));
+        }
+    }
+    let scales = if vector { vec![1] } else { scales };
     let single = ArchiveFormat::of(&a.out).is_ok();
 
     let levels: Vec<Level> = zooms.iter().map(|z| z.level).collect();
     let (ds, read) = rayon::join(
-        || dataset(&a.common),
+        || {
+            dataset(&super::Common {
+                data: a.data.clone(),
+                format: super::Format::Table,
+            })
+        },
         || (!a.boundaries.is_empty()).then(|| Boundaries::read_levels(&a.boundaries, &levels)),
     );
     let ds = ds?;
     let boundaries: Vec<Boundaries> = match read {
-        None if a.common.data.is_empty() => omzien::demo::boundaries().into(),
+        None if a.data.is_empty() => omzien::demo::boundaries().into(),
         None => return Err(arg("boundaries", "name the boundary files to draw")),
         Some(read) => super::serve::pick_boundaries(&ds, &a.boundaries, read?)?,
     };
@@ -182,7 +215,17 @@ pub fn tiles(a: &TilesArgs, out: &mut dyn Write) -> Result<(), CliError> {
             .map(|s| ds.parse_age(Some(s)))
             .collect::<Result<_, _>>()?
     };
-    let shown = shown(&ds, a)?;
+    let shown = if vector {
+        // One archive per age group; its legend metadata is of the latest wave.
+        let last = ds
+            .waves()
+            .last()
+            .copied()
+            .ok_or_else(|| arg("wave", "the data has no wave"))?;
+        vec![Shown::Wave(last)]
+    } else {
+        shown(&ds, a)?
+    };
     let jobs: Vec<(AgeGroup, Shown, u32)> = ages
         .iter()
         .flat_map(|g| shown.iter().map(move |s| (*g, *s)))
@@ -203,6 +246,9 @@ pub fn tiles(a: &TilesArgs, out: &mut dyn Write) -> Result<(), CliError> {
             return a.out.clone();
         }
         let age = g.to_string().replace('+', "plus");
+        if vector {
+            return a.out.join(format!("{indicator}_{age}_vector.pmtiles"));
+        }
         let x2 = if scale == 2 { "@2x" } else { "" };
         a.out.join(format!(
             "{indicator}_{age}_{}{x2}.{folder_format}",
@@ -250,13 +296,22 @@ pub fn tiles(a: &TilesArgs, out: &mut dyn Write) -> Result<(), CliError> {
             bbox,
             scale,
         )?;
+        let pyramid = if vector {
+            pyramid.vector(&ds, omzien_render::VectorQuery { indicator, age: g })
+        } else {
+            pyramid
+        };
         let title = layers
             .first()
             .map(|(_, l, _)| l.legend().title)
             .unwrap_or_default();
         let meta = ArchiveMeta::new(
             &pyramid,
-            format!("{indicator} {g} {}", s.slug()),
+            if vector {
+                format!("{indicator} {g}")
+            } else {
+                format!("{indicator} {g} {}", s.slug())
+            },
             match provenance.notice {
                 Some(n) => format!("{title} ({n})"),
                 None => title,
