@@ -33,6 +33,8 @@ fn main() {
             std::process::exit(1);
         }
     };
+    // The runner's router is not unwind-safe by type; a panic ends the process here anyway.
+    let runner = std::panic::AssertUnwindSafe(runner);
     afl::fuzz!(|data: &[u8]| {
         // Errors are the expected answer to broken input; only panics and hangs are findings.
         let _ = runner.run(target, data);
