@@ -88,6 +88,15 @@ const RELATED_STEMS: [&str; 6] = [
     "Vrijwilligerswerk",
 ];
 
+/// Names later tables give a schema indicator: (their key stem, their Dutch label, the stem of
+/// the indicator in [`SCHEMA`]). 50150NED calls 9+ of 11 items "sterk eenzaam" where 50090NED
+/// and 50120NED say "ernstig/zeer ernstig eenzaam": the same measure. A rename is a row.
+const ALIASES: &[(&str, &str, &str)] = &[(
+    "SterkEenzaam",
+    "Eenzaamheid/Sterk eenzaam (%)",
+    "ErnstigZeerErnstigEenzaam",
+)];
+
 const SCHEMA: &[Row] = &[
     row(
         "Eenzaam",
@@ -373,6 +382,10 @@ impl Indicator {
     pub fn from_key(key: &str) -> Option<Indicator> {
         let key = key.trim();
         let stem = key_stem(key);
+        let stem = ALIASES
+            .iter()
+            .find(|(alias, _, _)| *alias == stem)
+            .map_or(stem, |(_, _, canonical)| canonical);
         SCHEMA
             .iter()
             .position(|r| r.stem == stem || r.key == key)
@@ -392,6 +405,12 @@ impl Indicator {
     #[must_use]
     pub fn from_label(label: &str) -> Option<Indicator> {
         let want = fold_label(label);
+        if let Some((_, _, canonical)) = ALIASES.iter().find(|(_, l, _)| {
+            let full = fold_label(l);
+            want == full || want == short_label(&full)
+        }) {
+            return Self::from_key(canonical);
+        }
         // Exact full label first, then the part after the topic path.
         SCHEMA
             .iter()
@@ -550,6 +569,38 @@ fn short_label(full: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn later_tables_keys_and_the_sterk_eenzaam_rename_resolve() {
+        // 50120NED and 50150NED renumber the keys; 50150NED renames severe loneliness.
+        assert_eq!(Indicator::from_key("Eenzaam_27"), Some(Indicator::LONELY));
+        assert_eq!(Indicator::from_key("Eenzaam_25"), Some(Indicator::LONELY));
+        assert_eq!(
+            Indicator::from_key("ErnstigZeerErnstigEenzaam_28"),
+            Some(Indicator::SEVERELY_LONELY)
+        );
+        assert_eq!(
+            Indicator::from_key("SterkEenzaam_26"),
+            Some(Indicator::SEVERELY_LONELY)
+        );
+        assert_eq!(
+            Indicator::from_key("EmotioneelEenzaam_27"),
+            Some(Indicator::EMOTIONALLY_LONELY)
+        );
+        assert_eq!(
+            Indicator::from_key("SociaalEenzaam_28"),
+            Some(Indicator::SOCIALLY_LONELY)
+        );
+        assert_eq!(
+            Indicator::from_label("Eenzaamheid/Sterk eenzaam (%)"),
+            Some(Indicator::SEVERELY_LONELY)
+        );
+        assert_eq!(
+            Indicator::from_label("Sterk eenzaam"),
+            Some(Indicator::SEVERELY_LONELY)
+        );
+        assert_eq!(Indicator::from_key("SterkGeluk_26"), None);
+    }
 
     #[test]
     fn every_row_resolves_by_key_and_label() {

@@ -24,7 +24,7 @@ use crate::Dataset;
 use crate::dataset::DatasetBuilder;
 
 /// StatLine tables and the area classification their codes follow. A new table is a row.
-const TABLES: &[(&str, u16)] = &[("50090NED", 2020), ("50120NED", 2022)];
+const TABLES: &[(&str, u16)] = &[("50090NED", 2020), ("50120NED", 2022), ("50150NED", 2024)];
 
 /// Loads StatLine figure files into one [`Dataset`].
 ///
