@@ -4,7 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code
 
 use omzien::{AgeGroup, AreaCode, Figure, Indicator, Loader, Wave};
-use omzien_tests::fixtures;
+use omzien_tests::{fixtures, omzien_cli};
 
 #[test]
 fn a_50150ned_file_loads_onto_the_same_indicators() {
@@ -56,4 +56,28 @@ fn a_50150ned_file_loads_onto_the_same_indicators() {
             );
         }
     }
+}
+
+#[test]
+fn a_file_without_a_table_id_takes_its_classification_from_the_option() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("base.csv");
+    std::fs::copy(fixtures().join("odata_bounds.csv"), &path).unwrap();
+    let p = path.to_str().unwrap();
+    let plain = omzien_cli(&["summary", "--data", p, "--format", "json"]).unwrap();
+    let plain: serde_json::Value = serde_json::from_str(&plain).unwrap();
+    let told = omzien_cli(&[
+        "summary",
+        "--data",
+        p,
+        "--classification",
+        "2024",
+        "--format",
+        "json",
+    ])
+    .unwrap();
+    let told: serde_json::Value = serde_json::from_str(&told).unwrap();
+    let year = |v: &serde_json::Value| v.pointer("/dataset/classification_year").cloned();
+    assert_eq!(year(&plain), Some(serde_json::Value::Null), "{plain}");
+    assert_eq!(year(&told), Some(2024.into()), "{told}");
 }

@@ -26,6 +26,10 @@ pub struct Common {
     /// Output: a table for people, csv or json for tools.
     #[arg(long, short = 'f', global = true, value_enum, default_value_t = Format::Table)]
     pub format: Format,
+    /// The area classification year of the figure files, for files whose name carries no table
+    /// id (50090NED: 2020, 50120NED: 2022, 50150NED: 2024).
+    #[arg(long, global = true, value_name = "YEAR")]
+    pub classification: Option<u16>,
 }
 
 /// Output formats.
@@ -115,6 +119,9 @@ pub struct TilesArgs {
     /// (`--format` here is the kind of tile, so this command has no table/csv/json output.)
     #[arg(long, short = 'd', value_name = "PATH")]
     pub data: Vec<PathBuf>,
+    /// The area classification year of the figure files, for files whose name carries no table id.
+    #[arg(long, value_name = "YEAR")]
+    pub classification: Option<u16>,
     /// GeoJSON boundary files or folders (repeatable); per level the best match.
     #[arg(long, short = 'b', value_name = "PATH")]
     pub boundaries: Vec<PathBuf>,

@@ -192,6 +192,7 @@ pub fn tiles(a: &TilesArgs, out: &mut dyn Write) -> Result<(), CliError> {
             dataset(&super::Common {
                 data: a.data.clone(),
                 format: super::Format::Table,
+                classification: a.classification,
             })
         },
         || (!a.boundaries.is_empty()).then(|| Boundaries::read_levels(&a.boundaries, &levels)),

@@ -108,7 +108,11 @@ pub fn dataset(common: &Common) -> Result<Dataset, CliError> {
     if common.data.is_empty() {
         return Ok(omzien::demo::dataset());
     }
-    Ok(Loader::new().load(&common.data)?)
+    let loader = match common.classification {
+        Some(year) => Loader::new().with_classification(year),
+        None => Loader::new(),
+    };
+    Ok(loader.load(&common.data)?)
 }
 
 /// Resolves a code or a name to one area; the best match wins, others are named on stderr.
