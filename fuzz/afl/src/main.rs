@@ -26,18 +26,22 @@ fn main() {
         }
         return;
     }
-    let runner = match Runner::new() {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!("omzien-afl: {e}");
-            std::process::exit(1);
-        }
-    };
+    // The runner is made in the forked child, on its first input: thread pools (rayon, polars)
+    // started before AFL's fork server forks would be missing in the child, and work handed to
+    // them would wait for ever (seen as "hangs" of the respondents target).
+    let runner: std::sync::OnceLock<Runner> = std::sync::OnceLock::new();
     // The runner's router is not unwind-safe by type; a panic ends the process here anyway.
     let runner = std::panic::AssertUnwindSafe(runner);
     afl::fuzz!(|data: &[u8]| {
+        let r = runner.get_or_init(|| match Runner::new() {
+            Ok(r) => r,
+            Err(e) => {
+                eprintln!("omzien-afl: {e}");
+                std::process::exit(1);
+            }
+        });
         // Errors are the expected answer to broken input; only panics and hangs are findings.
-        let _ = runner.run(target, data);
+        let _ = r.run(target, data);
     });
 }
 
