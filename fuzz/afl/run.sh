@@ -30,7 +30,7 @@ export AFL_MAP_SIZE
 printf '%-12s %10s %8s %7s %10s %8s %6s\n' target inputs "inputs/s" corpus edges crashes hangs
 found=0
 for t in "${targets[@]}"; do
-  rm -rf "$OUT/seeds/$t" "$OUT/$t"
+  rm -rf "$OUT/seeds/$t" "$OUT/$t" "$OUT/findings/$t"
   mkdir -p "$OUT/seeds"
   "$BIN" "$t" --seeds "$OUT/seeds/$t"
   # -t: an input slower than 2 s is a hang (omzien_fuzz::SLOW); -m none: polars maps much.
