@@ -463,19 +463,7 @@ impl ArchiveMeta {
             vector_layers: match pyramid.vector {
                 None => Vec::new(),
                 Some((ds, q)) => {
-                    let mut fields = serde_json::Map::new();
-                    for k in ["code", "name", "gemeente"] {
-                        fields.insert(k.into(), "String".into());
-                    }
-                    for w in ds.waves() {
-                        fields.insert(format!("status_{w}"), "String".into());
-                        for k in ["value", "lower", "upper"] {
-                            fields.insert(format!("{k}_{w}"), "Number".into());
-                        }
-                    }
-                    for (a, b) in crate::vector_changes(ds.waves()) {
-                        fields.insert(format!("change_{a}_{b}"), "Number".into());
-                    }
+                    let fields = crate::vector_fields(ds, q);
                     pyramid
                         .levels()
                         .iter()

@@ -48,16 +48,34 @@ fn status(f: Figure) -> &'static str {
     }
 }
 
-/// The changes a feature carries: consecutive waves, and first → last when there are more than two.
+/// The attributes of [`vector_tile`]'s features with a description of each, as TileJSON 3.0's
+/// `vector_layers[].fields` has them (the server's TileJSON and the archives' metadata).
 #[must_use]
-pub fn vector_changes(waves: &[Wave]) -> Vec<(Wave, Wave)> {
-    let mut out: Vec<(Wave, Wave)> = waves.windows(2).map(|p| (p[0], p[1])).collect();
-    if let (Some(a), Some(b)) = (waves.first(), waves.last())
-        && waves.len() > 2
-    {
-        out.push((*a, *b));
+pub fn vector_fields(ds: &Dataset, q: VectorQuery) -> serde_json::Map<String, serde_json::Value> {
+    let (indicator, age) = (q.indicator, q.age);
+    let mut fields = serde_json::Map::new();
+    fields.insert("code".into(), "Area code (GM, WK or BU)".into());
+    fields.insert("name".into(), "Area name".into());
+    fields.insert("gemeente".into(), "Name of its gemeente".into());
+    for w in ds.waves() {
+        fields.insert(
+            format!("status_{w}"),
+            format!("{w}: value, suppressed or not measured").into(),
+        );
+        fields.insert(
+            format!("value_{w}"),
+            format!("{w}: {indicator}, {age}").into(),
+        );
+        fields.insert(format!("lower_{w}"), format!("{w}: lower 95% bound").into());
+        fields.insert(format!("upper_{w}"), format!("{w}: upper 95% bound").into());
     }
-    out
+    for (a, b) in ds.wave_pairs() {
+        fields.insert(
+            format!("change_{a}_{b}"),
+            format!("{a} → {b}: change in percentage points").into(),
+        );
+    }
+    fields
 }
 
 /// The MVT of one tile: one layer named after the scene's level (`gemeente`, `wijk`, `buurt`),
@@ -65,8 +83,8 @@ pub fn vector_changes(waves: &[Wave]) -> Vec<(Wave, Wave)> {
 ///
 /// Attributes of each feature: `code`, `name`, `gemeente`; per wave `W`: `status_W`
 /// (`value`, `suppressed`, `not measured`), and where there is a value `value_W`, and where the
-/// data has them `lower_W` and `upper_W`; per change `A`→`B` with both values `change_A_B`
-/// (percentage points).
+/// data has them `lower_W` and `upper_W`; per change `A`→`B` of [`Dataset::wave_pairs`] with
+/// both values `change_A_B` (percentage points).
 ///
 /// # Errors
 /// [`VectorError`] when the encoder refuses the tile or the query does not fit the dataset.
@@ -96,7 +114,7 @@ pub fn vector_tile(
     let transform = pointy::Transform::with_scale(tiles * scale, tiles * scale)
         .translate(-x0 * scale, -y0 * scale);
     let waves = ds.waves().to_vec();
-    let changes = vector_changes(&waves);
+    let changes: Vec<(Wave, Wave)> = ds.wave_pairs().collect();
     let keys: Vec<[String; 4]> = waves
         .iter()
         .map(|w| {

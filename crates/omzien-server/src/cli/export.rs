@@ -120,14 +120,8 @@ fn shown(ds: &Dataset, a: &TilesArgs) -> Result<Vec<Shown>, CliError> {
         out.push(Shown::Change(from, to));
     }
     if out.is_empty() {
-        let waves = ds.waves();
-        out.extend(waves.iter().map(|w| Shown::Wave(*w)));
-        out.extend(waves.windows(2).map(|p| Shown::Change(p[0], p[1])));
-        if let (Some(first), Some(last)) = (waves.first(), waves.last())
-            && waves.len() > 2
-        {
-            out.push(Shown::Change(*first, *last));
-        }
+        out.extend(ds.waves().iter().map(|w| Shown::Wave(*w)));
+        out.extend(ds.wave_pairs().map(|(a, b)| Shown::Change(a, b)));
     }
     out.dedup();
     Ok(out)

@@ -69,6 +69,34 @@ pub(crate) fn strong_etag(bytes: &[u8]) -> String {
     format!("\"{:016x}-{}\"", h.finish(), bytes.len())
 }
 
+/// A tile answer cached by clients for an hour: 304 when the request's `If-None-Match` names
+/// `etag`, else the body with its type and ETag.
+pub(crate) fn cacheable_tile(
+    headers: &HeaderMap,
+    etag: &str,
+    content_type: &'static str,
+    body: axum::body::Bytes,
+) -> Result<Response, crate::error::ApiError> {
+    let cache = HeaderValue::from_static("public, max-age=3600");
+    let tag = HeaderValue::from_str(etag).map_err(crate::error::ApiError::internal)?;
+    if if_none_match(headers, etag) {
+        return Ok((
+            StatusCode::NOT_MODIFIED,
+            [(header::ETAG, tag), (header::CACHE_CONTROL, cache)],
+        )
+            .into_response());
+    }
+    Ok((
+        [
+            (header::CONTENT_TYPE, HeaderValue::from_static(content_type)),
+            (header::CACHE_CONTROL, cache),
+            (header::ETAG, tag),
+        ],
+        body,
+    )
+        .into_response())
+}
+
 /// Whether the request's `If-None-Match` names this ETag (the client's copy is current).
 pub(crate) fn if_none_match(headers: &HeaderMap, etag: &str) -> bool {
     headers

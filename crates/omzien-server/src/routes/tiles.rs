@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use axum::Json;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use omzien::{Layer, LayerSpec};
 use serde::Deserialize;
@@ -163,24 +163,7 @@ pub async fn tile(
             tile
         }
     };
-    let cache = HeaderValue::from_static("public, max-age=3600");
-    let tag = HeaderValue::from_str(&tile.etag).map_err(ApiError::internal)?;
-    if super::if_none_match(&headers, &tile.etag) {
-        return Ok((
-            StatusCode::NOT_MODIFIED,
-            [(header::ETAG, tag), (header::CACHE_CONTROL, cache)],
-        )
-            .into_response());
-    }
-    Ok((
-        [
-            (header::CONTENT_TYPE, HeaderValue::from_static("image/png")),
-            (header::CACHE_CONTROL, cache),
-            (header::ETAG, tag),
-        ],
-        tile.png.clone(),
-    )
-        .into_response())
+    super::cacheable_tile(&headers, &tile.etag, "image/png", tile.png.clone())
 }
 
 /// The form of a legend.

@@ -3,7 +3,7 @@
 
 use axum::Json;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use omzien::Level;
 use omzien_render::{self as render, TileCoord, VectorQuery};
@@ -88,27 +88,12 @@ pub async fn vector_tile(
         return Ok(StatusCode::NO_CONTENT.into_response());
     };
     let etag = super::strong_etag(&mvt);
-    let tag = HeaderValue::from_str(&etag).map_err(ApiError::internal)?;
-    let cache = HeaderValue::from_static("public, max-age=3600");
-    if super::if_none_match(&headers, &etag) {
-        return Ok((
-            StatusCode::NOT_MODIFIED,
-            [(header::ETAG, tag), (header::CACHE_CONTROL, cache)],
-        )
-            .into_response());
-    }
-    Ok((
-        [
-            (
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("application/vnd.mapbox-vector-tile"),
-            ),
-            (header::CACHE_CONTROL, cache),
-            (header::ETAG, tag),
-        ],
-        mvt,
+    super::cacheable_tile(
+        &headers,
+        &etag,
+        "application/vnd.mapbox-vector-tile",
+        mvt.into(),
     )
-        .into_response())
 }
 
 /// TileJSON 3.0.0 of the vector tiles, with `vector_layers` naming each level's layer, its
@@ -124,28 +109,7 @@ pub async fn vector_tilejson(
     let ds = &state.dataset;
     let indicator = ds.parse_indicator(q.indicator.as_deref())?;
     let age = ds.parse_age(q.age.as_deref())?;
-    let mut fields = serde_json::Map::new();
-    fields.insert("code".into(), "Area code (GM, WK or BU)".into());
-    fields.insert("name".into(), "Area name".into());
-    fields.insert("gemeente".into(), "Name of its gemeente".into());
-    for w in ds.waves() {
-        fields.insert(
-            format!("status_{w}"),
-            format!("{w}: value, suppressed or not measured").into(),
-        );
-        fields.insert(
-            format!("value_{w}"),
-            format!("{w}: {indicator}, {age}").into(),
-        );
-        fields.insert(format!("lower_{w}"), format!("{w}: lower 95% bound").into());
-        fields.insert(format!("upper_{w}"), format!("{w}: upper 95% bound").into());
-    }
-    for (a, b) in render::vector_changes(ds.waves()) {
-        fields.insert(
-            format!("change_{a}_{b}"),
-            format!("{a} → {b}: change in percentage points").into(),
-        );
-    }
+    let fields = render::vector_fields(ds, VectorQuery { indicator, age });
     let zooms = [
         (Level::Gemeente, 0, 9),
         (Level::Wijk, 10, 12),

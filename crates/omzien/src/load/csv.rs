@@ -34,8 +34,8 @@ fn split_header(line: &str, sep: char) -> Vec<String> {
     out.into_iter().map(|s| s.trim().to_owned()).collect()
 }
 
-/// Checks that every record has as many fields as the header and finds their lines.
-fn scan(path: &Path, text: &str) -> Result<Layout, LoadError> {
+/// The separator (`;` when the first line has more fields by it, else `,`) and the header.
+fn header(text: &str) -> (u8, Vec<String>) {
     let first_line = text.lines().next().unwrap_or("");
     let count = |sep: char| split_header(first_line, sep).len();
     let (separator, sep) = if count(';') > count(',') {
@@ -43,7 +43,12 @@ fn scan(path: &Path, text: &str) -> Result<Layout, LoadError> {
     } else {
         (b',', ',')
     };
-    let headers = split_header(first_line, sep);
+    (separator, split_header(first_line, sep))
+}
+
+/// Checks that every record has as many fields as the header and finds their lines.
+fn scan(path: &Path, text: &str) -> Result<Layout, LoadError> {
+    let (separator, headers) = header(text);
 
     let expected = headers.len();
     let mut record_lines = Vec::new();
@@ -137,14 +142,7 @@ fn plain_layout(text: &str) -> Option<(Layout, Vec<csv::StringRecord>)> {
     {
         return None;
     }
-    let first_line = text.lines().next().unwrap_or("");
-    let count = |sep: char| split_header(first_line, sep).len();
-    let (separator, sep) = if count(';') > count(',') {
-        (b';', ';')
-    } else {
-        (b',', ',')
-    };
-    let headers = split_header(first_line, sep);
+    let (separator, headers) = header(text);
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(separator)
         .has_headers(true)
