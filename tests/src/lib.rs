@@ -46,6 +46,28 @@ pub fn national() -> Option<PathBuf> {
     None
 }
 
+/// Whether an outside client (a Python package, a GDAL tool) answers `probe` with success;
+/// without it a test skips with the reason printed, except under `CI=true`, where that fails.
+///
+/// # Panics
+/// Under `CI=true` when the client is missing: CI must check with it.
+#[must_use]
+#[allow(clippy::panic)]
+pub fn client_present(what: &str, mut probe: std::process::Command) -> bool {
+    let ok = probe
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if !ok {
+        if std::env::var("CI").is_ok_and(|v| v == "true") {
+            panic!("CI=true: {what} not found");
+        }
+        eprintln!("SKIPPED: {what} not found");
+    }
+    ok
+}
+
 /// The six national files loaded once per test binary.
 ///
 /// # Panics

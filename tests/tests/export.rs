@@ -15,36 +15,19 @@ use axum::Router;
 use omzien::Boundaries;
 use omzien_server::routes::app;
 use omzien_server::state::AppState;
-use omzien_tests::{http_get, national, national_dataset, omzien_cli, root};
+use omzien_tests::{client_present, http_get, national, national_dataset, omzien_cli, root};
 use serde_json::Value;
-
-/// Whether a client is there; without it the check skips (and fails under CI).
-fn client(what: &str, mut probe: Command) -> bool {
-    let ok = probe
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success());
-    if !ok {
-        assert!(
-            std::env::var("CI").as_deref() != Ok("true"),
-            "CI=true: {what} not found"
-        );
-        eprintln!("SKIPPED: {what} not found");
-    }
-    ok
-}
 
 fn python_pmtiles() -> bool {
     let mut c = Command::new("python3");
     c.args(["-c", "import pmtiles.reader"]);
-    client("python3 with pmtiles (pip install pmtiles)", c)
+    client_present("python3 with pmtiles (pip install pmtiles)", c)
 }
 
 fn gdal() -> bool {
     let mut c = Command::new("gdalinfo");
     c.arg("--version");
-    client("gdalinfo (Debian gdal-bin)", c)
+    client_present("gdalinfo (Debian gdal-bin)", c)
 }
 
 /// The archive as the `pmtiles` package reads it; `n` random tiles written to `samples`.

@@ -15,29 +15,13 @@ use omzien::{AgeGroup, AreaCode, Boundaries, Figure, Indicator, Level, Wave};
 use omzien_render::TileCoord;
 use omzien_server::routes::app;
 use omzien_server::state::AppState;
-use omzien_tests::{http_get, national, national_dataset, root};
+use omzien_tests::{client_present, http_get, national, national_dataset, root};
 use serde_json::Value;
-
-fn client(what: &str, mut probe: Command) -> bool {
-    let ok = probe
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success());
-    if !ok {
-        assert!(
-            std::env::var("CI").as_deref() != Ok("true"),
-            "CI=true: {what} not found"
-        );
-        eprintln!("SKIPPED: {what} not found");
-    }
-    ok
-}
 
 fn python_mvt() -> bool {
     let mut c = Command::new("python3");
     c.args(["-c", "import mapbox_vector_tile"]);
-    client(
+    client_present(
         "python3 with mapbox-vector-tile (pip install mapbox-vector-tile)",
         c,
     )
@@ -218,7 +202,7 @@ async fn amsterdam_at_z8_carries_its_figures_and_suppressed_areas_say_so() {
     // GDAL's MVT driver opens the tile too.
     let mut probe = Command::new("ogrinfo");
     probe.arg("--version");
-    if client("ogrinfo (Debian gdal-bin)", probe) {
+    if client_present("ogrinfo (Debian gdal-bin)", probe) {
         let d = tempfile::tempdir().unwrap();
         let p = d.path().join("t.mvt");
         std::fs::write(&p, &mvt).unwrap();
