@@ -1,6 +1,7 @@
-//! Installs the web map's library (Leaflet) from npm, pinned by `web/package-lock.json`, and
-//! writes `vendor.rs`: the files the page needs, embedded in the binary, so the map works with
-//! no internet at run time.
+//! Installs the web map's libraries from npm, pinned by `web/package-lock.json`, and writes
+//! `vendor.rs`: the files the pages need, embedded in the binary, so the maps work with no
+//! internet at run time. Leaflet draws the server's map (`VENDOR`); MapLibre GL JS and the
+//! `pmtiles` protocol draw the static site of `omzien export site` (`SITE_VENDOR`).
 //!
 //! `npm ci` runs once per build directory (in `OUT_DIR`), or not at all when
 //! `OMZIEN_NODE_MODULES` names a `node_modules` folder that already holds the pinned version.
@@ -22,6 +23,32 @@ const LEAFLET_FILES: &[&str] = &[
     "images/marker-shadow.png",
 ];
 
+/// Files of the exported site: (package, file in the package, name in the site's `vendor/`).
+/// MapLibre's ES modules are renamed `.js`: static hosts (Debian's nginx among them) serve
+/// `.mjs` as `application/octet-stream`, which browsers refuse for a module script.
+const SITE_FILES: &[(&str, &str, &str)] = &[
+    (
+        "maplibre-gl",
+        "dist/maplibre-gl.mjs",
+        "maplibre-gl/maplibre-gl.js",
+    ),
+    (
+        "maplibre-gl",
+        "dist/maplibre-gl-worker.mjs",
+        "maplibre-gl/maplibre-gl-worker.js",
+    ),
+    (
+        "maplibre-gl",
+        "dist/maplibre-gl.css",
+        "maplibre-gl/maplibre-gl.css",
+    ),
+    ("maplibre-gl", "LICENSE.txt", "maplibre-gl/LICENSE.txt"),
+    ("pmtiles", "dist/pmtiles.js", "pmtiles/pmtiles.js"),
+];
+
+/// The packages whose versions must match the lock file.
+const PACKAGES: &[&str] = &["leaflet", "maplibre-gl", "pmtiles"];
+
 fn main() -> Result<(), Box<dyn Error>> {
     println!("cargo::rerun-if-changed=web/package.json");
     println!("cargo::rerun-if-changed=web/package-lock.json");
@@ -29,29 +56,45 @@ fn main() -> Result<(), Box<dyn Error>> {
     let manifest = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR")?);
     let out = PathBuf::from(std::env::var("OUT_DIR")?);
     let web = manifest.join("web");
-    let pinned = pinned_version(&web.join("package-lock.json"), "leaflet")?;
+    let lock = web.join("package-lock.json");
+    let pinned: Vec<(&str, String)> = PACKAGES
+        .iter()
+        .map(|p| Ok((*p, pinned_version(&lock, p)?)))
+        .collect::<Result<_, Box<dyn Error>>>()?;
+    let matches = |modules: &Path| {
+        pinned
+            .iter()
+            .all(|(p, v)| installed_version(modules, p).as_deref() == Some(v.as_str()))
+    };
 
     let modules = match std::env::var_os("OMZIEN_NODE_MODULES") {
         Some(dir) => PathBuf::from(dir),
         None => {
             let prefix = out.join("npm");
-            if installed_version(&prefix.join("node_modules"), "leaflet").as_deref()
-                != Some(pinned.as_str())
-            {
+            if !matches(&prefix.join("node_modules")) {
                 npm_ci(&web, &prefix)?;
             }
             prefix.join("node_modules")
         }
     };
-    let found = installed_version(&modules, "leaflet");
-    if found.as_deref() != Some(pinned.as_str()) {
-        return Err(format!(
-            "{}: leaflet {pinned} expected (web/package-lock.json), found {}",
-            modules.display(),
-            found.unwrap_or_else(|| "none".into())
-        )
-        .into());
+    for (p, v) in &pinned {
+        let found = installed_version(&modules, p);
+        if found.as_deref() != Some(v.as_str()) {
+            return Err(format!(
+                "{}: {p} {v} expected (web/package-lock.json), found {}",
+                modules.display(),
+                found.unwrap_or_else(|| "none".into())
+            )
+            .into());
+        }
     }
+    let version = |p: &str| {
+        pinned
+            .iter()
+            .find(|(q, _)| *q == p)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
 
     let dist = modules.join("leaflet").join("dist");
     let mut code = String::from(
@@ -83,10 +126,35 @@ fn main() -> Result<(), Box<dyn Error>> {
         )?;
     }
     code.push_str("];\n");
-    writeln!(
-        code,
-        "/// The Leaflet version embedded.\npub const LEAFLET_VERSION: &str = {pinned:?};"
-    )?;
+    code.push_str(
+        "/// Embedded files of the exported site: (path under the site's `vendor/`, bytes).\n\
+         pub static SITE_VENDOR: &[(&str, &[u8])] = &[\n",
+    );
+    for (package, file, name) in SITE_FILES {
+        let src = modules.join(package).join(file);
+        let dst = out.join("site-vendor").join(name);
+        if let Some(parent) = dst.parent() {
+            fs::create_dir_all(parent)?;
+        }
+        fs::copy(&src, &dst).map_err(|e| format!("{}: {e}", src.display()))?;
+        writeln!(
+            code,
+            "    ({name:?}, include_bytes!({:?})),",
+            dst.display().to_string()
+        )?;
+    }
+    code.push_str("];\n");
+    for (name, package) in [
+        ("LEAFLET_VERSION", "leaflet"),
+        ("MAPLIBRE_VERSION", "maplibre-gl"),
+        ("PMTILES_VERSION", "pmtiles"),
+    ] {
+        writeln!(
+            code,
+            "/// The {package} version embedded.\npub const {name}: &str = {:?};",
+            version(package)
+        )?;
+    }
     fs::write(out.join("vendor.rs"), code)?;
     Ok(())
 }

@@ -68,6 +68,55 @@ pub fn client_present(what: &str, mut probe: std::process::Command) -> bool {
     ok
 }
 
+/// What the browser tests need: node, chromium (`OMZIEN_CHROMIUM`, default `/usr/bin/chromium`)
+/// and playwright-core installed by `npm ci` in `tests/web`.
+#[derive(Debug, Clone)]
+pub struct Browser {
+    /// The chromium executable.
+    pub chromium: std::path::PathBuf,
+    /// `tests/web`, where the `*.test.mjs` files run.
+    pub web: std::path::PathBuf,
+}
+
+/// The browser tools, or `None` (the reason printed) when one is missing outside CI.
+///
+/// # Panics
+/// Under `CI=true` when a tool is missing.
+#[must_use]
+#[allow(clippy::panic)]
+pub fn browser() -> Option<Browser> {
+    let web = root().join("tests").join("web");
+    let chromium = std::env::var_os("OMZIEN_CHROMIUM")
+        .map_or_else(|| PathBuf::from("/usr/bin/chromium"), PathBuf::from);
+    let mut node = std::process::Command::new("node");
+    node.arg("--version");
+    if !client_present("node (install Node.js to run the browser tests)", node) {
+        return None;
+    }
+    for (ok, what) in [
+        (
+            chromium.exists(),
+            format!(
+                "{} (apt install chromium, or set OMZIEN_CHROMIUM)",
+                chromium.display()
+            ),
+        ),
+        (
+            web.join("node_modules/playwright-core").is_dir(),
+            "playwright-core (run `npm ci` in tests/web)".to_owned(),
+        ),
+    ] {
+        if !ok {
+            if std::env::var("CI").is_ok_and(|v| v == "true") {
+                panic!("CI=true: {what} not found");
+            }
+            eprintln!("SKIPPED: {what} not found");
+            return None;
+        }
+    }
+    Some(Browser { chromium, web })
+}
+
 /// The six national files loaded once per test binary.
 ///
 /// # Panics

@@ -1,62 +1,24 @@
 //! The web map in a real browser: this test starts the server on the national data (all three
-//! levels of boundaries) on a loopback port, then runs `tests/web/*.test.mjs` with Node's test
+//! levels of boundaries) on a loopback port, then runs `tests/web/map.test.mjs` with Node's test
 //! runner, which drives Debian's chromium headless through playwright-core.
 //!
 //! Needs node, chromium (`OMZIEN_CHROMIUM`, default `/usr/bin/chromium`) and
 //! `npm ci` in `tests/web`; without them the test prints why and skips, except under `CI=true`.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code: a failed unwrap is a failed test
 
-use std::path::PathBuf;
 use std::process::Command;
 
 use omzien::Boundaries;
 use omzien_server::routes::app;
 use omzien_server::state::AppState;
-use omzien_tests::{national, national_dataset, root};
-
-/// `None` (printed) when a tool is missing outside CI; a failure under `CI=true`.
-fn require(ok: bool, what: &str) -> Option<()> {
-    if ok {
-        return Some(());
-    }
-    if std::env::var("CI").is_ok_and(|v| v == "true") {
-        panic!("CI=true: {what}");
-    }
-    eprintln!("SKIPPED: {what}");
-    None
-}
+use omzien_tests::{Browser, browser, national, national_dataset};
 
 #[test]
 fn web_map_in_chromium() {
     let Some(dir) = national() else { return };
-    let web = root().join("tests").join("web");
-    let chromium = std::env::var_os("OMZIEN_CHROMIUM")
-        .map_or_else(|| PathBuf::from("/usr/bin/chromium"), PathBuf::from);
-    let node_ok = Command::new("node")
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if require(
-        node_ok,
-        "node not found (install Node.js to run the browser tests)",
-    )
-    .is_none()
-        || require(
-            chromium.exists(),
-            &format!(
-                "{} not found (apt install chromium, or set OMZIEN_CHROMIUM)",
-                chromium.display()
-            ),
-        )
-        .is_none()
-        || require(
-            web.join("node_modules/playwright-core").is_dir(),
-            "playwright-core not installed (run `npm ci` in tests/web)",
-        )
-        .is_none()
-    {
+    let Some(Browser { chromium, web }) = browser() else {
         return;
-    }
+    };
 
     let ds = national_dataset().unwrap().clone();
     let cbs = dir.join("cbs-2020");
@@ -85,6 +47,7 @@ fn web_map_in_chromium() {
         .arg("--test")
         .arg("--test-reporter=spec")
         .arg("--test-concurrency=1")
+        .arg("map.test.mjs")
         .current_dir(&web)
         .env("OMZIEN_URL", &url)
         .env("OMZIEN_CHROMIUM", &chromium)

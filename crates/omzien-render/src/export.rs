@@ -73,7 +73,7 @@ pub enum ExportError {
     #[error("interrupted: no archive written")]
     Interrupted,
     /// Writing failed (disk full, permissions): nothing was left under the final name.
-    #[error("{}: {source}", path.display())]
+    #[error("{}: {source} (nothing was written under this name)", path.display())]
     Io {
         /// The file.
         path: PathBuf,
@@ -82,7 +82,7 @@ pub enum ExportError {
         source: std::io::Error,
     },
     /// The PMTiles writer failed.
-    #[error("{}: PMTiles: {message}", path.display())]
+    #[error("{}: PMTiles: {message} (nothing was written under this name)", path.display())]
     PmTiles {
         /// The file.
         path: PathBuf,
@@ -90,7 +90,7 @@ pub enum ExportError {
         message: String,
     },
     /// SQLite failed.
-    #[error("{}: MBTiles: {source}", path.display())]
+    #[error("{}: MBTiles: {source} (nothing was written under this name)", path.display())]
     MbTiles {
         /// The file.
         path: PathBuf,
@@ -500,6 +500,30 @@ pub struct Written {
 /// How many tiles are rendered at once before they are written (bounds memory).
 const CHUNK: usize = 1024;
 
+impl ExportError {
+    /// The same error naming `to` where it named `from` (for example an archive written inside
+    /// a folder that is renamed into place when complete).
+    #[must_use]
+    pub fn renamed(self, from: &Path, to: &Path) -> Self {
+        let fix = |path: PathBuf| if path == from { to.to_owned() } else { path };
+        match self {
+            Self::Io { path, source } => Self::Io {
+                path: fix(path),
+                source,
+            },
+            Self::PmTiles { path, message } => Self::PmTiles {
+                path: fix(path),
+                message,
+            },
+            Self::MbTiles { path, source } => Self::MbTiles {
+                path: fix(path),
+                source,
+            },
+            other => other,
+        }
+    }
+}
+
 /// The partial file beside `out`, removed on drop unless it was renamed into place.
 struct Partial {
     path: PathBuf,
@@ -544,14 +568,34 @@ pub fn write_archive(
         path: out.with_file_name(format!(".{name}.partial-{}", std::process::id())),
         done: false,
     };
+    // Errors name the archive asked for, not the hidden partial file.
+    let written = fill(pyramid, meta, format, &partial.path, progress, cancel)
+        .map_err(|e| e.renamed(&partial.path, out))?;
+    std::fs::rename(&partial.path, out).map_err(|source| ExportError::Io {
+        path: out.to_owned(),
+        source,
+    })?;
+    partial.done = true;
+    Ok(written)
+}
+
+/// Writes the archive into the partial file `path`.
+fn fill(
+    pyramid: &Pyramid<'_>,
+    meta: &ArchiveMeta,
+    format: ArchiveFormat,
+    path: &Path,
+    progress: &(dyn Fn(u64) + Sync),
+    cancel: &AtomicBool,
+) -> Result<Written, ExportError> {
     let io = |path: &Path| {
         let path = path.to_owned();
         move |source| ExportError::Io { path, source }
     };
     let coords = pyramid.coords();
     let mut sink = match format {
-        ArchiveFormat::PmTiles => Sink::pmtiles(&partial.path, pyramid, meta)?,
-        ArchiveFormat::MbTiles => Sink::mbtiles(&partial.path, meta)?,
+        ArchiveFormat::PmTiles => Sink::pmtiles(path, pyramid, meta)?,
+        ArchiveFormat::MbTiles => Sink::mbtiles(path, meta)?,
     };
     let mut written = Written {
         tiles: coords.len() as u64,
@@ -566,7 +610,7 @@ pub fn write_archive(
             chunk.par_iter().map(|c| pyramid.tile(*c)).collect();
         for (c, t) in chunk.iter().zip(tiles) {
             if let Some(png) = t? {
-                sink.add(*c, &png, &partial.path)?;
+                sink.add(*c, &png, path)?;
                 written.drawn += 1;
             }
         }
@@ -576,12 +620,8 @@ pub fn write_archive(
     if cancel.load(Ordering::Relaxed) {
         return Err(ExportError::Interrupted);
     }
-    written.unique = sink.finish(&partial.path)?;
-    written.bytes = std::fs::metadata(&partial.path)
-        .map_err(io(&partial.path))?
-        .len();
-    std::fs::rename(&partial.path, out).map_err(io(out))?;
-    partial.done = true;
+    written.unique = sink.finish(path)?;
+    written.bytes = std::fs::metadata(path).map_err(io(path))?.len();
     Ok(written)
 }
 

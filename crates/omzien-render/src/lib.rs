@@ -44,4 +44,6 @@ pub use raster::{TILE_SIZE, render};
 pub use report::{Lang, ReportPdfError, report_date, report_pdf};
 pub use scene::{Scene, SceneShape};
 pub use tile::{MAX_ZOOM, Projector, TileCoord, TileError};
-pub use vector::{MVT_BUFFER, MVT_EXTENT, VectorError, VectorQuery, vector_fields, vector_tile};
+pub use vector::{
+    MVT_BUFFER, MVT_EXTENT, VectorError, VectorQuery, field, fill_color, vector_fields, vector_tile,
+};

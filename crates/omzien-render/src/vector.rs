@@ -4,7 +4,7 @@
 //! one indicator and age group the value, status and 95 % bounds of every wave and the change
 //! between waves.
 
-use omzien::{AgeGroup, Dataset, Figure, Indicator, Wave};
+use omzien::{AgeGroup, Dataset, Figure, Indicator, Layer, LayerKind, Wave};
 
 use crate::{Scene, TileCoord};
 
@@ -48,6 +48,82 @@ fn status(f: Figure) -> &'static str {
     }
 }
 
+/// The attribute names of a vector tile feature: one place for the tiles, their TileJSON and
+/// the styles that read them.
+pub mod field {
+    use omzien::Wave;
+
+    /// `status_2020`: `value`, `suppressed` or `not measured`.
+    #[must_use]
+    pub fn status(w: Wave) -> String {
+        format!("status_{w}")
+    }
+    /// `value_2020`: the figure.
+    #[must_use]
+    pub fn value(w: Wave) -> String {
+        format!("value_{w}")
+    }
+    /// `lower_2020`: the lower 95 % bound.
+    #[must_use]
+    pub fn lower(w: Wave) -> String {
+        format!("lower_{w}")
+    }
+    /// `upper_2020`: the upper 95 % bound.
+    #[must_use]
+    pub fn upper(w: Wave) -> String {
+        format!("upper_{w}")
+    }
+    /// `change_2012_2020`: the change in percentage points (only when both waves have a value).
+    #[must_use]
+    pub fn change(a: Wave, b: Wave) -> String {
+        format!("change_{a}_{b}")
+    }
+}
+
+/// The MapLibre GL style expression (`fill-color`) that colours the vector tiles' features as
+/// the PNG tiles of `layer` are coloured: the value (or change) attribute stepped through the
+/// layer's class breaks (a value equal to a break takes the class above, as
+/// [`omzien::classify::Classes::class_of`] does), the suppressed colour where a wave's status is
+/// suppressed, else the not-measured colour.
+#[must_use]
+pub fn fill_color(layer: &Layer) -> serde_json::Value {
+    use serde_json::json;
+    let (number, statuses) = match layer.spec().kind {
+        LayerKind::Level { wave } => (field::value(wave), vec![field::status(wave)]),
+        LayerKind::Delta { from, to } => (
+            field::change(from, to),
+            vec![field::status(from), field::status(to)],
+        ),
+        // A kind this version does not know is drawn as not measured.
+        #[allow(unreachable_patterns)]
+        _ => (String::new(), Vec::new()),
+    };
+    let palette = layer.palette();
+    let mut step = vec![json!("step"), json!(["get", number])];
+    let mut colors = palette.classes.iter().map(|c| c.hex());
+    step.push(json!(
+        colors.next().unwrap_or_else(|| palette.not_measured.hex())
+    ));
+    for (b, c) in layer.classes().breaks().iter().zip(colors) {
+        step.push(json!(b));
+        step.push(json!(c));
+    }
+    let mut suppressed = vec![json!("any")];
+    suppressed.extend(
+        statuses
+            .iter()
+            .map(|s| json!(["==", ["get", s], "suppressed"])),
+    );
+    json!([
+        "case",
+        ["has", number],
+        step,
+        suppressed,
+        palette.suppressed.hex(),
+        palette.not_measured.hex()
+    ])
+}
+
 /// The attributes of [`vector_tile`]'s features with a description of each, as TileJSON 3.0's
 /// `vector_layers[].fields` has them (the server's TileJSON and the archives' metadata).
 #[must_use]
@@ -59,19 +135,16 @@ pub fn vector_fields(ds: &Dataset, q: VectorQuery) -> serde_json::Map<String, se
     fields.insert("gemeente".into(), "Name of its gemeente".into());
     for w in ds.waves() {
         fields.insert(
-            format!("status_{w}"),
+            field::status(*w),
             format!("{w}: value, suppressed or not measured").into(),
         );
-        fields.insert(
-            format!("value_{w}"),
-            format!("{w}: {indicator}, {age}").into(),
-        );
-        fields.insert(format!("lower_{w}"), format!("{w}: lower 95% bound").into());
-        fields.insert(format!("upper_{w}"), format!("{w}: upper 95% bound").into());
+        fields.insert(field::value(*w), format!("{w}: {indicator}, {age}").into());
+        fields.insert(field::lower(*w), format!("{w}: lower 95% bound").into());
+        fields.insert(field::upper(*w), format!("{w}: upper 95% bound").into());
     }
     for (a, b) in ds.wave_pairs() {
         fields.insert(
-            format!("change_{a}_{b}"),
+            field::change(a, b),
             format!("{a} → {b}: change in percentage points").into(),
         );
     }
@@ -119,17 +192,14 @@ pub fn vector_tile(
         .iter()
         .map(|w| {
             [
-                format!("status_{w}"),
-                format!("value_{w}"),
-                format!("lower_{w}"),
-                format!("upper_{w}"),
+                field::status(*w),
+                field::value(*w),
+                field::lower(*w),
+                field::upper(*w),
             ]
         })
         .collect();
-    let change_keys: Vec<String> = changes
-        .iter()
-        .map(|(a, b)| format!("change_{a}_{b}"))
-        .collect();
+    let change_keys: Vec<String> = changes.iter().map(|(a, b)| field::change(*a, *b)).collect();
 
     let mut tile = mvt::Tile::new(MVT_EXTENT);
     let mut layer = tile.create_layer(&scene.level().to_string());

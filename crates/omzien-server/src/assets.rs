@@ -8,7 +8,7 @@ mod vendor {
     include!(concat!(env!("OUT_DIR"), "/vendor.rs"));
 }
 
-pub use vendor::LEAFLET_VERSION;
+pub use vendor::{LEAFLET_VERSION, MAPLIBRE_VERSION, PMTILES_VERSION, SITE_VENDOR};
 
 /// One embedded file.
 #[derive(Debug)]

@@ -11,4 +11,5 @@ pub mod error;
 pub mod listen;
 pub mod openapi;
 pub mod routes;
+pub mod site;
 pub mod state;

@@ -110,6 +110,46 @@ pub enum ExportCommand {
     /// scale, else a folder that gets one archive per layer and scale
     /// (Eenzaam_28_18plus_2020.pmtiles, Eenzaam_28_18plus_2012-2020@2x.pmtiles, …).
     Tiles(TilesArgs),
+    /// A static map site: index.html with MapLibre GL JS and the pmtiles protocol (embedded, no
+    /// CDN), one vector archive per age group, the legends and a click card with every wave's
+    /// figure. Any static web host serves the folder; no omzien process, no internet.
+    ///
+    /// Example: omzien export site --data ../shared/data/rivm-50090NED --boundaries ../shared/data/cbs-2020 --out site/
+    Site(SiteArgs),
+}
+
+/// `omzien export site`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct SiteArgs {
+    /// Figure files or folders (repeatable). Without it: the built-in synthetic demo (the site
+    /// says so).
+    #[arg(long, short = 'd', value_name = "PATH")]
+    pub data: Vec<PathBuf>,
+    /// The area classification year of the figure files, for files whose name carries no table id.
+    #[arg(long, value_name = "YEAR")]
+    pub classification: Option<u16>,
+    /// GeoJSON boundary files or folders (repeatable); per level the best match.
+    #[arg(long, short = 'b', value_name = "PATH")]
+    pub boundaries: Vec<PathBuf>,
+    /// The site's folder (must not exist unless --force).
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// Indicator (OData key or label).
+    #[arg(long, short = 'i', default_value = "Eenzaam_28")]
+    pub indicator: String,
+    /// Age groups (repeatable), chosen on the page. Default: 18+ and 65+.
+    #[arg(long, short = 'a')]
+    pub age: Vec<String>,
+    /// Zooms per level, e.g. gemeente=5-9,wijk=10-12,buurt=13-15; past the last zoom the
+    /// browser enlarges the last tiles.
+    #[arg(long, default_value = "gemeente=5-9,wijk=10-12,buurt=13-15")]
+    pub zooms: String,
+    /// West,south,east,north in degrees. Default: the data's extent.
+    #[arg(long, allow_hyphen_values = true)]
+    pub bbox: Option<String>,
+    /// Replace the folder if it exists.
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// `omzien export tiles`.

@@ -6,13 +6,14 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use omzien::{AgeGroup, Boundaries, Dataset, Indicator, LayerSpec, Level, Wave};
+use omzien::{AgeGroup, Boundaries, Dataset, Indicator, Layer, LayerSpec, Level, Wave};
 use omzien_render::{
     ArchiveFormat, ArchiveMeta, Pyramid, PyramidLevel, Scene, ZoomRange, write_archive,
 };
 
-use super::args::TilesArgs;
+use super::args::{SiteArgs, TilesArgs};
 use super::{CliError, arg, dataset};
+use crate::site;
 
 /// What one archive shows: a wave, or the change between two.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -127,6 +128,232 @@ fn shown(ds: &Dataset, a: &TilesArgs) -> Result<Vec<Shown>, CliError> {
     Ok(out)
 }
 
+/// What both export commands draw: the figures, the boundaries by level, the indicator, the
+/// age groups, the zooms of each level and the box.
+struct Selection {
+    ds: Dataset,
+    scenes: Vec<Scene>,
+    indicator: Indicator,
+    ages: Vec<AgeGroup>,
+    zooms: Vec<ZoomRange>,
+    bbox: Option<[f64; 4]>,
+}
+
+/// The arguments both export commands share.
+struct SelectArgs<'a> {
+    data: &'a [PathBuf],
+    classification: Option<u16>,
+    boundaries: &'a [PathBuf],
+    indicator: &'a str,
+    age: &'a [String],
+}
+
+impl Selection {
+    /// Loads the figures and the boundaries of the levels drawn (at once), and resolves the
+    /// indicator and the age groups.
+    fn load(
+        a: &SelectArgs<'_>,
+        zooms: Vec<ZoomRange>,
+        bbox: Option<[f64; 4]>,
+    ) -> Result<Self, CliError> {
+        let levels: Vec<Level> = zooms.iter().map(|z| z.level).collect();
+        let (ds, read) = rayon::join(
+            || {
+                dataset(&super::Common {
+                    data: a.data.to_vec(),
+                    format: super::Format::Table,
+                    classification: a.classification,
+                })
+            },
+            || (!a.boundaries.is_empty()).then(|| Boundaries::read_levels(a.boundaries, &levels)),
+        );
+        let ds = ds?;
+        let boundaries: Vec<Boundaries> = match read {
+            None if a.data.is_empty() => omzien::demo::boundaries().into(),
+            None => return Err(arg("boundaries", "name the boundary files to draw")),
+            Some(read) => super::serve::pick_boundaries(&ds, a.boundaries, read?)?,
+        };
+        let scenes: Vec<Scene> = boundaries.into_iter().map(Scene::new).collect();
+        for z in &zooms {
+            if !scenes.iter().any(|sc| sc.level() == z.level) {
+                return Err(arg(
+                    "zooms",
+                    format!("no {} boundaries were found to draw", z.level),
+                ));
+            }
+        }
+        let indicator = ds.parse_indicator(Some(a.indicator))?;
+        let ages: Vec<AgeGroup> = if a.age.is_empty() {
+            [AgeGroup::ADULTS, AgeGroup::SENIORS]
+                .into_iter()
+                .filter(|g| ds.age_groups().contains(g))
+                .collect()
+        } else {
+            a.age
+                .iter()
+                .map(|s| ds.parse_age(Some(s)))
+                .collect::<Result<_, _>>()?
+        };
+        Ok(Self {
+            ds,
+            scenes,
+            indicator,
+            ages,
+            zooms,
+            bbox,
+        })
+    }
+
+    /// The classified layer of each level drawn, with its zooms and boundaries.
+    fn layers(&self, s: Shown, g: AgeGroup) -> Result<Vec<(ZoomRange, Layer, &Scene)>, CliError> {
+        let mut layers = Vec::new();
+        for z in &self.zooms {
+            let Some(scene) = self.scenes.iter().find(|sc| sc.level() == z.level) else {
+                continue;
+            };
+            layers.push((
+                *z,
+                self.ds.layer(&s.spec(self.indicator, g, z.level))?,
+                scene,
+            ));
+        }
+        Ok(layers)
+    }
+
+    /// The pyramid of `layers` (vector tiles of age group `g` when `vector` is set).
+    fn pyramid<'a>(
+        &'a self,
+        layers: &'a [(ZoomRange, Layer, &'a Scene)],
+        scale: u32,
+        vector: Option<AgeGroup>,
+    ) -> Result<Pyramid<'a>, CliError> {
+        let pyramid = Pyramid::new(
+            layers
+                .iter()
+                .map(|(z, layer, scene)| PyramidLevel {
+                    zooms: *z,
+                    layer,
+                    scene,
+                })
+                .collect(),
+            self.bbox,
+            scale,
+        )?;
+        Ok(match vector {
+            Some(age) => pyramid.vector(
+                &self.ds,
+                omzien_render::VectorQuery {
+                    indicator: self.indicator,
+                    age,
+                },
+            ),
+            None => pyramid,
+        })
+    }
+
+    /// The archive's metadata: name, description (the first level's legend title), the source.
+    fn meta(
+        &self,
+        pyramid: &Pyramid<'_>,
+        layers: &[(ZoomRange, Layer, &Scene)],
+        name: String,
+        g: AgeGroup,
+    ) -> ArchiveMeta {
+        let provenance = self.ds.provenance();
+        let title = layers
+            .first()
+            .map(|(_, l, _)| l.legend().title)
+            .unwrap_or_default();
+        ArchiveMeta::new(
+            pyramid,
+            name,
+            match provenance.notice {
+                Some(n) => format!("{title} ({n})"),
+                None => title,
+            },
+            attribution(&self.ds),
+            serde_json::json!({
+                "provenance": provenance,
+                "indicator": self.indicator.to_string(),
+                "age": g.to_string(),
+                "waves": self.ds.waves(),
+            }),
+        )
+    }
+
+    /// The layer that carries a vector archive's legend metadata: the latest wave.
+    fn last_wave(&self) -> Result<Shown, CliError> {
+        self.ds
+            .waves()
+            .last()
+            .map(|w| Shown::Wave(*w))
+            .ok_or_else(|| arg("wave", "the data has no wave"))
+    }
+}
+
+/// Where the figures and boundaries come from, for an archive's or a site's attribution.
+fn attribution(ds: &Dataset) -> String {
+    let provenance = ds.provenance();
+    if provenance.synthetic {
+        "SYNTHETIC DEMO DATA".into()
+    } else {
+        "RIVM/GGD Gezondheidsmonitor (StatLine 50090NED, CC BY 4.0); boundaries CBS, Kadaster"
+            .into()
+    }
+}
+
+/// Writes one archive with a progress bar and prints what was written.
+fn write_one(
+    pyramid: &Pyramid<'_>,
+    meta: &ArchiveMeta,
+    path: &Path,
+    force: bool,
+    cancel: &AtomicBool,
+    (out, shown_as): (&mut dyn Write, &Path),
+) -> Result<omzien_render::Written, CliError> {
+    let total = pyramid.coords().len() as u64;
+    let bar = indicatif::ProgressBar::new(total).with_style(
+        indicatif::ProgressStyle::with_template(
+            "{msg} {bar:30} {pos}/{len} tiles · {per_sec} · ETA {eta}",
+        )
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    bar.set_message(file_label(path));
+    let written = write_archive(
+        pyramid,
+        meta,
+        path,
+        force,
+        &|done| bar.set_position(done),
+        cancel,
+    );
+    bar.finish_and_clear();
+    let w = written?;
+    writeln!(
+        out,
+        "{}: {} tiles drawn of {} ({} distinct), {} KB",
+        shown_as.display(),
+        w.drawn,
+        w.tiles,
+        w.unique,
+        w.bytes / 1024
+    )?;
+    Ok(w)
+}
+
+/// A flag set by Ctrl-C (the handler is set once per process; a second Ctrl-C is not caught).
+fn cancel_flag() -> Arc<AtomicBool> {
+    let cancel = Arc::new(AtomicBool::new(false));
+    let flag = cancel.clone();
+    let _ = ctrlc::set_handler(move || flag.store(true, Ordering::Relaxed));
+    cancel
+}
+
+/// The file name part of an age group (`18+` → `18plus`).
+fn age_slug(g: AgeGroup) -> String {
+    g.to_string().replace('+', "plus")
+}
+
 /// Writes the archives asked for.
 pub fn tiles(a: &TilesArgs, out: &mut dyn Write) -> Result<(), CliError> {
     // Everything that can be wrong with the arguments is found before any work.
@@ -180,48 +407,26 @@ pub fn tiles(a: &TilesArgs, out: &mut dyn Write) -> Result<(), CliError> {
     let scales = if vector { vec![1] } else { scales };
     let single = ArchiveFormat::of(&a.out).is_ok();
 
-    let levels: Vec<Level> = zooms.iter().map(|z| z.level).collect();
-    let (ds, read) = rayon::join(
-        || {
-            dataset(&super::Common {
-                data: a.data.clone(),
-                format: super::Format::Table,
-                classification: a.classification,
-            })
+    let sel = Selection::load(
+        &SelectArgs {
+            data: &a.data,
+            classification: a.classification,
+            boundaries: &a.boundaries,
+            indicator: &a.indicator,
+            age: &a.age,
         },
-        || (!a.boundaries.is_empty()).then(|| Boundaries::read_levels(&a.boundaries, &levels)),
-    );
-    let ds = ds?;
-    let boundaries: Vec<Boundaries> = match read {
-        None if a.data.is_empty() => omzien::demo::boundaries().into(),
-        None => return Err(arg("boundaries", "name the boundary files to draw")),
-        Some(read) => super::serve::pick_boundaries(&ds, &a.boundaries, read?)?,
-    };
-    let scenes: Vec<Scene> = boundaries.into_iter().map(Scene::new).collect();
-    let indicator = ds.parse_indicator(Some(&a.indicator))?;
-    let ages: Vec<AgeGroup> = if a.age.is_empty() {
-        [AgeGroup::ADULTS, AgeGroup::SENIORS]
-            .into_iter()
-            .filter(|g| ds.age_groups().contains(g))
-            .collect()
-    } else {
-        a.age
-            .iter()
-            .map(|s| ds.parse_age(Some(s)))
-            .collect::<Result<_, _>>()?
-    };
+        zooms,
+        bbox,
+    )?;
+    let indicator = sel.indicator;
+    // One vector archive per age group; its legend metadata is of the latest wave.
     let shown = if vector {
-        // One archive per age group; its legend metadata is of the latest wave.
-        let last = ds
-            .waves()
-            .last()
-            .copied()
-            .ok_or_else(|| arg("wave", "the data has no wave"))?;
-        vec![Shown::Wave(last)]
+        vec![sel.last_wave()?]
     } else {
-        shown(&ds, a)?
+        shown(&sel.ds, a)?
     };
-    let jobs: Vec<(AgeGroup, Shown, u32)> = ages
+    let jobs: Vec<(AgeGroup, Shown, u32)> = sel
+        .ages
         .iter()
         .flat_map(|g| shown.iter().map(move |s| (*g, *s)))
         .flat_map(|(g, s)| scales.iter().map(move |sc| (g, s, *sc)))
@@ -240,7 +445,7 @@ pub fn tiles(a: &TilesArgs, out: &mut dyn Write) -> Result<(), CliError> {
         if single {
             return a.out.clone();
         }
-        let age = g.to_string().replace('+', "plus");
+        let age = age_slug(g);
         if vector {
             return a.out.join(format!("{indicator}_{age}_vector.pmtiles"));
         }
@@ -261,98 +466,132 @@ pub fn tiles(a: &TilesArgs, out: &mut dyn Write) -> Result<(), CliError> {
         std::fs::create_dir_all(&a.out)?;
     }
 
-    let cancel = Arc::new(AtomicBool::new(false));
-    {
-        let cancel = cancel.clone();
-        // A second Ctrl-C is not caught again: the handler is set once per process.
-        let _ = ctrlc::set_handler(move || cancel.store(true, Ordering::Relaxed));
-    }
-    let provenance = ds.provenance();
+    let cancel = cancel_flag();
     for (g, s, scale) in jobs {
-        let mut layers = Vec::new();
-        for z in &zooms {
-            let Some(scene) = scenes.iter().find(|sc| sc.level() == z.level) else {
-                return Err(arg(
-                    "zooms",
-                    format!("no {} boundaries were found to draw", z.level),
-                ));
-            };
-            layers.push((*z, ds.layer(&s.spec(indicator, g, z.level))?, scene));
-        }
-        let pyramid = Pyramid::new(
-            layers
-                .iter()
-                .map(|(z, layer, scene)| PyramidLevel {
-                    zooms: *z,
-                    layer,
-                    scene,
-                })
-                .collect(),
-            bbox,
-            scale,
-        )?;
-        let pyramid = if vector {
-            pyramid.vector(&ds, omzien_render::VectorQuery { indicator, age: g })
+        let layers = sel.layers(s, g)?;
+        let pyramid = sel.pyramid(&layers, scale, vector.then_some(g))?;
+        let name = if vector {
+            format!("{indicator} {g}")
         } else {
-            pyramid
+            format!("{indicator} {g} {}", s.slug())
         };
-        let title = layers
-            .first()
-            .map(|(_, l, _)| l.legend().title)
-            .unwrap_or_default();
-        let meta = ArchiveMeta::new(
-            &pyramid,
-            if vector {
-                format!("{indicator} {g}")
-            } else {
-                format!("{indicator} {g} {}", s.slug())
-            },
-            match provenance.notice {
-                Some(n) => format!("{title} ({n})"),
-                None => title,
-            },
-            if provenance.synthetic {
-                "SYNTHETIC DEMO DATA".into()
-            } else {
-                "RIVM/GGD Gezondheidsmonitor (StatLine 50090NED, CC BY 4.0); boundaries CBS, Kadaster"
-                    .into()
-            },
-            serde_json::json!({
-                "provenance": provenance,
-                "indicator": indicator.to_string(),
-                "age": g.to_string(),
-                "waves": ds.waves(),
-            }),
-        );
+        let meta = sel.meta(&pyramid, &layers, name, g);
         let path = target(g, s, scale);
-        let total = pyramid.coords().len() as u64;
-        let bar = indicatif::ProgressBar::new(total).with_style(
-            indicatif::ProgressStyle::with_template(
-                "{msg} {bar:30} {pos}/{len} tiles · {per_sec} · ETA {eta}",
-            )
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-        );
-        bar.set_message(file_label(&path));
-        let written = write_archive(
+        write_one(&pyramid, &meta, &path, a.force, &cancel, (out, &path))?;
+    }
+    Ok(())
+}
+
+/// Writes the static map site: a staged folder renamed into place when complete.
+pub fn site(a: &SiteArgs, out: &mut dyn Write) -> Result<(), CliError> {
+    let zooms = parse_zooms(&a.zooms)?;
+    let bbox = a.bbox.as_deref().map(parse_bbox).transpose()?;
+    if a.out.exists() && !a.force {
+        return Err(omzien_render::ExportError::Exists(a.out.clone()).into());
+    }
+    let sel = Selection::load(
+        &SelectArgs {
+            data: &a.data,
+            classification: a.classification,
+            boundaries: &a.boundaries,
+            indicator: &a.indicator,
+            age: &a.age,
+        },
+        zooms,
+        bbox,
+    )?;
+    let ds = &sel.ds;
+    let views: Vec<Shown> = ds
+        .waves()
+        .iter()
+        .map(|w| Shown::Wave(*w))
+        .chain(ds.wave_pairs().map(|(a, b)| Shown::Change(a, b)))
+        .collect();
+    let staged = site::Staged::new(&a.out)?;
+    let cancel = cancel_flag();
+    let mut ages = Vec::new();
+    let mut bounds = None;
+    for &g in &sel.ages {
+        let slug = age_slug(g);
+        let tiles = format!("tiles/{}_{slug}.pmtiles", sel.indicator);
+        let layers = sel.layers(sel.last_wave()?, g)?;
+        let pyramid = sel.pyramid(&layers, 1, Some(g))?;
+        let meta = sel.meta(&pyramid, &layers, format!("{} {g}", sel.indicator), g);
+        bounds = Some(meta.bounds);
+        let (staged_file, shown_as) = (staged.file(&tiles)?, a.out.join(&tiles));
+        write_one(
             &pyramid,
             &meta,
-            &path,
-            a.force,
-            &|done| bar.set_position(done),
+            &staged_file,
+            false,
             &cancel,
-        );
-        bar.finish_and_clear();
-        let w = written?;
-        writeln!(
-            out,
-            "{}: {} tiles drawn of {} ({} distinct), {} KB",
-            path.display(),
-            w.drawn,
-            w.tiles,
-            w.unique,
-            w.bytes / 1024
-        )?;
+            (out, &shown_as),
+        )
+        .map_err(|e| match e {
+            CliError::Export(e) => CliError::Export(e.renamed(&staged_file, &shown_as)),
+            other => other,
+        })?;
+        let mut site_views = Vec::new();
+        for &v in &views {
+            let mut view = site::View::new(
+                v.slug(),
+                match v {
+                    Shown::Wave(w) => w.to_string(),
+                    Shown::Change(a, b) => format!("{a} → {b}"),
+                },
+                matches!(v, Shown::Change(..)),
+            );
+            for (z, layer, _) in sel.layers(v, g)? {
+                let legend = format!("legends/{slug}/{}_{}.png", v.slug(), z.level);
+                staged.write_legend(&legend, &layer.legend())?;
+                view.add_level(z.level, legend, omzien_render::fill_color(&layer));
+            }
+            site_views.push(view);
+        }
+        ages.push(site::Age::new(
+            g.to_string(),
+            g.label_nl(),
+            tiles,
+            site_views,
+        ));
     }
+    let info = ds.indicator_info(sel.indicator);
+    let manifest = site::Manifest {
+        title: format!(
+            "{} per gemeente, wijk en buurt",
+            info.map_or_else(|| sel.indicator.to_string(), |i| i.label_nl.clone())
+        ),
+        indicator: sel.indicator.to_string(),
+        unit: info
+            .map_or(omzien::Unit::Number, |i| i.unit)
+            .symbol()
+            .to_owned(),
+        synthetic: ds.provenance().synthetic,
+        attribution: attribution(ds),
+        bounds: bounds.unwrap_or([3.2, 50.7, 7.3, 53.6]),
+        levels: sel
+            .zooms
+            .iter()
+            .map(|z| site::SiteLevel {
+                level: z.level,
+                minzoom: z.min,
+                maxzoom: z.max,
+            })
+            .collect(),
+        waves: ds.waves().iter().map(ToString::to_string).collect(),
+        ages,
+    };
+    staged.write_manifest(&manifest)?;
+    staged.write_page()?;
+    if cancel.load(Ordering::Relaxed) {
+        return Err(omzien_render::ExportError::Interrupted.into());
+    }
+    staged.commit(a.force)?;
+    writeln!(
+        out,
+        "{}: the site (open index.html through a web server)",
+        a.out.display()
+    )?;
     Ok(())
 }
 

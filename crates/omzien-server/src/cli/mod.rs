@@ -72,6 +72,9 @@ pub enum CliError {
     /// An export that cannot start or did not finish.
     #[error(transparent)]
     Export(#[from] omzien_render::ExportError),
+    /// A site that cannot be written.
+    #[error(transparent)]
+    Site(#[from] crate::site::SiteError),
     /// Writing the output failed.
     #[error("cannot write output: {0}")]
     Io(#[from] std::io::Error),
@@ -180,5 +183,6 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<(), CliError> {
         Command::Check(a) => check::run(a, out),
         Command::Report(a) => report::run(a, out),
         Command::Export(ExportCommand::Tiles(a)) => export::tiles(a, out),
+        Command::Export(ExportCommand::Site(a)) => export::site(a, out),
     }
 }

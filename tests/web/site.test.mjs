@@ -1,0 +1,95 @@
+// The exported static site (`omzien export site`) in Debian's chromium, served by nginx on
+// loopback: no omzien process. Started by tests/tests/site.rs, which exports the site, starts
+// nginx at SITE_URL and then checks the screenshot written to SITE_SHOT.
+//
+// SITE_CLICK: optional "lon,lat,zoom,text": at that zoom, clicking there must show the text in
+// the card.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+
+const BASE = process.env.SITE_URL;
+const SHOT = process.env.SITE_SHOT;
+const EXE = process.env.OMZIEN_CHROMIUM || '/usr/bin/chromium';
+assert.ok(BASE, 'SITE_URL must name the site under test');
+
+let context;
+let profile;
+
+before(async () => {
+  profile = mkdtempSync(join(tmpdir(), 'omzien-chromium-'));
+  context = await chromium.launchPersistentContext(profile, {
+    executablePath: EXE,
+    headless: true,
+    viewport: { width: 1280, height: 800 },
+    // MapLibre needs WebGL: software GL (SwiftShader) in a headless machine without a GPU.
+    args: ['--headless', '--no-sandbox', '--use-angle=swiftshader', '--enable-unsafe-swiftshader',
+      '--disable-background-networking', '--disable-component-update', '--disable-quic',
+      '--no-first-run', '--disable-sync'],
+  });
+});
+
+after(async () => {
+  await context?.close();
+  rmSync(profile, { recursive: true, force: true });
+});
+
+test('the site paints from its own folder, every request answered, and the card shows every wave', async () => {
+  const page = await context.newPage();
+  const problems = [];
+  const requests = [];
+  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()} ${r.failure()?.errorText}`));
+  page.on('response', (r) => { if (r.status() >= 400) problems.push(`HTTP ${r.status()}: ${r.url()}`); });
+  page.on('request', (r) => requests.push(r.url()));
+  await page.goto(BASE + '/');
+  await page.waitForSelector('body[data-ready=true]', { timeout: 60000 });
+  await page.evaluate(() => new Promise((done) => {
+    const { map } = window.omzienSite;
+    if (map.areTilesLoaded()) done(); else map.once('idle', done);
+  }));
+
+  const state = await page.evaluate(() => {
+    const { map, site } = window.omzienSite;
+    return {
+      features: map.queryRenderedFeatures().filter((f) => f.layer.type === 'fill').length,
+      synthetic: !document.getElementById('synthetic').hidden,
+      legend: document.getElementById('legend').complete && document.getElementById('legend').naturalWidth,
+      isSynthetic: site.synthetic,
+      zoom: map.getZoom(),
+    };
+  });
+  assert.ok(state.features > 0, `no area drawn: ${JSON.stringify(state)}`);
+  assert.equal(state.synthetic, state.isSynthetic, 'the synthetic notice follows the data');
+  assert.ok(state.legend > 0, 'the legend picture loaded');
+  // Nothing outside the site's own origin was asked for (no CDN, no internet).
+  const foreign = requests.filter((u) => !u.startsWith(BASE) && !u.startsWith('blob:') && !u.startsWith('data:'));
+  assert.deepEqual(foreign, [], 'requests outside the site');
+  assert.ok(requests.some((u) => u.includes('.pmtiles')), 'the archive was read');
+  if (SHOT) await page.screenshot({ path: SHOT });
+
+  if (process.env.SITE_CLICK) {
+    const [lon, lat, zoom, ...rest] = process.env.SITE_CLICK.split(',');
+    const text = rest.join(',');
+    await page.evaluate(([x, y, z]) => new Promise((done) => {
+      const { map } = window.omzienSite;
+      map.jumpTo({ center: [x, y], zoom: z });
+      map.once('idle', done);
+    }), [Number(lon), Number(lat), Number(zoom)]);
+    const box = await page.locator('#map').boundingBox();
+    const p = await page.evaluate(([x, y]) => window.omzienSite.map.project([x, y]), [Number(lon), Number(lat)]);
+    await page.mouse.click(box.x + p.x, box.y + p.y);
+    await page.waitForSelector('#card:not([hidden])');
+    const card = await page.textContent('#card');
+    assert.ok(card.includes(text), `card after clicking ${lon},${lat}: ${card}`);
+    const waves = await page.evaluate(() => window.omzienSite.site.waves);
+    for (const w of waves) assert.ok(card.includes(w), `card lacks wave ${w}: ${card}`);
+    console.log(`card: ${card}`);
+  }
+  assert.deepEqual(problems, []);
+  console.log(`painted ${state.features} areas at zoom ${state.zoom.toFixed(1)}; ${requests.length} requests`);
+});
