@@ -37,6 +37,17 @@ enum Cmd {
         #[arg(long)]
         out: PathBuf,
     },
+    /// Writes one level's polygons (as omzien loaded and repaired them, WGS84) with exactly the
+    /// attributes of omzien's vector tiles (`omzien_render::FeatureAttributes`, Eenzaam_28,
+    /// 18+) as GeoJSON: the input of GDAL's MVT driver in `benches/vector/pyramid.sh`.
+    VectorInput {
+        #[arg(long)]
+        data: PathBuf,
+        #[arg(long)]
+        boundaries: PathBuf,
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// Renders every tile of a set on one thread and prints JSON figures.
     Render {
         #[arg(long)]
@@ -184,6 +195,61 @@ fn main() {
                 .collect();
             let fc = serde_json::json!({"type": "FeatureCollection", "features": features});
             std::fs::write(out, serde_json::to_vec(&fc).unwrap()).unwrap();
+        }
+        Cmd::VectorInput {
+            data,
+            boundaries,
+            out,
+        } => {
+            let b = Boundaries::from_geojson(&boundaries).expect("boundaries");
+            let mut ds = Loader::new().load([&data]).expect("figures");
+            ds.name_from(std::slice::from_ref(&b));
+            let attributes = omzien_render::FeatureAttributes::new(
+                &ds,
+                omzien_render::VectorQuery {
+                    indicator: Indicator::LONELY,
+                    age: AgeGroup::ADULTS,
+                },
+            );
+            let mut file = std::io::BufWriter::new(std::fs::File::create(&out).unwrap());
+            file.write_all(br#"{"type":"FeatureCollection","features":["#)
+                .unwrap();
+            for (i, s) in b.shapes().iter().enumerate() {
+                let mut props = serde_json::Map::new();
+                attributes
+                    .visit(&ds, s.code, &mut |k, v| {
+                        let v = match v {
+                            omzien_render::Attribute::Text(t) => serde_json::json!(t),
+                            omzien_render::Attribute::Number(n) => serde_json::json!(n),
+                        };
+                        props.insert(k.to_owned(), v);
+                    })
+                    .unwrap();
+                let polys: Vec<serde_json::Value> = s
+                    .geometry
+                    .0
+                    .iter()
+                    .map(|p| {
+                        std::iter::once(p.exterior())
+                            .chain(p.interiors())
+                            .map(|r| {
+                                r.0.iter()
+                                    .map(|c| serde_json::json!([c.x, c.y]))
+                                    .collect::<Vec<_>>()
+                            })
+                            .collect::<Vec<_>>()
+                            .into()
+                    })
+                    .collect();
+                let f = serde_json::json!({"type": "Feature", "properties": props,
+                    "geometry": {"type": "MultiPolygon", "coordinates": polys}});
+                if i > 0 {
+                    file.write_all(b",").unwrap();
+                }
+                serde_json::to_writer(&mut file, &f).unwrap();
+            }
+            file.write_all(b"]}\n").unwrap();
+            file.flush().unwrap();
         }
         Cmd::Render {
             data,

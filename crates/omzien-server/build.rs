@@ -71,7 +71,14 @@ fn main() -> Result<(), Box<dyn Error>> {
         Some(dir) => PathBuf::from(dir),
         None => {
             let prefix = out.join("npm");
-            if !matches(&prefix.join("node_modules")) {
+            let modules = prefix.join("node_modules");
+            // An install cut short (a full disk, Ctrl-C) can have the versions but not the files.
+            let complete = LEAFLET_FILES
+                .iter()
+                .map(|f| modules.join("leaflet").join("dist").join(f))
+                .chain(SITE_FILES.iter().map(|(p, f, _)| modules.join(p).join(f)))
+                .all(|f| f.is_file());
+            if !matches(&modules) || !complete {
                 npm_ci(&web, &prefix)?;
             }
             prefix.join("node_modules")

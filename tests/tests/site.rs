@@ -5,7 +5,8 @@
 //! is painted in the legend's colours.
 //!
 //! On the demo data (always) and on the national data (where it is present): clicking inside
-//! Amsterdam at the gemeente level shows 53,2 % (Eenzaam_28, 18+, 2020).
+//! Amsterdam at the gemeente level shows 53,2 % (Eenzaam_28, 18+, 2020), and at the wijk level
+//! the wijk's name (from the boundary file).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code
 
 use std::collections::HashMap;
@@ -138,7 +139,7 @@ fn check_site(
         .env("SITE_SHOT", &shot)
         .env("OMZIEN_CHROMIUM", &b.chromium);
     if let Some(c) = click {
-        cmd.env("SITE_CLICK", c);
+        cmd.env("SITE_CLICKS", c);
     }
     let run = cmd.output().unwrap();
     let stdout = String::from_utf8_lossy(&run.stdout);
@@ -233,7 +234,10 @@ fn national_site_shows_amsterdam_in_chromium_from_nginx() {
             "--zooms",
             "gemeente=5-9,wijk=10-12,buurt=13-14",
         ],
-        Some("4.90,52.37,8,53,2 %"),
+        Some(
+            r#"[{"lon": 4.90, "lat": 52.37, "zoom": 8, "text": "53,2 %"},
+                {"lon": 4.90, "lat": 52.37, "zoom": 11, "named": true}]"#,
+        ),
     );
     assert!(classes >= 5, "{classes} colours in the style");
     let painted: usize = counts.values().sum();

@@ -2,8 +2,7 @@
 // loopback: no omzien process. Started by tests/tests/site.rs, which exports the site, starts
 // nginx at SITE_URL and then checks the screenshot written to SITE_SHOT.
 //
-// SITE_CLICK: optional "lon,lat,zoom,text": at that zoom, clicking there must show the text in
-// the card.
+// SITE_CLICKS: optional JSON list of clicks, [{lon, lat, zoom, text?, named?}].
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -72,23 +71,27 @@ test('the site paints from its own folder, every request answered, and the card 
   assert.ok(requests.some((u) => u.includes('.pmtiles')), 'the archive was read');
   if (SHOT) await page.screenshot({ path: SHOT });
 
-  if (process.env.SITE_CLICK) {
-    const [lon, lat, zoom, ...rest] = process.env.SITE_CLICK.split(',');
-    const text = rest.join(',');
-    await page.evaluate(([x, y, z]) => new Promise((done) => {
+  // Each click: at that zoom, clicking there shows `text` in the card, and with `named` a
+  // heading that is the area's name, not its code.
+  for (const c of JSON.parse(process.env.SITE_CLICKS || '[]')) {
+    await page.evaluate((c) => new Promise((done) => {
       const { map } = window.omzienSite;
-      map.jumpTo({ center: [x, y], zoom: z });
+      map.jumpTo({ center: [c.lon, c.lat], zoom: c.zoom });
       map.once('idle', done);
-    }), [Number(lon), Number(lat), Number(zoom)]);
+    }), c);
     const box = await page.locator('#map').boundingBox();
-    const p = await page.evaluate(([x, y]) => window.omzienSite.map.project([x, y]), [Number(lon), Number(lat)]);
+    const p = await page.evaluate((c) => window.omzienSite.map.project([c.lon, c.lat]), c);
     await page.mouse.click(box.x + p.x, box.y + p.y);
     await page.waitForSelector('#card:not([hidden])');
     const card = await page.textContent('#card');
-    assert.ok(card.includes(text), `card after clicking ${lon},${lat}: ${card}`);
+    if (c.text) assert.ok(card.includes(c.text), `card after clicking ${JSON.stringify(c)}: ${card}`);
+    if (c.named) {
+      const heading = await page.textContent('#card h2');
+      assert.doesNotMatch(heading, /^(GM|WK|BU)[0-9]+$/, `a name, not a code: ${card}`);
+    }
     const waves = await page.evaluate(() => window.omzienSite.site.waves);
     for (const w of waves) assert.ok(card.includes(w), `card lacks wave ${w}: ${card}`);
-    console.log(`card: ${card}`);
+    console.log(`card at zoom ${c.zoom}: ${card}`);
   }
   assert.deepEqual(problems, []);
   console.log(`painted ${state.features} areas at zoom ${state.zoom.toFixed(1)}; ${requests.length} requests`);

@@ -45,5 +45,6 @@ pub use report::{Lang, ReportPdfError, report_date, report_pdf};
 pub use scene::{Scene, SceneShape};
 pub use tile::{MAX_ZOOM, Projector, TileCoord, TileError};
 pub use vector::{
-    MVT_BUFFER, MVT_EXTENT, VectorError, VectorQuery, field, fill_color, vector_fields, vector_tile,
+    Attribute, FeatureAttributes, MVT_BUFFER, MVT_EXTENT, VectorError, VectorQuery, field,
+    fill_color, vector_fields, vector_tile,
 };

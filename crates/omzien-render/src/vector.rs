@@ -4,7 +4,7 @@
 //! one indicator and age group the value, status and 95 % bounds of every wave and the change
 //! between waves.
 
-use omzien::{AgeGroup, Dataset, Figure, Indicator, Layer, LayerKind, Wave};
+use omzien::{AgeGroup, AreaCode, Dataset, Figure, Indicator, Layer, LayerKind, Wave};
 
 use crate::{Scene, TileCoord};
 
@@ -151,6 +151,97 @@ pub fn vector_fields(ds: &Dataset, q: VectorQuery) -> serde_json::Map<String, se
     fields
 }
 
+/// One attribute of a feature.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Attribute<'a> {
+    /// A string (code, name, gemeente, status).
+    Text(&'a str),
+    /// A number (value, bounds, change).
+    Number(f64),
+}
+
+/// The attributes of the areas' features for one indicator and age group ([`vector_fields`]
+/// describes them): the names are made once, then [`FeatureAttributes::visit`] gives each
+/// area's. The vector tiles carry exactly these; anything that needs the same attributes
+/// (a benchmark's input for another tool, an export) asks here.
+#[derive(Debug, Clone)]
+pub struct FeatureAttributes {
+    query: VectorQuery,
+    waves: Vec<(Wave, [String; 4])>,
+    changes: Vec<(Wave, Wave, String)>,
+}
+
+impl FeatureAttributes {
+    /// The attribute names of every wave and change of `ds`.
+    #[must_use]
+    pub fn new(ds: &Dataset, query: VectorQuery) -> Self {
+        Self {
+            query,
+            waves: ds
+                .waves()
+                .iter()
+                .map(|w| {
+                    (
+                        *w,
+                        [
+                            field::status(*w),
+                            field::value(*w),
+                            field::lower(*w),
+                            field::upper(*w),
+                        ],
+                    )
+                })
+                .collect(),
+            changes: ds
+                .wave_pairs()
+                .map(|(a, b)| (a, b, field::change(a, b)))
+                .collect(),
+        }
+    }
+
+    /// Calls `f` with each attribute of the area `code`: `code`, `name` and `gemeente` (when
+    /// known), then per wave its status, value and 95 % bounds (when there are), then each
+    /// change between two waves that both have a value ([`omzien::change`]).
+    ///
+    /// # Errors
+    /// [`VectorError::Query`] for an age group the dataset does not hold.
+    pub fn visit(
+        &self,
+        ds: &Dataset,
+        code: AreaCode,
+        f: &mut dyn FnMut(&str, Attribute<'_>),
+    ) -> Result<(), VectorError> {
+        let q = self.query;
+        f("code", Attribute::Text(&code.to_string()));
+        if let Ok(area) = ds.area(code) {
+            f("name", Attribute::Text(&area.display_name()));
+            if let Some(g) = &area.gemeente_name {
+                f("gemeente", Attribute::Text(g));
+            }
+        }
+        let mut values = Vec::with_capacity(self.waves.len());
+        for (wave, k) in &self.waves {
+            let fig = ds.figure(code, q.indicator, *wave, q.age)?;
+            f(&k[0], Attribute::Text(status(fig)));
+            if let Figure::Value(v) = fig {
+                f(&k[1], Attribute::Number(v));
+                if let Some((lo, hi)) = ds.interval(code, q.indicator, *wave, q.age)? {
+                    f(&k[2], Attribute::Number(lo));
+                    f(&k[3], Attribute::Number(hi));
+                }
+            }
+            values.push((*wave, fig.value()));
+        }
+        let value = |w: Wave| values.iter().find(|(x, _)| *x == w).and_then(|(_, v)| *v);
+        for (a, b, k) in &self.changes {
+            if let (Some(va), Some(vb)) = (value(*a), value(*b)) {
+                f(k, Attribute::Number(omzien::change(va, vb)));
+            }
+        }
+        Ok(())
+    }
+}
+
 /// The MVT of one tile: one layer named after the scene's level (`gemeente`, `wijk`, `buurt`),
 /// or `None` when no area meets the tile.
 ///
@@ -186,20 +277,7 @@ pub fn vector_tile(
     // World units (0–1) → tile units.
     let transform = pointy::Transform::with_scale(tiles * scale, tiles * scale)
         .translate(-x0 * scale, -y0 * scale);
-    let waves = ds.waves().to_vec();
-    let changes: Vec<(Wave, Wave)> = ds.wave_pairs().collect();
-    let keys: Vec<[String; 4]> = waves
-        .iter()
-        .map(|w| {
-            [
-                field::status(*w),
-                field::value(*w),
-                field::lower(*w),
-                field::upper(*w),
-            ]
-        })
-        .collect();
-    let change_keys: Vec<String> = changes.iter().map(|(a, b)| field::change(*a, *b)).collect();
+    let attributes = FeatureAttributes::new(ds, q);
 
     let mut tile = mvt::Tile::new(MVT_EXTENT);
     let mut layer = tile.create_layer(&scene.level().to_string());
@@ -236,33 +314,10 @@ pub fn vector_tile(
             continue;
         }
         let mut f = layer.into_feature(geom);
-        let code = shape.code;
-        f.add_tag_string("code", &code.to_string());
-        if let Ok(area) = ds.area(code) {
-            f.add_tag_string("name", &area.display_name());
-            if let Some(g) = &area.gemeente_name {
-                f.add_tag_string("gemeente", g);
-            }
-        }
-        let mut values = Vec::with_capacity(waves.len());
-        for (wave, k) in waves.iter().zip(&keys) {
-            let fig = ds.figure(code, q.indicator, *wave, q.age)?;
-            f.add_tag_string(&k[0], status(fig));
-            if let Figure::Value(v) = fig {
-                f.add_tag_double(&k[1], v);
-                if let Some((lo, hi)) = ds.interval(code, q.indicator, *wave, q.age)? {
-                    f.add_tag_double(&k[2], lo);
-                    f.add_tag_double(&k[3], hi);
-                }
-            }
-            values.push((*wave, fig.value()));
-        }
-        for ((a, b), k) in changes.iter().zip(&change_keys) {
-            let value = |w: &Wave| values.iter().find(|(x, _)| x == w).and_then(|(_, v)| *v);
-            if let (Some(va), Some(vb)) = (value(a), value(b)) {
-                f.add_tag_double(k, ((vb - va) * 10.0).round() / 10.0);
-            }
-        }
+        attributes.visit(ds, shape.code, &mut |key, value| match value {
+            Attribute::Text(t) => f.add_tag_string(key, t),
+            Attribute::Number(v) => f.add_tag_double(key, v),
+        })?;
         layer = f.into_layer();
         any = true;
     }

@@ -65,6 +65,6 @@ pub use report::{
 pub use risk::{RiskArea, RiskCriterion, RiskError, RiskMode, RiskQuery};
 pub use selection::{ParamError, Selection};
 pub use table::Table;
-pub use trend::{Caveat, Direction, Trend, TrendError, TrendQuery};
+pub use trend::{Caveat, Direction, Trend, TrendError, TrendQuery, change};
 pub use wave::{AgeGroup, AgeGroupError, Wave, WaveError};
 pub use weights::{Groups, PopulationProperties, Populations, Weights, WeightsError};

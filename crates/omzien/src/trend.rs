@@ -8,6 +8,18 @@ use crate::{
     AgeGroup, AreaCode, Dataset, Figure, GemeenteCode, Indicator, Level, QueryError, Wave,
 };
 
+/// The change from `from` to `to` (`to − from`), the binary noise of subtracting one-decimal
+/// figures rounded away: `change(47.5, 53.2)` is `5.7`, not `5.700000000000003`. Every change
+/// shown (trends, delta layers, vector tiles) is this number.
+///
+/// ```
+/// assert_eq!(omzien::change(47.5, 53.2), 5.7);
+/// ```
+#[must_use]
+pub fn change(from: f64, to: f64) -> f64 {
+    ((to - from) * 1e6).round() / 1e6
+}
+
 /// Direction of a change, judged against a band of ± `band` percentage points.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
@@ -288,11 +300,7 @@ impl Dataset {
                 Figure::Value(_) => {}
             }
         }
-        // Round away the binary noise of subtracting one-decimal figures.
-        let delta = a
-            .value()
-            .zip(b.value())
-            .map(|(x, y)| ((y - x) * 1e6).round() / 1e6);
+        let delta = a.value().zip(b.value()).map(|(x, y)| change(x, y));
         let significant = match (
             delta,
             self.interval(area, ind, from, age)?,

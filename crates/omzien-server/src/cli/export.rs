@@ -167,12 +167,14 @@ impl Selection {
             },
             || (!a.boundaries.is_empty()).then(|| Boundaries::read_levels(a.boundaries, &levels)),
         );
-        let ds = ds?;
+        let mut ds = ds?;
         let boundaries: Vec<Boundaries> = match read {
             None if a.data.is_empty() => omzien::demo::boundaries().into(),
             None => return Err(arg("boundaries", "name the boundary files to draw")),
             Some(read) => super::serve::pick_boundaries(&ds, a.boundaries, read?)?,
         };
+        // Wijk and buurt names come from their boundary files (the figures carry codes).
+        ds.name_from(&boundaries);
         let scenes: Vec<Scene> = boundaries.into_iter().map(Scene::new).collect();
         for z in &zooms {
             if !scenes.iter().any(|sc| sc.level() == z.level) {
