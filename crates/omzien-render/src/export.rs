@@ -44,6 +44,27 @@ impl ZoomRange {
             max: 15,
         },
     ];
+
+    /// The level the web map shows at zoom `z`: that of [`ZoomRange::DEFAULT`], its first
+    /// level below the first zoom and its last level past the last.
+    #[must_use]
+    pub fn default_level_at(z: u8) -> Level {
+        let last = Self::DEFAULT[Self::DEFAULT.len() - 1].level;
+        Self::DEFAULT
+            .iter()
+            .find(|r| z <= r.max)
+            .map_or(last, |r| r.level)
+    }
+
+    /// [`ZoomRange::DEFAULT`] as a server serves it: the first level from zoom 0, the last to
+    /// [`crate::MAX_ZOOM`].
+    #[must_use]
+    pub fn served() -> [ZoomRange; 3] {
+        let mut r = Self::DEFAULT;
+        r[0].min = 0;
+        r[r.len() - 1].max = crate::MAX_ZOOM;
+        r
+    }
 }
 
 /// Why an export cannot start or did not finish.
@@ -806,6 +827,24 @@ impl Sink {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_level_by_zoom_is_the_default_table() {
+        let at: Vec<Level> = (0..=22).map(ZoomRange::default_level_at).collect();
+        assert_eq!(at[0], Level::Gemeente);
+        assert_eq!(at[9], Level::Gemeente);
+        assert_eq!(at[10], Level::Wijk);
+        assert_eq!(at[12], Level::Wijk);
+        assert_eq!(at[13], Level::Buurt);
+        assert_eq!(at[22], Level::Buurt);
+        let served = ZoomRange::served();
+        assert_eq!((served[0].min, served[0].max), (0, 9));
+        assert_eq!((served[2].min, served[2].max), (13, crate::MAX_ZOOM));
+        for z in 0..=crate::MAX_ZOOM {
+            let r = served.iter().find(|r| r.min <= z && z <= r.max).unwrap();
+            assert_eq!(r.level, ZoomRange::default_level_at(z), "z{z}");
+        }
+    }
 
     #[test]
     fn tile_ids_follow_the_pmtiles_curve() {

@@ -28,16 +28,6 @@ pub struct VectorParams {
     pub level: Option<String>,
 }
 
-/// The level the web map shows at a zoom.
-#[must_use]
-pub fn level_at(z: u8) -> Level {
-    match z {
-        0..=9 => Level::Gemeente,
-        10..=12 => Level::Wijk,
-        _ => Level::Buurt,
-    }
-}
-
 /// A vector tile of one level's areas, each with code, name, gemeente and, for the indicator
 /// and age group, the value, status and 95 % bounds of every wave and the changes between
 /// waves. Gzip when the client accepts it.
@@ -66,7 +56,10 @@ pub async fn vector_tile(
         indicator: state.dataset.parse_indicator(q.indicator.as_deref())?,
         age: state.dataset.parse_age(q.age.as_deref())?,
     };
-    let level = super::layer::level(q.level.as_deref(), level_at(coord.z))?;
+    let level = super::layer::level(
+        q.level.as_deref(),
+        render::ZoomRange::default_level_at(coord.z),
+    )?;
     if state.scene(level).is_none() {
         return Err(ApiError::NotFound(format!(
             "no boundaries loaded for level {level}"
@@ -110,16 +103,11 @@ pub async fn vector_tilejson(
     let indicator = ds.parse_indicator(q.indicator.as_deref())?;
     let age = ds.parse_age(q.age.as_deref())?;
     let fields = render::vector_fields(ds, VectorQuery { indicator, age });
-    let zooms = [
-        (Level::Gemeente, 0, 9),
-        (Level::Wijk, 10, 12),
-        (Level::Buurt, 13, render::MAX_ZOOM),
-    ];
-    let vector_layers = zooms
+    let vector_layers = render::ZoomRange::served()
         .iter()
-        .filter(|(l, _, _)| state.scene(*l).is_some())
-        .map(|(l, min, max)| {
-            serde_json::json!({ "id": l.to_string(), "minzoom": min, "maxzoom": max, "fields": fields })
+        .filter(|r| state.scene(r.level).is_some())
+        .map(|r| {
+            serde_json::json!({ "id": r.level.to_string(), "minzoom": r.min, "maxzoom": r.max, "fields": fields })
         })
         .collect();
     let bounds = Level::ALL
