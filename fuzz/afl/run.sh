@@ -7,20 +7,28 @@
 #
 #   bash fuzz/afl/run.sh                     # every target, 600 s each
 #   SECONDS_PER_TARGET=60 bash fuzz/afl/run.sh figures urls
+#   NO_MICRODATA=1 bash fuzz/afl/run.sh      # without polars: all but mapping and respondents
+#                                            # (CI's short run; a much faster instrumented build)
+#   AFL_TARGET_DIR=DIR                       # the instrumented build folder (default target/afl)
 #
 # Needs cargo-afl (`cargo install cargo-afl`, then `cargo afl config --build` once).
 set -euo pipefail
 cd "$(dirname "$0")"
 ROOT=$(cd ../.. && pwd)
-export CARGO_TARGET_DIR="$ROOT/target/afl"
+export CARGO_TARGET_DIR="${AFL_TARGET_DIR:-$ROOT/target/afl}"
 OUT="$ROOT/target/afl-out"
 SECS=${SECONDS_PER_TARGET:-600}
 command -v cargo-afl >/dev/null || cargo install cargo-afl --locked
 cargo afl config --build >/dev/null 2>&1 || true   # once per toolchain; "already built" is fine
-cargo afl build --release --locked -q
-BIN="$CARGO_TARGET_DIR/release/omzien-afl"
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(figures boundaries weights groups mapping respondents urls)
+if [ "${NO_MICRODATA:-0}" = 1 ]; then
+  cargo afl build --release --locked -q --no-default-features
+  [ ${#targets[@]} -gt 0 ] || targets=(figures boundaries weights groups urls)
+else
+  cargo afl build --release --locked -q
+  [ ${#targets[@]} -gt 0 ] || targets=(figures boundaries weights groups mapping respondents urls)
+fi
+BIN="$CARGO_TARGET_DIR/release/omzien-afl"
 # No core dumps to wait for and no CPU governor to ask about in a container.
 export AFL_SKIP_CPUFREQ=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 AFL_NO_UI=1 AFL_NO_AFFINITY=1
 export AFL_FAST_CAL=1

@@ -69,6 +69,18 @@ impl Target {
         }
     }
 
+    /// The targets this build can run: all seven, or without the `microdata` feature (no
+    /// polars) all but the mapping and respondents targets.
+    #[must_use]
+    pub fn available() -> Vec<Target> {
+        Target::ALL
+            .into_iter()
+            .filter(|t| {
+                cfg!(feature = "microdata") || !matches!(t, Target::Mapping | Target::Respondents)
+            })
+            .collect()
+    }
+
     /// The target of a name.
     #[must_use]
     pub fn from_name(s: &str) -> Option<Target> {
@@ -420,6 +432,7 @@ impl Runner {
     /// # Errors
     /// The loader's error, as text.
     pub fn run_file(target: Target, path: &Path) -> Outcome {
+        #[cfg(feature = "microdata")]
         use omzien::microdata::{Mapping, MicrodataOptions, aggregate_file};
         let text = |e: &dyn std::fmt::Display| e.to_string();
         match target {
@@ -436,11 +449,17 @@ impl Runner {
             Target::Groups => omzien::Groups::from_csv(path)
                 .map(|_| ())
                 .map_err(|e| text(&e)),
+            #[cfg(feature = "microdata")]
             Target::Mapping => Mapping::from_toml(path).map(|_| ()).map_err(|e| text(&e)),
+            #[cfg(feature = "microdata")]
             Target::Respondents => {
                 aggregate_file(path, &Mapping::default(), &MicrodataOptions::default())
                     .map(|_| ())
                     .map_err(|e| text(&e))
+            }
+            #[cfg(not(feature = "microdata"))]
+            Target::Mapping | Target::Respondents => {
+                Err("built without the microdata feature: this target is not available".into())
             }
             Target::Urls => Err("URLs are not files".into()),
         }

@@ -291,7 +291,9 @@ fn conflicting_files() {
 #[test]
 fn mixed_classifications() {
     let a = file("50090NED_a.csv", format!("{HEAD}{ROW1}").as_bytes());
-    let b = file("50120NED_b.csv", format!("{HEAD}{ROW2}").as_bytes());
+    // 50120NED's layout: its own key numbering.
+    let head = HEAD.replace("Eenzaam_28", "Eenzaam_27");
+    let b = file("50120NED_b.csv", format!("{head}{ROW2}").as_bytes());
     let err = Loader::new().load([&a.path, &b.path]).unwrap_err();
     assert!(
         matches!(
@@ -303,5 +305,12 @@ fn mixed_classifications() {
             }
         ),
         "{err:?}"
+    );
+    // A file whose name and keys disagree is refused on its own, both named.
+    let c = file("50120NED_c.csv", format!("{HEAD}{ROW2}").as_bytes());
+    let err = Loader::new().load([&c.path]).unwrap_err().to_string();
+    assert!(
+        err.contains("Eenzaam_28") && err.contains("50120NED"),
+        "{err}"
     );
 }

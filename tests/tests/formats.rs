@@ -217,9 +217,12 @@ fn another_age_group_code_loads() {
         .unwrap(),
         Figure::Value(50.1)
     );
-    assert_eq!(ds.classification_year(), None);
-    let ds = Loader::new().with_classification(2022).load([&p]).unwrap();
-    assert_eq!(ds.classification_year(), Some(2022));
+    // `Eenzaam_28` is 50090NED's key: its table and classification come from the content.
+    assert_eq!(ds.table(), Some("50090NED"));
+    assert_eq!(ds.classification_year(), Some(2020));
+    let ds = Loader::new().with_classification(2020).load([&p]).unwrap();
+    assert_eq!(ds.classification_year(), Some(2020));
+    assert!(Loader::new().with_classification(2022).load([&p]).is_err());
 }
 
 #[test]

@@ -627,8 +627,24 @@ fn fill(
         if cancel.load(Ordering::Relaxed) {
             return Err(ExportError::Interrupted);
         }
-        let tiles: Vec<Result<Option<Vec<u8>>, ExportError>> =
-            chunk.par_iter().map(|c| pyramid.tile(*c)).collect();
+        // Vector tiles are gzipped here, on every core, at the best level (PMTiles stores
+        // them compressed; the writer's own gzip is single-threaded and weaker).
+        let gzip = pyramid.is_vector() && format == ArchiveFormat::PmTiles;
+        let tiles: Vec<Result<Option<Vec<u8>>, ExportError>> = chunk
+            .par_iter()
+            .map(|c| {
+                let t = pyramid.tile(*c)?;
+                match t {
+                    Some(raw) if gzip => {
+                        gzip_best(&raw).map(Some).map_err(|source| ExportError::Io {
+                            path: path.to_owned(),
+                            source,
+                        })
+                    }
+                    other => Ok(other),
+                }
+            })
+            .collect();
         for (c, t) in chunk.iter().zip(tiles) {
             if let Some(png) = t? {
                 sink.add(*c, &png, path)?;
@@ -644,6 +660,17 @@ fn fill(
     written.unique = sink.finish(path)?;
     written.bytes = std::fs::metadata(path).map_err(io(path))?.len();
     Ok(written)
+}
+
+/// Gzip at the best level.
+fn gzip_best(data: &[u8]) -> std::io::Result<Vec<u8>> {
+    use std::io::Write as _;
+    let mut enc = flate2::write::GzEncoder::new(
+        Vec::with_capacity(data.len() / 2),
+        flate2::Compression::best(),
+    );
+    enc.write_all(data)?;
+    enc.finish()
 }
 
 /// Where tiles go.
@@ -676,7 +703,14 @@ impl Sink {
         } else {
             pmtiles::TileType::Png
         };
-        let writer = pmtiles::PmTilesWriter::new(kind)
+        let writer = pmtiles::PmTilesWriter::new(kind);
+        // Vector tiles arrive gzipped (see `fill`).
+        let writer = if p.is_vector() {
+            writer.precompressed(pmtiles::Compression::Gzip)
+        } else {
+            writer
+        };
+        let writer = writer
             .min_zoom(minz)
             .max_zoom(maxz)
             .bounds(w, s, e, n)

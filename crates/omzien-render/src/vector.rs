@@ -273,39 +273,55 @@ pub fn vector_tile(
     let scale = f64::from(MVT_EXTENT);
     let (x0, y0) = (f64::from(coord.x), f64::from(coord.y));
     let buffer = f64::from(MVT_BUFFER);
-    let bbox = pointy::BBox::from(((-buffer, -buffer), (scale + buffer, scale + buffer)));
     // World units (0–1) → tile units.
-    let transform = pointy::Transform::with_scale(tiles * scale, tiles * scale)
-        .translate(-x0 * scale, -y0 * scale);
+    let to_tile = |p: &[f64; 2]| [(p[0] * tiles - x0) * scale, (p[1] * tiles - y0) * scale];
+    let (lo, hi) = (-buffer, scale + buffer);
     let attributes = FeatureAttributes::new(ds, q);
 
     let mut tile = mvt::Tile::new(MVT_EXTENT);
     let mut layer = tile.create_layer(&scene.level().to_string());
     let mut any = false;
+    let (mut clipped, mut spare, mut grid) = (Vec::new(), Vec::new(), Vec::<[i32; 2]>::new());
     for i in indices {
         let Some(shape) = scene.shape(i) else {
             continue;
         };
-        let mut enc = mvt::GeomEncoder::new(mvt::GeomType::Polygon)
-            .bbox(bbox)
-            .transform(transform);
+        let mut enc = mvt::GeomEncoder::new(mvt::GeomType::Polygon);
         for (ring, &hole) in shape.rings.iter().zip(&shape.holes) {
             if ring.len() < 4 {
                 continue;
             }
-            // MVT: outer rings wind with a positive area in tile units (y down), holes negative.
-            let area: f64 = ring
-                .windows(2)
-                .map(|p| p[0][0] * p[1][1] - p[1][0] * p[0][1])
-                .sum();
-            let reverse = (area > 0.0) == hole;
             // The closing point is left out: ClosePath closes the ring.
-            let pts = &ring[..ring.len() - 1];
-            let mut add = |p: &[f64; 2]| enc.add_point(p[0], p[1]);
+            let tile_ring: Vec<[f64; 2]> = ring[..ring.len() - 1].iter().map(to_tile).collect();
+            clip_ring(&tile_ring, lo, hi, &mut clipped, &mut spare);
+            // On the tile grid, without repeated points; a ring that collapses is left out.
+            grid.clear();
+            for p in &clipped {
+                let q = [p[0].round() as i32, p[1].round() as i32];
+                if grid.last() != Some(&q) {
+                    grid.push(q);
+                }
+            }
+            while grid.len() > 1 && grid.first() == grid.last() {
+                grid.pop();
+            }
+            // Twice the signed area, in tile units (y down).
+            let area: i64 = (0..grid.len())
+                .map(|i| {
+                    let (a, b) = (grid[i], grid[(i + 1) % grid.len()]);
+                    i64::from(a[0]) * i64::from(b[1]) - i64::from(b[0]) * i64::from(a[1])
+                })
+                .sum();
+            if grid.len() < 3 || area == 0 {
+                continue;
+            }
+            // MVT: outer rings wind with a positive area in tile units (y down), holes negative.
+            let reverse = (area > 0) == hole;
+            let mut add = |p: &[i32; 2]| enc.add_point(f64::from(p[0]), f64::from(p[1]));
             if reverse {
-                pts.iter().rev().try_for_each(&mut add).map_err(err)?;
+                grid.iter().rev().try_for_each(&mut add).map_err(err)?;
             } else {
-                pts.iter().try_for_each(&mut add).map_err(err)?;
+                grid.iter().try_for_each(&mut add).map_err(err)?;
             }
             enc.complete_geom().map_err(err)?;
         }
@@ -316,7 +332,7 @@ pub fn vector_tile(
         let mut f = layer.into_feature(geom);
         attributes.visit(ds, shape.code, &mut |key, value| match value {
             Attribute::Text(t) => f.add_tag_string(key, t),
-            Attribute::Number(v) => f.add_tag_double(key, v),
+            Attribute::Number(v) => add_number(&mut f, key, v),
         })?;
         layer = f.into_layer();
         any = true;
@@ -326,4 +342,117 @@ pub fn vector_tile(
     }
     tile.add_layer(layer).map_err(err)?;
     tile.to_bytes().map(Some).map_err(err)
+}
+
+/// A number in the smallest MVT value type that holds it exactly: whole numbers as integers,
+/// numbers a 32-bit float holds exactly as floats, others as doubles (the value a client reads
+/// is the same).
+fn add_number(f: &mut mvt::Feature, key: &str, v: f64) {
+    const EXACT: f64 = 9_007_199_254_740_992.0; // 2^53
+    if v.fract() == 0.0 && v.abs() < EXACT {
+        if v >= 0.0 {
+            f.add_tag_uint(key, v as u64);
+        } else {
+            f.add_tag_sint(key, v as i64);
+        }
+    } else if v.is_finite() && f64::from(v as f32) == v {
+        f.add_tag_float(key, v as f32);
+    } else {
+        f.add_tag_double(key, v);
+    }
+}
+
+/// Clips a ring (tile units, not closed) to the square `[lo, hi]²` (Sutherland–Hodgman: the
+/// part of the polygon inside, with stretches along the square's edges where it runs outside),
+/// into `out`; `spare` is scratch space.
+fn clip_ring(
+    ring: &[[f64; 2]],
+    lo: f64,
+    hi: f64,
+    out: &mut Vec<[f64; 2]>,
+    spare: &mut Vec<[f64; 2]>,
+) {
+    out.clear();
+    out.extend_from_slice(ring);
+    let inside_all = ring
+        .iter()
+        .all(|p| (lo..=hi).contains(&p[0]) && (lo..=hi).contains(&p[1]));
+    if inside_all {
+        return;
+    }
+    // Each edge: the axis, the bound, and whether the inside is above it.
+    for (axis, bound, above) in [(0, lo, true), (0, hi, false), (1, lo, true), (1, hi, false)] {
+        std::mem::swap(out, spare);
+        out.clear();
+        let inside = |p: &[f64; 2]| {
+            if above {
+                p[axis] >= bound
+            } else {
+                p[axis] <= bound
+            }
+        };
+        let Some(&last) = spare.last() else {
+            return;
+        };
+        let mut prev = last;
+        for &p in spare.iter() {
+            let (pin, cin) = (inside(&prev), inside(&p));
+            if pin != cin {
+                let t = (bound - prev[axis]) / (p[axis] - prev[axis]);
+                let mut q = [
+                    prev[0] + t * (p[0] - prev[0]),
+                    prev[1] + t * (p[1] - prev[1]),
+                ];
+                q[axis] = bound;
+                out.push(q);
+            }
+            if cin {
+                out.push(p);
+            }
+            prev = p;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn clip(ring: &[[f64; 2]]) -> Vec<[f64; 2]> {
+        let (mut out, mut spare) = (Vec::new(), Vec::new());
+        clip_ring(ring, 0.0, 10.0, &mut out, &mut spare);
+        out
+    }
+
+    fn area(r: &[[f64; 2]]) -> f64 {
+        (0..r.len())
+            .map(|i| {
+                let (a, b) = (r[i], r[(i + 1) % r.len()]);
+                a[0] * b[1] - b[0] * a[1]
+            })
+            .sum::<f64>()
+            / 2.0
+    }
+
+    #[test]
+    fn rings_are_clipped_to_the_square() {
+        // Inside: unchanged.
+        let inside = [[1.0, 1.0], [5.0, 1.0], [5.0, 5.0]];
+        assert_eq!(clip(&inside), inside.to_vec());
+        // Around the square: the square, same winding.
+        let around = [[-5.0, -5.0], [15.0, -5.0], [15.0, 15.0], [-5.0, 15.0]];
+        let c = clip(&around);
+        assert!((area(&c) - 100.0).abs() < 1e-9, "{c:?}");
+        assert!(
+            c.iter()
+                .all(|p| (0.0..=10.0).contains(&p[0]) && (0.0..=10.0).contains(&p[1]))
+        );
+        let reversed: Vec<_> = around.iter().rev().copied().collect();
+        assert!((area(&clip(&reversed)) + 100.0).abs() < 1e-9);
+        // Half in: the part inside.
+        let half = [[5.0, 2.0], [20.0, 2.0], [20.0, 4.0], [5.0, 4.0]];
+        assert!((area(&clip(&half)) - 10.0).abs() < 1e-9);
+        // Outside: nothing.
+        assert!(clip(&[[20.0, 20.0], [30.0, 20.0], [30.0, 30.0]]).is_empty());
+    }
 }

@@ -107,6 +107,7 @@ struct Slice {
 #[derive(Debug, Clone)]
 pub struct Dataset {
     classification_year: Option<u16>,
+    table: Option<&'static str>,
     synthetic: bool,
     sources: Vec<PathBuf>,
     areas: Vec<AreaCode>,
@@ -146,6 +147,25 @@ impl DatasetBuilder {
         let mut names: HashMap<AreaCode, String> = HashMap::new();
         let mut indicators: Vec<IndicatorInfo> =
             Indicator::schema().filter_map(Indicator::info).collect();
+        // Each table's own key and label of a schema indicator (the first file's), for display.
+        let mut renamed = BTreeSet::new();
+        for (ind, own) in files.iter().flat_map(|f| &f.own) {
+            let Some(info) = indicators.iter_mut().find(|i| i.indicator == *ind) else {
+                continue;
+            };
+            if !renamed.insert(*ind) {
+                continue;
+            }
+            match own {
+                crate::load::OwnName::Key(key, label) => {
+                    info.key.clone_from(key);
+                    if let Some(label) = label {
+                        (*label).clone_into(&mut info.label_nl);
+                    }
+                }
+                crate::load::OwnName::Label(label) => info.label_nl.clone_from(label),
+            }
+        }
         // Extra columns: their indicator and their place among the dataset's indicators.
         let mut extra_ids: HashMap<String, (Indicator, usize)> = HashMap::new();
         for f in &files {
@@ -282,6 +302,7 @@ impl DatasetBuilder {
             .map(|r| Arc::from(&areas[r.start as usize..r.end as usize]));
         Ok(Dataset {
             classification_year,
+            table: None,
             synthetic,
             sources,
             level_areas,
@@ -319,6 +340,7 @@ impl Default for Dataset {
     fn default() -> Self {
         Self {
             classification_year: None,
+            table: None,
             synthetic: false,
             sources: Vec::new(),
             areas: Vec::new(),
@@ -336,6 +358,17 @@ impl Default for Dataset {
 }
 
 impl Dataset {
+    /// The StatLine table the figures come from (`"50150NED"`), where the files say so (their
+    /// column keys, their folder's `metadata.json` or their names).
+    #[must_use]
+    pub fn table(&self) -> Option<&'static str> {
+        self.table
+    }
+
+    pub(crate) fn set_table(&mut self, table: Option<&'static str>) {
+        self.table = table;
+    }
+
     /// The area classification year of the codes (2020 for table 50090NED), where known.
     #[must_use]
     pub fn classification_year(&self) -> Option<u16> {

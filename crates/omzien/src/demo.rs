@@ -268,6 +268,8 @@ pub fn dataset() -> Dataset {
         path: PathBuf::from("<synthetic demo>"),
         rows,
         columns,
+        table: None,
+        own: Vec::new(),
     };
     let mut builder = DatasetBuilder::default();
     builder.add(file);

@@ -392,6 +392,23 @@ impl Indicator {
             .map(|i| Indicator(i as u16))
     }
 
+    /// The table's own Dutch label of a key that is an alias of a schema indicator
+    /// (`SterkEenzaam_26` of 50150NED: `"Eenzaamheid/Sterk eenzaam (%)"`).
+    ///
+    /// ```
+    /// use omzien::Indicator;
+    /// assert_eq!(Indicator::alias_label("SterkEenzaam_26"), Some("Eenzaamheid/Sterk eenzaam (%)"));
+    /// assert_eq!(Indicator::alias_label("Eenzaam_25"), None);
+    /// ```
+    #[must_use]
+    pub fn alias_label(key: &str) -> Option<&'static str> {
+        let stem = key_stem(key.trim());
+        ALIASES
+            .iter()
+            .find(|(alias, _, _)| *alias == stem)
+            .map(|(_, label, _)| *label)
+    }
+
     /// Finds a schema indicator by StatLine's Dutch column label, with or without its topic
     /// path (`"Eenzaamheid/Eenzaam (%)"`, `"Eenzaam (%)"`), case-insensitive.
     ///

@@ -53,7 +53,7 @@ pub use indicator::{Indicator, IndicatorInfo, Unit};
 pub use layer::{EntryKind, Layer, LayerError, LayerKind, LayerSpec, Legend, LegendEntry, Style};
 pub use load::{
     Boundaries, BoundaryError, BoundarySet, Candidates, Conflict, Crs, JoinReport, LoadError,
-    Loader, Location, Shape, Skipped,
+    Loader, Location, METADATA_FILE, Shape, Skipped,
 };
 pub use profile::{AreaProfile, ProfileArea, ProfileFigure, ProfileTrend, SelectedFigure};
 pub use provenance::Provenance;

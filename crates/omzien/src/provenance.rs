@@ -22,6 +22,28 @@ pub struct Provenance {
     pub notice: Option<&'static str>,
     /// The area classification year of the codes, where known.
     pub classification_year: Option<u16>,
+    /// The StatLine table (`50150NED`), where known.
+    pub table: Option<&'static str>,
+}
+
+impl Provenance {
+    /// Where the figures come from, in one line for a map's description or a report's source:
+    /// the demo's notice, or the survey and the StatLine table (`RIVM StatLine 50150NED`).
+    ///
+    /// ```
+    /// let p = omzien::demo::dataset().provenance();
+    /// assert_eq!(p.source(), omzien::demo::LABEL);
+    /// ```
+    #[must_use]
+    pub fn source(&self) -> String {
+        match (self.notice, self.table) {
+            (Some(n), _) => n.to_owned(),
+            (None, Some(t)) => format!("GGD Gezondheidsmonitor, RIVM StatLine {t}"),
+            (None, None) => {
+                "GGD Gezondheidsmonitor, RIVM StatLine (table not named by the files)".to_owned()
+            }
+        }
+    }
 }
 
 impl Dataset {
@@ -32,6 +54,7 @@ impl Dataset {
             synthetic: self.is_synthetic(),
             notice: self.is_synthetic().then_some(crate::demo::LABEL),
             classification_year: self.classification_year(),
+            table: self.table(),
         }
     }
 }

@@ -330,16 +330,6 @@ pub fn compare(
     }
 }
 
-/// The table id (`50090NED`) in a file name, if any.
-fn table_in(name: &str) -> Option<String> {
-    let b = name.as_bytes();
-    (0..b.len().saturating_sub(7)).find_map(|i| {
-        let w = b.get(i..i + 8)?;
-        (w[..5].iter().all(u8::is_ascii_digit) && &w[5..] == b"NED")
-            .then(|| String::from_utf8_lossy(w).into_owned())
-    })
-}
-
 impl Dataset {
     /// A gemeente by code (`GM0363`) or name (`Amsterdam`, `den haag`).
     ///
@@ -542,10 +532,7 @@ impl Dataset {
                     .collect(),
             })
             .collect();
-        let table = self
-            .sources()
-            .iter()
-            .find_map(|p| table_in(&p.file_name()?.to_string_lossy()));
+        let table = self.table().map(str::to_owned);
         Ok(GemeenteReport {
             gemeente: q.gemeente,
             name,
@@ -612,15 +599,6 @@ mod tests {
             compare(Figure::Suppressed, None, Figure::Value(52.1), 2.0).0,
             Verdict::Unknown
         );
-    }
-
-    #[test]
-    fn table_ids_are_read_from_file_names() {
-        assert_eq!(
-            table_in("50090NED_2020_18plus.csv").as_deref(),
-            Some("50090NED")
-        );
-        assert_eq!(table_in("buurten.csv"), None);
     }
 
     #[test]

@@ -14,8 +14,12 @@ use omzien_fuzz::{Runner, Target};
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
-    let Some(target) = args.get(1).and_then(|t| Target::from_name(t)) else {
-        let names: Vec<&str> = Target::ALL.iter().map(|t| t.name()).collect();
+    let Some(target) = args
+        .get(1)
+        .and_then(|t| Target::from_name(t))
+        .filter(|t| Target::available().contains(t))
+    else {
+        let names: Vec<&str> = Target::available().iter().map(|t| t.name()).collect();
         eprintln!("usage: omzien-afl <{}> [--seeds DIR]", names.join("|"));
         std::process::exit(2);
     };

@@ -81,6 +81,7 @@ pub enum Command {
     /// areas of those published figures are known.
     ///
     /// Example: omzien microdata --input respondents.parquet --mapping ggd.toml --out out/
+    #[cfg(feature = "microdata")]
     Microdata(MicrodataArgs),
     /// How far population-weighted roll-ups lie from the published figures: gemeenten → NL with
     /// CBS 2020 populations, wijken → gemeente with the approximate 2022 wijk populations.
@@ -361,6 +362,7 @@ pub struct ServeArgs {
 }
 
 /// `omzien microdata`.
+#[cfg(feature = "microdata")]
 #[derive(Debug, Clone, clap::Args)]
 pub struct MicrodataArgs {
     /// Shared options (--data: published figures whose areas are the known ones).

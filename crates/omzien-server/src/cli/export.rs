@@ -299,8 +299,10 @@ fn attribution(ds: &Dataset) -> String {
     if provenance.synthetic {
         "SYNTHETIC DEMO DATA".into()
     } else {
-        "RIVM/GGD Gezondheidsmonitor (StatLine 50090NED, CC BY 4.0); boundaries CBS, Kadaster"
-            .into()
+        format!(
+            "{} (CC BY 4.0); boundaries CBS, Kadaster",
+            provenance.source()
+        )
     }
 }
 

@@ -5,6 +5,7 @@ mod area;
 mod args;
 mod check;
 mod export;
+#[cfg(feature = "microdata")]
 mod microdata;
 mod output;
 mod report;
@@ -58,6 +59,7 @@ pub enum CliError {
     #[error(transparent)]
     Config(#[from] crate::config::ConfigError),
     /// Microdata that cannot be read or aggregated (boxed: it is large).
+    #[cfg(feature = "microdata")]
     #[error(transparent)]
     Microdata(Box<omzien::microdata::MicrodataError>),
     /// A report that cannot be made.
@@ -80,6 +82,7 @@ pub enum CliError {
     Io(#[from] std::io::Error),
 }
 
+#[cfg(feature = "microdata")]
 impl From<omzien::microdata::MicrodataError> for CliError {
     fn from(e: omzien::microdata::MicrodataError) -> Self {
         Self::Microdata(Box::new(e))
@@ -174,6 +177,7 @@ fn gemeente(ds: &Dataset, q: Option<&str>) -> Result<Option<GemeenteCode>, CliEr
 pub fn run(args: &Args, out: &mut dyn Write) -> Result<(), CliError> {
     match &args.command {
         Command::Serve(a) => serve::run(a),
+        #[cfg(feature = "microdata")]
         Command::Microdata(a) => microdata::run(a, out),
         Command::Summary(a) => summary::run(a, out),
         Command::Area(a) => area::run(a, out),

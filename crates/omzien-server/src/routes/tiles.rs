@@ -267,10 +267,7 @@ pub async fn tilejson(
     Ok(Json(TileJson {
         tilejson: "3.0.0",
         name: legend.title,
-        description: legend
-            .synthetic
-            .unwrap_or("GGD Gezondheidsmonitor, RIVM StatLine 50090NED")
-            .to_owned(),
+        description: state.dataset.provenance().source(),
         attribution: if state.dataset.is_synthetic() {
             "SYNTHETIC DEMO DATA"
         } else {

@@ -125,11 +125,7 @@ pub async fn vector_tilejson(
     Ok(Json(TileJson {
         tilejson: "3.0.0",
         name: format!("{indicator}, {age}"),
-        description: if ds.is_synthetic() {
-            omzien::demo::LABEL.to_owned()
-        } else {
-            "GGD Gezondheidsmonitor, RIVM StatLine 50090NED".to_owned()
-        },
+        description: ds.provenance().source(),
         attribution: if ds.is_synthetic() {
             "SYNTHETIC DEMO DATA"
         } else {

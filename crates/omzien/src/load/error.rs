@@ -229,6 +229,25 @@ pub enum LoadError {
         /// Its year.
         second_year: u16,
     },
+    /// One file's table named two ways that disagree (its folder's `metadata.json`, its column
+    /// keys, its name).
+    #[error("{}: {first}, but {second}; figures of two classifications never join by code: fix the file or its metadata", path.display())]
+    TableConflict {
+        /// The file.
+        path: PathBuf,
+        /// What the first source says.
+        first: String,
+        /// What the second says.
+        second: String,
+    },
+    /// A `metadata.json` that cannot be used.
+    #[error("{}: {message}", path.display())]
+    Metadata {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong.
+        message: String,
+    },
 }
 
 /// Two files that give different figures for the same area, indicator, wave and age group.

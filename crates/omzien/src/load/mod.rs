@@ -18,13 +18,111 @@ pub use boundaries::{
     Boundaries, BoundaryError, BoundarySet, Candidates, Crs, JoinReport, Shape, Skipped,
 };
 pub use error::{Conflict, LoadError, Location};
-pub(crate) use table::{ParsedFile, RowKey, Target};
+pub(crate) use table::{OwnName, ParsedFile, RowKey, Target};
 
 use crate::Dataset;
 use crate::dataset::DatasetBuilder;
 
-/// StatLine tables and the area classification their codes follow. A new table is a row.
-const TABLES: &[(&str, u16)] = &[("50090NED", 2020), ("50120NED", 2022), ("50150NED", 2024)];
+/// A StatLine table of the series: its id, the area classification its codes follow, and the
+/// OData key of its lonely column, which identifies the table from a file's content (the keys
+/// are renumbered from table to table).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Table {
+    pub id: &'static str,
+    pub classification: u16,
+    pub lonely_key: &'static str,
+}
+
+/// The tables of the series. A new table is a row.
+pub(crate) const TABLES: &[Table] = &[
+    Table {
+        id: "50090NED",
+        classification: 2020,
+        lonely_key: "Eenzaam_28",
+    },
+    Table {
+        id: "50120NED",
+        classification: 2022,
+        lonely_key: "Eenzaam_27",
+    },
+    Table {
+        id: "50150NED",
+        classification: 2024,
+        lonely_key: "Eenzaam_25",
+    },
+];
+
+/// The table whose lonely key is among `keys`.
+pub(crate) fn table_of_keys<'a>(mut keys: impl Iterator<Item = &'a str>) -> Option<&'static Table> {
+    keys.find_map(|k| TABLES.iter().find(|t| t.lonely_key == k))
+}
+
+/// The name of the metadata file beside downloaded figures (written by `omzien fetch`): a JSON
+/// object with at least `table` (`"50150NED"`) or `classification` (`2024`). It is read as the
+/// metadata of the figure files in its folder, never as figures.
+pub const METADATA_FILE: &str = "metadata.json";
+
+/// What a `metadata.json` says.
+#[derive(Debug, Clone, Copy)]
+struct Metadata {
+    table: Option<&'static Table>,
+    classification: u16,
+}
+
+/// Reads a `metadata.json`.
+fn read_metadata(path: &Path) -> Result<Metadata, LoadError> {
+    let bad = |message: String| LoadError::Metadata {
+        path: path.to_owned(),
+        message,
+    };
+    let text = std::fs::read_to_string(path).map_err(|source| LoadError::Io {
+        path: path.to_owned(),
+        source,
+    })?;
+    let v: serde_json::Value =
+        serde_json::from_str(&text).map_err(|e| bad(format!("not JSON: {e}")))?;
+    let table = match v.get("table") {
+        None | Some(serde_json::Value::Null) => None,
+        Some(serde_json::Value::String(id)) => Some(
+            TABLES
+                .iter()
+                .find(|t| t.id.eq_ignore_ascii_case(id.trim()))
+                .ok_or_else(|| {
+                    bad(format!(
+                        "table {id:?} is not of this series ({})",
+                        TABLES.iter().map(|t| t.id).collect::<Vec<_>>().join(", ")
+                    ))
+                })?,
+        ),
+        Some(other) => return Err(bad(format!("\"table\" is {other}, not a table id"))),
+    };
+    let classification = match v.get("classification") {
+        None | Some(serde_json::Value::Null) => None,
+        Some(c) => Some(
+            c.as_u64()
+                .and_then(|y| u16::try_from(y).ok())
+                .filter(|y| (1900..=2100).contains(y))
+                .ok_or_else(|| bad(format!("\"classification\" is {c}, not a year")))?,
+        ),
+    };
+    match (table, classification) {
+        (Some(t), Some(y)) if t.classification != y => Err(bad(format!(
+            "table {} is on the {} classification, but \"classification\" says {y}",
+            t.id, t.classification
+        ))),
+        (Some(t), _) => Ok(Metadata {
+            table: Some(t),
+            classification: t.classification,
+        }),
+        (None, Some(y)) => Ok(Metadata {
+            table: None,
+            classification: y,
+        }),
+        (None, None) => Err(bad(
+            "names neither \"table\" nor \"classification\"".to_owned()
+        )),
+    }
+}
 
 /// Loads StatLine figure files into one [`Dataset`].
 ///
@@ -64,16 +162,85 @@ impl Loader {
         paths: impl IntoIterator<Item = P>,
     ) -> Result<Dataset, LoadError> {
         let files = expand(paths)?;
-        let parsed: Vec<ParsedFile> = files
+        // A metadata.json names the table of the figure files in its folder.
+        let mut metadata: Vec<(PathBuf, Metadata)> = Vec::new();
+        let mut figures = Vec::new();
+        for f in &files {
+            if is_metadata(f) {
+                metadata.push((f.clone(), read_metadata(f)?));
+            } else {
+                figures.push(f.clone());
+            }
+        }
+        if figures.is_empty() {
+            return Err(LoadError::NoFiles {
+                path: files.first().cloned().unwrap_or_default(),
+            });
+        }
+        let parsed: Vec<ParsedFile> = figures
             .par_iter()
             .map(|p| read_file(p))
             .collect::<Result<_, _>>()?;
-        let mut builder = DatasetBuilder::default();
+        // Each file's table and classification: the metadata of its folder, its column keys and
+        // its name must agree; an explicit classification overrides them all.
         let mut class: Option<(u16, PathBuf)> = self.classification.map(|y| (y, PathBuf::new()));
+        let mut tables: Vec<Option<&'static Table>> = Vec::with_capacity(parsed.len());
         for file in &parsed {
-            if self.classification.is_none()
-                && let Some(year) = classification_from_name(&file.path)
-            {
+            let meta = metadata
+                .iter()
+                .find(|(m, _)| m.parent() == file.path.parent())
+                .map(|(m, d)| (m, *d));
+            let named = table_of_name(&file.path);
+            let mut said: Vec<(String, Option<&'static Table>, u16)> = Vec::new();
+            if let Some((m, d)) = meta {
+                said.push((m.display().to_string(), d.table, d.classification));
+            }
+            if let Some(t) = file.table {
+                said.push((
+                    format!("its column {}", t.lonely_key),
+                    Some(t),
+                    t.classification,
+                ));
+            }
+            if let Some(t) = named {
+                said.push(("its name".to_owned(), Some(t), t.classification));
+            }
+            let table = said.iter().find_map(|(_, t, _)| *t);
+            for pair in said.windows(2) {
+                let ((w1, t1, y1), (w2, t2, y2)) = (&pair[0], &pair[1]);
+                let differ = y1 != y2 || matches!((t1, t2), (Some(a), Some(b)) if a.id != b.id);
+                if differ {
+                    let say = |t: &Option<&Table>, y: u16| {
+                        t.map_or(format!("classification {y}"), |t| {
+                            format!("table {} (classification {y})", t.id)
+                        })
+                    };
+                    return Err(LoadError::TableConflict {
+                        path: file.path.clone(),
+                        first: format!("{w1} says {}", say(t1, *y1)),
+                        second: format!("{w2} says {}", say(t2, *y2)),
+                    });
+                }
+            }
+            tables.push(table);
+            if let Some(y) = self.classification {
+                // The option is for files that carry no table; one that does must agree.
+                if let Some((what, t, year)) = said.iter().find(|(_, _, year)| *year != y) {
+                    return Err(LoadError::TableConflict {
+                        path: file.path.clone(),
+                        first: format!("the classification given is {y}"),
+                        second: format!(
+                            "{what} says {}",
+                            t.map_or(format!("classification {year}"), |t| format!(
+                                "table {} (classification {year})",
+                                t.id
+                            ))
+                        ),
+                    });
+                }
+                continue;
+            }
+            if let Some(&(_, _, year)) = said.first() {
                 match &class {
                     Some((y, first)) if *y != year => {
                         return Err(LoadError::MixedClassification {
@@ -88,20 +255,33 @@ impl Loader {
                 }
             }
         }
+        // The dataset's table: the one every file names (none when a file names none).
+        let table = tables
+            .first()
+            .copied()
+            .flatten()
+            .filter(|t| tables.iter().all(|x| x.is_some_and(|x| x.id == t.id)))
+            .filter(|t| self.classification.is_none_or(|y| y == t.classification));
+        let mut builder = DatasetBuilder::default();
         for file in parsed {
             builder.add(file);
         }
-        builder.finish(class.map(|(y, _)| y), files, false)
+        let mut ds = builder.finish(class.map(|(y, _)| y), figures, false)?;
+        ds.set_table(table.map(|t| t.id));
+        Ok(ds)
     }
 }
 
-/// The classification year of a known table id in the file name.
-fn classification_from_name(path: &Path) -> Option<u16> {
+/// The table whose id the file name carries.
+fn table_of_name(path: &Path) -> Option<&'static Table> {
     let name = path.file_name()?.to_string_lossy().to_uppercase();
-    TABLES
-        .iter()
-        .find(|(id, _)| name.contains(id))
-        .map(|&(_, y)| y)
+    TABLES.iter().find(|t| name.contains(t.id))
+}
+
+/// A `metadata.json`.
+fn is_metadata(path: &Path) -> bool {
+    path.file_name()
+        .is_some_and(|n| n.to_string_lossy().eq_ignore_ascii_case(METADATA_FILE))
 }
 
 fn expand<P: AsRef<Path>>(paths: impl IntoIterator<Item = P>) -> Result<Vec<PathBuf>, LoadError> {

@@ -131,6 +131,20 @@ pub(crate) struct ParsedFile {
     pub path: PathBuf,
     pub rows: Vec<RowKey>,
     pub columns: Vec<(Target, Vec<Figure>)>,
+    /// The table its column keys identify (`Eenzaam_25` is 50150NED's), if any.
+    pub table: Option<&'static super::Table>,
+    /// The file's own name of each schema indicator: its OData key, or its label in a web
+    /// download (kept for display: 50150NED's `SterkEenzaam_26`, "Sterk eenzaam").
+    pub own: Vec<(Indicator, OwnName)>,
+}
+
+/// What a file calls a schema indicator.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum OwnName {
+    /// An OData key (`SterkEenzaam_26`), with the table's label where the key is an alias.
+    Key(String, Option<&'static str>),
+    /// A StatLine label (`"Eenzaamheid/Sterk eenzaam (%)"`).
+    Label(String),
 }
 
 /// `str::trim`, sooner for the ASCII padding of OData files: only text that still starts or
@@ -208,6 +222,11 @@ impl RawTable<'_> {
         let mut role_col: HashMap<Role, usize> = HashMap::new();
         let mut figure_cols: Vec<(usize, Target)> = Vec::new();
         let mut seen_targets: HashMap<Indicator, usize> = HashMap::new();
+        let mut own = Vec::new();
+        let table = match self.naming {
+            Naming::OData => super::table_of_keys(self.headers.iter().map(|h| trim(h))),
+            Naming::Labels => None,
+        };
         for (i, h) in self.headers.iter().enumerate() {
             if let Some(role) = role_of(h, self.naming) {
                 if role_col.insert(role, i).is_some() {
@@ -231,6 +250,17 @@ impl RawTable<'_> {
                         });
                     }
                     figure_cols.push((i, Target::Schema(ind)));
+                    let h = trim(h).to_owned();
+                    own.push((
+                        ind,
+                        match self.naming {
+                            Naming::OData => {
+                                let label = Indicator::alias_label(&h);
+                                OwnName::Key(h, label)
+                            }
+                            Naming::Labels => OwnName::Label(h),
+                        },
+                    ));
                 }
                 // Unknown columns are kept when every cell is a figure.
                 None if (0..self.rows).all(|r| parse_figure(self.cells.cell(r, i)).is_ok()) => {
@@ -396,6 +426,8 @@ impl RawTable<'_> {
                 path,
                 rows,
                 columns: figure_cols.into_iter().map(|(_, t)| t).zip(good).collect(),
+                table,
+                own,
             });
         }
         let mut columns = Vec::with_capacity(figure_cols.len());
@@ -431,6 +463,8 @@ impl RawTable<'_> {
             path,
             rows,
             columns,
+            table,
+            own,
         })
     }
 }

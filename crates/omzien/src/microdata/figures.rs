@@ -65,6 +65,8 @@ pub(super) fn dataset(
         path: source.to_owned(),
         rows,
         columns,
+        table: None,
+        own: Vec::new(),
     });
     // One row per (area, wave, age group, margin): merging one file cannot conflict.
     builder
