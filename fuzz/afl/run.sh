@@ -10,6 +10,7 @@
 #   NO_MICRODATA=1 bash fuzz/afl/run.sh      # without polars: all but mapping and respondents
 #                                            # (CI's short run; a much faster instrumented build)
 #   AFL_TARGET_DIR=DIR                       # the instrumented build folder (default target/afl)
+#   AFL_PROFILE=ci                           # a quicker build (opt-level 1, no debug info)
 #
 # Needs cargo-afl (`cargo install cargo-afl`, then `cargo afl config --build` once).
 set -euo pipefail
@@ -21,14 +22,15 @@ SECS=${SECONDS_PER_TARGET:-600}
 command -v cargo-afl >/dev/null || cargo install cargo-afl --locked
 cargo afl config --build >/dev/null 2>&1 || true   # once per toolchain; "already built" is fine
 targets=("$@")
+PROFILE=${AFL_PROFILE:-release}
 if [ "${NO_MICRODATA:-0}" = 1 ]; then
-  cargo afl build --release --locked -q --no-default-features
+  cargo afl build --profile "$PROFILE" --locked -q --no-default-features
   [ ${#targets[@]} -gt 0 ] || targets=(figures boundaries weights groups urls)
 else
-  cargo afl build --release --locked -q
+  cargo afl build --profile "$PROFILE" --locked -q
   [ ${#targets[@]} -gt 0 ] || targets=(figures boundaries weights groups mapping respondents urls)
 fi
-BIN="$CARGO_TARGET_DIR/release/omzien-afl"
+BIN="$CARGO_TARGET_DIR/$PROFILE/omzien-afl"
 # No core dumps to wait for and no CPU governor to ask about in a container.
 export AFL_SKIP_CPUFREQ=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 AFL_NO_UI=1 AFL_NO_AFFINITY=1
 export AFL_FAST_CAL=1

@@ -297,7 +297,7 @@ fn mixed_classifications() {
     let err = Loader::new().load([&a.path, &b.path]).unwrap_err();
     assert!(
         matches!(
-            err,
+            &err,
             LoadError::MixedClassification {
                 first_year: 2020,
                 second_year: 2022,
@@ -305,6 +305,12 @@ fn mixed_classifications() {
             }
         ),
         "{err:?}"
+    );
+    // The message says why and points to the newer table.
+    let msg = err.to_string();
+    assert!(
+        msg.contains("cannot be joined") && msg.contains("Table 50120NED (classification 2022)"),
+        "{msg}"
     );
     // A file whose name and keys disagree is refused on its own, both named.
     let c = file("50120NED_c.csv", format!("{HEAD}{ROW2}").as_bytes());

@@ -239,3 +239,39 @@ fn a_file_that_carries_no_table_takes_its_classification_from_the_option() {
     let out: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(year(&out), Some(2024.into()), "{out}");
 }
+
+#[test]
+fn a_trend_across_two_tables_says_why_not_and_names_the_newer_table() {
+    let (old, new) = (sample("50090NED"), sample("50150NED"));
+    let e = omzien_cli(&[
+        "trend",
+        "--from",
+        "2012",
+        "--to",
+        "2020",
+        "--data",
+        old.to_str().unwrap(),
+        "--data",
+        new.to_str().unwrap(),
+    ])
+    .unwrap_err();
+    assert!(
+        e.contains("cannot be joined by code")
+            && e.contains("Table 50150NED (classification 2024)"),
+        "{e}"
+    );
+    // The newer table alone compares the waves, 2012 among them.
+    let out = omzien_cli(&[
+        "trend",
+        "--from",
+        "2012",
+        "--to",
+        "2024",
+        "--data",
+        new.to_str().unwrap(),
+        "--format",
+        "json",
+    ])
+    .unwrap();
+    assert!(out.contains("GM9998"), "{out}");
+}

@@ -1,5 +1,6 @@
 //! Server settings, loaded in one place: built-in defaults, then a TOML file (`--config` or
-//! `OMZIEN_CONFIG`), then the environment (`OMZIEN_ADDR`, `OMZIEN_CACHE_MB`), then the
+//! `OMZIEN_CONFIG`), then the environment (`OMZIEN_ADDR`, `OMZIEN_CACHE_MB`,
+//! `OMZIEN_CLASSIFICATION`), then the
 //! command-line flags, each overriding the one before. [`merge_into_config`] is the only
 //! function that combines them; the environment is read through [`Env`] so tests pass a fake.
 //!
@@ -41,6 +42,9 @@ pub struct ServeConfig {
     pub addr: SocketAddr,
     /// Tile cache size in megabytes.
     pub cache_mb: u64,
+    /// The area classification year of figure files that carry no table (see
+    /// `omzien --classification`).
+    pub classification: Option<u16>,
 }
 
 impl Default for ServeConfig {
@@ -50,6 +54,7 @@ impl Default for ServeConfig {
             boundaries: Vec::new(),
             addr: SocketAddr::from(([127, 0, 0, 1], 8080)),
             cache_mb: 256,
+            classification: None,
         }
     }
 }
@@ -68,6 +73,8 @@ pub struct ServeArgs {
     pub addr: Option<SocketAddr>,
     /// `--cache-mb`.
     pub cache_mb: Option<u64>,
+    /// `--classification`.
+    pub classification: Option<u16>,
 }
 
 /// The process environment, as the settings read it.
@@ -200,6 +207,9 @@ pub fn merge_into_config(args: &ServeArgs, env: &dyn Env) -> Result<ServeConfig,
     if let Some(mb) = env_value(env, "OMZIEN_CACHE_MB")? {
         config.cache_mb = mb;
     }
+    if let Some(year) = env_value(env, "OMZIEN_CLASSIFICATION")? {
+        config.classification = Some(year);
+    }
     if !args.data.is_empty() {
         config.data.clone_from(&args.data);
     }
@@ -211,6 +221,9 @@ pub fn merge_into_config(args: &ServeArgs, env: &dyn Env) -> Result<ServeConfig,
     }
     if let Some(mb) = args.cache_mb {
         config.cache_mb = mb;
+    }
+    if let Some(year) = args.classification {
+        config.classification = Some(year);
     }
     Ok(config)
 }
@@ -306,5 +319,33 @@ mod tests {
         .unwrap_err()
         .to_string();
         assert!(e.contains("OMZIEN_CACHE_MB"), "{e}");
+    }
+
+    #[test]
+    fn the_classification_comes_from_file_environment_or_flag() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = write(dir.path(), "classification = 2024\n");
+        let args = ServeArgs {
+            config: Some(file),
+            ..ServeArgs::default()
+        };
+        let c = merge_into_config(&args, &FauxEnv::default()).unwrap();
+        assert_eq!(c.classification, Some(2024));
+        let env = FauxEnv::from([("OMZIEN_CLASSIFICATION", "2022")]);
+        assert_eq!(
+            merge_into_config(&args, &env).unwrap().classification,
+            Some(2022)
+        );
+        let flag = ServeArgs {
+            classification: Some(2020),
+            ..args.clone()
+        };
+        assert_eq!(
+            merge_into_config(&flag, &env).unwrap().classification,
+            Some(2020)
+        );
+        let bad = FauxEnv::from([("OMZIEN_CLASSIFICATION", "twenty")]);
+        let e = merge_into_config(&args, &bad).unwrap_err().to_string();
+        assert!(e.contains("OMZIEN_CLASSIFICATION"), "{e}");
     }
 }

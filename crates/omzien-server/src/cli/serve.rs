@@ -66,6 +66,7 @@ pub fn run(a: &ServeArgs) -> Result<(), CliError> {
         boundaries: a.boundaries.clone(),
         addr: a.addr,
         cache_mb: a.cache_mb,
+        classification: a.common.classification,
     };
     let config = crate::config::merge_into_config(&settings, &crate::config::OsEnv)?;
     serve_config(&config)
@@ -79,7 +80,11 @@ pub fn serve_config(config: &ServeConfig) -> Result<(), CliError> {
     let ds = if config.data.is_empty() {
         omzien::demo::dataset()
     } else {
-        omzien::Loader::new().load(&config.data)?
+        match config.classification {
+            Some(year) => omzien::Loader::new().with_classification(year),
+            None => omzien::Loader::new(),
+        }
+        .load(&config.data)?
     };
     let bounds = if config.boundaries.is_empty() && config.data.is_empty() {
         omzien::demo::boundaries().into()

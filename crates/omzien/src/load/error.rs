@@ -218,7 +218,7 @@ pub enum LoadError {
     #[error("{0}")]
     Conflict(Box<Conflict>),
     /// Files on two area classifications.
-    #[error("{} uses the {second_year} area classification but {} uses {first_year}: load them into separate datasets", second.display(), first.display())]
+    #[error("{} uses the {second_year} area classification but {} uses {first_year}: figures of two classifications cannot be joined by code (a code can mean another area in another year). {}", second.display(), first.display(), super::newer_table_advice(*first_year, *second_year))]
     MixedClassification {
         /// First file.
         first: PathBuf,

@@ -52,6 +52,23 @@ pub(crate) const TABLES: &[Table] = &[
     },
 ];
 
+/// What to do with figures of two classifications: take the newer table, which holds the
+/// earlier waves re-estimated on its own map.
+pub(crate) fn newer_table_advice(a: u16, b: u16) -> String {
+    let newer = a.max(b);
+    match TABLES.iter().find(|t| t.classification == newer) {
+        Some(t) => format!(
+            "Table {} (classification {newer}) holds the earlier waves re-estimated on its own \
+             map: load that table alone to compare waves",
+            t.id
+        ),
+        None => format!(
+            "Load the figures of the {newer} classification alone: a table re-estimates the \
+             earlier waves on its own map"
+        ),
+    }
+}
+
 /// The table whose lonely key is among `keys`.
 pub(crate) fn table_of_keys<'a>(mut keys: impl Iterator<Item = &'a str>) -> Option<&'static Table> {
     keys.find_map(|k| TABLES.iter().find(|t| t.lonely_key == k))
