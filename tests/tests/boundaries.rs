@@ -3,7 +3,7 @@
 
 use geo::Centroid;
 use omzien::{AreaCode, Boundaries, BoundaryError, Crs, Level};
-use omzien_tests::{national, national_dataset};
+use omzien_tests::{national, national_dataset, root};
 
 fn code(s: &str) -> AreaCode {
     s.parse().unwrap()
@@ -207,4 +207,15 @@ fn unusable_features_are_named_and_bad_files_refused() {
     );
     let e = Boundaries::from_geojson(&p).unwrap_err();
     assert!(matches!(e, BoundaryError::Json { .. }), "{e:?}");
+}
+
+#[test]
+fn a_position_of_one_number_skips_its_feature_with_the_reason() {
+    // Found by CI's AFL++ run: the GeoJSON converter indexed the position and panicked.
+    let path = root().join("fuzz/regressions/boundaries/afl-short-position-0.geojson");
+    let b = Boundaries::from_geojson(&path).unwrap();
+    assert_eq!(b.shapes().len(), 1);
+    let s = &b.skipped()[0];
+    assert_eq!(s.code.map(|c| c.to_string()).as_deref(), Some("GM0363"));
+    assert!(s.reason.contains("a position has 1 number"), "{}", s.reason);
 }

@@ -639,7 +639,15 @@ fn polygon_of(
     let Some(g) = geometry else {
         return Err("no geometry".into());
     };
-    // Check rings on the raw coordinates: converting to `geo` would close them silently.
+    // Only polygons are converted (the converter indexes positions without checking them).
+    if !matches!(
+        g.value,
+        geojson::GeometryValue::Polygon { .. } | geojson::GeometryValue::MultiPolygon { .. }
+    ) {
+        return Err("geometry is not a polygon or multipolygon".into());
+    }
+    // Check rings on the raw coordinates: converting to `geo` would close them silently (and
+    // panic on a position of fewer than two numbers).
     if let Some(reason) = unclosed(&g.value) {
         return Err(reason);
     }
@@ -684,6 +692,13 @@ fn unclosed(g: &geojson::GeometryValue) -> Option<String> {
         geojson::GeometryValue::MultiPolygon { coordinates } => coordinates,
         _ => return None,
     };
+    if let Some(p) = polygons.iter().flatten().flatten().find(|p| p.len() < 2) {
+        return Some(format!(
+            "a position has {} number{} (a position is [longitude, latitude])",
+            p.len(),
+            if p.len() == 1 { "" } else { "s" }
+        ));
+    }
     polygons
         .iter()
         .flatten()
