@@ -137,6 +137,20 @@ test('switching the wave changes the tiles', async () => {
   await page.close();
 });
 
+test('the automatic level follows the server\'s level-by-zoom table', async () => {
+  const waves = await json('/api/waves');
+  for (const [z, level] of [[8, 'gemeente'], [11, 'wijk'], [14, 'buurt']]) {
+    const row = waves.levels.find((l) => l.level === level);
+    assert.ok(row.minzoom <= z && z <= row.maxzoom, `${level}: ${JSON.stringify(row)}`);
+    const { page, problems } = await open(`/?z=${z}&lat=52.37&lon=4.89`);
+    await tilesSettled(page);
+    const srcs = await page.evaluate(() => [...document.querySelectorAll('#map img.leaflet-tile')].map((i) => i.src));
+    assert.ok(srcs.length > 0 && srcs.every((s) => s.includes(`level=${level}`)), `z${z}: ${srcs[0]}`);
+    assert.deepEqual(problems, []);
+    await page.close();
+  }
+});
+
 test('clicking inside Amsterdam shows a card with GM0363’s figures', async () => {
   const { page, problems } = await open('/?z=10&lat=52.37&lon=4.89&level=gemeente');
   await tilesSettled(page);

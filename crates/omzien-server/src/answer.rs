@@ -77,6 +77,10 @@ pub struct LevelRow {
     pub count: usize,
     /// Whether the server has boundaries for it (tiles).
     pub boundaries: bool,
+    /// The zooms at which the map shows this level by default (none for the country).
+    pub minzoom: Option<u8>,
+    /// The last such zoom.
+    pub maxzoom: Option<u8>,
 }
 
 /// `/api/waves`: waves, age groups, levels and the map's extent.

@@ -91,7 +91,7 @@
     indicator: 'Eenzaam_28', age: '18+', mode: 'level', wave: null, from: null, to: null,
     level: 'auto', method: 'quantile', lang: 'nl', area: null,
   };
-  const meta = { indicators: [], waves: [], ages: [], levels: [], synthetic: false, notice: null };
+  const meta = { indicators: [], waves: [], ages: [], levels: [], zooms: [], synthetic: false, notice: null };
   let map = null;
   let tiles = null;
   let marker = null;
@@ -207,8 +207,11 @@
   // ---- the layer being shown ---------------------------------------------------------------
   function effectiveLevel() {
     if (state.level !== 'auto') return state.level;
-    const z = map ? map.getZoom() : 7;
-    const wanted = z >= 13 ? 'buurt' : z >= 10 ? 'wijk' : 'gemeente';
+    // The server's level-by-zoom table (`/api/waves` levels[].minzoom/maxzoom).
+    const z = Math.floor(map ? map.getZoom() : 7);
+    const byZoom = meta.zooms.find((r) => z >= r.minzoom && z <= r.maxzoom);
+    const wanted = byZoom ? byZoom.level : (meta.zooms.length && z > meta.zooms[meta.zooms.length - 1].maxzoom
+      ? meta.zooms[meta.zooms.length - 1].level : 'gemeente');
     const order = LEVELS.slice(0, LEVELS.indexOf(wanted) + 1).reverse();
     return order.find((l) => meta.levels.includes(l)) || meta.levels[0] || 'gemeente';
   }
@@ -529,6 +532,9 @@
     meta.waves = waves.rows.map((w) => w.wave);
     meta.ages = waves.age_groups;
     meta.levels = waves.levels.filter((l) => l.boundaries && LEVELS.includes(l.level)).map((l) => l.level);
+    meta.zooms = waves.levels.filter((l) => l.minzoom != null && l.maxzoom != null)
+      .map((l) => ({ level: l.level, minzoom: l.minzoom, maxzoom: l.maxzoom }))
+      .sort((a, b) => a.minzoom - b.minzoom);
     meta.synthetic = !!waves.dataset.synthetic;
     meta.notice = waves.dataset.notice;
     meta.bounds = waves.bounds;

@@ -132,10 +132,17 @@ pub async fn waves(
         levels: Level::ALL
             .iter()
             .filter(|l| ds.count(**l) > 0)
-            .map(|&level| LevelRow {
-                level,
-                count: ds.count(level),
-                boundaries: state.boundaries(level).is_some(),
+            .map(|&level| {
+                let zooms = omzien_render::ZoomRange::served()
+                    .into_iter()
+                    .find(|r| r.level == level);
+                LevelRow {
+                    level,
+                    count: ds.count(level),
+                    boundaries: state.boundaries(level).is_some(),
+                    minzoom: zooms.map(|r| r.min),
+                    maxzoom: zooms.map(|r| r.max),
+                }
             })
             .collect(),
     };
