@@ -130,6 +130,20 @@ fn layer(data: &PathBuf, b: &Boundaries) -> omzien::Layer {
     .expect("layer")
 }
 
+/// A multipolygon as a GeoJSON geometry (lon/lat).
+fn multipolygon_json(g: &geo::MultiPolygon<f64>) -> serde_json::Value {
+    let polys: Vec<Vec<Vec<[f64; 2]>>> =
+        g.0.iter()
+            .map(|p| {
+                std::iter::once(p.exterior())
+                    .chain(p.interiors())
+                    .map(|r| r.0.iter().map(|c| [c.x, c.y]).collect())
+                    .collect()
+            })
+            .collect();
+    serde_json::json!({"type": "MultiPolygon", "coordinates": polys})
+}
+
 fn main() {
     let args = Args::parse();
     match args.cmd {
@@ -177,20 +191,8 @@ fn main() {
                 .iter()
                 .filter_map(|s| {
                     let fill = layer.color(s.code)?.hex();
-                    let polys: Vec<serde_json::Value> = s
-                        .geometry
-                        .0
-                        .iter()
-                        .map(|p| {
-                            std::iter::once(p.exterior())
-                                .chain(p.interiors())
-                                .map(|r| r.0.iter().map(|c| serde_json::json!([c.x, c.y])).collect::<Vec<_>>())
-                                .collect::<Vec<_>>()
-                                .into()
-                        })
-                        .collect();
                     Some(serde_json::json!({"type": "Feature", "properties": {"code": s.code.to_string(), "fill": fill},
-                        "geometry": {"type": "MultiPolygon", "coordinates": polys}}))
+                        "geometry": multipolygon_json(&s.geometry)}))
                 })
                 .collect();
             let fc = serde_json::json!({"type": "FeatureCollection", "features": features});
@@ -225,24 +227,8 @@ fn main() {
                         props.insert(k.to_owned(), v);
                     })
                     .unwrap();
-                let polys: Vec<serde_json::Value> = s
-                    .geometry
-                    .0
-                    .iter()
-                    .map(|p| {
-                        std::iter::once(p.exterior())
-                            .chain(p.interiors())
-                            .map(|r| {
-                                r.0.iter()
-                                    .map(|c| serde_json::json!([c.x, c.y]))
-                                    .collect::<Vec<_>>()
-                            })
-                            .collect::<Vec<_>>()
-                            .into()
-                    })
-                    .collect();
                 let f = serde_json::json!({"type": "Feature", "properties": props,
-                    "geometry": {"type": "MultiPolygon", "coordinates": polys}});
+                    "geometry": multipolygon_json(&s.geometry)});
                 if i > 0 {
                     file.write_all(b",").unwrap();
                 }

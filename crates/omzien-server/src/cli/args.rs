@@ -119,11 +119,11 @@ pub enum ExportCommand {
     Site(SiteArgs),
 }
 
-/// `omzien export site`.
+/// What both export commands draw: figures, boundaries, indicator, age groups, zooms, box.
 #[derive(Debug, Clone, clap::Args)]
-pub struct SiteArgs {
-    /// Figure files or folders (repeatable). Without it: the built-in synthetic demo (the site
-    /// says so).
+pub struct DrawArgs {
+    /// Figure files or folders (repeatable). Without it: the built-in synthetic demo (said so
+    /// in every output).
     #[arg(long, short = 'd', value_name = "PATH")]
     pub data: Vec<PathBuf>,
     /// The area classification year of the figure files, for files whose name carries no table id.
@@ -132,22 +132,30 @@ pub struct SiteArgs {
     /// GeoJSON boundary files or folders (repeatable); per level the best match.
     #[arg(long, short = 'b', value_name = "PATH")]
     pub boundaries: Vec<PathBuf>,
-    /// The site's folder (must not exist unless --force).
-    #[arg(long, value_name = "DIR")]
-    pub out: PathBuf,
     /// Indicator (OData key or label).
     #[arg(long, short = 'i', default_value = "Eenzaam_28")]
     pub indicator: String,
-    /// Age groups (repeatable), chosen on the page. Default: 18+ and 65+.
+    /// Age groups (repeatable). Default: 18+ and 65+.
     #[arg(long, short = 'a')]
     pub age: Vec<String>,
-    /// Zooms per level, e.g. gemeente=5-9,wijk=10-12,buurt=13-15; past the last zoom the
-    /// browser enlarges the last tiles.
+    /// Zooms per level, e.g. gemeente=5-9,wijk=10-12,buurt=13-15 (a level left out is not
+    /// drawn; past the last zoom a map enlarges the last tiles).
     #[arg(long, default_value = "gemeente=5-9,wijk=10-12,buurt=13-15")]
     pub zooms: String,
     /// West,south,east,north in degrees. Default: the data's extent.
     #[arg(long, allow_hyphen_values = true)]
     pub bbox: Option<String>,
+}
+
+/// `omzien export site`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct SiteArgs {
+    /// What is drawn.
+    #[command(flatten)]
+    pub draw: DrawArgs,
+    /// The site's folder (must not exist unless --force).
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
     /// Replace the folder if it exists.
     #[arg(long)]
     pub force: bool,
@@ -156,16 +164,10 @@ pub struct SiteArgs {
 /// `omzien export tiles`.
 #[derive(Debug, Clone, clap::Args)]
 pub struct TilesArgs {
-    /// Figure files or folders (repeatable). Without it: the built-in synthetic demo.
-    /// (`--format` here is the kind of tile, so this command has no table/csv/json output.)
-    #[arg(long, short = 'd', value_name = "PATH")]
-    pub data: Vec<PathBuf>,
-    /// The area classification year of the figure files, for files whose name carries no table id.
-    #[arg(long, value_name = "YEAR")]
-    pub classification: Option<u16>,
-    /// GeoJSON boundary files or folders (repeatable); per level the best match.
-    #[arg(long, short = 'b', value_name = "PATH")]
-    pub boundaries: Vec<PathBuf>,
+    /// What is drawn. (`--format` here is the kind of tile, so this command has no
+    /// table/csv/json output.)
+    #[command(flatten)]
+    pub draw: DrawArgs,
     /// One archive (.pmtiles or .mbtiles) or a folder for one archive per layer and scale.
     #[arg(long, value_name = "PATH")]
     pub out: PathBuf,
@@ -176,12 +178,6 @@ pub struct TilesArgs {
     /// archive per age group, every wave and change in the features' attributes).
     #[arg(long, default_value = "png")]
     pub format: String,
-    /// Indicator (OData key or label).
-    #[arg(long, short = 'i', default_value = "Eenzaam_28")]
-    pub indicator: String,
-    /// Age groups (repeatable). Default: 18+ and 65+.
-    #[arg(long, short = 'a')]
-    pub age: Vec<String>,
     /// Waves drawn as levels (repeatable). With neither --wave nor --change: every wave, the
     /// change between consecutive waves and first → last.
     #[arg(long)]
@@ -189,12 +185,6 @@ pub struct TilesArgs {
     /// Changes drawn, FROM-TO (repeatable), e.g. 2012-2020.
     #[arg(long)]
     pub change: Vec<String>,
-    /// Zooms per level, e.g. gemeente=5-9,wijk=10-12,buurt=13-15 (a level left out is not drawn).
-    #[arg(long, default_value = "gemeente=5-9,wijk=10-12,buurt=13-15")]
-    pub zooms: String,
-    /// West,south,east,north in degrees. Default: the data's extent.
-    #[arg(long, allow_hyphen_values = true)]
-    pub bbox: Option<String>,
     /// Tile scales (repeatable): 1 (256 px) and 2 (512 px, @2x). Default: both.
     #[arg(long)]
     pub scale: Vec<u32>,

@@ -11,7 +11,7 @@ use omzien_render::{
     ArchiveFormat, ArchiveMeta, Pyramid, PyramidLevel, Scene, ZoomRange, write_archive,
 };
 
-use super::args::{SiteArgs, TilesArgs};
+use super::args::{DrawArgs, SiteArgs, TilesArgs};
 use super::{CliError, arg, dataset};
 use crate::site;
 
@@ -139,39 +139,28 @@ struct Selection {
     bbox: Option<[f64; 4]>,
 }
 
-/// The arguments both export commands share.
-struct SelectArgs<'a> {
-    data: &'a [PathBuf],
-    classification: Option<u16>,
-    boundaries: &'a [PathBuf],
-    indicator: &'a str,
-    age: &'a [String],
-}
-
 impl Selection {
-    /// Loads the figures and the boundaries of the levels drawn (at once), and resolves the
-    /// indicator and the age groups.
-    fn load(
-        a: &SelectArgs<'_>,
-        zooms: Vec<ZoomRange>,
-        bbox: Option<[f64; 4]>,
-    ) -> Result<Self, CliError> {
+    /// Checks the zooms and the box, then loads the figures and the boundaries of the levels
+    /// drawn (at once), and resolves the indicator and the age groups.
+    fn load(a: &DrawArgs) -> Result<Self, CliError> {
+        let zooms = parse_zooms(&a.zooms)?;
+        let bbox = a.bbox.as_deref().map(parse_bbox).transpose()?;
         let levels: Vec<Level> = zooms.iter().map(|z| z.level).collect();
         let (ds, read) = rayon::join(
             || {
                 dataset(&super::Common {
-                    data: a.data.to_vec(),
+                    data: a.data.clone(),
                     format: super::Format::Table,
                     classification: a.classification,
                 })
             },
-            || (!a.boundaries.is_empty()).then(|| Boundaries::read_levels(a.boundaries, &levels)),
+            || (!a.boundaries.is_empty()).then(|| Boundaries::read_levels(&a.boundaries, &levels)),
         );
         let mut ds = ds?;
         let boundaries: Vec<Boundaries> = match read {
             None if a.data.is_empty() => omzien::demo::boundaries().into(),
             None => return Err(arg("boundaries", "name the boundary files to draw")),
-            Some(read) => super::serve::pick_boundaries(&ds, a.boundaries, read?)?,
+            Some(read) => super::serve::pick_boundaries(&ds, &a.boundaries, read?)?,
         };
         // Wijk and buurt names come from their boundary files (the figures carry codes).
         ds.name_from(&boundaries);
@@ -184,7 +173,7 @@ impl Selection {
                 ));
             }
         }
-        let indicator = ds.parse_indicator(Some(a.indicator))?;
+        let indicator = ds.parse_indicator(Some(&a.indicator))?;
         let ages: Vec<AgeGroup> = if a.age.is_empty() {
             [AgeGroup::ADULTS, AgeGroup::SENIORS]
                 .into_iter()
@@ -360,9 +349,8 @@ fn age_slug(g: AgeGroup) -> String {
 
 /// Writes the archives asked for.
 pub fn tiles(a: &TilesArgs, out: &mut dyn Write) -> Result<(), CliError> {
-    // Everything that can be wrong with the arguments is found before any work.
-    let zooms = parse_zooms(&a.zooms)?;
-    let bbox = a.bbox.as_deref().map(parse_bbox).transpose()?;
+    // Everything that can be wrong with the arguments is found before any work (the zooms and
+    // the box by `Selection::load`, before it reads a file).
     let scales: Vec<u32> = if a.scale.is_empty() {
         vec![1, 2]
     } else {
@@ -411,17 +399,7 @@ pub fn tiles(a: &TilesArgs, out: &mut dyn Write) -> Result<(), CliError> {
     let scales = if vector { vec![1] } else { scales };
     let single = ArchiveFormat::of(&a.out).is_ok();
 
-    let sel = Selection::load(
-        &SelectArgs {
-            data: &a.data,
-            classification: a.classification,
-            boundaries: &a.boundaries,
-            indicator: &a.indicator,
-            age: &a.age,
-        },
-        zooms,
-        bbox,
-    )?;
+    let sel = Selection::load(&a.draw)?;
     let indicator = sel.indicator;
     // One vector archive per age group; its legend metadata is of the latest wave.
     let shown = if vector {
@@ -488,22 +466,10 @@ pub fn tiles(a: &TilesArgs, out: &mut dyn Write) -> Result<(), CliError> {
 
 /// Writes the static map site: a staged folder renamed into place when complete.
 pub fn site(a: &SiteArgs, out: &mut dyn Write) -> Result<(), CliError> {
-    let zooms = parse_zooms(&a.zooms)?;
-    let bbox = a.bbox.as_deref().map(parse_bbox).transpose()?;
     if a.out.exists() && !a.force {
         return Err(omzien_render::ExportError::Exists(a.out.clone()).into());
     }
-    let sel = Selection::load(
-        &SelectArgs {
-            data: &a.data,
-            classification: a.classification,
-            boundaries: &a.boundaries,
-            indicator: &a.indicator,
-            age: &a.age,
-        },
-        zooms,
-        bbox,
-    )?;
+    let sel = Selection::load(&a.draw)?;
     let ds = &sel.ds;
     let views: Vec<Shown> = ds
         .waves()
