@@ -153,13 +153,23 @@ impl View {
     }
 }
 
-/// A folder written under a hidden name beside its target, renamed into place by
-/// [`Staged::commit`]; dropped uncommitted, it is removed.
+/// The site's folder, written under a hidden name beside its target
+/// ([`omzien::StagedDir`]) and renamed into place by [`Staged::commit`]; dropped uncommitted,
+/// it is removed.
 #[derive(Debug)]
-pub struct Staged {
-    target: PathBuf,
-    dir: PathBuf,
-    done: bool,
+pub struct Staged(omzien::StagedDir);
+
+impl From<omzien::FolderError> for SiteError {
+    fn from(e: omzien::FolderError) -> Self {
+        if e.source.kind() == std::io::ErrorKind::AlreadyExists {
+            SiteError::Exists(e.path)
+        } else {
+            SiteError::Io {
+                path: e.path,
+                source: e.source,
+            }
+        }
+    }
 }
 
 impl Staged {
@@ -168,32 +178,13 @@ impl Staged {
     /// # Errors
     /// [`SiteError::Io`] when the folder cannot be made.
     pub fn new(target: &Path) -> Result<Self, SiteError> {
-        let name = target
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .filter(|n| n != "..")
-            .unwrap_or_else(|| "site".into());
-        let parent = match target.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
-            _ => PathBuf::from("."),
-        };
-        std::fs::create_dir_all(&parent).map_err(io(&parent))?;
-        let dir = parent.join(format!(".{name}.partial-{}", std::process::id()));
-        if dir.exists() {
-            std::fs::remove_dir_all(&dir).map_err(io(&dir))?;
-        }
-        std::fs::create_dir(&dir).map_err(io(&dir))?;
-        Ok(Self {
-            target: target.to_owned(),
-            dir,
-            done: false,
-        })
+        Ok(Self(omzien::StagedDir::new(target)?))
     }
 
     /// The hidden folder.
     #[must_use]
     pub fn path(&self) -> &Path {
-        &self.dir
+        self.0.path()
     }
 
     /// The path of `rel` (with `/` between folders) in the hidden folder, its folder made.
@@ -201,13 +192,7 @@ impl Staged {
     /// # Errors
     /// [`SiteError::Io`] naming the folder.
     pub fn file(&self, rel: &str) -> Result<PathBuf, SiteError> {
-        let path = rel
-            .split('/')
-            .fold(self.dir.clone(), |p, part| p.join(part));
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).map_err(io(parent))?;
-        }
-        Ok(path)
+        Ok(self.0.file(rel)?)
     }
 
     /// Writes a file at `rel` (with `/` between folders) in the hidden folder.
@@ -215,8 +200,7 @@ impl Staged {
     /// # Errors
     /// [`SiteError::Io`] naming the file.
     pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), SiteError> {
-        let path = self.file(rel)?;
-        std::fs::write(&path, bytes).map_err(io(&path))
+        Ok(self.0.write(rel, bytes)?)
     }
 
     /// Writes a legend picture.
@@ -237,7 +221,7 @@ impl Staged {
     /// [`SiteError::Io`].
     pub fn write_manifest(&self, manifest: &Manifest) -> Result<(), SiteError> {
         let json = serde_json::to_vec_pretty(manifest)
-            .map_err(|e| io(&self.dir.join("site.json"))(std::io::Error::other(e)))?;
+            .map_err(|e| io(&self.path().join("site.json"))(std::io::Error::other(e)))?;
         self.write("site.json", &json)
     }
 
@@ -260,37 +244,8 @@ impl Staged {
     ///
     /// # Errors
     /// [`SiteError::Exists`] without `force`, [`SiteError::Io`] when a rename fails.
-    pub fn commit(mut self, force: bool) -> Result<(), SiteError> {
-        let old = self
-            .dir
-            .with_extension(format!("old-{}", std::process::id()));
-        let replaced = if self.target.exists() {
-            if !force {
-                return Err(SiteError::Exists(self.target.clone()));
-            }
-            std::fs::rename(&self.target, &old).map_err(io(&self.target))?;
-            true
-        } else {
-            false
-        };
-        if let Err(e) = std::fs::rename(&self.dir, &self.target) {
-            if replaced {
-                let _ = std::fs::rename(&old, &self.target);
-            }
-            return Err(io(&self.target)(e));
-        }
-        self.done = true;
-        if replaced {
-            std::fs::remove_dir_all(&old).map_err(io(&old))?;
-        }
+    pub fn commit(self, force: bool) -> Result<(), SiteError> {
+        self.0.commit(force)?;
         Ok(())
-    }
-}
-
-impl Drop for Staged {
-    fn drop(&mut self) {
-        if !self.done {
-            let _ = std::fs::remove_dir_all(&self.dir);
-        }
     }
 }

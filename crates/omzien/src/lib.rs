@@ -21,6 +21,8 @@ pub mod classify;
 mod dataset;
 pub mod demo;
 mod error;
+#[cfg(feature = "fetch")]
+pub mod fetch;
 mod figure;
 mod indicator;
 mod layer;
@@ -33,6 +35,7 @@ mod rank;
 mod report;
 mod risk;
 mod selection;
+mod staged;
 mod table;
 mod trend;
 mod wave;
@@ -64,6 +67,7 @@ pub use report::{
 };
 pub use risk::{RiskArea, RiskCriterion, RiskError, RiskMode, RiskQuery};
 pub use selection::{ParamError, Selection};
+pub use staged::{FolderError, StagedDir};
 pub use table::Table;
 pub use trend::{Caveat, Direction, Trend, TrendError, TrendQuery, change};
 pub use wave::{AgeGroup, AgeGroupError, Wave, WaveError};

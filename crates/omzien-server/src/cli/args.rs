@@ -66,6 +66,15 @@ pub enum Command {
     ///
     /// Example: omzien rollup --from wijk --to gemeente --weights pop.csv --data ../shared/data/rivm-50090NED
     Rollup(RollupArgs),
+    /// Download a table of the series (figures, area names, boundaries) into a folder the other
+    /// commands read: OUT/TABLE/TABLE_figures.csv, metadata.json and boundaries/.
+    ///
+    /// Take 50150NED (waves 2012-2024 on the 2024 map) unless you need another map. Figures
+    /// come from CBS's OData feed of third-party tables (dataderden.cbs.nl), boundaries from
+    /// PDOK's CBS Wijken en Buurten OGC API of the table's year. An interrupted download is
+    /// taken up by the same command. Example: omzien fetch 50150NED --out data/
+    #[cfg(feature = "fetch")]
+    Fetch(FetchArgs),
     /// Serve the map tiles, legends and the JSON API over HTTP.
     ///
     /// Without --data and --boundaries it serves the built-in SYNTHETIC demo with its generated
@@ -349,6 +358,51 @@ pub struct ServeArgs {
     /// The environment overrides the file, and flags override both.
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
+}
+
+/// `omzien fetch`.
+#[cfg(feature = "fetch")]
+#[derive(Debug, Clone, clap::Args)]
+pub struct FetchArgs {
+    /// The table: 50090NED (2012-2020, 2020 map), 50120NED (2012-2022, 2022 map) or 50150NED
+    /// (2012-2024, 2024 map).
+    #[arg(value_name = "TABLE")]
+    pub table: String,
+    /// The folder the table's folder goes in (OUT/TABLE).
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// Only these age groups (18plus, 18-64, 65plus or a CBS code; repeat or separate by
+    /// commas). Default: all.
+    #[arg(long, value_name = "AGE", value_delimiter = ',')]
+    pub age: Vec<String>,
+    /// Only this level (gemeente, wijk or buurt), with the national figures.
+    #[arg(long, value_name = "LEVEL")]
+    pub level: Option<omzien::Level>,
+    /// Only this gemeente (code, e.g. GM0363) and its wijken and buurten, with the national
+    /// figures.
+    #[arg(long, value_name = "CODE")]
+    pub gemeente: Option<omzien::GemeenteCode>,
+    /// Figures and names only.
+    #[arg(long)]
+    pub no_boundaries: bool,
+    /// Replace OUT/TABLE if it exists.
+    #[arg(long)]
+    pub force: bool,
+    /// The OData feed of third-party tables.
+    #[arg(long, value_name = "URL", default_value = omzien::fetch::CBS_ODATA_FEED)]
+    pub odata_url: String,
+    /// The OGC API Features service of the boundaries (default: PDOK's CBS Wijken en Buurten
+    /// of the table's classification year, https://api.pdok.nl/cbs/wijken-en-buurten-YEAR/ogc/v1).
+    #[arg(long, value_name = "URL")]
+    pub boundaries_url: Option<String>,
+    /// Tries per request before giving up (429 and 5xx answers, dropped connections and
+    /// truncated pages are tried again).
+    #[arg(long, default_value_t = 6, value_parser = clap::value_parser!(u32).range(1..=100))]
+    pub tries: u32,
+    /// Seconds to wait after the first failed try (doubled after each next one, or the
+    /// server's Retry-After).
+    #[arg(long, default_value_t = 1.0)]
+    pub wait: f64,
 }
 
 /// `omzien microdata`.

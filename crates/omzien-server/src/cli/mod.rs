@@ -5,6 +5,8 @@ mod area;
 mod args;
 mod check;
 mod export;
+#[cfg(feature = "fetch")]
+mod fetch;
 #[cfg(feature = "microdata")]
 mod microdata;
 mod output;
@@ -77,6 +79,10 @@ pub enum CliError {
     /// A site that cannot be written.
     #[error(transparent)]
     Site(#[from] crate::site::SiteError),
+    /// A download that failed (what it got is kept for the next run).
+    #[cfg(feature = "fetch")]
+    #[error(transparent)]
+    Fetch(#[from] omzien::fetch::FetchError),
     /// Writing the output failed.
     #[error("cannot write output: {0}")]
     Io(#[from] std::io::Error),
@@ -177,6 +183,8 @@ fn gemeente(ds: &Dataset, q: Option<&str>) -> Result<Option<GemeenteCode>, CliEr
 pub fn run(args: &Args, out: &mut dyn Write) -> Result<(), CliError> {
     match &args.command {
         Command::Serve(a) => serve::run(a),
+        #[cfg(feature = "fetch")]
+        Command::Fetch(a) => fetch::run(a, out),
         #[cfg(feature = "microdata")]
         Command::Microdata(a) => microdata::run(a, out),
         Command::Summary(a) => summary::run(a, out),

@@ -105,9 +105,30 @@ const CRS_NAMES: &[(&str, Crs)] = &[
 const RD_NEW_PROJ: &str = "+proj=sterea +lat_0=52.15616055555555 +lon_0=5.38763888888889 +k=0.9999079 +x_0=155000 +y_0=463000 +ellps=bessel +towgs84=565.417,50.3319,465.552,-0.398957,0.343988,-1.8774,4.0725 +units=m +no_defs";
 
 /// Code properties, most specific first: a buurt feature also carries its wijk and gemeente.
-const CODE_PROPERTIES: &[&str] = &["BU_CODE", "WK_CODE", "GM_CODE", "code", "statcode", "CODE"];
+/// `BU_CODE`… are the CBS wijk- en buurtkaart's shapefile names, `buurtcode`… PDOK's services'.
+pub(crate) const CODE_PROPERTIES: &[&str] = &[
+    "BU_CODE",
+    "WK_CODE",
+    "GM_CODE",
+    "buurtcode",
+    "wijkcode",
+    "gemeentecode",
+    "code",
+    "statcode",
+    "CODE",
+];
 /// Name properties, in the same order.
-const NAME_PROPERTIES: &[&str] = &["BU_NAAM", "WK_NAAM", "GM_NAAM", "name", "statnaam", "NAAM"];
+const NAME_PROPERTIES: &[&str] = &[
+    "BU_NAAM",
+    "WK_NAAM",
+    "GM_NAAM",
+    "buurtnaam",
+    "wijknaam",
+    "gemeentenaam",
+    "name",
+    "statnaam",
+    "NAAM",
+];
 
 /// One area's polygon(s), in WGS84 longitude/latitude.
 #[derive(Debug, Clone)]

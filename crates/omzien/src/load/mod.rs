@@ -14,14 +14,15 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
+pub(crate) use boundaries::CODE_PROPERTIES;
 pub use boundaries::{
     Boundaries, BoundaryError, BoundarySet, Candidates, Crs, JoinReport, Shape, Skipped,
 };
 pub use error::{Conflict, LoadError, Location};
 pub(crate) use table::{OwnName, ParsedFile, RowKey, Target};
 
-use crate::Dataset;
 use crate::dataset::DatasetBuilder;
+use crate::{AreaCode, Dataset};
 
 /// A StatLine table of the series: its id, the area classification its codes follow, and the
 /// OData key of its lonely column, which identifies the table from a file's content (the keys
@@ -80,10 +81,13 @@ pub(crate) fn table_of_keys<'a>(mut keys: impl Iterator<Item = &'a str>) -> Opti
 pub const METADATA_FILE: &str = "metadata.json";
 
 /// What a `metadata.json` says.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 struct Metadata {
     table: Option<&'static Table>,
     classification: u16,
+    /// Area names (`"areas": {"BU03630001": "Kop Zeedijk", …}`, from the table's
+    /// `WijkenEnBuurten`).
+    areas: Vec<(AreaCode, String)>,
 }
 
 /// Reads a `metadata.json`.
@@ -122,6 +126,23 @@ fn read_metadata(path: &Path) -> Result<Metadata, LoadError> {
                 .ok_or_else(|| bad(format!("\"classification\" is {c}, not a year")))?,
         ),
     };
+    let mut areas = Vec::new();
+    match v.get("areas") {
+        None | Some(serde_json::Value::Null) => {}
+        Some(serde_json::Value::Object(o)) => {
+            for (code, name) in o {
+                let c: AreaCode = code
+                    .trim()
+                    .parse()
+                    .map_err(|e| bad(format!("\"areas\": {e}")))?;
+                let n = name
+                    .as_str()
+                    .ok_or_else(|| bad(format!("\"areas\".{code} is {name}, not a name")))?;
+                areas.push((c, n.trim().to_owned()));
+            }
+        }
+        Some(other) => return Err(bad(format!("\"areas\" is {other}, not an object"))),
+    }
     match (table, classification) {
         (Some(t), Some(y)) if t.classification != y => Err(bad(format!(
             "table {} is on the {} classification, but \"classification\" says {y}",
@@ -130,10 +151,12 @@ fn read_metadata(path: &Path) -> Result<Metadata, LoadError> {
         (Some(t), _) => Ok(Metadata {
             table: Some(t),
             classification: t.classification,
+            areas,
         }),
         (None, Some(y)) => Ok(Metadata {
             table: None,
             classification: y,
+            areas,
         }),
         (None, None) => Err(bad(
             "names neither \"table\" nor \"classification\"".to_owned()
@@ -205,8 +228,7 @@ impl Loader {
         for file in &parsed {
             let meta = metadata
                 .iter()
-                .find(|(m, _)| m.parent() == file.path.parent())
-                .map(|(m, d)| (m, *d));
+                .find(|(m, _)| m.parent() == file.path.parent());
             let named = table_of_name(&file.path);
             let mut said: Vec<(String, Option<&'static Table>, u16)> = Vec::new();
             if let Some((m, d)) = meta {
@@ -285,6 +307,9 @@ impl Loader {
         }
         let mut ds = builder.finish(class.map(|(y, _)| y), figures, false)?;
         ds.set_table(table.map(|t| t.id));
+        for (_, m) in metadata {
+            ds.set_names(m.areas);
+        }
         Ok(ds)
     }
 }

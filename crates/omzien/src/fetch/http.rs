@@ -1,0 +1,162 @@
+//! One GET at a time, with retries: 429 and 5xx answers, dropped connections and pages that end
+//! early are tried again after a wait (the server's `Retry-After` where it gives one, else an
+//! exponential backoff); other failures end the download at once.
+
+use std::time::Duration;
+
+use serde_json::Value;
+
+use super::{FetchError, Progress, Retry};
+
+/// What a GET gave.
+#[derive(Debug)]
+pub(crate) enum Got {
+    /// A JSON document.
+    Json(Value),
+    /// 404.
+    NotFound,
+}
+
+/// The HTTP client of a download.
+pub(crate) struct Client {
+    agent: ureq::Agent,
+    retry: Retry,
+}
+
+/// A failure worth another try, and how long the server asked us to wait.
+struct Transient {
+    why: String,
+    wait: Option<Duration>,
+}
+
+impl Client {
+    pub(crate) fn new(retry: Retry) -> Self {
+        let agent = ureq::Agent::config_builder()
+            .timeout_global(Some(retry.timeout))
+            .http_status_as_error(false)
+            .user_agent(concat!("omzien/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .new_agent();
+        Self { agent, retry }
+    }
+
+    /// GETs `url` as JSON, trying again on transient failures.
+    pub(crate) fn json(&self, url: &str, progress: &dyn Progress) -> Result<Got, FetchError> {
+        let attempts = self.retry.attempts.max(1);
+        let mut attempt = 1;
+        loop {
+            let t = match self.once(url)? {
+                Ok(got) => return Ok(got),
+                Err(t) => t,
+            };
+            if attempt >= attempts {
+                return Err(FetchError::GaveUp {
+                    url: url.to_owned(),
+                    attempts,
+                    last: t.why,
+                });
+            }
+            let backoff = self
+                .retry
+                .first_wait
+                .saturating_mul(1 << (attempt - 1).min(16));
+            let wait = t.wait.unwrap_or(backoff).min(self.retry.max_wait);
+            progress.retry(url, &t.why, wait, attempt, attempts);
+            std::thread::sleep(wait);
+            attempt += 1;
+        }
+    }
+
+    /// One try: the document, a transient failure, or a failure that ends the download.
+    fn once(&self, url: &str) -> Result<Result<Got, Transient>, FetchError> {
+        let transient = |why: String| Ok(Err(Transient { why, wait: None }));
+        let mut resp = match self
+            .agent
+            .get(url)
+            .header("Accept", "application/json")
+            .call()
+        {
+            Ok(r) => r,
+            Err(ureq::Error::BadUri(e)) => {
+                return Err(FetchError::Url {
+                    url: url.to_owned(),
+                    message: e,
+                });
+            }
+            Err(e) => return transient(e.to_string()),
+        };
+        let status = resp.status().as_u16();
+        match status {
+            200..=299 => {}
+            404 => return Ok(Ok(Got::NotFound)),
+            429 | 500 | 502 | 503 | 504 => {
+                let wait = resp
+                    .headers()
+                    .get("retry-after")
+                    .and_then(|v| v.to_str().ok())
+                    .and_then(|v| v.trim().parse::<u64>().ok())
+                    .map(Duration::from_secs);
+                return Ok(Err(Transient {
+                    why: format!("HTTP {status}"),
+                    wait,
+                }));
+            }
+            _ => {
+                let body = resp
+                    .body_mut()
+                    .with_config()
+                    .limit(4096)
+                    .read_to_string()
+                    .unwrap_or_default();
+                return Err(FetchError::Http {
+                    url: url.to_owned(),
+                    status,
+                    body: body.chars().take(200).collect(),
+                });
+            }
+        }
+        let bytes = match resp
+            .body_mut()
+            .with_config()
+            .limit(self.retry.max_page_bytes)
+            .read_to_vec()
+        {
+            Ok(b) => b,
+            Err(e) => return transient(format!("the page ended early: {e}")),
+        };
+        match serde_json::from_slice::<Value>(&bytes) {
+            Ok(v) => Ok(Ok(Got::Json(v))),
+            Err(e) if e.is_eof() => transient(format!(
+                "the page ends early after {} bytes (truncated)",
+                bytes.len()
+            )),
+            Err(e) => Err(FetchError::Page {
+                url: url.to_owned(),
+                message: format!("not JSON: {e}"),
+            }),
+        }
+    }
+}
+
+/// Percent-encodes a query value (everything but RFC 3986's unreserved characters).
+pub(crate) fn encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() * 3);
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn encodes_an_odata_filter() {
+        assert_eq!(encode("Leeftijd eq '20300'"), "Leeftijd%20eq%20%2720300%27");
+    }
+}

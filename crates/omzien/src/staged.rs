@@ -1,0 +1,212 @@
+//! A folder written under a hidden name beside its target and renamed into place when complete,
+//! so that nothing half-written ever carries the final name.
+//!
+//! Two kinds: [`StagedDir::new`] (`.NAME.partial-PID`, removed when dropped uncommitted: an
+//! export that fails leaves nothing) and [`StagedDir::resumable`] (`.NAME.partial`, kept when
+//! dropped uncommitted: a download that fails keeps what it has for the next run).
+
+use std::path::{Path, PathBuf};
+
+/// A file or folder operation that failed, with the path.
+#[derive(Debug, thiserror::Error)]
+#[error("{}: {source}", path.display())]
+#[non_exhaustive]
+pub struct FolderError {
+    /// The file or folder.
+    pub path: PathBuf,
+    /// The cause.
+    #[source]
+    pub source: std::io::Error,
+}
+
+fn io(path: &Path) -> impl FnOnce(std::io::Error) -> FolderError + '_ {
+    move |source| FolderError {
+        path: path.to_owned(),
+        source,
+    }
+}
+
+/// A hidden folder beside `target`, renamed to `target` by [`StagedDir::commit`].
+#[derive(Debug)]
+pub struct StagedDir {
+    target: PathBuf,
+    dir: PathBuf,
+    keep: bool,
+    done: bool,
+}
+
+impl StagedDir {
+    /// Makes the hidden folder `.NAME.partial-PID` beside `target`, removed when dropped
+    /// uncommitted.
+    ///
+    /// # Errors
+    /// [`FolderError`] when the folder cannot be made.
+    pub fn new(target: &Path) -> Result<Self, FolderError> {
+        let dir = hidden(target, &format!("partial-{}", std::process::id()))?;
+        if dir.exists() {
+            std::fs::remove_dir_all(&dir).map_err(io(&dir))?;
+        }
+        std::fs::create_dir(&dir).map_err(io(&dir))?;
+        Ok(Self {
+            target: target.to_owned(),
+            dir,
+            keep: false,
+            done: false,
+        })
+    }
+
+    /// Opens (or makes) the hidden folder `.NAME.partial` beside `target`, kept when dropped
+    /// uncommitted so that the next run can take up where this one stopped.
+    ///
+    /// # Errors
+    /// [`FolderError`] when the folder cannot be made.
+    pub fn resumable(target: &Path) -> Result<Self, FolderError> {
+        let dir = hidden(target, "partial")?;
+        std::fs::create_dir_all(&dir).map_err(io(&dir))?;
+        Ok(Self {
+            target: target.to_owned(),
+            dir,
+            keep: true,
+            done: false,
+        })
+    }
+
+    /// The hidden folder.
+    #[must_use]
+    pub fn path(&self) -> &Path {
+        &self.dir
+    }
+
+    /// The final name.
+    #[must_use]
+    pub fn target(&self) -> &Path {
+        &self.target
+    }
+
+    /// The path of `rel` (with `/` between folders) in the hidden folder, its folder made.
+    ///
+    /// # Errors
+    /// [`FolderError`] naming the folder.
+    pub fn file(&self, rel: &str) -> Result<PathBuf, FolderError> {
+        let path = rel
+            .split('/')
+            .fold(self.dir.clone(), |p, part| p.join(part));
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(io(parent))?;
+        }
+        Ok(path)
+    }
+
+    /// Writes a file at `rel` (with `/` between folders) in the hidden folder.
+    ///
+    /// # Errors
+    /// [`FolderError`] naming the file.
+    pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), FolderError> {
+        let path = self.file(rel)?;
+        std::fs::write(&path, bytes).map_err(io(&path))
+    }
+
+    /// Writes a file at `rel` whole or not at all: to `rel.tmp` first, then renamed.
+    ///
+    /// # Errors
+    /// [`FolderError`] naming the file.
+    pub fn write_whole(&self, rel: &str, bytes: &[u8]) -> Result<PathBuf, FolderError> {
+        let path = self.file(rel)?;
+        let tmp = path.with_extension("tmp");
+        std::fs::write(&tmp, bytes).map_err(io(&path))?;
+        std::fs::rename(&tmp, &path).map_err(io(&path))?;
+        Ok(path)
+    }
+
+    /// Renames the folder into place; with `force`, a folder already there is replaced (moved
+    /// aside first, removed after).
+    ///
+    /// # Errors
+    /// [`FolderError`] with [`std::io::ErrorKind::AlreadyExists`] when the target exists and
+    /// `force` is not given; [`FolderError`] when a rename fails.
+    pub fn commit(mut self, force: bool) -> Result<PathBuf, FolderError> {
+        let old = self
+            .dir
+            .with_extension(format!("old-{}", std::process::id()));
+        let replaced = if self.target.exists() {
+            if !force {
+                return Err(FolderError {
+                    path: self.target.clone(),
+                    source: std::io::Error::new(
+                        std::io::ErrorKind::AlreadyExists,
+                        "exists (use --force to replace it)",
+                    ),
+                });
+            }
+            std::fs::rename(&self.target, &old).map_err(io(&self.target))?;
+            true
+        } else {
+            false
+        };
+        if let Err(e) = std::fs::rename(&self.dir, &self.target) {
+            if replaced {
+                let _ = std::fs::rename(&old, &self.target);
+            }
+            return Err(io(&self.target)(e));
+        }
+        self.done = true;
+        if replaced {
+            std::fs::remove_dir_all(&old).map_err(io(&old))?;
+        }
+        Ok(self.target.clone())
+    }
+}
+
+/// `.NAME.SUFFIX` beside `target`, its parent made.
+fn hidden(target: &Path, suffix: &str) -> Result<PathBuf, FolderError> {
+    let name = target
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .filter(|n| n != "..")
+        .unwrap_or_else(|| "out".into());
+    let parent = match target.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
+        _ => PathBuf::from("."),
+    };
+    std::fs::create_dir_all(&parent).map_err(io(&parent))?;
+    Ok(parent.join(format!(".{name}.{suffix}")))
+}
+
+impl Drop for StagedDir {
+    fn drop(&mut self) {
+        if !self.done && !self.keep {
+            let _ = std::fs::remove_dir_all(&self.dir);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)] // test code
+    use super::*;
+
+    #[test]
+    fn dropped_uncommitted_is_removed_or_kept_by_kind() {
+        let tmp = tempfile::tempdir().unwrap();
+        let target = tmp.path().join("out");
+        let s = StagedDir::new(&target).unwrap();
+        let p = s.path().to_owned();
+        s.write("a/b.txt", b"x").unwrap();
+        drop(s);
+        assert!(!p.exists() && !target.exists());
+
+        let s = StagedDir::resumable(&target).unwrap();
+        let p = s.path().to_owned();
+        s.write_whole("pages/1.json", b"{}").unwrap();
+        drop(s);
+        assert!(p.join("pages/1.json").exists() && !target.exists());
+        let s = StagedDir::resumable(&target).unwrap();
+        assert_eq!(s.path(), p);
+        s.commit(false).unwrap();
+        assert!(target.join("pages/1.json").exists() && !p.exists());
+
+        let s = StagedDir::new(&target).unwrap();
+        let e = s.commit(false).unwrap_err();
+        assert_eq!(e.source.kind(), std::io::ErrorKind::AlreadyExists);
+    }
+}
