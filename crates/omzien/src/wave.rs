@@ -220,16 +220,19 @@ impl AgeGroup {
     pub fn bounds(self) -> Option<(u8, Option<u8>)> {
         self.row().map(|r| (r.min, r.max))
     }
-    /// Parses a StatLine label (`18 jaar of ouder`), an English label, a short form (`65+`) or a code.
+    /// Parses a StatLine label (`18 jaar of ouder`), an English label, a short form (`65+`, or
+    /// `65plus` as in file names) or a code.
     ///
     /// # Errors
     /// [`AgeGroupError::Label`] when nothing matches.
     pub fn from_label(s: &str) -> Result<Self, AgeGroupError> {
         let t = s.trim();
-        if let Some(r) = AGE_GROUPS
-            .iter()
-            .find(|r| t.eq_ignore_ascii_case(r.nl) || t.eq_ignore_ascii_case(r.en) || t == r.short)
-        {
+        if let Some(r) = AGE_GROUPS.iter().find(|r| {
+            t.eq_ignore_ascii_case(r.nl)
+                || t.eq_ignore_ascii_case(r.en)
+                || t == r.short
+                || t.eq_ignore_ascii_case(&r.short.replace('+', "plus"))
+        }) {
             return Ok(Self(r.code));
         }
         t.parse().map_err(|_| AgeGroupError::Label {

@@ -371,8 +371,8 @@ pub struct FetchArgs {
     /// The folder the table's folder goes in (OUT/TABLE).
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
-    /// Only these age groups (18plus, 18-64, 65plus or a CBS code; repeat or separate by
-    /// commas). Default: all.
+    /// Only these age groups (18+, 18-64, 65+, 18plus, 65plus, a StatLine label or a CBS code;
+    /// repeat or separate by commas). Default: all.
     #[arg(long, value_name = "AGE", value_delimiter = ',')]
     pub age: Vec<String>,
     /// Only this level (gemeente, wijk or buurt), with the national figures.

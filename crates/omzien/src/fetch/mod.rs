@@ -1,5 +1,5 @@
 //! Downloads a table of the series, its area names and its boundaries into a folder that
-//! [`Loader`](crate::Loader) and the boundary reader take as they are.
+//! [`Loader`] and the boundary reader take as they are.
 //!
 //! The services, from their public documentation:
 //!
@@ -20,7 +20,7 @@
 //!   out. Another year's service is given with its URL.
 //!
 //! Nothing half-written carries the final name: the download goes to `.TABLE.partial` beside the
-//! final folder, each page of figures written whole (`pages/00001.json`, with its next link),
+//! final folder, each page of figures written whole (`pages/00001.json`, with its next link; `pages/request.json` says what was asked),
 //! so a download stopped by a network error, a full disk or Ctrl-C is taken up at the page after
 //! the last whole one by the same command. The folder is renamed into place only when the
 //! figures load and every boundary file reads.
@@ -466,11 +466,8 @@ pub fn fetch(req: &Request, progress: &dyn Progress) -> Result<Fetched, FetchErr
     staged.write_whole(crate::METADATA_FILE, &bytes)?;
 
     // The folder as the other commands will read it: the figures must load.
-    let pages_dir = staged.path().join("pages");
-    let request_file = staged.path().join("request.json");
     Loader::new().load([staged.path()])?;
-    let _ = std::fs::remove_dir_all(&pages_dir);
-    let _ = std::fs::remove_file(&request_file);
+    let _ = std::fs::remove_dir_all(staged.path().join("pages"));
     let folder = staged.commit(req.force)?;
     let boundaries = boundaries
         .into_iter()
@@ -614,8 +611,8 @@ fn download_pages(
     progress: &dyn Progress,
 ) -> Result<Pages, FetchError> {
     let request = json!({"table": table.id, "url": first}).to_string();
-    let request_file = staged.path().join("request.json");
     let pages_dir = staged.path().join("pages");
+    let request_file = pages_dir.join("request.json");
     let same = std::fs::read_to_string(&request_file).is_ok_and(|r| r == request);
     if !same && pages_dir.exists() {
         progress.note("an earlier download asked for other figures: starting afresh");
@@ -624,13 +621,17 @@ fn download_pages(
             source,
         })?;
     }
-    staged.write_whole("request.json", request.as_bytes())?;
+    staged.write_whole("pages/request.json", request.as_bytes())?;
 
     // Whole pages of an earlier run.
     let mut files: Vec<PathBuf> = match std::fs::read_dir(&pages_dir) {
         Ok(rd) => rd
             .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.extension().is_some_and(|x| x == "json"))
+            .filter(|p| {
+                p.extension().is_some_and(|x| x == "json")
+                    && p.file_stem()
+                        .is_some_and(|s| s.to_string_lossy().bytes().all(|b| b.is_ascii_digit()))
+            })
             .collect(),
         Err(_) => Vec::new(),
     };

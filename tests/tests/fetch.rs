@@ -1,0 +1,833 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code
+//! `omzien fetch` against a local server that replays real figures in the shape of CBS's OData
+//! feed (paged by `odata.nextLink`, gzip) and real boundaries in the shape of PDOK's OGC API
+//! Features (paged by `next` links), with the failures a real download meets: 503 then success,
+//! 429 with `Retry-After`, a truncated page, a page that is not JSON, a bad row, an unknown table,
+//! a table of another series, a connection lost for good and the next run taking up from there.
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use axum::extract::{Path as UrlPath, Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use omzien::{AgeGroup, Boundaries, Indicator, Level, Loader, Wave};
+use omzien_tests::{fixtures, national, omzien_cli};
+use serde_json::{Map, Value, json};
+
+/// A failure the server gives once (or `times` times) for a request.
+#[derive(Debug, Clone)]
+enum Kind {
+    Status(u16, Option<u64>),
+    Truncate,
+    NotJson,
+    BadRow,
+}
+
+#[derive(Debug, Clone)]
+struct Fault {
+    entity: &'static str,
+    skip: usize,
+    kind: Kind,
+    times: usize,
+}
+
+/// One table as the feed shows it.
+#[derive(Default)]
+struct FakeTable {
+    title: String,
+    rows: Vec<Map<String, Value>>,
+    keys: Vec<String>,
+    areas: Vec<Value>,
+    periods: Vec<Value>,
+}
+
+#[derive(Default)]
+struct Fake {
+    tables: HashMap<String, FakeTable>,
+    collections: HashMap<String, Vec<Value>>,
+    page: usize,
+    faults: Mutex<Vec<Fault>>,
+    log: Mutex<Vec<String>>,
+    gzip_asked: Mutex<usize>,
+    base: Mutex<String>,
+}
+
+type Shared = Arc<Fake>;
+
+impl Fake {
+    /// The failure planned for this request, if any (used up once given).
+    fn fault(&self, entity: &str, skip: usize) -> Option<Kind> {
+        let mut faults = self.faults.lock().unwrap();
+        let f = faults
+            .iter_mut()
+            .find(|f| f.entity == entity && f.skip == skip && f.times > 0)?;
+        f.times -= 1;
+        Some(f.kind.clone())
+    }
+
+    fn requests(&self, needle: &str) -> usize {
+        self.log
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|l| l.contains(needle))
+            .count()
+    }
+}
+
+/// Rows of an OData CSV export (the shape of `../shared/data/rivm-50090NED`) as the feed's
+/// `UntypedDataSet` gives them: cells as text, `ID` a number, empty cells `null`.
+fn rows_of_csv(path: &Path, limit: usize) -> (Vec<String>, Vec<Map<String, Value>>) {
+    let mut r = csv::Reader::from_path(path).unwrap();
+    let headers: Vec<String> = r.headers().unwrap().iter().map(str::to_owned).collect();
+    let mut rows = Vec::new();
+    for rec in r.records().take(limit) {
+        let rec = rec.unwrap();
+        let mut m = Map::new();
+        for (h, v) in headers.iter().zip(rec.iter()) {
+            let cell = if h == "ID" {
+                json!(v.trim().parse::<u64>().unwrap())
+            } else if v.is_empty() {
+                Value::Null
+            } else {
+                json!(v)
+            };
+            m.insert(h.clone(), cell);
+        }
+        rows.push(m);
+    }
+    (headers, rows)
+}
+
+impl FakeTable {
+    fn from_csv(
+        files: &[PathBuf],
+        limit: usize,
+        title: &str,
+        wijk_names: &HashMap<String, String>,
+    ) -> Self {
+        let mut t = FakeTable {
+            title: title.to_owned(),
+            ..Default::default()
+        };
+        let mut seen = std::collections::HashSet::new();
+        let mut periods = std::collections::BTreeSet::new();
+        for f in files {
+            let (keys, rows) = rows_of_csv(f, limit);
+            t.keys = keys;
+            for r in rows {
+                let code = r["WijkenEnBuurten"].as_str().unwrap().to_owned();
+                periods.insert(r["Perioden"].as_str().unwrap().to_owned());
+                if seen.insert(code.clone()) {
+                    let c = code.trim();
+                    let name = if c.starts_with("GM") || c.starts_with("NL") {
+                        r["Gemeentenaam_1"].as_str().unwrap().trim().to_owned()
+                    } else {
+                        wijk_names.get(c).cloned().unwrap_or_default()
+                    };
+                    t.areas
+                        .push(json!({"Key": code, "Title": name, "Description": null}));
+                }
+                t.rows.push(r);
+            }
+        }
+        t.periods = periods
+            .into_iter()
+            .map(|p| json!({"Key": p, "Title": &p[..4]}))
+            .collect();
+        t
+    }
+}
+
+/// `Leeftijd eq '…'` and `startswith(WijkenEnBuurten,'…')` of a `$filter`.
+fn apply_filter(filter: &str, row: &Map<String, Value>) -> bool {
+    let grab = |open: &str| -> Vec<String> {
+        filter
+            .match_indices(open)
+            .map(|(i, _)| {
+                let rest = &filter[i + open.len()..];
+                rest[..rest.find('\'').unwrap()].to_owned()
+            })
+            .collect()
+    };
+    let ages = grab("Leeftijd eq '");
+    let prefixes = grab("startswith(WijkenEnBuurten,'");
+    let age = row["Leeftijd"].as_str().unwrap().trim();
+    let code = row["WijkenEnBuurten"].as_str().unwrap();
+    (ages.is_empty() || ages.iter().any(|a| a == age))
+        && (prefixes.is_empty() || prefixes.iter().any(|p| code.starts_with(p.as_str())))
+}
+
+fn page_of(fake: &Fake, entity: &str, url: &str, items: &[Value], skip: usize) -> Value {
+    let end = (skip + fake.page).min(items.len());
+    let mut doc = json!({
+        "odata.metadata": format!("{url}/$metadata#{entity}"),
+        "value": &items[skip.min(items.len())..end],
+    });
+    if end < items.len() {
+        doc["odata.nextLink"] = json!(format!("{url}?$format=json&$skip={end}"));
+    }
+    doc
+}
+
+async fn odata(
+    State(fake): State<Shared>,
+    UrlPath((table, entity)): UrlPath<(String, String)>,
+    Query(q): Query<HashMap<String, String>>,
+    headers: HeaderMap,
+) -> Response {
+    let skip: usize = q.get("$skip").map_or(0, |s| s.parse().unwrap());
+    let filter = q.get("$filter").cloned().unwrap_or_default();
+    fake.log
+        .lock()
+        .unwrap()
+        .push(format!("{table}/{entity} skip={skip} filter={filter}"));
+    if headers
+        .get(header::ACCEPT_ENCODING)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("gzip"))
+    {
+        *fake.gzip_asked.lock().unwrap() += 1;
+    }
+    let Some(t) = fake.tables.get(&table) else {
+        return (StatusCode::NOT_FOUND, "<html>Resource not found</html>").into_response();
+    };
+    let base = format!("{}/odata/{table}/{entity}", fake.base.lock().unwrap());
+    let fault = fake.fault(&entity, skip);
+    let mut doc = match entity.as_str() {
+        "TableInfos" => json!({"value": [{
+            "Identifier": table, "Title": t.title, "Modified": "2022-07-01T02:00:00",
+            "RecordCount": t.rows.len(),
+        }]}),
+        "DataProperties" => json!({"value": t.keys.iter().filter(|k| *k != "ID").map(|k| json!({
+            "Key": k,
+            "Type": match k.as_str() {
+                "WijkenEnBuurten" => "GeoDimension",
+                "Perioden" => "TimeDimension",
+                "Leeftijd" | "Marges" => "Dimension",
+                _ => "Topic",
+            },
+        })).collect::<Vec<_>>()}),
+        "WijkenEnBuurten" => page_of(&fake, &entity, &base, &t.areas, skip),
+        "Perioden" => json!({"value": t.periods}),
+        "UntypedDataSet" => {
+            let rows: Vec<Value> = t
+                .rows
+                .iter()
+                .filter(|r| apply_filter(&filter, r))
+                .map(|r| Value::Object(r.clone()))
+                .collect();
+            let mut doc = page_of(&fake, &entity, &base, &rows, skip);
+            if let (Some(next), false) = (doc.get("odata.nextLink").cloned(), filter.is_empty()) {
+                let next = next.as_str().unwrap().to_owned();
+                doc["odata.nextLink"] = json!(format!(
+                    "{next}&$filter={}",
+                    filter.replace(' ', "%20").replace('\'', "%27")
+                ));
+            }
+            doc
+        }
+        _ => return StatusCode::NOT_FOUND.into_response(),
+    };
+    let body = match fault {
+        Some(Kind::Status(code, retry_after)) => {
+            let mut r = (StatusCode::from_u16(code).unwrap(), "busy").into_response();
+            if let Some(s) = retry_after {
+                r.headers_mut()
+                    .insert(header::RETRY_AFTER, s.to_string().parse().unwrap());
+            }
+            return r;
+        }
+        Some(Kind::NotJson) => return (StatusCode::OK, "<html>Onderhoud</html>").into_response(),
+        Some(Kind::BadRow) => {
+            doc["value"][3]
+                .as_object_mut()
+                .unwrap()
+                .remove("WijkenEnBuurten");
+            serde_json::to_vec(&doc).unwrap()
+        }
+        Some(Kind::Truncate) => {
+            let full = serde_json::to_vec(&doc).unwrap();
+            full[..full.len() / 2].to_vec()
+        }
+        None => serde_json::to_vec(&doc).unwrap(),
+    };
+    ([(header::CONTENT_TYPE, "application/json")], body).into_response()
+}
+
+async fn ogc(
+    State(fake): State<Shared>,
+    UrlPath(name): UrlPath<String>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let limit: usize = q["limit"].parse().unwrap();
+    let offset: usize = q.get("offset").map_or(0, |s| s.parse().unwrap());
+    fake.log
+        .lock()
+        .unwrap()
+        .push(format!("ogc/{name} offset={offset} limit={limit}"));
+    let Some(features) = fake.collections.get(&name) else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let limit = limit.min(fake.page);
+    let end = (offset + limit).min(features.len());
+    let base = format!("{}/ogc/collections/{name}/items", fake.base.lock().unwrap());
+    let mut links = vec![json!({"rel": "self", "type": "application/geo+json",
+        "href": format!("{base}?f=json&limit={limit}&offset={offset}")})];
+    if end < features.len() {
+        links.push(json!({"rel": "next", "type": "application/geo+json",
+            "href": format!("{base}?f=json&limit={limit}&offset={end}")}));
+    }
+    let doc = json!({
+        "type": "FeatureCollection",
+        "timeStamp": "2026-12-02T00:00:00Z",
+        "links": links,
+        "numberReturned": end - offset,
+        "features": &features[offset.min(features.len())..end],
+    });
+    axum::Json(doc).into_response()
+}
+
+/// The features of a boundary file with PDOK's property names (`gemeentecode`, `wijknaam`, …,
+/// `water`).
+fn pdok_features(path: &Path) -> Vec<Value> {
+    let doc: Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
+    let rename = [
+        ("GM_CODE", "gemeentecode"),
+        ("GM_NAAM", "gemeentenaam"),
+        ("WK_CODE", "wijkcode"),
+        ("WK_NAAM", "wijknaam"),
+        ("BU_CODE", "buurtcode"),
+    ];
+    doc["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            let mut props = Map::new();
+            for (from, to) in rename {
+                if let Some(v) = f["properties"].get(from) {
+                    props.insert(to.to_owned(), v.clone());
+                }
+            }
+            props.insert("water".into(), json!("NEE"));
+            json!({"type": "Feature", "id": props.values().next().cloned(), "properties": props, "geometry": f["geometry"]})
+        })
+        .collect()
+}
+
+/// Starts the fake services on a loopback port.
+fn serve(fake: Fake) -> (String, Shared) {
+    let fake = Arc::new(fake);
+    let app = axum::Router::new()
+        .route("/odata/{table}/{entity}", axum::routing::get(odata))
+        .route("/ogc/collections/{name}/items", axum::routing::get(ogc))
+        .layer(tower_http::compression::CompressionLayer::new().gzip(true))
+        .with_state(fake.clone());
+    let (tx, rx) = std::sync::mpsc::channel::<SocketAddr>();
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async move {
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+            tx.send(listener.local_addr().unwrap()).unwrap();
+            axum::serve(listener, app).await.unwrap();
+        });
+    });
+    let base = format!("http://{}", rx.recv().unwrap());
+    *fake.base.lock().unwrap() = base.clone();
+    (base, fake)
+}
+
+fn wijk_names(data: &Path) -> HashMap<String, String> {
+    let doc: Value =
+        serde_json::from_slice(&std::fs::read(data.join("cbs-2020/wijken_2020.geojson")).unwrap())
+            .unwrap();
+    doc["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|f| {
+            Some((
+                f["properties"]["WK_CODE"].as_str()?.to_owned(),
+                f["properties"]["WK_NAAM"].as_str()?.to_owned(),
+            ))
+        })
+        .collect()
+}
+
+const TITLE_2020: &str = "Gezondheid per wijk en buurt; 2012/2016/2020 (indeling 2020)";
+
+/// A small table: the first `rows` rows of the 2020 18+ national file, pages of `page` rows.
+fn small(data: &Path, rows: usize, page: usize) -> Fake {
+    let mut fake = Fake {
+        page,
+        ..Default::default()
+    };
+    fake.tables.insert(
+        "50090NED".into(),
+        FakeTable::from_csv(
+            &[data.join("rivm-50090NED/50090NED_2020_18plus.csv")],
+            rows,
+            TITLE_2020,
+            &HashMap::new(),
+        ),
+    );
+    fake
+}
+
+fn fetch(base: &str, out: &Path, more: &[&str]) -> Result<String, String> {
+    let odata = format!("{base}/odata");
+    let ogc = format!("{base}/ogc");
+    let mut args = vec![
+        "fetch",
+        "50090NED",
+        "--out",
+        out.to_str().unwrap(),
+        "--odata-url",
+        &odata,
+        "--boundaries-url",
+        &ogc,
+        "--wait",
+        "0.01",
+    ];
+    args.extend_from_slice(more);
+    omzien_cli(&args)
+}
+
+#[test]
+fn the_national_figures_download_through_failures_and_load_as_the_csv_files_do() {
+    let Some(data) = national() else { return };
+    let files: Vec<PathBuf> = ["2012", "2016", "2020"]
+        .iter()
+        .flat_map(|w| {
+            ["18plus", "65plus"].map(|a| data.join(format!("rivm-50090NED/50090NED_{w}_{a}.csv")))
+        })
+        .collect();
+    let mut fake = Fake {
+        page: 10_000,
+        ..Default::default()
+    };
+    fake.tables.insert(
+        "50090NED".into(),
+        FakeTable::from_csv(&files, usize::MAX, TITLE_2020, &wijk_names(&data)),
+    );
+    let mut gemeenten = pdok_features(&data.join("cbs-2020/gemeenten_2020.geojson"));
+    // PDOK's gemeente layer also has each gemeente's water as a feature of its own.
+    let mut water = gemeenten[0].clone();
+    water["properties"]["water"] = json!("JA");
+    gemeenten.insert(0, water);
+    fake.collections.insert("gemeenten".into(), gemeenten);
+    fake.collections.insert(
+        "wijken".into(),
+        pdok_features(&data.join("cbs-2020/wijken_2020.geojson")),
+    );
+    fake.collections.insert(
+        "buurten".into(),
+        pdok_features(&data.join("cbs-2020/buurten_2020.geojson")),
+    );
+    fake.faults = Mutex::new(vec![
+        Fault {
+            entity: "UntypedDataSet",
+            skip: 10_000,
+            kind: Kind::Status(503, None),
+            times: 1,
+        },
+        Fault {
+            entity: "UntypedDataSet",
+            skip: 30_000,
+            kind: Kind::Status(429, Some(1)),
+            times: 1,
+        },
+        Fault {
+            entity: "UntypedDataSet",
+            skip: 50_000,
+            kind: Kind::Truncate,
+            times: 1,
+        },
+    ]);
+    let (base, fake) = serve(fake);
+    let tmp = tempfile::tempdir().unwrap();
+    let started = std::time::Instant::now();
+    let out = fetch(&base, tmp.path(), &[]).unwrap();
+    assert!(out.contains("figures: 104046 rows in 11 pages"), "{out}");
+    assert!(
+        out.contains("(Gezondheid per wijk en buurt; 2012/2016/2020 (indeling 2020))"),
+        "{out}"
+    );
+    // Each failed page asked twice, the others once; the 429's Retry-After was waited for.
+    for (skip, n) in [
+        (0, 1),
+        (10_000, 2),
+        (20_000, 1),
+        (30_000, 2),
+        (50_000, 2),
+        (100_000, 1),
+    ] {
+        assert_eq!(
+            fake.requests(&format!("50090NED/UntypedDataSet skip={skip} ")),
+            n,
+            "skip={skip}"
+        );
+    }
+    assert!(started.elapsed() >= std::time::Duration::from_secs(1));
+    assert!(
+        *fake.gzip_asked.lock().unwrap() > 0,
+        "the client asks for gzip"
+    );
+
+    let folder = tmp.path().join("50090NED");
+    let mut names: Vec<String> = std::fs::read_dir(&folder)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        ["50090NED_figures.csv", "boundaries", "metadata.json"]
+    );
+    assert_eq!(
+        std::fs::read_dir(tmp.path()).unwrap().count(),
+        1,
+        "no partial folder left"
+    );
+    let meta: Value =
+        serde_json::from_slice(&std::fs::read(folder.join("metadata.json")).unwrap()).unwrap();
+    assert_eq!(meta["table"], "50090NED");
+    assert_eq!(meta["classification"], 2020);
+    assert_eq!(meta["title"], TITLE_2020);
+    assert_eq!(meta["rows"], 104_046);
+    assert_eq!(meta["modified"], "2022-07-01T02:00:00");
+    assert_eq!(meta["periods"].as_array().unwrap().len(), 3);
+    assert!(meta["downloaded"].as_str().unwrap().starts_with("20"));
+    assert_eq!(meta["areas"]["WK036304"], "Nieuwmarkt/Lastage");
+
+    // The download loads into the same dataset as the CSV files.
+    let got = Loader::new().load([&folder]).unwrap();
+    let want = omzien_tests::national_dataset().unwrap();
+    assert_eq!(got.table(), Some("50090NED"));
+    assert_eq!(got.classification_year(), Some(2020));
+    assert_eq!(got.waves(), want.waves());
+    assert_eq!(got.age_groups(), want.age_groups());
+    assert_eq!(got.len(), want.len());
+    let keys = |ds: &omzien::Dataset| {
+        ds.indicators()
+            .iter()
+            .map(|i| i.key.clone())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(keys(&got), keys(want));
+    let mut compared = 0usize;
+    for level in Level::ALL {
+        for code in want.areas(level, None) {
+            for info in want.indicators() {
+                for &wave in want.waves() {
+                    for &age in want.age_groups() {
+                        let a = got.figure(code, info.indicator, wave, age).unwrap();
+                        let b = want.figure(code, info.indicator, wave, age).unwrap();
+                        assert_eq!(a, b, "{code} {} {wave} {age}", info.key);
+                        compared += 1;
+                    }
+                }
+            }
+        }
+    }
+    assert!(compared > 3_000_000, "{compared}");
+    let ams = "GM0363".parse().unwrap();
+    assert_eq!(
+        got.figure(ams, Indicator::LONELY, Wave::new(2020), AgeGroup::ADULTS)
+            .unwrap()
+            .value(),
+        Some(53.2)
+    );
+    // Names from the table's WijkenEnBuurten, where the CSV files have none for wijken.
+    let wijk = "WK036304".parse().unwrap();
+    assert_eq!(
+        got.area(wijk).unwrap().name.as_deref(),
+        Some("Nieuwmarkt/Lastage")
+    );
+
+    // Boundaries: every level, read by the boundary reader, water left out.
+    let b = folder.join("boundaries");
+    let g = Boundaries::from_geojson(&b.join("gemeenten_2020.geojson")).unwrap();
+    assert_eq!(g.shapes().len(), 355);
+    assert!(g.skipped().is_empty(), "{:?}", &g.skipped()[..1]);
+    assert_eq!(
+        g.names().iter().find(|(c, _)| *c == ams).unwrap().1,
+        "Amsterdam"
+    );
+    let w = Boundaries::from_geojson(&b.join("wijken_2020.geojson")).unwrap();
+    assert_eq!(w.shapes().len(), 3_177);
+    let bu = Boundaries::from_geojson(&b.join("buurten_2020.geojson")).unwrap();
+    assert_eq!(bu.shapes().len() + bu.skipped().len(), 13_350);
+    assert!(bu.shapes().len() > 13_300);
+    assert!(
+        out.contains("boundaries:") && out.contains("(355 areas)"),
+        "{out}"
+    );
+    assert!(out.contains("serve it: omzien serve --data"), "{out}");
+}
+
+#[test]
+fn an_interrupted_download_is_taken_up_after_its_last_whole_page() {
+    let Some(data) = national() else { return };
+    let mut fake = small(&data, 2_500, 500);
+    // The connection to page 3 keeps failing: the run gives up after its tries.
+    fake.faults = Mutex::new(vec![Fault {
+        entity: "UntypedDataSet",
+        skip: 1_000,
+        kind: Kind::Status(503, None),
+        times: 2,
+    }]);
+    let (base, fake) = serve(fake);
+    let tmp = tempfile::tempdir().unwrap();
+    let e = fetch(&base, tmp.path(), &["--tries", "2", "--no-boundaries"]).unwrap_err();
+    assert!(
+        e.contains("UntypedDataSet?$format=json&$skip=1000: HTTP 503 (gave up after 2 tries; run the same command again to resume)"),
+        "{e}"
+    );
+    assert!(
+        !tmp.path().join("50090NED").exists(),
+        "nothing under the final name"
+    );
+    let partial = tmp.path().join(".50090NED.partial");
+    let mut pages: Vec<String> = std::fs::read_dir(partial.join("pages"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    pages.sort();
+    assert_eq!(
+        pages,
+        ["00001.json", "00002.json", "request.json"],
+        "the two whole pages are kept"
+    );
+
+    // The same command again: pages 1 and 2 are not asked again.
+    let out = fetch(&base, tmp.path(), &["--no-boundaries"]).unwrap();
+    assert!(
+        out.contains("figures: 2500 rows in 5 pages (2 taken from the earlier download)"),
+        "{out}"
+    );
+    assert_eq!(fake.requests("UntypedDataSet skip=0 "), 1);
+    assert_eq!(fake.requests("UntypedDataSet skip=500 "), 1);
+    assert_eq!(fake.requests("UntypedDataSet skip=1000 "), 3);
+    assert!(!partial.exists());
+    let ds = Loader::new().load([tmp.path().join("50090NED")]).unwrap();
+    let want = Loader::new()
+        .load([data.join("rivm-50090NED/50090NED_2020_18plus.csv")])
+        .unwrap();
+    let nl = "NL01".parse().unwrap();
+    assert_eq!(
+        ds.figure(nl, Indicator::LONELY, Wave::new(2020), AgeGroup::ADULTS)
+            .unwrap(),
+        want.figure(nl, Indicator::LONELY, Wave::new(2020), AgeGroup::ADULTS)
+            .unwrap()
+    );
+
+    // A finished folder is not replaced without --force, and is with it.
+    let e = fetch(&base, tmp.path(), &["--no-boundaries"]).unwrap_err();
+    assert!(
+        e.contains("50090NED: exists (use --force to replace it)"),
+        "{e}"
+    );
+    fetch(&base, tmp.path(), &["--no-boundaries", "--force"]).unwrap();
+}
+
+#[test]
+fn bad_tables_and_bad_pages_are_named_with_their_url() {
+    let Some(data) = national() else { return };
+    let mut fake = small(&data, 1_200, 500);
+    fake.tables.insert(
+        "83765NED".into(),
+        FakeTable {
+            title: "Kerncijfers wijken en buurten 2017".into(),
+            ..Default::default()
+        },
+    );
+    let (base, fake) = serve(fake);
+    let tmp = tempfile::tempdir().unwrap();
+    let odata = format!("{base}/odata");
+    let cli = |table: &str, more: &[&str]| {
+        let mut args = vec![
+            "fetch",
+            table,
+            "--out",
+            tmp.path().to_str().unwrap(),
+            "--odata-url",
+            &odata,
+            "--no-boundaries",
+            "--wait",
+            "0.01",
+        ];
+        args.extend_from_slice(more);
+        omzien_cli(&args)
+    };
+    let e = cli("99999NED", &[]).unwrap_err();
+    assert!(
+        e.contains("/odata/99999NED/TableInfos?$format=json: no table 99999NED (HTTP 404); tables of this series: 50090NED, 50120NED, 50150NED"),
+        "{e}"
+    );
+    let e = cli("83765NED", &[]).unwrap_err();
+    assert!(
+        e.contains("83765NED (Kerncijfers wijken en buurten 2017) is not of the Gezondheidsmonitor series omzien reads"),
+        "{e}"
+    );
+    let e = cli("eenzaam", &[]).unwrap_err();
+    assert!(e.contains("\"eenzaam\" is not a table id"), "{e}");
+
+    // A page that is not JSON (a maintenance page with 200): no retry can mend it.
+    fake.faults.lock().unwrap().push(Fault {
+        entity: "UntypedDataSet",
+        skip: 500,
+        kind: Kind::NotJson,
+        times: 1,
+    });
+    let e = cli("50090NED", &[]).unwrap_err();
+    assert!(
+        e.contains(
+            "UntypedDataSet?$format=json&$skip=500: not JSON: expected value at line 1 column 1"
+        ),
+        "{e}"
+    );
+    assert!(!tmp.path().join("50090NED").exists());
+
+    // A row without its area: the URL and the row.
+    fake.faults.lock().unwrap().push(Fault {
+        entity: "UntypedDataSet",
+        skip: 500,
+        kind: Kind::BadRow,
+        times: 1,
+    });
+    let e = cli("50090NED", &[]).unwrap_err();
+    assert!(
+        e.contains("$skip=500: row 4 of the page: no WijkenEnBuurten"),
+        "{e}"
+    );
+
+    // A page that always ends early.
+    fake.faults.lock().unwrap().push(Fault {
+        entity: "UntypedDataSet",
+        skip: 1_000,
+        kind: Kind::Truncate,
+        times: 3,
+    });
+    let e = cli("50090NED", &["--tries", "3"]).unwrap_err();
+    assert!(e.contains("$skip=1000: the page ends early after"), "{e}");
+    assert!(e.contains("(truncated) (gave up after 3 tries"), "{e}");
+    // …and the next run finishes from the kept pages.
+    let out = cli("50090NED", &[]).unwrap();
+    assert!(
+        out.contains("1200 rows in 3 pages (2 taken from the earlier download)"),
+        "{out}"
+    );
+}
+
+#[test]
+fn filters_go_to_the_service_and_select_what_loads() {
+    let Some(data) = national() else { return };
+    let mut fake = Fake {
+        page: 2_000,
+        ..Default::default()
+    };
+    fake.tables.insert(
+        "50090NED".into(),
+        FakeTable::from_csv(
+            &[
+                data.join("rivm-50090NED/50090NED_2020_18plus.csv"),
+                data.join("rivm-50090NED/50090NED_2020_65plus.csv"),
+            ],
+            usize::MAX,
+            TITLE_2020,
+            &HashMap::new(),
+        ),
+    );
+    fake.collections.insert(
+        "buurten".into(),
+        pdok_features(&data.join("cbs-2020/buurten_2020.geojson")),
+    );
+    let (base, fake) = serve(fake);
+    let tmp = tempfile::tempdir().unwrap();
+    let out = fetch(
+        &base,
+        tmp.path(),
+        &[
+            "--age",
+            "65plus",
+            "--gemeente",
+            "GM0363",
+            "--level",
+            "buurt",
+        ],
+    )
+    .unwrap();
+    assert!(
+        fake.requests("filter=(Leeftijd eq '80200') and (startswith(WijkenEnBuurten,'NL') or startswith(WijkenEnBuurten,'BU0363'))") >= 1,
+        "{:?}",
+        fake.log.lock().unwrap()
+    );
+    let ds = Loader::new().load([tmp.path().join("50090NED")]).unwrap();
+    assert_eq!(ds.age_groups(), [AgeGroup::SENIORS]);
+    assert_eq!(ds.count(Level::Gemeente), 0);
+    assert_eq!(ds.count(Level::Land), 1);
+    let buurten = ds.areas(Level::Buurt, None);
+    assert!(buurten.len() > 400, "{}", buurten.len());
+    assert!(buurten.iter().all(|b| b.to_string().starts_with("BU0363")));
+    // Only Amsterdam's buurten kept of the national layer.
+    let b = Boundaries::from_geojson(&tmp.path().join("50090NED/boundaries/buurten_2020.geojson"))
+        .unwrap();
+    assert!(b.shapes().len() > 400);
+    assert!(
+        b.shapes()
+            .iter()
+            .all(|s| s.code.to_string().starts_with("BU0363"))
+    );
+    assert!(out.contains("buurten_2020.geojson"), "{out}");
+}
+
+#[test]
+fn a_table_in_50150neds_layout_downloads_with_its_own_keys() {
+    // The project's own fixture in 50150NED's layout, served as that table.
+    let path = fixtures().join("tables/50150NED_sample.csv");
+    let mut fake = Fake {
+        page: 7,
+        ..Default::default()
+    };
+    let t = FakeTable::from_csv(
+        &[path],
+        usize::MAX,
+        "Gezondheid per wijk en buurt; 2012/2016/2020/2022/2024 (indeling 2024)",
+        &HashMap::new(),
+    );
+    fake.tables.insert("50150NED".into(), t);
+    let (base, _fake) = serve(fake);
+    let tmp = tempfile::tempdir().unwrap();
+    let odata = format!("{base}/odata");
+    let out = omzien_cli(&[
+        "fetch",
+        "50150ned",
+        "--out",
+        tmp.path().to_str().unwrap(),
+        "--odata-url",
+        &odata,
+        "--no-boundaries",
+    ])
+    .unwrap();
+    assert!(
+        out.contains(
+            "50150NED (Gezondheid per wijk en buurt; 2012/2016/2020/2022/2024 (indeling 2024))"
+        ),
+        "{out}"
+    );
+    let ds = Loader::new().load([tmp.path().join("50150NED")]).unwrap();
+    assert_eq!(ds.table(), Some("50150NED"));
+    assert_eq!(ds.classification_year(), Some(2024));
+    let severe = ds.indicator("SterkEenzaam_26").unwrap();
+    assert_eq!(severe, Indicator::SEVERELY_LONELY);
+    assert!(ds.waves().contains(&Wave::new(2024)));
+}
