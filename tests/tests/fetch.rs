@@ -767,13 +767,18 @@ fn filters_go_to_the_service_and_select_what_loads() {
     )
     .unwrap();
     assert!(
-        fake.requests("filter=(Leeftijd eq '80200') and (startswith(WijkenEnBuurten,'NL') or startswith(WijkenEnBuurten,'BU0363'))") >= 1,
+        fake.requests("filter=(Leeftijd eq '80200') and (startswith(WijkenEnBuurten,'NL') or startswith(WijkenEnBuurten,'GM0363') or startswith(WijkenEnBuurten,'BU0363'))") >= 1,
         "{:?}",
         fake.log.lock().unwrap()
     );
     let ds = Loader::new().load([tmp.path().join("50090NED")]).unwrap();
     assert_eq!(ds.age_groups(), [AgeGroup::SENIORS]);
-    assert_eq!(ds.count(Level::Gemeente), 0);
+    assert_eq!(
+        ds.count(Level::Gemeente),
+        1,
+        "the gemeente's own figures come along"
+    );
+    assert_eq!(ds.count(Level::Wijk), 0);
     assert_eq!(ds.count(Level::Land), 1);
     let buurten = ds.areas(Level::Buurt, None);
     assert!(buurten.len() > 400, "{}", buurten.len());
@@ -788,6 +793,34 @@ fn filters_go_to_the_service_and_select_what_loads() {
             .all(|s| s.code.to_string().starts_with("BU0363"))
     );
     assert!(out.contains("buurten_2020.geojson"), "{out}");
+
+    // The folder as `omzien serve --data F --boundaries F/boundaries` takes it: the buurt under
+    // the Dam.
+    let folder = tmp.path().join("50090NED");
+    let bounds = omzien_server::cli::load_boundaries(&ds, &[folder.join("boundaries")]).unwrap();
+    let app = omzien_server::routes::app(omzien_server::state::AppState::new(
+        ds.clone(),
+        bounds,
+        1 << 20,
+    ));
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let (s, _, body) = rt.block_on(omzien_tests::http_get(
+        &app,
+        "/api/at?lon=4.8929&lat=52.3731&level=buurt&age=65plus",
+        &[],
+    ));
+    let body = String::from_utf8(body).unwrap();
+    assert_eq!(s, StatusCode::OK, "{body}");
+    let v: Value = serde_json::from_str(&body).unwrap();
+    assert!(
+        v["area"]["code"].as_str().unwrap().starts_with("BU0363"),
+        "{body}"
+    );
+    assert_eq!(v["dataset"]["table"], "50090NED", "{body}");
+    assert_eq!(v["area"]["gemeente_name"], "Amsterdam", "{body}");
 }
 
 #[test]

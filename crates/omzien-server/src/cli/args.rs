@@ -379,7 +379,7 @@ pub struct FetchArgs {
     #[arg(long, value_name = "LEVEL")]
     pub level: Option<omzien::Level>,
     /// Only this gemeente (code, e.g. GM0363) and its wijken and buurten, with the national
-    /// figures.
+    /// figures (and the gemeente's own with --level wijk or buurt).
     #[arg(long, value_name = "CODE")]
     pub gemeente: Option<omzien::GemeenteCode>,
     /// Figures and names only.

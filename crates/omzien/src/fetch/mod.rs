@@ -91,7 +91,8 @@ pub struct Request {
     pub ages: Vec<AgeGroup>,
     /// Only this level (with the national row, the reference of every comparison).
     pub level: Option<Level>,
-    /// Only this gemeente and its wijken and buurten (with the national row).
+    /// Only this gemeente and its wijken and buurten (with the national row; the gemeente's own
+    /// row also when `level` is wijk or buurt).
     pub gemeente: Option<GemeenteCode>,
     /// Download the boundaries too.
     pub boundaries: bool,
@@ -142,6 +143,12 @@ impl Request {
                 None => vec![Level::Gemeente, Level::Wijk, Level::Buurt],
             };
             let mut prefixes = vec!["NL".to_owned()];
+            if let Some(g) = self.gemeente
+                && !levels.contains(&Level::Gemeente)
+            {
+                // The gemeente's own figures, the reference of its wijken and buurten.
+                prefixes.push(g.to_string());
+            }
             for l in levels {
                 let p = match l {
                     Level::Land => continue,
@@ -971,7 +978,8 @@ mod tests {
         assert_eq!(
             r.filter().unwrap(),
             "(Leeftijd eq '20300' or Leeftijd eq '80200') and \
-             (startswith(WijkenEnBuurten,'NL') or startswith(WijkenEnBuurten,'BU0363'))"
+             (startswith(WijkenEnBuurten,'NL') or startswith(WijkenEnBuurten,'GM0363') or \
+             startswith(WijkenEnBuurten,'BU0363'))"
         );
     }
 
