@@ -864,3 +864,68 @@ fn a_table_in_50150neds_layout_downloads_with_its_own_keys() {
     assert_eq!(severe, Indicator::SEVERELY_LONELY);
     assert!(ds.waves().contains(&Wave::new(2024)));
 }
+
+/// Run only as the child of `a_full_disk_…`: the download under a file size limit.
+#[test]
+#[ignore = "run by a_full_disk_keeps_the_whole_pages_and_names_the_file under ulimit -f"]
+fn child_fetch_under_a_file_size_limit() {
+    let (Ok(base), Ok(out)) = (std::env::var("FETCH_BASE"), std::env::var("FETCH_OUT")) else {
+        return;
+    };
+    match fetch(&base, Path::new(&out), &["--no-boundaries"]) {
+        Ok(_) => std::process::exit(0),
+        Err(e) => {
+            eprintln!("ERROR: {e}");
+            std::process::exit(3)
+        }
+    }
+}
+
+#[test]
+fn a_full_disk_keeps_the_whole_pages_and_names_the_file() {
+    let Some(data) = national() else { return };
+    // Pages of 20 rows (about 25 KB) fit under the limit of 64 blocks; the figures' CSV does not.
+    let (base, fake) = serve(small(&data, 2_500, 20));
+    let tmp = tempfile::tempdir().unwrap();
+    let out = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(r#"trap '' XFSZ; ulimit -f 64; exec "$@""#)
+        .arg("sh")
+        .arg(std::env::current_exe().unwrap())
+        .args([
+            "child_fetch_under_a_file_size_limit",
+            "--exact",
+            "--ignored",
+            "--nocapture",
+            "--test-threads=1",
+        ])
+        .env("FETCH_BASE", &base)
+        .env("FETCH_OUT", tmp.path())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "{stderr}");
+    assert!(
+        stderr.contains(".50090NED.partial/50090NED_figures.csv: File too large"),
+        "{stderr}"
+    );
+    assert!(
+        !tmp.path().join("50090NED").exists(),
+        "nothing under the final name"
+    );
+    assert_eq!(
+        fake.requests("UntypedDataSet skip=2480 "),
+        1,
+        "every page was downloaded"
+    );
+
+    // With room again, the same command finishes from the kept pages, asking for none again.
+    let done = fetch(&base, tmp.path(), &["--no-boundaries"]).unwrap();
+    assert!(
+        done.contains("2500 rows in 125 pages (125 taken from the earlier download)"),
+        "{done}"
+    );
+    assert_eq!(fake.requests("UntypedDataSet skip=0 "), 1);
+    assert_eq!(fake.requests("UntypedDataSet skip=2480 "), 1);
+    Loader::new().load([tmp.path().join("50090NED")]).unwrap();
+}
