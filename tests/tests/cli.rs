@@ -67,7 +67,9 @@ fn trend_lists_deltas_with_caveats() {
     ])
     .unwrap();
     assert_eq!(csv.lines().count(), 1 + 355);
-    assert!(csv.starts_with("code,name,from,to,delta_pp,direction,significant,caveats"));
+    assert!(csv.starts_with(
+        "code,name,from,to,from_lower,from_upper,to_lower,to_upper,delta_pp,direction,significant,caveats"
+    ));
 }
 
 #[test]

@@ -275,3 +275,71 @@ fn a_trend_across_two_tables_says_why_not_and_names_the_newer_table() {
     .unwrap();
     assert!(out.contains("GM9998"), "{out}");
 }
+
+/// The 95 % bounds of a table that has them are two columns in every CSV: the commands' and
+/// the API's.
+#[test]
+fn every_csv_carries_the_95_percent_bounds() {
+    let f = fixtures().join("odata_bounds.csv");
+    let data = f.to_str().unwrap();
+    let cell = |csv: &str, row: &str, col: &str| -> String {
+        let mut lines = csv.lines().filter(|l| !l.starts_with('#'));
+        let head: Vec<&str> = lines.next().unwrap().split(',').collect();
+        let i = head
+            .iter()
+            .position(|h| *h == col)
+            .unwrap_or_else(|| panic!("{col} in {head:?}"));
+        let line = lines
+            .find(|l| l.starts_with(row))
+            .unwrap_or_else(|| panic!("{row} in {csv}"));
+        line.split(',').nth(i).unwrap().to_owned()
+    };
+    let area = omzien_cli(&["area", "GM9998", "--data", data, "--format", "csv"]).unwrap();
+    assert_eq!(cell(&area, "Eenzaam_28,2020", "lower"), "44.0");
+    assert_eq!(cell(&area, "Eenzaam_28,2020", "upper"), "48.0");
+    let trend = omzien_cli(&[
+        "trend", "--from", "2016", "--to", "2020", "--level", "wijk", "--data", data, "--format",
+        "csv",
+    ])
+    .unwrap();
+    for (col, want) in [
+        ("from_lower", "35.0"),
+        ("from_upper", "47.0"),
+        ("to_lower", "38.0"),
+        ("to_upper", "50.0"),
+        ("significant", "no"),
+    ] {
+        assert_eq!(cell(&trend, "WK999800", col), want, "{col}\n{trend}");
+    }
+    let risk = omzien_cli(&[
+        "risk", "--level", "gemeente", "--mode", "high", "--top", "1", "--data", data, "--format",
+        "csv",
+    ])
+    .unwrap();
+    assert_eq!(cell(&risk, "1/1,GM9998", "lower"), "44.0", "{risk}");
+
+    // The API: /api/figures (level and change layers) and /api/risk.
+    let ds = Loader::new().load([&f]).unwrap();
+    let app = omzien_server::routes::app(omzien_server::state::AppState::new(ds, vec![], 1 << 20));
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let get = |uri: &str| {
+        let (s, _, body) = rt.block_on(omzien_tests::http_get(&app, uri, &[]));
+        let body = String::from_utf8(body).unwrap();
+        assert!(s.is_success(), "{uri}: {body}");
+        body
+    };
+    let level = get("/api/figures?level=wijk&wave=2020&format=csv");
+    assert_eq!(cell(&level, "WK999800", "lower"), "38.0", "{level}");
+    assert_eq!(cell(&level, "WK999800", "upper"), "50.0", "{level}");
+    let change = get("/api/figures?level=wijk&from=2016&to=2020&format=csv");
+    assert_eq!(cell(&change, "WK999800", "from_lower"), "35.0", "{change}");
+    assert_eq!(cell(&change, "WK999800", "to_upper"), "50.0", "{change}");
+    let json: serde_json::Value =
+        serde_json::from_str(&get("/api/figures?level=wijk&wave=2020")).unwrap();
+    assert_eq!(json["rows"][0]["interval"], serde_json::json!([38.0, 50.0]));
+    let risk = get("/api/risk?level=gemeente&mode=high&top=1&format=csv");
+    assert_eq!(cell(&risk, "1,1,GM9998", "upper"), "48.0", "{risk}");
+}

@@ -206,6 +206,9 @@ pub struct RiskRow {
     pub name: String,
     /// Its value in the ranked wave.
     pub value: f64,
+    /// The value's 95 % interval `[lower, upper]`, where the data has both bounds (in CSV the
+    /// columns `lower` and `upper`).
+    pub interval: Option<[f64; 2]>,
     /// Change since the earlier wave, percentage points.
     pub delta: Option<f64>,
     /// Its gemeente's value in the same wave.
@@ -250,6 +253,11 @@ pub struct FigureRow {
     /// The value of a level layer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<Option<f64>>,
+    /// The 95 % interval `[lower, upper]` of a level layer's value, where the data has both
+    /// bounds (in CSV the columns `lower` and `upper`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<[f64; 2]>)]
+    pub interval: Option<Option<[f64; 2]>>,
     /// The first wave of a change layer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub from: Option<u16>,
@@ -262,6 +270,16 @@ pub struct FigureRow {
     /// The value in the second wave of a change layer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub to_value: Option<Option<f64>>,
+    /// The 95 % interval of the first wave's value of a change layer, where the data has both
+    /// bounds (in CSV `from_lower`, `from_upper`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<[f64; 2]>)]
+    pub from_interval: Option<Option<[f64; 2]>>,
+    /// The 95 % interval of the second wave's value of a change layer (in CSV `to_lower`,
+    /// `to_upper`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<[f64; 2]>)]
+    pub to_interval: Option<Option<[f64; 2]>>,
     /// The change of a change layer, percentage points.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub delta: Option<Option<f64>>,

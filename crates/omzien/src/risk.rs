@@ -254,6 +254,8 @@ pub struct RiskArea {
     pub indicator: Indicator,
     /// Its value in the ranked wave.
     pub value: f64,
+    /// The value's 95 % interval `[lower, upper]`, where the data has both bounds.
+    pub interval: Option<(f64, f64)>,
     /// Rank by value among the areas in scope with a value (1 = highest).
     pub rank: usize,
     /// Areas in scope with a value.
@@ -353,6 +355,7 @@ impl Dataset {
                 name: self.area(area)?.display_name(),
                 indicator: q.indicator,
                 value,
+                interval: self.interval(area, q.indicator, q.wave, q.age)?,
                 rank,
                 ranked,
                 delta,

@@ -49,12 +49,14 @@ impl Table {
 
     /// A table of structs: their fields are the columns (in the order of the first row),
     /// each value one cell: text as it is, numbers as JSON writes them, `null` empty, and a
-    /// list or object as its JSON text.
+    /// list or object as its JSON text. A 95 % interval (a field `interval` or `…_interval`,
+    /// `[lower, upper]` or `null`) is two columns, `lower` and `upper` (`from_lower`, …).
     ///
     /// # Errors
     /// A row that does not serialise to an object of fields.
     pub fn from_rows<T: Serialize>(rows: &[T]) -> Result<Self, serde_json::Error> {
         let mut t = Table::default();
+        let mut fields_of_first: Vec<String> = Vec::new();
         for (i, row) in rows.iter().enumerate() {
             let Value::Object(fields) = serde_json::to_value(row)? else {
                 return Err(serde::ser::Error::custom(format!(
@@ -62,14 +64,29 @@ impl Table {
                 )));
             };
             if i == 0 {
-                t.headers = fields.keys().cloned().collect();
+                fields_of_first = fields.keys().cloned().collect();
+                for k in &fields_of_first {
+                    match interval_prefix(k) {
+                        Some(p) => {
+                            t.headers.push(format!("{p}lower"));
+                            t.headers.push(format!("{p}upper"));
+                        }
+                        None => t.headers.push(k.clone()),
+                    }
+                }
             }
-            t.rows.push(
-                t.headers
-                    .iter()
-                    .map(|h| fields.get(h).map(cell).unwrap_or_default())
-                    .collect(),
-            );
+            let mut cells = Vec::with_capacity(t.headers.len());
+            for k in &fields_of_first {
+                let v = fields.get(k);
+                if interval_prefix(k).is_some() {
+                    let bound = |j: usize| v.and_then(|v| v.get(j)).map(cell).unwrap_or_default();
+                    cells.push(bound(0));
+                    cells.push(bound(1));
+                } else {
+                    cells.push(v.map(cell).unwrap_or_default());
+                }
+            }
+            t.rows.push(cells);
         }
         Ok(t)
     }
@@ -224,6 +241,15 @@ impl CsvWriter {
 }
 
 /// A JSON value as one cell.
+/// `Some("")` for a field `interval`, `Some("from_")` for `from_interval`.
+fn interval_prefix(field: &str) -> Option<&str> {
+    if field == "interval" {
+        Some("")
+    } else {
+        field.strip_suffix("interval").filter(|p| p.ends_with('_'))
+    }
+}
+
 fn cell(v: &Value) -> String {
     match v {
         Value::Null => String::new(),

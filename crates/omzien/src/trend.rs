@@ -225,6 +225,10 @@ pub struct Trend {
     pub from_figure: Figure,
     /// Figure in the second wave.
     pub to_figure: Figure,
+    /// The first wave's 95 % interval `[lower, upper]`, where the data has both bounds.
+    pub from_interval: Option<(f64, f64)>,
+    /// The second wave's 95 % interval, where the data has both bounds.
+    pub to_interval: Option<(f64, f64)>,
     /// Change in percentage points, when both are values.
     pub delta: Option<f64>,
     /// Direction of the change.
@@ -301,11 +305,9 @@ impl Dataset {
             }
         }
         let delta = a.value().zip(b.value()).map(|(x, y)| change(x, y));
-        let significant = match (
-            delta,
-            self.interval(area, ind, from, age)?,
-            self.interval(area, ind, to, age)?,
-        ) {
+        let from_interval = self.interval(area, ind, from, age)?;
+        let to_interval = self.interval(area, ind, to, age)?;
+        let significant = match (delta, from_interval, to_interval) {
             (Some(d), Some((l1, h1)), Some((l2, h2))) => {
                 // Independent normal estimates: SE from each interval's half-width.
                 let se =
@@ -326,6 +328,8 @@ impl Dataset {
             to,
             from_figure: a,
             to_figure: b,
+            from_interval,
+            to_interval,
             delta,
             direction: delta.map(|d| Direction::of(d, band)),
             significant,

@@ -5,7 +5,7 @@ use std::io::Write;
 use omzien::Table;
 
 use super::args::AreaArgs;
-use super::output::{emit, fig};
+use super::output::{bounds, emit, fig};
 use super::{CliError, dataset, resolve};
 
 /// Prints the profile of the area the query names.
@@ -34,20 +34,21 @@ pub fn run(a: &AreaArgs, out: &mut dyn Write) -> Result<(), CliError> {
         "wave",
         "age",
         "figure",
-        "interval",
+        "lower",
+        "upper",
         "parent",
         "gemeente",
         "national",
     ]);
     for f in &profile.figures {
+        let [lower, upper] = bounds(f.interval);
         t.push(vec![
             f.indicator.to_string(),
             f.wave.to_string(),
             f.age.to_string(),
             fig(f.figure),
-            f.interval
-                .map(|(l, h)| format!("{l:.1}–{h:.1}"))
-                .unwrap_or_default(),
+            lower,
+            upper,
             f.parent.map(fig).unwrap_or_default(),
             f.gemeente.map(fig).unwrap_or_default(),
             f.national.map(fig).unwrap_or_default(),

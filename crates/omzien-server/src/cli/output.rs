@@ -126,3 +126,10 @@ pub fn num(v: Option<f64>) -> String {
 pub fn delta(v: Option<f64>) -> String {
     v.map(|v| format!("{v:+.1}")).unwrap_or_default()
 }
+
+/// The lower and upper bound of a 95 % interval as two CSV cells (empty without one).
+pub(super) fn bounds(interval: Option<(f64, f64)>) -> [String; 2] {
+    interval.map_or([String::new(), String::new()], |(l, h)| {
+        [format!("{l:.1}"), format!("{h:.1}")]
+    })
+}

@@ -5,7 +5,7 @@ use std::io::Write;
 use omzien::{RiskQuery, Table};
 
 use super::args::RiskArgs;
-use super::output::{delta, emit, fig};
+use super::output::{bounds, delta, emit, fig};
 use super::{CliError, dataset, gemeente};
 
 /// Prints the risk areas the arguments ask for.
@@ -28,14 +28,18 @@ pub fn run(a: &RiskArgs, out: &mut dyn Write) -> Result<(), CliError> {
         hits.truncate(n);
     }
     let mut t = Table::new([
-        "rank", "code", "name", "value", "delta_pp", "gemeente", "national", "caveats",
+        "rank", "code", "name", "value", "lower", "upper", "delta_pp", "gemeente", "national",
+        "caveats",
     ]);
     for h in &hits {
+        let [lower, upper] = bounds(h.interval);
         t.push(vec![
             format!("{}/{}", h.rank, h.ranked),
             h.area.to_string(),
             h.name.clone(),
             format!("{:.1}", h.value),
+            lower,
+            upper,
             delta(h.delta),
             fig(h.gemeente_value),
             fig(h.national_value),

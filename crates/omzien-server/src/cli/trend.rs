@@ -5,7 +5,7 @@ use std::io::Write;
 use omzien::{Table, TrendQuery};
 
 use super::args::TrendArgs;
-use super::output::{delta, emit, fig};
+use super::output::{bounds, delta, emit, fig};
 use super::{CliError, dataset, gemeente};
 
 /// Prints the trends the arguments ask for.
@@ -28,12 +28,18 @@ pub fn run(a: &TrendArgs, out: &mut dyn Write) -> Result<(), CliError> {
         "name",
         "from",
         "to",
+        "from_lower",
+        "from_upper",
+        "to_lower",
+        "to_upper",
         "delta_pp",
         "direction",
         "significant",
         "caveats",
     ]);
     for tr in &trends {
+        let [fl, fu] = bounds(tr.from_interval);
+        let [tl, tu] = bounds(tr.to_interval);
         t.push(vec![
             tr.area.to_string(),
             ds.area(tr.area)
@@ -41,6 +47,10 @@ pub fn run(a: &TrendArgs, out: &mut dyn Write) -> Result<(), CliError> {
                 .unwrap_or_default(),
             fig(tr.from_figure),
             fig(tr.to_figure),
+            fl,
+            fu,
+            tl,
+            tu,
             delta(tr.delta),
             tr.direction.map(|d| d.to_string()).unwrap_or_default(),
             tr.significant

@@ -285,6 +285,11 @@ pub async fn areas(
     respond(ds, q.format, &answer, &answer.rows, &[])
 }
 
+/// A 95 % interval as the API writes it, `[lower, upper]`.
+fn pair(interval: Option<(f64, f64)>) -> Option<[f64; 2]> {
+    interval.map(|(l, h)| [l, h])
+}
+
 /// The bounding box of an area's polygon, `[west, south, east, north]`, if it has one.
 fn bbox(state: &AppState, code: AreaCode) -> Option<[f64; 4]> {
     state
@@ -406,6 +411,7 @@ pub async fn risk(
             code: h.area,
             level: h.area.level(),
             value: h.value,
+            interval: pair(h.interval),
             delta: h.delta,
             gemeente: h.gemeente_value.value(),
             national: h.national_value.value(),
@@ -504,10 +510,13 @@ pub async fn figures(
             age: spec.age.short(),
             wave: None,
             value: None,
+            interval: None,
             from: None,
             to: None,
             from_value: None,
             to_value: None,
+            from_interval: None,
+            to_interval: None,
             delta: None,
             status,
             class,
@@ -518,11 +527,15 @@ pub async fn figures(
                 row.to = Some(to.year());
                 row.from_value = Some(ds.figure(code, spec.indicator, from, spec.age)?.value());
                 row.to_value = Some(ds.figure(code, spec.indicator, to, spec.age)?.value());
+                row.from_interval =
+                    Some(pair(ds.interval(code, spec.indicator, from, spec.age)?));
+                row.to_interval = Some(pair(ds.interval(code, spec.indicator, to, spec.age)?));
                 row.delta = Some(layer.value(code));
             }
             omzien::LayerKind::Level { wave } => {
                 row.wave = Some(wave.year());
                 row.value = Some(layer.value(code));
+                row.interval = Some(pair(ds.interval(code, spec.indicator, wave, spec.age)?));
             }
             _ => {}
         }
