@@ -291,7 +291,7 @@ fn an_unknown_column_keeps_its_key_in_trends() {
     let mut out = Vec::new();
     omzien_server::cli::run(&args, &mut out).unwrap();
     let csv = String::from_utf8(out).unwrap();
-    assert!(csv.contains("GM0363,GM0363,12.0,15.0,+3.0"), "{csv}");
+    assert!(csv.contains("GM0363,GM0363,12.0,15.0,,,,,+3.0"), "{csv}");
     let profile = ds
         .profile(
             "GM0363".parse().unwrap(),
