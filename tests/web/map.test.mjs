@@ -2,43 +2,27 @@
 // Started by tests/tests/web.rs, which serves the national data at OMZIEN_URL.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { chromium } from 'playwright-core';
+import { readFileSync } from 'node:fs';
+import { launch, recordingPage } from './browser.mjs';
 
 const BASE = process.env.OMZIEN_URL;
-const EXE = process.env.OMZIEN_CHROMIUM || '/usr/bin/chromium';
 assert.ok(BASE, 'OMZIEN_URL must name the server under test');
 
+let browser;
 let context;
-let profile;
 
 before(async () => {
-  profile = mkdtempSync(join(tmpdir(), 'omzien-chromium-'));
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: EXE,
-    headless: true,
-    acceptDownloads: true,
-    viewport: { width: 1280, height: 800 },
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-      '--disable-component-update', '--disable-quic', '--no-first-run', '--disable-sync'],
-  });
+  browser = await launch({ acceptDownloads: true });
+  ({ context } = browser);
 });
 
 after(async () => {
-  await context?.close();
-  rmSync(profile, { recursive: true, force: true });
+  await browser?.close();
 });
 
 /** A page that records every failed request, HTTP error and console error. */
 async function open(path) {
-  const page = await context.newPage();
-  const problems = [];
-  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()} ${r.failure()?.errorText}`));
-  page.on('response', (r) => { if (r.status() >= 400) problems.push(`HTTP ${r.status()}: ${r.url()}`); });
+  const { page, problems } = await recordingPage(context);
   const started = Date.now();
   await page.goto(BASE + path);
   await page.waitForSelector('body[data-ready=true]');

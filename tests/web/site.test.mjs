@@ -5,46 +5,27 @@
 // SITE_CLICKS: optional JSON list of clicks, [{lon, lat, zoom, text?, named?}].
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { chromium } from 'playwright-core';
+import { launch, recordingPage } from './browser.mjs';
 
 const BASE = process.env.SITE_URL;
 const SHOT = process.env.SITE_SHOT;
-const EXE = process.env.OMZIEN_CHROMIUM || '/usr/bin/chromium';
 assert.ok(BASE, 'SITE_URL must name the site under test');
 
+let browser;
 let context;
-let profile;
 
 before(async () => {
-  profile = mkdtempSync(join(tmpdir(), 'omzien-chromium-'));
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: EXE,
-    headless: true,
-    viewport: { width: 1280, height: 800 },
-    // MapLibre needs WebGL: software GL (SwiftShader) in a headless machine without a GPU.
-    args: ['--headless', '--no-sandbox', '--use-angle=swiftshader', '--enable-unsafe-swiftshader',
-      '--disable-background-networking', '--disable-component-update', '--disable-quic',
-      '--no-first-run', '--disable-sync'],
-  });
+  // MapLibre needs WebGL: software GL (SwiftShader) in a headless machine without a GPU.
+  browser = await launch({ webgl: true });
+  ({ context } = browser);
 });
 
 after(async () => {
-  await context?.close();
-  rmSync(profile, { recursive: true, force: true });
+  await browser?.close();
 });
 
 test('the site paints from its own folder, every request answered, and the card shows every wave', async () => {
-  const page = await context.newPage();
-  const problems = [];
-  const requests = [];
-  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()} ${r.failure()?.errorText}`));
-  page.on('response', (r) => { if (r.status() >= 400) problems.push(`HTTP ${r.status()}: ${r.url()}`); });
-  page.on('request', (r) => requests.push(r.url()));
+  const { page, problems, requests } = await recordingPage(context);
   await page.goto(BASE + '/');
   await page.waitForSelector('body[data-ready=true]', { timeout: 60000 });
   await page.evaluate(() => new Promise((done) => {
