@@ -188,3 +188,18 @@ pub fn omzien_cli(args: &[&str]) -> Result<String, String> {
     omzien_server::cli::run(&parsed, &mut out).map_err(|e| e.to_string())?;
     String::from_utf8(out).map_err(|e| e.to_string())
 }
+
+/// The names in a folder, sorted (what a command left there).
+///
+/// # Panics
+/// When the folder cannot be read: that is a test failure.
+#[must_use]
+#[allow(clippy::unwrap_used)]
+pub fn listing(dir: &std::path::Path) -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    v.sort();
+    v
+}

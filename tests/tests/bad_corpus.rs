@@ -58,12 +58,8 @@ fn every_bad_file_gets_its_exact_error() {
         wrong.join("\n")
     );
     // Every file of the folder is listed, and there are at least 30.
-    let mut files: Vec<String> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|f| f != "expected.tsv")
-        .collect();
-    files.sort();
+    let mut files = omzien_tests::listing(&dir);
+    files.retain(|f| f != "expected.tsv");
     listed.sort();
     assert_eq!(files, listed);
     assert!(checked >= 30, "{checked}");

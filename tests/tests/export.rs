@@ -132,10 +132,7 @@ async fn demo_archives_open_in_real_clients_and_match_the_server() {
     ])
     .unwrap();
     // Nothing half-written is left beside them.
-    let names: Vec<String> = std::fs::read_dir(dir.path())
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
+    let names = omzien_tests::listing(dir.path());
     assert_eq!(names.len(), 2, "{names:?}");
 
     if python_pmtiles() {
@@ -296,11 +293,7 @@ fn a_folder_gets_one_archive_per_layer_and_scale() {
         "65+",
     ])
     .unwrap();
-    let mut names: Vec<String> = std::fs::read_dir(&d)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
+    let names = omzien_tests::listing(&d);
     // The demo's waves, the changes between consecutive waves and first → last, at 1x and @2x.
     let ds = omzien::demo::dataset();
     let w = ds.waves();

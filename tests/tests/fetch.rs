@@ -14,7 +14,7 @@ use axum::extract::{Path as UrlPath, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use omzien::{AgeGroup, Boundaries, Indicator, Level, Loader, Wave};
-use omzien_tests::{fixtures, national, omzien_cli};
+use omzien_tests::{fixtures, listing, national, omzien_cli};
 use serde_json::{Map, Value, json};
 
 /// A failure the server gives once (or `times` times) for a request.
@@ -483,20 +483,11 @@ fn the_national_figures_download_through_failures_and_load_as_the_csv_files_do()
     );
 
     let folder = tmp.path().join("50090NED");
-    let mut names: Vec<String> = std::fs::read_dir(&folder)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
     assert_eq!(
-        names,
+        listing(&folder),
         ["50090NED_figures.csv", "boundaries", "metadata.json"]
     );
-    assert_eq!(
-        std::fs::read_dir(tmp.path()).unwrap().count(),
-        1,
-        "no partial folder left"
-    );
+    assert_eq!(listing(tmp.path()), ["50090NED"], "no partial folder left");
     let meta: Value =
         serde_json::from_slice(&std::fs::read(folder.join("metadata.json")).unwrap()).unwrap();
     assert_eq!(meta["table"], "50090NED");
@@ -597,13 +588,8 @@ fn an_interrupted_download_is_taken_up_after_its_last_whole_page() {
         "nothing under the final name"
     );
     let partial = tmp.path().join(".50090NED.partial");
-    let mut pages: Vec<String> = std::fs::read_dir(partial.join("pages"))
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    pages.sort();
     assert_eq!(
-        pages,
+        listing(&partial.join("pages")),
         ["00001.json", "00002.json", "request.json"],
         "the two whole pages are kept"
     );

@@ -93,10 +93,7 @@ fn the_demo_report_says_synthetic_on_every_page() {
     let all = dir.path().join("all");
     let out = omzien(&["report", "--all", "--out", all.to_str().unwrap()]).unwrap();
     assert!(out.starts_with("1 reports written"), "{out}");
-    let files: Vec<String> = std::fs::read_dir(&all)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
+    let files = omzien_tests::listing(&all);
     assert_eq!(files.len(), 1, "{files:?}");
     assert!(
         files[0].starts_with("GM9999_") && files[0].ends_with(".pdf"),

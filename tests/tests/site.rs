@@ -123,11 +123,7 @@ fn check_site(
     let printed = omzien_cli(&all).unwrap();
     println!("{printed}");
     // Nothing but the site is left beside it (no staged folder).
-    let left: Vec<_> = std::fs::read_dir(dir.path())
-        .unwrap()
-        .map(|e| e.unwrap().file_name())
-        .collect();
-    assert_eq!(left, vec![std::ffi::OsString::from("site")]);
+    assert_eq!(omzien_tests::listing(dir.path()), ["site"]);
 
     let server = serve(nginx, &out);
     let mut cmd = Command::new("node");
