@@ -780,10 +780,12 @@ fn filters_go_to_the_service_and_select_what_loads() {
     );
     assert!(out.contains("buurten_2020.geojson"), "{out}");
 
-    // The folder as `omzien serve --data F --boundaries F/boundaries` takes it: the buurt under
-    // the Dam.
+    // The folder as `omzien serve --data F` takes it (its boundaries/ found beside the
+    // figures): the buurt under the Dam.
     let folder = tmp.path().join("50090NED");
-    let bounds = omzien_server::cli::load_boundaries(&ds, &[folder.join("boundaries")]).unwrap();
+    let paths = omzien_server::cli::boundary_paths(std::slice::from_ref(&folder), &[]).unwrap();
+    assert_eq!(paths, [folder.join("boundaries")]);
+    let bounds = omzien_server::cli::load_boundaries(&ds, &paths).unwrap();
     let app = omzien_server::routes::app(omzien_server::state::AppState::new(
         ds.clone(),
         bounds,
@@ -914,4 +916,14 @@ fn a_full_disk_keeps_the_whole_pages_and_names_the_file() {
     assert_eq!(fake.requests("UntypedDataSet skip=0 "), 1);
     assert_eq!(fake.requests("UntypedDataSet skip=2480 "), 1);
     Loader::new().load([tmp.path().join("50090NED")]).unwrap();
+}
+
+#[test]
+fn serve_without_boundaries_says_where_to_get_them() {
+    let data = fixtures().join("odata_bounds.csv");
+    let e = omzien_cli(&["serve", "--data", data.to_str().unwrap()]).unwrap_err();
+    assert!(
+        e.contains("--boundaries: none given, and no boundaries/ folder beside the figures: pass --boundaries DIR (omzien fetch TABLE --out DIR downloads them)"),
+        "{e}"
+    );
 }

@@ -55,8 +55,8 @@ pub use figure::{Figure, Margin, Status};
 pub use indicator::{Indicator, IndicatorInfo, Unit};
 pub use layer::{EntryKind, Layer, LayerError, LayerKind, LayerSpec, Legend, LegendEntry, Style};
 pub use load::{
-    Boundaries, BoundaryError, BoundarySet, Candidates, Conflict, Crs, JoinReport, LoadError,
-    Loader, Location, METADATA_FILE, Shape, Skipped,
+    BOUNDARIES_FOLDER, Boundaries, BoundaryError, BoundarySet, Candidates, Conflict, Crs,
+    JoinReport, LoadError, Loader, Location, METADATA_FILE, Shape, Skipped,
 };
 pub use profile::{AreaProfile, ProfileArea, ProfileFigure, ProfileTrend, SelectedFigure};
 pub use provenance::Provenance;

@@ -120,15 +120,14 @@ pub fn run(a: &FetchArgs, out: &mut dyn Write) -> Result<(), CliError> {
     for (path, n) in &got.boundaries {
         writeln!(out, "  boundaries: {} ({n} areas)", path.display())?;
     }
-    let boundaries = got.folder.join("boundaries");
     writeln!(
         out,
         "serve it: omzien serve --data {}{}",
         got.folder.display(),
         if got.boundaries.is_empty() {
-            String::new()
+            " --boundaries DIR"
         } else {
-            format!(" --boundaries {}", boundaries.display())
+            ""
         }
     )?;
     Ok(())

@@ -22,7 +22,7 @@ use std::io::Write;
 use omzien::{AreaCode, Dataset, GemeenteCode, Level, Loader};
 
 pub use args::{Args, Command, Common, ExportCommand, Format};
-pub use serve::load_boundaries;
+pub use serve::{boundary_paths, load_boundaries};
 
 /// Why a command failed.
 #[derive(Debug, thiserror::Error)]

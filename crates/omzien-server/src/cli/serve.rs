@@ -21,6 +21,33 @@ pub fn load_boundaries(ds: &Dataset, paths: &[PathBuf]) -> Result<Vec<Boundaries
     pick_boundaries(ds, paths, Boundaries::read_all(paths)?)
 }
 
+/// The boundary files or folders to read: those given, else the `boundaries/` folder of each
+/// data folder that has one (as `omzien fetch` writes it).
+///
+/// # Errors
+/// [`CliError::Arg`] when none is given and no data folder has one.
+pub fn boundary_paths(data: &[PathBuf], given: &[PathBuf]) -> Result<Vec<PathBuf>, CliError> {
+    if !given.is_empty() {
+        return Ok(given.to_vec());
+    }
+    let beside: Vec<PathBuf> = data
+        .iter()
+        .map(|d| d.join(omzien::BOUNDARIES_FOLDER))
+        .filter(|b| b.is_dir())
+        .collect();
+    if beside.is_empty() {
+        return Err(super::arg(
+            "boundaries",
+            format!(
+                "none given, and no {}/ folder beside the figures: pass --boundaries DIR \
+                 (omzien fetch TABLE --out DIR downloads them)",
+                omzien::BOUNDARIES_FOLDER
+            ),
+        ));
+    }
+    Ok(beside)
+}
+
 /// [`load_boundaries`] for files already read (for example while the figures loaded).
 ///
 /// # Errors
@@ -89,7 +116,7 @@ pub fn serve_config(config: &ServeConfig) -> Result<(), CliError> {
     let bounds = if config.boundaries.is_empty() && config.data.is_empty() {
         omzien::demo::boundaries().into()
     } else {
-        load_boundaries(&ds, &config.boundaries)?
+        load_boundaries(&ds, &boundary_paths(&config.data, &config.boundaries)?)?
     };
     serve(
         ds,

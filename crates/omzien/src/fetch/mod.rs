@@ -460,7 +460,7 @@ pub fn fetch(req: &Request, progress: &dyn Progress) -> Result<Fetched, FetchErr
         "boundaries": req.boundaries.then(|| json!({
             "source": pdok,
             "files": boundaries.iter().map(|(p, n): &(PathBuf, usize)| json!({
-                "file": format!("boundaries/{}", p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()),
+                "file": format!("{}/{}", crate::BOUNDARIES_FOLDER, p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()),
                 "areas": n,
             })).collect::<Vec<_>>(),
         })),
@@ -481,7 +481,7 @@ pub fn fetch(req: &Request, progress: &dyn Progress) -> Result<Fetched, FetchErr
         .map(|(p, n)| {
             (
                 folder
-                    .join("boundaries")
+                    .join(crate::BOUNDARIES_FOLDER)
                     .join(p.file_name().unwrap_or_default()),
                 n,
             )
@@ -839,7 +839,8 @@ fn download_boundaries(
         service.trim_end_matches('/')
     );
     let path = staged.file(&format!(
-        "boundaries/{name}_{}.geojson",
+        "{}/{name}_{}.geojson",
+        crate::BOUNDARIES_FOLDER,
         table.classification
     ))?;
     let read = |path: &Path| {

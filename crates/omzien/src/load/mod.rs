@@ -81,6 +81,11 @@ pub(crate) fn table_of_keys<'a>(mut keys: impl Iterator<Item = &'a str>) -> Opti
 /// metadata of the figure files in its folder, never as figures.
 pub const METADATA_FILE: &str = "metadata.json";
 
+/// The folder of boundary files beside downloaded figures (`omzien fetch` writes
+/// `TABLE/boundaries/gemeenten_YEAR.geojson`, …); `omzien serve --data TABLE` takes it when no
+/// boundaries are given.
+pub const BOUNDARIES_FOLDER: &str = "boundaries";
+
 /// What a `metadata.json` says.
 #[derive(Debug, Clone)]
 struct Metadata {
