@@ -345,7 +345,8 @@ pub struct ServeArgs {
     #[command(flatten)]
     pub common: Common,
     /// GeoJSON boundary files or folders (repeatable). In a folder, per level the file whose
-    /// codes match the figures best is used.
+    /// codes match the figures best is used. Default: the boundaries/ folder inside each --data
+    /// folder (as omzien fetch writes it).
     #[arg(long, short = 'b', value_name = "PATH")]
     pub boundaries: Vec<PathBuf>,
     /// Address to listen on [default: 127.0.0.1:8080; env: OMZIEN_ADDR].
