@@ -138,6 +138,33 @@ impl Client {
     }
 }
 
+/// A link as given in a page (absolute, or relative to the page's URL) made absolute.
+pub(crate) fn resolve(page: &str, link: &str) -> String {
+    if link.starts_with("http://") || link.starts_with("https://") {
+        return link.to_owned();
+    }
+    let origin_end = page
+        .find("://")
+        .map(|i| i + 3)
+        .and_then(|i| page[i..].find('/').map(|j| i + j))
+        .unwrap_or(page.len());
+    if link.starts_with('/') {
+        format!("{}{link}", &page[..origin_end])
+    } else {
+        let path = &page[..page.find('?').unwrap_or(page.len())];
+        let dir = path
+            .rfind('/')
+            .filter(|&i| i >= origin_end)
+            .map_or(path.len(), |i| i + 1);
+        let sep = if dir == path.len() && !path.ends_with('/') {
+            "/"
+        } else {
+            ""
+        };
+        format!("{}{sep}{link}", &path[..dir])
+    }
+}
+
 /// Percent-encodes a query value (everything but RFC 3986's unreserved characters).
 pub(crate) fn encode(s: &str) -> String {
     let mut out = String::with_capacity(s.len() * 3);
@@ -154,6 +181,24 @@ pub(crate) fn encode(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn links_are_made_absolute() {
+        let page = "https://dataderden.cbs.nl/ODataFeed/odata/50150NED/UntypedDataSet?$format=json";
+        assert_eq!(resolve(page, "https://x.nl/a?b"), "https://x.nl/a?b");
+        assert_eq!(
+            resolve(
+                page,
+                "/ODataFeed/odata/50150NED/UntypedDataSet?$skiptoken=9"
+            ),
+            "https://dataderden.cbs.nl/ODataFeed/odata/50150NED/UntypedDataSet?$skiptoken=9"
+        );
+        assert_eq!(
+            resolve(page, "UntypedDataSet?$skip=10000"),
+            "https://dataderden.cbs.nl/ODataFeed/odata/50150NED/UntypedDataSet?$skip=10000"
+        );
+        assert_eq!(resolve("http://h:1", "items?x"), "http://h:1/items?x");
+    }
 
     #[test]
     fn encodes_an_odata_filter() {

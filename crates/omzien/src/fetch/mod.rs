@@ -537,7 +537,7 @@ fn first_value(url: &str, doc: &Value) -> Result<Value, FetchError> {
 fn next_link(url: &str, doc: &Value) -> Result<Option<String>, FetchError> {
     match doc.get("odata.nextLink") {
         None | Some(Value::Null) => Ok(None),
-        Some(Value::String(s)) => Ok(Some(s.clone())),
+        Some(Value::String(s)) => Ok(Some(http::resolve(url, s))),
         Some(other) => Err(FetchError::Page {
             url: url.to_owned(),
             message: format!("\"odata.nextLink\" is {other}, not a URL"),
@@ -920,7 +920,7 @@ fn download_boundaries(
             .flatten()
             .find(|l| l.get("rel").and_then(Value::as_str) == Some("next"))
             .and_then(|l| l.get("href").and_then(Value::as_str))
-            .map(str::to_owned);
+            .map(|href| http::resolve(&u, href));
     }
     w.write_all(b"\n]}\n").map_err(io)?;
     w.into_inner()
