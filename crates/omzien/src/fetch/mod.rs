@@ -277,7 +277,10 @@ pub enum FetchError {
         body: String,
     },
     /// Every try failed.
-    #[error("{url}: {last} (gave up after {attempts} tries; run the same command again to resume)")]
+    #[error(
+        "{url}: {last} (gave up after {attempts} {}; run the same command again to resume)",
+        if *attempts == 1 { "try" } else { "tries" }
+    )]
     GaveUp {
         /// The URL.
         url: String,
