@@ -548,6 +548,42 @@ fn next_link(url: &str, doc: &Value) -> Result<Option<String>, FetchError> {
     }
 }
 
+/// The pages of a paged answer, asked one by one: each must be JSON, and no next link may lead
+/// back to a page already read.
+struct Pager<'a> {
+    client: &'a Client,
+    progress: &'a dyn Progress,
+    seen: std::collections::HashSet<String>,
+}
+
+impl<'a> Pager<'a> {
+    fn new(client: &'a Client, progress: &'a dyn Progress) -> Self {
+        Self {
+            client,
+            progress,
+            seen: std::collections::HashSet::new(),
+        }
+    }
+
+    /// The page at `url`.
+    fn get(&mut self, url: &str) -> Result<Value, FetchError> {
+        if !self.seen.insert(url.to_owned()) {
+            return Err(FetchError::Page {
+                url: url.to_owned(),
+                message: "the next link points back to an earlier page".to_owned(),
+            });
+        }
+        match self.client.json(url, self.progress)? {
+            Got::Json(v) => Ok(v),
+            Got::NotFound => Err(FetchError::Http {
+                url: url.to_owned(),
+                status: 404,
+                body: String::new(),
+            }),
+        }
+    }
+}
+
 /// Every record of a paged OData list (a small one: kept in memory).
 fn all_values(
     client: &Client,
@@ -556,24 +592,9 @@ fn all_values(
 ) -> Result<Vec<Value>, FetchError> {
     let mut out = Vec::new();
     let mut next = Some(url.to_owned());
-    let mut seen = std::collections::HashSet::new();
+    let mut pager = Pager::new(client, progress);
     while let Some(u) = next {
-        if !seen.insert(u.clone()) {
-            return Err(FetchError::Page {
-                url: u,
-                message: "the next link points back to an earlier page".to_owned(),
-            });
-        }
-        let doc = match client.json(&u, progress)? {
-            Got::Json(v) => v,
-            Got::NotFound => {
-                return Err(FetchError::Http {
-                    url: u,
-                    status: 404,
-                    body: String::new(),
-                });
-            }
-        };
+        let doc = pager.get(&u)?;
         out.extend(values(&u, &doc)?.iter().cloned());
         next = next_link(&u, &doc)?;
     }
@@ -665,24 +686,9 @@ fn download_pages(
         ));
         progress.advance(rows);
     }
-    let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
+    let mut pager = Pager::new(client, progress);
     while let Some(url) = next {
-        if !seen.insert(url.clone()) {
-            return Err(FetchError::Page {
-                url,
-                message: "the next link points back to an earlier page".to_owned(),
-            });
-        }
-        let doc = match client.json(&url, progress)? {
-            Got::Json(v) => v,
-            Got::NotFound => {
-                return Err(FetchError::Http {
-                    url,
-                    status: 404,
-                    body: String::new(),
-                });
-            }
-        };
+        let doc = pager.get(&url)?;
         let rows = values(&url, &doc)?;
         for (i, r) in rows.iter().enumerate() {
             check_row(&url, i + 1, r)?;
@@ -869,24 +875,9 @@ fn download_boundaries(
     progress.start(&format!("{name} {}", table.classification), None);
     let (mut written, mut water, mut elsewhere) = (0usize, 0usize, 0usize);
     let mut next = Some(url.clone());
-    let mut seen = std::collections::HashSet::new();
+    let mut pager = Pager::new(client, progress);
     while let Some(u) = next {
-        if !seen.insert(u.clone()) {
-            return Err(FetchError::Page {
-                url: u,
-                message: "the next link points back to an earlier page".to_owned(),
-            });
-        }
-        let doc = match client.json(&u, progress)? {
-            Got::Json(v) => v,
-            Got::NotFound => {
-                return Err(FetchError::Http {
-                    url: u,
-                    status: 404,
-                    body: String::new(),
-                });
-            }
-        };
+        let doc = pager.get(&u)?;
         let features = doc
             .get("features")
             .and_then(Value::as_array)
