@@ -165,6 +165,42 @@ pub(crate) fn resolve(page: &str, link: &str) -> String {
     }
 }
 
+/// The pages of a paged answer, asked one by one: each must be JSON, and no next link may lead
+/// back to a page already read.
+pub(crate) struct Pager<'a> {
+    client: &'a Client,
+    progress: &'a dyn Progress,
+    seen: std::collections::HashSet<String>,
+}
+
+impl<'a> Pager<'a> {
+    pub(crate) fn new(client: &'a Client, progress: &'a dyn Progress) -> Self {
+        Self {
+            client,
+            progress,
+            seen: std::collections::HashSet::new(),
+        }
+    }
+
+    /// The page at `url`.
+    pub(crate) fn get(&mut self, url: &str) -> Result<Value, FetchError> {
+        if !self.seen.insert(url.to_owned()) {
+            return Err(FetchError::Page {
+                url: url.to_owned(),
+                message: "the next link points back to an earlier page".to_owned(),
+            });
+        }
+        match self.client.json(url, self.progress)? {
+            Got::Json(v) => Ok(v),
+            Got::NotFound => Err(FetchError::Http {
+                url: url.to_owned(),
+                status: 404,
+                body: String::new(),
+            }),
+        }
+    }
+}
+
 /// Percent-encodes a query value (everything but RFC 3986's unreserved characters).
 pub(crate) fn encode(s: &str) -> String {
     let mut out = String::with_capacity(s.len() * 3);

@@ -20,34 +20,48 @@
 //!   out. Another year's service is given with its URL.
 //!
 //! Nothing half-written carries the final name: the download goes to `.TABLE.partial` beside the
-//! final folder, each page of figures written whole (`pages/00001.json`, with its next link; `pages/request.json` says what was asked),
-//! so a download stopped by a network error, a full disk or Ctrl-C is taken up at the page after
-//! the last whole one by the same command. The folder is renamed into place only when the
+//! final folder, each page of figures written whole (`pages/00001.json`, with its next link;
+//! `pages/request.json` says what was asked), so a download stopped by a network error, a full
+//! disk or Ctrl-C is taken up at the page after the last whole one by the same command. The folder is renamed into place only when the
 //! figures load and every boundary file reads.
 
 mod http;
+mod odata;
+mod ogc;
 
 use std::fmt::Write as _;
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
 use serde_json::{Map, Value, json};
 
-use crate::load::{TABLES, Table};
-use crate::{AgeGroup, AreaCode, Boundaries, GemeenteCode, Level, LoadError, Loader, StagedDir};
+use crate::load::TABLES;
+use crate::{AgeGroup, AreaCode, GemeenteCode, Level, LoadError, Loader, StagedDir};
 use http::{Client, Got, encode};
+use odata::{all_values, check_properties, download_pages, first_value, text, write_figures};
+use ogc::download_boundaries;
 
 /// CBS's OData feed of third-party tables (RIVM's Gezondheidsmonitor tables are there).
 pub const CBS_ODATA_FEED: &str = "https://dataderden.cbs.nl/ODataFeed/odata";
 
 /// PDOK's OGC API Features of the CBS wijk- en buurtkaart of `year`.
+///
+/// ```
+/// assert_eq!(
+///     omzien::fetch::pdok_wijken_en_buurten(2024),
+///     "https://api.pdok.nl/cbs/wijken-en-buurten-2024/ogc/v1"
+/// );
+/// ```
 #[must_use]
 pub fn pdok_wijken_en_buurten(year: u16) -> String {
     format!("https://api.pdok.nl/cbs/wijken-en-buurten-{year}/ogc/v1")
 }
 
 /// The figures' file in the downloaded folder (the table id in its name, as in RIVM's exports).
+///
+/// ```
+/// assert_eq!(omzien::fetch::figures_file("50150NED"), "50150NED_figures.csv");
+/// ```
 #[must_use]
 pub fn figures_file(table: &str) -> String {
     format!("{table}_figures.csv")
@@ -126,6 +140,19 @@ impl Request {
     }
 
     /// The OData `$filter` of the selection, if any.
+    ///
+    /// ```
+    /// use omzien::fetch::Request;
+    /// let mut r = Request::new("50150NED", "data".as_ref());
+    /// assert_eq!(r.filter(), None);
+    /// r.ages = vec![omzien::AgeGroup::SENIORS];
+    /// r.level = Some(omzien::Level::Gemeente);
+    /// assert_eq!(
+    ///     r.filter().as_deref(),
+    ///     Some("(Leeftijd eq '80200') and \
+    ///           (startswith(WijkenEnBuurten,'NL') or startswith(WijkenEnBuurten,'GM'))")
+    /// );
+    /// ```
     #[must_use]
     pub fn filter(&self) -> Option<String> {
         let mut parts = Vec::new();
@@ -335,6 +362,14 @@ pub enum FetchError {
 
 /// Downloads what `req` asks into `req.out/TABLE`.
 ///
+/// ```no_run
+/// use omzien::fetch::{Request, Silent, fetch};
+/// let got = fetch(&Request::new("50150NED", "data".as_ref()), &Silent)?;
+/// let ds = omzien::Loader::new().load([&got.folder])?;
+/// assert_eq!(ds.table(), Some("50150NED"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
 /// # Errors
 /// A [`FetchError`] naming the URL, page, row or file; what was downloaded stays in
 /// `.TABLE.partial` for the next run.
@@ -506,431 +541,6 @@ fn is_table_id(id: &str) -> bool {
     id.len() == 8
         && id.bytes().take(5).all(|b| b.is_ascii_digit())
         && id.bytes().skip(5).all(|b| b.is_ascii_uppercase())
-}
-
-/// A string field, trimmed.
-fn text(v: &Value, key: &str) -> Option<String> {
-    v.get(key)
-        .and_then(Value::as_str)
-        .map(|s| s.trim().to_owned())
-}
-
-/// The `value` array of an OData answer.
-fn values<'a>(url: &str, doc: &'a Value) -> Result<&'a Vec<Value>, FetchError> {
-    doc.get("value")
-        .and_then(Value::as_array)
-        .ok_or_else(|| FetchError::Page {
-            url: url.to_owned(),
-            message: "no \"value\" array (not an OData answer)".to_owned(),
-        })
-}
-
-/// The first record of an OData answer.
-fn first_value(url: &str, doc: &Value) -> Result<Value, FetchError> {
-    values(url, doc)?
-        .first()
-        .cloned()
-        .ok_or_else(|| FetchError::Page {
-            url: url.to_owned(),
-            message: "an empty \"value\" array".to_owned(),
-        })
-}
-
-/// The `odata.nextLink` of a page.
-fn next_link(url: &str, doc: &Value) -> Result<Option<String>, FetchError> {
-    match doc.get("odata.nextLink") {
-        None | Some(Value::Null) => Ok(None),
-        Some(Value::String(s)) => Ok(Some(http::resolve(url, s))),
-        Some(other) => Err(FetchError::Page {
-            url: url.to_owned(),
-            message: format!("\"odata.nextLink\" is {other}, not a URL"),
-        }),
-    }
-}
-
-/// The pages of a paged answer, asked one by one: each must be JSON, and no next link may lead
-/// back to a page already read.
-struct Pager<'a> {
-    client: &'a Client,
-    progress: &'a dyn Progress,
-    seen: std::collections::HashSet<String>,
-}
-
-impl<'a> Pager<'a> {
-    fn new(client: &'a Client, progress: &'a dyn Progress) -> Self {
-        Self {
-            client,
-            progress,
-            seen: std::collections::HashSet::new(),
-        }
-    }
-
-    /// The page at `url`.
-    fn get(&mut self, url: &str) -> Result<Value, FetchError> {
-        if !self.seen.insert(url.to_owned()) {
-            return Err(FetchError::Page {
-                url: url.to_owned(),
-                message: "the next link points back to an earlier page".to_owned(),
-            });
-        }
-        match self.client.json(url, self.progress)? {
-            Got::Json(v) => Ok(v),
-            Got::NotFound => Err(FetchError::Http {
-                url: url.to_owned(),
-                status: 404,
-                body: String::new(),
-            }),
-        }
-    }
-}
-
-/// Every record of a paged OData list (a small one: kept in memory).
-fn all_values(
-    client: &Client,
-    url: &str,
-    progress: &dyn Progress,
-) -> Result<Vec<Value>, FetchError> {
-    let mut out = Vec::new();
-    let mut next = Some(url.to_owned());
-    let mut pager = Pager::new(client, progress);
-    while let Some(u) = next {
-        let doc = pager.get(&u)?;
-        out.extend(values(&u, &doc)?.iter().cloned());
-        next = next_link(&u, &doc)?;
-    }
-    Ok(out)
-}
-
-/// The table's columns must be those of its row in the series.
-fn check_properties(table: &Table, title: &str, props: &[Value]) -> Result<(), FetchError> {
-    let keys: Vec<String> = props.iter().filter_map(|p| text(p, "Key")).collect();
-    let missing: Vec<&str> = [
-        "WijkenEnBuurten",
-        "Perioden",
-        "Leeftijd",
-        "Marges",
-        table.lonely_key,
-    ]
-    .into_iter()
-    .filter(|k| !keys.iter().any(|x| x == k))
-    .collect();
-    if missing.is_empty() {
-        Ok(())
-    } else {
-        Err(FetchError::NotOfSeries {
-            table: table.id.to_owned(),
-            title: title.to_owned(),
-            reason: format!("its DataProperties have no {}", missing.join(", ")),
-        })
-    }
-}
-
-/// The pages of figures on disk, in order.
-struct Pages {
-    files: Vec<PathBuf>,
-    resumed: usize,
-}
-
-/// Downloads the figure pages into `pages/`, taking up after the last whole page of an earlier
-/// run of the same request.
-fn download_pages(
-    client: &Client,
-    staged: &StagedDir,
-    table: &Table,
-    first: &str,
-    total: Option<u64>,
-    progress: &dyn Progress,
-) -> Result<Pages, FetchError> {
-    let request = json!({"table": table.id, "url": first}).to_string();
-    let pages_dir = staged.path().join("pages");
-    let request_file = pages_dir.join("request.json");
-    let same = std::fs::read_to_string(&request_file).is_ok_and(|r| r == request);
-    if !same && pages_dir.exists() {
-        progress.note("an earlier download asked for other figures: starting afresh");
-        std::fs::remove_dir_all(&pages_dir).map_err(|source| crate::FolderError {
-            path: pages_dir.clone(),
-            source,
-        })?;
-    }
-    staged.write_whole("pages/request.json", request.as_bytes())?;
-
-    // Whole pages of an earlier run.
-    let mut files: Vec<PathBuf> = match std::fs::read_dir(&pages_dir) {
-        Ok(rd) => rd
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| {
-                p.extension().is_some_and(|x| x == "json")
-                    && p.file_stem()
-                        .is_some_and(|s| s.to_string_lossy().bytes().all(|b| b.is_ascii_digit()))
-            })
-            .collect(),
-        Err(_) => Vec::new(),
-    };
-    files.sort();
-    progress.start(&format!("{} figures", table.id), total);
-    let mut next = Some(first.to_owned());
-    let mut resumed = 0;
-    if !files.is_empty() {
-        let mut rows = 0u64;
-        for f in &files {
-            let page = read_page(f)?;
-            rows += page
-                .get("value")
-                .and_then(Value::as_array)
-                .map_or(0, |v| v.len() as u64);
-            next = page.get("next").and_then(Value::as_str).map(str::to_owned);
-        }
-        resumed = files.len();
-        progress.note(&format!(
-            "taking up the earlier download: {resumed} pages, {rows} rows already here"
-        ));
-        progress.advance(rows);
-    }
-    let mut pager = Pager::new(client, progress);
-    while let Some(url) = next {
-        let doc = pager.get(&url)?;
-        let rows = values(&url, &doc)?;
-        for (i, r) in rows.iter().enumerate() {
-            check_row(&url, i + 1, r)?;
-        }
-        let following = next_link(&url, &doc)?;
-        let n = files.len() + 1;
-        let page = json!({"url": url, "next": following, "value": rows});
-        let bytes = serde_json::to_vec(&page).map_err(|e| crate::FolderError {
-            path: pages_dir.clone(),
-            source: std::io::Error::other(e),
-        })?;
-        files.push(staged.write_whole(&format!("pages/{n:05}.json"), &bytes)?);
-        progress.advance(rows.len() as u64);
-        next = following;
-    }
-    progress.finish();
-    Ok(Pages { files, resumed })
-}
-
-fn read_page(path: &Path) -> Result<Value, FetchError> {
-    let bytes = std::fs::read(path).map_err(|source| crate::FolderError {
-        path: path.to_owned(),
-        source,
-    })?;
-    serde_json::from_slice(&bytes).map_err(|e| {
-        FetchError::Folder(crate::FolderError {
-            path: path.to_owned(),
-            source: std::io::Error::other(format!("not a whole page: {e}")),
-        })
-    })
-}
-
-/// A row of figures has its dimensions, and only strings, numbers and nulls.
-fn check_row(url: &str, row: usize, r: &Value) -> Result<(), FetchError> {
-    let bad = |message: String| FetchError::Row {
-        url: url.to_owned(),
-        row,
-        message,
-    };
-    let Value::Object(o) = r else {
-        return Err(bad(format!("{r} is not a record")));
-    };
-    for k in ["WijkenEnBuurten", "Perioden", "Leeftijd", "Marges"] {
-        match o.get(k) {
-            Some(Value::String(_) | Value::Number(_)) => {}
-            Some(other) => return Err(bad(format!("{k} is {other}"))),
-            None => return Err(bad(format!("no {k}"))),
-        }
-    }
-    if let Some((k, v)) = o
-        .iter()
-        .find(|(_, v)| !matches!(v, Value::String(_) | Value::Number(_) | Value::Null))
-    {
-        return Err(bad(format!("{k} is {v}, not a string, number or null")));
-    }
-    Ok(())
-}
-
-/// Writes the pages' rows as one CSV in the OData CSV layout (header of keys, cells as the
-/// service gave them, empty for null).
-fn write_figures(staged: &StagedDir, table: &Table, pages: &[PathBuf]) -> Result<u64, FetchError> {
-    // The columns: every key, in the order first seen.
-    let mut header: Vec<String> = Vec::new();
-    for p in pages {
-        let page = read_page(p)?;
-        for r in page
-            .get("value")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-        {
-            if let Value::Object(o) = r {
-                for k in o.keys() {
-                    if !header.iter().any(|h| h == k) {
-                        header.push(k.clone());
-                    }
-                }
-            }
-        }
-    }
-    let path = staged.file(&figures_file(table.id))?;
-    let tmp = path.with_extension("tmp");
-    let io = |source: std::io::Error| crate::FolderError {
-        path: path.clone(),
-        source,
-    };
-    let file = std::fs::File::create(&tmp).map_err(io)?;
-    let mut w = csv::Writer::from_writer(std::io::BufWriter::new(file));
-    let csv_err = |e: csv::Error| io(std::io::Error::other(e));
-    w.write_record(&header).map_err(csv_err)?;
-    let mut rows = 0u64;
-    let mut record: Vec<String> = Vec::with_capacity(header.len());
-    for p in pages {
-        let page = read_page(p)?;
-        for r in page
-            .get("value")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-        {
-            record.clear();
-            for h in &header {
-                record.push(match r.get(h) {
-                    None | Some(Value::Null) => String::new(),
-                    Some(Value::String(s)) => s.clone(),
-                    Some(v) => v.to_string(),
-                });
-            }
-            w.write_record(&record).map_err(csv_err)?;
-            rows += 1;
-        }
-    }
-    let inner = w
-        .into_inner()
-        .map_err(|e| io(std::io::Error::other(e.to_string())))?;
-    inner
-        .into_inner()
-        .map_err(|e| io(std::io::Error::other(e.to_string())))?
-        .sync_all()
-        .map_err(io)?;
-    std::fs::rename(&tmp, &path).map_err(io)?;
-    Ok(rows)
-}
-
-/// The OGC API collection of a level.
-fn collection(level: Level) -> &'static str {
-    match level {
-        Level::Land => "land",
-        Level::Gemeente => "gemeenten",
-        Level::Wijk => "wijken",
-        Level::Buurt => "buurten",
-    }
-}
-
-/// The area a boundary feature outlines (its most specific code property).
-fn feature_code(f: &Value) -> Option<AreaCode> {
-    let props = f.get("properties")?;
-    crate::load::CODE_PROPERTIES
-        .iter()
-        .find_map(|k| props.get(*k)?.as_str()?.trim().parse::<AreaCode>().ok())
-}
-
-/// Downloads one level's boundaries from an OGC API Features collection into
-/// `boundaries/COLLECTION_YEAR.geojson`; a file whole from an earlier run is kept.
-fn download_boundaries(
-    client: &Client,
-    staged: &StagedDir,
-    service: &str,
-    level: Level,
-    table: &Table,
-    gemeente: Option<GemeenteCode>,
-    progress: &dyn Progress,
-) -> Result<(PathBuf, usize), FetchError> {
-    let name = collection(level);
-    let url = format!(
-        "{}/collections/{name}/items?f=json&limit=1000",
-        service.trim_end_matches('/')
-    );
-    let path = staged.file(&format!(
-        "{}/{name}_{}.geojson",
-        crate::BOUNDARIES_FOLDER,
-        table.classification
-    ))?;
-    let read = |path: &Path| {
-        Boundaries::from_geojson(path).map_err(|e| FetchError::Boundaries {
-            url: url.clone(),
-            message: e.to_string(),
-        })
-    };
-    if path.exists() {
-        let b = read(&path)?;
-        progress.note(&format!("{name}: kept from the earlier download"));
-        return Ok((path, b.shapes().len()));
-    }
-    let tmp = path.with_extension("tmp");
-    let io = |source: std::io::Error| crate::FolderError {
-        path: path.clone(),
-        source,
-    };
-    let file = std::fs::File::create(&tmp).map_err(io)?;
-    let mut w = std::io::BufWriter::new(file);
-    w.write_all(b"{\"type\":\"FeatureCollection\",\"features\":[\n")
-        .map_err(io)?;
-    progress.start(&format!("{name} {}", table.classification), None);
-    let (mut written, mut water, mut elsewhere) = (0usize, 0usize, 0usize);
-    let mut next = Some(url.clone());
-    let mut pager = Pager::new(client, progress);
-    while let Some(u) = next {
-        let doc = pager.get(&u)?;
-        let features = doc
-            .get("features")
-            .and_then(Value::as_array)
-            .ok_or_else(|| FetchError::Page {
-                url: u.clone(),
-                message: "no \"features\" array (not an OGC API Features page)".to_owned(),
-            })?;
-        for f in features {
-            let is_water = f
-                .pointer("/properties/water")
-                .and_then(Value::as_str)
-                .is_some_and(|w| w.trim().eq_ignore_ascii_case("JA"));
-            if is_water {
-                water += 1;
-                continue;
-            }
-            if let Some(g) = gemeente
-                && feature_code(f).and_then(AreaCode::gemeente) != Some(g)
-            {
-                elsewhere += 1;
-                continue;
-            }
-            if written > 0 {
-                w.write_all(b",\n").map_err(io)?;
-            }
-            serde_json::to_writer(&mut w, f).map_err(|e| io(std::io::Error::other(e)))?;
-            written += 1;
-        }
-        progress.advance(features.len() as u64);
-        next = doc
-            .get("links")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .find(|l| l.get("rel").and_then(Value::as_str) == Some("next"))
-            .and_then(|l| l.get("href").and_then(Value::as_str))
-            .map(|href| http::resolve(&u, href));
-    }
-    w.write_all(b"\n]}\n").map_err(io)?;
-    w.into_inner()
-        .map_err(|e| io(std::io::Error::other(e.to_string())))?
-        .sync_all()
-        .map_err(io)?;
-    progress.finish();
-    if water > 0 || elsewhere > 0 {
-        progress.note(&format!(
-            "{name}: {written} areas kept, {water} water parts and {elsewhere} areas of other \
-             gemeenten left out"
-        ));
-    }
-    std::fs::rename(&tmp, &path).map_err(io)?;
-    let b = read(&path)?;
-    Ok((path, b.shapes().len()))
 }
 
 /// Now as `YYYY-MM-DDTHH:MM:SSZ`.

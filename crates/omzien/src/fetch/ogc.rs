@@ -1,0 +1,132 @@
+//! PDOK's OGC API Features: one level's boundaries, paged by `next` links, streamed into one
+//! GeoJSON file.
+
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+use super::http::{Client, Pager, resolve};
+use super::{FetchError, Progress};
+use crate::load::Table;
+use crate::{AreaCode, Boundaries, GemeenteCode, Level, StagedDir};
+
+/// The OGC API collection of a level.
+fn collection(level: Level) -> &'static str {
+    match level {
+        Level::Land => "land",
+        Level::Gemeente => "gemeenten",
+        Level::Wijk => "wijken",
+        Level::Buurt => "buurten",
+    }
+}
+
+/// The area a boundary feature outlines (its most specific code property).
+fn feature_code(f: &Value) -> Option<AreaCode> {
+    let props = f.get("properties")?;
+    crate::load::CODE_PROPERTIES
+        .iter()
+        .find_map(|k| props.get(*k)?.as_str()?.trim().parse::<AreaCode>().ok())
+}
+
+/// Downloads one level's boundaries from an OGC API Features collection into
+/// `boundaries/COLLECTION_YEAR.geojson`; a file whole from an earlier run is kept.
+pub(super) fn download_boundaries(
+    client: &Client,
+    staged: &StagedDir,
+    service: &str,
+    level: Level,
+    table: &Table,
+    gemeente: Option<GemeenteCode>,
+    progress: &dyn Progress,
+) -> Result<(PathBuf, usize), FetchError> {
+    let name = collection(level);
+    let url = format!(
+        "{}/collections/{name}/items?f=json&limit=1000",
+        service.trim_end_matches('/')
+    );
+    let path = staged.file(&format!(
+        "{}/{name}_{}.geojson",
+        crate::BOUNDARIES_FOLDER,
+        table.classification
+    ))?;
+    let read = |path: &Path| {
+        Boundaries::from_geojson(path).map_err(|e| FetchError::Boundaries {
+            url: url.clone(),
+            message: e.to_string(),
+        })
+    };
+    if path.exists() {
+        let b = read(&path)?;
+        progress.note(&format!("{name}: kept from the earlier download"));
+        return Ok((path, b.shapes().len()));
+    }
+    let tmp = path.with_extension("tmp");
+    let io = |source: std::io::Error| crate::FolderError {
+        path: path.clone(),
+        source,
+    };
+    let file = std::fs::File::create(&tmp).map_err(io)?;
+    let mut w = std::io::BufWriter::new(file);
+    w.write_all(b"{\"type\":\"FeatureCollection\",\"features\":[\n")
+        .map_err(io)?;
+    progress.start(&format!("{name} {}", table.classification), None);
+    let (mut written, mut water, mut elsewhere) = (0usize, 0usize, 0usize);
+    let mut next = Some(url.clone());
+    let mut pager = Pager::new(client, progress);
+    while let Some(u) = next {
+        let doc = pager.get(&u)?;
+        let features = doc
+            .get("features")
+            .and_then(Value::as_array)
+            .ok_or_else(|| FetchError::Page {
+                url: u.clone(),
+                message: "no \"features\" array (not an OGC API Features page)".to_owned(),
+            })?;
+        for f in features {
+            let is_water = f
+                .pointer("/properties/water")
+                .and_then(Value::as_str)
+                .is_some_and(|w| w.trim().eq_ignore_ascii_case("JA"));
+            if is_water {
+                water += 1;
+                continue;
+            }
+            if let Some(g) = gemeente
+                && feature_code(f).and_then(AreaCode::gemeente) != Some(g)
+            {
+                elsewhere += 1;
+                continue;
+            }
+            if written > 0 {
+                w.write_all(b",\n").map_err(io)?;
+            }
+            serde_json::to_writer(&mut w, f).map_err(|e| io(std::io::Error::other(e)))?;
+            written += 1;
+        }
+        progress.advance(features.len() as u64);
+        next = doc
+            .get("links")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .find(|l| l.get("rel").and_then(Value::as_str) == Some("next"))
+            .and_then(|l| l.get("href").and_then(Value::as_str))
+            .map(|href| resolve(&u, href));
+    }
+    w.write_all(b"\n]}\n").map_err(io)?;
+    w.into_inner()
+        .map_err(|e| io(std::io::Error::other(e.to_string())))?
+        .sync_all()
+        .map_err(io)?;
+    progress.finish();
+    if water > 0 || elsewhere > 0 {
+        progress.note(&format!(
+            "{name}: {written} areas kept, {water} water parts and {elsewhere} areas of other \
+             gemeenten left out"
+        ));
+    }
+    std::fs::rename(&tmp, &path).map_err(io)?;
+    let b = read(&path)?;
+    Ok((path, b.shapes().len()))
+}
