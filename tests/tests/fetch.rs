@@ -666,6 +666,27 @@ fn bad_tables_and_bad_pages_are_named_with_their_url() {
     );
     let e = cli("eenzaam", &[]).unwrap_err();
     assert!(e.contains("\"eenzaam\" is not a table id"), "{e}");
+    // A boundary service without the table's map (in a folder of its own: its figures stay
+    // there for a next run).
+    let other = tempfile::tempdir().unwrap();
+    let e = omzien_cli(&[
+        "fetch",
+        "50090NED",
+        "--out",
+        other.path().to_str().unwrap(),
+        "--odata-url",
+        &odata,
+        "--boundaries-url",
+        &format!("{base}/nowhere"),
+        "--wait",
+        "0.01",
+    ])
+    .unwrap_err();
+    assert!(
+        e.contains("/nowhere/collections/gemeenten/items?f=json&limit=1000: no such collection (HTTP 404): the service may not hold the 2020 map under this address; give another with --boundaries-url"),
+        "{e}"
+    );
+    assert_eq!(listing(other.path()), [".50090NED.partial"]);
 
     // A page that is not JSON (a maintenance page with 200): no retry can mend it.
     fake.faults.lock().unwrap().push(Fault {

@@ -350,8 +350,8 @@ pub enum FetchError {
     /// The downloaded figures do not load.
     #[error("the downloaded figures do not load: {0}")]
     Load(#[from] LoadError),
-    /// A downloaded boundary file does not read.
-    #[error("{url}: the downloaded boundaries do not read: {message}")]
+    /// Boundaries that could not be had: no such collection, or a file that does not read.
+    #[error("{url}: {message}")]
     Boundaries {
         /// The collection's URL.
         url: String,

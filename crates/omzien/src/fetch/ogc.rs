@@ -53,7 +53,7 @@ pub(super) fn download_boundaries(
     let read = |path: &Path| {
         Boundaries::from_geojson(path).map_err(|e| FetchError::Boundaries {
             url: url.clone(),
-            message: e.to_string(),
+            message: format!("the downloaded boundaries do not read: {e}"),
         })
     };
     if path.exists() {
@@ -75,7 +75,22 @@ pub(super) fn download_boundaries(
     let mut next = Some(url.clone());
     let mut pager = Pager::new(client, progress);
     while let Some(u) = next {
-        let doc = pager.get(&u)?;
+        let doc = match pager.get(&u) {
+            Err(FetchError::Http {
+                url, status: 404, ..
+            }) => {
+                return Err(FetchError::Boundaries {
+                    url,
+                    message: format!(
+                        "no such collection (HTTP 404): the service may not hold the {} map under \
+                         this address; give another with --boundaries-url, or leave the boundaries \
+                         out with --no-boundaries",
+                        table.classification
+                    ),
+                });
+            }
+            other => other?,
+        };
         let features = doc
             .get("features")
             .and_then(Value::as_array)
