@@ -188,6 +188,18 @@ fn a_metadata_file_names_the_table_of_its_folder() {
         (r#"{"table": "50150NED", "classification": 2020}"#, "2024"),
         (r#"{"title": "x"}"#, "neither"),
         ("not json", "not JSON"),
+        (
+            r#"{"table": "50090NED", "areas": {"XX12": "a"}}"#,
+            "\"areas\"",
+        ),
+        (
+            r#"{"table": "50090NED", "areas": {"BU03630000": 7}}"#,
+            "not a name",
+        ),
+        (
+            r#"{"table": "50090NED", "areas": ["BU03630000"]}"#,
+            "not an object",
+        ),
     ] {
         std::fs::write(dir.path().join("metadata.json"), bad).unwrap();
         let e = Loader::new().load([dir.path()]).unwrap_err().to_string();
@@ -196,6 +208,19 @@ fn a_metadata_file_names_the_table_of_its_folder() {
             "{bad}: {e}"
         );
     }
+    // Its area names (from the table's WijkenEnBuurten, as `omzien fetch` writes them) name
+    // the areas.
+    let wk = ds.areas(omzien::Level::Wijk, None)[0];
+    std::fs::write(
+        dir.path().join("metadata.json"),
+        format!(r#"{{"table": "50090NED", "areas": {{"{wk}": "Nieuwmarkt/Lastage", "BU99990101": "Elders"}}}}"#),
+    )
+    .unwrap();
+    let ds = Loader::new().load([dir.path()]).unwrap();
+    assert_eq!(
+        ds.area(wk).unwrap().name.as_deref(),
+        Some("Nieuwmarkt/Lastage")
+    );
     // Metadata that contradicts the file's content.
     std::fs::write(dir.path().join("metadata.json"), r#"{"table": "50150NED"}"#).unwrap();
     std::fs::copy(sample("50090NED"), &path).unwrap();
