@@ -42,6 +42,8 @@ struct FakeTable {
     keys: Vec<String>,
     areas: Vec<Value>,
     periods: Vec<Value>,
+    /// What `TableInfos` says the row count is, when not the rows' own.
+    record_count: Option<usize>,
 }
 
 #[derive(Default)]
@@ -200,7 +202,7 @@ async fn odata(
     let mut doc = match entity.as_str() {
         "TableInfos" => json!({"value": [{
             "Identifier": table, "Title": t.title, "Modified": "2022-07-01T02:00:00",
-            "RecordCount": t.rows.len(),
+            "RecordCount": t.record_count.unwrap_or(t.rows.len()),
         }]}),
         "DataProperties" => json!({"value": t.keys.iter().filter(|k| *k != "ID").map(|k| json!({
             "Key": k,
@@ -636,6 +638,16 @@ fn bad_tables_and_bad_pages_are_named_with_their_url() {
             ..Default::default()
         },
     );
+    // A table whose own count disagrees with the rows its pages gave.
+    let mut t = FakeTable::from_csv(
+        &[fixtures().join("tables/50120NED_sample.csv")],
+        usize::MAX,
+        "Gezondheid per wijk en buurt; 2012/2016/2020/2022 (indeling 2022)",
+        &HashMap::new(),
+    );
+    t.record_count = Some(t.rows.len() + 1);
+    let n = t.rows.len();
+    fake.tables.insert("50120NED".into(), t);
     let (base, fake) = serve(fake);
     let tmp = tempfile::tempdir().unwrap();
     let odata = format!("{base}/odata");
@@ -666,6 +678,18 @@ fn bad_tables_and_bad_pages_are_named_with_their_url() {
     );
     let e = cli("eenzaam", &[]).unwrap_err();
     assert!(e.contains("\"eenzaam\" is not a table id"), "{e}");
+    let e = cli("50120NED", &[]).unwrap_err();
+    assert!(
+        e.contains(&format!(
+            "/odata/50120NED/UntypedDataSet?$format=json: {n} rows downloaded, but the table says it has {} (the pages are dropped: the next run starts afresh)",
+            n + 1
+        )),
+        "{e}"
+    );
+    assert_eq!(
+        listing(&tmp.path().join(".50120NED.partial")),
+        ["50120NED_figures.csv"]
+    );
     // A boundary service without the table's map (in a folder of its own: its figures stay
     // there for a next run).
     let other = tempfile::tempdir().unwrap();

@@ -335,7 +335,10 @@ pub enum FetchError {
         message: String,
     },
     /// Fewer or more rows than the table says it has.
-    #[error("{url}: {got} rows downloaded, but the table says it has {expected}")]
+    #[error(
+        "{url}: {got} rows downloaded, but the table says it has {expected} (the pages are \
+         dropped: the next run starts afresh)"
+    )]
     Count {
         /// The first page's URL.
         url: String,
@@ -457,6 +460,8 @@ pub fn fetch(req: &Request, progress: &dyn Progress) -> Result<Fetched, FetchErr
     if let Some(expected) = total
         && expected != rows
     {
+        // Pages that do not add up are not worth taking up: the next run starts afresh.
+        let _ = std::fs::remove_dir_all(staged.path().join("pages"));
         return Err(FetchError::Count {
             url: first,
             expected,
