@@ -19,6 +19,7 @@ mod aggregate;
 mod area;
 pub mod classify;
 mod dataset;
+mod date;
 pub mod demo;
 mod error;
 #[cfg(feature = "fetch")]
@@ -50,6 +51,7 @@ pub use area::{
     fold_name,
 };
 pub use dataset::{Area, Dataset, QueryError, SearchHit};
+pub use date::{civil_date, utc_timestamp};
 pub use error::{Error, Result};
 pub use figure::{Figure, Margin, Status};
 pub use indicator::{Indicator, IndicatorInfo, Unit};

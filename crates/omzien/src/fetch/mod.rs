@@ -497,7 +497,11 @@ pub fn fetch(req: &Request, progress: &dyn Progress) -> Result<Fetched, FetchErr
         "periods": periods,
         "modified": text(&infos, "Modified"),
         "rows": rows,
-        "downloaded": utc_now(),
+        "downloaded": crate::utc_timestamp(
+            SystemTime::now()
+                .duration_since(SystemTime::UNIX_EPOCH)
+                .map_or(0, |d| d.as_secs()),
+        ),
         "source": first,
         "filter": filter,
         "boundaries": req.boundaries.then(|| json!({
@@ -548,31 +552,6 @@ fn is_table_id(id: &str) -> bool {
         && id.bytes().skip(5).all(|b| b.is_ascii_uppercase())
 }
 
-/// Now as `YYYY-MM-DDTHH:MM:SSZ`.
-fn utc_now() -> String {
-    let secs = SystemTime::now()
-        .duration_since(SystemTime::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
-    let days = (secs / 86_400) as i64;
-    let rem = secs % 86_400;
-    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60
-    )
-}
-
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)] // test code
@@ -598,12 +577,5 @@ mod tests {
         assert!(is_table_id("50150NED"));
         assert!(!is_table_id("5015NED"));
         assert!(!is_table_id("50150NED'"));
-    }
-
-    #[test]
-    fn the_time_is_rfc3339() {
-        let t = utc_now();
-        assert_eq!(t.len(), 20, "{t}");
-        assert!(t.starts_with("20") && t.ends_with('Z'), "{t}");
     }
 }
