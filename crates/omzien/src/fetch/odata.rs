@@ -145,12 +145,10 @@ pub(super) fn download_pages(
     if !files.is_empty() {
         let mut rows = 0u64;
         for f in &files {
-            let page = read_page(f)?;
-            rows += page
-                .get("value")
-                .and_then(Value::as_array)
-                .map_or(0, |v| v.len() as u64);
-            next = page.get("next").and_then(Value::as_str).map(str::to_owned);
+            // Counted, not built: the rows are read again when the CSV is written.
+            let page = read_page::<serde::de::IgnoredAny>(f)?;
+            rows += page.value.len() as u64;
+            next = page.next;
         }
         resumed = files.len();
         progress.note(&format!(
@@ -180,7 +178,16 @@ pub(super) fn download_pages(
     Ok(Pages { files, resumed })
 }
 
-fn read_page(path: &Path) -> Result<Value, FetchError> {
+/// A page as `download_pages` saves it (`{"url", "next", "value"}`), its rows read as `R`.
+#[derive(serde::Deserialize)]
+struct SavedPage<R> {
+    /// The next page's URL, none after the last.
+    next: Option<String>,
+    /// The rows.
+    value: Vec<R>,
+}
+
+fn read_page<R: serde::de::DeserializeOwned>(path: &Path) -> Result<SavedPage<R>, FetchError> {
     let bytes = std::fs::read(path).map_err(|source| crate::FolderError {
         path: path.to_owned(),
         source,
@@ -229,13 +236,7 @@ pub(super) fn write_figures(
     // The columns: every key, in the order first seen.
     let mut header: Vec<String> = Vec::new();
     for p in pages {
-        let page = read_page(p)?;
-        for r in page
-            .get("value")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-        {
+        for r in read_page::<Value>(p)?.value {
             if let Value::Object(o) = r {
                 for k in o.keys() {
                     if !header.iter().any(|h| h == k) {
@@ -258,13 +259,7 @@ pub(super) fn write_figures(
     let mut rows = 0u64;
     let mut record: Vec<String> = Vec::with_capacity(header.len());
     for p in pages {
-        let page = read_page(p)?;
-        for r in page
-            .get("value")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-        {
+        for r in read_page::<Value>(p)?.value {
             record.clear();
             for h in &header {
                 record.push(match r.get(h) {
