@@ -67,6 +67,9 @@ pub(super) fn all_values(
     Ok(out)
 }
 
+/// The dimensions every table of the series has and every row of figures carries.
+const DIMENSIONS: [&str; 4] = ["WijkenEnBuurten", "Perioden", "Leeftijd", "Marges"];
+
 /// The table's columns must be those of its row in the series.
 pub(super) fn check_properties(
     table: &Table,
@@ -74,16 +77,11 @@ pub(super) fn check_properties(
     props: &[Value],
 ) -> Result<(), FetchError> {
     let keys: Vec<String> = props.iter().filter_map(|p| text(p, "Key")).collect();
-    let missing: Vec<&str> = [
-        "WijkenEnBuurten",
-        "Perioden",
-        "Leeftijd",
-        "Marges",
-        table.lonely_key,
-    ]
-    .into_iter()
-    .filter(|k| !keys.iter().any(|x| x == k))
-    .collect();
+    let missing: Vec<&str> = DIMENSIONS
+        .into_iter()
+        .chain([table.lonely_key])
+        .filter(|k| !keys.iter().any(|x| x == k))
+        .collect();
     if missing.is_empty() {
         Ok(())
     } else {
@@ -210,7 +208,7 @@ fn check_row(url: &str, row: usize, r: &Value) -> Result<(), FetchError> {
     let Value::Object(o) = r else {
         return Err(bad(format!("{r} is not a record")));
     };
-    for k in ["WijkenEnBuurten", "Perioden", "Leeftijd", "Marges"] {
+    for k in DIMENSIONS {
         match o.get(k) {
             Some(Value::String(_) | Value::Number(_)) => {}
             Some(other) => return Err(bad(format!("{k} is {other}"))),
