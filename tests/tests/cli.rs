@@ -128,7 +128,18 @@ fn demo_runs_without_data_and_says_it_is_synthetic() {
         let out = omzien(&cmd).unwrap();
         assert!(out.starts_with("*** SYNTHETIC DEMO DATA"), "{cmd:?}: {out}");
         let csv = omzien(&[cmd.as_slice(), &["-f", "csv"]].concat()).unwrap();
-        assert!(csv.starts_with("# SYNTHETIC DEMO DATA"), "{cmd:?}");
+        // The header first (any CSV reader takes it as is), every row noted.
+        let mut rows = csv::Reader::from_reader(csv.as_bytes());
+        let headers = rows.headers().unwrap().clone();
+        assert_eq!(headers.iter().last(), Some("note"), "{cmd:?}: {headers:?}");
+        let records: Vec<_> = rows.records().map(Result::unwrap).collect();
+        assert!(!records.is_empty(), "{cmd:?}");
+        assert!(
+            records
+                .iter()
+                .all(|r| r.iter().last() == Some(omzien::demo::LABEL)),
+            "{cmd:?}"
+        );
         let json: serde_json::Value =
             serde_json::from_str(&omzien(&[cmd.as_slice(), &["-f", "json"]].concat()).unwrap())
                 .unwrap();

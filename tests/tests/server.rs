@@ -304,7 +304,7 @@ async fn bad_input_gets_a_4xx_that_names_the_problem() {
             "Geluk_99",
         ),
         ("/api/areas/GM9876", StatusCode::NOT_FOUND, "GM9876"),
-        ("/api/areas/XX12", StatusCode::BAD_REQUEST, "XX12"),
+        ("/api/areas/XX12", StatusCode::NOT_FOUND, "XX12"),
         ("/api/areas?level=street", StatusCode::BAD_REQUEST, "street"),
         ("/api/search", StatusCode::BAD_REQUEST, "q"),
         (
@@ -488,11 +488,19 @@ async fn demo_serves_a_labelled_synthetic_map() {
     assert_eq!(body, other);
     let (_, _, big) = get(&app, "/tiles/12/1/1@2x.png?level=buurt", &[]).await;
     assert_eq!(decode(&big).0, 512);
-    let (_, _, csv) = get(&app, "/api/risk?format=csv", &[]).await;
+    let (_, h, csv) = get(&app, "/api/risk?format=csv", &[]).await;
+    assert_eq!(h["x-omzien-synthetic"], "true");
+    let csv = String::from_utf8(csv).unwrap();
+    let header = csv.lines().next().unwrap();
     assert!(
-        String::from_utf8(csv)
-            .unwrap()
-            .starts_with("# SYNTHETIC DEMO DATA")
+        header.starts_with("rank,") && header.ends_with(",note"),
+        "{header}"
+    );
+    assert!(
+        csv.lines().nth(1).unwrap().ends_with(
+            "SYNTHETIC DEMO DATA: generated figures for a fictional gemeente, not real\""
+        ),
+        "{csv}"
     );
     let v = json(&app, "/api/areas/GM9999").await;
     assert_eq!(v["dataset"]["synthetic"], true);

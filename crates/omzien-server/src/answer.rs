@@ -37,6 +37,34 @@ pub struct IndicatorRow {
     pub waves: String,
 }
 
+impl IndicatorRow {
+    /// The indicators of the data, as `/api/indicators` and `omzien indicators` list them.
+    #[must_use]
+    pub fn all(ds: &omzien::Dataset) -> Vec<Self> {
+        ds.indicators()
+            .iter()
+            .map(|i| Self {
+                key: i.key.clone(),
+                label_nl: i.label_nl.clone(),
+                label_en: i.label_en.clone(),
+                unit: i.unit,
+                loneliness: i.loneliness,
+                waves: ds
+                    .waves()
+                    .iter()
+                    .filter(|&&w| {
+                        ds.age_groups()
+                            .iter()
+                            .any(|&a| ds.has_column(i.indicator, w, a))
+                    })
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            })
+            .collect()
+    }
+}
+
 /// `/api/indicators`.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct IndicatorsAnswer {
@@ -228,6 +256,10 @@ pub struct RiskAnswer {
     pub dataset: Provenance,
     /// Highest first (mode `rising`: largest rise first).
     pub rows: Vec<RiskRow>,
+    /// How many areas meet the criterion (the rows, unless `limit` cut them).
+    pub total: usize,
+    /// Whether `limit` cut the list (`rows` holds fewer than `total`).
+    pub truncated: bool,
 }
 
 /// One area of `/api/figures`: a level layer fills `wave` and `value`, a change layer

@@ -168,6 +168,41 @@ pub fn read_config(path: &Path) -> Result<ServeConfig, ConfigError> {
     Ok(config)
 }
 
+/// A listening address: `127.0.0.1:8080`, `[::1]:8080`, or a host name with a port
+/// (`localhost:8080`) resolved once, its IPv4 address first.
+///
+/// ```
+/// use omzien_server::config::parse_addr;
+/// assert_eq!(parse_addr("127.0.0.1:9000")?.port(), 9000);
+/// assert!(parse_addr("localhost:9000")?.ip().is_loopback());
+/// assert!(parse_addr("localhost").is_err()); // no port
+/// # Ok::<(), String>(())
+/// ```
+///
+/// # Errors
+/// A message for text that is no address with a port.
+pub fn parse_addr(s: &str) -> Result<SocketAddr, String> {
+    use std::net::ToSocketAddrs;
+    let t = s.trim();
+    if let Ok(a) = t.parse() {
+        return Ok(a);
+    }
+    let bad = |why: String| {
+        format!(
+            "{t:?} is not an address with a port such as 127.0.0.1:8080 or localhost:8080 ({why})"
+        )
+    };
+    let all: Vec<SocketAddr> = t
+        .to_socket_addrs()
+        .map_err(|e| bad(e.to_string()))?
+        .collect();
+    all.iter()
+        .find(|a| a.is_ipv4())
+        .or(all.first())
+        .copied()
+        .ok_or_else(|| bad("it resolves to no address".to_owned()))
+}
+
 fn env_value<T: std::str::FromStr>(
     env: &dyn Env,
     key: &'static str,
@@ -201,8 +236,12 @@ pub fn merge_into_config(args: &ServeArgs, env: &dyn Env) -> Result<ServeConfig,
         Some(path) => read_config(&path)?,
         None => ServeConfig::default(),
     };
-    if let Some(addr) = env_value(env, "OMZIEN_ADDR")? {
-        config.addr = addr;
+    if let Some(value) = env.var("OMZIEN_ADDR").filter(|v| !v.trim().is_empty()) {
+        config.addr = parse_addr(&value).map_err(|message| ConfigError::Env {
+            key: "OMZIEN_ADDR",
+            message,
+            value: value.clone(),
+        })?;
     }
     if let Some(mb) = env_value(env, "OMZIEN_CACHE_MB")? {
         config.cache_mb = mb;

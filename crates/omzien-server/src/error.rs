@@ -89,7 +89,9 @@ impl ApiError {
     /// otherwise, with `message`.
     fn for_query(e: &omzien::QueryError, message: String) -> Self {
         match e {
-            omzien::QueryError::UnknownArea(_) => Self::NotFound(message),
+            omzien::QueryError::UnknownArea(_) | omzien::QueryError::NoMatch { .. } => {
+                Self::NotFound(message)
+            }
             _ => Self::BadRequest(message),
         }
     }
@@ -126,21 +128,117 @@ impl From<omzien::RiskError> for ApiError {
 }
 
 /// `axum`'s query extractor with its rejection answered as an [`ApiError`] (a 400 with the
-/// JSON error body), like every other error (axum `examples/customize-extractor-error`).
+/// JSON error body), like every other error (axum `examples/customize-extractor-error`), that
+/// also refuses parameters the route does not know (`gemente=` for `gemeente=`) instead of
+/// answering as if they were not given. What a route knows is its parameter types' OpenAPI
+/// description, so the refusal and the contract cannot differ.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Query<T>(pub T);
 
+/// Two parameter types read from one query string (`/api/figures`: the layer's and the
+/// figures' own), each parameter known if either knows it.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Both<A, B>(pub A, pub B);
+
+/// A type the query string is read into: its parameters' names and how it is parsed.
+pub trait QueryParams: Sized {
+    /// The parameters it knows.
+    fn accepted() -> Vec<String>;
+    /// Parses the query string.
+    ///
+    /// # Errors
+    /// What is wrong with a value.
+    fn parse(query: &str) -> Result<Self, String>;
+}
+
+impl<T: serde::de::DeserializeOwned + utoipa::IntoParams> QueryParams for T {
+    fn accepted() -> Vec<String> {
+        T::into_params(|| Some(utoipa::openapi::path::ParameterIn::Query))
+            .into_iter()
+            .map(|p| p.name)
+            .collect()
+    }
+    fn parse(query: &str) -> Result<Self, String> {
+        serde_urlencoded::from_str(query).map_err(|e| e.to_string())
+    }
+}
+
+impl<A: QueryParams, B: QueryParams> QueryParams for Both<A, B> {
+    fn accepted() -> Vec<String> {
+        let mut names = A::accepted();
+        for n in B::accepted() {
+            if !names.contains(&n) {
+                names.push(n);
+            }
+        }
+        names
+    }
+    fn parse(query: &str) -> Result<Self, String> {
+        Ok(Self(A::parse(query)?, B::parse(query)?))
+    }
+}
+
+/// The parameters of `query` that `accepted` does not name, in order, each once.
+fn unknown_params(query: &str, accepted: &[String]) -> Vec<String> {
+    let mut unknown: Vec<String> = Vec::new();
+    for (k, _) in form_urlencoded_pairs(query) {
+        if !accepted.contains(&k) && !unknown.contains(&k) {
+            unknown.push(k);
+        }
+    }
+    unknown
+}
+
+fn form_urlencoded_pairs(query: &str) -> Vec<(String, String)> {
+    serde_urlencoded::from_str::<Vec<(String, String)>>(query).unwrap_or_default()
+}
+
 impl<T, S> FromRequestParts<S> for Query<T>
 where
-    T: serde::de::DeserializeOwned,
+    T: QueryParams,
     S: Send + Sync,
 {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
-        axum::extract::Query::<T>::from_request_parts(parts, state)
-            .await
-            .map(|axum::extract::Query(q)| Self(q))
-            .map_err(|e| ApiError::BadRequest(format!("query string: {}", e.body_text())))
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, ApiError> {
+        let query = parts.uri.query().unwrap_or_default();
+        let accepted = T::accepted();
+        let unknown = unknown_params(query, &accepted);
+        if !unknown.is_empty() {
+            return Err(ApiError::BadRequest(format!(
+                "unknown parameter{} {}: {} takes {}",
+                if unknown.len() == 1 { "" } else { "s" },
+                unknown
+                    .iter()
+                    .map(|u| format!("{u:?}"))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                parts.uri.path(),
+                if accepted.is_empty() {
+                    "no parameters".to_owned()
+                } else {
+                    accepted.join(", ")
+                },
+            )));
+        }
+        T::parse(query)
+            .map(Self)
+            .map_err(|e| ApiError::BadRequest(format!("query string: {e}")))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_parameters_are_found_once_each() {
+        let accepted = vec!["gemeente".to_owned(), "level".to_owned()];
+        assert_eq!(
+            unknown_params("gemente=GM0363&level=wijk&gemente=x&a%20b=1", &accepted),
+            ["gemente", "a b"]
+        );
+        assert!(unknown_params("", &accepted).is_empty());
+        assert!(unknown_params("level=wijk", &accepted).is_empty());
     }
 }

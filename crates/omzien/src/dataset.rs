@@ -5,6 +5,8 @@ use std::ops::Range;
 use std::path::PathBuf;
 use std::sync::Arc;
 
+mod resolve;
+
 use crate::area::{alias_targets, fold_name, repair_mojibake};
 use crate::indicator::{MAX_EXTRA, SCHEMA_LEN};
 use crate::load::{LoadError, ParsedFile, Target};
@@ -20,7 +22,7 @@ pub enum QueryError {
     #[error("area {0} is not in the dataset")]
     UnknownArea(AreaCode),
     /// No such wave in the dataset.
-    #[error("wave {wave} is not in the dataset (it has {known})")]
+    #[error("wave {wave} is not in the dataset (it has {known}, or write latest)")]
     UnknownWave {
         /// Asked for.
         wave: Wave,
@@ -36,7 +38,9 @@ pub enum QueryError {
         known: String,
     },
     /// No such indicator in the dataset.
-    #[error("indicator {0:?} is not in the dataset")]
+    #[error(
+        "indicator {0:?} is not in the dataset (omzien indicators and /api/indicators list its keys and labels)"
+    )]
     UnknownIndicator(String),
     /// A value that does not parse (a wave or age group given as text).
     #[error("{0}")]
@@ -44,6 +48,61 @@ pub enum QueryError {
     /// The dataset holds none of these (`waves`, `age groups`).
     #[error("the data has no {0}")]
     Empty(&'static str),
+    /// No area of the data (of the level asked for) has this code or name.
+    #[error("no {} {given:?} in the data{}", level.map_or("area".to_owned(), |l| l.to_string()), did_you_mean(close))]
+    NoMatch {
+        /// What was given (trimmed).
+        given: String,
+        /// The level asked for, if any.
+        level: Option<Level>,
+        /// Areas with a close name or code, best first (`Name (CODE, Gemeente)`).
+        close: Vec<String>,
+    },
+    /// A name several areas share.
+    #[error("{given:?} names {} areas: {}; give the code", candidates.len(), resolve::listed(candidates))]
+    Ambiguous {
+        /// What was given (trimmed).
+        given: String,
+        /// Every area of that name (`Name (CODE, Gemeente)`).
+        candidates: Vec<String>,
+    },
+    /// A code of another level than the one asked for.
+    #[error("{area} is a {level}, not a {want}")]
+    WrongLevel {
+        /// The area the code names (`Name (CODE, Gemeente)`).
+        area: String,
+        /// Its level.
+        level: Level,
+        /// The level asked for.
+        want: Level,
+    },
+    /// Two waves in the wrong order, or the same twice (a change goes from the earlier wave
+    /// to the later one).
+    #[error("{}", wave_order(*from, *to))]
+    WaveOrder {
+        /// The first wave given.
+        from: Wave,
+        /// The second wave given.
+        to: Wave,
+    },
+}
+
+fn wave_order(from: Wave, to: Wave) -> String {
+    if from == to {
+        format!("a change needs two different waves, got {from} twice")
+    } else {
+        format!(
+            "{from} is after {to}: a change goes from the earlier wave to the later one ({to} to {from})"
+        )
+    }
+}
+
+fn did_you_mean(close: &[String]) -> String {
+    if close.is_empty() {
+        String::new()
+    } else {
+        format!("; did you mean {}?", resolve::listed(close))
+    }
 }
 
 /// One area of the dataset.
@@ -424,7 +483,16 @@ impl Dataset {
             .map(|p| p + SCHEMA_LEN)
     }
 
-    /// Finds an indicator by OData key, label or extra-column header.
+    /// Finds an indicator by OData key, Dutch or English label (as `omzien indicators` and
+    /// `/api/indicators` show them, any case) or extra-column header.
+    ///
+    /// ```
+    /// let ds = omzien::demo::dataset();
+    /// let lonely = ds.indicator("Eenzaam_28")?;
+    /// let en = ds.indicators().iter().find(|i| i.indicator == lonely).map(|i| i.label_en.clone());
+    /// assert_eq!(ds.indicator(&en.unwrap_or_default().to_uppercase())?, lonely);
+    /// # Ok::<(), omzien::QueryError>(())
+    /// ```
     ///
     /// # Errors
     /// [`QueryError::UnknownIndicator`] when nothing matches.
@@ -432,9 +500,14 @@ impl Dataset {
         Indicator::from_key(key)
             .or_else(|| Indicator::from_label(key))
             .or_else(|| {
+                let t = key.trim();
                 self.indicators
                     .iter()
-                    .find(|i| i.key == key.trim())
+                    .find(|i| {
+                        i.key == t
+                            || i.label_nl.eq_ignore_ascii_case(t)
+                            || i.label_en.eq_ignore_ascii_case(t)
+                    })
                     .map(|i| i.indicator)
             })
             .ok_or_else(|| QueryError::UnknownIndicator(key.to_owned()))
@@ -536,11 +609,13 @@ impl Dataset {
             .filter(|_| !r.is_empty())
     }
 
-    /// Parses a wave (`2020`, `2020JJ00`) and checks that the dataset holds it.
+    /// Parses a wave (`2020`, `2020JJ00`, or `latest` for the latest wave of the data) and
+    /// checks that the dataset holds it.
     ///
     /// ```
     /// let ds = omzien::demo::dataset();
     /// assert_eq!(ds.parse_wave("2016")?.year(), 2016);
+    /// assert_eq!(ds.parse_wave("latest")?.year(), 2020);
     /// assert!(ds.parse_wave("2013").unwrap_err().to_string().contains("2012, 2016, 2020"));
     /// assert!(ds.parse_wave("soon").is_err());
     /// # Ok::<(), omzien::QueryError>(())
@@ -550,6 +625,9 @@ impl Dataset {
     /// [`QueryError::Invalid`] for text that is not a wave, [`QueryError::UnknownWave`] for a
     /// wave the dataset does not hold.
     pub fn parse_wave(&self, s: &str) -> Result<Wave, QueryError> {
+        if s.trim().eq_ignore_ascii_case("latest") {
+            return self.latest_wave().ok_or(QueryError::Empty("waves"));
+        }
         let wave: Wave = s
             .parse()
             .map_err(|e: crate::WaveError| QueryError::Invalid(e.to_string()))?;

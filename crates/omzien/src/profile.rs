@@ -211,9 +211,8 @@ impl Dataset {
                             caveats: t.caveats.iter().map(ToString::to_string).collect(),
                             caveat_kinds: t.caveats,
                         }),
+                        // Waves in order: only the query can fail.
                         Err(TrendError::Query(e)) => return Err(e),
-                        // Two different waves: no other error can arise.
-                        Err(_) => {}
                     }
                 }
             }

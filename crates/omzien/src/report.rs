@@ -90,31 +90,25 @@ impl ReportQuery {
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum ReportError {
-    /// No gemeente of the data has this code or name.
-    #[error("no gemeente {given:?} in the data{}", close_list(.close))]
-    UnknownGemeente {
-        /// What was given.
-        given: String,
-        /// Gemeenten with a close name or code, best first.
-        close: Vec<String>,
-    },
     /// The level is not wijk or buurt.
     #[error("a report ranks wijken or buurten, not {0}")]
     BadLevel(Level),
     /// Nothing to report on.
     #[error("the report needs at least one {0}")]
     Empty(&'static str),
+    /// A `since` wave that leaves no change to report: it is the latest wave (or later).
+    #[error(
+        "since {since}: the latest wave is {latest}, so there is no change to report; give an earlier wave"
+    )]
+    NothingSince {
+        /// The wave changes were to be measured from.
+        since: Wave,
+        /// The latest wave of the data.
+        latest: Wave,
+    },
     /// A query error.
     #[error(transparent)]
     Query(#[from] QueryError),
-}
-
-fn close_list(close: &[String]) -> String {
-    if close.is_empty() {
-        String::new()
-    } else {
-        format!("; did you mean {}?", close.join(", "))
-    }
 }
 
 /// The gemeente beside the country in one indicator, age group and wave.
@@ -223,7 +217,7 @@ pub struct RiskProfile {
 /// ```
 /// use omzien::{ReportQuery, Level};
 /// let ds = omzien::demo::dataset();
-/// let g = ds.find_gemeente("GM9999")?;
+/// let g = ds.resolve_gemeente("GM9999")?;
 /// let r = ds.gemeente_report(&ReportQuery::new(&ds, g))?;
 /// assert!(r.provenance.synthetic);
 /// assert!(!r.areas.is_empty());
@@ -331,64 +325,6 @@ pub fn compare(
 }
 
 impl Dataset {
-    /// A gemeente by code (`GM0363`) or name (`Amsterdam`, `den haag`).
-    ///
-    /// # Errors
-    /// [`ReportError::UnknownGemeente`] with the closest gemeenten when none matches.
-    pub fn find_gemeente(&self, text: &str) -> Result<GemeenteCode, ReportError> {
-        let gemeente_of = |c: AreaCode| match c {
-            AreaCode::Gemeente(g) => Some(g),
-            _ => None,
-        };
-        if let Ok(code) = text.trim().to_uppercase().parse::<AreaCode>()
-            && let (Some(g), true) = (gemeente_of(code), self.contains(code))
-        {
-            return Ok(g);
-        }
-        let hits: Vec<_> = self
-            .search(text, 50)
-            .into_iter()
-            .filter(|h| h.code.level() == Level::Gemeente)
-            .collect();
-        if let Some(h) = hits.first().filter(|h| h.rank <= 1)
-            && let Some(g) = gemeente_of(h.code)
-        {
-            return Ok(g);
-        }
-        let mut close: Vec<String> = hits
-            .iter()
-            .take(5)
-            .map(|h| format!("{} ({})", h.name, h.code))
-            .collect();
-        if close.is_empty() {
-            close = self.closest_gemeenten(text, 5);
-        }
-        Err(ReportError::UnknownGemeente {
-            given: text.to_owned(),
-            close,
-        })
-    }
-
-    /// Gemeenten whose name or code is closest to `text` by edit distance.
-    fn closest_gemeenten(&self, text: &str, n: usize) -> Vec<String> {
-        let want: Vec<char> = text.trim().to_lowercase().chars().collect();
-        let mut scored: Vec<(usize, String)> =
-            self.areas(Level::Gemeente, None)
-                .into_iter()
-                .filter_map(|c| {
-                    let name = self.area(c).ok()?.display_name();
-                    let d = edit_distance(&want, &name.to_lowercase().chars().collect::<Vec<_>>())
-                        .min(edit_distance(
-                            &want,
-                            &c.to_string().to_lowercase().chars().collect::<Vec<_>>(),
-                        ));
-                    Some((d, format!("{name} ({c})")))
-                })
-                .collect();
-        scored.sort();
-        scored.into_iter().take(n).map(|(_, s)| s).collect()
-    }
-
     /// Everything a gemeente report shows.
     ///
     /// # Errors
@@ -410,6 +346,12 @@ impl Dataset {
             Some(w) => self.parse_wave(&w.to_string())?,
             None => *self.waves().first().ok_or(ReportError::Empty("wave"))?,
         };
+        if q.since.is_some() && first >= latest {
+            return Err(ReportError::NothingSince {
+                since: first,
+                latest,
+            });
+        }
         let waves: Vec<Wave> = self
             .waves()
             .iter()
@@ -553,20 +495,6 @@ impl Dataset {
     }
 }
 
-/// Levenshtein distance.
-fn edit_distance(a: &[char], b: &[char]) -> usize {
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.iter().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != cb);
-            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
-        }
-        prev = cur;
-    }
-    prev[b.len()]
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -599,15 +527,5 @@ mod tests {
             compare(Figure::Suppressed, None, Figure::Value(52.1), 2.0).0,
             Verdict::Unknown
         );
-    }
-
-    #[test]
-    fn unknown_gemeenten_get_close_matches() {
-        let ds = crate::demo::dataset();
-        let Err(ReportError::UnknownGemeente { close, .. }) = ds.find_gemeente("GM9998") else {
-            panic!("found");
-        };
-        assert!(!close.is_empty());
-        assert!(close[0].contains("GM9999"), "{close:?}");
     }
 }

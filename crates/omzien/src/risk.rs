@@ -277,6 +277,16 @@ pub enum RiskError {
     /// A rise was asked for without an earlier wave.
     #[error("a rising criterion needs an earlier wave (since)")]
     NoEarlierWave,
+    /// A `since` wave that is not before the wave ranked.
+    #[error(
+        "since {since}: rises are measured from a wave before the one ranked ({wave}); give an earlier wave"
+    )]
+    SinceNotBefore {
+        /// The wave rises were to be measured from.
+        since: Wave,
+        /// The wave ranked.
+        wave: Wave,
+    },
     /// A mode that is not high, rising or both.
     #[error("mode: {0:?} is not high, rising or both")]
     UnknownMode(String),
@@ -313,6 +323,12 @@ impl Dataset {
         let since = q.earlier_wave(self);
         if min_rise.is_some() && since.is_none() {
             return Err(RiskError::NoEarlierWave);
+        }
+        if let Some(since) = since.filter(|s| *s >= q.wave) {
+            return Err(RiskError::SinceNotBefore {
+                since,
+                wave: q.wave,
+            });
         }
         let mut valued: Vec<(AreaCode, f64)> = self
             .level_figures(q.level, q.indicator, q.wave, q.age)?

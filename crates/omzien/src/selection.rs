@@ -174,6 +174,38 @@ impl Dataset {
         self.parse_wave(s).map_err(|e| ParamError::new(param, e))
     }
 
+    /// A change between two waves given as parameters `from` and `to` (each a name and its
+    /// text): both in the data, the first before the second.
+    ///
+    /// ```
+    /// use omzien::{QueryError, Wave};
+    /// let ds = omzien::demo::dataset();
+    /// assert_eq!(ds.parse_change(("from", "2012"), ("to", "latest"))?, (Wave::new(2012), Wave::new(2020)));
+    /// let e = ds.parse_change(("from", "2020"), ("to", "2012")).unwrap_err();
+    /// assert_eq!(e.param, "from");
+    /// assert!(matches!(e.source, QueryError::WaveOrder { .. }));
+    /// # Ok::<(), omzien::ParamError>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`ParamError`] naming the parameter whose wave is not in the data, or `from` for waves
+    /// out of order ([`QueryError::WaveOrder`]).
+    pub fn parse_change(
+        &self,
+        from: (&'static str, &str),
+        to: (&'static str, &str),
+    ) -> Result<(Wave, Wave), ParamError> {
+        let a = self.parse_wave_param(from.0, from.1)?;
+        let b = self.parse_wave_param(to.0, to.1)?;
+        if a >= b {
+            return Err(ParamError::new(
+                from.0,
+                QueryError::WaveOrder { from: a, to: b },
+            ));
+        }
+        Ok((a, b))
+    }
+
     /// A selection from text parameters (as a URL or a command line gives them), each one
     /// missing taking its default: the lonely indicator, 18+, the latest wave.
     ///

@@ -100,16 +100,32 @@ impl Table {
         }
     }
 
-    /// [`Table::write_csv`] with a first comment line `# SYNTHETIC …` for generated demo
-    /// data, so no saved file of the demo can pass for real figures.
+    /// [`Table::write_csv`] with a last column `note` holding [`crate::demo::LABEL`] in every
+    /// row for generated demo data, so no saved file of the demo can pass for real figures,
+    /// while every CSV reader still finds the header on the first line.
+    ///
+    /// ```
+    /// let mut t = omzien::Table::new(["code"]);
+    /// t.push(vec!["GM9999".into()]);
+    /// let mut out = Vec::new();
+    /// t.write_csv_noting(true, &mut out)?;
+    /// let text = String::from_utf8(out).unwrap_or_default();
+    /// assert!(text.starts_with("code,note\nGM9999,SYNTHETIC DEMO DATA"), "{text}");
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
     ///
     /// # Errors
     /// Writing failed.
-    pub fn write_csv_noting(&self, synthetic: bool, mut out: impl Write) -> std::io::Result<()> {
-        if synthetic {
-            writeln!(out, "# {}", crate::demo::LABEL)?;
+    pub fn write_csv_noting(&self, synthetic: bool, out: impl Write) -> std::io::Result<()> {
+        if !synthetic {
+            return self.write_csv(out);
         }
-        self.write_csv(out)
+        let mut noted = self.clone();
+        noted.headers.push("note".to_owned());
+        for r in &mut noted.rows {
+            r.push(crate::demo::LABEL.to_owned());
+        }
+        noted.write_csv(out)
     }
 
     /// RFC 4180 CSV: a header row, then the rows; fields quoted where they hold a comma, a

@@ -243,9 +243,6 @@ pub struct Trend {
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum TrendError {
-    /// Both waves are the same.
-    #[error("a trend needs two different waves, got {0} twice")]
-    SameWave(Wave),
     /// A query error.
     #[error(transparent)]
     Query(#[from] QueryError),
@@ -280,7 +277,8 @@ impl Dataset {
     /// ```
     ///
     /// # Errors
-    /// [`TrendError`] for the same wave twice, or an unknown area, wave or age group.
+    /// [`TrendError`] for waves not in order (the same twice, or the later first), or an
+    /// unknown area, wave or age group.
     pub fn trend(&self, area: AreaCode, q: &TrendQuery) -> Result<Trend, TrendError> {
         let TrendQuery {
             indicator: ind,
@@ -290,8 +288,8 @@ impl Dataset {
             band,
             ..
         } = *q;
-        if from == to {
-            return Err(TrendError::SameWave(from));
+        if from >= to {
+            return Err(QueryError::WaveOrder { from, to }.into());
         }
         let a = self.figure(area, ind, from, age)?;
         let b = self.figure(area, ind, to, age)?;

@@ -25,7 +25,9 @@ pub struct Wave(u16);
 
 /// A string that is not a yearly period.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown period {given:?}: expected a year such as 2020 or a code such as 2020JJ00")]
+#[error(
+    "unknown period {given:?}: expected a year such as 2020, a code such as 2020JJ00, or latest"
+)]
 #[non_exhaustive]
 pub struct WaveError {
     /// What was given (trimmed).
@@ -135,7 +137,7 @@ pub enum AgeGroupError {
         given: String,
     },
     /// A label that is in no row of the table.
-    #[error("unknown age-group label {given:?}: known are {known}")]
+    #[error("unknown age group {given:?}: write {known}")]
     Label {
         /// What was given (trimmed).
         given: String,
@@ -227,22 +229,46 @@ impl AgeGroup {
     /// [`AgeGroupError::Label`] when nothing matches.
     pub fn from_label(s: &str) -> Result<Self, AgeGroupError> {
         let t = s.trim();
+        // `65+` written in a URL's query arrives as `65 `: a `+` is a space there.
+        let url_plus = !t.is_empty()
+            && t.bytes().all(|b| b.is_ascii_digit())
+            && s.trim_start().len() > t.len();
         if let Some(r) = AGE_GROUPS.iter().find(|r| {
             t.eq_ignore_ascii_case(r.nl)
                 || t.eq_ignore_ascii_case(r.en)
                 || t == r.short
                 || t.eq_ignore_ascii_case(&r.short.replace('+', "plus"))
+                || (url_plus && r.short.strip_suffix('+') == Some(t))
         }) {
             return Ok(Self(r.code));
         }
         t.parse().map_err(|_| AgeGroupError::Label {
             given: t.to_owned(),
-            known: AGE_GROUPS
-                .iter()
-                .map(|r| r.nl)
-                .collect::<Vec<_>>()
-                .join(", "),
+            known: Self::spellings(),
         })
+    }
+
+    /// The spellings [`AgeGroup::from_label`] accepts, for messages: the short forms first.
+    ///
+    /// ```
+    /// assert!(omzien::AgeGroup::spellings().starts_with("18+, 18-64, 65+"));
+    /// ```
+    #[must_use]
+    pub fn spellings() -> String {
+        let short: Vec<&str> = AGE_GROUPS.iter().map(|r| r.short).collect();
+        let plus: Vec<String> = AGE_GROUPS
+            .iter()
+            .filter(|r| r.short.contains('+'))
+            .map(|r| r.short.replace('+', "plus"))
+            .collect();
+        let codes: Vec<String> = AGE_GROUPS.iter().map(|r| r.code.to_string()).collect();
+        format!(
+            "{} (also {}, the CBS codes {}, or the Dutch or English label such as {:?}; in a URL write 65%2B or 65plus)",
+            short.join(", "),
+            plus.join(", "),
+            codes.join(", "),
+            AGE_GROUPS.first().map_or("", |r| r.nl),
+        )
     }
 }
 

@@ -6,12 +6,12 @@ use omzien::Table;
 
 use super::args::AreaArgs;
 use super::output::{bounds, emit, fig};
-use super::{CliError, dataset, resolve};
+use super::{CliError, named_dataset, resolve};
 
 /// Prints the profile of the area the query names.
 pub fn run(a: &AreaArgs, out: &mut dyn Write) -> Result<(), CliError> {
-    let ds = dataset(&a.common)?;
-    let code = resolve(&ds, "area", &a.query, None)?;
+    let ds = named_dataset(&a.common, &a.names)?;
+    let code = resolve(&ds, "AREA", &a.query, None)?;
     let only = a
         .indicator
         .iter()

@@ -32,6 +32,16 @@ pub struct Common {
     pub classification: Option<u16>,
 }
 
+/// Where the names of wijken and buurten come from, for the commands that list or find them.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct NameArgs {
+    /// GeoJSON boundary files or folders (repeatable) whose wijk and buurt names (WK_NAAM,
+    /// BU_NAAM) name the areas, so they can be found and are listed by name. Default: the
+    /// boundaries/ folder beside each --data folder (as omzien fetch writes it), if any.
+    #[arg(long, short = 'b', value_name = "PATH")]
+    pub boundaries: Vec<PathBuf>,
+}
+
 /// Output formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
@@ -50,6 +60,11 @@ pub enum Command {
     ///
     /// Example: omzien summary --data ../shared/data/rivm-50090NED --indicator Eenzaam_28 --threshold 50
     Summary(SummaryArgs),
+    /// The indicators the data holds: key, Dutch and English label, unit and the waves with
+    /// figures (what --indicator takes: the key or either label).
+    ///
+    /// Example: omzien indicators --data ../shared/data/rivm-50090NED
+    Indicators(IndicatorsArgs),
     /// All figures of one area (by code or name) in every wave and age group, with its parent, gemeente and the national reference, its trends and its ranks.
     ///
     /// Example: omzien area GM0363 --data ../shared/data/rivm-50090NED
@@ -217,14 +232,27 @@ pub struct SummaryArgs {
     pub threshold: Option<f64>,
 }
 
+/// `omzien indicators`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct IndicatorsArgs {
+    /// Shared options.
+    #[command(flatten)]
+    pub common: Common,
+}
+
 /// `omzien area`.
 #[derive(Debug, Clone, clap::Args)]
 pub struct AreaArgs {
-    /// Area code (GM0363, WK036300, BU03630001) or a name ("Den Haag").
+    /// Area code (GM0363, WK036300, BU03630001) or a name ("Den Haag", a wijk's or buurt's
+    /// name where the data names them).
+    #[arg(value_name = "AREA")]
     pub query: String,
     /// Shared options.
     #[command(flatten)]
     pub common: Common,
+    /// Names of wijken and buurten.
+    #[command(flatten)]
+    pub names: NameArgs,
     /// Only these indicators (repeatable); default all.
     #[arg(long, short = 'i')]
     pub indicator: Vec<String>,
@@ -245,6 +273,9 @@ pub struct TrendArgs {
     /// Shared options.
     #[command(flatten)]
     pub common: Common,
+    /// Names of wijken and buurten.
+    #[command(flatten)]
+    pub names: NameArgs,
     /// First wave (year).
     #[arg(long)]
     pub from: String,
@@ -274,6 +305,9 @@ pub struct RiskArgs {
     /// Shared options.
     #[command(flatten)]
     pub common: Common,
+    /// Names of wijken and buurten.
+    #[command(flatten)]
+    pub names: NameArgs,
     /// Indicator (OData key or label; default the lonely indicator).
     #[arg(long, short = 'i')]
     pub indicator: Option<String>,
@@ -349,8 +383,9 @@ pub struct ServeArgs {
     /// folder (as omzien fetch writes it).
     #[arg(long, short = 'b', value_name = "PATH")]
     pub boundaries: Vec<PathBuf>,
-    /// Address to listen on [default: 127.0.0.1:8080; env: OMZIEN_ADDR].
-    #[arg(long)]
+    /// Address to listen on, e.g. 0.0.0.0:8080 or localhost:9000 [default: 127.0.0.1:8080;
+    /// env: OMZIEN_ADDR].
+    #[arg(long, value_parser = crate::config::parse_addr)]
     pub addr: Option<std::net::SocketAddr>,
     /// Tile cache size in megabytes [default: 256; env: OMZIEN_CACHE_MB].
     #[arg(long)]
@@ -444,6 +479,11 @@ pub struct MicrodataArgs {
 #[derive(Debug, Clone, clap::Args)]
 pub struct ReportArgs {
     /// Gemeente code (GM0363) or name (Amsterdam); left out with --all.
+    #[arg(
+        value_name = "GEMEENTE",
+        required_unless_present = "all",
+        conflicts_with = "all"
+    )]
     pub query: Option<String>,
     /// Shared options.
     #[command(flatten)]

@@ -108,16 +108,9 @@ fn shown(ds: &Dataset, a: &TilesArgs) -> Result<Vec<Shown>, CliError> {
         let (from, to) = c
             .split_once('-')
             .ok_or_else(|| arg("change", format!("{c:?} is not FROM-TO (e.g. 2012-2020)")))?;
-        let (from, to) = (
-            ds.parse_wave_param("change", from.trim())?,
-            ds.parse_wave_param("change", to.trim())?,
-        );
-        if from == to {
-            return Err(arg(
-                "change",
-                format!("{c:?}: a change needs two different waves"),
-            ));
-        }
+        let (from, to) = ds
+            .parse_change(("change", from.trim()), ("change", to.trim()))
+            .map_err(|e| arg("change", format!("{c:?}: {}", e.source)))?;
         out.push(Shown::Change(from, to));
     }
     if out.is_empty() {

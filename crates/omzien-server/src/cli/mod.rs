@@ -7,6 +7,7 @@ mod check;
 mod export;
 #[cfg(feature = "fetch")]
 mod fetch;
+mod indicators;
 #[cfg(feature = "microdata")]
 mod microdata;
 mod output;
@@ -21,7 +22,7 @@ use std::io::Write;
 
 use omzien::{AreaCode, Dataset, GemeenteCode, Level, Loader};
 
-pub use args::{Args, Command, Common, ExportCommand, Format};
+pub use args::{Args, Command, Common, ExportCommand, Format, NameArgs};
 pub use serve::{boundary_paths, load_boundaries};
 
 /// Why a command failed.
@@ -46,8 +47,9 @@ pub enum CliError {
     /// A roll-up that cannot be made.
     #[error(transparent)]
     Rollup(#[from] omzien::RollupError),
-    /// A bad argument value.
-    #[error("--{option}: {message}")]
+    /// A bad argument value: an option (`--gemeente: …`) or a positional argument written in
+    /// capitals (`AREA: …`).
+    #[error("{}: {message}", flag(option))]
     Arg {
         /// The option.
         option: &'static str,
@@ -83,6 +85,15 @@ pub enum CliError {
     #[cfg(feature = "fetch")]
     #[error(transparent)]
     Fetch(#[from] omzien::fetch::FetchError),
+    /// The server cannot listen on its address (in use, or not allowed).
+    #[error("cannot listen on {addr}: {source} (give another with --addr or OMZIEN_ADDR)")]
+    Listen {
+        /// The address.
+        addr: std::net::SocketAddr,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
     /// Writing the output failed.
     #[error("cannot write output: {0}")]
     Io(#[from] std::io::Error),
@@ -102,6 +113,15 @@ impl From<omzien::ParamError> for CliError {
             option: e.param,
             message: e.source.to_string(),
         }
+    }
+}
+
+/// `--name` for an option, the name itself for a positional argument (`AREA`, `GEMEENTE`).
+fn flag(option: &str) -> String {
+    if option.chars().any(|c| c.is_ascii_lowercase()) {
+        format!("--{option}")
+    } else {
+        option.to_owned()
     }
 }
 
@@ -127,53 +147,74 @@ pub fn dataset(common: &Common) -> Result<Dataset, CliError> {
     Ok(loader.load(&common.data)?)
 }
 
-/// Resolves a code or a name to one area; the best match wins, others are named on stderr.
+/// The dataset the options name, its wijken and buurten named (`WK_NAAM`, `BU_NAAM`) from the
+/// boundary files given, else from the `boundaries/` folder beside each data folder, if any.
+///
+/// # Errors
+/// [`CliError::Load`] or [`CliError::Boundaries`] for files that cannot be used.
+pub fn named_dataset(common: &Common, names: &args::NameArgs) -> Result<Dataset, CliError> {
+    let mut ds = dataset(common)?;
+    if common.data.is_empty() {
+        if !names.boundaries.is_empty() {
+            return Err(arg(
+                "boundaries",
+                "the built-in demo names its own areas: give the figures they belong to with --data",
+            ));
+        }
+        return Ok(ds);
+    }
+    let paths = if names.boundaries.is_empty() {
+        serve::boundaries_beside(&common.data)
+    } else {
+        names.boundaries.clone()
+    };
+    if !paths.is_empty() {
+        let b = load_boundaries(&ds, &paths)?;
+        ds.name_from(&b);
+    }
+    Ok(ds)
+}
+
+/// The one area a code or a name names ([`Dataset::resolve_area`]), or an error naming the
+/// argument or option it came from (`AREA`, `--gemeente`).
 fn resolve(
     ds: &Dataset,
     option: &'static str,
     q: &str,
     want: Option<Level>,
 ) -> Result<AreaCode, CliError> {
-    let hits: Vec<_> = ds
-        .search(q, 50)
-        .into_iter()
-        .filter(|h| want.is_none_or(|l| h.code.level() == l))
-        .collect();
-    let Some(best) = hits.first() else {
-        return Err(arg(
-            option,
-            format!(
-                "no {} matches {q:?}",
-                want.map_or("area".to_owned(), |l| l.to_string())
-            ),
-        ));
-    };
-    let others: Vec<String> = hits[1..]
-        .iter()
-        .filter(|h| h.rank == best.rank)
-        .take(5)
-        .map(|h| format!("{} {}", h.code, h.name))
-        .collect();
-    if !others.is_empty() {
-        eprintln!(
-            "note: {q:?} also matches {}; showing {} {}",
-            others.join(", "),
-            best.code,
-            best.name
-        );
-    }
-    Ok(best.code)
+    ds.resolve_area(q, want)
+        .map_err(|e| CliError::from(omzien::ParamError::new(option, e)))
 }
 
 /// The gemeente a `--gemeente` code or name names, if given.
 fn gemeente(ds: &Dataset, q: Option<&str>) -> Result<Option<GemeenteCode>, CliError> {
-    q.map(
-        |q| match resolve(ds, "gemeente", q, Some(Level::Gemeente))? {
-            AreaCode::Gemeente(g) => Ok(g),
-            other => Err(arg("gemeente", format!("{other} is not a gemeente"))),
-        },
-    )
+    q.map(|q| {
+        ds.resolve_gemeente(q)
+            .map_err(|e| CliError::from(omzien::ParamError::new("gemeente", e)))
+    })
     .transpose()
+}
+
+/// `--format csv|json` on a command whose output is not a table (a PDF, a server, a folder)
+/// is refused rather than ignored.
+fn refuse_format(command: &Command) -> Result<(), CliError> {
+    let (common, what) = match command {
+        Command::Serve(a) => (&a.common, "serves HTTP"),
+        Command::Report(a) => (&a.common, "writes a PDF"),
+        #[cfg(feature = "microdata")]
+        Command::Microdata(a) => (&a.common, "writes a folder of CSV and JSON files"),
+        _ => return Ok(()),
+    };
+    if common.format == Format::Table {
+        return Ok(());
+    }
+    Err(arg(
+        "format",
+        format!(
+            "this command {what}, so --format has nothing to change; it applies to summary, area, trend, risk, rollup and check"
+        ),
+    ))
 }
 
 /// Runs a command, writing its result to `out`.
@@ -181,6 +222,7 @@ fn gemeente(ds: &Dataset, q: Option<&str>) -> Result<Option<GemeenteCode>, CliEr
 /// # Errors
 /// A [`CliError`] that says which file, option or value is wrong.
 pub fn run(args: &Args, out: &mut dyn Write) -> Result<(), CliError> {
+    refuse_format(&args.command)?;
     match &args.command {
         Command::Serve(a) => serve::run(a),
         #[cfg(feature = "fetch")]
@@ -188,6 +230,7 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<(), CliError> {
         #[cfg(feature = "microdata")]
         Command::Microdata(a) => microdata::run(a, out),
         Command::Summary(a) => summary::run(a, out),
+        Command::Indicators(a) => indicators::run(a, out),
         Command::Area(a) => area::run(a, out),
         Command::Trend(a) => trend::run(a, out),
         Command::Risk(a) => risk::run(a, out),

@@ -88,7 +88,12 @@ pub fn emit(
             }
             write_text(table, out)
         }
-        Format::Csv => table.write_csv_noting(ds.is_synthetic(), out),
+        Format::Csv => {
+            if ds.is_synthetic() {
+                eprintln!("note: {}", omzien::demo::LABEL);
+            }
+            table.write_csv_noting(ds.is_synthetic(), out)
+        }
         Format::Json => {
             let doc = Document {
                 dataset: Provenance {

@@ -110,11 +110,13 @@ pub fn run(a: &ReportArgs, out: &mut dyn Write) -> Result<(), CliError> {
     }
     let Some(query) = &a.query else {
         return Err(arg(
-            "gemeente",
+            "GEMEENTE",
             "name a gemeente (code or name), or give --all",
         ));
     };
-    let g = ds.find_gemeente(query)?;
+    let g = ds
+        .resolve_gemeente(query)
+        .map_err(|e| omzien::ParamError::new("GEMEENTE", e))?;
     let pdf = make(g)?;
     let path = if a.out.is_dir() {
         a.out.join(file_name(&ds, g))

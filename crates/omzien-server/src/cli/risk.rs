@@ -6,11 +6,11 @@ use omzien::{RiskQuery, Table};
 
 use super::args::RiskArgs;
 use super::output::{bounds, delta, emit, fig};
-use super::{CliError, dataset, gemeente};
+use super::{CliError, gemeente, named_dataset};
 
 /// Prints the risk areas the arguments ask for.
 pub fn run(a: &RiskArgs, out: &mut dyn Write) -> Result<(), CliError> {
-    let ds = dataset(&a.common)?;
+    let ds = named_dataset(&a.common, &a.names)?;
     let s = ds.parse_selection(a.indicator.as_deref(), a.age.as_deref(), a.wave.as_deref())?;
     let mut q = RiskQuery::new(a.level, s.indicator, s.wave)
         .with_age(s.age)
@@ -24,8 +24,16 @@ pub fn run(a: &RiskArgs, out: &mut dyn Write) -> Result<(), CliError> {
         q = q.with_since(ds.parse_wave_param("since", since)?);
     }
     let mut hits = ds.risk_areas(&q)?;
+    let total = hits.len();
     if let Some(n) = a.limit {
         hits.truncate(n);
+    }
+    if hits.len() < total {
+        eprintln!(
+            "note: {} of the {total} areas shown (--limit {})",
+            hits.len(),
+            hits.len()
+        );
     }
     let mut t = Table::new([
         "rank", "code", "name", "value", "lower", "upper", "delta_pp", "gemeente", "national",
@@ -47,15 +55,18 @@ pub fn run(a: &RiskArgs, out: &mut dyn Write) -> Result<(), CliError> {
         ]);
     }
     let since = q.earlier_wave(&ds);
+    // The rule of the mode asked for, and only that.
+    let rule = match a.mode {
+        omzien::RiskMode::High => format!("top {:.0}%", a.top * 100.0),
+        omzien::RiskMode::Rising => format!("rise > {} pp", a.min_rise),
+        omzien::RiskMode::Both => format!("top {:.0}% and rise > {} pp", a.top * 100.0, a.min_rise),
+    };
     let title = format!(
-        "Risk areas: {} {}{} ({}: top {:.0}%, rise > {} pp), {} found",
+        "Risk areas: {} {}{} ({}: {rule}), {total} found",
         s.indicator,
         s.wave,
         since.map(|w| format!(" since {w}")).unwrap_or_default(),
         a.mode,
-        a.top * 100.0,
-        a.min_rise,
-        hits.len()
     );
     emit(&ds, a.common.format, &title, &t, &hits, out)?;
     Ok(())

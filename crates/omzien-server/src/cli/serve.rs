@@ -30,11 +30,7 @@ pub fn boundary_paths(data: &[PathBuf], given: &[PathBuf]) -> Result<Vec<PathBuf
     if !given.is_empty() {
         return Ok(given.to_vec());
     }
-    let beside: Vec<PathBuf> = data
-        .iter()
-        .map(|d| d.join(omzien::BOUNDARIES_FOLDER))
-        .filter(|b| b.is_dir())
-        .collect();
+    let beside = boundaries_beside(data);
     if beside.is_empty() {
         return Err(super::arg(
             "boundaries",
@@ -48,6 +44,15 @@ pub fn boundary_paths(data: &[PathBuf], given: &[PathBuf]) -> Result<Vec<PathBuf
     Ok(beside)
 }
 
+/// The `boundaries/` folder of each data folder that has one (as `omzien fetch` writes it).
+#[must_use]
+pub fn boundaries_beside(data: &[PathBuf]) -> Vec<PathBuf> {
+    data.iter()
+        .map(|d| d.join(omzien::BOUNDARIES_FOLDER))
+        .filter(|b| b.is_dir())
+        .collect()
+}
+
 /// [`load_boundaries`] for files already read (for example while the figures loaded).
 ///
 /// # Errors
@@ -59,7 +64,7 @@ pub fn pick_boundaries(
 ) -> Result<Vec<Boundaries>, CliError> {
     let set = Boundaries::pick(ds, paths, read)?;
     for e in &set.left_out {
-        tracing::warn!(error = %e, "boundary file left out");
+        tracing::warn!(target: "omzien::boundaries", error = %e, "boundary file left out");
     }
     for b in &set.chosen {
         report(ds, b);
@@ -70,6 +75,7 @@ pub fn pick_boundaries(
 fn report(ds: &Dataset, b: &Boundaries) {
     let join = b.join(ds);
     tracing::info!(
+        target: "omzien::boundaries",
         level = %b.level(),
         file = %b.source().display(),
         polygons = b.shapes().len(),
@@ -80,7 +86,7 @@ fn report(ds: &Dataset, b: &Boundaries) {
         "boundaries"
     );
     for s in b.skipped() {
-        tracing::warn!(file = %b.source().display(), feature = s.feature, code = ?s.code.map(|c| c.to_string()), reason = %s.reason, "feature skipped");
+        tracing::warn!(target: "omzien::boundaries", file = %b.source().display(), feature = s.feature, code = ?s.code.map(|c| c.to_string()), reason = %s.reason, "feature skipped");
     }
 }
 
@@ -150,7 +156,9 @@ pub fn serve(
         .max_blocking_threads((cores * 4).max(8))
         .build()?;
     rt.block_on(async move {
-        let listener = tokio::net::TcpListener::bind(addr).await?;
+        let listener = tokio::net::TcpListener::bind(addr)
+            .await
+            .map_err(|e| CliError::Listen { addr, source: e })?;
         let local = listener.local_addr()?;
         tracing::info!(
             "serving on http://{local}/ (tiles: /tiles/{{z}}/{{x}}/{{y}}.png, API: /api/…)"
@@ -158,7 +166,8 @@ pub fn serve(
         eprintln!(
             "omzien: open http://{local}/ for the map (API: http://{local}/api/…, health: /health)"
         );
-        crate::listen::serve(listener, app(state), &Limits::default(), shutdown()).await
+        crate::listen::serve(listener, app(state), &Limits::default(), shutdown()).await?;
+        Ok::<(), CliError>(())
     })?;
     Ok(())
 }

@@ -6,13 +6,12 @@ use omzien::{Table, TrendQuery};
 
 use super::args::TrendArgs;
 use super::output::{bounds, delta, emit, fig};
-use super::{CliError, dataset, gemeente};
+use super::{CliError, gemeente, named_dataset};
 
 /// Prints the trends the arguments ask for.
 pub fn run(a: &TrendArgs, out: &mut dyn Write) -> Result<(), CliError> {
-    let ds = dataset(&a.common)?;
-    let from = ds.parse_wave_param("from", &a.from)?;
-    let to = ds.parse_wave_param("to", &a.to)?;
+    let ds = named_dataset(&a.common, &a.names)?;
+    let (from, to) = ds.parse_change(("from", &a.from), ("to", &a.to))?;
     let ind = ds.parse_indicator(a.indicator.as_deref())?;
     let age = ds.parse_age(a.age.as_deref())?;
     let mut q = TrendQuery::new(ind, from, to)
@@ -59,7 +58,11 @@ pub fn run(a: &TrendArgs, out: &mut dyn Write) -> Result<(), CliError> {
             omzien::Caveat::join(&tr.caveats),
         ]);
     }
-    let title = format!("{ind} {from} → {to} ({age}), stable within ±{} pp", q.band);
+    // The rule, not a conclusion: a change within the band is called stable.
+    let title = format!(
+        "{ind} {from} → {to} ({age}): changes within ±{} pp count as stable",
+        q.band
+    );
     emit(&ds, a.common.format, &title, &t, &trends, out)?;
     Ok(())
 }

@@ -15,7 +15,7 @@ use crate::answer::{
     IndicatorRow, IndicatorsAnswer, LevelRow, RiskAnswer, RiskRow, SearchAnswer, SearchRow,
     WaveRow, WavesAnswer,
 };
-use crate::error::{ApiError, Query};
+use crate::error::{ApiError, Both, Query};
 use crate::state::AppState;
 
 /// The form of an answer.
@@ -56,7 +56,16 @@ fn respond<A: Serialize, R: Serialize>(
             table
                 .write_csv_noting(ds.is_synthetic(), &mut out)
                 .map_err(ApiError::internal)?;
-            Ok(([(header::CONTENT_TYPE, "text/csv; charset=utf-8")], out).into_response())
+            let mut res =
+                ([(header::CONTENT_TYPE, "text/csv; charset=utf-8")], out).into_response();
+            if ds.is_synthetic() {
+                // Said in the answer's headers too, beside the `note` column.
+                res.headers_mut().insert(
+                    "x-omzien-synthetic",
+                    header::HeaderValue::from_static("true"),
+                );
+            }
+            Ok(res)
         }
     }
 }
@@ -70,28 +79,7 @@ pub async fn indicators(
     Query(f): Query<FormatQuery>,
 ) -> Result<Response, ApiError> {
     let ds = &state.dataset;
-    let rows: Vec<IndicatorRow> = ds
-        .indicators()
-        .iter()
-        .map(|i| IndicatorRow {
-            key: i.key.clone(),
-            label_nl: i.label_nl.clone(),
-            label_en: i.label_en.clone(),
-            unit: i.unit,
-            loneliness: i.loneliness,
-            waves: ds
-                .waves()
-                .iter()
-                .filter(|&&w| {
-                    ds.age_groups()
-                        .iter()
-                        .any(|&a| ds.has_column(i.indicator, w, a))
-                })
-                .map(ToString::to_string)
-                .collect::<Vec<_>>()
-                .join(" "),
-        })
-        .collect();
+    let rows = IndicatorRow::all(ds);
     let answer = IndicatorsAnswer {
         dataset: ds.provenance(),
         rows,
@@ -149,10 +137,6 @@ pub async fn waves(
     respond(ds, f.format, &answer, &answer.rows, &[])
 }
 
-fn parse_code(s: &str) -> Result<AreaCode, ApiError> {
-    s.trim().to_uppercase().parse().map_err(ApiError::bad)
-}
-
 /// `?indicator=&age=&wave=&format=` of `/api/areas/{code}`: the selection the answer ranks
 /// and gives the trend of (default the lonely indicator, 18+, the latest wave).
 #[derive(Debug, Default, Deserialize, IntoParams)]
@@ -171,16 +155,20 @@ pub struct AreaQuery {
 /// Every figure of an area with its parent, gemeente and national reference, its trends
 /// with caveats, and its rank in the country and its gemeente for the selection.
 #[utoipa::path(get, path = "/api/areas/{code}",
-    params(("code" = String, Path, description = "Area code: GM0363, WK036300, BU03630000 or NL01"), AreaQuery),
+    params(("code" = String, Path, description = "Area code (GM0363, WK036300, BU03630000 or NL01) or name (Amsterdam, den haag, a wijk's name)"), AreaQuery),
     responses((status = 200, description = "The area's profile", body = AreaAnswer),
-              (status = 400, description = "A bad code or parameter", body = ErrorBody),
-              (status = 404, description = "No such area in the data", body = ErrorBody)))]
+              (status = 400, description = "A bad parameter, or a name several areas share (the error lists them)", body = ErrorBody),
+              (status = 404, description = "No such area in the data (the error lists close matches)", body = ErrorBody)))]
 pub async fn area(
     State(state): State<AppState>,
     Path(code): Path<String>,
     Query(q): Query<AreaQuery>,
 ) -> Result<Response, ApiError> {
-    area_response(&state, parse_code(&code)?, &q)
+    let area = state
+        .dataset
+        .resolve_area(&code, None)
+        .map_err(|e| ApiError::from(omzien::ParamError::new("code", e)))?;
+    area_response(&state, area, &q)
 }
 
 /// `?lon=&lat=&level=` of `/api/at`, beside the [`AreaQuery`] parameters.
@@ -202,8 +190,7 @@ pub struct AtQuery {
               (status = 404, description = "No area there, or no boundaries for the level", body = ErrorBody)))]
 pub async fn at(
     State(state): State<AppState>,
-    Query(q): Query<AtQuery>,
-    Query(a): Query<AreaQuery>,
+    Query(Both(q, a)): Query<Both<AtQuery, AreaQuery>>,
 ) -> Result<Response, ApiError> {
     let (Some(lon), Some(lat)) = (q.lon, q.lat) else {
         return Err(ApiError::BadRequest("lon and lat are required".into()));
@@ -246,7 +233,7 @@ fn area_response(state: &AppState, code: AreaCode, q: &AreaQuery) -> Result<Resp
 pub struct AreasQuery {
     /// Level: `gemeente` (default), `wijk` or `buurt`.
     pub level: Option<String>,
-    /// Only areas within this gemeente (code).
+    /// Only areas within this gemeente (code or name).
     pub gemeente: Option<String>,
     /// `json` (default) or `csv`.
     pub format: Option<Format>,
@@ -262,7 +249,7 @@ pub async fn areas(
 ) -> Result<Response, ApiError> {
     let ds = &state.dataset;
     let level = level(q.level.as_deref(), Level::Gemeente)?;
-    let within = gemeente(q.gemeente.as_deref())?;
+    let within = gemeente(ds, q.gemeente.as_deref())?;
     let bounds = state.boundaries(level);
     let rows = ds
         .areas(level, within)
@@ -358,7 +345,7 @@ pub struct RiskParams {
     pub age: Option<String>,
     /// Level: `buurt` (default), `wijk` or `gemeente`.
     pub level: Option<String>,
-    /// Only areas within this gemeente (code).
+    /// Only areas within this gemeente (code or name).
     pub gemeente: Option<String>,
     /// Wave ranked (default the latest).
     pub wave: Option<String>,
@@ -370,7 +357,7 @@ pub struct RiskParams {
     pub top: Option<f64>,
     /// Rise in percentage points that counts (default 3).
     pub min_rise: Option<f64>,
-    /// At most this many rows (default 50).
+    /// At most this many rows (default all; `total` and `truncated` say whether it cut).
     pub limit: Option<usize>,
     /// `json` (default) or `csv`.
     pub format: Option<Format>,
@@ -393,7 +380,7 @@ pub async fn risk(
         .with_mode(p.mode.unwrap_or_default())
         .with_top_share(p.top.unwrap_or(RiskQuery::DEFAULT_TOP_SHARE))
         .with_min_rise(p.min_rise.unwrap_or(RiskQuery::DEFAULT_MIN_RISE));
-    if let Some(g) = gemeente(p.gemeente.as_deref())? {
+    if let Some(g) = gemeente(&ds, p.gemeente.as_deref())? {
         q = q.with_gemeente(g);
     }
     if let Some(s) = &p.since {
@@ -402,9 +389,10 @@ pub async fn risk(
     let hits = tokio::task::spawn_blocking(move || ds.risk_areas(&q))
         .await
         .map_err(ApiError::internal)??;
-    let rows = hits
+    let total = hits.len();
+    let rows: Vec<RiskRow> = hits
         .into_iter()
-        .take(p.limit.unwrap_or(50))
+        .take(p.limit.unwrap_or(usize::MAX))
         .map(|h| RiskRow {
             rank: h.rank,
             ranked: h.ranked,
@@ -422,9 +410,19 @@ pub async fn risk(
         .collect();
     let answer = RiskAnswer {
         dataset: state.dataset.provenance(),
+        truncated: rows.len() < total,
         rows,
+        total,
     };
-    respond(&state.dataset, p.format, &answer, &answer.rows, &[])
+    let mut res = respond(&state.dataset, p.format, &answer, &answer.rows, &[])?;
+    // A CSV has no room for the total: it goes in headers.
+    let headers = res.headers_mut();
+    headers.insert("x-total-count", total.into());
+    headers.insert(
+        "x-truncated",
+        header::HeaderValue::from_static(if answer.truncated { "true" } else { "false" }),
+    );
+    Ok(res)
 }
 
 /// `?bbox=west,south,east,north&format=` of `/api/figures`, beside the layer parameters.
@@ -465,8 +463,7 @@ fn parse_bbox(s: &str) -> Result<[f64; 4], ApiError> {
               (status = 404, description = "No boundaries for the level (with bbox)", body = ErrorBody)))]
 pub async fn figures(
     State(state): State<AppState>,
-    Query(lq): Query<super::LayerQuery>,
-    Query(q): Query<FiguresQuery>,
+    Query(Both(lq, q)): Query<Both<super::LayerQuery, FiguresQuery>>,
 ) -> Result<Response, ApiError> {
     let bbox = q.bbox.as_deref().map(parse_bbox).transpose()?;
     let (_, layer) = super::tiles::layer(&state, &lq).await?;

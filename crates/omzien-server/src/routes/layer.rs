@@ -38,13 +38,11 @@ pub fn level(s: Option<&str>, default: Level) -> Result<Level, ApiError> {
     })
 }
 
-/// The gemeente asked for (a code), if any.
-pub fn gemeente(s: Option<&str>) -> Result<Option<omzien::GemeenteCode>, ApiError> {
+/// The gemeente asked for (a code or a name, [`Dataset::resolve_gemeente`]), if any.
+pub fn gemeente(ds: &Dataset, s: Option<&str>) -> Result<Option<omzien::GemeenteCode>, ApiError> {
     s.map(|g| {
-        g.trim()
-            .to_uppercase()
-            .parse()
-            .map_err(|e| ApiError::BadRequest(format!("gemeente: {e}")))
+        ds.resolve_gemeente(g)
+            .map_err(|e| ApiError::from(omzien::ParamError::new("gemeente", e)))
     })
     .transpose()
 }
@@ -60,13 +58,7 @@ impl LayerQuery {
         let level = level(self.level.as_deref(), Level::Gemeente)?;
         let kind = match (&self.from, &self.to) {
             (Some(f), Some(t)) => {
-                let from = ds.parse_wave_param("from", f)?;
-                let to = ds.parse_wave_param("to", t)?;
-                if from == to {
-                    return Err(ApiError::BadRequest(format!(
-                        "a delta needs two different waves, got {from} twice"
-                    )));
-                }
+                let (from, to) = ds.parse_change(("from", f), ("to", t))?;
                 LayerKind::Delta { from, to }
             }
             (Some(_), None) | (None, Some(_)) => {

@@ -49,8 +49,8 @@ pub async fn report(
     };
     let ds = state.dataset.clone();
     let gemeente = ds
-        .find_gemeente(name)
-        .map_err(|e| ApiError::NotFound(e.to_string()))?;
+        .resolve_gemeente(name)
+        .map_err(|e| ApiError::from(omzien::ParamError::new("gemeente", e)))?;
     let lang: Lang = q
         .lang
         .as_deref()

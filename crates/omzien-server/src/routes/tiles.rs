@@ -12,7 +12,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::layer::LayerQuery;
 use crate::answer::{ErrorBody, TileJson};
-use crate::error::{ApiError, Query};
+use crate::error::{ApiError, Both, Query};
 use crate::state::{AppState, CacheCounters, CachedTile, TileKey};
 use omzien_render::{self as render, TileCoord};
 
@@ -195,8 +195,7 @@ pub struct LegendQuery {
               (status = 400, description = "A bad parameter", body = ErrorBody)))]
 pub async fn legend(
     State(state): State<AppState>,
-    Query(q): Query<LayerQuery>,
-    Query(f): Query<LegendQuery>,
+    Query(Both(q, f)): Query<Both<LayerQuery, LegendQuery>>,
 ) -> Result<Response, ApiError> {
     legend_as(state, q, f.format.unwrap_or_default(), f.scale).await
 }
@@ -204,8 +203,7 @@ pub async fn legend(
 /// `/legend.png`.
 pub async fn legend_png(
     State(state): State<AppState>,
-    Query(q): Query<LayerQuery>,
-    Query(f): Query<LegendQuery>,
+    Query(Both(q, f)): Query<Both<LayerQuery, LegendQuery>>,
 ) -> Result<Response, ApiError> {
     legend_as(state, q, LegendFormat::Png, f.scale).await
 }

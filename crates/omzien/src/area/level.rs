@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 /// use omzien::Level;
 /// assert_eq!("Buurt     ".parse::<Level>()?, Level::Buurt);
 /// assert_eq!("municipality".parse::<Level>()?, Level::Gemeente);
+/// assert_eq!("wijken".parse::<Level>()?, Level::Wijk);
 /// assert!(Level::Wijk < Level::Buurt);
 /// assert_eq!(Level::Buurt.parent(), Some(Level::Wijk));
 /// # Ok::<(), omzien::LevelError>(())
@@ -33,7 +34,7 @@ pub enum Level {
 
 /// A string that names no level.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown level {given:?}: expected land, gemeente, wijk or buurt")]
+#[error("unknown level {given:?}: expected land, gemeente, wijk or buurt (or wijken, district, …)")]
 #[non_exhaustive]
 pub struct LevelError {
     /// What was given (trimmed).
@@ -66,6 +67,16 @@ impl Level {
         }
     }
 
+    /// The plurals people write for the level, Dutch and English (`wijken`, `districts`).
+    fn plurals(self) -> &'static [&'static str] {
+        match self {
+            Self::Land => &["landen", "countries"],
+            Self::Gemeente => &["gemeenten", "gemeentes", "municipalities"],
+            Self::Wijk => &["wijken", "districts"],
+            Self::Buurt => &["buurten", "neighbourhoods", "neighborhoods"],
+        }
+    }
+
     /// The level above, `None` for [`Level::Land`].
     #[must_use]
     pub fn parent(self) -> Option<Level> {
@@ -87,6 +98,7 @@ impl FromStr for Level {
             .find(|l| {
                 t.eq_ignore_ascii_case(l.dutch())
                     || t.eq_ignore_ascii_case(l.english())
+                    || l.plurals().iter().any(|p| t.eq_ignore_ascii_case(p))
                     || (*l == Level::Land && t.eq_ignore_ascii_case("nederland"))
             })
             .ok_or_else(|| LevelError {

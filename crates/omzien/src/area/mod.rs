@@ -7,4 +7,4 @@ mod name;
 pub use code::{AreaCode, BuurtCode, CodeError, CountryCode, GemeenteCode, WijkCode};
 pub use level::{Level, LevelError};
 pub use name::fold_name;
-pub(crate) use name::{alias_targets, repair_mojibake};
+pub(crate) use name::{alias_exact, alias_targets, repair_mojibake};

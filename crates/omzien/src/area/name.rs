@@ -51,6 +51,14 @@ pub(crate) fn alias_targets(folded: &str) -> impl Iterator<Item = u16> + '_ {
         .map(|&(_, n)| n)
 }
 
+/// The gemeente number an everyday name (folded) stands for exactly: `den haag` → 518.
+pub(crate) fn alias_exact(folded: &str) -> Option<u16> {
+    ALIASES
+        .iter()
+        .find(|(alias, _)| *alias == folded)
+        .map(|&(_, n)| n)
+}
+
 /// Repairs UTF-8 that was decoded as Latin-1 and encoded again (`SÃºdwest-FryslÃ¢n`).
 ///
 /// Returns the input unchanged unless the repaired form is valid UTF-8 and shorter.
