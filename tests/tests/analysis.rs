@@ -216,6 +216,81 @@ fn rollup_needs_explicit_weighting_and_counts_what_it_leaves_out() {
 }
 
 #[test]
+fn rollup_withholds_thin_groups_and_refuses_weights_that_match_nothing() {
+    let ds = omzien::demo::dataset();
+    let wk = code("WK999900");
+    let valued: Vec<AreaCode> = ds
+        .children(wk)
+        .into_iter()
+        .filter(|b| {
+            ds.figure(*b, Indicator::LONELY, W20, AgeGroup::ADULTS)
+                .unwrap()
+                .value()
+                .is_some()
+        })
+        .collect();
+    let areas = ds.children(wk).len();
+    assert!(areas >= 5, "{areas}");
+    // Weights for two of the wijk's buurten: under 80 %, so the figure is withheld, and says so.
+    let two = Weights::from_pairs("two.csv", valued.iter().take(2).map(|b| (*b, 100.0)));
+    let q = omzien::RollupQuery::new(
+        Level::Buurt,
+        Indicator::LONELY,
+        W20,
+        Weighting::Weighted(&two),
+    )
+    .with_target(RollupTarget::Parents(Level::Wijk));
+    let r = ds.rollup(&q).unwrap();
+    let row = r.rows.iter().find(|r| r.group == GroupKey::Area(wk)).unwrap();
+    assert_eq!((row.used, row.areas), (2, areas));
+    assert!((row.coverage - 2.0 / areas as f64).abs() < 1e-12);
+    assert!(row.withheld);
+    assert_eq!(row.value, None);
+    // With the bar lowered the figure is given: the mean of the two.
+    let r = ds.rollup(&q.with_min_coverage(0.0)).unwrap();
+    let row = r.rows.iter().find(|r| r.group == GroupKey::Area(wk)).unwrap();
+    assert!(!row.withheld);
+    let v = |b: AreaCode| {
+        ds.figure(b, Indicator::LONELY, W20, AgeGroup::ADULTS)
+            .unwrap()
+            .value()
+            .unwrap()
+    };
+    assert!((row.value.unwrap() - (v(valued[0]) + v(valued[1])) / 2.0).abs() < 1e-9);
+    // A share outside 0–1.
+    assert!(matches!(
+        ds.rollup(&q.with_min_coverage(1.5)),
+        Err(RollupError::BadCoverage(_))
+    ));
+    // Codes the data does not have are refused, named with the file.
+    let bad = Weights::from_pairs("bad.csv", [(wk, 1.0), (code("BU03630001"), 1.0)]);
+    let e = ds
+        .rollup(&omzien::RollupQuery::new(
+            Level::Buurt,
+            Indicator::LONELY,
+            W20,
+            Weighting::Weighted(&bad),
+        ))
+        .unwrap_err();
+    assert!(
+        matches!(&e, RollupError::UnknownWeights { count: 1, total: 2, .. }),
+        "{e}"
+    );
+    assert!(e.to_string().contains("bad.csv") && e.to_string().contains("BU03630001"), "{e}");
+    // Weights only for another level weigh nothing: refused.
+    let wijken = Weights::from_pairs("wijken.csv", [(wk, 1.0)]);
+    let e = ds
+        .rollup(&omzien::RollupQuery::new(
+            Level::Buurt,
+            Indicator::LONELY,
+            W20,
+            Weighting::Weighted(&wijken),
+        ))
+        .unwrap_err();
+    assert!(matches!(e, RollupError::NoWeightsAtLevel { .. }), "{e}");
+}
+
+#[test]
 fn rollup_to_user_groups_from_csv() {
     let ds = omzien::demo::dataset();
     let dir = tempfile::tempdir().unwrap();

@@ -74,7 +74,7 @@ async fn same_area(app: &Router, data: &[&str], text: &str, want: Expect) {
         Expect::Code(code) => {
             let c = c.unwrap_or_else(|e| panic!("CLI area {text:?}: {e}"));
             let a = a.unwrap_or_else(|e| panic!("API /api/areas/{text}: {e:?}"));
-            assert_eq!(c["rows"]["area"]["code"], code, "CLI area {text:?}");
+            assert_eq!(c["area"]["code"], code, "CLI area {text:?}");
             assert_eq!(a["area"]["code"], code, "API /api/areas/{text}");
         }
         Expect::Refused(needle, status) => {
@@ -109,7 +109,7 @@ async fn same_gemeente(app: &Router, data: &[&str], text: &str, want: Expect) {
                 .as_array()
                 .unwrap()
                 .iter()
-                .map(|r| r["area"].as_str().unwrap())
+                .map(|r| r["code"].as_str().unwrap())
                 .collect();
             let api_codes: Vec<&str> = a["rows"]
                 .as_array()
@@ -144,7 +144,7 @@ async fn same_gemeente(app: &Router, data: &[&str], text: &str, want: Expect) {
 async fn names_resolve_alike_on_the_command_line_and_the_api() {
     let app = demo_app();
     let centrum = omzien::demo::dataset()
-        .resolve_area("Centrum", &[])
+        .resolve_area("Centrum", None)
         .unwrap()
         .to_string();
     assert!(centrum.starts_with("WK"), "{centrum}");
@@ -312,7 +312,7 @@ async fn risk_codes(app: &Router, cli_args: &[&str], query: &str) -> (Vec<String
             .map(|r| r[key].as_str().unwrap().to_owned())
             .collect()
     };
-    (codes(&c, "area"), codes(&a, "code"))
+    (codes(&c, "code"), codes(&a, "code"))
 }
 
 #[tokio::test]
@@ -446,4 +446,63 @@ async fn cut_lists_say_so() {
     assert_eq!(s, StatusCode::OK);
     assert_eq!(h["x-total-count"], total.to_string().as_str());
     assert_eq!(h["x-truncated"], "true");
+}
+
+/// A CSV's header and its rows as maps of column → cell.
+fn read_csv(text: &str) -> (Vec<String>, Vec<std::collections::HashMap<String, String>>) {
+    let mut r = csv::Reader::from_reader(text.as_bytes());
+    let headers: Vec<String> = r.headers().unwrap().iter().map(str::to_owned).collect();
+    let rows = r
+        .records()
+        .map(|rec| {
+            let rec = rec.unwrap();
+            headers
+                .iter()
+                .cloned()
+                .zip(rec.iter().map(str::to_owned))
+                .collect()
+        })
+        .collect();
+    (headers, rows)
+}
+
+#[tokio::test]
+async fn one_answer_has_one_shape_on_both_sides() {
+    let app = demo_app();
+    // The area: the same CSV columns and cells, the same JSON rows and trends.
+    let c = omzien(&["area", "Centrum", "--format", "csv"]).unwrap();
+    let (_, _, a) = get(&app, "/api/areas/Centrum?format=csv", &[]).await;
+    let a = String::from_utf8(a).unwrap();
+    assert_eq!(c, a, "the CLI's area CSV is the API's");
+    let (headers, rows) = read_csv(&c);
+    assert_eq!(&headers[..3], ["code", "name", "level"]);
+    assert!(headers.contains(&"status".to_owned()) && headers.contains(&"lower".to_owned()));
+    assert!(rows.iter().all(|r| r["code"].starts_with("WK")));
+    // Missing values are empty numbers with a status, never a dot or a dash.
+    for r in &rows {
+        assert!(!["." , "–", "-"].contains(&r["value"].as_str()), "{r:?}");
+        assert!(r["value"].is_empty() == (r["status"] != "value"), "{r:?}");
+    }
+    let cj = cli(&["area", "Centrum"], &[]).unwrap();
+    let aj = api(&app, "/api/areas/Centrum").await.unwrap();
+    for key in ["dataset", "rows", "trends", "selection"] {
+        assert_eq!(cj[key], aj[key], "{key}");
+    }
+    // The risk list: the same columns and the same areas in the same order.
+    let c = omzien(&["risk", "--format", "csv"]).unwrap();
+    let (_, _, a) = get(&app, "/api/risk?format=csv", &[]).await;
+    let (ch, crows) = read_csv(&c);
+    let (ah, arows) = read_csv(&String::from_utf8(a).unwrap());
+    assert_eq!(ch, ah);
+    assert!(!crows.is_empty());
+    assert_eq!(crows.len(), arows.len());
+    for (x, y) in crows.iter().zip(&arows) {
+        for col in ["rank", "ranked", "code", "name", "value", "delta", "gemeente", "national"] {
+            assert_eq!(x[col], y[col], "{col}");
+        }
+    }
+    let cj = cli(&["risk"], &[]).unwrap();
+    let aj = api(&app, "/api/risk").await.unwrap();
+    assert_eq!(cj["total"], aj["total"]);
+    assert_eq!(cj["rows"].as_array().unwrap().len(), aj["rows"].as_array().unwrap().len());
 }

@@ -9,6 +9,26 @@ use omzien::{
 use serde::Serialize;
 use utoipa::ToSchema;
 
+/// The CSV of an answer's rows, `lead` columns (name, value) in front and, on synthetic data,
+/// a `note` column: the one writer behind the API's `?format=csv` and the command line's
+/// `--format csv`, so both give the same columns.
+///
+/// # Errors
+/// A row that does not serialise as a flat record.
+pub fn rows_csv<R: Serialize>(
+    ds: &Dataset,
+    rows: &[R],
+    lead: &[(&str, String)],
+) -> std::io::Result<Vec<u8>> {
+    let mut table = omzien::Table::from_rows(rows).map_err(std::io::Error::other)?;
+    for (name, value) in lead.iter().rev() {
+        table.prepend_column(name, value);
+    }
+    let mut out = Vec::new();
+    table.write_csv_noting(ds.is_synthetic(), &mut out)?;
+    Ok(out)
+}
+
 /// The body of every error answer (4xx and 5xx).
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ErrorBody {
@@ -247,6 +267,55 @@ pub struct RiskRow {
     pub caveats: String,
     /// `[west, south, east, north]` of its polygon, where the server has it.
     pub bbox: Option<[f64; 4]>,
+}
+
+impl RiskRow {
+    /// The row of a risk area; `bbox` where the server has its polygon.
+    #[must_use]
+    pub fn new(h: omzien::RiskArea, bbox: Option<[f64; 4]>) -> Self {
+        Self {
+            rank: h.rank,
+            ranked: h.ranked,
+            code: h.area,
+            level: h.area.level(),
+            value: h.value,
+            interval: h.interval.map(|(l, u)| [l, u]),
+            delta: h.delta,
+            gemeente: h.gemeente_value.value(),
+            national: h.national_value.value(),
+            caveats: omzien::Caveat::join(&h.caveats),
+            bbox,
+            name: h.name,
+        }
+    }
+}
+
+impl RiskAnswer {
+    /// The answer for the risk areas `hits`, at most `limit` of them (all without), saying
+    /// how many there were; `bbox` gives an area's box where the server has its polygon.
+    #[must_use]
+    pub fn new(
+        ds: &Dataset,
+        hits: Vec<omzien::RiskArea>,
+        limit: Option<usize>,
+        bbox: impl Fn(AreaCode) -> Option<[f64; 4]>,
+    ) -> Self {
+        let total = hits.len();
+        let rows: Vec<RiskRow> = hits
+            .into_iter()
+            .take(limit.unwrap_or(usize::MAX))
+            .map(|h| {
+                let b = bbox(h.area);
+                RiskRow::new(h, b)
+            })
+            .collect();
+        Self {
+            dataset: ds.provenance(),
+            truncated: rows.len() < total,
+            rows,
+            total,
+        }
+    }
 }
 
 /// `/api/risk`.

@@ -171,9 +171,19 @@ pub struct RollupQuery<'a> {
     pub target: RollupTarget<'a>,
     /// How areas are weighed.
     pub weighting: Weighting<'a>,
+    /// The least share (0–1) of a group's areas whose figure and weight were used for the
+    /// group's figure to be given; below it the row says how many were used and its value is
+    /// withheld (default [`RollupQuery::DEFAULT_MIN_COVERAGE`]).
+    pub min_coverage: f64,
+    /// Whether weights for areas the data does not have are refused (default yes: they are
+    /// typos or another classification's codes).
+    pub refuse_unknown_weights: bool,
 }
 
 impl<'a> RollupQuery<'a> {
+    /// Share of a group's areas that must be used: 80 %.
+    pub const DEFAULT_MIN_COVERAGE: f64 = 0.8;
+
     /// A roll-up of `from` areas to their parents one level up, 18+.
     #[must_use]
     pub fn new(from: Level, indicator: Indicator, wave: Wave, weighting: Weighting<'a>) -> Self {
@@ -184,7 +194,22 @@ impl<'a> RollupQuery<'a> {
             age: AgeGroup::ADULTS,
             target: RollupTarget::Parents(from.parent().unwrap_or(Level::Land)),
             weighting,
+            min_coverage: Self::DEFAULT_MIN_COVERAGE,
+            refuse_unknown_weights: true,
         }
+    }
+    /// Sets the least share of a group's areas that must be used (0 gives every figure).
+    #[must_use]
+    pub fn with_min_coverage(mut self, share: f64) -> Self {
+        self.min_coverage = share;
+        self
+    }
+    /// Takes weights for areas the data does not have without refusing them (as the check
+    /// against published figures does with population files of another year).
+    #[must_use]
+    pub fn allowing_unknown_weights(mut self) -> Self {
+        self.refuse_unknown_weights = false;
+        self
     }
     /// Sets the age group.
     #[must_use]
@@ -239,6 +264,10 @@ pub struct RollupRow {
     pub missing_weight: usize,
     /// Sum of the weights used (the count of areas used when unweighted).
     pub weight: f64,
+    /// Share of the group's areas whose value was used (`used / areas`).
+    pub coverage: f64,
+    /// Whether the value is withheld because `coverage` is below the query's minimum.
+    pub withheld: bool,
 }
 
 /// The result of a roll-up, with areas that fell in no group.
@@ -264,6 +293,31 @@ pub enum RollupError {
         from: Level,
         /// Target level.
         to: Level,
+    },
+    /// A share outside 0–1.
+    #[error("minimum coverage {0} must lie between 0 and 1")]
+    BadCoverage(f64),
+    /// Weights for areas the data does not have.
+    #[error("{file}: {count} of its {total} codes are not areas of the data (e.g. {}); check the file's classification year", examples.join(", "))]
+    UnknownWeights {
+        /// Where the weights came from.
+        file: String,
+        /// How many codes are unknown.
+        count: usize,
+        /// How many codes the weights have.
+        total: usize,
+        /// The first few, in code order.
+        examples: Vec<String>,
+    },
+    /// Weights of which none is for an area of the level rolled up.
+    #[error("{file}: none of its {total} codes is a {level} of the data, so nothing can be weighed")]
+    NoWeightsAtLevel {
+        /// Where the weights came from.
+        file: String,
+        /// How many codes the weights have.
+        total: usize,
+        /// The level rolled up.
+        level: Level,
     },
     /// A query error.
     #[error(transparent)]
@@ -321,11 +375,19 @@ impl Dataset {
             age,
             target,
             weighting,
+            min_coverage,
+            refuse_unknown_weights,
         } = *q;
         if let RollupTarget::Parents(to) = target
             && to >= from
         {
             return Err(RollupError::NotAbove { from, to });
+        }
+        if !(0.0..=1.0).contains(&min_coverage) {
+            return Err(RollupError::BadCoverage(min_coverage));
+        }
+        if let (Weighting::Weighted(w), true) = (weighting, refuse_unknown_weights) {
+            self.check_weights(w, from)?;
         }
         let figs = self.level_figures(from, ind, wave, age)?;
         let group_of = |code: AreaCode| -> Option<GroupKey> {
@@ -383,15 +445,25 @@ impl Dataset {
         Ok(Rollup {
             rows: sorted
                 .into_iter()
-                .map(|(group, a)| RollupRow {
-                    group,
-                    value: (a.weight > 0.0).then(|| a.weighted_sum / a.weight),
-                    areas: a.areas,
-                    used: a.used,
-                    suppressed: a.suppressed,
-                    not_measured: a.not_measured,
-                    missing_weight: a.missing_weight,
-                    weight: a.weight,
+                .map(|(group, a)| {
+                    let coverage = if a.areas == 0 {
+                        0.0
+                    } else {
+                        a.used as f64 / a.areas as f64
+                    };
+                    let withheld = coverage < min_coverage;
+                    RollupRow {
+                        group,
+                        value: (a.weight > 0.0 && !withheld).then(|| a.weighted_sum / a.weight),
+                        areas: a.areas,
+                        used: a.used,
+                        suppressed: a.suppressed,
+                        not_measured: a.not_measured,
+                        missing_weight: a.missing_weight,
+                        weight: a.weight,
+                        coverage,
+                        withheld,
+                    }
                 })
                 .collect(),
             ungrouped,
@@ -400,6 +472,29 @@ impl Dataset {
                 Weighting::Weighted(w) => w.source().to_owned(),
             },
         })
+    }
+
+    /// Refuses weights for areas the data does not have, and weights of which none is for
+    /// an area of `level`.
+    fn check_weights(&self, w: &Weights, level: Level) -> Result<(), RollupError> {
+        let mut unknown: Vec<AreaCode> = w.codes().filter(|c| !self.contains(*c)).collect();
+        if !unknown.is_empty() {
+            unknown.sort();
+            return Err(RollupError::UnknownWeights {
+                file: w.source().to_owned(),
+                count: unknown.len(),
+                total: w.len(),
+                examples: unknown.iter().take(5).map(ToString::to_string).collect(),
+            });
+        }
+        if !w.is_empty() && !w.codes().any(|c| c.level() == level) {
+            return Err(RollupError::NoWeightsAtLevel {
+                file: w.source().to_owned(),
+                total: w.len(),
+                level,
+            });
+        }
+        Ok(())
     }
 
     /// Compares weighted roll-ups from `from` to `to` with the published figures of the
@@ -448,7 +543,10 @@ impl Dataset {
                     let r = self.rollup(
                         &RollupQuery::new(from, ind, wave, Weighting::Weighted(w))
                             .with_age(age)
-                            .with_target(RollupTarget::Parents(to)),
+                            .with_target(RollupTarget::Parents(to))
+                            // The check shows every deviation with its own coverage.
+                            .with_min_coverage(0.0)
+                            .allowing_unknown_weights(),
                     )?;
                     let mut rows = Vec::with_capacity(r.rows.len());
                     for row in r.rows {

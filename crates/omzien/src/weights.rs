@@ -121,6 +121,11 @@ impl Weights {
         self.map.len()
     }
 
+    /// The areas with a weight, in no particular order.
+    pub fn codes(&self) -> impl Iterator<Item = AreaCode> + '_ {
+        self.map.keys().copied()
+    }
+
     /// True when no area has a weight.
     #[must_use]
     pub fn is_empty(&self) -> bool {

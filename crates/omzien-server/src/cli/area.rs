@@ -5,7 +5,7 @@ use std::io::Write;
 use omzien::Table;
 
 use super::args::AreaArgs;
-use super::output::{bounds, emit, fig};
+use super::output::{bounds, emit_answer, fig};
 use super::{CliError, named_dataset, resolve};
 
 /// Prints the profile of the area the query names.
@@ -92,6 +92,20 @@ pub fn run(a: &AreaArgs, out: &mut dyn Write) -> Result<(), CliError> {
             &ranked
         },
     );
-    emit(&ds, a.common.format, &title, &t, &profile, out)?;
+    let answer = crate::answer::AreaAnswer::new(&ds, profile, None);
+    let lead = [
+        ("code", answer.area.area.code.to_string()),
+        ("name", answer.area.area.name.clone()),
+        ("level", answer.area.area.level.to_string()),
+    ];
+    emit_answer(
+        &ds,
+        a.common.format,
+        &title,
+        &t,
+        &answer,
+        (&answer.rows, &lead),
+        out,
+    )?;
     Ok(())
 }

@@ -361,6 +361,10 @@ pub struct RollupArgs {
     /// Weigh every area the same (must be asked for explicitly).
     #[arg(long)]
     pub unweighted: bool,
+    /// The least share (0–1) of a group's areas whose figure and weight are used for the
+    /// group's figure to be given; below it the figure is withheld and the row says why.
+    #[arg(long, default_value_t = omzien::RollupQuery::DEFAULT_MIN_COVERAGE)]
+    pub min_coverage: f64,
     /// Indicator (default the lonely indicator).
     #[arg(long, short = 'i')]
     pub indicator: Option<String>,

@@ -113,6 +113,33 @@ pub fn emit(
     }
 }
 
+/// Writes an answer the HTTP API also gives: the table for people (with a banner for
+/// synthetic data), or exactly the API's CSV of `rows` (with its `lead` columns) or JSON of
+/// `answer`, so a script reads the command's output and the API's alike.
+pub fn emit_answer<A: Serialize, R: Serialize>(
+    ds: &Dataset,
+    format: Format,
+    title: &str,
+    table: &Table,
+    answer: &A,
+    (rows, lead): (&[R], &[(&str, String)]),
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
+    match format {
+        Format::Table => emit(ds, format, title, table, answer, out),
+        Format::Csv => {
+            if ds.is_synthetic() {
+                eprintln!("note: {}", omzien::demo::LABEL);
+            }
+            out.write_all(&crate::answer::rows_csv(ds, rows, lead)?)
+        }
+        Format::Json => {
+            serde_json::to_writer_pretty(&mut *out, answer).map_err(std::io::Error::other)?;
+            writeln!(out)
+        }
+    }
+}
+
 /// A figure for a table cell: one decimal, `.` for suppressed, `–` for not measured.
 pub fn fig(f: Figure) -> String {
     match f {

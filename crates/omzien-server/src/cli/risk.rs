@@ -5,7 +5,7 @@ use std::io::Write;
 use omzien::{RiskQuery, Table};
 
 use super::args::RiskArgs;
-use super::output::{bounds, delta, emit, fig};
+use super::output::{bounds, delta, emit_answer, fig};
 use super::{CliError, gemeente, named_dataset};
 
 /// Prints the risk areas the arguments ask for.
@@ -25,10 +25,11 @@ pub fn run(a: &RiskArgs, out: &mut dyn Write) -> Result<(), CliError> {
     }
     let mut hits = ds.risk_areas(&q)?;
     let total = hits.len();
+    let answer = crate::answer::RiskAnswer::new(&ds, hits.clone(), a.limit, |_| None);
     if let Some(n) = a.limit {
         hits.truncate(n);
     }
-    if hits.len() < total {
+    if answer.truncated {
         eprintln!(
             "note: {} of the {total} areas shown (--limit {})",
             hits.len(),
@@ -68,6 +69,14 @@ pub fn run(a: &RiskArgs, out: &mut dyn Write) -> Result<(), CliError> {
         since.map(|w| format!(" since {w}")).unwrap_or_default(),
         a.mode,
     );
-    emit(&ds, a.common.format, &title, &t, &hits, out)?;
+    emit_answer(
+        &ds,
+        a.common.format,
+        &title,
+        &t,
+        &answer,
+        (&answer.rows, &[]),
+        out,
+    )?;
     Ok(())
 }

@@ -34,7 +34,8 @@ pub fn run(a: &RollupArgs, out: &mut dyn Write) -> Result<(), CliError> {
     let s = ds.parse_selection(a.indicator.as_deref(), a.age.as_deref(), a.wave.as_deref())?;
     let q = RollupQuery::new(a.from, s.indicator, s.wave, weighting)
         .with_age(s.age)
-        .with_target(target);
+        .with_target(target)
+        .with_min_coverage(a.min_coverage);
     let r = ds.rollup(&q)?;
     let mut t = Table::new([
         "group",
@@ -45,6 +46,8 @@ pub fn run(a: &RollupArgs, out: &mut dyn Write) -> Result<(), CliError> {
         "not_measured",
         "missing_weight",
         "weight",
+        "coverage",
+        "status",
     ]);
     for row in &r.rows {
         t.push(vec![
@@ -56,15 +59,22 @@ pub fn run(a: &RollupArgs, out: &mut dyn Write) -> Result<(), CliError> {
             row.not_measured.to_string(),
             row.missing_weight.to_string(),
             format!("{:.0}", row.weight),
+            format!("{:.2}", row.coverage),
+            if row.withheld {
+                format!("withheld: under {:.0} % of the areas used", a.min_coverage * 100.0)
+            } else {
+                String::new()
+            },
         ]);
     }
     let title = format!(
-        "Roll-up of {} {} ({}), weights: {}; {} areas in no group",
+        "Roll-up of {} {} ({}), weights: {}; {} areas in no group; a group's figure needs {:.0} % of its areas",
         s.indicator,
         s.wave,
         s.age,
         r.weighting,
-        r.ungrouped.len()
+        r.ungrouped.len(),
+        a.min_coverage * 100.0
     );
     emit(&ds, a.common.format, &title, &t, &r, out)?;
     Ok(())

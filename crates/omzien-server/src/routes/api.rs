@@ -5,14 +5,14 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use omzien::{AreaCode, Dataset, Level, RiskMode, RiskQuery, Style, Table};
+use omzien::{AreaCode, Dataset, Level, RiskMode, RiskQuery, Style};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::layer::{gemeente, level};
 use crate::answer::{
     AgeGroupRow, AreaAnswer, AreaRow, AreasAnswer, ErrorBody, FigureRow, FiguresAnswer,
-    IndicatorRow, IndicatorsAnswer, LevelRow, RiskAnswer, RiskRow, SearchAnswer, SearchRow,
+    IndicatorRow, IndicatorsAnswer, LevelRow, RiskAnswer, SearchAnswer, SearchRow,
     WaveRow, WavesAnswer,
 };
 use crate::error::{ApiError, Both, Query};
@@ -48,14 +48,7 @@ fn respond<A: Serialize, R: Serialize>(
     match format.unwrap_or_default() {
         Format::Json => Ok(Json(answer).into_response()),
         Format::Csv => {
-            let mut table = Table::from_rows(rows).map_err(ApiError::internal)?;
-            for (name, value) in lead.iter().rev() {
-                table.prepend_column(name, value);
-            }
-            let mut out = Vec::new();
-            table
-                .write_csv_noting(ds.is_synthetic(), &mut out)
-                .map_err(ApiError::internal)?;
+            let out = crate::answer::rows_csv(ds, rows, lead).map_err(ApiError::internal)?;
             let mut res =
                 ([(header::CONTENT_TYPE, "text/csv; charset=utf-8")], out).into_response();
             if ds.is_synthetic() {
@@ -389,31 +382,8 @@ pub async fn risk(
     let hits = tokio::task::spawn_blocking(move || ds.risk_areas(&q))
         .await
         .map_err(ApiError::internal)??;
-    let total = hits.len();
-    let rows: Vec<RiskRow> = hits
-        .into_iter()
-        .take(p.limit.unwrap_or(usize::MAX))
-        .map(|h| RiskRow {
-            rank: h.rank,
-            ranked: h.ranked,
-            code: h.area,
-            level: h.area.level(),
-            value: h.value,
-            interval: pair(h.interval),
-            delta: h.delta,
-            gemeente: h.gemeente_value.value(),
-            national: h.national_value.value(),
-            caveats: omzien::Caveat::join(&h.caveats),
-            bbox: bbox(&state, h.area),
-            name: h.name,
-        })
-        .collect();
-    let answer = RiskAnswer {
-        dataset: state.dataset.provenance(),
-        truncated: rows.len() < total,
-        rows,
-        total,
-    };
+    let answer = RiskAnswer::new(&state.dataset, hits, p.limit, |c| bbox(&state, c));
+    let total = answer.total;
     let mut res = respond(&state.dataset, p.format, &answer, &answer.rows, &[])?;
     // A CSV has no room for the total: it goes in headers.
     let headers = res.headers_mut();
