@@ -241,14 +241,22 @@ fn rollup_withholds_thin_groups_and_refuses_weights_that_match_nothing() {
     )
     .with_target(RollupTarget::Parents(Level::Wijk));
     let r = ds.rollup(&q).unwrap();
-    let row = r.rows.iter().find(|r| r.group == GroupKey::Area(wk)).unwrap();
+    let row = r
+        .rows
+        .iter()
+        .find(|r| r.group == GroupKey::Area(wk))
+        .unwrap();
     assert_eq!((row.used, row.areas), (2, areas));
     assert!((row.coverage - 2.0 / areas as f64).abs() < 1e-12);
     assert!(row.withheld);
     assert_eq!(row.value, None);
     // With the bar lowered the figure is given: the mean of the two.
     let r = ds.rollup(&q.with_min_coverage(0.0)).unwrap();
-    let row = r.rows.iter().find(|r| r.group == GroupKey::Area(wk)).unwrap();
+    let row = r
+        .rows
+        .iter()
+        .find(|r| r.group == GroupKey::Area(wk))
+        .unwrap();
     assert!(!row.withheld);
     let v = |b: AreaCode| {
         ds.figure(b, Indicator::LONELY, W20, AgeGroup::ADULTS)
@@ -273,10 +281,20 @@ fn rollup_withholds_thin_groups_and_refuses_weights_that_match_nothing() {
         ))
         .unwrap_err();
     assert!(
-        matches!(&e, RollupError::UnknownWeights { count: 1, total: 2, .. }),
+        matches!(
+            &e,
+            RollupError::UnknownWeights {
+                count: 1,
+                total: 2,
+                ..
+            }
+        ),
         "{e}"
     );
-    assert!(e.to_string().contains("bad.csv") && e.to_string().contains("BU03630001"), "{e}");
+    assert!(
+        e.to_string().contains("bad.csv") && e.to_string().contains("BU03630001"),
+        "{e}"
+    );
     // Weights only for another level weigh nothing: refused.
     let wijken = Weights::from_pairs("wijken.csv", [(wk, 1.0)]);
     let e = ds

@@ -131,13 +131,17 @@ fn demo_runs_without_data_and_says_it_is_synthetic() {
         // The header first (any CSV reader takes it as is), every row noted.
         let mut rows = csv::Reader::from_reader(csv.as_bytes());
         let headers = rows.headers().unwrap().clone();
-        assert_eq!(headers.iter().last(), Some("note"), "{cmd:?}: {headers:?}");
+        assert_eq!(
+            headers.iter().next_back(),
+            Some("note"),
+            "{cmd:?}: {headers:?}"
+        );
         let records: Vec<_> = rows.records().map(Result::unwrap).collect();
         assert!(!records.is_empty(), "{cmd:?}");
         assert!(
             records
                 .iter()
-                .all(|r| r.iter().last() == Some(omzien::demo::LABEL)),
+                .all(|r| r.iter().next_back() == Some(omzien::demo::LABEL)),
             "{cmd:?}"
         );
         let json: serde_json::Value =

@@ -60,7 +60,7 @@ const CASES: &[(&str, &str, u16)] = &[
     ),
     ("/api/areas/NL01", "/api/areas/{code}", 200),
     ("/api/areas/GM9876", "/api/areas/{code}", 404),
-    ("/api/areas/XX12", "/api/areas/{code}", 400),
+    ("/api/areas/XX12", "/api/areas/{code}", 404),
     ("/api/at?lon=4.8927&lat=52.3731&level=buurt", "/api/at", 200),
     ("/api/at?lon=3.5&lat=52.5", "/api/at", 404),
     ("/api/areas?level=wijk&gemeente=GM0363", "/api/areas", 200),
@@ -200,8 +200,7 @@ async fn cli_and_api_show_the_same_profile() {
     let mut out = Vec::new();
     omzien_server::cli::run(&args, &mut out).unwrap();
     let cli: Value = serde_json::from_slice(&out).unwrap();
-    let cli = &cli["rows"];
-    // The same profile: every figure, trend and rank (the API adds has_polygon only).
+    // The same answer: every figure, trend and rank (the API adds has_polygon only).
     assert_eq!(cli["rows"], api["rows"]);
     assert_eq!(cli["trends"], api["trends"]);
     assert_eq!(cli["selection"], api["selection"]);

@@ -684,3 +684,37 @@ fn up_to_fifteen_age_groups_are_aggregated_and_more_are_refused() {
         "{e}"
     );
 }
+
+#[test]
+fn the_command_keeps_an_earlier_run_unless_forced() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut csv = HEADER.to_owned();
+    for i in 0..60 {
+        writeln!(csv, "{i},2020,BU03630001,40,1,1,{CALM}").unwrap();
+    }
+    let input = write_csv(dir.path(), "r.csv", &csv);
+    let out = dir.path().join("out");
+    let args = [
+        "microdata",
+        "--input",
+        input.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ];
+    omzien_tests::omzien_cli(&args).unwrap();
+    let summary = out.join("summary.json");
+    std::fs::write(&summary, "kept").unwrap();
+    let e = omzien_tests::omzien_cli(&args).unwrap_err();
+    assert!(e.contains("exists") && e.contains("--force"), "{e}");
+    assert_eq!(
+        std::fs::read_to_string(&summary).unwrap(),
+        "kept",
+        "nothing overwritten"
+    );
+    omzien_tests::omzien_cli(&[&args[..], &["--force"]].concat()).unwrap();
+    assert_ne!(std::fs::read_to_string(&summary).unwrap(), "kept");
+    // A format the command cannot write is refused, not ignored.
+    let e = omzien_tests::omzien_cli(&[&args[..], &["--force", "--format", "json"]].concat())
+        .unwrap_err();
+    assert!(e.starts_with("--format: "), "{e}");
+}

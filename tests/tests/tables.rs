@@ -322,7 +322,11 @@ fn every_csv_carries_the_95_percent_bounds() {
     // The area's CSV is the API's: its code, name and level lead every row.
     let area = omzien_cli(&["area", "GM9998", "--data", data, "--format", "csv"]).unwrap();
     assert!(area.starts_with("code,name,level,indicator,"), "{area}");
-    assert_eq!(cell(&area, "Eenzaam_28,18+,2020", "lower"), "44.0", "{area}");
+    assert_eq!(
+        cell(&area, "Eenzaam_28,18+,2020", "lower"),
+        "44.0",
+        "{area}"
+    );
     assert_eq!(cell(&area, "Eenzaam_28,18+,2020", "upper"), "48.0");
     let trend = omzien_cli(&[
         "trend", "--from", "2016", "--to", "2020", "--level", "wijk", "--data", data, "--format",

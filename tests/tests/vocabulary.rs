@@ -480,7 +480,7 @@ async fn one_answer_has_one_shape_on_both_sides() {
     assert!(rows.iter().all(|r| r["code"].starts_with("WK")));
     // Missing values are empty numbers with a status, never a dot or a dash.
     for r in &rows {
-        assert!(!["." , "–", "-"].contains(&r["value"].as_str()), "{r:?}");
+        assert!(![".", "–", "-"].contains(&r["value"].as_str()), "{r:?}");
         assert!(r["value"].is_empty() == (r["status"] != "value"), "{r:?}");
     }
     let cj = cli(&["area", "Centrum"], &[]).unwrap();
@@ -497,12 +497,17 @@ async fn one_answer_has_one_shape_on_both_sides() {
     assert!(!crows.is_empty());
     assert_eq!(crows.len(), arows.len());
     for (x, y) in crows.iter().zip(&arows) {
-        for col in ["rank", "ranked", "code", "name", "value", "delta", "gemeente", "national"] {
+        for col in [
+            "rank", "ranked", "code", "name", "value", "delta", "gemeente", "national",
+        ] {
             assert_eq!(x[col], y[col], "{col}");
         }
     }
     let cj = cli(&["risk"], &[]).unwrap();
     let aj = api(&app, "/api/risk").await.unwrap();
     assert_eq!(cj["total"], aj["total"]);
-    assert_eq!(cj["rows"].as_array().unwrap().len(), aj["rows"].as_array().unwrap().len());
+    assert_eq!(
+        cj["rows"].as_array().unwrap().len(),
+        aj["rows"].as_array().unwrap().len()
+    );
 }

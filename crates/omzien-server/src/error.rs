@@ -159,7 +159,9 @@ impl<T: serde::de::DeserializeOwned + utoipa::IntoParams> QueryParams for T {
             .collect()
     }
     fn parse(query: &str) -> Result<Self, String> {
-        serde_urlencoded::from_str(query).map_err(|e| e.to_string())
+        // As axum's own extractor: the error names the parameter (`limit: invalid digit …`).
+        let de = serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
+        serde_path_to_error::deserialize(de).map_err(|e| e.to_string())
     }
 }
 
@@ -181,16 +183,12 @@ impl<A: QueryParams, B: QueryParams> QueryParams for Both<A, B> {
 /// The parameters of `query` that `accepted` does not name, in order, each once.
 fn unknown_params(query: &str, accepted: &[String]) -> Vec<String> {
     let mut unknown: Vec<String> = Vec::new();
-    for (k, _) in form_urlencoded_pairs(query) {
-        if !accepted.contains(&k) && !unknown.contains(&k) {
-            unknown.push(k);
+    for (k, _) in form_urlencoded::parse(query.as_bytes()) {
+        if !accepted.iter().any(|a| *a == k) && !unknown.iter().any(|u| *u == k) {
+            unknown.push(k.into_owned());
         }
     }
     unknown
-}
-
-fn form_urlencoded_pairs(query: &str) -> Vec<(String, String)> {
-    serde_urlencoded::from_str::<Vec<(String, String)>>(query).unwrap_or_default()
 }
 
 impl<T, S> FromRequestParts<S> for Query<T>

@@ -310,7 +310,9 @@ pub enum RollupError {
         examples: Vec<String>,
     },
     /// Weights of which none is for an area of the level rolled up.
-    #[error("{file}: none of its {total} codes is a {level} of the data, so nothing can be weighed")]
+    #[error(
+        "{file}: none of its {total} codes is a {level} of the data, so nothing can be weighed"
+    )]
     NoWeightsAtLevel {
         /// Where the weights came from.
         file: String,

@@ -630,7 +630,7 @@ impl Dataset {
         }
         let wave: Wave = s
             .parse()
-            .map_err(|e: crate::WaveError| QueryError::Invalid(e.to_string()))?;
+            .map_err(|e: crate::WaveError| QueryError::Invalid(format!("{e}, or latest")))?;
         if !self.waves.contains(&wave) {
             return Err(QueryError::UnknownWave {
                 wave,
@@ -653,7 +653,8 @@ impl Dataset {
     /// [`QueryError::Invalid`] for text that names no age group, [`QueryError::UnknownAgeGroup`]
     /// for one the dataset does not hold.
     pub fn parse_age_group(&self, s: &str) -> Result<AgeGroup, QueryError> {
-        let age = AgeGroup::from_label(s).map_err(|e| QueryError::Invalid(e.to_string()))?;
+        let age = AgeGroup::from_label(s)
+            .map_err(|e| QueryError::Invalid(format!("{e}; in a URL write 65%2B or 65plus")))?;
         if !self.ages.contains(&age) {
             return Err(QueryError::UnknownAgeGroup {
                 age,

@@ -110,7 +110,7 @@ impl Table {
     /// let mut out = Vec::new();
     /// t.write_csv_noting(true, &mut out)?;
     /// let text = String::from_utf8(out).unwrap_or_default();
-    /// assert!(text.starts_with("code,note\nGM9999,SYNTHETIC DEMO DATA"), "{text}");
+    /// assert!(text.starts_with("code,note\nGM9999,\"SYNTHETIC DEMO DATA"), "{text}");
     /// # Ok::<(), std::io::Error>(())
     /// ```
     ///

@@ -25,9 +25,7 @@ pub struct Wave(u16);
 
 /// A string that is not a yearly period.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error(
-    "unknown period {given:?}: expected a year such as 2020, a code such as 2020JJ00, or latest"
-)]
+#[error("unknown period {given:?}: expected a year such as 2020 or a code such as 2020JJ00")]
 #[non_exhaustive]
 pub struct WaveError {
     /// What was given (trimmed).
@@ -263,7 +261,7 @@ impl AgeGroup {
             .collect();
         let codes: Vec<String> = AGE_GROUPS.iter().map(|r| r.code.to_string()).collect();
         format!(
-            "{} (also {}, the CBS codes {}, or the Dutch or English label such as {:?}; in a URL write 65%2B or 65plus)",
+            "{} (also {}, the CBS codes {}, or the Dutch or English label such as {:?})",
             short.join(", "),
             plus.join(", "),
             codes.join(", "),

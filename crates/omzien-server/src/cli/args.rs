@@ -477,17 +477,16 @@ pub struct MicrodataArgs {
     /// CSV of code,group: prevalence per user-defined group too.
     #[arg(long, value_name = "FILE")]
     pub groups: Option<PathBuf>,
+    /// Replace the outputs of an earlier run in --out.
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// `omzien report`.
 #[derive(Debug, Clone, clap::Args)]
 pub struct ReportArgs {
     /// Gemeente code (GM0363) or name (Amsterdam); left out with --all.
-    #[arg(
-        value_name = "GEMEENTE",
-        required_unless_present = "all",
-        conflicts_with = "all"
-    )]
+    #[arg(value_name = "GEMEENTE", conflicts_with = "all")]
     pub query: Option<String>,
     /// Shared options.
     #[command(flatten)]

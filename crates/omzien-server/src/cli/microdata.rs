@@ -20,6 +20,7 @@ pub fn run(a: &MicrodataArgs, out: &mut dyn Write) -> Result<(), CliError> {
         emotional_from,
         social_from,
         groups,
+        force,
     } = a;
     let mapping = match mapping {
         Some(p) => Mapping::from_toml(p)?,
@@ -51,12 +52,23 @@ pub fn run(a: &MicrodataArgs, out: &mut dyn Write) -> Result<(), CliError> {
     if let Some(g) = groups {
         options = options.with_groups(omzien::Groups::from_csv(g)?);
     }
+    // Earlier results are not overwritten unless asked (as export does), and this is known
+    // before any work is done.
+    const OUTPUTS: [&str; 4] = [
+        "50090NED_microdata.csv",
+        "50090NED_microdata_SYNTHETIC.csv",
+        "estimates.csv",
+        "summary.json",
+    ];
+    if !*force && let Some(p) = OUTPUTS.iter().map(|f| dir.join(f)).find(|p| p.exists()) {
+        return Err(omzien_render::ExportError::Exists(p).into());
+    }
     let result = md::aggregate_file(input, &mapping, &options)?;
     std::fs::create_dir_all(dir)?;
     let name = if result.summary.synthetic {
-        "50090NED_microdata_SYNTHETIC.csv"
+        OUTPUTS[1]
     } else {
-        "50090NED_microdata.csv"
+        OUTPUTS[0]
     };
     // The two files are written side by side.
     let (odata, estimates) = rayon::join(

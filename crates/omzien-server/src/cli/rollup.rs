@@ -61,7 +61,10 @@ pub fn run(a: &RollupArgs, out: &mut dyn Write) -> Result<(), CliError> {
             format!("{:.0}", row.weight),
             format!("{:.2}", row.coverage),
             if row.withheld {
-                format!("withheld: under {:.0} % of the areas used", a.min_coverage * 100.0)
+                format!(
+                    "withheld: under {:.0} % of the areas used",
+                    a.min_coverage * 100.0
+                )
             } else {
                 String::new()
             },

@@ -12,8 +12,8 @@ use utoipa::{IntoParams, ToSchema};
 use super::layer::{gemeente, level};
 use crate::answer::{
     AgeGroupRow, AreaAnswer, AreaRow, AreasAnswer, ErrorBody, FigureRow, FiguresAnswer,
-    IndicatorRow, IndicatorsAnswer, LevelRow, RiskAnswer, SearchAnswer, SearchRow,
-    WaveRow, WavesAnswer,
+    IndicatorRow, IndicatorsAnswer, LevelRow, RiskAnswer, SearchAnswer, SearchRow, WaveRow,
+    WavesAnswer,
 };
 use crate::error::{ApiError, Both, Query};
 use crate::state::AppState;
