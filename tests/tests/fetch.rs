@@ -791,7 +791,7 @@ fn filters_go_to_the_service_and_select_what_loads() {
             "--age",
             "65plus",
             "--gemeente",
-            "GM0363",
+            "amsterdam",
             "--level",
             "buurt",
         ],
@@ -824,6 +824,14 @@ fn filters_go_to_the_service_and_select_what_loads() {
             .all(|s| s.code.to_string().starts_with("BU0363"))
     );
     assert!(out.contains("buurten_2020.geojson"), "{out}");
+    // A name the table does not have is refused with the close ones, as every command does,
+    // before a figure is downloaded.
+    let other = tempfile::tempdir().unwrap();
+    let e = fetch(&base, other.path(), &["--gemeente", "Amsterdm"]).unwrap_err();
+    assert!(
+        e.contains("gemeente: no gemeente \"Amsterdm\"") && e.contains("Amsterdam (GM0363)"),
+        "{e}"
+    );
 
     // The folder as `omzien serve --data F` takes it (its boundaries/ found beside the
     // figures): the buurt under the Dam.

@@ -78,16 +78,7 @@ async fn same_area(app: &Router, data: &[&str], text: &str, want: Expect) {
             assert_eq!(a["area"]["code"], code, "API /api/areas/{text}");
         }
         Expect::Refused(needle, status) => {
-            let c = c.expect_err(&format!("CLI area {text:?} resolved"));
-            let (s, m) = a.expect_err(&format!("API /api/areas/{text} resolved"));
-            assert_eq!(s, status, "{text:?}: {m}");
-            assert!(c.starts_with("AREA: "), "the CLI names its argument: {c}");
-            assert!(m.starts_with("code: "), "the API names its parameter: {m}");
-            assert_eq!(message(&c), message(&m), "{text:?}: the same refusal");
-            assert!(
-                message(&c).contains(needle),
-                "{text:?}: {c:?} lacks {needle:?}"
-            );
+            refused_alike(text, (c, "AREA: "), (a, "code: "), needle, status);
         }
     }
 }
@@ -105,18 +96,8 @@ async fn same_gemeente(app: &Router, data: &[&str], text: &str, want: Expect) {
         Expect::Code(code) => {
             let c = c.unwrap_or_else(|e| panic!("CLI --gemeente {text:?}: {e}"));
             let a = a.unwrap_or_else(|e| panic!("API gemeente={text}: {e:?}"));
-            let cli_codes: Vec<&str> = c["rows"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|r| r["code"].as_str().unwrap())
-                .collect();
-            let api_codes: Vec<&str> = a["rows"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|r| r["code"].as_str().unwrap())
-                .collect();
+            let cli_codes = column(&c, "code");
+            let api_codes = column(&a, "code");
             assert!(!cli_codes.is_empty(), "{text:?}: no risk areas");
             assert_eq!(cli_codes, api_codes, "{text:?}: the same rows");
             let digits = &code[2..];
@@ -126,18 +107,40 @@ async fn same_gemeente(app: &Router, data: &[&str], text: &str, want: Expect) {
             );
         }
         Expect::Refused(needle, status) => {
-            let c = c.expect_err(&format!("CLI --gemeente {text:?} resolved"));
-            let (s, m) = a.expect_err(&format!("API gemeente={text} resolved"));
-            assert_eq!(s, status, "{text:?}: {m}");
-            assert!(c.starts_with("--gemeente: "), "{c}");
-            assert!(m.starts_with("gemeente: "), "{m}");
-            assert_eq!(message(&c), message(&m), "{text:?}: the same refusal");
-            assert!(
-                message(&c).contains(needle),
-                "{text:?}: {c:?} lacks {needle:?}"
-            );
+            refused_alike(text, (c, "--gemeente: "), (a, "gemeente: "), needle, status);
         }
     }
+}
+
+/// Both sides refused `text` with the same message, each under its own name for the
+/// argument (`AREA: `, `code: `), the API with `status`.
+fn refused_alike(
+    text: &str,
+    (c, cli_name): (Result<Value, String>, &str),
+    (a, api_name): (Result<Value, (StatusCode, String)>, &str),
+    needle: &str,
+    status: StatusCode,
+) {
+    let c = c.expect_err(&format!("CLI {text:?} resolved"));
+    let (s, m) = a.expect_err(&format!("API {text:?} resolved"));
+    assert_eq!(s, status, "{text:?}: {m}");
+    assert!(c.starts_with(cli_name), "the CLI names its argument: {c}");
+    assert!(m.starts_with(api_name), "the API names its parameter: {m}");
+    assert_eq!(message(&c), message(&m), "{text:?}: the same refusal");
+    assert!(
+        message(&c).contains(needle),
+        "{text:?}: {c:?} lacks {needle:?}"
+    );
+}
+
+/// The `key` of every row of an answer.
+fn column(v: &Value, key: &str) -> Vec<String> {
+    v["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r[key].as_str().unwrap().to_owned())
+        .collect()
 }
 
 #[tokio::test]
@@ -304,15 +307,7 @@ async fn risk_codes(app: &Router, cli_args: &[&str], query: &str) -> (Vec<String
     let a = api(app, &format!("/api/risk?{query}"))
         .await
         .unwrap_or_else(|e| panic!("API {query}: {e:?}"));
-    let codes = |v: &Value, key: &str| -> Vec<String> {
-        v["rows"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|r| r[key].as_str().unwrap().to_owned())
-            .collect()
-    };
-    (codes(&c, "code"), codes(&a, "code"))
+    (column(&c, "code"), column(&a, "code"))
 }
 
 #[tokio::test]

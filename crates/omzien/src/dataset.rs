@@ -6,6 +6,8 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 mod resolve;
+#[cfg(feature = "fetch")]
+pub(crate) use resolve::gemeente_of;
 
 use crate::area::{alias_targets, fold_name, repair_mojibake};
 use crate::indicator::{MAX_EXTRA, SCHEMA_LEN};

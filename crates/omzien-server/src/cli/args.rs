@@ -418,10 +418,11 @@ pub struct FetchArgs {
     /// Only this level (gemeente, wijk or buurt), with the national figures.
     #[arg(long, value_name = "LEVEL")]
     pub level: Option<omzien::Level>,
-    /// Only this gemeente (code, e.g. GM0363) and its wijken and buurten, with the national
-    /// figures (and the gemeente's own with --level wijk or buurt).
-    #[arg(long, value_name = "CODE")]
-    pub gemeente: Option<omzien::GemeenteCode>,
+    /// Only this gemeente (code or name, e.g. GM0363 or Amsterdam, looked up among the
+    /// table's own area names) and its wijken and buurten, with the national figures (and the
+    /// gemeente's own with --level wijk or buurt).
+    #[arg(long, value_name = "GEMEENTE")]
+    pub gemeente: Option<String>,
     /// Figures and names only.
     #[arg(long)]
     pub no_boundaries: bool,
@@ -492,6 +493,8 @@ pub struct ReportArgs {
     #[command(flatten)]
     pub common: Common,
     /// GeoJSON boundary files or folders (repeatable) for the maps; per level the best match.
+    /// Default: the boundaries/ folder beside each --data folder (as omzien fetch writes it);
+    /// without any, the report has no maps and says so.
     #[arg(long, short = 'b', value_name = "PATH")]
     pub boundaries: Vec<PathBuf>,
     /// The PDF written (or a folder: GM0363_Amsterdam.pdf in it); with --all, the folder.

@@ -84,7 +84,7 @@ pub fn run(a: &FetchArgs, out: &mut dyn Write) -> Result<(), CliError> {
         .map(|s| AgeGroup::from_label(s).map_err(|e| arg("age", e)))
         .collect::<Result<_, _>>()?;
     req.level = a.level;
-    req.gemeente = a.gemeente;
+    req.gemeente_text.clone_from(&a.gemeente);
     req.boundaries = !a.no_boundaries;
     req.force = a.force;
     req.odata.clone_from(&a.odata_url);

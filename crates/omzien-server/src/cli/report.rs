@@ -20,26 +20,36 @@ pub fn run(a: &ReportArgs, out: &mut dyn Write) -> Result<(), CliError> {
     // draw are left after their codes (names are taken from wijk and buurt files only, see
     // `Dataset::name_from`, and the report draws the level asked for only).
     let levels = [level];
+    // The boundaries given, else those `omzien fetch` left beside the figures (as serve).
+    let paths = if a.boundaries.is_empty() {
+        super::serve::boundaries_beside(&a.common.data)
+    } else {
+        a.boundaries.clone()
+    };
+    if paths.is_empty() && !a.common.data.is_empty() {
+        eprintln!(
+            "note: no boundaries given and no {}/ folder beside the figures: the report has no maps (pass --boundaries DIR)",
+            omzien::BOUNDARIES_FOLDER
+        );
+    }
     let (ds, read) = rayon::join(
         || dataset(&a.common),
-        || (!a.boundaries.is_empty()).then(|| Boundaries::read_levels(&a.boundaries, &levels)),
+        || (!paths.is_empty()).then(|| Boundaries::read_levels(&paths, &levels)),
     );
     let mut ds = ds?;
     let boundaries: Vec<Boundaries> = match read {
-        _ if a.boundaries.is_empty() && a.common.data.is_empty() => {
-            omzien::demo::boundaries().into()
-        }
+        _ if paths.is_empty() && a.common.data.is_empty() => omzien::demo::boundaries().into(),
         None => Vec::new(),
         Some(read) => {
             let read = read?;
             // No file of this level: the files of the others are checked as before (a bad path is
             // still an error) and the report lists every area as without a boundary.
             let read = if read.0.is_empty() && read.1.is_empty() {
-                Boundaries::read_all(&a.boundaries)?
+                Boundaries::read_all(&paths)?
             } else {
                 read
             };
-            super::serve::pick_boundaries(&ds, &a.boundaries, read)?
+            super::serve::pick_boundaries(&ds, &paths, read)?
         }
     };
     ds.name_from(&boundaries);

@@ -8,15 +8,204 @@ use crate::{AreaCode, GemeenteCode, Level, QueryError};
 /// How many candidates or close matches an error lists.
 const LISTED: usize = 8;
 
+/// The areas a name is looked up among: their codes and, where known, their names.
+///
+/// A [`Dataset`] is one; so is the list of a table's area names that `omzien fetch` downloads
+/// before the figures (so `fetch --gemeente Amsterdam` follows the same rule).
+pub(crate) trait AreaNames {
+    /// Every area with its name, if it has one.
+    fn entries(&self) -> Vec<(AreaCode, Option<&str>)>;
+    /// Whether the area is among them.
+    fn has(&self, code: AreaCode) -> bool;
+    /// The area's name, if it has one.
+    fn name_of(&self, code: AreaCode) -> Option<&str>;
+
+    /// The rule of [`Dataset::resolve_area`].
+    fn resolve(&self, text: &str, level: Option<Level>) -> Result<AreaCode, QueryError> {
+        let given = text.trim();
+        if given.is_empty() {
+            return Err(QueryError::NoMatch {
+                given: String::new(),
+                level,
+                close: Vec::new(),
+            });
+        }
+        if let Ok(code) = given.to_uppercase().parse::<AreaCode>() {
+            return self.resolve_code(given, code, level);
+        }
+        let folded = fold_name(given);
+        let alias = alias_exact(&folded);
+        let entries = self.entries();
+        let mut exact: Vec<AreaCode> = entries
+            .iter()
+            .filter(|(c, _)| level.is_none_or(|l| c.level() == l))
+            .filter(|(c, n)| {
+                n.is_some_and(|n| {
+                    fold_name(n) == folded
+                        || without_qualifier(n).is_some_and(|b| fold_name(b) == folded)
+                }) || matches!((c, alias), (AreaCode::Gemeente(g), Some(a)) if g.number() == a)
+            })
+            .map(|(c, _)| *c)
+            .collect();
+        if let Some(top) = exact.iter().map(|c| c.level()).min() {
+            exact.retain(|c| c.level() == top);
+        }
+        match exact.as_slice() {
+            [one] => Ok(*one),
+            [] => Err(QueryError::NoMatch {
+                given: given.to_owned(),
+                level,
+                close: self.close_to(given, level),
+            }),
+            many => Err(QueryError::Ambiguous {
+                given: given.to_owned(),
+                candidates: many.iter().map(|c| self.describe(*c)).collect(),
+            }),
+        }
+    }
+
+    /// A code: one of the areas, of the level asked for.
+    fn resolve_code(
+        &self,
+        given: &str,
+        code: AreaCode,
+        level: Option<Level>,
+    ) -> Result<AreaCode, QueryError> {
+        if !self.has(code) {
+            return Err(QueryError::NoMatch {
+                given: given.to_owned(),
+                level,
+                close: self.close_to(given, level.or(Some(code.level()))),
+            });
+        }
+        match level {
+            Some(want) if want != code.level() => Err(QueryError::WrongLevel {
+                area: self.describe(code),
+                level: code.level(),
+                want,
+            }),
+            _ => Ok(code),
+        }
+    }
+
+    /// `Name (CODE)` for a gemeente, `Name (CODE, Gemeente)` below it.
+    fn describe(&self, code: AreaCode) -> String {
+        let name = self.name_of(code);
+        let gemeente = code
+            .gemeente()
+            .filter(|_| code.level() > Level::Gemeente)
+            .and_then(|g| self.name_of(AreaCode::Gemeente(g)));
+        match (name, gemeente) {
+            (Some(n), Some(g)) => format!("{n} ({code}, {g})"),
+            (Some(n), None) => format!("{n} ({code})"),
+            (None, Some(g)) => format!("{code} ({g})"),
+            (None, None) => code.to_string(),
+        }
+    }
+
+    /// Areas (of `level`, else any) whose name starts with, has a word starting with, or
+    /// contains `text`, best first; else those closest by edit distance to the name or code.
+    fn close_to(&self, text: &str, level: Option<Level>) -> Vec<String> {
+        let want = fold_name(text);
+        let entries = self.entries();
+        let in_level = |c: &AreaCode| level.is_none_or(|l| c.level() == l);
+        if !want.is_empty() {
+            let mut hits: Vec<(u8, Level, AreaCode)> = entries
+                .iter()
+                .filter(|(c, _)| in_level(c))
+                .filter_map(|(c, n)| {
+                    let f = fold_name((*n)?);
+                    let rank = if f.starts_with(&want) {
+                        0
+                    } else if f.split(' ').any(|w| w.starts_with(&want)) {
+                        1
+                    } else if f.contains(&want) {
+                        2
+                    } else {
+                        return None;
+                    };
+                    Some((rank, c.level(), *c))
+                })
+                .collect();
+            hits.sort_unstable();
+            if !hits.is_empty() {
+                return hits
+                    .into_iter()
+                    .take(LISTED)
+                    .map(|(_, _, c)| self.describe(c))
+                    .collect();
+            }
+        }
+        let want: Vec<char> = want.chars().collect();
+        let code_want: Vec<char> = text.trim().to_uppercase().chars().collect();
+        let mut scored: Vec<(usize, AreaCode)> = entries
+            .iter()
+            .filter(|(c, _)| level.map_or(c.level() <= Level::Gemeente, |l| c.level() == l))
+            .map(|(c, n)| {
+                let by_code = edit_distance(&code_want, &c.to_string().chars().collect::<Vec<_>>());
+                let by_name = n.map_or(usize::MAX, |n| {
+                    let d =
+                        |s: &str| edit_distance(&want, &fold_name(s).chars().collect::<Vec<_>>());
+                    d(n).min(without_qualifier(n).map_or(usize::MAX, d))
+                });
+                (by_code.min(by_name), *c)
+            })
+            .collect();
+        scored.sort_unstable();
+        // Only plausible typos: at most a third of the text's letters wrong.
+        let limit = (want.len().max(code_want.len()) / 3).max(2);
+        scored
+            .into_iter()
+            .filter(|&(d, _)| d <= limit)
+            .take(LISTED)
+            .map(|(_, c)| self.describe(c))
+            .collect()
+    }
+}
+
+impl AreaNames for Dataset {
+    fn entries(&self) -> Vec<(AreaCode, Option<&str>)> {
+        self.areas
+            .iter()
+            .zip(&self.names)
+            .map(|(c, n)| (*c, n.as_deref()))
+            .collect()
+    }
+    fn has(&self, code: AreaCode) -> bool {
+        self.contains(code)
+    }
+    fn name_of(&self, code: AreaCode) -> Option<&str> {
+        self.index
+            .get(&code)
+            .and_then(|&i| self.names[i as usize].as_deref())
+    }
+}
+
+/// A table's area names (code, name), as `omzien fetch` downloads them.
+impl AreaNames for [(AreaCode, String)] {
+    fn entries(&self) -> Vec<(AreaCode, Option<&str>)> {
+        self.iter().map(|(c, n)| (*c, Some(n.as_str()))).collect()
+    }
+    fn has(&self, code: AreaCode) -> bool {
+        self.iter().any(|(c, _)| *c == code)
+    }
+    fn name_of(&self, code: AreaCode) -> Option<&str> {
+        self.iter()
+            .find(|(c, _)| *c == code)
+            .map(|(_, n)| n.as_str())
+    }
+}
+
 impl Dataset {
     /// The one area `text` names: a code (`GM0363`, `wk036311`), or a name.
     ///
     /// A name matches when it equals an area's name up to case, accents and punctuation
     /// (`"'s-Gravenhage"`, `"S GRAVENHAGE"`), or that name without its qualifier in brackets
     /// (`"Bergen"` is both `"Bergen (L.)"` and `"Bergen (NH.)"`, so it is ambiguous), or is an
-    /// everyday alias of a gemeente (`"Den Haag"`). With `level`, only areas of that level count; without, a name that
-    /// several levels share is the highest one's (the gemeente before its wijk of the same
-    /// name). Part of a name matches nothing: it is suggested instead.
+    /// everyday alias of a gemeente (`"Den Haag"`). With `level`, only areas of that level
+    /// count; without, a name that several levels share is the highest one's (the gemeente
+    /// before its wijk of the same name). Part of a name matches nothing: it is suggested
+    /// instead.
     ///
     /// ```
     /// use omzien::{Level, QueryError};
@@ -37,44 +226,7 @@ impl Dataset {
     /// [`QueryError::NoMatch`] with close matches, [`QueryError::Ambiguous`] with every
     /// candidate, or [`QueryError::WrongLevel`] for a code of another level.
     pub fn resolve_area(&self, text: &str, level: Option<Level>) -> Result<AreaCode, QueryError> {
-        let given = text.trim();
-        if given.is_empty() {
-            return Err(QueryError::NoMatch {
-                given: String::new(),
-                level,
-                close: Vec::new(),
-            });
-        }
-        if let Ok(code) = given.to_uppercase().parse::<AreaCode>() {
-            return self.resolve_code(given, code, level);
-        }
-        let folded = fold_name(given);
-        let alias = alias_exact(&folded);
-        let mut exact: Vec<usize> = (0..self.areas.len())
-            .filter(|&i| level.is_none_or(|l| self.areas[i].level() == l))
-            .filter(|&i| {
-                self.names[i].as_deref().is_some_and(|n| {
-                    fold_name(n) == folded
-                        || without_qualifier(n).is_some_and(|b| fold_name(b) == folded)
-                })
-                    || matches!((self.areas[i], alias), (AreaCode::Gemeente(g), Some(a)) if g.number() == a)
-            })
-            .collect();
-        if let Some(top) = exact.iter().map(|&i| self.areas[i].level()).min() {
-            exact.retain(|&i| self.areas[i].level() == top);
-        }
-        match exact.as_slice() {
-            [one] => Ok(self.areas[*one]),
-            [] => Err(QueryError::NoMatch {
-                given: given.to_owned(),
-                level,
-                close: self.close_to(given, level),
-            }),
-            many => Err(QueryError::Ambiguous {
-                given: given.to_owned(),
-                candidates: many.iter().map(|&i| self.describe(self.areas[i])).collect(),
-            }),
-        }
+        self.resolve(text, level)
     }
 
     /// The one gemeente `text` names ([`Dataset::resolve_area`] at [`Level::Gemeente`]).
@@ -90,95 +242,22 @@ impl Dataset {
     /// # Errors
     /// As [`Dataset::resolve_area`].
     pub fn resolve_gemeente(&self, text: &str) -> Result<GemeenteCode, QueryError> {
-        match self.resolve_area(text, Some(Level::Gemeente))? {
-            AreaCode::Gemeente(g) => Ok(g),
-            other => Err(QueryError::WrongLevel {
-                area: self.describe(other),
-                level: other.level(),
-                want: Level::Gemeente,
-            }),
-        }
+        gemeente_of(self, text)
     }
+}
 
-    fn resolve_code(
-        &self,
-        given: &str,
-        code: AreaCode,
-        level: Option<Level>,
-    ) -> Result<AreaCode, QueryError> {
-        if !self.contains(code) {
-            return Err(QueryError::NoMatch {
-                given: given.to_owned(),
-                level,
-                close: self.close_to(given, level.or(Some(code.level()))),
-            });
-        }
-        match level {
-            Some(want) if want != code.level() => Err(QueryError::WrongLevel {
-                area: self.describe(code),
-                level: code.level(),
-                want,
-            }),
-            _ => Ok(code),
-        }
-    }
-
-    /// `Name (CODE)` for a gemeente, `Name (CODE, Gemeente)` below it.
-    fn describe(&self, code: AreaCode) -> String {
-        let Ok(a) = self.area(code) else {
-            return code.to_string();
-        };
-        match (&a.name, &a.gemeente_name) {
-            (Some(n), Some(g)) if code.level() > Level::Gemeente => format!("{n} ({code}, {g})"),
-            (Some(n), _) => format!("{n} ({code})"),
-            (None, Some(g)) if code.level() > Level::Gemeente => format!("{code} ({g})"),
-            (None, _) => code.to_string(),
-        }
-    }
-
-    /// Areas (of `level`, else any) whose name starts with or contains `text`, else those
-    /// closest by edit distance to the name or code.
-    fn close_to(&self, text: &str, level: Option<Level>) -> Vec<String> {
-        let hits: Vec<String> = self
-            .search(text, 200)
-            .into_iter()
-            .filter(|h| level.is_none_or(|l| h.code.level() == l))
-            .take(LISTED)
-            .map(|h| self.describe(h.code))
-            .collect();
-        if !hits.is_empty() {
-            return hits;
-        }
-        let want: Vec<char> = fold_name(text).chars().collect();
-        let code_want: Vec<char> = text.trim().to_uppercase().chars().collect();
-        let mut scored: Vec<(usize, usize)> = (0..self.areas.len())
-            .filter(|&i| {
-                level.map_or(self.areas[i].level() <= Level::Gemeente, |l| {
-                    self.areas[i].level() == l
-                })
-            })
-            .map(|i| {
-                let by_code = edit_distance(
-                    &code_want,
-                    &self.areas[i].to_string().chars().collect::<Vec<_>>(),
-                );
-                let by_name = self.names[i].as_deref().map_or(usize::MAX, |n| {
-                    let d =
-                        |s: &str| edit_distance(&want, &fold_name(s).chars().collect::<Vec<_>>());
-                    d(n).min(without_qualifier(n).map_or(usize::MAX, d))
-                });
-                (by_code.min(by_name), i)
-            })
-            .collect();
-        scored.sort_unstable();
-        // Only plausible typos: at most a third of the text's letters wrong.
-        let limit = (want.len().max(code_want.len()) / 3).max(2);
-        scored
-            .into_iter()
-            .filter(|&(d, _)| d <= limit)
-            .take(LISTED)
-            .map(|(_, i)| self.describe(self.areas[i]))
-            .collect()
+/// The one gemeente `text` names among `names`.
+pub(crate) fn gemeente_of<N: AreaNames + ?Sized>(
+    names: &N,
+    text: &str,
+) -> Result<GemeenteCode, QueryError> {
+    match names.resolve(text, Some(Level::Gemeente))? {
+        AreaCode::Gemeente(g) => Ok(g),
+        other => Err(QueryError::WrongLevel {
+            area: names.describe(other),
+            level: other.level(),
+            want: Level::Gemeente,
+        }),
     }
 }
 

@@ -108,6 +108,10 @@ pub struct Request {
     /// Only this gemeente and its wijken and buurten (with the national row; the gemeente's own
     /// row also when `level` is wijk or buurt).
     pub gemeente: Option<GemeenteCode>,
+    /// A gemeente by code or name (`Amsterdam`, `den haag`), looked up among the table's own
+    /// area names once they are downloaded, by the rule of
+    /// [`Dataset::resolve_gemeente`](crate::Dataset::resolve_gemeente); it sets `gemeente`.
+    pub gemeente_text: Option<String>,
     /// Download the boundaries too.
     pub boundaries: bool,
     /// The OData feed ([`CBS_ODATA_FEED`]).
@@ -131,6 +135,7 @@ impl Request {
             ages: Vec::new(),
             level: None,
             gemeente: None,
+            gemeente_text: None,
             boundaries: true,
             odata: CBS_ODATA_FEED.to_owned(),
             pdok: None,
@@ -259,6 +264,9 @@ pub struct Fetched {
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum FetchError {
+    /// A gemeente the table's area names do not name (once), with close matches.
+    #[error("gemeente: {0}")]
+    Gemeente(#[source] crate::QueryError),
     /// Not a StatLine table id.
     #[error("{given:?} is not a table id (five digits and three letters, e.g. 50150NED)")]
     BadId {
@@ -438,6 +446,18 @@ pub fn fetch(req: &Request, progress: &dyn Progress) -> Result<Fetched, FetchErr
         progress.advance(1);
     }
     progress.finish();
+    // A gemeente by name: the table's own names decide, by the rule of every other command.
+    let mut req = req.clone();
+    if let Some(text) = req.gemeente_text.take() {
+        let named: Vec<(AreaCode, String)> = names
+            .iter()
+            .filter_map(|(k, v)| Some((k.parse().ok()?, v.as_str()?.to_owned())))
+            .collect();
+        req.gemeente = Some(
+            crate::dataset::gemeente_of(named.as_slice(), &text).map_err(FetchError::Gemeente)?,
+        );
+    }
+    let req = &req;
     let periods: Vec<Value> =
         all_values(&client, &format!("{base}/Perioden?$format=json"), progress)?
             .iter()
