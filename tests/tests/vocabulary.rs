@@ -478,6 +478,16 @@ async fn one_answer_has_one_shape_on_both_sides() {
         assert!(![".", "–", "-"].contains(&r["value"].as_str()), "{r:?}");
         assert!(r["value"].is_empty() == (r["status"] != "value"), "{r:?}");
     }
+    // The table for people shows the trends the CSV and JSON carry.
+    let table = omzien(&["area", "Centrum"]).unwrap();
+    let after = table
+        .split_once("\ntrends (changes within ±2 pp count as stable):\n")
+        .map(|(_, t)| t)
+        .unwrap_or_else(|| panic!("no trends in {table}"));
+    assert!(
+        after.starts_with("indicator ") && after.contains("2012  2020"),
+        "{after}"
+    );
     let cj = cli(&["area", "Centrum"], &[]).unwrap();
     let aj = api(&app, "/api/areas/Centrum").await.unwrap();
     for key in ["dataset", "rows", "trends", "selection"] {

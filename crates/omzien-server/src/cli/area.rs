@@ -5,7 +5,7 @@ use std::io::Write;
 use omzien::Table;
 
 use super::args::AreaArgs;
-use super::output::{bounds, emit_answer, fig};
+use super::output::{bounds, delta, emit_answer, fig, write_text};
 use super::{CliError, named_dataset, resolve};
 
 /// Prints the profile of the area the query names.
@@ -92,6 +92,31 @@ pub fn run(a: &AreaArgs, out: &mut dyn Write) -> Result<(), CliError> {
             &ranked
         },
     );
+    // The trends, in the table for people too (CSV and JSON carry them as the API does).
+    let mut trends = Table::new([
+        "indicator",
+        "age",
+        "from",
+        "to",
+        "delta_pp",
+        "direction",
+        "significant",
+        "caveats",
+    ]);
+    for tr in &profile.trends {
+        trends.push(vec![
+            tr.indicator.to_string(),
+            tr.age.to_string(),
+            tr.from.to_string(),
+            tr.to.to_string(),
+            delta(tr.delta),
+            tr.direction.map(|d| d.to_string()).unwrap_or_default(),
+            tr.significant
+                .map(|s| if s { "yes" } else { "no" }.to_owned())
+                .unwrap_or_else(|| "not tested (no bounds)".to_owned()),
+            tr.caveats.join("; "),
+        ]);
+    }
     let answer = crate::answer::AreaAnswer::new(&ds, profile, None);
     let lead = [
         ("code", answer.area.area.code.to_string()),
@@ -107,5 +132,13 @@ pub fn run(a: &AreaArgs, out: &mut dyn Write) -> Result<(), CliError> {
         (&answer.rows, &lead),
         out,
     )?;
+    if a.common.format == super::Format::Table && !trends.rows.is_empty() {
+        writeln!(
+            out,
+            "\ntrends (changes within ±{} pp count as stable):",
+            omzien::TrendQuery::DEFAULT_BAND
+        )?;
+        write_text(&trends, out)?;
+    }
     Ok(())
 }
