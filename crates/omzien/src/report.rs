@@ -311,13 +311,13 @@ pub fn compare(
             },
             Rule::Interval,
         ),
+        // The difference as every change is shown (`change`, the binary noise of subtracting
+        // one-decimal figures rounded away), so 7.3 against 9.3 is 2.0 apart: similar.
         None => (
-            if v - r > band {
-                Verdict::Higher
-            } else if r - v > band {
-                Verdict::Lower
-            } else {
-                Verdict::Similar
+            match crate::change(r, v) {
+                d if d > band => Verdict::Higher,
+                d if d < -band => Verdict::Lower,
+                _ => Verdict::Similar,
             },
             Rule::Band(band),
         ),
@@ -523,6 +523,15 @@ mod tests {
             Verdict::Similar
         );
         assert_eq!(compare(v, None, Figure::Value(52.1), 2.0).0, Verdict::Lower);
+        // Exactly 2.0 apart is within the band, though 9.3 − 7.3 is 2.0000000000000009.
+        assert_eq!(
+            compare(Figure::Value(7.3), None, Figure::Value(9.3), 2.0).0,
+            Verdict::Similar
+        );
+        assert_eq!(
+            compare(Figure::Value(9.3), None, Figure::Value(7.3), 2.0).0,
+            Verdict::Similar
+        );
         assert_eq!(
             compare(Figure::Suppressed, None, Figure::Value(52.1), 2.0).0,
             Verdict::Unknown

@@ -3,7 +3,6 @@
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::figure::Z95;
 use crate::{
     AgeGroup, AreaCode, Dataset, Figure, GemeenteCode, Indicator, Level, QueryError, Wave,
 };
@@ -305,14 +304,16 @@ impl Dataset {
         let delta = a.value().zip(b.value()).map(|(x, y)| change(x, y));
         let from_interval = self.interval(area, ind, from, age)?;
         let to_interval = self.interval(area, ind, to, age)?;
-        let significant = match (delta, from_interval, to_interval) {
-            (Some(d), Some((l1, h1)), Some((l2, h2))) => {
-                // Independent normal estimates: SE from each interval's half-width.
-                let se =
-                    (((h1 - l1) / (2.0 * Z95)).powi(2) + ((h2 - l2) / (2.0 * Z95)).powi(2)).sqrt();
-                Some(se > 0.0 && (d / se).abs() > Z95)
+        let significant = match (a.value().zip(from_interval), b.value().zip(to_interval)) {
+            (Some(x), Some(y)) => {
+                let s = significant_change(x, y);
+                if s.is_none() {
+                    // Bounds of zero width (or not around their value) test nothing.
+                    caveats.push(Caveat::NoInterval);
+                }
+                s
             }
-            (Some(_), _, _) => {
+            _ if delta.is_some() => {
                 caveats.push(Caveat::NoInterval);
                 None
             }
@@ -348,9 +349,63 @@ impl Dataset {
     }
 }
 
+/// Whether the change between two independent estimates, each with its 95 % interval, is
+/// significant at 5 %: the MOVER interval of the difference (Newcombe 1998; Zou & Donner 2008)
+/// excludes 0. Each side of the difference takes the matching side of each interval, so an
+/// asymmetric interval (small-area estimates near 0 or 100 %) is not read as symmetric; for
+/// symmetric intervals this is the usual normal test.
+///
+/// `None` (not tested) when an interval has no width or does not hold its value.
+fn significant_change(
+    (p1, (l1, u1)): (f64, (f64, f64)),
+    (p2, (l2, u2)): (f64, (f64, f64)),
+) -> Option<bool> {
+    let holds = |p: f64, l: f64, u: f64| l <= p && p <= u && u > l;
+    if !(holds(p1, l1, u1) && holds(p2, l2, u2)) {
+        return None;
+    }
+    let d = change(p1, p2);
+    let lower = d - ((p2 - l2).powi(2) + (u1 - p1).powi(2)).sqrt();
+    let upper = d + ((u2 - p2).powi(2) + (p1 - l1).powi(2)).sqrt();
+    Some(lower > 0.0 || upper < 0.0)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn changes_are_tested_by_mover_not_as_if_bounds_were_symmetric() {
+        // 44.8 [40.0, 56.0] → 54.2 [50.0, 57.0]: a z-test on half-widths says z = 2.11, but the
+        // difference's MOVER interval, 9.4 − √(4.2² + 11.2²) = −2.56 to 9.4 + √(2.8² + 4.8²),
+        // holds 0.
+        assert_eq!(
+            significant_change((44.8, (40.0, 56.0)), (54.2, (50.0, 57.0))),
+            Some(false)
+        );
+        // Symmetric bounds: the normal test (half-widths 3 and 4, so 5 is the edge).
+        assert_eq!(
+            significant_change((40.0, (37.0, 43.0)), (45.1, (41.1, 49.1))),
+            Some(true)
+        );
+        assert_eq!(
+            significant_change((40.0, (37.0, 43.0)), (44.9, (40.9, 48.9))),
+            Some(false)
+        );
+        assert_eq!(
+            significant_change((45.1, (41.1, 49.1)), (40.0, (37.0, 43.0))),
+            Some(true)
+        );
+        // Bounds of zero width, or not around their value, test nothing.
+        assert_eq!(
+            significant_change((40.0, (40.0, 40.0)), (50.0, (50.0, 50.0))),
+            None
+        );
+        assert_eq!(
+            significant_change((40.0, (41.0, 45.0)), (50.0, (48.0, 52.0))),
+            None
+        );
+    }
 
     #[test]
     fn age_caveat_only_where_the_ages_differ() {
