@@ -116,10 +116,6 @@ impl fmt::Display for Status {
     }
 }
 
-/// z of the two-sided 95 % normal interval (the `MOG0095`/`MBG0095` bounds, trend
-/// significance, the Wilson interval of microdata).
-pub(crate) const Z95: f64 = 1.959_963_984_540_054;
-
 /// Which row of the `Marges` dimension a figure belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]

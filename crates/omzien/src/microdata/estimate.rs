@@ -5,8 +5,10 @@ use rayon::prelude::*;
 
 use super::pipeline::FastMap;
 use super::{Estimate, Measure, MicrodataOptions, Suppression, Unit};
-use crate::figure::Z95;
 use crate::{AgeGroup, AreaCode, Level, Wave};
+
+/// z of the two-sided 95 % normal interval (the Wilson interval's).
+const Z95: f64 = 1.959_963_984_540_054;
 
 /// Sums over scored respondents, per measure.
 #[derive(Debug, Clone, Copy, Default)]
