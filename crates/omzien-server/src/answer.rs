@@ -187,6 +187,17 @@ impl AreaAnswer {
             selection: profile.selection,
         }
     }
+
+    /// The columns that lead every row of its CSV: the area's code, name and level.
+    #[must_use]
+    pub fn lead(&self) -> [(&'static str, String); 3] {
+        let a = &self.area.area;
+        [
+            ("code", a.code.to_string()),
+            ("name", a.name.clone()),
+            ("level", a.level.to_string()),
+        ]
+    }
 }
 
 /// One area of `/api/areas`.

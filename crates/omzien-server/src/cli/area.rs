@@ -118,11 +118,7 @@ pub fn run(a: &AreaArgs, out: &mut dyn Write) -> Result<(), CliError> {
         ]);
     }
     let answer = crate::answer::AreaAnswer::new(&ds, profile, None);
-    let lead = [
-        ("code", answer.area.area.code.to_string()),
-        ("name", answer.area.area.name.clone()),
-        ("level", answer.area.area.level.to_string()),
-    ];
+    let lead = answer.lead();
     emit_answer(
         &ds,
         a.common.format,

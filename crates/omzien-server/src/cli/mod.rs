@@ -163,11 +163,7 @@ pub fn named_dataset(common: &Common, names: &args::NameArgs) -> Result<Dataset,
         }
         return Ok(ds);
     }
-    let paths = if names.boundaries.is_empty() {
-        serve::boundaries_beside(&common.data)
-    } else {
-        names.boundaries.clone()
-    };
+    let paths = serve::given_or_beside(&common.data, &names.boundaries);
     if !paths.is_empty() {
         let b = load_boundaries(&ds, &paths)?;
         ds.name_from(&b);

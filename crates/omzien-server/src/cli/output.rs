@@ -89,9 +89,7 @@ pub fn emit(
             write_text(table, out)
         }
         Format::Csv => {
-            if ds.is_synthetic() {
-                eprintln!("note: {}", omzien::demo::LABEL);
-            }
+            note_synthetic(ds);
             table.write_csv_noting(ds.is_synthetic(), out)
         }
         Format::Json => {
@@ -113,6 +111,14 @@ pub fn emit(
     }
 }
 
+/// Says on stderr that a CSV about to be written holds the synthetic demo (its rows say so in
+/// their `note` column too).
+fn note_synthetic(ds: &Dataset) {
+    if ds.is_synthetic() {
+        eprintln!("note: {}", omzien::demo::LABEL);
+    }
+}
+
 /// Writes an answer the HTTP API also gives: the table for people (with a banner for
 /// synthetic data), or exactly the API's CSV of `rows` (with its `lead` columns) or JSON of
 /// `answer`, so a script reads the command's output and the API's alike.
@@ -128,9 +134,7 @@ pub fn emit_answer<A: Serialize, R: Serialize>(
     match format {
         Format::Table => emit(ds, format, title, table, answer, out),
         Format::Csv => {
-            if ds.is_synthetic() {
-                eprintln!("note: {}", omzien::demo::LABEL);
-            }
+            note_synthetic(ds);
             out.write_all(&crate::answer::rows_csv(ds, rows, lead)?)
         }
         Format::Json => {

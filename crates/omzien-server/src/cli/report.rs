@@ -21,11 +21,7 @@ pub fn run(a: &ReportArgs, out: &mut dyn Write) -> Result<(), CliError> {
     // `Dataset::name_from`, and the report draws the level asked for only).
     let levels = [level];
     // The boundaries given, else those `omzien fetch` left beside the figures (as serve).
-    let paths = if a.boundaries.is_empty() {
-        super::serve::boundaries_beside(&a.common.data)
-    } else {
-        a.boundaries.clone()
-    };
+    let paths = super::serve::given_or_beside(&a.common.data, &a.boundaries);
     if paths.is_empty() && !a.common.data.is_empty() {
         eprintln!(
             "note: no boundaries given and no {}/ folder beside the figures: the report has no maps (pass --boundaries DIR)",

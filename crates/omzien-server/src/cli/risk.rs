@@ -23,24 +23,21 @@ pub fn run(a: &RiskArgs, out: &mut dyn Write) -> Result<(), CliError> {
     if let Some(since) = &a.since {
         q = q.with_since(ds.parse_wave_param("since", since)?);
     }
-    let mut hits = ds.risk_areas(&q)?;
+    let hits = ds.risk_areas(&q)?;
     let total = hits.len();
-    let answer = crate::answer::RiskAnswer::new(&ds, hits.clone(), a.limit, |_| None);
-    if let Some(n) = a.limit {
-        hits.truncate(n);
-    }
-    if answer.truncated {
+    let shown = &hits[..a.limit.unwrap_or(total).min(total)];
+    if shown.len() < total {
         eprintln!(
             "note: {} of the {total} areas shown (--limit {})",
-            hits.len(),
-            hits.len()
+            shown.len(),
+            shown.len()
         );
     }
     let mut t = Table::new([
         "rank", "code", "name", "value", "lower", "upper", "delta_pp", "gemeente", "national",
         "caveats",
     ]);
-    for h in &hits {
+    for h in shown {
         let [lower, upper] = bounds(h.interval);
         t.push(vec![
             format!("{}/{}", h.rank, h.ranked),
@@ -69,6 +66,8 @@ pub fn run(a: &RiskArgs, out: &mut dyn Write) -> Result<(), CliError> {
         since.map(|w| format!(" since {w}")).unwrap_or_default(),
         a.mode,
     );
+    // The answer takes the list (the table above borrowed the rows it shows).
+    let answer = crate::answer::RiskAnswer::new(&ds, hits, a.limit, |_| None);
     emit_answer(
         &ds,
         a.common.format,

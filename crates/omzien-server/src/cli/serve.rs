@@ -27,11 +27,8 @@ pub fn load_boundaries(ds: &Dataset, paths: &[PathBuf]) -> Result<Vec<Boundaries
 /// # Errors
 /// [`CliError::Arg`] when none is given and no data folder has one.
 pub fn boundary_paths(data: &[PathBuf], given: &[PathBuf]) -> Result<Vec<PathBuf>, CliError> {
-    if !given.is_empty() {
-        return Ok(given.to_vec());
-    }
-    let beside = boundaries_beside(data);
-    if beside.is_empty() {
+    let paths = given_or_beside(data, given);
+    if paths.is_empty() {
         return Err(super::arg(
             "boundaries",
             format!(
@@ -41,12 +38,16 @@ pub fn boundary_paths(data: &[PathBuf], given: &[PathBuf]) -> Result<Vec<PathBuf
             ),
         ));
     }
-    Ok(beside)
+    Ok(paths)
 }
 
-/// The `boundaries/` folder of each data folder that has one (as `omzien fetch` writes it).
+/// The boundary files or folders given, else the `boundaries/` folder of each data folder
+/// that has one (as `omzien fetch` writes it); empty when there are neither.
 #[must_use]
-pub fn boundaries_beside(data: &[PathBuf]) -> Vec<PathBuf> {
+pub fn given_or_beside(data: &[PathBuf], given: &[PathBuf]) -> Vec<PathBuf> {
+    if !given.is_empty() {
+        return given.to_vec();
+    }
     data.iter()
         .map(|d| d.join(omzien::BOUNDARIES_FOLDER))
         .filter(|b| b.is_dir())

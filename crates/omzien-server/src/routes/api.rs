@@ -212,11 +212,7 @@ fn area_response(state: &AppState, code: AreaCode, q: &AreaQuery) -> Result<Resp
         .boundaries(code.level())
         .map(|b| b.shape(code).is_some());
     let answer = AreaAnswer::new(ds, profile, has_polygon);
-    let lead = [
-        ("code", code.to_string()),
-        ("name", answer.area.area.name.clone()),
-        ("level", code.level().to_string()),
-    ];
+    let lead = answer.lead();
     respond(ds, q.format, &answer, &answer.rows, &lead)
 }
 
