@@ -972,11 +972,58 @@ fn a_full_disk_keeps_the_whole_pages_and_names_the_file() {
 }
 
 #[test]
-fn serve_without_boundaries_says_where_to_get_them() {
+fn serve_without_boundaries_serves_the_figures() {
+    // One rule with `report`: figures without boundaries are served (the API answers, the
+    // map says it has no areas), not refused.
     let data = fixtures().join("odata_bounds.csv");
-    let e = omzien_cli(&["serve", "--data", data.to_str().unwrap()]).unwrap_err();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let addr = format!("127.0.0.1:{port}");
+    let args = vec![
+        "serve".to_owned(),
+        "--data".to_owned(),
+        data.to_str().unwrap().to_owned(),
+        "--addr".to_owned(),
+        addr.clone(),
+    ];
+    // The server runs until the test binary exits.
+    std::thread::spawn(move || {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        omzien_cli(&args)
+    });
+    let get = |path: &str| -> Option<String> {
+        use std::io::{Read, Write};
+        let mut s = std::net::TcpStream::connect(&addr).ok()?;
+        write!(
+            s,
+            "GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+        )
+        .ok()?;
+        let mut out = String::new();
+        s.read_to_string(&mut out).ok()?;
+        Some(out)
+    };
+    let mut health = None;
+    for _ in 0..200 {
+        health = get("/health");
+        if health.is_some() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let health = health.expect("the server did not start");
+    assert!(health.starts_with("HTTP/1.1 200"), "{health}");
+    let areas = get("/api/areas").unwrap();
     assert!(
-        e.contains("--boundaries: none given, and no boundaries/ folder beside the figures: pass --boundaries DIR (omzien fetch TABLE --out DIR downloads them)"),
-        "{e}"
+        areas.starts_with("HTTP/1.1 200") && areas.contains("GM9998"),
+        "{areas}"
+    );
+    let waves = get("/api/waves").unwrap();
+    assert!(
+        waves.contains("\"boundaries\":false") && !waves.contains("\"boundaries\":true"),
+        "{waves}"
     );
 }

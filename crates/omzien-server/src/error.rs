@@ -118,6 +118,15 @@ impl From<omzien::LayerError> for ApiError {
     }
 }
 
+impl From<omzien::TrendError> for ApiError {
+    fn from(e: omzien::TrendError) -> Self {
+        match e {
+            omzien::TrendError::Query(q) => q.into(),
+            other => Self::BadRequest(other.to_string()),
+        }
+    }
+}
+
 impl From<omzien::RiskError> for ApiError {
     fn from(e: omzien::RiskError) -> Self {
         match e {

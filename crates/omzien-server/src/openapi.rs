@@ -22,6 +22,8 @@ use crate::routes::{api, tiles};
         api::search,
         api::risk,
         api::figures,
+        api::trend,
+        api::summary,
         tiles::tile,
         tiles::legend,
         tiles::tilejson,

@@ -27,6 +27,7 @@
       unknown_area: (c) => `Gebied ${c} uit de link is niet gevonden.`,
       same_wave: 'Een verandering vraagt twee verschillende metingen; de vorige meting is gekozen.',
       server_error: (m) => `Fout van de server: ${m}`,
+      no_boundaries: 'Deze server heeft geen gebiedsgrenzen geladen: de kaart blijft leeg. De cijfers staan in de API (/api/…).',
       source: 'Bron: RIVM/GGD Gezondheidsmonitor (StatLine 50090NED); grenzen CBS/Kadaster.',
       percent_of: 'in %', pp: 'procentpunt',
       caveat: {
@@ -59,6 +60,7 @@
       unknown_area: (c) => `Area ${c} from the link was not found.`,
       same_wave: 'A change needs two different waves; the previous wave was chosen.',
       server_error: (m) => `Server error: ${m}`,
+      no_boundaries: 'This server has no boundaries loaded: the map stays empty. The figures are in the API (/api/…).',
       source: 'Source: RIVM/GGD Gezondheidsmonitor (StatLine 50090NED); boundaries CBS/Kadaster.',
       percent_of: 'in %', pp: 'percentage points',
       caveat: {
@@ -354,7 +356,7 @@
 
   // ---- the area card -----------------------------------------------------------------------
   function areaParams() {
-    return new URLSearchParams({ indicator: state.indicator, age: state.age, wave: state.mode === 'level' ? state.wave : state.to });
+    return new URLSearchParams({ indicator: state.indicator, age: state.age, rank_wave: state.mode === 'level' ? state.wave : state.to });
   }
 
   async function showArea(code, latlng, fromLink) {
@@ -541,6 +543,7 @@
     if (meta.synthetic) { $('synthetic').hidden = false; $('synthetic').textContent = meta.notice; }
     applyUrl(raw);
     translate();
+    if (!meta.levels.length) notice(t('no_boundaries'), 'error');
 
     map = L.map('map', { zoomControl: true, minZoom: 4, maxZoom: 18, keyboard: true, worldCopyJump: false });
     map.attributionControl.setPrefix(false);

@@ -60,7 +60,9 @@ pub use load::{
     BOUNDARIES_FOLDER, Boundaries, BoundaryError, BoundarySet, Candidates, Conflict, Crs,
     JoinReport, LoadError, Loader, Location, METADATA_FILE, Shape, Skipped,
 };
-pub use profile::{AreaProfile, ProfileArea, ProfileFigure, ProfileTrend, SelectedFigure};
+pub use profile::{
+    AreaProfile, ProfileArea, ProfileFigure, ProfileQuery, ProfileTrend, SelectedFigure,
+};
 pub use provenance::Provenance;
 pub use rank::{Rank, Ranks};
 pub use report::{
@@ -73,4 +75,6 @@ pub use staged::{FolderError, StagedDir};
 pub use table::Table;
 pub use trend::{Caveat, Direction, Trend, TrendError, TrendQuery, change};
 pub use wave::{AgeGroup, AgeGroupError, Wave, WaveError};
-pub use weights::{Groups, PopulationProperties, Populations, Weights, WeightsError};
+pub use weights::{
+    Groups, POPULATION_PROPERTIES, PopulationProperties, Populations, Weights, WeightsError,
+};

@@ -257,3 +257,114 @@ impl Dataset {
         waves.windows(2).map(|p| (p[0], p[1])).chain(span)
     }
 }
+
+/// What an area's profile is asked for, as `omzien area` and `/api/areas/{code}` take it: the
+/// figure ranked, and which figures and trends are kept (all when nothing narrows them).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ProfileQuery {
+    /// The figure ranked.
+    pub selection: Selection,
+    /// Only these indicators (all when empty).
+    pub indicators: Vec<Indicator>,
+    /// Only this age group.
+    pub age: Option<crate::AgeGroup>,
+    /// Only this wave (and the trends that end in it).
+    pub wave: Option<Wave>,
+}
+
+impl ProfileQuery {
+    /// Every figure and trend kept, `selection` ranked.
+    #[must_use]
+    pub fn ranking(selection: Selection) -> Self {
+        Self {
+            selection,
+            indicators: Vec::new(),
+            age: None,
+            wave: None,
+        }
+    }
+}
+
+impl Dataset {
+    /// A [`ProfileQuery`] from text parameters: `indicators`, `age` and `wave` narrow the
+    /// figures and trends and choose the figure ranked; `rank_indicator` (default: the one
+    /// indicator asked for, else the lonely indicator) and `rank_wave` (only without `wave`;
+    /// default the latest) choose it when nothing narrows them.
+    ///
+    /// ```
+    /// use omzien::{AgeGroup, Wave};
+    /// let ds = omzien::demo::dataset();
+    /// let q = ds.parse_profile_query(&[], Some("65+"), Some("2016"), None, None)?;
+    /// assert_eq!((q.age, q.wave), (Some(AgeGroup::SENIORS), Some(Wave::new(2016))));
+    /// assert_eq!(q.selection.wave, Wave::new(2016));
+    /// let p = ds.profile_for("GM9999".parse()?, &q)?;
+    /// assert!(p.figures.iter().all(|f| f.age == AgeGroup::SENIORS && f.wave == Wave::new(2016)));
+    /// assert!(ds.parse_profile_query(&[], None, Some("2016"), None, Some("2020")).is_err());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`ParamError`](crate::ParamError) naming the parameter the data cannot use, or
+    /// `rank_wave` given beside `wave`.
+    pub fn parse_profile_query(
+        &self,
+        indicators: &[&str],
+        age: Option<&str>,
+        wave: Option<&str>,
+        rank_indicator: Option<&str>,
+        rank_wave: Option<&str>,
+    ) -> Result<ProfileQuery, crate::ParamError> {
+        let only = indicators
+            .iter()
+            .map(|s| self.parse_indicator(Some(s)))
+            .collect::<Result<Vec<_>, _>>()?;
+        if wave.is_some() && rank_wave.is_some() {
+            return Err(crate::ParamError::new(
+                "rank_wave",
+                QueryError::Invalid(
+                    "only without wave: with wave the figures of that wave are shown and ranked"
+                        .to_owned(),
+                ),
+            ));
+        }
+        let ranked = match (rank_indicator, only.as_slice()) {
+            (Some(r), _) => Some(
+                self.indicator(r)
+                    .map_err(|e| crate::ParamError::new("rank_indicator", e))?,
+            ),
+            (None, [one]) => Some(*one),
+            (None, _) => None,
+        };
+        let selection = Selection::new(
+            ranked.unwrap_or(Indicator::LONELY),
+            self.parse_age(age)?,
+            match wave {
+                Some(_) => self.parse_wave_or_latest("wave", wave)?,
+                None => self.parse_wave_or_latest("rank_wave", rank_wave)?,
+            },
+        );
+        Ok(ProfileQuery {
+            selection,
+            indicators: only,
+            age: age.map(|_| selection.age),
+            wave: wave.map(|_| selection.wave),
+        })
+    }
+
+    /// The profile [`ProfileQuery`] asks for: [`Dataset::profile`] of its selection, narrowed
+    /// to its indicators, age group and wave (the trends to those ending in that wave).
+    ///
+    /// # Errors
+    /// As [`Dataset::profile`].
+    pub fn profile_for(&self, code: AreaCode, q: &ProfileQuery) -> Result<AreaProfile, QueryError> {
+        let mut p = self.profile(code, &q.selection)?;
+        let indicator = |i: Indicator| q.indicators.is_empty() || q.indicators.contains(&i);
+        let age = |a: crate::AgeGroup| q.age.is_none_or(|x| x == a);
+        p.figures
+            .retain(|f| indicator(f.indicator) && age(f.age) && q.wave.is_none_or(|w| w == f.wave));
+        p.trends
+            .retain(|t| indicator(t.indicator) && age(t.age) && q.wave.is_none_or(|w| w == t.to));
+        Ok(p)
+    }
+}

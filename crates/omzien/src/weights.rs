@@ -277,6 +277,70 @@ impl PopulationProperties<'static> {
     };
 }
 
+/// The population properties omzien recognises in boundary files, a row each: the inhabitants
+/// and the percentage aged 65 and over, under the names each publisher uses. The code is the
+/// feature's most specific code property (`BU_CODE` before `WK_CODE` before `GM_CODE`, and
+/// the PDOK and generic names), so one row serves every level.
+pub const POPULATION_PROPERTIES: &[(&str, &str)] = &[
+    // CBS wijk- en buurtkaart exported with its long Dutch names (as ../shared's 2020 layer).
+    ("Aantal inwoners", "Personen 65 jaar en ouder (%)"),
+    // CBS wijk- en buurtkaart as CBS distributes it (shapefile, GeoPackage).
+    ("AANT_INW", "P_65_EO_JR"),
+    // PDOK's CBS Wijken en Buurten OGC API Features (what `omzien fetch` saves).
+    ("aantalInwoners", "percentagePersonen65JaarEnOuder"),
+    // PDOK's CBS Wijken en Buurten WFS.
+    ("aantal_inwoners", "percentage_personen_65_jaar_en_ouder"),
+    // Generic English names (../shared's wijken_2022_population.geojson).
+    ("population", "pop_65plus"),
+];
+
+type FeatureCollection = crate::load::geojson::Collection<serde::de::IgnoredAny>;
+
+fn read_collection(path: &Path) -> Result<FeatureCollection, WeightsError> {
+    use crate::load::geojson::{self, ReadError};
+    // Geometries are skipped, not parsed: only the properties are needed.
+    geojson::read(path).map_err(|e| match e {
+        ReadError::Io(source) => WeightsError::Io {
+            path: path.to_owned(),
+            source,
+        },
+        ReadError::Json { line, message } => WeightsError::Line {
+            path: path.to_owned(),
+            line,
+            message: format!("not a GeoJSON FeatureCollection: {message}"),
+        },
+    })
+}
+
+/// The GeoJSON files of `paths`: files as given, the `.geojson` and `.json` files of folders
+/// in name order.
+fn geojson_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, WeightsError> {
+    let mut files = Vec::new();
+    for p in paths {
+        if p.is_dir() {
+            let io = |source| WeightsError::Io {
+                path: p.clone(),
+                source,
+            };
+            let mut inside: Vec<PathBuf> = std::fs::read_dir(p)
+                .map_err(io)?
+                .map(|e| e.map(|e| e.path()).map_err(io))
+                .collect::<Result<_, _>>()?;
+            inside.retain(|f| {
+                f.is_file()
+                    && f.extension().and_then(|e| e.to_str()).is_some_and(|e| {
+                        e.eq_ignore_ascii_case("geojson") || e.eq_ignore_ascii_case("json")
+                    })
+            });
+            inside.sort();
+            files.extend(inside);
+        } else {
+            files.push(p.clone());
+        }
+    }
+    Ok(files)
+}
+
 impl Populations {
     /// Reads populations from a GeoJSON FeatureCollection.
     ///
@@ -287,19 +351,69 @@ impl Populations {
         path: &Path,
         props: PopulationProperties<'_>,
     ) -> Result<Self, WeightsError> {
-        use crate::load::geojson::{self, Collection, ReadError};
-        // Geometries are skipped, not parsed: only the properties are needed.
-        let fc: Collection<serde::de::IgnoredAny> = geojson::read(path).map_err(|e| match e {
-            ReadError::Io(source) => WeightsError::Io {
-                path: path.to_owned(),
-                source,
-            },
-            ReadError::Json { line, message } => WeightsError::Line {
-                path: path.to_owned(),
-                line,
-                message: format!("not a GeoJSON FeatureCollection: {message}"),
-            },
-        })?;
+        Self::from_collection(path, &read_collection(path)?, props)
+    }
+
+    /// Every population layer among boundary files and folders: each GeoJSON file whose
+    /// features carry a code and one of the [`POPULATION_PROPERTIES`], with the level of its
+    /// codes. Files without populations (or that are not GeoJSON) are passed over: a folder of
+    /// boundaries usually holds some.
+    ///
+    /// # Errors
+    /// A [`WeightsError`] for a folder that cannot be listed, or a file with population
+    /// properties whose features are not all usable.
+    pub fn find(paths: &[PathBuf]) -> Result<Vec<Self>, WeightsError> {
+        let mut found = Vec::new();
+        for file in geojson_files(paths)? {
+            let Ok(fc) = read_collection(&file) else {
+                continue;
+            };
+            let Some(first) = fc.features.iter().find_map(|f| f.properties.as_ref()) else {
+                continue;
+            };
+            let code = crate::load::CODE_PROPERTIES.iter().copied().find(|k| {
+                first
+                    .get(*k)
+                    .and_then(serde_json::Value::as_str)
+                    .is_some_and(|v| v.trim().parse::<AreaCode>().is_ok())
+            });
+            let layout = POPULATION_PROPERTIES
+                .iter()
+                .find(|(pop, _)| first.contains_key(*pop));
+            if let (Some(code), Some(&(population, share_65plus))) = (code, layout) {
+                let props = PopulationProperties {
+                    code,
+                    population,
+                    share_65plus,
+                };
+                found.push(Self::from_collection(&file, &fc, props)?);
+            }
+        }
+        Ok(found)
+    }
+
+    /// The level of the areas, from the first one's code.
+    #[must_use]
+    pub fn level(&self) -> Option<crate::Level> {
+        self.rows.first().map(|r| r.0.level())
+    }
+
+    /// Where the populations come from: the file and the property read.
+    #[must_use]
+    pub fn source(&self) -> &str {
+        &self.source
+    }
+
+    /// The codes that have a population.
+    pub fn codes(&self) -> impl Iterator<Item = AreaCode> + '_ {
+        self.rows.iter().map(|r| r.0)
+    }
+
+    fn from_collection(
+        path: &Path,
+        fc: &FeatureCollection,
+        props: PopulationProperties<'_>,
+    ) -> Result<Self, WeightsError> {
         let mut rows = Vec::with_capacity(fc.features.len());
         for (i, f) in fc.features.iter().enumerate() {
             let bad = |message: String| WeightsError::Feature {
@@ -331,7 +445,7 @@ impl Populations {
             });
         }
         Ok(Self {
-            source: path.display().to_string(),
+            source: format!("{} ({:?})", path.display(), props.population),
             rows,
         })
     }

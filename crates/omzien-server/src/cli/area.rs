@@ -12,23 +12,16 @@ use super::{CliError, named_dataset, resolve};
 pub fn run(a: &AreaArgs, out: &mut dyn Write) -> Result<(), CliError> {
     let ds = named_dataset(&a.common, &a.names)?;
     let code = resolve(&ds, "AREA", &a.query, None)?;
-    let only = a
-        .indicator
-        .iter()
-        .map(|s| ds.parse_indicator(Some(s)))
-        .collect::<Result<Vec<_>, _>>()?;
-    let selection = ds.parse_selection(
-        a.rank_indicator.as_deref(),
+    let indicators: Vec<&str> = a.indicator.iter().map(String::as_str).collect();
+    let q = ds.parse_profile_query(
+        &indicators,
         a.age.as_deref(),
         a.wave.as_deref(),
+        a.rank_indicator.as_deref(),
+        a.rank_wave.as_deref(),
     )?;
-    let mut profile = ds.profile(code, &selection)?;
-    if !only.is_empty() {
-        profile.figures.retain(|f| only.contains(&f.indicator));
-        profile
-            .trends
-            .retain(|t| only.contains(&t.indicator) || t.indicator == selection.indicator);
-    }
+    let selection = q.selection;
+    let profile = ds.profile_for(code, &q)?;
     let mut t = Table::new([
         "indicator",
         "wave",

@@ -107,8 +107,8 @@ pub enum Command {
     /// Example: omzien microdata --input respondents.parquet --mapping ggd.toml --out out/
     #[cfg(feature = "microdata")]
     Microdata(MicrodataArgs),
-    /// How far population-weighted roll-ups lie from the published figures: gemeenten → NL with
-    /// CBS 2020 populations, wijken → gemeente with the approximate 2022 wijk populations.
+    /// How far population-weighted roll-ups lie from the published figures: gemeenten → NL and
+    /// wijken → gemeente, weighted by the populations the boundary files carry.
     ///
     /// Example: omzien check --boundaries ../shared/data/cbs-2020 --data ../shared/data/rivm-50090NED
     Check(CheckArgs),
@@ -253,18 +253,24 @@ pub struct AreaArgs {
     /// Names of wijken and buurten.
     #[command(flatten)]
     pub names: NameArgs,
-    /// Only these indicators (repeatable); default all.
+    /// Only these indicators (repeatable); default all. With one, it is also the one ranked.
     #[arg(long, short = 'i')]
     pub indicator: Vec<String>,
-    /// Indicator the area is ranked on (default the lonely indicator).
+    /// Indicator the area is ranked on (default: the one --indicator, else the lonely
+    /// indicator).
     #[arg(long)]
     pub rank_indicator: Option<String>,
-    /// Age group the area is ranked on (default 18+).
+    /// Only this age group (18+, 65+, 18-64, 65plus or a CBS code), also the one ranked
+    /// (default: every age group, ranked on 18+).
     #[arg(long, short = 'a')]
     pub age: Option<String>,
-    /// Wave the area is ranked on (default the latest).
+    /// Only this wave (a year or latest) and the trends that end in it, also the one ranked
+    /// (default: every wave, ranked on the latest).
     #[arg(long)]
     pub wave: Option<String>,
+    /// The wave ranked when --wave does not narrow the figures (default the latest).
+    #[arg(long, conflicts_with = "wave")]
+    pub rank_wave: Option<String>,
 }
 
 /// `omzien trend`.
@@ -346,6 +352,9 @@ pub struct RollupArgs {
     /// Shared options.
     #[command(flatten)]
     pub common: Common,
+    /// Names of wijken and buurten.
+    #[command(flatten)]
+    pub names: NameArgs,
     /// Level of the areas rolled up.
     #[arg(long, default_value_t = Level::Buurt)]
     pub from: Level,
@@ -527,9 +536,12 @@ pub struct CheckArgs {
     /// Shared options.
     #[command(flatten)]
     pub common: Common,
-    /// Folder with gemeenten_2020.geojson and wijken_2022_population.geojson.
-    #[arg(long)]
-    pub boundaries: PathBuf,
+    /// GeoJSON boundary files or folders (repeatable) whose gemeenten and wijken carry
+    /// populations (CBS wijk- en buurtkaart, PDOK's OGC API or WFS, or code/population
+    /// columns); per level the file whose codes match the figures best weighs the roll-up, and
+    /// the names name the areas. Default: the boundaries/ folder beside each --data folder.
+    #[arg(long, short = 'b', value_name = "PATH")]
+    pub boundaries: Vec<PathBuf>,
     /// Indicator for the gemeente list (the national report covers all; default the lonely
     /// indicator).
     #[arg(long, short = 'i')]

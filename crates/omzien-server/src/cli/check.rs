@@ -2,38 +2,102 @@
 
 use std::io::Write;
 
-use omzien::{Level, PopulationProperties, Populations, Table};
-use serde::Serialize;
+use omzien::{Dataset, Level, Populations, Table};
 
 use super::args::CheckArgs;
-use super::output::{delta, emit, fig, num};
-use super::{CliError, dataset};
+use super::output::{delta, emit_answer, num};
+use super::{CliError, arg, named_dataset};
+use crate::answer::{CheckAnswer, CheckRow, CheckWeights};
 
-#[derive(Serialize)]
-struct CheckDoc<'a> {
-    national: &'a [omzien::Deviation],
-    wijken_to_gemeente: Vec<&'a omzien::Deviation>,
+/// The population layer of `level` whose codes match the data's areas best, if any matches.
+fn best(ds: &Dataset, found: &[Populations], level: Level) -> Option<(usize, usize)> {
+    found
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| p.level() == Some(level))
+        .map(|(i, p)| (i, p.codes().filter(|c| ds.contains(*c)).count()))
+        .filter(|&(_, matched)| matched > 0)
+        .max_by_key(|&(i, matched)| (matched, std::cmp::Reverse(i)))
 }
 
 /// Prints how far the roll-ups lie from the published figures.
 pub fn run(a: &CheckArgs, out: &mut dyn Write) -> Result<(), CliError> {
-    let ds = dataset(&a.common)?;
+    let names = super::NameArgs {
+        boundaries: a.boundaries.clone(),
+    };
+    let ds = named_dataset(&a.common, &names)?;
     let ind = ds.parse_indicator(a.indicator.as_deref())?;
-    let dir = &a.boundaries;
-    let gm = Populations::from_geojson(
-        &dir.join("gemeenten_2020.geojson"),
-        PopulationProperties::CBS_GEMEENTEN_2020,
-    )?;
-    let wk = Populations::from_geojson(
-        &dir.join("wijken_2022_population.geojson"),
-        PopulationProperties::CBS_WIJKEN_2022,
-    )?;
-    let mut national =
-        ds.compare_rollup(Level::Gemeente, Level::Land, &|c| gm.weights_for(c).ok())?;
-    let wijken = ds.compare_rollup(Level::Wijk, Level::Gemeente, &|c| wk.weights_for(c).ok())?;
+    let paths = super::serve::given_or_beside(&a.common.data, &a.boundaries);
+    if paths.is_empty() {
+        return Err(arg(
+            "boundaries",
+            format!(
+                "none given, and no {}/ folder beside the figures: pass --boundaries with files \
+                 or folders whose gemeenten or wijken carry populations",
+                omzien::BOUNDARIES_FOLDER
+            ),
+        ));
+    }
+    let found = Populations::find(&paths)?;
+    let gm = best(&ds, &found, Level::Gemeente);
+    let wk = best(&ds, &found, Level::Wijk);
+    if gm.is_none() && wk.is_none() {
+        let known = omzien::POPULATION_PROPERTIES
+            .iter()
+            .map(|(p, _)| format!("{p:?}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        return Err(arg(
+            "boundaries",
+            format!(
+                "no gemeente or wijk populations in {} whose codes match the data (population \
+                 properties read: {known})",
+                paths
+                    .iter()
+                    .map(|p| p.display().to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        ));
+    }
+    let mut weights = Vec::new();
+    let mut rows = Vec::new();
+    const NATIONAL: &str = "gemeenten→land";
+    const WIJKEN: &str = "wijken→gemeente";
+    for (rollup, pick, from, to) in [
+        (NATIONAL, gm, Level::Gemeente, Level::Land),
+        (WIJKEN, wk, Level::Wijk, Level::Gemeente),
+    ] {
+        let Some((i, matched)) = pick else {
+            eprintln!("note: no {from} populations among the boundaries: {rollup} not checked");
+            continue;
+        };
+        let pop = &found[i];
+        let mut devs = ds.compare_rollup(from, to, &|age| pop.weights_for(age).ok())?;
+        if rollup == NATIONAL {
+            devs.sort_by(|a, b| {
+                a.indicator
+                    .cmp(&b.indicator)
+                    .then(a.age.cmp(&b.age))
+                    .then(a.wave.cmp(&b.wave))
+            });
+        } else {
+            // Largest deviation first (as compare_rollup orders them), one indicator.
+            devs.retain(|d| d.indicator == ind);
+            devs.truncate(a.top);
+        }
+        rows.extend(devs.iter().map(|d| CheckRow::new(&ds, rollup, d)));
+        weights.push(CheckWeights {
+            rollup: rollup.to_owned(),
+            source: pop.source().to_owned(),
+            areas: matched,
+            total: pop.total(),
+        });
+    }
     let mut t = Table::new([
-        "report",
-        "area",
+        "rollup",
+        "code",
+        "name",
         "indicator",
         "wave",
         "age",
@@ -44,48 +108,47 @@ pub fn run(a: &CheckArgs, out: &mut dyn Write) -> Result<(), CliError> {
         "used",
         "why",
     ]);
-    national.sort_by(|a, b| {
-        a.indicator
-            .cmp(&b.indicator)
-            .then(a.age.cmp(&b.age))
-            .then(a.wave.cmp(&b.wave))
-    });
-    let row = |report: &str, d: &omzien::Deviation| {
-        vec![
-            report.to_owned(),
-            d.area.to_string(),
-            d.indicator.to_string(),
-            d.wave.to_string(),
-            d.age.to_string(),
-            fig(d.published),
-            num(d.weighted),
-            delta(d.difference),
-            d.children.to_string(),
-            d.used.to_string(),
-            d.reasons(),
-        ]
-    };
-    for d in &national {
-        t.push(row("gemeenten→NL (CBS 2020 inhabitants)", d));
-    }
-    let worst: Vec<&omzien::Deviation> = wijken
-        .iter()
-        .filter(|d| d.indicator == ind)
-        .take(a.top)
-        .collect();
-    for d in &worst {
-        t.push(row("wijken→gemeente (approx. 2022 wijk populations)", d));
+    for r in &rows {
+        t.push(vec![
+            r.rollup.clone(),
+            r.code.to_string(),
+            r.name.clone(),
+            r.indicator.clone(),
+            r.wave.to_string(),
+            r.age.clone(),
+            r.published
+                .map_or_else(|| r.published_status.to_string(), |v| format!("{v:.1}")),
+            num(r.weighted),
+            delta(r.difference),
+            r.children.to_string(),
+            r.used.to_string(),
+            r.why.clone(),
+        ]);
     }
     let title = format!(
-        "Weighted roll-ups against published figures. Weights: {} gemeenten (CBS 2020, {:.0} inhabitants); {} wijken with 2022 populations (approximate: 2022 codes, matched to 2020 where equal).",
-        gm.len(),
-        gm.total(),
-        wk.len()
+        "Weighted roll-ups against published figures. Weights: {}",
+        weights
+            .iter()
+            .map(|w| format!(
+                "{}: {} ({} areas of the data, {:.0} inhabitants)",
+                w.rollup, w.source, w.areas, w.total
+            ))
+            .collect::<Vec<_>>()
+            .join("; ")
     );
-    let doc = CheckDoc {
-        national: &national,
-        wijken_to_gemeente: worst,
+    let answer = CheckAnswer {
+        dataset: ds.provenance(),
+        weights,
+        rows,
     };
-    emit(&ds, a.common.format, &title, &t, &doc, out)?;
+    emit_answer(
+        &ds,
+        a.common.format,
+        &title,
+        &t,
+        &answer,
+        (&answer.rows, &[]),
+        out,
+    )?;
     Ok(())
 }

@@ -119,7 +119,7 @@ impl From<omzien::ParamError> for CliError {
 /// `--name` for an option, the name itself for a positional argument (`AREA`, `GEMEENTE`).
 fn flag(option: &str) -> String {
     if option.chars().any(|c| c.is_ascii_lowercase()) {
-        format!("--{option}")
+        format!("--{}", option.replace('_', "-"))
     } else {
         option.to_owned()
     }

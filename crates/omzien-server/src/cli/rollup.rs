@@ -5,12 +5,13 @@ use std::io::Write;
 use omzien::{RollupQuery, RollupTarget, Table, Weighting, Weights};
 
 use super::args::RollupArgs;
-use super::output::{emit, num};
-use super::{CliError, arg, dataset};
+use super::output::{emit_answer, num};
+use super::{CliError, arg, named_dataset};
+use crate::answer::{RollupAnswer, RollupStatus};
 
 /// Prints the roll-up the arguments ask for.
 pub fn run(a: &RollupArgs, out: &mut dyn Write) -> Result<(), CliError> {
-    let ds = dataset(&a.common)?;
+    let ds = named_dataset(&a.common, &a.names)?;
     let groups = a
         .groups
         .as_deref()
@@ -37,9 +38,13 @@ pub fn run(a: &RollupArgs, out: &mut dyn Write) -> Result<(), CliError> {
         .with_target(target)
         .with_min_coverage(a.min_coverage);
     let r = ds.rollup(&q)?;
+    let ungrouped = r.ungrouped.len();
+    let answer = RollupAnswer::new(&ds, r, a.min_coverage);
     let mut t = Table::new([
-        "group",
+        "code",
+        "name",
         "value",
+        "status",
         "areas",
         "used",
         "suppressed",
@@ -47,12 +52,20 @@ pub fn run(a: &RollupArgs, out: &mut dyn Write) -> Result<(), CliError> {
         "missing_weight",
         "weight",
         "coverage",
-        "status",
     ]);
-    for row in &r.rows {
+    for row in &answer.rows {
         t.push(vec![
-            row.group.to_string(),
+            row.code.clone(),
+            row.name.clone(),
             num(row.value),
+            match row.status {
+                RollupStatus::Value => String::new(),
+                RollupStatus::Withheld => format!(
+                    "withheld: under {:.0} % of the areas used",
+                    a.min_coverage * 100.0
+                ),
+                RollupStatus::NoData => "no area with a value and a weight".to_owned(),
+            },
             row.areas.to_string(),
             row.used.to_string(),
             row.suppressed.to_string(),
@@ -60,25 +73,24 @@ pub fn run(a: &RollupArgs, out: &mut dyn Write) -> Result<(), CliError> {
             row.missing_weight.to_string(),
             format!("{:.0}", row.weight),
             format!("{:.2}", row.coverage),
-            if row.withheld {
-                format!(
-                    "withheld: under {:.0} % of the areas used",
-                    a.min_coverage * 100.0
-                )
-            } else {
-                String::new()
-            },
         ]);
     }
     let title = format!(
-        "Roll-up of {} {} ({}), weights: {}; {} areas in no group; a group's figure needs {:.0} % of its areas",
+        "Roll-up of {} {} ({}), weights: {}; {ungrouped} areas in no group; a group's figure needs {:.0} % of its areas",
         s.indicator,
         s.wave,
         s.age,
-        r.weighting,
-        r.ungrouped.len(),
+        answer.weighting,
         a.min_coverage * 100.0
     );
-    emit(&ds, a.common.format, &title, &t, &r, out)?;
+    emit_answer(
+        &ds,
+        a.common.format,
+        &title,
+        &t,
+        &answer,
+        (&answer.rows, &[]),
+        out,
+    )?;
     Ok(())
 }

@@ -123,7 +123,19 @@ pub fn serve_config(config: &ServeConfig) -> Result<(), CliError> {
     let bounds = if config.boundaries.is_empty() && config.data.is_empty() {
         omzien::demo::boundaries().into()
     } else {
-        load_boundaries(&ds, &boundary_paths(&config.data, &config.boundaries)?)?
+        let paths = given_or_beside(&config.data, &config.boundaries);
+        if paths.is_empty() {
+            // The rule `report` follows too: without boundaries what needs no polygon works
+            // (the API, reports without maps), and what needs them says so.
+            tracing::warn!(
+                target: "omzien::boundaries",
+                "no boundaries given and no {}/ folder beside the figures: the API answers,                  the map has no areas to draw (pass --boundaries DIR)",
+                omzien::BOUNDARIES_FOLDER
+            );
+            Vec::new()
+        } else {
+            load_boundaries(&ds, &paths)?
+        }
     };
     serve(
         ds,

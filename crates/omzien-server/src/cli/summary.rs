@@ -3,34 +3,11 @@
 use std::io::Write;
 
 use omzien::{Level, Table};
-use serde::Serialize;
 
 use super::args::SummaryArgs;
-use super::output::{emit, fig, num};
+use super::output::{emit_answer, num};
 use super::{CliError, dataset};
-
-/// The JSON of `omzien summary`.
-#[derive(Serialize)]
-struct SummaryDoc<'a> {
-    areas: usize,
-    levels: Vec<LevelCount>,
-    waves: &'a [omzien::Wave],
-    age_groups: Vec<AgeGroupDoc>,
-    summaries: &'a [omzien::Summary],
-}
-
-#[derive(Serialize)]
-struct LevelCount {
-    level: Level,
-    count: usize,
-}
-
-#[derive(Serialize)]
-struct AgeGroupDoc {
-    code: u32,
-    label_nl: String,
-    label_en: String,
-}
+use crate::answer::SummaryAnswer;
 
 fn list<T: std::fmt::Display>(xs: &[T]) -> String {
     xs.iter()
@@ -62,16 +39,12 @@ pub fn run(a: &SummaryArgs, out: &mut dyn Write) -> Result<(), CliError> {
     if a.threshold.is_some() {
         t.headers.push("share_above".into());
     }
-    let sums = ds.summaries(ind, a.threshold);
-    for s in &sums {
-        let national = ds
-            .national()
-            .map(|nl| ds.figure(nl, ind, s.wave, s.age))
-            .transpose()?;
+    let answer = SummaryAnswer::new(&ds, ind, a.threshold)?;
+    for s in &answer.rows {
         let mut row = vec![
             s.level.to_string(),
             s.wave.to_string(),
-            s.age.to_string(),
+            s.age.clone(),
             s.areas.to_string(),
             s.values.to_string(),
             s.suppressed.to_string(),
@@ -82,7 +55,14 @@ pub fn run(a: &SummaryArgs, out: &mut dyn Write) -> Result<(), CliError> {
             num(s.median),
             num(s.p75),
             num(s.max),
-            national.map(fig).unwrap_or_default(),
+            s.national.map_or_else(
+                || {
+                    s.national_status
+                        .map(|st| st.to_string())
+                        .unwrap_or_default()
+                },
+                |v| format!("{v:.1}"),
+            ),
         ];
         if let Some(share) = s.share_above {
             row.push(format!("{:.1}%", share * 100.0));
@@ -93,47 +73,24 @@ pub fn run(a: &SummaryArgs, out: &mut dyn Write) -> Result<(), CliError> {
         .iter()
         .map(|l| format!("{} {}", ds.count(*l), l))
         .collect();
-    let measured = ds
-        .indicators()
-        .iter()
-        .filter(|i| {
-            ds.waves().iter().any(|&w| {
-                ds.age_groups()
-                    .iter()
-                    .any(|&a| ds.has_column(i.indicator, w, a))
-            })
-        })
-        .count();
     let title = format!(
-        "{} areas ({}); waves {}; age groups {}; {measured} indicators with figures; classification {}\nDistribution of {ind} per level, wave and age group:",
+        "{} areas ({}); waves {}; age groups {}; {} indicators with figures; classification {}\nDistribution of {ind} per level, wave and age group:",
         ds.len(),
         counts.join(", "),
         list(ds.waves()),
         list(ds.age_groups()),
+        answer.indicators_with_figures,
         ds.classification_year()
             .map_or("unknown".into(), |y| y.to_string()),
     );
-    let doc = SummaryDoc {
-        areas: ds.len(),
-        levels: Level::ALL
-            .iter()
-            .map(|&level| LevelCount {
-                level,
-                count: ds.count(level),
-            })
-            .collect(),
-        waves: ds.waves(),
-        age_groups: ds
-            .age_groups()
-            .iter()
-            .map(|a| AgeGroupDoc {
-                code: a.code(),
-                label_nl: a.label_nl(),
-                label_en: a.label_en(),
-            })
-            .collect(),
-        summaries: &sums,
-    };
-    emit(&ds, a.common.format, &title, &t, &doc, out)?;
+    emit_answer(
+        &ds,
+        a.common.format,
+        &title,
+        &t,
+        &answer,
+        (&answer.rows, &[]),
+        out,
+    )?;
     Ok(())
 }

@@ -5,8 +5,9 @@ use std::io::Write;
 use omzien::{Table, TrendQuery};
 
 use super::args::TrendArgs;
-use super::output::{bounds, delta, emit, fig};
+use super::output::{bounds, delta, emit_answer, fig};
 use super::{CliError, gemeente, named_dataset};
+use crate::answer::TrendAnswer;
 
 /// Prints the trends the arguments ask for.
 pub fn run(a: &TrendArgs, out: &mut dyn Write) -> Result<(), CliError> {
@@ -63,6 +64,15 @@ pub fn run(a: &TrendArgs, out: &mut dyn Write) -> Result<(), CliError> {
         "{ind} {from} → {to} ({age}): changes within ±{} pp count as stable",
         q.band
     );
-    emit(&ds, a.common.format, &title, &t, &trends, out)?;
+    let answer = TrendAnswer::new(&ds, &trends, q.band);
+    emit_answer(
+        &ds,
+        a.common.format,
+        &title,
+        &t,
+        &answer,
+        (&answer.rows, &[]),
+        out,
+    )?;
     Ok(())
 }

@@ -5,15 +5,15 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use omzien::{AreaCode, Dataset, Level, RiskMode, RiskQuery, Style};
+use omzien::{AreaCode, Dataset, Level, RiskMode, RiskQuery, Style, TrendQuery};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::layer::{gemeente, level};
 use crate::answer::{
     AgeGroupRow, AreaAnswer, AreaRow, AreasAnswer, ErrorBody, FigureRow, FiguresAnswer,
-    IndicatorRow, IndicatorsAnswer, LevelRow, RiskAnswer, SearchAnswer, SearchRow, WaveRow,
-    WavesAnswer,
+    IndicatorRow, IndicatorsAnswer, LevelRow, RiskAnswer, SearchAnswer, SearchRow, SummaryAnswer,
+    TrendAnswer, WaveRow, WavesAnswer,
 };
 use crate::error::{ApiError, Both, Query};
 use crate::state::AppState;
@@ -130,17 +130,23 @@ pub async fn waves(
     respond(ds, f.format, &answer, &answer.rows, &[])
 }
 
-/// `?indicator=&age=&wave=&format=` of `/api/areas/{code}`: the selection the answer ranks
-/// and gives the trend of (default the lonely indicator, 18+, the latest wave).
+/// `?indicator=&age=&wave=&rank_indicator=&rank_wave=&format=` of `/api/areas/{code}`, as
+/// `omzien area` takes them: `indicator`, `age` and `wave` narrow the figures and trends and
+/// choose the figure ranked (default: everything, ranked on the lonely indicator, 18+ and the
+/// latest wave).
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct AreaQuery {
-    /// Indicator ranked: OData key or label (default `Eenzaam_28`).
+    /// Only this indicator (OData key or label), also the one ranked.
     pub indicator: Option<String>,
-    /// Age group ranked: `18+`, `65+`, `18-64` or a CBS code (default 18+).
+    /// Only this age group (`18+`, `65+`, `18-64` or a CBS code), also the one ranked.
     pub age: Option<String>,
-    /// Wave ranked (default the latest).
+    /// Only this wave (a year or `latest`) and the trends that end in it, also the one ranked.
     pub wave: Option<String>,
+    /// The indicator ranked, when another than `indicator` (default the lonely indicator).
+    pub rank_indicator: Option<String>,
+    /// The wave ranked when `wave` does not narrow the figures (default the latest).
+    pub rank_wave: Option<String>,
     /// `json` (default) or `csv`.
     pub format: Option<Format>,
 }
@@ -205,9 +211,15 @@ pub async fn at(
 
 fn area_response(state: &AppState, code: AreaCode, q: &AreaQuery) -> Result<Response, ApiError> {
     let ds = &state.dataset;
-    let selection =
-        ds.parse_selection(q.indicator.as_deref(), q.age.as_deref(), q.wave.as_deref())?;
-    let profile = ds.profile(code, &selection)?;
+    let indicators: Vec<&str> = q.indicator.as_deref().into_iter().collect();
+    let pq = ds.parse_profile_query(
+        &indicators,
+        q.age.as_deref(),
+        q.wave.as_deref(),
+        q.rank_indicator.as_deref(),
+        q.rank_wave.as_deref(),
+    )?;
+    let profile = ds.profile_for(code, &pq)?;
     let has_polygon = state
         .boundaries(code.level())
         .map(|b| b.shape(code).is_some());
@@ -511,4 +523,102 @@ pub async fn figures(
         bbox,
     };
     respond(ds, q.format, &answer, &answer.rows, &[])
+}
+
+/// `?indicator=&age=&from=&to=&level=&gemeente=&band=&format=` of `/api/trend`.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct TrendParams {
+    /// Indicator: OData key or label (default `Eenzaam_28`).
+    pub indicator: Option<String>,
+    /// Age group: `18+`, `65+`, `18-64` or a CBS code (default 18+).
+    pub age: Option<String>,
+    /// First wave (required).
+    pub from: Option<String>,
+    /// Second wave, after `from` (required; `latest` for the latest).
+    pub to: Option<String>,
+    /// Level: `gemeente` (default), `wijk` or `buurt`.
+    pub level: Option<String>,
+    /// Only areas within this gemeente (code or name).
+    pub gemeente: Option<String>,
+    /// Changes within ± this many percentage points are `stable` (default 2).
+    pub band: Option<f64>,
+    /// `json` (default) or `csv`.
+    pub format: Option<Format>,
+}
+
+/// The change between two waves for every area of a level, as `omzien trend` gives it.
+#[utoipa::path(get, path = "/api/trend", params(TrendParams),
+    responses((status = 200, description = "The areas' changes, in code order", body = TrendAnswer),
+              (status = 400, description = "A bad parameter, a missing or reversed wave", body = ErrorBody),
+              (status = 404, description = "No such gemeente (the error lists close matches)", body = ErrorBody)))]
+pub async fn trend(
+    State(state): State<AppState>,
+    Query(p): Query<TrendParams>,
+) -> Result<Response, ApiError> {
+    let ds = state.dataset.clone();
+    let required = |name: &'static str, v: &Option<String>| {
+        v.clone().ok_or_else(|| {
+            ApiError::BadRequest(format!(
+                "{name}: give the {} wave of the change (a year, or latest for the latest)",
+                if name == "from" { "first" } else { "second" }
+            ))
+        })
+    };
+    let (from, to) = (required("from", &p.from)?, required("to", &p.to)?);
+    let (from, to) = ds.parse_change(("from", &from), ("to", &to))?;
+    let indicator = ds.parse_indicator(p.indicator.as_deref())?;
+    let age = ds.parse_age(p.age.as_deref())?;
+    let mut q = TrendQuery::new(indicator, from, to)
+        .with_age(age)
+        .with_level(level(p.level.as_deref(), Level::Gemeente)?)
+        .with_band(p.band.unwrap_or(TrendQuery::DEFAULT_BAND));
+    if let Some(g) = gemeente(&ds, p.gemeente.as_deref())? {
+        q = q.with_gemeente(g);
+    }
+    let band = q.band;
+    let answer = tokio::task::spawn_blocking(move || {
+        ds.trends(&q)
+            .map(|trends| TrendAnswer::new(&ds, &trends, band))
+    })
+    .await
+    .map_err(ApiError::internal)??;
+    respond(&state.dataset, p.format, &answer, &answer.rows, &[])
+}
+
+/// `?indicator=&threshold=&format=` of `/api/summary`.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct SummaryParams {
+    /// Indicator summarised: OData key or label (default `Eenzaam_28`).
+    pub indicator: Option<String>,
+    /// Also give the share of areas above this value.
+    pub threshold: Option<f64>,
+    /// `json` (default) or `csv`.
+    pub format: Option<Format>,
+}
+
+/// What the data holds, and how one indicator is spread per level, wave and age group, as
+/// `omzien summary` gives it.
+#[utoipa::path(get, path = "/api/summary", params(SummaryParams),
+    responses((status = 200, description = "Counts and distributions", body = SummaryAnswer),
+              (status = 400, description = "A bad parameter", body = ErrorBody)))]
+pub async fn summary(
+    State(state): State<AppState>,
+    Query(p): Query<SummaryParams>,
+) -> Result<Response, ApiError> {
+    let ds = state.dataset.clone();
+    let indicator = ds.parse_indicator(p.indicator.as_deref())?;
+    if let Some(t) = p.threshold
+        && !t.is_finite()
+    {
+        return Err(ApiError::BadRequest(format!(
+            "threshold: {t} is not a number"
+        )));
+    }
+    let threshold = p.threshold;
+    let answer = tokio::task::spawn_blocking(move || SummaryAnswer::new(&ds, indicator, threshold))
+        .await
+        .map_err(ApiError::internal)??;
+    respond(&state.dataset, p.format, &answer, &answer.rows, &[])
 }

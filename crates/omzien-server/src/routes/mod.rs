@@ -49,6 +49,8 @@ pub fn app(state: AppState) -> Router {
         .route("/api/at", get(api::at))
         .route("/api/risk", get(api::risk))
         .route("/api/figures", get(api::figures))
+        .route("/api/trend", get(api::trend))
+        .route("/api/summary", get(api::summary))
         .route("/api/openapi.json", get(openapi))
         .route("/assets/{*path}", get(asset))
         .fallback(|| async { ApiError::NotFound("no such route".into()) })

@@ -9,6 +9,13 @@ use omzien::{
 use serde::Serialize;
 use utoipa::ToSchema;
 
+mod analysis;
+
+pub use analysis::{
+    CheckAnswer, CheckRow, CheckWeights, LevelCount, RollupAnswer, RollupAnswerRow, RollupStatus,
+    SummaryAnswer, SummaryRow, TrendAnswer, TrendRow,
+};
+
 /// The CSV of an answer's rows, `lead` columns (name, value) in front and, on synthetic data,
 /// a `note` column: the one writer behind the API's `?format=csv` and the command line's
 /// `--format csv`, so both give the same columns.
