@@ -68,7 +68,7 @@ fn trend_lists_deltas_with_caveats() {
     .unwrap();
     assert_eq!(csv.lines().count(), 1 + 355);
     assert!(csv.starts_with(
-        "code,name,from,to,from_lower,from_upper,to_lower,to_upper,delta_pp,direction,significant,caveats"
+        "code,name,level,indicator,age,from,to,from_value,from_status,from_lower,from_upper,to_value,to_status,to_lower,to_upper,delta,direction,significant,caveats"
     ));
 }
 

@@ -290,7 +290,7 @@ fn an_unknown_column_keeps_its_key_in_trends() {
     let mut out = Vec::new();
     omzien_server::cli::run(&args, &mut out).unwrap();
     let csv = String::from_utf8(out).unwrap();
-    assert!(csv.contains("GM0363,GM0363,12.0,15.0,,,,,+3.0"), "{csv}");
+    assert!(csv.contains("GM0363,GM0363,gemeente,AantalBankjes_77,18+,2016,2020,12.0,value,,,15.0,value,,,3.0,rising"), "{csv}");
     let profile = ds
         .profile(
             "GM0363".parse().unwrap(),

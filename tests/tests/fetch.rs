@@ -982,7 +982,7 @@ fn serve_without_boundaries_serves_the_figures() {
         .unwrap()
         .port();
     let addr = format!("127.0.0.1:{port}");
-    let args = vec![
+    let args = [
         "serve".to_owned(),
         "--data".to_owned(),
         data.to_str().unwrap().to_owned(),

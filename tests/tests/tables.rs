@@ -338,7 +338,7 @@ fn every_csv_carries_the_95_percent_bounds() {
         ("from_upper", "47.0"),
         ("to_lower", "38.0"),
         ("to_upper", "50.0"),
-        ("significant", "no"),
+        ("significant", "false"),
     ] {
         assert_eq!(cell(&trend, "WK999800", col), want, "{col}\n{trend}");
     }

@@ -10,6 +10,7 @@ pub mod config;
 pub mod error;
 pub mod listen;
 pub mod openapi;
+pub mod params;
 pub mod routes;
 pub mod site;
 pub mod state;

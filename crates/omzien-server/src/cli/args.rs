@@ -3,7 +3,9 @@
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use omzien::{Level, RiskMode, RiskQuery, TrendQuery};
+use omzien::Level;
+
+pub use crate::params::{Measure, RiskAsk, TrendAsk, WaveParam};
 
 /// Loneliness figures of the GGD Gezondheidsmonitor per buurt, wijk and gemeente.
 ///
@@ -282,27 +284,9 @@ pub struct TrendArgs {
     /// Names of wijken and buurten.
     #[command(flatten)]
     pub names: NameArgs,
-    /// First wave (year).
-    #[arg(long)]
-    pub from: String,
-    /// Second wave (year).
-    #[arg(long)]
-    pub to: String,
-    /// Indicator (OData key or label; default the lonely indicator).
-    #[arg(long, short = 'i')]
-    pub indicator: Option<String>,
-    /// Only areas within this gemeente (code or name).
-    #[arg(long, short = 'g')]
-    pub gemeente: Option<String>,
-    /// Level of the areas listed: gemeente, wijk or buurt.
-    #[arg(long, short = 'l', default_value_t = Level::Gemeente)]
-    pub level: Level,
-    /// Age group: 18+, 65+, 18-64, or a CBS code (default 18+).
-    #[arg(long, short = 'a')]
-    pub age: Option<String>,
-    /// Changes within ± this many percentage points are stable.
-    #[arg(long, default_value_t = TrendQuery::DEFAULT_BAND)]
-    pub band: f64,
+    /// What is asked.
+    #[command(flatten)]
+    pub ask: TrendAsk,
 }
 
 /// `omzien risk`.
@@ -314,36 +298,9 @@ pub struct RiskArgs {
     /// Names of wijken and buurten.
     #[command(flatten)]
     pub names: NameArgs,
-    /// Indicator (OData key or label; default the lonely indicator).
-    #[arg(long, short = 'i')]
-    pub indicator: Option<String>,
-    /// Only areas within this gemeente (code or name); default the whole country.
-    #[arg(long, short = 'g')]
-    pub gemeente: Option<String>,
-    /// Level of the areas ranked.
-    #[arg(long, short = 'l', default_value_t = Level::Buurt)]
-    pub level: Level,
-    /// Age group (default 18+).
-    #[arg(long, short = 'a')]
-    pub age: Option<String>,
-    /// Wave ranked (default: the latest).
-    #[arg(long)]
-    pub wave: Option<String>,
-    /// Earlier wave for rises (default: the one before --wave).
-    #[arg(long)]
-    pub since: Option<String>,
-    /// high: top share by level; rising: risen more than --min-rise; both.
-    #[arg(long, default_value_t = RiskMode::default())]
-    pub mode: RiskMode,
-    /// Top share (0–1) that counts as high.
-    #[arg(long, default_value_t = RiskQuery::DEFAULT_TOP_SHARE)]
-    pub top: f64,
-    /// Minimum rise in percentage points.
-    #[arg(long, default_value_t = RiskQuery::DEFAULT_MIN_RISE)]
-    pub min_rise: f64,
-    /// At most this many rows.
-    #[arg(long)]
-    pub limit: Option<usize>,
+    /// What is asked.
+    #[command(flatten)]
+    pub ask: RiskAsk,
 }
 
 /// `omzien rollup`.
@@ -374,15 +331,12 @@ pub struct RollupArgs {
     /// group's figure to be given; below it the figure is withheld and the row says why.
     #[arg(long, default_value_t = omzien::RollupQuery::DEFAULT_MIN_COVERAGE)]
     pub min_coverage: f64,
-    /// Indicator (default the lonely indicator).
-    #[arg(long, short = 'i')]
-    pub indicator: Option<String>,
-    /// Wave (default: the latest).
-    #[arg(long)]
-    pub wave: Option<String>,
-    /// Age group (default 18+).
-    #[arg(long, short = 'a')]
-    pub age: Option<String>,
+    /// Indicator and age group.
+    #[command(flatten)]
+    pub measure: Measure,
+    /// The wave.
+    #[command(flatten)]
+    pub wave: WaveParam,
 }
 
 /// `omzien serve`.

@@ -20,7 +20,7 @@ mod trend;
 
 use std::io::Write;
 
-use omzien::{AreaCode, Dataset, GemeenteCode, Level, Loader};
+use omzien::{AreaCode, Dataset, Level, Loader};
 
 pub use args::{Args, Command, Common, ExportCommand, Format, NameArgs};
 pub use serve::{boundary_paths, load_boundaries};
@@ -181,15 +181,6 @@ fn resolve(
 ) -> Result<AreaCode, CliError> {
     ds.resolve_area(q, want)
         .map_err(|e| CliError::from(omzien::ParamError::new(option, e)))
-}
-
-/// The gemeente a `--gemeente` code or name names, if given.
-fn gemeente(ds: &Dataset, q: Option<&str>) -> Result<Option<GemeenteCode>, CliError> {
-    q.map(|q| {
-        ds.resolve_gemeente(q)
-            .map_err(|e| CliError::from(omzien::ParamError::new("gemeente", e)))
-    })
-    .transpose()
 }
 
 /// `--format csv|json` on a command whose output is not a table (a PDF, a server, a folder)

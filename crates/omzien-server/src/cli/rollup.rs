@@ -32,7 +32,7 @@ pub fn run(a: &RollupArgs, out: &mut dyn Write) -> Result<(), CliError> {
         Some(g) => RollupTarget::Groups(g),
         None => RollupTarget::Parents(a.to),
     };
-    let s = ds.parse_selection(a.indicator.as_deref(), a.age.as_deref(), a.wave.as_deref())?;
+    let s = a.wave.selection(&ds, &a.measure)?;
     let q = RollupQuery::new(a.from, s.indicator, s.wave, weighting)
         .with_age(s.age)
         .with_target(target)

@@ -2,26 +2,18 @@
 
 use std::io::Write;
 
-use omzien::{Table, TrendQuery};
+use omzien::Table;
 
 use super::args::TrendArgs;
 use super::output::{bounds, delta, emit_answer, fig};
-use super::{CliError, gemeente, named_dataset};
+use super::{CliError, named_dataset};
 use crate::answer::TrendAnswer;
 
 /// Prints the trends the arguments ask for.
 pub fn run(a: &TrendArgs, out: &mut dyn Write) -> Result<(), CliError> {
     let ds = named_dataset(&a.common, &a.names)?;
-    let (from, to) = ds.parse_change(("from", &a.from), ("to", &a.to))?;
-    let ind = ds.parse_indicator(a.indicator.as_deref())?;
-    let age = ds.parse_age(a.age.as_deref())?;
-    let mut q = TrendQuery::new(ind, from, to)
-        .with_age(age)
-        .with_level(a.level)
-        .with_band(a.band);
-    if let Some(g) = gemeente(&ds, a.gemeente.as_deref())? {
-        q = q.with_gemeente(g);
-    }
+    let q = a.ask.query(&ds)?;
+    let (ind, from, to, age) = (q.indicator, q.from, q.to, q.age);
     let trends = ds.trends(&q)?;
     let mut t = Table::new([
         "code",

@@ -5,7 +5,7 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use omzien::{AreaCode, Dataset, Level, RiskMode, RiskQuery, Style, TrendQuery};
+use omzien::{AreaCode, Dataset, Level, Style};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -16,6 +16,7 @@ use crate::answer::{
     TrendAnswer, WaveRow, WavesAnswer,
 };
 use crate::error::{ApiError, Both, Query};
+use crate::params::{RiskAsk, TrendAsk};
 use crate::state::AppState;
 
 /// The form of an answer.
@@ -336,33 +337,20 @@ pub async fn search(
     respond(ds, q.format, &answer, &answer.rows, &[])
 }
 
-/// `?indicator=&age=&level=&gemeente=&wave=&since=&mode=&top=&min_rise=&limit=&format=`.
-#[derive(Debug, Default, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
+/// `?indicator=&age=&level=&gemeente=&wave=&since=&mode=&top=&min_rise=&limit=&format=`:
+/// what `omzien risk` takes ([`RiskAsk`]), and the form of the answer.
+#[derive(Debug, Default)]
 pub struct RiskParams {
-    /// Indicator: OData key or label (default `Eenzaam_28`).
-    pub indicator: Option<String>,
-    /// Age group (default 18+).
-    pub age: Option<String>,
-    /// Level: `buurt` (default), `wijk` or `gemeente`.
-    pub level: Option<String>,
-    /// Only areas within this gemeente (code or name).
-    pub gemeente: Option<String>,
-    /// Wave ranked (default the latest).
-    pub wave: Option<String>,
-    /// Earlier wave for rises (default the one before `wave`).
-    pub since: Option<String>,
-    /// `high`, `rising` or `both` (default).
-    pub mode: Option<RiskMode>,
-    /// Share (0–1) that counts as high (default 0.1).
-    pub top: Option<f64>,
-    /// Rise in percentage points that counts (default 3).
-    pub min_rise: Option<f64>,
-    /// At most this many rows (default all; `total` and `truncated` say whether it cut).
-    pub limit: Option<usize>,
-    /// `json` (default) or `csv`.
-    pub format: Option<Format>,
+    /// The question.
+    pub ask: RiskAsk,
+    /// The form.
+    pub format: FormatQuery,
 }
+
+crate::composed_params!(RiskParams {
+    ask: RiskAsk,
+    format: FormatQuery,
+});
 
 /// Risk areas: the highest, the fastest rising, or both.
 #[utoipa::path(get, path = "/api/risk", params(RiskParams),
@@ -373,26 +361,13 @@ pub async fn risk(
     Query(p): Query<RiskParams>,
 ) -> Result<Response, ApiError> {
     let ds = state.dataset.clone();
-    let selection =
-        ds.parse_selection(p.indicator.as_deref(), p.age.as_deref(), p.wave.as_deref())?;
-    let level = level(p.level.as_deref(), Level::Buurt)?;
-    let mut q = RiskQuery::new(level, selection.indicator, selection.wave)
-        .with_age(selection.age)
-        .with_mode(p.mode.unwrap_or_default())
-        .with_top_share(p.top.unwrap_or(RiskQuery::DEFAULT_TOP_SHARE))
-        .with_min_rise(p.min_rise.unwrap_or(RiskQuery::DEFAULT_MIN_RISE));
-    if let Some(g) = gemeente(&ds, p.gemeente.as_deref())? {
-        q = q.with_gemeente(g);
-    }
-    if let Some(s) = &p.since {
-        q = q.with_since(ds.parse_wave_param("since", s)?);
-    }
+    let q = p.ask.query(&ds)?;
     let hits = tokio::task::spawn_blocking(move || ds.risk_areas(&q))
         .await
         .map_err(ApiError::internal)??;
-    let answer = RiskAnswer::new(&state.dataset, hits, p.limit, |c| bbox(&state, c));
+    let answer = RiskAnswer::new(&state.dataset, hits, p.ask.rule.limit, |c| bbox(&state, c));
     let total = answer.total;
-    let mut res = respond(&state.dataset, p.format, &answer, &answer.rows, &[])?;
+    let mut res = respond(&state.dataset, p.format.format, &answer, &answer.rows, &[])?;
     // A CSV has no room for the total: it goes in headers.
     let headers = res.headers_mut();
     headers.insert("x-total-count", total.into());
@@ -525,27 +500,20 @@ pub async fn figures(
     respond(ds, q.format, &answer, &answer.rows, &[])
 }
 
-/// `?indicator=&age=&from=&to=&level=&gemeente=&band=&format=` of `/api/trend`.
-#[derive(Debug, Default, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
+/// `?indicator=&age=&from=&to=&level=&gemeente=&band=&format=` of `/api/trend`: what
+/// `omzien trend` takes ([`TrendAsk`]), and the form of the answer.
+#[derive(Debug, Default)]
 pub struct TrendParams {
-    /// Indicator: OData key or label (default `Eenzaam_28`).
-    pub indicator: Option<String>,
-    /// Age group: `18+`, `65+`, `18-64` or a CBS code (default 18+).
-    pub age: Option<String>,
-    /// First wave (required).
-    pub from: Option<String>,
-    /// Second wave, after `from` (required; `latest` for the latest).
-    pub to: Option<String>,
-    /// Level: `gemeente` (default), `wijk` or `buurt`.
-    pub level: Option<String>,
-    /// Only areas within this gemeente (code or name).
-    pub gemeente: Option<String>,
-    /// Changes within ± this many percentage points are `stable` (default 2).
-    pub band: Option<f64>,
-    /// `json` (default) or `csv`.
-    pub format: Option<Format>,
+    /// The question.
+    pub ask: TrendAsk,
+    /// The form.
+    pub format: FormatQuery,
 }
+
+crate::composed_params!(TrendParams {
+    ask: TrendAsk,
+    format: FormatQuery,
+});
 
 /// The change between two waves for every area of a level, as `omzien trend` gives it.
 #[utoipa::path(get, path = "/api/trend", params(TrendParams),
@@ -557,25 +525,7 @@ pub async fn trend(
     Query(p): Query<TrendParams>,
 ) -> Result<Response, ApiError> {
     let ds = state.dataset.clone();
-    let required = |name: &'static str, v: &Option<String>| {
-        v.clone().ok_or_else(|| {
-            ApiError::BadRequest(format!(
-                "{name}: give the {} wave of the change (a year, or latest for the latest)",
-                if name == "from" { "first" } else { "second" }
-            ))
-        })
-    };
-    let (from, to) = (required("from", &p.from)?, required("to", &p.to)?);
-    let (from, to) = ds.parse_change(("from", &from), ("to", &to))?;
-    let indicator = ds.parse_indicator(p.indicator.as_deref())?;
-    let age = ds.parse_age(p.age.as_deref())?;
-    let mut q = TrendQuery::new(indicator, from, to)
-        .with_age(age)
-        .with_level(level(p.level.as_deref(), Level::Gemeente)?)
-        .with_band(p.band.unwrap_or(TrendQuery::DEFAULT_BAND));
-    if let Some(g) = gemeente(&ds, p.gemeente.as_deref())? {
-        q = q.with_gemeente(g);
-    }
+    let q = p.ask.query(&ds)?;
     let band = q.band;
     let answer = tokio::task::spawn_blocking(move || {
         ds.trends(&q)
@@ -583,7 +533,7 @@ pub async fn trend(
     })
     .await
     .map_err(ApiError::internal)??;
-    respond(&state.dataset, p.format, &answer, &answer.rows, &[])
+    respond(&state.dataset, p.format.format, &answer, &answer.rows, &[])
 }
 
 /// `?indicator=&threshold=&format=` of `/api/summary`.

@@ -6,45 +6,54 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 
 use crate::error::ApiError;
+use crate::params::{Change, LevelParam, Measure, WaveParam};
 
-/// `?indicator=Eenzaam_28&age=18%2B&level=gemeente&wave=2020` (level layer) or
-/// `…&from=2016&to=2020` (delta layer), with optional `method` and `classes`.
+/// How a layer is classed: `?method=&classes=`.
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
-pub struct LayerQuery {
-    /// Indicator: OData key or label (default `Eenzaam_28`).
-    pub indicator: Option<String>,
-    /// Age group: `18+`, `65+`, `18-64` or a CBS code (default 18+).
-    pub age: Option<String>,
-    /// Level: `gemeente` (default), `wijk` or `buurt`.
-    pub level: Option<String>,
-    /// Wave of a level layer (default the latest).
-    pub wave: Option<String>,
-    /// First wave of a change layer.
-    pub from: Option<String>,
-    /// Second wave of a change layer.
-    pub to: Option<String>,
+pub struct LayerStyle {
     /// Classification: `quantile`, `equal`, `jenks` or `fixed:a,b,c`.
     pub method: Option<String>,
     /// Number of classes, 2–12.
     pub classes: Option<usize>,
 }
 
+/// `?indicator=Eenzaam_28&age=18%2B&level=gemeente&wave=2020` (level layer) or
+/// `…&from=2016&to=2020` (delta layer), with optional `method` and `classes`: the shared
+/// parameter groups ([`crate::params`]) and the layer's style.
+#[derive(Debug, Default)]
+pub struct LayerQuery {
+    /// Indicator and age group.
+    pub measure: Measure,
+    /// The wave of a level layer.
+    pub wave: WaveParam,
+    /// The waves of a change layer.
+    pub change: Change,
+    /// The level (default gemeente).
+    pub level: LevelParam,
+    /// The classes.
+    pub style: LayerStyle,
+}
+
+crate::composed_params!(LayerQuery {
+    measure: Measure,
+    wave: WaveParam,
+    change: Change,
+    level: LevelParam,
+    style: LayerStyle,
+});
+
 /// The level asked for, or `default`.
 pub fn level(s: Option<&str>, default: Level) -> Result<Level, ApiError> {
-    s.map_or(Ok(default), |s| {
-        s.parse()
-            .map_err(|e| ApiError::BadRequest(format!("level: {e}")))
-    })
+    Ok(crate::params::parse_level(s, default)?)
 }
 
 /// The gemeente asked for (a code or a name, [`Dataset::resolve_gemeente`]), if any.
 pub fn gemeente(ds: &Dataset, s: Option<&str>) -> Result<Option<omzien::GemeenteCode>, ApiError> {
-    s.map(|g| {
-        ds.resolve_gemeente(g)
-            .map_err(|e| ApiError::from(omzien::ParamError::new("gemeente", e)))
-    })
-    .transpose()
+    Ok(crate::params::GemeenteParam {
+        gemeente: s.map(str::to_owned),
+    }
+    .gemeente(ds)?)
 }
 
 impl LayerQuery {
@@ -53,21 +62,13 @@ impl LayerQuery {
     /// # Errors
     /// A 400 naming the parameter that is wrong.
     pub fn spec(&self, ds: &Dataset) -> Result<LayerSpec, ApiError> {
-        let indicator = ds.parse_indicator(self.indicator.as_deref())?;
-        let age = ds.parse_age(self.age.as_deref())?;
-        let level = level(self.level.as_deref(), Level::Gemeente)?;
-        let kind = match (&self.from, &self.to) {
-            (Some(f), Some(t)) => {
-                let (from, to) = ds.parse_change(("from", f), ("to", t))?;
-                LayerKind::Delta { from, to }
-            }
-            (Some(_), None) | (None, Some(_)) => {
-                return Err(ApiError::BadRequest(
-                    "a delta layer needs both from and to".into(),
-                ));
-            }
-            (None, None) => LayerKind::Level {
-                wave: ds.parse_wave_or_latest("wave", self.wave.as_deref())?,
+        let indicator = self.measure.indicator(ds)?;
+        let age = self.measure.age(ds)?;
+        let level = self.level.level(Level::Gemeente)?;
+        let kind = match self.change.optional(ds)? {
+            Some((from, to)) => LayerKind::Delta { from, to },
+            None => LayerKind::Level {
+                wave: self.wave.wave(ds)?,
             },
         };
         let mut spec = match kind {
@@ -75,13 +76,13 @@ impl LayerQuery {
             LayerKind::Delta { from, to } => LayerSpec::delta(indicator, age, level, from, to),
             _ => return Err(ApiError::BadRequest("unsupported layer".into())),
         };
-        if let Some(m) = &self.method {
+        if let Some(m) = &self.style.method {
             spec = spec.with_method(
                 m.parse::<Method>()
                     .map_err(|e| ApiError::BadRequest(format!("method: {e}")))?,
             );
         }
-        if let Some(c) = self.classes {
+        if let Some(c) = self.style.classes {
             if !(2..=12).contains(&c) {
                 return Err(ApiError::BadRequest(format!(
                     "classes: {c} is outside 2–12"

@@ -14,7 +14,6 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-#[cfg(feature = "fetch")]
 pub(crate) use boundaries::CODE_PROPERTIES;
 pub use boundaries::{
     Boundaries, BoundaryError, BoundarySet, Candidates, Crs, JoinReport, Shape, Skipped,
