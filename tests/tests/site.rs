@@ -251,7 +251,7 @@ fn site_refuses_bad_input_before_work_and_replaces_only_with_force() {
     for (args, expect) in [
         (vec!["--zooms", "wijk=12-10"], "reversed"),
         (vec!["--zooms", "wijk=10-23"], "not a zoom"),
-        (vec!["--bbox", "1,2,3"], "four numbers"),
+        (vec!["--bbox", "1,2,3"], "is not west,south,east,north"),
         (vec!["--bbox", "100,10,101,11"], "bbox"),
         (vec!["--indicator", "Gelukkig_99"], "Gelukkig_99"),
         (vec!["--age", "7-"], "7-"),

@@ -141,7 +141,7 @@ test('clicking inside Amsterdam shows a card with GM0363’s figures', async () 
   await clickAt(page, 52.3731, 4.8927);
   await page.waitForSelector('#card:not([hidden]) #card-code');
   assert.equal(await page.textContent('#card-code'), 'GM0363');
-  const api = await json('/api/areas/GM0363?indicator=Eenzaam_28&age=18%2B&wave=2020');
+  const api = await json('/api/areas/GM0363?indicator=Eenzaam_28&age=18%2B&rank_wave=2020');
   assert.equal(await page.textContent('#card-name'), api.area.name);
   for (const wave of [2012, 2016, 2020]) {
     const row = api.rows.find((r) => r.indicator === 'Eenzaam_28' && r.age === '18+' && r.wave === wave);

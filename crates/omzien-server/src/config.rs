@@ -1,6 +1,6 @@
 //! Server settings, loaded in one place: built-in defaults, then a TOML file (`--config` or
 //! `OMZIEN_CONFIG`), then the environment (`OMZIEN_ADDR`, `OMZIEN_CACHE_MB`,
-//! `OMZIEN_CLASSIFICATION`), then the
+//! `OMZIEN_CLASSIFICATION`, `OMZIEN_CORS`), then the
 //! command-line flags, each overriding the one before. [`merge_into_config`] is the only
 //! function that combines them; the environment is read through [`Env`] so tests pass a fake.
 //!
@@ -29,6 +29,7 @@ use serde::{Deserialize, Serialize};
 /// boundaries = ["../shared/data/cbs-2020"]
 /// addr = "127.0.0.1:8080"
 /// cache_mb = 256
+/// cors = ["https://www.gemeente.nl"]   # or true (any origin, the default) or false
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -45,6 +46,8 @@ pub struct ServeConfig {
     /// The area classification year of figure files that carry no table (see
     /// `omzien --classification`).
     pub classification: Option<u16>,
+    /// Which other sites' pages may read the answers: any (default), none, or a list.
+    pub cors: crate::cors::Cors,
 }
 
 impl Default for ServeConfig {
@@ -55,6 +58,7 @@ impl Default for ServeConfig {
             addr: SocketAddr::from(([127, 0, 0, 1], 8080)),
             cache_mb: 256,
             classification: None,
+            cors: crate::cors::Cors::Any,
         }
     }
 }
@@ -75,6 +79,8 @@ pub struct ServeArgs {
     pub cache_mb: Option<u64>,
     /// `--classification`.
     pub classification: Option<u16>,
+    /// `--cors`.
+    pub cors: Option<crate::cors::Cors>,
 }
 
 /// The process environment, as the settings read it.
@@ -249,6 +255,9 @@ pub fn merge_into_config(args: &ServeArgs, env: &dyn Env) -> Result<ServeConfig,
     if let Some(year) = env_value(env, "OMZIEN_CLASSIFICATION")? {
         config.classification = Some(year);
     }
+    if let Some(cors) = env_value(env, "OMZIEN_CORS")? {
+        config.cors = cors;
+    }
     if !args.data.is_empty() {
         config.data.clone_from(&args.data);
     }
@@ -263,6 +272,9 @@ pub fn merge_into_config(args: &ServeArgs, env: &dyn Env) -> Result<ServeConfig,
     }
     if let Some(year) = args.classification {
         config.classification = Some(year);
+    }
+    if let Some(cors) = &args.cors {
+        config.cors = cors.clone();
     }
     Ok(config)
 }
@@ -358,6 +370,48 @@ mod tests {
         .unwrap_err()
         .to_string();
         assert!(e.contains("OMZIEN_CACHE_MB"), "{e}");
+    }
+
+    #[test]
+    fn cors_comes_from_file_environment_or_flag() {
+        use crate::cors::Cors;
+        let dir = tempfile::tempdir().unwrap();
+        let args = |p: PathBuf| ServeArgs {
+            config: Some(p),
+            ..ServeArgs::default()
+        };
+        let none = FauxEnv::default();
+        let c = |text: &str| merge_into_config(&args(write(dir.path(), text)), &none);
+        assert_eq!(c("").unwrap().cors, Cors::Any);
+        assert_eq!(c("cors = false\n").unwrap().cors, Cors::Off);
+        assert_eq!(c("cors = true\n").unwrap().cors, Cors::Any);
+        assert_eq!(
+            c("cors = [\"https://a.nl\"]\n").unwrap().cors,
+            Cors::Origins(vec!["https://a.nl".into()])
+        );
+        let e = c("cors = [\"a.nl\"]\n").unwrap_err().to_string();
+        assert!(
+            e.contains("omzien.toml") && e.contains("\"a.nl\" is not an origin"),
+            "{e}"
+        );
+        let file = write(dir.path(), "cors = false\n");
+        let env = FauxEnv::from([("OMZIEN_CORS", "https://b.nl,http://localhost:3000")]);
+        assert_eq!(
+            merge_into_config(&args(file.clone()), &env).unwrap().cors,
+            Cors::Origins(vec!["https://b.nl".into(), "http://localhost:3000".into()])
+        );
+        let flag = ServeArgs {
+            cors: Some(Cors::Any),
+            ..args(file)
+        };
+        assert_eq!(merge_into_config(&flag, &env).unwrap().cors, Cors::Any);
+        let e = merge_into_config(
+            &ServeArgs::default(),
+            &FauxEnv::from([("OMZIEN_CORS", "ftp://x")]),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(e.starts_with("OMZIEN_CORS=\"ftp://x\""), "{e}");
     }
 
     #[test]

@@ -7,6 +7,7 @@ pub mod answer;
 pub mod assets;
 pub mod cli;
 pub mod config;
+pub mod cors;
 pub mod error;
 pub mod listen;
 pub mod openapi;

@@ -8,6 +8,8 @@ use omzien::{Boundaries, Dataset, Layer, LayerSpec, Level};
 
 use omzien_render::{Scene, TileCoord};
 
+use crate::routes::answers::CachedAnswer;
+
 /// A rendered tile with its strong ETag, both computed once on the miss.
 #[derive(Debug)]
 pub struct CachedTile {
@@ -18,8 +20,11 @@ pub struct CachedTile {
 }
 
 /// The share of the memory budget that classified layers get (one part in this many); tiles
-/// get the rest.
+/// get the rest after layers and answers.
 pub const LAYER_SHARE: u64 = 4;
+
+/// The share of the memory budget that encoded API answers get (one part in this many).
+pub const ANSWER_SHARE: u64 = 8;
 
 /// Renders that may wait or run at once before tile misses are refused with 503: a few
 /// hundred, far above what a busy map server sees, so only real overload is turned away.
@@ -41,6 +46,10 @@ pub struct CacheCounters {
     pub layer_hits: AtomicU64,
     /// Layers classified.
     pub layer_misses: AtomicU64,
+    /// API answers sent from the cache.
+    pub answer_hits: AtomicU64,
+    /// API answers computed.
+    pub answer_misses: AtomicU64,
 }
 
 impl CacheCounters {
@@ -74,6 +83,11 @@ pub struct AppState {
     /// Encoded tiles by layer key and tile address; weighed in bytes, within the rest of the
     /// budget.
     pub tiles: Cache<TileKey, Arc<CachedTile>>,
+    /// Encoded API answers (and their gzip forms) by path and normalised query; weighed in
+    /// bytes, within 1/[`ANSWER_SHARE`] of the budget.
+    pub answers: Cache<String, Arc<CachedAnswer>>,
+    /// Which other sites' pages may read the answers.
+    pub cors: Arc<crate::cors::Cors>,
     /// Renders running at once are limited to this many.
     pub renders: Arc<tokio::sync::Semaphore>,
     /// The number of render slots.
@@ -89,7 +103,8 @@ pub struct AppState {
 
 impl AppState {
     /// State whose caches together hold at most `cache_bytes` bytes: classified layers
-    /// 1/[`LAYER_SHARE`] of it, encoded tiles the rest, both weighed in bytes.
+    /// 1/[`LAYER_SHARE`] of it, encoded answers 1/[`ANSWER_SHARE`], encoded tiles the rest,
+    /// all weighed in bytes. Any origin may read the answers ([`AppState::with_cors`]).
     ///
     /// Wijk and buurt names that the boundary files carry (`WK_NAAM`, `BU_NAAM`) name the
     /// dataset's areas, which OData files leave unnamed.
@@ -98,6 +113,7 @@ impl AppState {
         dataset.name_from(&boundaries);
         let workers = std::thread::available_parallelism().map_or(2, std::num::NonZero::get);
         let layer_bytes = cache_bytes / LAYER_SHARE;
+        let answer_bytes = cache_bytes / ANSWER_SHARE;
         let weigh = |bytes: usize| u32::try_from(bytes).unwrap_or(u32::MAX);
         Self {
             dataset: Arc::new(dataset),
@@ -112,8 +128,15 @@ impl AppState {
                 .weigher(move |_: &TileKey, v: &Arc<CachedTile>| {
                     weigh(size_of::<TileKey>() + v.png.len() + v.etag.len() + ENTRY_OVERHEAD)
                 })
-                .max_capacity(cache_bytes - layer_bytes)
+                .max_capacity(cache_bytes - layer_bytes - answer_bytes)
                 .build(),
+            answers: Cache::builder()
+                .weigher(move |k: &String, v: &Arc<CachedAnswer>| {
+                    weigh(k.len() + v.weight() + ENTRY_OVERHEAD)
+                })
+                .max_capacity(answer_bytes)
+                .build(),
+            cors: Arc::new(crate::cors::Cors::default()),
             renders: Arc::new(tokio::sync::Semaphore::new(workers)),
             render_slots: workers,
             queue: Arc::new(tokio::sync::Semaphore::new(DEFAULT_RENDER_QUEUE)),
@@ -129,6 +152,13 @@ impl AppState {
         self.render_slots = slots.max(1);
         self.renders = Arc::new(tokio::sync::Semaphore::new(self.render_slots));
         self.queue = Arc::new(tokio::sync::Semaphore::new(renders.max(self.render_slots)));
+        self
+    }
+
+    /// The same state letting `cors` decide which other sites' pages may read the answers.
+    #[must_use]
+    pub fn with_cors(mut self, cors: crate::cors::Cors) -> Self {
+        self.cors = Arc::new(cors);
         self
     }
 

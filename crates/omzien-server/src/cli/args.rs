@@ -357,7 +357,11 @@ pub struct ServeArgs {
     /// Tile cache size in megabytes [default: 256; env: OMZIEN_CACHE_MB].
     #[arg(long)]
     pub cache_mb: Option<u64>,
-    /// A TOML file with any of data, boundaries, addr, cache_mb [env: OMZIEN_CONFIG].
+    /// Which other sites' pages may draw the tiles and read the API: * (any, the default),
+    /// off, or origins separated by commas (https://www.gemeente.nl) [env: OMZIEN_CORS].
+    #[arg(long, value_name = "ORIGINS")]
+    pub cors: Option<crate::cors::Cors>,
+    /// A TOML file with any of data, boundaries, addr, cache_mb, cors [env: OMZIEN_CONFIG].
     /// The environment overrides the file, and flags override both.
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,

@@ -78,26 +78,6 @@ fn parse_zooms(s: &str) -> Result<Vec<ZoomRange>, CliError> {
     Ok(out)
 }
 
-/// `west,south,east,north`.
-fn parse_bbox(s: &str) -> Result<[f64; 4], CliError> {
-    let v: Vec<f64> = s
-        .split(',')
-        .map(|p| p.trim().parse::<f64>())
-        .collect::<Result<_, _>>()
-        .map_err(|_| {
-            arg(
-                "bbox",
-                format!("{s:?} is not four numbers west,south,east,north"),
-            )
-        })?;
-    <[f64; 4]>::try_from(v).map_err(|_| {
-        arg(
-            "bbox",
-            format!("{s:?} is not four numbers west,south,east,north"),
-        )
-    })
-}
-
 /// The layers asked for: waves and changes, or every wave, consecutive changes and first → last.
 fn shown(ds: &Dataset, a: &TilesArgs) -> Result<Vec<Shown>, CliError> {
     let mut out = Vec::new();
@@ -137,7 +117,11 @@ impl Selection {
     /// drawn (at once), and resolves the indicator and the age groups.
     fn load(a: &DrawArgs) -> Result<Self, CliError> {
         let zooms = parse_zooms(&a.zooms)?;
-        let bbox = a.bbox.as_deref().map(parse_bbox).transpose()?;
+        let bbox = a
+            .bbox
+            .as_deref()
+            .map(crate::params::parse_bbox)
+            .transpose()?;
         let levels: Vec<Level> = zooms.iter().map(|z| z.level).collect();
         let (ds, read) = rayon::join(
             || {
@@ -584,15 +568,5 @@ mod tests {
         ] {
             assert!(parse_zooms(bad).is_err(), "{bad}");
         }
-    }
-
-    #[test]
-    fn bbox_is_four_numbers() {
-        assert_eq!(
-            parse_bbox("4.7,52.2,5.1,52.5").unwrap(),
-            [4.7, 52.2, 5.1, 52.5]
-        );
-        assert!(parse_bbox("4.7,52.2,5.1").is_err());
-        assert!(parse_bbox("a,b,c,d").is_err());
     }
 }

@@ -101,6 +101,7 @@ pub fn run(a: &ServeArgs) -> Result<(), CliError> {
         addr: a.addr,
         cache_mb: a.cache_mb,
         classification: a.common.classification,
+        cors: a.cors.clone(),
     };
     let config = crate::config::merge_into_config(&settings, &crate::config::OsEnv)?;
     serve_config(&config)
@@ -137,28 +138,19 @@ pub fn serve_config(config: &ServeConfig) -> Result<(), CliError> {
             load_boundaries(&ds, &paths)?
         }
     };
-    serve(
-        ds,
-        bounds,
-        config.addr,
-        config.cache_mb.saturating_mul(1 << 20),
-    )
+    let state = AppState::new(ds, bounds, config.cache_mb.saturating_mul(1 << 20))
+        .with_cors(config.cors.clone());
+    serve(state, config.addr)
 }
 
 /// Serves until SIGTERM or Ctrl-C.
 ///
 /// # Errors
 /// [`CliError::Io`] when the address cannot be bound.
-pub fn serve(
-    ds: Dataset,
-    boundaries: Vec<Boundaries>,
-    addr: SocketAddr,
-    cache_bytes: u64,
-) -> Result<(), CliError> {
-    if ds.is_synthetic() {
+pub fn serve(state: AppState, addr: SocketAddr) -> Result<(), CliError> {
+    if state.dataset.is_synthetic() {
         tracing::warn!("{}", omzien::demo::LABEL);
     }
-    let state = AppState::new(ds, boundaries, cache_bytes);
     // Blocking work (tile renders, layer classification, risk lists) runs on a bounded pool:
     // renders are limited further by their slots, and every thread's allocator arena and
     // drawing buffers count against memory, so the pool is a few threads per core, not

@@ -1,14 +1,14 @@
 //! `/api/…`: the figures behind the map as JSON, or CSV with `?format=csv`. Each handler
 //! parses its query, calls the core and answers with a typed struct of [`crate::answer`].
 
-use axum::Json;
 use axum::extract::{Path, State};
-use axum::http::header;
+use axum::http::{HeaderMap, HeaderName, HeaderValue, Uri, header};
 use axum::response::{IntoResponse, Response};
 use omzien::{AreaCode, Dataset, Level, Style};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use super::answers::{Encoded, answer};
 use super::layer::{gemeente, level};
 use crate::answer::{
     AgeGroupRow, AreaAnswer, AreaRow, AreasAnswer, ErrorBody, FigureRow, FiguresAnswer,
@@ -38,7 +38,42 @@ pub struct FormatQuery {
     pub format: Option<Format>,
 }
 
-/// Answers `answer` as JSON, or its `rows` as CSV with `lead` columns (name, value) in front.
+/// Encodes `answer` as JSON, or its `rows` as CSV with `lead` columns (name, value) in front.
+fn encode<A: Serialize, R: Serialize>(
+    ds: &Dataset,
+    format: Option<Format>,
+    answer: &A,
+    rows: &[R],
+    lead: &[(&str, String)],
+) -> Result<Encoded, ApiError> {
+    let mut headers = Vec::new();
+    let (body, content_type) = match format.unwrap_or_default() {
+        Format::Json => (
+            serde_json::to_vec(answer).map_err(ApiError::internal)?,
+            "application/json",
+        ),
+        Format::Csv => {
+            if ds.is_synthetic() {
+                // Said in the answer's headers too, beside the `note` column.
+                headers.push((
+                    HeaderName::from_static("x-omzien-synthetic"),
+                    HeaderValue::from_static("true"),
+                ));
+            }
+            (
+                crate::answer::rows_csv(ds, rows, lead).map_err(ApiError::internal)?,
+                "text/csv; charset=utf-8",
+            )
+        }
+    };
+    Ok(Encoded {
+        body,
+        content_type,
+        headers,
+    })
+}
+
+/// Answers `answer` at once (for answers that do not grow with the areas).
 fn respond<A: Serialize, R: Serialize>(
     ds: &Dataset,
     format: Option<Format>,
@@ -46,22 +81,10 @@ fn respond<A: Serialize, R: Serialize>(
     rows: &[R],
     lead: &[(&str, String)],
 ) -> Result<Response, ApiError> {
-    match format.unwrap_or_default() {
-        Format::Json => Ok(Json(answer).into_response()),
-        Format::Csv => {
-            let out = crate::answer::rows_csv(ds, rows, lead).map_err(ApiError::internal)?;
-            let mut res =
-                ([(header::CONTENT_TYPE, "text/csv; charset=utf-8")], out).into_response();
-            if ds.is_synthetic() {
-                // Said in the answer's headers too, beside the `note` column.
-                res.headers_mut().insert(
-                    "x-omzien-synthetic",
-                    header::HeaderValue::from_static("true"),
-                );
-            }
-            Ok(res)
-        }
-    }
+    let e = encode(ds, format, answer, rows, lead)?;
+    let mut res = ([(header::CONTENT_TYPE, e.content_type)], e.body).into_response();
+    res.headers_mut().extend(e.headers);
+    Ok(res)
 }
 
 /// The indicators of the data.
@@ -163,12 +186,17 @@ pub async fn area(
     State(state): State<AppState>,
     Path(code): Path<String>,
     Query(q): Query<AreaQuery>,
+    uri: Uri,
+    headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    let area = state
-        .dataset
-        .resolve_area(&code, None)
-        .map_err(|e| ApiError::from(omzien::ParamError::new("code", e)))?;
-    area_response(&state, area, &q)
+    answer(&state, &uri, &headers, move |state| {
+        let area = state
+            .dataset
+            .resolve_area(&code, None)
+            .map_err(|e| ApiError::from(omzien::ParamError::new("code", e)))?;
+        area_answer(state, area, &q)
+    })
+    .await
 }
 
 /// `?lon=&lat=&level=` of `/api/at`, beside the [`AreaQuery`] parameters.
@@ -191,6 +219,8 @@ pub struct AtQuery {
 pub async fn at(
     State(state): State<AppState>,
     Query(Both(q, a)): Query<Both<AtQuery, AreaQuery>>,
+    uri: Uri,
+    headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let (Some(lon), Some(lat)) = (q.lon, q.lat) else {
         return Err(ApiError::BadRequest("lon and lat are required".into()));
@@ -201,16 +231,19 @@ pub async fn at(
         )));
     }
     let level = level(q.level.as_deref(), Level::Gemeente)?;
-    let b = state
-        .boundaries(level)
-        .ok_or_else(|| ApiError::NotFound(format!("no boundaries loaded for level {level}")))?;
-    let code = b
-        .at(lon, lat)
-        .ok_or_else(|| ApiError::NotFound(format!("no {level} at lon {lon}, lat {lat}")))?;
-    area_response(&state, code, &a)
+    answer(&state, &uri, &headers, move |state| {
+        let b = state
+            .boundaries(level)
+            .ok_or_else(|| ApiError::NotFound(format!("no boundaries loaded for level {level}")))?;
+        let code = b
+            .at(lon, lat)
+            .ok_or_else(|| ApiError::NotFound(format!("no {level} at lon {lon}, lat {lat}")))?;
+        area_answer(state, code, &a)
+    })
+    .await
 }
 
-fn area_response(state: &AppState, code: AreaCode, q: &AreaQuery) -> Result<Response, ApiError> {
+fn area_answer(state: &AppState, code: AreaCode, q: &AreaQuery) -> Result<Encoded, ApiError> {
     let ds = &state.dataset;
     let indicators: Vec<&str> = q.indicator.as_deref().into_iter().collect();
     let pq = ds.parse_profile_query(
@@ -226,7 +259,7 @@ fn area_response(state: &AppState, code: AreaCode, q: &AreaQuery) -> Result<Resp
         .map(|b| b.shape(code).is_some());
     let answer = AreaAnswer::new(ds, profile, has_polygon);
     let lead = answer.lead();
-    respond(ds, q.format, &answer, &answer.rows, &lead)
+    encode(ds, q.format, &answer, &answer.rows, &lead)
 }
 
 /// `?level=&gemeente=&format=`.
@@ -248,30 +281,35 @@ pub struct AreasQuery {
 pub async fn areas(
     State(state): State<AppState>,
     Query(q): Query<AreasQuery>,
+    uri: Uri,
+    headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    let ds = &state.dataset;
-    let level = level(q.level.as_deref(), Level::Gemeente)?;
-    let within = gemeente(ds, q.gemeente.as_deref())?;
-    let bounds = state.boundaries(level);
-    let rows = ds
-        .areas(level, within)
-        .into_iter()
-        .map(|code| {
-            let a = ds.area(code).ok();
-            AreaRow {
-                code,
-                level,
-                name: a.as_ref().map(omzien::Area::display_name),
-                parent: a.and_then(|a| a.parent),
-                has_polygon: bounds.map(|b| b.shape(code).is_some()),
-            }
-        })
-        .collect();
-    let answer = AreasAnswer {
-        dataset: ds.provenance(),
-        rows,
-    };
-    respond(ds, q.format, &answer, &answer.rows, &[])
+    answer(&state, &uri, &headers, move |state| {
+        let ds = &state.dataset;
+        let level = level(q.level.as_deref(), Level::Gemeente)?;
+        let within = gemeente(ds, q.gemeente.as_deref())?;
+        let bounds = state.boundaries(level);
+        let rows = ds
+            .areas(level, within)
+            .into_iter()
+            .map(|code| {
+                let a = ds.area(code).ok();
+                AreaRow {
+                    code,
+                    level,
+                    name: a.as_ref().map(omzien::Area::display_name),
+                    parent: a.and_then(|a| a.parent),
+                    has_polygon: bounds.map(|b| b.shape(code).is_some()),
+                }
+            })
+            .collect();
+        let answer = AreasAnswer {
+            dataset: ds.provenance(),
+            rows,
+        };
+        encode(ds, q.format, &answer, &answer.rows, &[])
+    })
+    .await
 }
 
 /// A 95 % interval as the API writes it, `[lower, upper]`.
@@ -313,28 +351,34 @@ pub struct SearchQuery {
 pub async fn search(
     State(state): State<AppState>,
     Query(q): Query<SearchQuery>,
+    uri: Uri,
+    headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let text =
         q.q.as_deref()
             .map(str::trim)
             .filter(|t| !t.is_empty())
-            .ok_or_else(|| ApiError::BadRequest("q: give a name or code to search for".into()))?;
-    let ds = &state.dataset;
-    let rows = ds
-        .search(text, q.limit.unwrap_or(10).min(100))
-        .into_iter()
-        .map(|h| SearchRow {
-            code: h.code,
-            level: h.code.level(),
-            bbox: bbox(&state, h.code),
-            name: h.name,
-        })
-        .collect();
-    let answer = SearchAnswer {
-        dataset: ds.provenance(),
-        rows,
-    };
-    respond(ds, q.format, &answer, &answer.rows, &[])
+            .ok_or_else(|| ApiError::BadRequest("q: give a name or code to search for".into()))?
+            .to_owned();
+    answer(&state, &uri, &headers, move |state| {
+        let ds = &state.dataset;
+        let rows = ds
+            .search(&text, q.limit.unwrap_or(10).min(100))
+            .into_iter()
+            .map(|h| SearchRow {
+                code: h.code,
+                level: h.code.level(),
+                bbox: bbox(state, h.code),
+                name: h.name,
+            })
+            .collect();
+        let answer = SearchAnswer {
+            dataset: ds.provenance(),
+            rows,
+        };
+        encode(ds, q.format, &answer, &answer.rows, &[])
+    })
+    .await
 }
 
 /// `?indicator=&age=&level=&gemeente=&wave=&since=&mode=&top=&min_rise=&limit=&format=`:
@@ -359,23 +403,27 @@ crate::composed_params!(RiskParams {
 pub async fn risk(
     State(state): State<AppState>,
     Query(p): Query<RiskParams>,
+    uri: Uri,
+    headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    let ds = state.dataset.clone();
-    let q = p.ask.query(&ds)?;
-    let hits = tokio::task::spawn_blocking(move || ds.risk_areas(&q))
-        .await
-        .map_err(ApiError::internal)??;
-    let answer = RiskAnswer::new(&state.dataset, hits, p.ask.rule.limit, |c| bbox(&state, c));
-    let total = answer.total;
-    let mut res = respond(&state.dataset, p.format.format, &answer, &answer.rows, &[])?;
-    // A CSV has no room for the total: it goes in headers.
-    let headers = res.headers_mut();
-    headers.insert("x-total-count", total.into());
-    headers.insert(
-        "x-truncated",
-        header::HeaderValue::from_static(if answer.truncated { "true" } else { "false" }),
-    );
-    Ok(res)
+    answer(&state, &uri, &headers, move |state| {
+        let ds = &state.dataset;
+        let q = p.ask.query(ds)?;
+        let hits = ds.risk_areas(&q)?;
+        let answer = RiskAnswer::new(ds, hits, p.ask.rule.limit, |c| bbox(state, c));
+        let mut e = encode(ds, p.format.format, &answer, &answer.rows, &[])?;
+        // A CSV has no room for the total: it goes in headers.
+        e.headers.push((
+            HeaderName::from_static("x-total-count"),
+            answer.total.into(),
+        ));
+        e.headers.push((
+            HeaderName::from_static("x-truncated"),
+            HeaderValue::from_static(if answer.truncated { "true" } else { "false" }),
+        ));
+        Ok(e)
+    })
+    .await
 }
 
 /// `?bbox=west,south,east,north&format=` of `/api/figures`, beside the layer parameters.
@@ -389,25 +437,6 @@ pub struct FiguresQuery {
     pub format: Option<Format>,
 }
 
-fn parse_bbox(s: &str) -> Result<[f64; 4], ApiError> {
-    let bad = || {
-        ApiError::BadRequest(format!(
-            "bbox: {s:?} is not west,south,east,north in degrees (WGS84)"
-        ))
-    };
-    let v: Vec<f64> = s
-        .split(',')
-        .map(|p| p.trim().parse::<f64>())
-        .collect::<Result<_, _>>()
-        .map_err(|_| bad())?;
-    let [w, so, e, n] = <[f64; 4]>::try_from(v).map_err(|_| bad())?;
-    let ok = [w, e].iter().all(|x| (-180.0..=180.0).contains(x))
-        && [so, n].iter().all(|y| (-90.0..=90.0).contains(y))
-        && w <= e
-        && so <= n;
-    if ok { Ok([w, so, e, n]) } else { Err(bad()) }
-}
-
 /// The figures of one map layer, area by area, with the legend class each is drawn in: what
 /// the web map downloads as CSV for the current view.
 #[utoipa::path(get, path = "/api/figures", params(super::LayerQuery, FiguresQuery),
@@ -417,9 +446,30 @@ fn parse_bbox(s: &str) -> Result<[f64; 4], ApiError> {
 pub async fn figures(
     State(state): State<AppState>,
     Query(Both(lq, q)): Query<Both<super::LayerQuery, FiguresQuery>>,
+    uri: Uri,
+    headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    let bbox = q.bbox.as_deref().map(parse_bbox).transpose()?;
+    if let Some(res) = super::answers::lookup(&state, &uri, &headers) {
+        return Ok(res);
+    }
+    let bbox = q
+        .bbox
+        .as_deref()
+        .map(crate::params::parse_bbox)
+        .transpose()?;
     let (_, layer) = super::tiles::layer(&state, &lq).await?;
+    answer(&state, &uri, &headers, move |state| {
+        figures_answer(state, &layer, bbox, q.format)
+    })
+    .await
+}
+
+fn figures_answer(
+    state: &AppState,
+    layer: &omzien::Layer,
+    bbox: Option<[f64; 4]>,
+    format: Option<Format>,
+) -> Result<Encoded, ApiError> {
     let ds = &state.dataset;
     let spec = layer.spec();
     let level = spec.level;
@@ -497,7 +547,7 @@ pub async fn figures(
         legend,
         bbox,
     };
-    respond(ds, q.format, &answer, &answer.rows, &[])
+    encode(ds, format, &answer, &answer.rows, &[])
 }
 
 /// `?indicator=&age=&from=&to=&level=&gemeente=&band=&format=` of `/api/trend`: what
@@ -523,17 +573,16 @@ crate::composed_params!(TrendParams {
 pub async fn trend(
     State(state): State<AppState>,
     Query(p): Query<TrendParams>,
+    uri: Uri,
+    headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    let ds = state.dataset.clone();
-    let q = p.ask.query(&ds)?;
-    let band = q.band;
-    let answer = tokio::task::spawn_blocking(move || {
-        ds.trends(&q)
-            .map(|trends| TrendAnswer::new(&ds, &trends, band))
+    answer(&state, &uri, &headers, move |state| {
+        let ds = &state.dataset;
+        let q = p.ask.query(ds)?;
+        let answer = TrendAnswer::new(ds, &ds.trends(&q)?, q.band);
+        encode(ds, p.format.format, &answer, &answer.rows, &[])
     })
     .await
-    .map_err(ApiError::internal)??;
-    respond(&state.dataset, p.format.format, &answer, &answer.rows, &[])
 }
 
 /// `?indicator=&threshold=&format=` of `/api/summary`.
@@ -556,9 +605,9 @@ pub struct SummaryParams {
 pub async fn summary(
     State(state): State<AppState>,
     Query(p): Query<SummaryParams>,
+    uri: Uri,
+    headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    let ds = state.dataset.clone();
-    let indicator = ds.parse_indicator(p.indicator.as_deref())?;
     if let Some(t) = p.threshold
         && !t.is_finite()
     {
@@ -566,9 +615,11 @@ pub async fn summary(
             "threshold: {t} is not a number"
         )));
     }
-    let threshold = p.threshold;
-    let answer = tokio::task::spawn_blocking(move || SummaryAnswer::new(&ds, indicator, threshold))
-        .await
-        .map_err(ApiError::internal)??;
-    respond(&state.dataset, p.format, &answer, &answer.rows, &[])
+    answer(&state, &uri, &headers, move |state| {
+        let ds = &state.dataset;
+        let indicator = ds.parse_indicator(p.indicator.as_deref())?;
+        let answer = SummaryAnswer::new(ds, indicator, p.threshold)?;
+        encode(ds, p.format, &answer, &answer.rows, &[])
+    })
+    .await
 }

@@ -42,6 +42,7 @@ pub async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
     // Pending evictions and insertions are applied first, so the figures are current.
     state.tiles.run_pending_tasks();
     state.layers.run_pending_tasks();
+    state.answers.run_pending_tasks();
     let c = &state.counters;
     let load = |a: &std::sync::atomic::AtomicU64| a.load(Ordering::Relaxed);
     let mut out = String::new();
@@ -60,6 +61,7 @@ pub async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
         &[
             ("cache=\"tiles\"", state.tiles.weighted_size()),
             ("cache=\"layers\"", state.layers.weighted_size()),
+            ("cache=\"answers\"", state.answers.weighted_size()),
         ],
     );
     metric(
@@ -70,6 +72,7 @@ pub async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
         &[
             ("cache=\"tiles\"", state.tiles.entry_count()),
             ("cache=\"layers\"", state.layers.entry_count()),
+            ("cache=\"answers\"", state.answers.entry_count()),
         ],
     );
     metric(
@@ -80,6 +83,7 @@ pub async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
         &[
             ("cache=\"tiles\"", load(&c.tile_hits)),
             ("cache=\"layers\"", load(&c.layer_hits)),
+            ("cache=\"answers\"", load(&c.answer_hits)),
         ],
     );
     metric(
@@ -90,6 +94,7 @@ pub async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
         &[
             ("cache=\"tiles\"", load(&c.tile_misses)),
             ("cache=\"layers\"", load(&c.layer_misses)),
+            ("cache=\"answers\"", load(&c.answer_misses)),
         ],
     );
     let free = state.renders.available_permits();

@@ -1,5 +1,6 @@
 //! The router: HTTP in, core calls, HTTP out.
 
+pub mod answers;
 pub(crate) mod api;
 mod layer;
 mod metrics;
@@ -59,6 +60,10 @@ pub fn app(state: AppState) -> Router {
         .layer(TimeoutLayer::with_status_code(
             StatusCode::SERVICE_UNAVAILABLE,
             Duration::from_secs(30),
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.cors.clone(),
+            crate::cors::layer,
         ))
         .with_state(state)
 }
