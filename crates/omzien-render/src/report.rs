@@ -514,19 +514,24 @@ pub fn report_pdf(
         ind_label,
         age.short()
     ));
+    // The rules as `omzien risk` applies them, with the base of the rises stated.
     let marks = format!(
-        "{} {}% {} {} {}.",
+        "{} {}% {} {} {} {} {} {} {}).",
         t.s("H: bij de hoogste", "H: among the highest"),
         t.num(r.risk_rule.0 * 100.0),
         t.s(
-            "in de gemeente; S: meer dan",
-            "in the gemeente; R: more than"
+            "in de gemeente (alleen bij 10 of meer gebieden); S: sinds",
+            "in the gemeente (only with 10 or more areas); R: since"
         ),
+        r.first,
+        t.s("meer dan", "more than"),
         t.num(r.risk_rule.1),
         t.s(
-            "pp gestegen (regels van omzien risk)",
-            "pp risen (the rules of omzien risk)"
-        )
+            "pp meer gestegen dan Nederland, en significant waar er grenzen zijn (omzien risk --since",
+            "pp more risen than the Netherlands, and significant where there are bounds (omzien risk --since"
+        ),
+        r.first,
+        t.s("--against national", "--against national"),
     );
     l.paragraph(
         &format!(

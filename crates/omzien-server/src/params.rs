@@ -231,9 +231,17 @@ pub struct RiskRule {
     /// Share (0–1) of the areas that counts as high (default 0.1).
     #[arg(long)]
     pub top: Option<f64>,
-    /// Rise in percentage points that counts (default 3).
+    /// Rise in percentage points beyond the reference's that counts (default 3).
     #[arg(long)]
     pub min_rise: Option<f64>,
+    /// What a rise is measured against: national (the country's change, default), gemeente
+    /// (the area's gemeente's change) or none (the area's own change).
+    #[arg(long)]
+    #[param(value_type = Option<String>)]
+    pub against: Option<omzien::RiseReference>,
+    /// The least number of areas with a figure in scope for "high" to apply (default 10).
+    #[arg(long)]
+    pub min_areas: Option<usize>,
     /// At most this many rows (default all; the answer's total and truncated say whether it
     /// cut).
     #[arg(long)]
@@ -281,7 +289,9 @@ impl RiskAsk {
             .with_age(s.age)
             .with_mode(r.mode.unwrap_or_default())
             .with_top_share(r.top.unwrap_or(RiskQuery::DEFAULT_TOP_SHARE))
-            .with_min_rise(r.min_rise.unwrap_or(RiskQuery::DEFAULT_MIN_RISE));
+            .with_min_rise(r.min_rise.unwrap_or(RiskQuery::DEFAULT_MIN_RISE))
+            .with_reference(r.against.unwrap_or_default())
+            .with_min_areas(r.min_areas.unwrap_or(RiskQuery::DEFAULT_MIN_AREAS));
         if let Some(g) = self.gemeente.gemeente(ds)? {
             q = q.with_gemeente(g);
         }

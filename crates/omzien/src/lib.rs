@@ -69,7 +69,7 @@ pub use report::{
     Comparison, GemeenteReport, ReportArea, ReportError, ReportQuery, RiskProfile, Rule,
     SeriesPoint, Verdict, compare,
 };
-pub use risk::{RiskArea, RiskCriterion, RiskError, RiskMode, RiskQuery};
+pub use risk::{RiseReference, RiskArea, RiskCriterion, RiskError, RiskList, RiskMode, RiskQuery};
 pub use selection::{ParamError, Selection};
 pub use staged::{FolderError, StagedDir};
 pub use table::Table;

@@ -109,6 +109,69 @@ impl std::str::FromStr for RiskMode {
     }
 }
 
+/// What a rise is measured against: an area "rises" when its change goes beyond the change
+/// of its reference by more than the minimum rise, so a rise that only follows the country
+/// (a new survey mode, a lower age limit, a pandemic year) is not a local risk.
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize,
+)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
+#[serde(rename_all = "lowercase")]
+pub enum RiseReference {
+    /// The change of the Netherlands (NL01) between the same waves.
+    #[default]
+    National,
+    /// The change of the area's own gemeente (the country's for gemeenten).
+    Gemeente,
+    /// Nothing: the area's own change (the rule before references, kept for comparison).
+    None,
+}
+
+/// The references and their names, one row each.
+const REFERENCES: [(RiseReference, &str); 3] = [
+    (RiseReference::National, "national"),
+    (RiseReference::Gemeente, "gemeente"),
+    (RiseReference::None, "none"),
+];
+
+impl RiseReference {
+    /// `national`, `gemeente` or `none`.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        REFERENCES
+            .iter()
+            .find(|(r, _)| *r == self)
+            .map_or("national", |(_, n)| n)
+    }
+}
+
+impl std::fmt::Display for RiseReference {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// `national` (also `nl`, `country`), `gemeente` (also `municipality`) or `none`.
+///
+/// ```
+/// use omzien::RiseReference;
+/// assert_eq!("NL".parse::<RiseReference>()?, RiseReference::National);
+/// assert_eq!("gemeente".parse::<RiseReference>()?, RiseReference::Gemeente);
+/// assert!("provincie".parse::<RiseReference>().is_err());
+/// # Ok::<(), omzien::RiskError>(())
+/// ```
+impl std::str::FromStr for RiseReference {
+    type Err = RiskError;
+    fn from_str(s: &str) -> Result<Self, RiskError> {
+        match s.trim().to_lowercase().as_str() {
+            "national" | "nl" | "country" | "nederland" | "land" => Ok(Self::National),
+            "gemeente" | "municipality" => Ok(Self::Gemeente),
+            "none" | "raw" | "off" => Ok(Self::None),
+            _ => Err(RiskError::UnknownReference(s.to_owned())),
+        }
+    }
+}
+
 /// A risk-area query.
 #[derive(Debug, Clone, Copy)]
 #[non_exhaustive]
@@ -127,9 +190,16 @@ pub struct RiskQuery {
     pub since: Option<Wave>,
     /// The criterion.
     pub criterion: RiskCriterion,
+    /// What rises are measured against.
+    pub reference: RiseReference,
+    /// The least number of areas with a figure in scope for "high" to apply: in a smaller set
+    /// the top share would always mark someone (the only wijk of a one-wijk gemeente).
+    pub min_areas: usize,
 }
 
 impl RiskQuery {
+    /// The least number of areas in scope for "high" to apply unless told otherwise.
+    pub const DEFAULT_MIN_AREAS: usize = 10;
     /// The share of areas that counts as high unless told otherwise: the top 10 %.
     pub const DEFAULT_TOP_SHARE: f64 = 0.1;
     /// The rise that counts unless told otherwise: more than 3 percentage points.
@@ -161,7 +231,21 @@ impl RiskQuery {
             since: None,
             criterion: RiskMode::default()
                 .criterion(Self::DEFAULT_TOP_SHARE, Self::DEFAULT_MIN_RISE),
+            reference: RiseReference::National,
+            min_areas: Self::DEFAULT_MIN_AREAS,
         }
+    }
+    /// Sets what rises are measured against.
+    #[must_use]
+    pub fn with_reference(mut self, reference: RiseReference) -> Self {
+        self.reference = reference;
+        self
+    }
+    /// Sets the least number of areas in scope for "high" to apply.
+    #[must_use]
+    pub fn with_min_areas(mut self, min_areas: usize) -> Self {
+        self.min_areas = min_areas;
+        self
     }
     /// Restricts to one gemeente.
     #[must_use]
@@ -262,6 +346,17 @@ pub struct RiskArea {
     pub ranked: usize,
     /// Change since the earlier wave, percentage points.
     pub delta: Option<f64>,
+    /// The reference's change between the same waves (the country's or the gemeente's).
+    pub reference_delta: Option<f64>,
+    /// The change beyond the reference's: what "rising" is judged on.
+    pub excess: Option<f64>,
+    /// Whether the area's own change is significant at 95 % (MOVER), where both waves have
+    /// bounds.
+    pub significant: Option<bool>,
+    /// Whether it meets the "high" rule.
+    pub high: bool,
+    /// Whether it meets the "rising" rule.
+    pub rising: bool,
     /// Its gemeente's figure in the same wave.
     pub gemeente_value: Figure,
     /// The national figure in the same wave.
@@ -293,6 +388,21 @@ pub enum RiskError {
     /// A share outside 0–1.
     #[error("top share {0} must lie between 0 and 1")]
     BadShare(f64),
+    /// A reference that is not national, gemeente or none.
+    #[error("against: {0:?} is not national, gemeente or none")]
+    UnknownReference(String),
+    /// A rise measured against a reference the data lacks.
+    #[error(
+        "rises are measured against the change of {what}, which the data does not hold for {since} → {wave}; measure against another (against: gemeente or none)"
+    )]
+    NoReference {
+        /// The reference missing.
+        what: String,
+        /// The earlier wave.
+        since: Wave,
+        /// The wave ranked.
+        wave: Wave,
+    },
     /// A trend error.
     #[error(transparent)]
     Trend(#[from] TrendError),
@@ -301,13 +411,59 @@ pub enum RiskError {
     Query(#[from] QueryError),
 }
 
+/// A risk list and what it was drawn from: how many areas were ranked, whether "high" could
+/// apply, what rises were measured against.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct RiskList {
+    /// The areas that meet the criterion, highest first (rising: largest excess first).
+    pub areas: Vec<RiskArea>,
+    /// Areas in scope with a figure (the set ranked).
+    pub ranked: usize,
+    /// Whether "high" applied: false when fewer than [`RiskQuery::min_areas`] were ranked.
+    pub high_applies: bool,
+    /// The earlier wave of the rises, if any.
+    pub since: Option<Wave>,
+    /// What rises were measured against.
+    pub reference: RiseReference,
+    /// The national change between the waves, where the data has it.
+    pub national_delta: Option<f64>,
+}
+
+impl RiskList {
+    /// The share (0–1) of the ranked areas the list flags.
+    #[must_use]
+    pub fn flagged_share(&self) -> f64 {
+        if self.ranked == 0 {
+            0.0
+        } else {
+            self.areas.len() as f64 / self.ranked as f64
+        }
+    }
+}
+
 impl Dataset {
     /// Areas that meet a risk criterion, highest value first (rising: largest rise first).
     ///
     /// # Errors
-    /// [`RiskError`] for a rising criterion without an earlier wave, a bad share, or an
-    /// unknown wave or age group.
+    /// As [`Dataset::risk_list`].
     pub fn risk_areas(&self, q: &RiskQuery) -> Result<Vec<RiskArea>, RiskError> {
+        self.risk_list(q).map(|l| l.areas)
+    }
+
+    /// The risk list of a query, with what it was drawn from.
+    ///
+    /// - **High:** ranked by value among the areas in scope with a figure, one rank rule
+    ///   (1 + the number of areas with a strictly higher value, as [`Dataset::ranks`]), every
+    ///   area tied at the cut kept; only when at least [`RiskQuery::min_areas`] are ranked.
+    /// - **Rising:** the change since the earlier wave beyond the reference's change
+    ///   ([`RiseReference`]) by more than the minimum rise, and, where both waves have 95 %
+    ///   bounds, an own change that is significant (MOVER).
+    ///
+    /// # Errors
+    /// [`RiskError`] for a rising criterion without an earlier wave or a reference, a bad
+    /// share, or an unknown wave or age group.
+    pub fn risk_list(&self, q: &RiskQuery) -> Result<RiskList, RiskError> {
         let (top_share, min_rise) = match q.criterion {
             RiskCriterion::High { top_share } => (Some(top_share), None),
             RiskCriterion::Rising { min_rise } => (None, Some(min_rise)),
@@ -338,28 +494,87 @@ impl Dataset {
             .collect();
         valued.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
         let ranked = valued.len();
+        let high_applies = ranked >= q.min_areas.max(1);
         let cutoff = top_share.map(|s| (s * ranked as f64).ceil() as usize);
         let national = match self.national() {
             Some(nl) => self.figure(nl, q.indicator, q.wave, q.age)?,
             None => Figure::NotMeasured,
         };
-        let mut out = Vec::new();
-        for (i, (area, value)) in valued.into_iter().enumerate() {
-            let rank = i + 1;
-            if cutoff.is_some_and(|c| rank > c) {
-                continue;
-            }
-            let trend = match since {
-                Some(since) => Some(self.trend(
+        // The change of an area between the waves, where both are values.
+        let change = |area: AreaCode| -> Result<Option<crate::Trend>, RiskError> {
+            match since {
+                Some(since) if self.contains(area) => Ok(Some(self.trend(
                     area,
                     &TrendQuery::new(q.indicator, since, q.wave).with_age(q.age),
-                )?),
-                None => None,
-            };
+                )?)),
+                _ => Ok(None),
+            }
+        };
+        let national_delta = match self.national() {
+            Some(nl) => change(nl)?.and_then(|t| t.delta),
+            None => None,
+        };
+        let mut gemeente_deltas: std::collections::HashMap<AreaCode, Option<f64>> =
+            std::collections::HashMap::new();
+        let mut out = Vec::new();
+        let mut place = 0;
+        let mut previous: Option<f64> = None;
+        for (i, (area, value)) in valued.into_iter().enumerate() {
+            // One rank rule: areas with equal values share the place of the first of them.
+            if previous != Some(value) {
+                place = i + 1;
+                previous = Some(value);
+            }
+            let rank = place;
+            let high = high_applies && cutoff.is_some_and(|c| rank <= c);
+            if top_share.is_some() && !high {
+                continue;
+            }
+            let trend = change(area)?;
             let delta = trend.as_ref().and_then(|t| t.delta);
-            if let Some(m) = min_rise
-                && !delta.is_some_and(|d| d > m)
+            let significant = trend.as_ref().and_then(|t| t.significant);
+            let reference_delta = match (q.reference, since) {
+                (_, None) | (RiseReference::None, _) => None,
+                (RiseReference::National, Some(_)) => national_delta,
+                (RiseReference::Gemeente, Some(_)) => {
+                    match area
+                        .gemeente()
+                        .map(AreaCode::Gemeente)
+                        .filter(|g| *g != area)
+                    {
+                        Some(g) => match gemeente_deltas.get(&g) {
+                            Some(d) => *d,
+                            None => {
+                                let d = change(g)?.and_then(|t| t.delta);
+                                gemeente_deltas.insert(g, d);
+                                d
+                            }
+                        },
+                        None => national_delta,
+                    }
+                }
+            };
+            let excess = match q.reference {
+                RiseReference::None => delta,
+                _ => delta.zip(reference_delta).map(|(d, r)| crate::change(r, d)),
+            };
+            if let (Some(_), Some(since)) = (min_rise, since)
+                && q.reference != RiseReference::None
+                && delta.is_some()
+                && reference_delta.is_none()
             {
+                return Err(RiskError::NoReference {
+                    what: match q.reference {
+                        RiseReference::Gemeente => format!("the gemeente of {area}"),
+                        _ => "the Netherlands".to_owned(),
+                    },
+                    since,
+                    wave: q.wave,
+                });
+            }
+            let rising = min_rise
+                .is_some_and(|m| excess.is_some_and(|e| e > m) && significant != Some(false));
+            if min_rise.is_some() && !rising {
                 continue;
             }
             let gemeente_value = match area.gemeente().map(AreaCode::Gemeente) {
@@ -375,6 +590,11 @@ impl Dataset {
                 rank,
                 ranked,
                 delta,
+                reference_delta,
+                excess,
+                significant,
+                high,
+                rising,
                 gemeente_value,
                 national_value: national,
                 caveats: trend.map(|t| t.caveats).unwrap_or_default(),
@@ -382,12 +602,19 @@ impl Dataset {
         }
         if top_share.is_none() {
             out.sort_by(|a, b| {
-                b.delta
+                b.excess
                     .unwrap_or(f64::MIN)
-                    .total_cmp(&a.delta.unwrap_or(f64::MIN))
+                    .total_cmp(&a.excess.unwrap_or(f64::MIN))
                     .then(a.area.cmp(&b.area))
             });
         }
-        Ok(out)
+        Ok(RiskList {
+            areas: out,
+            ranked,
+            high_applies,
+            since,
+            reference: q.reference,
+            national_delta,
+        })
     }
 }

@@ -277,6 +277,17 @@ pub struct RiskRow {
     pub interval: Option<[f64; 2]>,
     /// Change since the earlier wave, percentage points.
     pub delta: Option<f64>,
+    /// The reference's change between the same waves (`reference` of the answer).
+    pub reference_delta: Option<f64>,
+    /// The change beyond the reference's, percentage points: what "rising" is judged on.
+    pub excess: Option<f64>,
+    /// Whether its own change is significant at 95 % (MOVER), where both waves have bounds;
+    /// empty when not tested.
+    pub significant: Option<bool>,
+    /// Among the highest share of the areas in scope (when `high_applies`).
+    pub high: bool,
+    /// Risen more than the minimum beyond the reference.
+    pub rising: bool,
     /// Its gemeente's value in the same wave.
     pub gemeente: Option<f64>,
     /// The national value in the same wave.
@@ -299,6 +310,11 @@ impl RiskRow {
             value: h.value,
             interval: h.interval.map(|(l, u)| [l, u]),
             delta: h.delta,
+            reference_delta: h.reference_delta,
+            excess: h.excess,
+            significant: h.significant,
+            high: h.high,
+            rising: h.rising,
             gemeente: h.gemeente_value.value(),
             national: h.national_value.value(),
             caveats: omzien::Caveat::join(&h.caveats),
@@ -309,17 +325,20 @@ impl RiskRow {
 }
 
 impl RiskAnswer {
-    /// The answer for the risk areas `hits`, at most `limit` of them (all without), saying
-    /// how many there were; `bbox` gives an area's box where the server has its polygon.
+    /// The answer for a risk list, at most `limit` of its areas (all without), saying how many
+    /// there were and what they were drawn from; `bbox` gives an area's box where the server
+    /// has its polygon.
     #[must_use]
     pub fn new(
         ds: &Dataset,
-        hits: Vec<omzien::RiskArea>,
+        list: omzien::RiskList,
         limit: Option<usize>,
         bbox: impl Fn(AreaCode) -> Option<[f64; 4]>,
     ) -> Self {
-        let total = hits.len();
-        let rows: Vec<RiskRow> = hits
+        let total = list.areas.len();
+        let flagged_share = list.flagged_share();
+        let rows: Vec<RiskRow> = list
+            .areas
             .into_iter()
             .take(limit.unwrap_or(usize::MAX))
             .map(|h| {
@@ -332,6 +351,12 @@ impl RiskAnswer {
             truncated: rows.len() < total,
             rows,
             total,
+            ranked: list.ranked,
+            flagged_share,
+            high_applies: list.high_applies,
+            since: list.since.map(|w| w.year()),
+            reference: list.reference,
+            national_delta: list.national_delta,
         }
     }
 }
@@ -341,12 +366,25 @@ impl RiskAnswer {
 pub struct RiskAnswer {
     /// Provenance.
     pub dataset: Provenance,
-    /// Highest first (mode `rising`: largest rise first).
+    /// Highest first (mode `rising`: largest rise beyond the reference first).
     pub rows: Vec<RiskRow>,
     /// How many areas meet the criterion (the rows, unless `limit` cut them).
     pub total: usize,
     /// Whether `limit` cut the list (`rows` holds fewer than `total`).
     pub truncated: bool,
+    /// Areas in scope with a figure: the set ranked.
+    pub ranked: usize,
+    /// The share (0–1) of the ranked areas the list flags.
+    pub flagged_share: f64,
+    /// Whether "high" applied: false when fewer areas than `min_areas` were ranked.
+    pub high_applies: bool,
+    /// The earlier wave of the rises.
+    pub since: Option<u16>,
+    /// What rises were measured against: `national`, `gemeente` or `none`.
+    #[schema(value_type = String)]
+    pub reference: omzien::RiseReference,
+    /// The national change between the waves.
+    pub national_delta: Option<f64>,
 }
 
 /// One area of `/api/figures`: a level layer fills `wave` and `value`, a change layer

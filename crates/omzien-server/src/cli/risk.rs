@@ -12,9 +12,9 @@ use super::{CliError, named_dataset};
 pub fn run(a: &RiskArgs, out: &mut dyn Write) -> Result<(), CliError> {
     let ds = named_dataset(&a.common, &a.names)?;
     let q = a.ask.query(&ds)?;
-    let hits = ds.risk_areas(&q)?;
-    let total = hits.len();
-    let shown = &hits[..a.ask.rule.limit.unwrap_or(total).min(total)];
+    let list = ds.risk_list(&q)?;
+    let total = list.areas.len();
+    let shown = &list.areas[..a.ask.rule.limit.unwrap_or(total).min(total)];
     if shown.len() < total {
         eprintln!(
             "note: {} of the {total} areas shown (--limit {})",
@@ -23,7 +23,17 @@ pub fn run(a: &RiskArgs, out: &mut dyn Write) -> Result<(), CliError> {
         );
     }
     let mut t = Table::new([
-        "rank", "code", "name", "value", "lower", "upper", "delta_pp", "gemeente", "national",
+        "rank",
+        "code",
+        "name",
+        "value",
+        "lower",
+        "upper",
+        "delta_pp",
+        "beyond_ref",
+        "significant",
+        "gemeente",
+        "national",
         "caveats",
     ]);
     for h in shown {
@@ -36,35 +46,65 @@ pub fn run(a: &RiskArgs, out: &mut dyn Write) -> Result<(), CliError> {
             lower,
             upper,
             delta(h.delta),
+            delta(h.excess),
+            h.significant.map_or_else(
+                || "not tested".to_owned(),
+                |s| if s { "yes" } else { "no" }.to_owned(),
+            ),
             fig(h.gemeente_value),
             fig(h.national_value),
             omzien::Caveat::join(&h.caveats),
         ]);
     }
-    let since = q.earlier_wave(&ds);
+    let since = list.since;
+    let reference = match list.reference {
+        omzien::RiseReference::National => format!(
+            "beyond the national change{}",
+            list.national_delta
+                .map(|d| format!(" ({d:+.1} pp)"))
+                .unwrap_or_default()
+        ),
+        omzien::RiseReference::Gemeente => "beyond the gemeente's change".to_owned(),
+        _ => "own change, no reference".to_owned(),
+    };
     // The rule of the mode asked for, and only that.
     let (rule, mode) = match q.criterion {
         omzien::RiskCriterion::High { top_share } => {
             (format!("top {:.0}%", top_share * 100.0), "high")
         }
-        omzien::RiskCriterion::Rising { min_rise } => (format!("rise > {min_rise} pp"), "rising"),
+        omzien::RiskCriterion::Rising { min_rise } => {
+            (format!("rise > {min_rise} pp {reference}"), "rising")
+        }
         omzien::RiskCriterion::HighAndRising {
             top_share,
             min_rise,
         } => (
-            format!("top {:.0}% and rise > {min_rise} pp", top_share * 100.0),
+            format!(
+                "top {:.0}% and rise > {min_rise} pp {reference}",
+                top_share * 100.0
+            ),
             "both",
         ),
         _ => (String::new(), ""),
     };
+    let high_note = if list.high_applies || mode == "rising" {
+        String::new()
+    } else {
+        format!(
+            "; \"high\" does not apply: only {} areas with a figure (--min-areas {})",
+            list.ranked, q.min_areas
+        )
+    };
     let title = format!(
-        "Risk areas: {} {}{} ({mode}: {rule}), {total} found",
+        "Risk areas: {} {}{} ({mode}: {rule}), {total} of {} areas flagged ({:.1} %){high_note}",
         q.indicator,
         q.wave,
         since.map(|w| format!(" since {w}")).unwrap_or_default(),
+        list.ranked,
+        list.flagged_share() * 100.0,
     );
     // The answer takes the list (the table above borrowed the rows it shows).
-    let answer = crate::answer::RiskAnswer::new(&ds, hits, a.ask.rule.limit, |_| None);
+    let answer = crate::answer::RiskAnswer::new(&ds, list, a.ask.rule.limit, |_| None);
     emit_answer(
         &ds,
         a.common.format,

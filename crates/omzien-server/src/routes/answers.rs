@@ -25,8 +25,9 @@ pub struct Encoded {
     pub headers: Vec<(HeaderName, HeaderValue)>,
 }
 
-/// Bodies shorter than this are not worth compressing.
-const GZIP_FROM: usize = 1024;
+/// Bodies shorter than this are not compressed: the response compression layer's own
+/// threshold, so an answer it would compress on every request is compressed here, once.
+const GZIP_FROM: usize = 32;
 
 /// How long clients and caches may keep an answer: as tiles (the data does not change while
 /// the server runs).

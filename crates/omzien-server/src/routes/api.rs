@@ -409,8 +409,8 @@ pub async fn risk(
     answer(&state, &uri, &headers, move |state| {
         let ds = &state.dataset;
         let q = p.ask.query(ds)?;
-        let hits = ds.risk_areas(&q)?;
-        let answer = RiskAnswer::new(ds, hits, p.ask.rule.limit, |c| bbox(state, c));
+        let list = ds.risk_list(&q)?;
+        let answer = RiskAnswer::new(ds, list, p.ask.rule.limit, |c| bbox(state, c));
         let mut e = encode(ds, p.format.format, &answer, &answer.rows, &[])?;
         // A CSV has no room for the total: it goes in headers.
         e.headers.push((
