@@ -124,6 +124,19 @@ async fn trend_and_summary_answer_alike_on_both_sides() {
     }
     let e = omzien(&["trend", "--from", "2020", "--to", "2012"]).unwrap_err();
     assert!(e.starts_with("--from: 2020 is after 2012"), "{e}");
+    // An empty list is still a CSV with its header: the demo's one gemeente is too few for
+    // "high" (10 areas needed).
+    let c = omzien(&[
+        "risk", "--level", "gemeente", "--mode", "high", "--format", "csv",
+    ])
+    .unwrap();
+    let (s, a) = api_text(&app, "/api/risk?level=gemeente&mode=high&format=csv").await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(c, a);
+    let (headers, rs) = rows(&c);
+    assert!(rs.is_empty());
+    assert_eq!(&headers[..3], ["rank", "ranked", "code"], "{c}");
+    assert!(headers.contains(&"lower".to_owned()) && headers.contains(&"excess".to_owned()));
 }
 
 #[tokio::test]

@@ -75,30 +75,47 @@ fn trend_lists_deltas_with_caveats() {
 #[test]
 fn risk_lists_high_and_rising_buurten() {
     let Some(d) = rivm() else { return };
-    let json: serde_json::Value = serde_json::from_str(
-        &omzien(&[
-            "risk",
-            "--gemeente",
-            "GM0599",
-            "--mode",
-            "both",
-            "--since",
-            "2016",
-            "--data",
-            &d,
-            "-f",
-            "json",
-        ])
-        .unwrap(),
-    )
-    .unwrap();
+    let risk = |mode: &str| -> serde_json::Value {
+        serde_json::from_str(
+            &omzien(&[
+                "risk",
+                "--gemeente",
+                "GM0599",
+                "--mode",
+                mode,
+                "--since",
+                "2016",
+                "--data",
+                &d,
+                "-f",
+                "json",
+            ])
+            .unwrap(),
+        )
+        .unwrap()
+    };
+    // Rising: more than 3 pp beyond the country's rise of 3.6 pp.
+    let json = risk("rising");
+    assert_eq!(json["reference"], "national");
+    assert_eq!(json["national_delta"], 3.6);
     let rows = json["rows"].as_array().unwrap();
     assert!(!rows.is_empty());
     for r in rows {
         assert!(r["code"].as_str().unwrap().starts_with("BU0599"));
-        assert!(r["delta"].as_f64().unwrap() > 3.0);
+        assert!(r["excess"].as_f64().unwrap() > 3.0, "{r}");
+        assert!(r["delta"].as_f64().unwrap() > 6.6, "{r}");
+        assert_eq!(r["rising"], true);
         assert_eq!(r["gemeente"], 55.7);
         assert_eq!(r["national"], 47.0);
+    }
+    assert_eq!(
+        json["flagged_share"].as_f64().unwrap(),
+        rows.len() as f64 / json["ranked"].as_f64().unwrap()
+    );
+    // Both: the high ones among them (none in Rotterdam in 2020), said with the share.
+    let both = risk("both");
+    for r in both["rows"].as_array().unwrap() {
+        assert!(r["high"] == true && r["rising"] == true, "{r}");
     }
 }
 

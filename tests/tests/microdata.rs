@@ -8,7 +8,7 @@ use std::path::Path;
 
 use omzien::microdata::{
     Answer, Estimate, Exclusion, Mapping, Measure, MicrodataOptions, Prevalence, ScoringRules,
-    SynthOptions, Unit, aggregate_file, synthetic_respondents, write_estimates_csv,
+    Suppression, SynthOptions, Unit, aggregate_file, synthetic_respondents, write_estimates_csv,
     write_odata_csv,
 };
 use omzien::{AgeGroup, AreaCode, Figure, Indicator, Level, Loader, Wave};
@@ -529,7 +529,14 @@ fn written_figures_load_back_and_nothing_below_the_threshold_is_written() {
         let rec = rec.unwrap();
         assert_eq!(rec.len(), header.len(), "{rec:?}");
         if !rec[10].is_empty() {
-            assert!(rec[10].ends_with("respondents, fewer than 50"), "{rec:?}");
+            // Too few respondents, or enough but too little precision (NCHS: effective n
+            // below 30, or a 95 % interval wider than 30 pp), each said in words.
+            assert!(
+                rec[10].ends_with("respondents, fewer than 50")
+                    || rec[10].ends_with("(unequal weights), below 30")
+                    || rec[10].ends_with("pp wide, wider than 30"),
+                "{rec:?}"
+            );
             assert!(rec[7].is_empty());
             suppressed_rows += 1;
         }
@@ -547,7 +554,15 @@ fn written_figures_load_back_and_nothing_below_the_threshold_is_written() {
     for e in &p.estimates {
         if let Unit::Area(c) = e.unit {
             n_of.insert((c, e.wave, e.age, e.measure as u8), e.n);
-            assert_eq!(e.value.is_some(), e.n >= 50, "{e:?}");
+            // Nothing below a threshold is published; what is published meets all three.
+            assert_eq!(e.value.is_some(), e.suppressed.is_none(), "{e:?}");
+            if e.n < 50 {
+                assert!(e.value.is_none(), "{e:?}");
+            }
+            if e.value.is_some() {
+                let width = e.upper.unwrap() - e.lower.unwrap();
+                assert!(e.n >= 50 && e.n_eff >= 30.0 && width <= 30.0, "{e:?}");
+            }
         }
     }
     assert!(
@@ -577,7 +592,19 @@ fn written_figures_load_back_and_nothing_below_the_threshold_is_written() {
                 let (lo, hi) = ds.interval(*code, ind, *wave, *age).unwrap().unwrap();
                 assert!(lo <= v && v <= hi);
             }
-            Figure::Suppressed => assert!(*n < 50),
+            // Too few respondents, or too little precision (its estimate says which).
+            Figure::Suppressed => assert!(
+                *n < 50
+                    || p.estimates.iter().any(|e| e.unit == Unit::Area(*code)
+                        && e.wave == *wave
+                        && e.age == *age
+                        && e.measure as u8 == *m
+                        && matches!(
+                            e.suppressed,
+                            Some(Suppression::TooFewEffective { .. } | Suppression::TooWide { .. })
+                        )),
+                "{code} {wave} {age}: suppressed with {n} respondents"
+            ),
             Figure::NotMeasured => panic!("{code}: not measured"),
         }
         checked += 1;

@@ -343,7 +343,18 @@ fn every_csv_carries_the_95_percent_bounds() {
         assert_eq!(cell(&trend, "WK999800", col), want, "{col}\n{trend}");
     }
     let risk = omzien_cli(&[
-        "risk", "--level", "gemeente", "--mode", "high", "--top", "1", "--data", data, "--format",
+        "risk",
+        "--level",
+        "gemeente",
+        "--mode",
+        "high",
+        "--top",
+        "1",
+        "--min-areas",
+        "1",
+        "--data",
+        data,
+        "--format",
         "csv",
     ])
     .unwrap();
@@ -371,6 +382,6 @@ fn every_csv_carries_the_95_percent_bounds() {
     let json: serde_json::Value =
         serde_json::from_str(&get("/api/figures?level=wijk&wave=2020")).unwrap();
     assert_eq!(json["rows"][0]["interval"], serde_json::json!([38.0, 50.0]));
-    let risk = get("/api/risk?level=gemeente&mode=high&top=1&format=csv");
+    let risk = get("/api/risk?level=gemeente&mode=high&top=1&min_areas=1&format=csv");
     assert_eq!(cell(&risk, "1,1,GM9998", "upper"), "48.0", "{risk}");
 }

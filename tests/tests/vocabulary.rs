@@ -83,13 +83,24 @@ async fn same_area(app: &Router, data: &[&str], text: &str, want: Expect) {
     }
 }
 
-/// Asks `risk --gemeente TEXT` of the CLI and `/api/risk?gemeente=TEXT` of the API: the same
-/// rows, or the same refusal.
+/// Asks `risk --gemeente TEXT --mode high` of the CLI and `/api/risk?gemeente=TEXT&mode=high`
+/// of the API: the same rows, or the same refusal.
 async fn same_gemeente(app: &Router, data: &[&str], text: &str, want: Expect) {
-    let c = cli(&["risk", "--gemeente", text, "--level", "buurt"], data);
+    let c = cli(
+        &[
+            "risk",
+            "--gemeente",
+            text,
+            "--level",
+            "buurt",
+            "--mode",
+            "high",
+        ],
+        data,
+    );
     let a = api(
         app,
-        &format!("/api/risk?level=buurt&gemeente={}", enc(text)),
+        &format!("/api/risk?level=buurt&mode=high&gemeente={}", enc(text)),
     )
     .await;
     match want {

@@ -533,6 +533,8 @@ pub fn report_pdf(
         r.first,
         t.s("--against national", "--against national"),
     );
+    // A missing star must not read as "tested, not significant": say which changes were tested.
+    let any_tested = r.areas.iter().any(|a| a.significant.is_some());
     l.paragraph(
         &format!(
             "{} {} {} {marks}",
@@ -541,10 +543,17 @@ pub fn report_pdf(
                 "Highest value in the latest wave first. Change in percentage points since"
             ),
             r.first,
-            t.s(
-                "(* significant op 95%). Rang: in de gemeente en in Nederland.",
-                "(* significant at 95%). Rank: in the gemeente and in the Netherlands."
-            ),
+            if any_tested {
+                t.s(
+                    "(* significant op 95%; ° niet getoetst: geen 95%-grenzen). Rang: in de gemeente en in Nederland.",
+                    "(* significant at 95%; ° not tested: no 95% bounds). Rank: in the gemeente and in the Netherlands.",
+                )
+            } else {
+                t.s(
+                    "(niet op significantie getoetst: de cijfers hebben geen 95%-grenzen). Rang: in de gemeente en in Nederland.",
+                    "(not tested for significance: the figures carry no 95% bounds). Rank: in the gemeente and in the Netherlands.",
+                )
+            },
         ),
         8.5,
         GREY,
@@ -567,7 +576,12 @@ pub fn report_pdf(
                 format!(
                     "{}{}",
                     t.signed(d),
-                    if a.significant == Some(true) { "*" } else { "" }
+                    match a.significant {
+                        Some(true) => "*",
+                        Some(false) => "",
+                        None if any_tested => "°",
+                        None => "",
+                    }
                 )
             }));
             row.push(
@@ -626,7 +640,10 @@ pub fn report_pdf(
             ),
             t.s("Zonder interval: hoger of lager bij meer dan", "Without an interval: higher or lower by more than"),
             t.num(r.band),
-            t.s("procentpunt verschil.", "percentage points.")
+            t.s(
+                "procentpunt verschil: een afstand, geen significantietoets.",
+                "percentage points apart: a distance, not a significance test."
+            )
         ),
         8.5,
         GREY,
@@ -658,7 +675,10 @@ pub fn report_pdf(
                     t.verdict(c.vs_national).to_owned(),
                     match c.rule {
                         Rule::Interval => t.s("95%-interval", "95% interval").to_owned(),
-                        Rule::Band(b) => format!("±{} pp", t.num(b)),
+                        // A distance, not a significance test, and said so.
+                        Rule::Band(b) => {
+                            format!("±{} pp, {}", t.num(b), t.s("geen toets", "no test"))
+                        }
                     },
                 ]
             })

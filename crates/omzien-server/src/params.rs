@@ -234,8 +234,9 @@ pub struct RiskRule {
     /// Rise in percentage points beyond the reference's that counts (default 3).
     #[arg(long)]
     pub min_rise: Option<f64>,
-    /// What a rise is measured against: national (the country's change, default), gemeente
-    /// (the area's gemeente's change) or none (the area's own change).
+    /// What a rise is measured against: national (the country's change), gemeente (the area's
+    /// gemeente's change) or none (the area's own change); default the country where the data
+    /// has it, else the gemeente (the answer says which).
     #[arg(long)]
     #[param(value_type = Option<String>)]
     pub against: Option<omzien::RiseReference>,

@@ -118,8 +118,11 @@ impl std::str::FromStr for RiskMode {
 #[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum RiseReference {
-    /// The change of the Netherlands (NL01) between the same waves.
+    /// The country's change where the data has the Netherlands, else the gemeente's: the
+    /// list says which it used.
     #[default]
+    Auto,
+    /// The change of the Netherlands (NL01) between the same waves.
     National,
     /// The change of the area's own gemeente (the country's for gemeenten).
     Gemeente,
@@ -128,20 +131,21 @@ pub enum RiseReference {
 }
 
 /// The references and their names, one row each.
-const REFERENCES: [(RiseReference, &str); 3] = [
+const REFERENCES: [(RiseReference, &str); 4] = [
+    (RiseReference::Auto, "auto"),
     (RiseReference::National, "national"),
     (RiseReference::Gemeente, "gemeente"),
     (RiseReference::None, "none"),
 ];
 
 impl RiseReference {
-    /// `national`, `gemeente` or `none`.
+    /// `auto`, `national`, `gemeente` or `none`.
     #[must_use]
     pub fn as_str(self) -> &'static str {
         REFERENCES
             .iter()
             .find(|(r, _)| *r == self)
-            .map_or("national", |(_, n)| n)
+            .map_or("auto", |(_, n)| n)
     }
 }
 
@@ -151,7 +155,7 @@ impl std::fmt::Display for RiseReference {
     }
 }
 
-/// `national` (also `nl`, `country`), `gemeente` (also `municipality`) or `none`.
+/// `auto`, `national` (also `nl`, `country`), `gemeente` (also `municipality`) or `none`.
 ///
 /// ```
 /// use omzien::RiseReference;
@@ -164,6 +168,7 @@ impl std::str::FromStr for RiseReference {
     type Err = RiskError;
     fn from_str(s: &str) -> Result<Self, RiskError> {
         match s.trim().to_lowercase().as_str() {
+            "auto" => Ok(Self::Auto),
             "national" | "nl" | "country" | "nederland" | "land" => Ok(Self::National),
             "gemeente" | "municipality" => Ok(Self::Gemeente),
             "none" | "raw" | "off" => Ok(Self::None),
@@ -231,7 +236,7 @@ impl RiskQuery {
             since: None,
             criterion: RiskMode::default()
                 .criterion(Self::DEFAULT_TOP_SHARE, Self::DEFAULT_MIN_RISE),
-            reference: RiseReference::National,
+            reference: RiseReference::Auto,
             min_areas: Self::DEFAULT_MIN_AREAS,
         }
     }
@@ -389,7 +394,7 @@ pub enum RiskError {
     #[error("top share {0} must lie between 0 and 1")]
     BadShare(f64),
     /// A reference that is not national, gemeente or none.
-    #[error("against: {0:?} is not national, gemeente or none")]
+    #[error("against: {0:?} is not auto, national, gemeente or none")]
     UnknownReference(String),
     /// A rise measured against a reference the data lacks.
     #[error(
@@ -424,7 +429,7 @@ pub struct RiskList {
     pub high_applies: bool,
     /// The earlier wave of the rises, if any.
     pub since: Option<Wave>,
-    /// What rises were measured against.
+    /// What rises were measured against (never [`RiseReference::Auto`]: the one it chose).
     pub reference: RiseReference,
     /// The national change between the waves, where the data has it.
     pub national_delta: Option<f64>,
@@ -514,6 +519,12 @@ impl Dataset {
             Some(nl) => change(nl)?.and_then(|t| t.delta),
             None => None,
         };
+        // Auto: the country where the data has its change, else the gemeente.
+        let reference = match q.reference {
+            RiseReference::Auto if national_delta.is_some() => RiseReference::National,
+            RiseReference::Auto => RiseReference::Gemeente,
+            r => r,
+        };
         let mut gemeente_deltas: std::collections::HashMap<AreaCode, Option<f64>> =
             std::collections::HashMap::new();
         let mut out = Vec::new();
@@ -533,9 +544,9 @@ impl Dataset {
             let trend = change(area)?;
             let delta = trend.as_ref().and_then(|t| t.delta);
             let significant = trend.as_ref().and_then(|t| t.significant);
-            let reference_delta = match (q.reference, since) {
+            let reference_delta = match (reference, since) {
                 (_, None) | (RiseReference::None, _) => None,
-                (RiseReference::National, Some(_)) => national_delta,
+                (RiseReference::National | RiseReference::Auto, Some(_)) => national_delta,
                 (RiseReference::Gemeente, Some(_)) => {
                     match area
                         .gemeente()
@@ -554,17 +565,17 @@ impl Dataset {
                     }
                 }
             };
-            let excess = match q.reference {
+            let excess = match reference {
                 RiseReference::None => delta,
                 _ => delta.zip(reference_delta).map(|(d, r)| crate::change(r, d)),
             };
             if let (Some(_), Some(since)) = (min_rise, since)
-                && q.reference != RiseReference::None
+                && reference != RiseReference::None
                 && delta.is_some()
                 && reference_delta.is_none()
             {
                 return Err(RiskError::NoReference {
-                    what: match q.reference {
+                    what: match reference {
                         RiseReference::Gemeente => format!("the gemeente of {area}"),
                         _ => "the Netherlands".to_owned(),
                     },
@@ -613,7 +624,7 @@ impl Dataset {
             ranked,
             high_applies,
             since,
-            reference: q.reference,
+            reference,
             national_delta,
         })
     }

@@ -65,15 +65,7 @@ impl Table {
             };
             if i == 0 {
                 fields_of_first = fields.keys().cloned().collect();
-                for k in &fields_of_first {
-                    match interval_prefix(k) {
-                        Some(p) => {
-                            t.headers.push(format!("{p}lower"));
-                            t.headers.push(format!("{p}upper"));
-                        }
-                        None => t.headers.push(k.clone()),
-                    }
-                }
+                t.headers = Table::from_fields(&fields_of_first).headers;
             }
             let mut cells = Vec::with_capacity(t.headers.len());
             for k in &fields_of_first {
@@ -89,6 +81,31 @@ impl Table {
             t.rows.push(cells);
         }
         Ok(t)
+    }
+
+    /// The empty table of rows with these fields (in order), each `…interval` field as its
+    /// two bound columns, as [`Table::from_rows`] writes them: the header of a list with no
+    /// row.
+    ///
+    /// ```
+    /// let t = omzien::Table::from_fields(["code", "value", "interval", "to_interval"]);
+    /// assert_eq!(t.headers, ["code", "value", "lower", "upper", "to_lower", "to_upper"]);
+    /// assert!(t.rows.is_empty());
+    /// ```
+    #[must_use]
+    pub fn from_fields<S: AsRef<str>>(fields: impl IntoIterator<Item = S>) -> Self {
+        let mut t = Table::default();
+        for f in fields {
+            let f = f.as_ref();
+            match interval_prefix(f) {
+                Some(p) => {
+                    t.headers.push(format!("{p}lower"));
+                    t.headers.push(format!("{p}upper"));
+                }
+                None => t.headers.push(f.to_owned()),
+            }
+        }
+        t
     }
 
     /// Puts a column with the same value in every row in front of the others: what the

@@ -22,18 +22,34 @@ pub use analysis::{
 ///
 /// # Errors
 /// A row that does not serialise as a flat record.
-pub fn rows_csv<R: Serialize>(
+pub fn rows_csv<R: Serialize + ToSchema>(
     ds: &Dataset,
     rows: &[R],
     lead: &[(&str, String)],
 ) -> std::io::Result<Vec<u8>> {
     let mut table = omzien::Table::from_rows(rows).map_err(std::io::Error::other)?;
+    if rows.is_empty() {
+        // No row to take the columns from: the row type's description gives them, so an
+        // empty answer is still a CSV with its header (pandas reads it as no rows, not as an
+        // error).
+        table = empty_table::<R>();
+    }
     for (name, value) in lead.iter().rev() {
         table.prepend_column(name, value);
     }
     let mut out = Vec::new();
     table.write_csv_noting(ds.is_synthetic(), &mut out)?;
     Ok(out)
+}
+
+/// The CSV header of a row type with no row: its fields in the order they serialise, from
+/// its description ([`omzien::Table::from_fields`]).
+fn empty_table<R: ToSchema>() -> omzien::Table {
+    use utoipa::openapi::{RefOr, Schema};
+    match R::schema() {
+        RefOr::T(Schema::Object(o)) => omzien::Table::from_fields(o.properties.keys()),
+        _ => omzien::Table::default(),
+    }
 }
 
 /// The body of every error answer (4xx and 5xx).

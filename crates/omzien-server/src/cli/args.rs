@@ -433,6 +433,14 @@ pub struct MicrodataArgs {
     /// Nothing is published below this many scored respondents.
     #[arg(long, default_value_t = 50)]
     pub min_respondents: u32,
+    /// Nothing is published below this effective sample size (Kish's n_eff: unequal weights
+    /// count for fewer respondents; NCHS standards for proportions).
+    #[arg(long, default_value_t = 30.0)]
+    pub min_effective_n: f64,
+    /// Nothing is published whose 95% interval is wider than this many percentage points
+    /// (NCHS standards for proportions).
+    #[arg(long, default_value_t = 30.0)]
+    pub max_width: f64,
     /// Unanswered items allowed per measure (counted as not lonely).
     #[arg(long, default_value_t = 0)]
     pub max_missing: u8,

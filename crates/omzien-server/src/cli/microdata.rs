@@ -16,6 +16,8 @@ pub fn run(a: &MicrodataArgs, out: &mut dyn Write) -> Result<(), CliError> {
         mapping,
         out: dir,
         min_respondents,
+        min_effective_n,
+        max_width,
         max_missing,
         emotional_from,
         social_from,
@@ -37,7 +39,20 @@ pub fn run(a: &MicrodataArgs, out: &mut dyn Write) -> Result<(), CliError> {
     }
     let mut options = MicrodataOptions::default()
         .with_rules(rules)
-        .with_min_respondents(*min_respondents);
+        .with_min_respondents(*min_respondents)
+        .with_precision(*min_effective_n, *max_width);
+    if !(min_effective_n.is_finite() && *min_effective_n >= 0.0) {
+        return Err(arg(
+            "min-effective-n",
+            format!("{min_effective_n} is not a number of respondents ≥ 0"),
+        ));
+    }
+    if !(max_width.is_finite() && *max_width > 0.0) {
+        return Err(arg(
+            "max-width",
+            format!("{max_width} is not a width in percentage points > 0"),
+        ));
+    }
     if !common.data.is_empty() {
         let reference = Loader::new().load(&common.data)?;
         let known: Vec<AreaCode> = Level::ALL
@@ -112,8 +127,8 @@ pub fn run(a: &MicrodataArgs, out: &mut dyn Write) -> Result<(), CliError> {
     }
     writeln!(
         out,
-        "{} cells: {} published, {} suppressed (fewer than {} respondents)",
-        s.cells, s.published, s.suppressed, min_respondents
+        "{} cells: {} published, {} suppressed (fewer than {} respondents, an effective n below {}, or a 95% interval wider than {} pp; estimates.csv says which)",
+        s.cells, s.published, s.suppressed, min_respondents, min_effective_n, max_width
     )?;
     writeln!(
         out,

@@ -122,7 +122,7 @@ fn note_synthetic(ds: &Dataset) {
 /// Writes an answer the HTTP API also gives: the table for people (with a banner for
 /// synthetic data), or exactly the API's CSV of `rows` (with its `lead` columns) or JSON of
 /// `answer`, so a script reads the command's output and the API's alike.
-pub fn emit_answer<A: Serialize, R: Serialize>(
+pub fn emit_answer<A: Serialize, R: Serialize + utoipa::ToSchema>(
     ds: &Dataset,
     format: Format,
     title: &str,

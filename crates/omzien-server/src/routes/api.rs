@@ -9,14 +9,14 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::answers::{Encoded, answer};
-use super::layer::{gemeente, level};
+use super::layer::level;
 use crate::answer::{
     AgeGroupRow, AreaAnswer, AreaRow, AreasAnswer, ErrorBody, FigureRow, FiguresAnswer,
     IndicatorRow, IndicatorsAnswer, LevelRow, RiskAnswer, SearchAnswer, SearchRow, SummaryAnswer,
     TrendAnswer, WaveRow, WavesAnswer,
 };
 use crate::error::{ApiError, Both, Query};
-use crate::params::{RiskAsk, TrendAsk};
+use crate::params::{GemeenteParam, LevelParam, RiskAsk, TrendAsk};
 use crate::state::AppState;
 
 /// The form of an answer.
@@ -39,7 +39,7 @@ pub struct FormatQuery {
 }
 
 /// Encodes `answer` as JSON, or its `rows` as CSV with `lead` columns (name, value) in front.
-fn encode<A: Serialize, R: Serialize>(
+fn encode<A: Serialize, R: Serialize + ToSchema>(
     ds: &Dataset,
     format: Option<Format>,
     answer: &A,
@@ -74,7 +74,7 @@ fn encode<A: Serialize, R: Serialize>(
 }
 
 /// Answers `answer` at once (for answers that do not grow with the areas).
-fn respond<A: Serialize, R: Serialize>(
+fn respond<A: Serialize, R: Serialize + ToSchema>(
     ds: &Dataset,
     format: Option<Format>,
     answer: &A,
@@ -262,17 +262,22 @@ fn area_answer(state: &AppState, code: AreaCode, q: &AreaQuery) -> Result<Encode
     encode(ds, q.format, &answer, &answer.rows, &lead)
 }
 
-/// `?level=&gemeente=&format=`.
-#[derive(Debug, Default, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
+/// `?level=&gemeente=&format=`: the shared groups ([`crate::params`]).
+#[derive(Debug, Default)]
 pub struct AreasQuery {
-    /// Level: `gemeente` (default), `wijk` or `buurt`.
-    pub level: Option<String>,
-    /// Only areas within this gemeente (code or name).
-    pub gemeente: Option<String>,
-    /// `json` (default) or `csv`.
-    pub format: Option<Format>,
+    /// The level (default gemeente).
+    pub level: LevelParam,
+    /// Only within this gemeente.
+    pub gemeente: GemeenteParam,
+    /// The form.
+    pub format: FormatQuery,
 }
+
+crate::composed_params!(AreasQuery {
+    level: LevelParam,
+    gemeente: GemeenteParam,
+    format: FormatQuery,
+});
 
 /// The areas of a level, all or those within one gemeente.
 #[utoipa::path(get, path = "/api/areas", params(AreasQuery),
@@ -286,8 +291,8 @@ pub async fn areas(
 ) -> Result<Response, ApiError> {
     answer(&state, &uri, &headers, move |state| {
         let ds = &state.dataset;
-        let level = level(q.level.as_deref(), Level::Gemeente)?;
-        let within = gemeente(ds, q.gemeente.as_deref())?;
+        let level = q.level.level(Level::Gemeente)?;
+        let within = q.gemeente.gemeente(ds)?;
         let bounds = state.boundaries(level);
         let rows = ds
             .areas(level, within)
@@ -307,7 +312,7 @@ pub async fn areas(
             dataset: ds.provenance(),
             rows,
         };
-        encode(ds, q.format, &answer, &answer.rows, &[])
+        encode(ds, q.format.format, &answer, &answer.rows, &[])
     })
     .await
 }

@@ -48,14 +48,6 @@ pub fn level(s: Option<&str>, default: Level) -> Result<Level, ApiError> {
     Ok(crate::params::parse_level(s, default)?)
 }
 
-/// The gemeente asked for (a code or a name, [`Dataset::resolve_gemeente`]), if any.
-pub fn gemeente(ds: &Dataset, s: Option<&str>) -> Result<Option<omzien::GemeenteCode>, ApiError> {
-    Ok(crate::params::GemeenteParam {
-        gemeente: s.map(str::to_owned),
-    }
-    .gemeente(ds)?)
-}
-
 impl LayerQuery {
     /// Checks the parameters and builds the layer request.
     ///

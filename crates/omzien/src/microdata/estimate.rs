@@ -176,7 +176,26 @@ pub(super) fn estimate(mut cells: Vec<Cell>, options: &MicrodataOptions) -> Vec<
             } else {
                 let p = acc.swy[m] / acc.sw[m];
                 let (lo, hi) = wilson(p, n_eff);
-                (Some(100.0 * p), Some(100.0 * lo), Some(100.0 * hi), None)
+                let width = 100.0 * (hi - lo);
+                // Enough respondents, but too little precision: weights so unequal that few
+                // count, or an interval too wide to say anything (NCHS standards).
+                let imprecise = if n_eff < options.min_effective_n {
+                    Some(Suppression::TooFewEffective {
+                        n_eff,
+                        min: options.min_effective_n,
+                    })
+                } else if width > options.max_interval_width {
+                    Some(Suppression::TooWide {
+                        width,
+                        max: options.max_interval_width,
+                    })
+                } else {
+                    None
+                };
+                match imprecise {
+                    Some(why) => (None, None, None, Some(why)),
+                    None => (Some(100.0 * p), Some(100.0 * lo), Some(100.0 * hi), None),
+                }
             };
             Estimate {
                 unit: unit.clone(),
@@ -226,16 +245,62 @@ mod tests {
         0b0001 | if lonely { 0b0001_0000 } else { 0 }
     }
 
+    /// The estimates of one buurt: at least `min` respondents, and (for the arithmetic) any
+    /// precision.
     fn one_buurt(respondents: &[(f64, bool)], min: u32) -> Vec<Estimate> {
+        estimate_with(
+            respondents,
+            MicrodataOptions::default()
+                .with_min_respondents(min)
+                .with_precision(0.0, 100.0),
+        )
+    }
+
+    fn estimate_with(respondents: &[(f64, bool)], options: MicrodataOptions) -> Vec<Estimate> {
         let mut acc = Acc::default();
         for &(w, y) in respondents {
             acc.add_bits(lonely_only(y), w);
         }
         let buurt: AreaCode = "BU03630001".parse().unwrap();
-        let options = MicrodataOptions::default()
-            .with_min_respondents(min)
-            .with_age_groups(vec![AgeGroup::ADULTS]);
+        let options = options.with_age_groups(vec![AgeGroup::ADULTS]);
         estimate(vec![((buurt, Wave::new(2020), 0b1), acc)], &options)
+    }
+
+    #[test]
+    fn enough_respondents_but_too_little_precision_is_not_published() {
+        // 60 respondents, four of them weighing 100: Kish n_eff = 456² / 40,056 ≈ 5.2.
+        let mut skewed: Vec<(f64, bool)> = (0..56).map(|i| (1.0, i % 2 == 0)).collect();
+        skewed.extend([(100.0, true), (100.0, false), (100.0, true), (100.0, false)]);
+        let est = estimate_with(&skewed, MicrodataOptions::default());
+        let e = est.iter().find(|e| e.measure == Measure::Lonely).unwrap();
+        assert_eq!(e.n, 60);
+        assert!(close(e.n_eff, 456.0 * 456.0 / 40_056.0), "{}", e.n_eff);
+        assert_eq!((e.value, e.lower, e.upper), (None, None, None));
+        assert!(
+            matches!(e.suppressed, Some(Suppression::TooFewEffective { min, .. }) if min == 30.0),
+            "{:?}",
+            e.suppressed
+        );
+        // 30 equal weights at 50 %: n_eff 30, but the interval is about 34 pp wide.
+        let half: Vec<(f64, bool)> = (0..30).map(|i| (1.0, i % 2 == 0)).collect();
+        let est = estimate_with(&half, MicrodataOptions::default().with_min_respondents(30));
+        let e = est.iter().find(|e| e.measure == Measure::Lonely).unwrap();
+        assert!(
+            matches!(e.suppressed, Some(Suppression::TooWide { .. })),
+            "{:?}",
+            e.suppressed
+        );
+        if let Some(Suppression::TooWide { width, max }) = e.suppressed {
+            let (lo, hi) = wilson(0.5, 30.0);
+            assert!(close(width, 100.0 * (hi - lo)) && width > 30.0 && max == 30.0);
+        }
+        assert!(e.suppressed.unwrap().to_string().contains("pp wide"));
+        // 60 equal weights at 50 %: about 25 pp wide, published.
+        let sixty: Vec<(f64, bool)> = (0..60).map(|i| (1.0, i % 2 == 0)).collect();
+        let est = estimate_with(&sixty, MicrodataOptions::default());
+        let e = est.iter().find(|e| e.measure == Measure::Lonely).unwrap();
+        assert_eq!(e.suppressed, None);
+        assert!(e.value.is_some());
     }
 
     #[test]

@@ -160,7 +160,7 @@ pub struct Summary {
 }
 
 /// Why a figure is not published.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 #[serde(tag = "reason", rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Suppression {
@@ -171,6 +171,21 @@ pub enum Suppression {
         /// The threshold.
         min: u32,
     },
+    /// Weights so unequal that the effective sample (Kish) is below the threshold (NCHS data
+    /// presentation standards for proportions, Parker et al. 2017: 30).
+    TooFewEffective {
+        /// Kish's effective n.
+        n_eff: f64,
+        /// The threshold.
+        min: f64,
+    },
+    /// A 95 % interval wider than the threshold, percentage points (NCHS: 30).
+    TooWide {
+        /// The interval's width, percentage points.
+        width: f64,
+        /// The threshold.
+        max: f64,
+    },
 }
 
 impl std::fmt::Display for Suppression {
@@ -178,6 +193,12 @@ impl std::fmt::Display for Suppression {
         match self {
             Self::TooFewRespondents { n, min } => {
                 write!(f, "{n} respondents, fewer than {min}")
+            }
+            Self::TooFewEffective { n_eff, min } => {
+                write!(f, "effective n {n_eff:.1} (unequal weights), below {min}")
+            }
+            Self::TooWide { width, max } => {
+                write!(f, "95% interval {width:.1} pp wide, wider than {max}")
             }
         }
     }
@@ -236,6 +257,11 @@ pub struct MicrodataOptions {
     pub rules: ScoringRules,
     /// Nothing is published below this many scored respondents (default 50).
     pub min_respondents: u32,
+    /// Nothing is published below this effective sample size (Kish; default 30, NCHS).
+    pub min_effective_n: f64,
+    /// Nothing is published whose 95 % interval is wider than this, percentage points
+    /// (default 30, NCHS).
+    pub max_interval_width: f64,
     /// Age groups estimated (default: every group of the table, 18+, 18–64, 65+).
     pub age_groups: Vec<AgeGroup>,
     /// Areas allowed; others are excluded as unknown. `None`: any valid code.
@@ -256,6 +282,8 @@ impl Default for MicrodataOptions {
         Self {
             rules: ScoringRules::default(),
             min_respondents: 50,
+            min_effective_n: 30.0,
+            max_interval_width: 30.0,
             age_groups: vec![AgeGroup::ADULTS, AgeGroup::WORKING_AGE, AgeGroup::SENIORS],
             known_areas: None,
             groups: None,
@@ -276,6 +304,13 @@ impl MicrodataOptions {
     #[must_use]
     pub fn with_min_respondents(mut self, n: u32) -> Self {
         self.min_respondents = n;
+        self
+    }
+    /// Other precision thresholds: the least effective n and the widest interval (pp).
+    #[must_use]
+    pub fn with_precision(mut self, min_effective_n: f64, max_interval_width: f64) -> Self {
+        self.min_effective_n = min_effective_n;
+        self.max_interval_width = max_interval_width;
         self
     }
     /// Only these areas are known (e.g. those of the published figures).
