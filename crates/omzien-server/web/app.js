@@ -330,7 +330,8 @@
     $('risk-what').textContent = `${state.mode === 'level' ? t('risk_high') : t('risk_rising')} · ${t(PLURAL[level])}`;
     try {
       const r = await api(`/api/risk?${p}`);
-      const rows = state.mode === 'delta' ? [...r.rows].sort((a, b) => (b.delta ?? -1e9) - (a.delta ?? -1e9)) : r.rows;
+      // The server's order: highest first, or (rising) the largest rise beyond the reference first.
+      const rows = r.rows;
       if (!rows.length) { list.replaceChildren(el('li', { class: 'small', text: t('risk_none') })); return; }
       list.replaceChildren(...rows.slice(0, 10).map((row, i) => el('li', {},
         el('button', { type: 'button', 'data-code': row.code, onclick: () => goTo(row.code, row.bbox) },
