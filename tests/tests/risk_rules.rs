@@ -138,6 +138,7 @@ fn high_needs_enough_areas_and_keeps_every_tie() {
         marked += l.areas.len();
     }
     let share = marked as f64 / eligible as f64;
+    println!("high, gemeente by gemeente: {marked} of {eligible} wijken ({share:.3})");
     assert!(
         (0.09..0.14).contains(&share),
         "{marked} of {eligible}: {share}"

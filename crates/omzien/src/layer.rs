@@ -143,6 +143,16 @@ pub struct Layer {
     unit: Unit,
 }
 
+/// The smallest value of one decimal at or above `v`.
+fn up_to_tenth(v: f64) -> f64 {
+    (v * 10.0 - 1e-6).ceil() / 10.0
+}
+
+/// The largest value of one decimal below `v`: the top of a class that stops before `v`.
+fn tenth_below(v: f64) -> f64 {
+    ((v * 10.0 - 1e-6).ceil() - 1.0) / 10.0
+}
+
 /// The style byte of a suppressed area.
 const SUPPRESSED: u8 = u8::MAX - 1;
 /// The style byte of an area not measured.
@@ -153,7 +163,9 @@ const NOT_MEASURED: u8 = u8::MAX;
 #[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 #[non_exhaustive]
 pub struct LegendEntry {
-    /// `"42.1 – 45.3"`, `"suppressed"`, `"not measured"`.
+    /// `"42.1 – 45.2"` (one-decimal values: the class holds both ends; a value on the next
+    /// class's lower end belongs to that class), `"42.13 – < 45.27"` otherwise,
+    /// `"onderdrukt / suppressed"`, `"niet gemeten / not measured"`.
     pub label: String,
     /// Its colour, `#rrggbb`.
     pub color: String,
@@ -383,13 +395,28 @@ impl Layer {
                 format!("{v:.1}")
             }
         };
-        let mut entries: Vec<LegendEntry> = self
-            .classes
-            .ranges()
+        // A value on a break belongs to the class above it, so a label must let a reader place
+        // it: with values of one decimal (the published figures and their changes) a class
+        // [lo, hi) holds lo … hi − 0.1 and says so; otherwise it reads "lo – < hi". The last
+        // class holds its upper end.
+        let tenths = self
+            .values
+            .iter()
+            .filter(|v| v.is_finite())
+            .all(|v| ((v * 10.0).round() - v * 10.0).abs() < 1e-6);
+        let ranges = self.classes.ranges();
+        let last = ranges.len().saturating_sub(1);
+        let mut entries: Vec<LegendEntry> = ranges
             .into_iter()
             .zip(&self.palette.classes)
-            .map(|((lo, hi), &c)| LegendEntry {
-                label: format!("{} – {}", fmt(lo), fmt(hi)),
+            .enumerate()
+            .map(|(i, ((lo, hi), &c))| LegendEntry {
+                label: match (tenths, i == last) {
+                    (true, true) => format!("{} – {}", fmt(up_to_tenth(lo)), fmt(hi)),
+                    (true, false) => format!("{} – {}", fmt(up_to_tenth(lo)), fmt(tenth_below(hi))),
+                    (false, true) => format!("{} – {}", fmt(lo), fmt(hi)),
+                    (false, false) => format!("{} – < {}", fmt(lo), fmt(hi)),
+                },
                 color: c.hex(),
                 rgba: c,
                 kind: EntryKind::Class,
