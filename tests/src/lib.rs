@@ -78,6 +78,61 @@ pub struct Browser {
     pub web: std::path::PathBuf,
 }
 
+impl Browser {
+    /// Runs `tests/web/FILE` with Node's test runner against chromium, with `env` set; prints
+    /// what it said.
+    ///
+    /// # Panics
+    /// When a browser test fails, or node does not start: that is a test failure.
+    #[allow(clippy::panic)]
+    pub fn run(&self, file: &str, env: &[(&str, &str)]) {
+        let out = std::process::Command::new("node")
+            .args([
+                "--test",
+                "--test-reporter=spec",
+                "--test-concurrency=1",
+                file,
+            ])
+            .current_dir(&self.web)
+            .envs(env.iter().copied())
+            .env("OMZIEN_CHROMIUM", &self.chromium)
+            .output()
+            .unwrap_or_else(|e| panic!("node: {e}"));
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        println!("{stdout}");
+        eprintln!("{stderr}");
+        assert!(
+            out.status.success(),
+            "browser tests {file} failed ({}):\n{stdout}\n{stderr}",
+            out.status
+        );
+    }
+}
+
+/// A CSV's header and its rows as maps of column → cell.
+///
+/// # Panics
+/// When the text is not CSV: that is a test failure.
+#[must_use]
+#[allow(clippy::unwrap_used)]
+pub fn csv_rows(text: &str) -> (Vec<String>, Vec<std::collections::HashMap<String, String>>) {
+    let mut r = csv::Reader::from_reader(text.as_bytes());
+    let headers: Vec<String> = r.headers().unwrap().iter().map(str::to_owned).collect();
+    let rows = r
+        .records()
+        .map(|rec| {
+            let rec = rec.unwrap();
+            headers
+                .iter()
+                .cloned()
+                .zip(rec.iter().map(str::to_owned))
+                .collect()
+        })
+        .collect();
+    (headers, rows)
+}
+
 /// The browser tools, or `None` (the reason printed) when one is missing outside CI.
 ///
 /// # Panics

@@ -3,14 +3,13 @@
 //! populations from any boundary folder, as `omzien fetch` writes it.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code: a failed unwrap is a failed test
 
-use std::collections::HashMap;
 use std::path::Path;
 
 use axum::Router;
 use axum::http::StatusCode;
 use omzien_server::routes::app;
 use omzien_server::state::AppState;
-use omzien_tests::{fixtures, http_get as get, omzien_cli as omzien};
+use omzien_tests::{csv_rows as rows, fixtures, http_get as get, omzien_cli as omzien};
 use serde_json::{Value, json};
 
 fn demo_app() -> Router {
@@ -24,23 +23,6 @@ fn demo_app() -> Router {
 async fn api_text(app: &Router, uri: &str) -> (StatusCode, String) {
     let (s, _, body) = get(app, uri, &[]).await;
     (s, String::from_utf8(body).unwrap())
-}
-
-fn rows(csv_text: &str) -> (Vec<String>, Vec<HashMap<String, String>>) {
-    let mut r = csv::Reader::from_reader(csv_text.as_bytes());
-    let headers: Vec<String> = r.headers().unwrap().iter().map(str::to_owned).collect();
-    let rows = r
-        .records()
-        .map(|rec| {
-            let rec = rec.unwrap();
-            headers
-                .iter()
-                .cloned()
-                .zip(rec.iter().map(str::to_owned))
-                .collect()
-        })
-        .collect();
-    (headers, rows)
 }
 
 #[tokio::test]

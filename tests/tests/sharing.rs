@@ -5,7 +5,6 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code: a failed unwrap is a failed test
 
 use std::io::Read as _;
-use std::process::Command;
 
 use axum::Router;
 use axum::body::Body;
@@ -13,7 +12,7 @@ use axum::http::{HeaderMap, Method, Request, StatusCode, header};
 use omzien_server::cors::Cors;
 use omzien_server::routes::app;
 use omzien_server::state::AppState;
-use omzien_tests::{Browser, browser};
+use omzien_tests::browser;
 use tower::ServiceExt as _;
 
 fn demo() -> AppState {
@@ -305,7 +304,7 @@ fn page_app() -> Router {
 
 #[test]
 fn a_page_of_another_origin_draws_the_tiles_only_with_cors() {
-    let Some(Browser { chromium, web }) = browser() else {
+    let Some(b) = browser() else {
         return;
     };
     let rt = tokio::runtime::Builder::new_multi_thread()
@@ -330,29 +329,15 @@ fn a_page_of_another_origin_draws_the_tiles_only_with_cors() {
     let on = serve(app(state.clone()));
     let off = serve(app(state.with_cors(Cors::Off)));
     let page = serve(page_app());
-    let out = Command::new("node")
-        .arg("--test")
-        .arg("--test-reporter=spec")
-        .arg("cross_origin.test.mjs")
-        .current_dir(&web)
-        .env("OMZIEN_PAGE", &page)
-        .env("OMZIEN_CORS_ON", &on)
-        .env("OMZIEN_CORS_OFF", &off)
-        .env(
-            "OMZIEN_CENTER",
-            format!("{},{}", (w + e) / 2.0, (s + n) / 2.0),
-        )
-        .env("OMZIEN_CHROMIUM", &chromium)
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    println!("{stdout}");
-    eprintln!("{stderr}");
-    assert!(
-        out.status.success(),
-        "browser test failed ({}):\n{stdout}\n{stderr}",
-        out.status
+    let center = format!("{},{}", (w + e) / 2.0, (s + n) / 2.0);
+    b.run(
+        "cross_origin.test.mjs",
+        &[
+            ("OMZIEN_PAGE", &page),
+            ("OMZIEN_CORS_ON", &on),
+            ("OMZIEN_CORS_OFF", &off),
+            ("OMZIEN_CENTER", &center),
+        ],
     );
     rt.shutdown_background();
 }

@@ -7,7 +7,7 @@ use axum::Router;
 use axum::http::StatusCode;
 use omzien_server::routes::app;
 use omzien_server::state::AppState;
-use omzien_tests::{http_get as get, national, national_dataset, omzien_cli as omzien};
+use omzien_tests::{csv_rows, http_get as get, national, national_dataset, omzien_cli as omzien};
 use serde_json::Value;
 
 fn demo_app() -> Router {
@@ -454,24 +454,6 @@ async fn cut_lists_say_so() {
     assert_eq!(h["x-truncated"], "true");
 }
 
-/// A CSV's header and its rows as maps of column → cell.
-fn read_csv(text: &str) -> (Vec<String>, Vec<std::collections::HashMap<String, String>>) {
-    let mut r = csv::Reader::from_reader(text.as_bytes());
-    let headers: Vec<String> = r.headers().unwrap().iter().map(str::to_owned).collect();
-    let rows = r
-        .records()
-        .map(|rec| {
-            let rec = rec.unwrap();
-            headers
-                .iter()
-                .cloned()
-                .zip(rec.iter().map(str::to_owned))
-                .collect()
-        })
-        .collect();
-    (headers, rows)
-}
-
 #[tokio::test]
 async fn one_answer_has_one_shape_on_both_sides() {
     let app = demo_app();
@@ -480,7 +462,7 @@ async fn one_answer_has_one_shape_on_both_sides() {
     let (_, _, a) = get(&app, "/api/areas/Centrum?format=csv", &[]).await;
     let a = String::from_utf8(a).unwrap();
     assert_eq!(c, a, "the CLI's area CSV is the API's");
-    let (headers, rows) = read_csv(&c);
+    let (headers, rows) = csv_rows(&c);
     assert_eq!(&headers[..3], ["code", "name", "level"]);
     assert!(headers.contains(&"status".to_owned()) && headers.contains(&"lower".to_owned()));
     assert!(rows.iter().all(|r| r["code"].starts_with("WK")));
@@ -507,8 +489,8 @@ async fn one_answer_has_one_shape_on_both_sides() {
     // The risk list: the same columns and the same areas in the same order.
     let c = omzien(&["risk", "--format", "csv"]).unwrap();
     let (_, _, a) = get(&app, "/api/risk?format=csv", &[]).await;
-    let (ch, crows) = read_csv(&c);
-    let (ah, arows) = read_csv(&String::from_utf8(a).unwrap());
+    let (ch, crows) = csv_rows(&c);
+    let (ah, arows) = csv_rows(&String::from_utf8(a).unwrap());
     assert_eq!(ch, ah);
     assert!(!crows.is_empty());
     assert_eq!(crows.len(), arows.len());

@@ -6,17 +6,15 @@
 //! `npm ci` in `tests/web`; without them the test prints why and skips, except under `CI=true`.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code: a failed unwrap is a failed test
 
-use std::process::Command;
-
 use omzien::Boundaries;
 use omzien_server::routes::app;
 use omzien_server::state::AppState;
-use omzien_tests::{Browser, browser, national, national_dataset};
+use omzien_tests::{browser, national, national_dataset};
 
 #[test]
 fn web_map_in_chromium() {
     let Some(dir) = national() else { return };
-    let Some(Browser { chromium, web }) = browser() else {
+    let Some(b) = browser() else {
         return;
     };
 
@@ -43,24 +41,6 @@ fn web_map_in_chromium() {
     let url = format!("http://{}", listener.local_addr().unwrap());
     rt.spawn(async move { axum::serve(listener, app(state)).await });
 
-    let out = Command::new("node")
-        .arg("--test")
-        .arg("--test-reporter=spec")
-        .arg("--test-concurrency=1")
-        .arg("map.test.mjs")
-        .current_dir(&web)
-        .env("OMZIEN_URL", &url)
-        .env("OMZIEN_CHROMIUM", &chromium)
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    println!("{stdout}");
-    eprintln!("{stderr}");
-    assert!(
-        out.status.success(),
-        "browser tests failed ({}):\n{stdout}\n{stderr}",
-        out.status
-    );
+    b.run("map.test.mjs", &[("OMZIEN_URL", &url)]);
     rt.shutdown_background();
 }
