@@ -329,6 +329,52 @@ fn check_and_rollup_read_a_fetch_folder() {
     assert_eq!(rs[0]["status"], "value");
     let value: f64 = rs[0]["value"].parse().unwrap();
     assert!((value - want).abs() < 1e-9, "{value} vs {want}");
+    // The share of the population weight the figure stands for: BU03630100 is suppressed, so
+    // the gemeente's figure rests on 400 of its 1,000 inhabitants.
+    let buurten = empty.path().join("b.csv");
+    std::fs::write(
+        &buurten,
+        "code,population\nBU03630000,300\nBU03630001,100\nBU03630100,600\n",
+    )
+    .unwrap();
+    let rollup = |extra: &[&str]| -> Value {
+        let mut args = vec![
+            "rollup",
+            "--data",
+            data,
+            "--from",
+            "buurt",
+            "--to",
+            "gemeente",
+            "--weights",
+            buurten.to_str().unwrap(),
+            "--min-coverage",
+            "0.5",
+            "--format",
+            "json",
+        ];
+        args.extend_from_slice(extra);
+        serde_json::from_str(&omzien(&args).unwrap()).unwrap()
+    };
+    let v = rollup(&[]);
+    let row = &v["rows"][0];
+    assert_eq!(row["code"], "GM0363");
+    assert_eq!(row["weight_share"], 0.4, "{row}");
+    assert!(
+        (row["coverage"].as_f64().unwrap() - 2.0 / 3.0).abs() < 1e-9,
+        "{row}"
+    );
+    assert!((row["value"].as_f64().unwrap() - (54.7 * 300.0 + 53.0 * 100.0) / 400.0).abs() < 1e-9);
+    assert!(v["weight_basis"].is_null(), "18+: no warning");
+    // A weights file weighs 65+ as it is, and the answer says so.
+    let v = rollup(&["--age", "65+"]);
+    assert!(
+        v["weight_basis"]
+            .as_str()
+            .unwrap()
+            .contains("used as they are for 65+"),
+        "{v}"
+    );
 }
 
 #[tokio::test]

@@ -264,6 +264,10 @@ pub struct RollupRow {
     pub missing_weight: usize,
     /// Sum of the weights used (the count of areas used when unweighted).
     pub weight: f64,
+    /// Share of the group's weight (population) that the areas used carry: the weight used
+    /// over the weight of every area of the group that has one (suppressed and not-measured
+    /// areas included); `None` when none has a weight. Unweighted, it equals `coverage`.
+    pub weight_share: Option<f64>,
     /// Share of the group's areas whose value was used (`used / areas`).
     pub coverage: f64,
     /// Whether the value is withheld because `coverage` is below the query's minimum.
@@ -335,10 +339,13 @@ struct Acc {
     missing_weight: usize,
     weight: f64,
     weighted_sum: f64,
+    /// The weight of every area of the group that has one, used or not.
+    weight_all: f64,
 }
 
 impl Acc {
     fn merge(mut self, o: &Acc) -> Acc {
+        self.weight_all += o.weight_all;
         self.areas += o.areas;
         self.used += o.used;
         self.suppressed += o.suppressed;
@@ -409,6 +416,11 @@ impl Dataset {
                     };
                     let a = m.entry(key).or_default();
                     a.areas += 1;
+                    a.weight_all += match weighting {
+                        Weighting::Unweighted => Some(1.0),
+                        Weighting::Weighted(ws) => ws.get(code),
+                    }
+                    .unwrap_or(0.0);
                     match fig {
                         Figure::Suppressed => a.suppressed += 1,
                         Figure::NotMeasured => a.not_measured += 1,
@@ -463,6 +475,7 @@ impl Dataset {
                         not_measured: a.not_measured,
                         missing_weight: a.missing_weight,
                         weight: a.weight,
+                        weight_share: (a.weight_all > 0.0).then(|| a.weight / a.weight_all),
                         coverage,
                         withheld,
                     }

@@ -290,6 +290,9 @@ pub struct RollupAnswerRow {
     pub missing_weight: usize,
     /// Sum of the weights used (the count of areas used when unweighted).
     pub weight: f64,
+    /// Share (0–1) of the group's weight (population) the areas used carry: what the figure
+    /// stands for once suppressed and unmeasured areas are left out.
+    pub weight_share: Option<f64>,
     /// Share (0–1) of the group's areas used.
     pub coverage: f64,
 }
@@ -301,6 +304,8 @@ pub struct RollupAnswer {
     pub dataset: Provenance,
     /// Where the weights came from, or `unweighted`.
     pub weighting: String,
+    /// What the weights count, where it does not match the age group rolled up: a warning.
+    pub weight_basis: Option<String>,
     /// The least share of a group's areas its figure needs.
     pub min_coverage: f64,
     /// The groups, in order.
@@ -311,9 +316,10 @@ pub struct RollupAnswer {
 }
 
 impl RollupAnswer {
-    /// The answer for a roll-up made with `min_coverage`.
+    /// The answer for a roll-up made with `min_coverage`; `weight_basis` warns when the
+    /// weights may not count the age group rolled up.
     #[must_use]
-    pub fn new(ds: &Dataset, r: Rollup, min_coverage: f64) -> Self {
+    pub fn new(ds: &Dataset, r: Rollup, min_coverage: f64, weight_basis: Option<String>) -> Self {
         let rows = r
             .rows
             .into_iter()
@@ -340,6 +346,7 @@ impl RollupAnswer {
                     not_measured: row.not_measured,
                     missing_weight: row.missing_weight,
                     weight: row.weight,
+                    weight_share: row.weight_share,
                     coverage: row.coverage,
                 }
             })
@@ -347,6 +354,7 @@ impl RollupAnswer {
         Self {
             dataset: ds.provenance(),
             weighting: r.weighting,
+            weight_basis,
             min_coverage,
             rows,
             ungrouped: r.ungrouped,

@@ -39,7 +39,19 @@ pub fn run(a: &RollupArgs, out: &mut dyn Write) -> Result<(), CliError> {
         .with_min_coverage(a.min_coverage);
     let r = ds.rollup(&q)?;
     let ungrouped = r.ungrouped.len();
-    let answer = RollupAnswer::new(&ds, r, a.min_coverage);
+    // A weights file says nothing of the ages it counts: a roll-up of another age group than
+    // 18+ is weighed by it as it is, and the answer says so.
+    let weight_basis = (a.weights.is_some() && s.age != omzien::AgeGroup::ADULTS).then(|| {
+        format!(
+            "the weights are used as they are for {}: if they count all inhabitants, the roll-up \
+             is weighed by the wrong population (give weights of this age group)",
+            s.age
+        )
+    });
+    if let Some(w) = &weight_basis {
+        eprintln!("warning: {w}");
+    }
+    let answer = RollupAnswer::new(&ds, r, a.min_coverage, weight_basis);
     let mut t = Table::new([
         "code",
         "name",
@@ -51,6 +63,7 @@ pub fn run(a: &RollupArgs, out: &mut dyn Write) -> Result<(), CliError> {
         "not_measured",
         "missing_weight",
         "weight",
+        "weight_share",
         "coverage",
     ]);
     for row in &answer.rows {
@@ -72,6 +85,9 @@ pub fn run(a: &RollupArgs, out: &mut dyn Write) -> Result<(), CliError> {
             row.not_measured.to_string(),
             row.missing_weight.to_string(),
             format!("{:.0}", row.weight),
+            row.weight_share
+                .map(|w| format!("{:.2}", w))
+                .unwrap_or_default(),
             format!("{:.2}", row.coverage),
         ]);
     }
