@@ -318,22 +318,14 @@ fn geojson_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, WeightsError> {
     let mut files = Vec::new();
     for p in paths {
         if p.is_dir() {
-            let io = |source| WeightsError::Io {
-                path: p.clone(),
-                source,
-            };
-            let mut inside: Vec<PathBuf> = std::fs::read_dir(p)
-                .map_err(io)?
-                .map(|e| e.map(|e| e.path()).map_err(io))
-                .collect::<Result<_, _>>()?;
-            inside.retain(|f| {
-                f.is_file()
-                    && f.extension().and_then(|e| e.to_str()).is_some_and(|e| {
-                        e.eq_ignore_ascii_case("geojson") || e.eq_ignore_ascii_case("json")
-                    })
-            });
-            inside.sort();
-            files.extend(inside);
+            let inside =
+                crate::load::geojson::files_in(p, &["geojson", "json"]).map_err(|source| {
+                    WeightsError::Io {
+                        path: p.clone(),
+                        source,
+                    }
+                })?;
+            files.extend(inside.into_iter().filter(|f| f.is_file()));
         } else {
             files.push(p.clone());
         }

@@ -226,16 +226,10 @@ impl SummaryAnswer {
                 share_above: s.share_above,
             });
         }
-        let indicators_with_figures = ds
-            .indicators()
+        // The indicators `omzien indicators` lists with a wave of figures.
+        let indicators_with_figures = super::IndicatorRow::all(ds)
             .iter()
-            .filter(|i| {
-                ds.waves().iter().any(|&w| {
-                    ds.age_groups()
-                        .iter()
-                        .any(|&a| ds.has_column(i.indicator, w, a))
-                })
-            })
+            .filter(|r| !r.waves.is_empty())
             .count();
         Ok(Self {
             dataset: ds.provenance(),

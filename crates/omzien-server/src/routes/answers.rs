@@ -164,7 +164,12 @@ pub fn key(uri: &Uri) -> String {
 
 /// The cached answer to this request, if there is one.
 pub(crate) fn lookup(state: &AppState, uri: &Uri, request: &HeaderMap) -> Option<Response> {
-    state.answers.get(&key(uri)).map(|c| {
+    cached(state, &key(uri), request)
+}
+
+/// The answer kept under `key`, if any, counted as a hit.
+fn cached(state: &AppState, key: &str, request: &HeaderMap) -> Option<Response> {
+    state.answers.get(key).map(|c| {
         let n = &state.counters;
         CacheCounters::count(&n.answer_hits, &n.answer_misses, true);
         c.respond(request)
@@ -185,21 +190,22 @@ pub(crate) async fn answer<F>(
 where
     F: FnOnce(&AppState) -> Result<Encoded, ApiError> + Send + 'static,
 {
-    if let Some(res) = lookup(state, uri, request) {
+    let key = key(uri);
+    if let Some(res) = cached(state, &key, request) {
         return Ok(res);
     }
     let n = &state.counters;
     CacheCounters::count(&n.answer_hits, &n.answer_misses, false);
     let slot = super::tiles::render_slot(state).await?;
     let st = state.clone();
-    let cached = tokio::task::spawn_blocking(move || {
+    let fresh = tokio::task::spawn_blocking(move || {
         let _slot = slot;
         work(&st).map(|e| Arc::new(CachedAnswer::new(e)))
     })
     .await
     .map_err(ApiError::internal)??;
-    state.answers.insert(key(uri), cached.clone());
-    Ok(cached.respond(request))
+    state.answers.insert(key, fresh.clone());
+    Ok(fresh.respond(request))
 }
 
 #[cfg(test)]

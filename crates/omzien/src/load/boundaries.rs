@@ -783,20 +783,11 @@ impl Boundaries {
                 candidates.extend(Boundaries::read_geojson(p, levels)?);
                 continue;
             }
-            let io = |source| BoundaryError::Io {
-                path: p.clone(),
-                source,
-            };
-            let mut files = Vec::new();
-            for entry in std::fs::read_dir(p).map_err(io)? {
-                let f = entry.map_err(io)?.path();
-                if f.extension()
-                    .is_some_and(|x| x.eq_ignore_ascii_case("geojson"))
-                {
-                    files.push(f);
-                }
-            }
-            files.sort();
+            let files =
+                super::geojson::files_in(p, &["geojson"]).map_err(|source| BoundaryError::Io {
+                    path: p.clone(),
+                    source,
+                })?;
             // Parsed side by side, kept in name order.
             let parsed: Vec<Result<Option<Boundaries>, BoundaryError>> = {
                 use rayon::prelude::*;

@@ -60,3 +60,23 @@ pub(crate) fn parse<G: DeserializeOwned + Default>(
         message: e.to_string(),
     })
 }
+
+/// The files of a folder whose extension is one of `extensions` (any case), in name order:
+/// the one listing of a boundary folder.
+pub(crate) fn files_in(
+    dir: &Path,
+    extensions: &[&str],
+) -> std::io::Result<Vec<std::path::PathBuf>> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir)? {
+        let f = entry?.path();
+        if f.extension()
+            .and_then(|x| x.to_str())
+            .is_some_and(|x| extensions.iter().any(|e| x.eq_ignore_ascii_case(e)))
+        {
+            files.push(f);
+        }
+    }
+    files.sort();
+    Ok(files)
+}
