@@ -127,6 +127,15 @@ impl From<omzien::TrendError> for ApiError {
     }
 }
 
+impl From<omzien::CompareError> for ApiError {
+    fn from(e: omzien::CompareError) -> Self {
+        match e {
+            omzien::CompareError::Query(q) => q.into(),
+            other => Self::BadRequest(other.to_string()),
+        }
+    }
+}
+
 impl From<omzien::RiskError> for ApiError {
     fn from(e: omzien::RiskError) -> Self {
         match e {

@@ -23,6 +23,7 @@ use crate::routes::{api, tiles};
         api::risk,
         api::figures,
         api::trend,
+        api::compare,
         api::summary,
         tiles::tile,
         tiles::legend,

@@ -243,6 +243,15 @@ pub struct RiskRule {
     /// The least number of areas with a figure in scope for "high" to apply (default 10).
     #[arg(long)]
     pub min_areas: Option<usize>,
+    /// How marks are decided: rules (by the point values, default) or probability (the
+    /// probability, from the 95 % intervals by Monte Carlo, that an area is truly in the top
+    /// share or truly rose beyond the reference; needs figures with intervals).
+    #[arg(long)]
+    #[param(value_type = Option<String>)]
+    pub by: Option<omzien::RiskBy>,
+    /// With by probability: the least probability (0–1) that marks an area (default 0.8).
+    #[arg(long)]
+    pub min_prob: Option<f64>,
     /// At most this many rows (default all; the answer's total and truncated say whether it
     /// cut).
     #[arg(long)]
@@ -293,6 +302,28 @@ impl RiskAsk {
             .with_min_rise(r.min_rise.unwrap_or(RiskQuery::DEFAULT_MIN_RISE))
             .with_reference(r.against.unwrap_or_default())
             .with_min_areas(r.min_areas.unwrap_or(RiskQuery::DEFAULT_MIN_AREAS));
+        match (r.by.unwrap_or_default(), r.min_prob) {
+            (omzien::RiskBy::Probability, p) => {
+                let p = p.unwrap_or(RiskQuery::DEFAULT_MIN_PROB);
+                if !(p.is_finite() && (0.0..=1.0).contains(&p)) {
+                    return Err(ParamError::new(
+                        "min_prob",
+                        QueryError::Invalid(format!("{p} is not a probability between 0 and 1")),
+                    ));
+                }
+                q = q.by_probability(p);
+            }
+            (omzien::RiskBy::Rules, Some(_)) => {
+                return Err(ParamError::new(
+                    "min_prob",
+                    QueryError::Invalid(
+                        "applies when marks are decided by probability: add by probability"
+                            .to_owned(),
+                    ),
+                ));
+            }
+            _ => {}
+        }
         if let Some(g) = self.gemeente.gemeente(ds)? {
             q = q.with_gemeente(g);
         }
@@ -348,13 +379,7 @@ impl TrendAsk {
     /// not a finite, non-negative number.
     pub fn query(&self, ds: &Dataset) -> Result<omzien::TrendQuery, ParamError> {
         let (from, to) = self.change.required(ds)?;
-        let band = self.band.band.unwrap_or(omzien::TrendQuery::DEFAULT_BAND);
-        if !(band.is_finite() && band >= 0.0) {
-            return Err(ParamError::new(
-                "band",
-                QueryError::Invalid(format!("{band} is not a number of percentage points ≥ 0")),
-            ));
-        }
+        let band = band_or(self.band.band, omzien::TrendQuery::DEFAULT_BAND)?;
         let mut q = omzien::TrendQuery::new(self.measure.indicator(ds)?, from, to)
             .with_age(self.measure.age(ds)?)
             .with_level(self.level.level(Level::Gemeente)?)
@@ -363,6 +388,136 @@ impl TrendAsk {
             q = q.with_gemeente(g);
         }
         Ok(q)
+    }
+}
+
+/// A band of percentage points as given, or `default`.
+///
+/// # Errors
+/// [`ParamError`] (`band`) when it is not a finite, non-negative number.
+fn band_or(band: Option<f64>, default: f64) -> Result<f64, ParamError> {
+    let band = band.unwrap_or(default);
+    if band.is_finite() && band >= 0.0 {
+        Ok(band)
+    } else {
+        Err(ParamError::new(
+            "band",
+            QueryError::Invalid(format!("{band} is not a number of percentage points ≥ 0")),
+        ))
+    }
+}
+
+/// What an area is compared with, and in what (`omzien compare`, `/api/compare/{code}`).
+#[derive(Debug, Clone, Default, clap::Args, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct CompareWith {
+    /// Benchmark: `nl` (the Netherlands, default), `gemeente` (the area's own), `similar` (for
+    /// a gemeente: the mean of the 15 gemeenten most like it in population, share 65+,
+    /// household size and urbanity, from the gemeente layer's properties) or another area's
+    /// code or name.
+    #[arg(long = "with", short = 'w', value_name = "BENCHMARK")]
+    pub with: Option<String>,
+    /// Only this indicator: OData key or label (default every indicator the data has).
+    #[arg(long, short = 'i')]
+    pub indicator: Option<String>,
+    /// Age group: 18+, 18-64, 65+ (also 18plus, 65plus), a label or a CBS code; default 18+.
+    #[arg(long, short = 'a')]
+    pub age: Option<String>,
+    /// Where a figure has no interval, a difference within ± this many percentage points is
+    /// similar (default 2; a distance, not a test).
+    #[arg(long)]
+    pub band: Option<f64>,
+}
+
+/// A comparison asked for: everything `omzien compare` and `/api/compare/{code}` take.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct CompareAsk {
+    /// The benchmark, indicator, age group and band.
+    #[command(flatten)]
+    pub with: CompareWith,
+    /// The wave (default the latest).
+    #[command(flatten)]
+    pub wave: WaveParam,
+}
+
+crate::composed_params!(CompareAsk {
+    with: CompareWith,
+    wave: WaveParam,
+});
+
+/// The benchmark a `with` names, before similar gemeenten are looked up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BenchmarkChoice {
+    /// The Netherlands.
+    National,
+    /// The area's gemeente.
+    Gemeente,
+    /// Similar gemeenten.
+    Similar,
+    /// Another area.
+    Area(omzien::AreaCode),
+}
+
+impl CompareAsk {
+    /// The benchmark asked for (`nl` when none is given).
+    ///
+    /// # Errors
+    /// [`ParamError`] (`with`) for text that names no benchmark or area of the data.
+    pub fn benchmark(&self, ds: &Dataset) -> Result<BenchmarkChoice, ParamError> {
+        let text = self.with.with.as_deref().unwrap_or("nl").trim();
+        Ok(match text.to_ascii_lowercase().as_str() {
+            "nl" | "national" | "nederland" | "netherlands" | "land" => BenchmarkChoice::National,
+            "gemeente" | "municipality" => BenchmarkChoice::Gemeente,
+            "similar" | "vergelijkbaar" => BenchmarkChoice::Similar,
+            _ => BenchmarkChoice::Area(
+                ds.resolve_area(text, None)
+                    .map_err(|e| ParamError::new("with", e))?,
+            ),
+        })
+    }
+
+    /// The core's query for `area`; `similar` finds the gemeenten like one when the
+    /// benchmark is [`BenchmarkChoice::Similar`].
+    ///
+    /// # Errors
+    /// [`ParamError`] naming the first parameter the data cannot use (`with` for similar
+    /// gemeenten that cannot be found).
+    pub fn query(
+        &self,
+        ds: &Dataset,
+        area: omzien::AreaCode,
+        similar: impl FnOnce(GemeenteCode) -> Result<omzien::SimilarGemeenten, omzien::SimilarError>,
+    ) -> Result<omzien::CompareQuery, ParamError> {
+        let benchmark = match self.benchmark(ds)? {
+            BenchmarkChoice::National => omzien::Benchmark::National,
+            BenchmarkChoice::Gemeente => omzien::Benchmark::Gemeente,
+            BenchmarkChoice::Area(code) => omzien::Benchmark::Area(code),
+            BenchmarkChoice::Similar => {
+                let omzien::AreaCode::Gemeente(g) = area else {
+                    return Err(ParamError::new(
+                        "with",
+                        QueryError::Invalid(format!(
+                            "similar gemeenten are a benchmark for a gemeente, and {area} is a {}; compare a wijk or buurt with its gemeente or nl",
+                            area.level()
+                        )),
+                    ));
+                };
+                omzien::Benchmark::Similar(
+                    similar(g)
+                        .map_err(|e| ParamError::new("with", QueryError::Invalid(e.to_string())))?,
+                )
+            }
+        };
+        let indicators = match self.with.indicator.as_deref() {
+            Some(i) => vec![ds.parse_indicator(Some(i))?],
+            None => Vec::new(),
+        };
+        Ok(
+            omzien::CompareQuery::new(area, benchmark, self.wave.wave(ds)?)
+                .with_indicators(indicators)
+                .with_age(ds.parse_age(self.with.age.as_deref())?)
+                .with_band(band_or(self.with.band, omzien::CompareQuery::DEFAULT_BAND)?),
+        )
     }
 }
 

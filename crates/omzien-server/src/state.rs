@@ -1,7 +1,8 @@
 //! Shared state: the dataset, the boundaries per level, and bounded caches.
 
-use std::sync::Arc;
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, OnceLock};
 
 use moka::sync::Cache;
 use omzien::{Boundaries, Dataset, Layer, LayerSpec, Level};
@@ -88,6 +89,9 @@ pub struct AppState {
     pub answers: Cache<String, Arc<CachedAnswer>>,
     /// Which other sites' pages may read the answers.
     pub cors: Arc<crate::cors::Cors>,
+    /// The population layers among the boundary files, read when first needed (similar
+    /// gemeenten).
+    pub populations: Arc<LazyPopulations>,
     /// Renders running at once are limited to this many.
     pub renders: Arc<tokio::sync::Semaphore>,
     /// The number of render slots.
@@ -137,6 +141,7 @@ impl AppState {
                 .max_capacity(answer_bytes)
                 .build(),
             cors: Arc::new(crate::cors::Cors::default()),
+            populations: Arc::new(LazyPopulations::default()),
             renders: Arc::new(tokio::sync::Semaphore::new(workers)),
             render_slots: workers,
             queue: Arc::new(tokio::sync::Semaphore::new(DEFAULT_RENDER_QUEUE)),
@@ -162,6 +167,17 @@ impl AppState {
         self
     }
 
+    /// The same state reading populations (for similar gemeenten) from these boundary files
+    /// and folders when first asked.
+    #[must_use]
+    pub fn with_population_paths(mut self, paths: Vec<PathBuf>) -> Self {
+        self.populations = Arc::new(LazyPopulations {
+            paths,
+            found: OnceLock::new(),
+        });
+        self
+    }
+
     /// The boundaries of a level, if loaded.
     #[must_use]
     pub fn boundaries(&self, level: Level) -> Option<&Boundaries> {
@@ -172,5 +188,25 @@ impl AppState {
     #[must_use]
     pub fn scene(&self, level: Level) -> Option<&Scene> {
         self.scenes.iter().find(|s| s.level() == level)
+    }
+}
+
+/// The population layers among the boundary files, read once when first asked for.
+#[derive(Debug, Default)]
+pub struct LazyPopulations {
+    paths: Vec<PathBuf>,
+    found: OnceLock<Result<Vec<omzien::Populations>, String>>,
+}
+
+impl LazyPopulations {
+    /// The layers (read on the first call; blocking).
+    ///
+    /// # Errors
+    /// Why the files could not be read, the same message on every call.
+    pub fn get(&self) -> Result<&[omzien::Populations], omzien::SimilarError> {
+        self.found
+            .get_or_init(|| omzien::Populations::find(&self.paths).map_err(|e| e.to_string()))
+            .as_deref()
+            .map_err(|e| omzien::SimilarError::Unreadable(e.clone()))
     }
 }

@@ -266,6 +266,7 @@ impl DatasetBuilder {
                         label_nl: key.clone(),
                         label_en: key.clone(),
                         unit: Unit::Number,
+                        polarity: crate::Polarity::Neither,
                         loneliness: false,
                     });
                 }
@@ -666,7 +667,7 @@ impl Dataset {
         Ok(age)
     }
 
-    fn check(&self, wave: Wave, age: AgeGroup) -> Result<(), QueryError> {
+    pub(crate) fn check(&self, wave: Wave, age: AgeGroup) -> Result<(), QueryError> {
         if !self.waves.contains(&wave) {
             return Err(QueryError::UnknownWave {
                 wave,

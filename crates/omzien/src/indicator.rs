@@ -64,6 +64,44 @@ struct Row {
     nl: &'static str,
     en: &'static str,
     unit: Unit,
+    polarity: Polarity,
+}
+
+impl Row {
+    /// A row whose higher figures are worse (loneliness, smoking).
+    const fn worse(mut self) -> Row {
+        self.polarity = Polarity::HigherIsWorse;
+        self
+    }
+    /// A row whose higher figures are better (good health, meeting a guideline).
+    const fn better(mut self) -> Row {
+        self.polarity = Polarity::HigherIsBetter;
+        self
+    }
+}
+
+/// Whether a higher figure of an indicator is worse, better or neither, so that a comparison
+/// reads worse/similar/better where a direction is good and higher/similar/lower where not.
+///
+/// ```
+/// use omzien::{Indicator, Polarity};
+/// assert_eq!(Indicator::LONELY.polarity(), Polarity::HigherIsWorse);
+/// let health = Indicator::from_key("ErvarenGezondheidGoedZeerGoed_4").unwrap();
+/// assert_eq!(health.polarity(), Polarity::HigherIsBetter);
+/// let carers = Indicator::from_key("Mantelzorger_32").unwrap();
+/// assert_eq!(carers.polarity(), Polarity::Neither);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Polarity {
+    /// A higher figure is worse.
+    HigherIsWorse,
+    /// A higher figure is better.
+    HigherIsBetter,
+    /// Neither direction is good in itself (informal care, volunteering, drinking at all), or
+    /// the schema does not know the column.
+    Neither,
 }
 
 const fn row(stem: &'static str, key: &'static str, nl: &'static str, en: &'static str) -> Row {
@@ -73,6 +111,7 @@ const fn row(stem: &'static str, key: &'static str, nl: &'static str, en: &'stat
         nl,
         en,
         unit: Unit::Percent,
+        polarity: Polarity::Neither,
     }
 }
 
@@ -103,74 +142,86 @@ const SCHEMA: &[Row] = &[
         "Eenzaam_28",
         "Eenzaamheid/Eenzaam (%)",
         "Lonely (score 3+ of 11)",
-    ),
+    )
+    .worse(),
     row(
         "ErnstigZeerErnstigEenzaam",
         "ErnstigZeerErnstigEenzaam_29",
         "Eenzaamheid/Ernstig/zeer ernstig eenzaam (%)",
         "Severely or very severely lonely (score 9+)",
-    ),
+    )
+    .worse(),
     row(
         "EmotioneelEenzaam",
         "EmotioneelEenzaam_30",
         "Eenzaamheid/Emotioneel eenzaam (%)",
         "Emotionally lonely",
-    ),
+    )
+    .worse(),
     row(
         "SociaalEenzaam",
         "SociaalEenzaam_31",
         "Eenzaamheid/Sociaal eenzaam (%)",
         "Socially lonely",
-    ),
+    )
+    .worse(),
     row(
         "ErvarenGezondheidGoedZeerGoed",
         "ErvarenGezondheidGoedZeerGoed_4",
         "Ervaren gezondheid/Ervaren gezondheid goed/zeer goed (%)",
         "Perceived health good or very good",
-    ),
+    )
+    .better(),
     row(
         "VoldoetAanBeweegrichtlijn",
         "VoldoetAanBeweegrichtlijn_5",
         "Sport en bewegen/Voldoet aan beweegrichtlijn (%)",
         "Meets the physical activity guideline",
-    ),
+    )
+    .better(),
     row(
         "WekelijkseSporters",
         "WekelijkseSporters_6",
         "Sport en bewegen/Wekelijkse sporters (%)",
         "Plays sport weekly",
-    ),
+    )
+    .better(),
     row(
         "Ondergewicht",
         "Ondergewicht_7",
         "Gewicht/Ondergewicht (%)",
         "Underweight",
-    ),
+    )
+    .worse(),
     row(
         "NormaalGewicht",
         "NormaalGewicht_8",
         "Gewicht/Normaal gewicht (%)",
         "Normal weight",
-    ),
+    )
+    .better(),
     row(
         "Overgewicht",
         "Overgewicht_9",
         "Gewicht/Overgewicht (%)",
         "Overweight",
-    ),
+    )
+    .worse(),
     row(
         "ErnstigOvergewicht",
         "ErnstigOvergewicht_10",
         "Gewicht/Ernstig overgewicht (%)",
         "Obese",
-    ),
-    row("Roker", "Roker_11", "Roken/Roker (%)", "Smoker"),
+    )
+    .worse(),
+    row("Roker", "Roker_11", "Roken/Roker (%)", "Smoker").worse(),
     row(
         "VoldoetAanAlcoholRichtlijn",
         "VoldoetAanAlcoholRichtlijn_12",
         "Alcoholgebruik/Voldoet aan alcoholrichtlijn (%)",
         "Meets the alcohol guideline",
-    ),
+    )
+    .better(),
     row(
         "Drinker",
         "Drinker_13",
@@ -182,85 +233,99 @@ const SCHEMA: &[Row] = &[
         "ZwareDrinker_14",
         "Alcoholgebruik/Zware drinker (%)",
         "Heavy drinker",
-    ),
+    )
+    .worse(),
     row(
         "OvermatigeDrinker",
         "OvermatigeDrinker_15",
         "Alcoholgebruik/Overmatige drinker (%)",
         "Excessive drinker",
-    ),
+    )
+    .worse(),
     row(
         "EenOfMeerLangdurigeAandoeningen",
         "EenOfMeerLangdurigeAandoeningen_16",
         "Langdurige ziekten en beperkingen/Eén of meer langdurige aandoeningen (%)",
         "One or more chronic conditions",
-    ),
+    )
+    .worse(),
     row(
         "BeperktVanwegeGezondheid",
         "BeperktVanwegeGezondheid_17",
         "Langdurige ziekten en beperkingen/Beperkt vanwege gezondheid (%)",
         "Limited because of health",
-    ),
+    )
+    .worse(),
     row(
         "ErnstigBeperktVanwegeGezondheid",
         "ErnstigBeperktVanwegeGezondheid_18",
         "Langdurige ziekten en beperkingen/Ernstig beperkt vanwege gezondheid (%)",
         "Severely limited because of health",
-    ),
+    )
+    .worse(),
     row(
         "LangdurigeZiekteEnBeperkt",
         "LangdurigeZiekteEnBeperkt_19",
         "Langdurige ziekten en beperkingen/Langdurige ziekte en beperkt (%)",
         "Chronic illness and limited",
-    ),
+    )
+    .worse(),
     row(
         "EenOfMeerLichamelijkeBeperkingen",
         "EenOfMeerLichamelijkeBeperkingen_20",
         "Langdurige ziekten en beperkingen/Eén of meer lichamelijke beperkingen (%)",
         "One or more physical disabilities",
-    ),
+    )
+    .worse(),
     row(
         "BeperkingInHoren",
         "BeperkingInHoren_21",
         "Langdurige ziekten en beperkingen/Beperking in horen (%)",
         "Hearing impairment",
-    ),
+    )
+    .worse(),
     row(
         "BeperkingInZien",
         "BeperkingInZien_22",
         "Langdurige ziekten en beperkingen/Beperking in zien (%)",
         "Visual impairment",
-    ),
+    )
+    .worse(),
     row(
         "BeperkingInBewegen",
         "BeperkingInBewegen_23",
         "Langdurige ziekten en beperkingen/Beperking in bewegen (%)",
         "Mobility impairment",
-    ),
+    )
+    .worse(),
     row(
         "MatigHoogRisicoOpAngstOfDepressie",
         "MatigHoogRisicoOpAngstOfDepressie_24",
         "Psychische gezondheid/Matig hoog risico op angst of depressie (%)",
         "Moderate or high risk of anxiety or depression",
-    ),
+    )
+    .worse(),
     row(
         "HoogRisicoOpAngstOfDepressie",
         "HoogRisicoOpAngstOfDepressie_25",
         "Psychische gezondheid/Hoog risico op angst of depressie (%)",
         "High risk of anxiety or depression",
-    ),
+    )
+    .worse(),
     row(
         "HeelVeelStressInAfgelopen4Weken",
         "HeelVeelStressInAfgelopen4Weken_26",
         "Psychische gezondheid/Heel veel stress in afgelopen 4 weken (%)",
         "A great deal of stress in the past 4 weeks",
-    ),
+    )
+    .worse(),
     row(
         "MatigVeelRegieOverEigenLeven",
         "MatigVeelRegieOverEigenLeven_27",
         "Psychische gezondheid/Matig veel regie over eigen leven (%)",
         "Moderate or much control over own life",
-    ),
+    )
+    .better(),
     row(
         "Mantelzorger",
         "Mantelzorger_32",
@@ -278,31 +343,36 @@ const SCHEMA: &[Row] = &[
         "LopenEnOfFietsenNaarSchoolOfWerk_34",
         "Actief transport/Lopen en/of fietsen naar school of werk (%)",
         "Walks and/or cycles to school or work",
-    ),
+    )
+    .better(),
     row(
         "LopenNaarSchoolOfWerk",
         "LopenNaarSchoolOfWerk_35",
         "Actief transport/Lopen naar school of werk (%)",
         "Walks to school or work",
-    ),
+    )
+    .better(),
     row(
         "FietsenNaarSchoolOfWerk",
         "FietsenNaarSchoolOfWerk_36",
         "Actief transport/Fietsen naar school of werk (%)",
         "Cycles to school or work",
-    ),
+    )
+    .better(),
     row(
         "ErnstigeGeluidhinderDoorBuren",
         "ErnstigeGeluidhinderDoorBuren_37",
         "Geluidhinder/Ernstige geluidhinder door buren (%)",
         "Severe noise nuisance from neighbours",
-    ),
+    )
+    .worse(),
     row(
         "MoeiteMetRondkomen",
         "MoeiteMetRondkomen_38",
         "Financiële situatie/Moeite met rondkomen (%)",
         "Difficulty making ends meet",
-    ),
+    )
+    .worse(),
 ];
 
 /// How many indicators the schema table defines.
@@ -509,6 +579,13 @@ impl Indicator {
         self.row().map(|r| r.unit)
     }
 
+    /// Whether a higher figure is worse, better or neither; [`Polarity::Neither`] for an
+    /// extra column.
+    #[must_use]
+    pub fn polarity(self) -> Polarity {
+        self.row().map_or(Polarity::Neither, |r| r.polarity)
+    }
+
     /// The schema description of this indicator; `None` for an extra column.
     #[must_use]
     pub fn info(self) -> Option<IndicatorInfo> {
@@ -518,6 +595,7 @@ impl Indicator {
             label_nl: r.nl.to_owned(),
             label_en: r.en.to_owned(),
             unit: r.unit,
+            polarity: r.polarity,
             loneliness: self.is_loneliness(),
         })
     }
@@ -560,6 +638,8 @@ pub struct IndicatorInfo {
     pub label_en: String,
     /// Unit.
     pub unit: Unit,
+    /// Whether a higher figure is worse, better or neither.
+    pub polarity: Polarity,
     /// One of the four loneliness indicators.
     pub loneliness: bool,
 }

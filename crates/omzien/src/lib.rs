@@ -18,6 +18,7 @@
 mod aggregate;
 mod area;
 pub mod classify;
+mod compare;
 mod dataset;
 mod date;
 pub mod demo;
@@ -30,12 +31,14 @@ mod layer;
 mod load;
 #[cfg(feature = "microdata")]
 pub mod microdata;
+mod probability;
 mod profile;
 mod provenance;
 mod rank;
 mod report;
 mod risk;
 mod selection;
+mod similar;
 mod staged;
 mod table;
 mod trend;
@@ -50,15 +53,23 @@ pub use area::{
     AreaCode, BuurtCode, CodeError, CountryCode, GemeenteCode, Level, LevelError, WijkCode,
     fold_name,
 };
+pub use compare::{
+    AreaComparison, Benchmark, BenchmarkRow, CompareError, CompareQuery, Confidence, Reading, Rule,
+    Verdict, Z95, Z998, compare, interval_at, wilson,
+};
 pub use dataset::{Area, Dataset, QueryError, SearchHit};
 pub use date::{civil_date, utc_timestamp};
 pub use error::{Error, Result};
 pub use figure::{Figure, Margin, Status};
-pub use indicator::{Indicator, IndicatorInfo, Unit};
+pub use indicator::{Indicator, IndicatorInfo, Polarity, Unit};
 pub use layer::{EntryKind, Layer, LayerError, LayerKind, LayerSpec, Legend, LegendEntry, Style};
 pub use load::{
     BOUNDARIES_FOLDER, Boundaries, BoundaryError, BoundarySet, Candidates, Conflict, Crs,
     JoinReport, LoadError, Loader, Location, METADATA_FILE, Shape, Skipped,
+};
+pub use probability::{
+    DEFAULT_DRAWS, DEFAULT_SEED, FDR_Q, LogitNormal, benjamini_hochberg, change_p_value,
+    rise_probabilities, top_probabilities,
 };
 pub use profile::{
     AreaProfile, ProfileArea, ProfileFigure, ProfileQuery, ProfileTrend, SelectedFigure,
@@ -66,15 +77,18 @@ pub use profile::{
 pub use provenance::Provenance;
 pub use rank::{Rank, Ranks};
 pub use report::{
-    Comparison, GemeenteReport, ReportArea, ReportError, ReportQuery, RiskProfile, Rule,
-    SeriesPoint, Verdict, compare,
+    Comparison, GemeenteReport, ReportArea, ReportError, ReportQuery, RiskProfile, SeriesPoint,
 };
-pub use risk::{RiseReference, RiskArea, RiskCriterion, RiskError, RiskList, RiskMode, RiskQuery};
+pub use risk::{
+    RiseReference, RiskArea, RiskBy, RiskCriterion, RiskError, RiskList, RiskMode, RiskQuery,
+};
 pub use selection::{ParamError, Selection};
+pub use similar::{Neighbour, SIMILAR_GEMEENTEN, SimilarError, SimilarGemeenten};
 pub use staged::{FolderError, StagedDir};
 pub use table::Table;
 pub use trend::{Caveat, Direction, Trend, TrendError, TrendQuery, change};
 pub use wave::{AgeGroup, AgeGroupError, Wave, WaveError};
 pub use weights::{
-    Groups, POPULATION_PROPERTIES, PopulationProperties, Populations, Weights, WeightsError,
+    Groups, HOUSEHOLD_PROPERTIES, POPULATION_PROPERTIES, PopulationProperties, Populations,
+    URBANITY_PROPERTIES, Weights, WeightsError,
 };

@@ -6,6 +6,7 @@
 
 use serde::Serialize;
 
+use crate::compare::{Rule, Verdict, compare};
 use crate::{
     AgeGroup, AreaCode, Dataset, Figure, GemeenteCode, Indicator, Level, Provenance, QueryError,
     Rank, RiskMode, RiskQuery, TrendQuery, Wave,
@@ -155,31 +156,6 @@ pub struct ReportArea {
     pub rising: bool,
 }
 
-/// How an area's figure compares with a reference.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Verdict {
-    /// Higher.
-    Higher,
-    /// Not told apart.
-    Similar,
-    /// Lower.
-    Lower,
-    /// One of the two has no value.
-    Unknown,
-}
-
-/// How a comparison was decided.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Rule {
-    /// The area's 95 % interval lies wholly above or below the reference value (as Public
-    /// Health England's Fingertips compares).
-    Interval,
-    /// Without an interval: more than this many percentage points from the reference.
-    Band(f64),
-}
-
 /// One related indicator of a profiled area.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
@@ -281,46 +257,6 @@ impl GemeenteReport {
         self.series
             .iter()
             .find(|p| p.indicator == ind && p.age == age && p.wave == wave)
-    }
-}
-
-/// Compares a figure (with its interval) with a reference value.
-#[must_use]
-pub fn compare(
-    value: Figure,
-    interval: Option<(f64, f64)>,
-    reference: Figure,
-    band: f64,
-) -> (Verdict, Rule) {
-    let (Some(v), Some(r)) = (value.value(), reference.value()) else {
-        let rule = if interval.is_some() {
-            Rule::Interval
-        } else {
-            Rule::Band(band)
-        };
-        return (Verdict::Unknown, rule);
-    };
-    match interval {
-        Some((lo, hi)) => (
-            if lo > r {
-                Verdict::Higher
-            } else if hi < r {
-                Verdict::Lower
-            } else {
-                Verdict::Similar
-            },
-            Rule::Interval,
-        ),
-        // The difference as every change is shown (`change`, the binary noise of subtracting
-        // one-decimal figures rounded away), so 7.3 against 9.3 is 2.0 apart: similar.
-        None => (
-            match crate::change(r, v) {
-                d if d > band => Verdict::Higher,
-                d if d < -band => Verdict::Lower,
-                _ => Verdict::Similar,
-            },
-            Rule::Band(band),
-        ),
     }
 }
 
@@ -492,49 +428,5 @@ impl Dataset {
             risk_rule: (RiskQuery::DEFAULT_TOP_SHARE, RiskQuery::DEFAULT_MIN_RISE),
             band: q.band,
         })
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn comparisons_use_the_interval_and_else_the_band() {
-        let v = Figure::Value(50.0);
-        assert_eq!(
-            compare(v, Some((47.0, 53.0)), Figure::Value(46.0), 2.0),
-            (Verdict::Higher, Rule::Interval)
-        );
-        assert_eq!(
-            compare(v, Some((47.0, 53.0)), Figure::Value(48.0), 2.0).0,
-            Verdict::Similar
-        );
-        assert_eq!(
-            compare(v, Some((47.0, 53.0)), Figure::Value(54.0), 2.0).0,
-            Verdict::Lower
-        );
-        assert_eq!(
-            compare(v, None, Figure::Value(47.9), 2.0),
-            (Verdict::Higher, Rule::Band(2.0))
-        );
-        assert_eq!(
-            compare(v, None, Figure::Value(48.0), 2.0).0,
-            Verdict::Similar
-        );
-        assert_eq!(compare(v, None, Figure::Value(52.1), 2.0).0, Verdict::Lower);
-        // Exactly 2.0 apart is within the band, though 9.3 − 7.3 is 2.0000000000000009.
-        assert_eq!(
-            compare(Figure::Value(7.3), None, Figure::Value(9.3), 2.0).0,
-            Verdict::Similar
-        );
-        assert_eq!(
-            compare(Figure::Value(9.3), None, Figure::Value(7.3), 2.0).0,
-            Verdict::Similar
-        );
-        assert_eq!(
-            compare(Figure::Suppressed, None, Figure::Value(52.1), 2.0).0,
-            Verdict::Unknown
-        );
     }
 }

@@ -1,7 +1,9 @@
 //! Risk areas: high, rising, or both, within a gemeente or the whole country.
 
+use rayon::prelude::*;
 use serde::Serialize;
 
+use crate::probability::LogitNormal;
 use crate::{
     AgeGroup, AreaCode, Caveat, Dataset, Figure, GemeenteCode, Indicator, Level, QueryError,
     TrendError, TrendQuery, Wave,
@@ -177,6 +179,59 @@ impl std::str::FromStr for RiseReference {
     }
 }
 
+/// How "high" and "rising" are decided.
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize,
+)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
+#[serde(rename_all = "lowercase")]
+pub enum RiskBy {
+    /// By the point values: the top share by rank, a rise beyond the reference by more than
+    /// the minimum (significant after Benjamini–Hochberg where both waves have bounds).
+    #[default]
+    Rules,
+    /// By how sure the mark is: the probability, from the intervals, that the area is truly
+    /// among the top share, or truly rose by more than the minimum beyond the reference, at
+    /// least [`RiskQuery::min_prob`]. Needs figures with intervals.
+    Probability,
+}
+
+impl RiskBy {
+    /// `rules` or `probability`.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Rules => "rules",
+            Self::Probability => "probability",
+        }
+    }
+}
+
+impl std::fmt::Display for RiskBy {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// `rules` or `probability` (also `prob`).
+///
+/// ```
+/// use omzien::RiskBy;
+/// assert_eq!("probability".parse::<RiskBy>()?, RiskBy::Probability);
+/// assert!("vibes".parse::<RiskBy>().is_err());
+/// # Ok::<(), omzien::RiskError>(())
+/// ```
+impl std::str::FromStr for RiskBy {
+    type Err = RiskError;
+    fn from_str(s: &str) -> Result<Self, RiskError> {
+        match s.trim().to_lowercase().as_str() {
+            "rules" | "rule" | "value" | "values" => Ok(Self::Rules),
+            "probability" | "prob" | "probabilities" => Ok(Self::Probability),
+            _ => Err(RiskError::UnknownBy(s.to_owned())),
+        }
+    }
+}
+
 /// A risk-area query.
 #[derive(Debug, Clone, Copy)]
 #[non_exhaustive]
@@ -200,6 +255,14 @@ pub struct RiskQuery {
     /// The least number of areas with a figure in scope for "high" to apply: in a smaller set
     /// the top share would always mark someone (the only wijk of a one-wijk gemeente).
     pub min_areas: usize,
+    /// How "high" and "rising" are decided.
+    pub by: RiskBy,
+    /// [`RiskBy::Probability`]: the least probability (0–1) that marks an area.
+    pub min_prob: f64,
+    /// Monte Carlo draws of the probabilities.
+    pub draws: usize,
+    /// Their seed.
+    pub seed: u64,
 }
 
 impl RiskQuery {
@@ -209,6 +272,8 @@ impl RiskQuery {
     pub const DEFAULT_TOP_SHARE: f64 = 0.1;
     /// The rise that counts unless told otherwise: more than 3 percentage points.
     pub const DEFAULT_MIN_RISE: f64 = 3.0;
+    /// The probability that marks an area unless told otherwise.
+    pub const DEFAULT_MIN_PROB: f64 = 0.8;
 
     /// A query for the `level` areas in `wave` for 18+ that are both among the highest 10 %
     /// and risen more than 3 pp since the wave before.
@@ -238,7 +303,25 @@ impl RiskQuery {
                 .criterion(Self::DEFAULT_TOP_SHARE, Self::DEFAULT_MIN_RISE),
             reference: RiseReference::Auto,
             min_areas: Self::DEFAULT_MIN_AREAS,
+            by: RiskBy::Rules,
+            min_prob: Self::DEFAULT_MIN_PROB,
+            draws: crate::probability::DEFAULT_DRAWS,
+            seed: crate::probability::DEFAULT_SEED,
         }
+    }
+    /// Decides by probability ([`RiskBy::Probability`]) with this least probability.
+    #[must_use]
+    pub fn by_probability(mut self, min_prob: f64) -> Self {
+        self.by = RiskBy::Probability;
+        self.min_prob = min_prob;
+        self
+    }
+    /// Sets the Monte Carlo draws and seed.
+    #[must_use]
+    pub fn with_draws(mut self, draws: usize, seed: u64) -> Self {
+        self.draws = draws;
+        self.seed = seed;
+        self
     }
     /// Sets what rises are measured against.
     #[must_use]
@@ -358,6 +441,17 @@ pub struct RiskArea {
     /// Whether the area's own change is significant at 95 % (MOVER), where both waves have
     /// bounds.
     pub significant: Option<bool>,
+    /// The p-value of its own change (MOVER inverted), where both waves have bounds.
+    pub p_value: Option<f64>,
+    /// Whether that change stays significant when the false discovery rate over every area
+    /// tested in scope is held at 5 % (Benjamini–Hochberg).
+    pub significant_fdr: Option<bool>,
+    /// The probability that it is truly among the top share of its set, where the figures
+    /// carry intervals.
+    pub p_top: Option<f64>,
+    /// The probability that it truly rose by more than the minimum beyond the reference,
+    /// where both waves carry intervals.
+    pub p_rise: Option<f64>,
     /// Whether it meets the "high" rule.
     pub high: bool,
     /// Whether it meets the "rising" rule.
@@ -393,6 +487,20 @@ pub enum RiskError {
     /// A share outside 0–1.
     #[error("top share {0} must lie between 0 and 1")]
     BadShare(f64),
+    /// A way of deciding that is not rules or probability.
+    #[error("by: {0:?} is not rules or probability")]
+    UnknownBy(String),
+    /// A probability outside 0–1, or no draws.
+    #[error("min-prob {0} must lie between 0 and 1, with at least one draw")]
+    BadProbability(f64),
+    /// Probabilities asked of figures without intervals.
+    #[error(
+        "by probability needs figures with 95% intervals, and {what} carry none (the national 50090NED files publish none); decide by rules instead (by: rules), which marks by the point values"
+    )]
+    NoIntervals {
+        /// What has none.
+        what: String,
+    },
     /// A reference that is not national, gemeente or none.
     #[error("against: {0:?} is not auto, national, gemeente or none")]
     UnknownReference(String),
@@ -433,6 +541,18 @@ pub struct RiskList {
     pub reference: RiseReference,
     /// The national change between the waves, where the data has it.
     pub national_delta: Option<f64>,
+    /// How the marks were decided.
+    pub by: RiskBy,
+    /// Ranked areas whose figure carries a 95 % interval: with none, every mark is by the
+    /// point values alone.
+    pub with_intervals: usize,
+    /// Areas whose change was tested (both waves with bounds): the Benjamini–Hochberg family.
+    pub tested: usize,
+    /// Of them, significant at 95 % each on its own, and after the false discovery rate
+    /// control.
+    pub significant: (usize, usize),
+    /// [`RiskBy::Probability`]: the least probability, the draws and the seed.
+    pub probability: Option<(f64, usize, u64)>,
 }
 
 impl RiskList {
@@ -501,17 +621,20 @@ impl Dataset {
         let ranked = valued.len();
         let high_applies = ranked >= q.min_areas.max(1);
         let cutoff = top_share.map(|s| (s * ranked as f64).ceil() as usize);
+        if q.by == RiskBy::Probability
+            && !(q.min_prob.is_finite() && (0.0..=1.0).contains(&q.min_prob) && q.draws > 0)
+        {
+            return Err(RiskError::BadProbability(q.min_prob));
+        }
         let national = match self.national() {
             Some(nl) => self.figure(nl, q.indicator, q.wave, q.age)?,
             None => Figure::NotMeasured,
         };
+        let trend_query = since.map(|s| TrendQuery::new(q.indicator, s, q.wave).with_age(q.age));
         // The change of an area between the waves, where both are values.
         let change = |area: AreaCode| -> Result<Option<crate::Trend>, RiskError> {
-            match since {
-                Some(since) if self.contains(area) => Ok(Some(self.trend(
-                    area,
-                    &TrendQuery::new(q.indicator, since, q.wave).with_age(q.age),
-                )?)),
+            match &trend_query {
+                Some(tq) if self.contains(area) => Ok(Some(self.trend(area, tq)?)),
                 _ => Ok(None),
             }
         };
@@ -525,26 +648,41 @@ impl Dataset {
             RiseReference::Auto => RiseReference::Gemeente,
             r => r,
         };
+        // Every ranked area's change (the false discovery rate is controlled over all of them,
+        // and probabilities are drawn for all of them), and its interval.
+        let trends: Vec<Option<crate::Trend>> = valued
+            .par_iter()
+            .map(|(c, _)| change(*c))
+            .collect::<Result<_, _>>()?;
+        let intervals: Vec<Option<(f64, f64)>> = valued
+            .iter()
+            .map(|(c, _)| self.interval(*c, q.indicator, q.wave, q.age))
+            .collect::<Result<_, _>>()?;
+        let with_intervals = intervals.iter().filter(|i| i.is_some()).count();
+        let tests: Vec<(usize, f64)> = trends
+            .iter()
+            .enumerate()
+            .filter_map(|(i, t)| {
+                let t = t.as_ref()?;
+                let before = (t.from_figure.value()?, t.from_interval?);
+                let after = (t.to_figure.value()?, t.to_interval?);
+                Some((i, crate::change_p_value(before, after)))
+            })
+            .collect();
+        let (fdr, _) = crate::benjamini_hochberg(
+            &tests.iter().map(|t| t.1).collect::<Vec<_>>(),
+            crate::probability::FDR_Q,
+        );
+        let mut p_values = vec![None; valued.len()];
+        let mut significant_fdr = vec![None; valued.len()];
+        for (&(i, p), &r) in tests.iter().zip(&fdr) {
+            p_values[i] = Some(p);
+            significant_fdr[i] = Some(r);
+        }
         let mut gemeente_deltas: std::collections::HashMap<AreaCode, Option<f64>> =
             std::collections::HashMap::new();
-        let mut out = Vec::new();
-        let mut place = 0;
-        let mut previous: Option<f64> = None;
-        for (i, (area, value)) in valued.into_iter().enumerate() {
-            // One rank rule: areas with equal values share the place of the first of them.
-            if previous != Some(value) {
-                place = i + 1;
-                previous = Some(value);
-            }
-            let rank = place;
-            let high = high_applies && cutoff.is_some_and(|c| rank <= c);
-            if top_share.is_some() && !high {
-                continue;
-            }
-            let trend = change(area)?;
-            let delta = trend.as_ref().and_then(|t| t.delta);
-            let significant = trend.as_ref().and_then(|t| t.significant);
-            let reference_delta = match (reference, since) {
+        let mut reference_delta_of = |area: AreaCode| -> Result<Option<f64>, RiskError> {
+            Ok(match (reference, since) {
                 (_, None) | (RiseReference::None, _) => None,
                 (RiseReference::National | RiseReference::Auto, Some(_)) => national_delta,
                 (RiseReference::Gemeente, Some(_)) => {
@@ -564,7 +702,98 @@ impl Dataset {
                         None => national_delta,
                     }
                 }
+            })
+        };
+        // Probabilities, by Monte Carlo from the intervals.
+        let (p_top, p_rise) = if q.by == RiskBy::Probability {
+            if with_intervals == 0 {
+                return Err(RiskError::NoIntervals {
+                    what: format!(
+                        "the {} {}s ranked for {} in {}",
+                        valued.len(),
+                        q.level,
+                        q.indicator,
+                        q.wave
+                    ),
+                });
+            }
+            let dists: Vec<LogitNormal> = valued
+                .iter()
+                .zip(&intervals)
+                .map(|(&(_, v), iv)| {
+                    iv.and_then(|iv| LogitNormal::from_interval(v, iv))
+                        .unwrap_or_else(|| LogitNormal::fixed(v))
+                })
+                .collect();
+            let p_top = match cutoff.filter(|_| high_applies) {
+                Some(k) => crate::top_probabilities(&dists, k, q.draws, q.seed)
+                    .into_iter()
+                    .map(Some)
+                    .collect(),
+                None => vec![None; valued.len()],
             };
+            let mut p_rise = vec![None; valued.len()];
+            if let Some(m) = min_rise {
+                let mut idx = Vec::new();
+                let mut pairs = Vec::new();
+                let mut thresholds = Vec::new();
+                for (i, t) in trends.iter().enumerate() {
+                    let Some(t) = t else { continue };
+                    let (Some(v0), Some(iv0), Some(v1), Some(iv1)) = (
+                        t.from_figure.value(),
+                        t.from_interval,
+                        t.to_figure.value(),
+                        t.to_interval,
+                    ) else {
+                        continue;
+                    };
+                    let (Some(d0), Some(d1)) = (
+                        LogitNormal::from_interval(v0, iv0),
+                        LogitNormal::from_interval(v1, iv1),
+                    ) else {
+                        continue;
+                    };
+                    let r = match reference {
+                        RiseReference::None => Some(0.0),
+                        _ => reference_delta_of(valued[i].0)?,
+                    };
+                    if let Some(r) = r {
+                        idx.push(i);
+                        pairs.push((d0, d1));
+                        thresholds.push(r + m);
+                    }
+                }
+                let probs = crate::rise_probabilities(&pairs, &thresholds, q.draws, q.seed);
+                for (i, p) in idx.into_iter().zip(probs) {
+                    p_rise[i] = Some(p);
+                }
+            }
+            (p_top, p_rise)
+        } else {
+            (vec![None; valued.len()], vec![None; valued.len()])
+        };
+        let mut out = Vec::new();
+        let mut place = 0;
+        let mut previous: Option<f64> = None;
+        for (i, &(area, value)) in valued.iter().enumerate() {
+            // One rank rule: areas with equal values share the place of the first of them.
+            if previous != Some(value) {
+                place = i + 1;
+                previous = Some(value);
+            }
+            let rank = place;
+            let high = high_applies
+                && match q.by {
+                    RiskBy::Rules => cutoff.is_some_and(|c| rank <= c),
+                    RiskBy::Probability => p_top[i].is_some_and(|p| p >= q.min_prob),
+                };
+            if top_share.is_some() && !high {
+                continue;
+            }
+            let trend = trends[i].clone();
+            let delta = trend.as_ref().and_then(|t| t.delta);
+            let significant = trend.as_ref().and_then(|t| t.significant);
+            let reference_delta = reference_delta_of(area)?;
             let excess = match reference {
                 RiseReference::None => delta,
                 _ => delta.zip(reference_delta).map(|(d, r)| crate::change(r, d)),
@@ -583,8 +812,10 @@ impl Dataset {
                     wave: q.wave,
                 });
             }
-            let rising = min_rise
-                .is_some_and(|m| excess.is_some_and(|e| e > m) && significant != Some(false));
+            let rising = min_rise.is_some_and(|m| match q.by {
+                RiskBy::Rules => excess.is_some_and(|e| e > m) && significant_fdr[i] != Some(false),
+                RiskBy::Probability => p_rise[i].is_some_and(|p| p >= q.min_prob),
+            });
             if min_rise.is_some() && !rising {
                 continue;
             }
@@ -597,13 +828,17 @@ impl Dataset {
                 name: self.area(area)?.display_name(),
                 indicator: q.indicator,
                 value,
-                interval: self.interval(area, q.indicator, q.wave, q.age)?,
+                interval: intervals[i],
                 rank,
                 ranked,
                 delta,
                 reference_delta,
                 excess,
                 significant,
+                p_value: p_values[i],
+                significant_fdr: significant_fdr[i],
+                p_top: p_top[i],
+                p_rise: p_rise[i],
                 high,
                 rising,
                 gemeente_value,
@@ -626,6 +861,17 @@ impl Dataset {
             since,
             reference,
             national_delta,
+            by: q.by,
+            with_intervals,
+            tested: tests.len(),
+            significant: (
+                trends
+                    .iter()
+                    .filter(|t| t.as_ref().and_then(|t| t.significant) == Some(true))
+                    .count(),
+                fdr.iter().filter(|r| **r).count(),
+            ),
+            probability: (q.by == RiskBy::Probability).then_some((q.min_prob, q.draws, q.seed)),
         })
     }
 }

@@ -248,7 +248,9 @@ fn read_pairs(path: &Path) -> Result<Vec<(usize, AreaCode, String)>, WeightsErro
 #[derive(Debug, Clone)]
 pub struct Populations {
     source: String,
-    rows: Vec<(AreaCode, f64, Option<f64>)>,
+    rows: Vec<PopulationRow>,
+    /// The properties households and urbanity were read from, where the file had them.
+    extra: (Option<String>, Option<String>),
 }
 
 /// Which properties of a GeoJSON layer hold the code, the population and the share 65+ (%).
@@ -276,6 +278,41 @@ impl PopulationProperties<'static> {
         share_65plus: "pop_65plus",
     };
 }
+
+/// One area of a population layer.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct PopulationRow {
+    pub(crate) code: AreaCode,
+    pub(crate) population: f64,
+    pub(crate) share_65plus: Option<f64>,
+    pub(crate) households: Option<f64>,
+    pub(crate) urbanity: Option<f64>,
+}
+
+/// Names of the number of households in boundary files (CBS long Dutch names, CBS shapefile,
+/// PDOK OGC API, PDOK WFS, generic), read beside the population where a file has them.
+pub const HOUSEHOLD_PROPERTIES: &[&str] = &[
+    "Aantal huishoudens",
+    "AANT_HH",
+    "aantalHuishoudens",
+    "aantal_huishoudens",
+    "households",
+];
+
+/// Names of the degree of urbanity in boundary files: CBS's class (1 = very strongly urban
+/// to 5 = not urban) or the address density it is made from; only distances within one file
+/// are taken, so either serves.
+pub const URBANITY_PROPERTIES: &[&str] = &[
+    "Stedelijkheid (1=zeer sterk stedelijk, 5=niet stedelijk)",
+    "STED",
+    "stedelijkheid",
+    "mateVanStedelijkheid",
+    "mate_van_stedelijkheid",
+    "Omgevingsadressendichtheid (per km2)",
+    "OAD",
+    "omgevingsadressendichtheid",
+    "urbanity",
+];
 
 /// The population properties omzien recognises in boundary files, a row each: the inhabitants
 /// and the percentage aged 65 and over, under the names each publisher uses. The code is the
@@ -378,7 +415,16 @@ impl Populations {
                     population,
                     share_65plus,
                 };
-                found.push(Self::from_collection(&file, &fc, props)?);
+                let mut p = Self::from_collection(&file, &fc, props)?;
+                let named =
+                    |names: &[&'static str]| names.iter().copied().find(|k| first.contains_key(*k));
+                p.read_extra(
+                    &fc,
+                    props.code,
+                    named(HOUSEHOLD_PROPERTIES),
+                    named(URBANITY_PROPERTIES),
+                );
+                found.push(p);
             }
         }
         Ok(found)
@@ -387,7 +433,7 @@ impl Populations {
     /// The level of the areas, from the first one's code.
     #[must_use]
     pub fn level(&self) -> Option<crate::Level> {
-        self.rows.first().map(|r| r.0.level())
+        self.rows.first().map(|r| r.code.level())
     }
 
     /// Where the populations come from: the file and the property read.
@@ -398,7 +444,55 @@ impl Populations {
 
     /// The codes that have a population.
     pub fn codes(&self) -> impl Iterator<Item = AreaCode> + '_ {
-        self.rows.iter().map(|r| r.0)
+        self.rows.iter().map(|r| r.code)
+    }
+
+    /// The areas with their figures.
+    pub(crate) fn rows(&self) -> &[PopulationRow] {
+        &self.rows
+    }
+
+    /// The properties households and urbanity came from, where the file had them.
+    #[must_use]
+    pub fn extra_properties(&self) -> (Option<&str>, Option<&str>) {
+        (self.extra.0.as_deref(), self.extra.1.as_deref())
+    }
+
+    /// Reads households and urbanity beside the populations (unknown or negative values stay
+    /// unknown).
+    fn read_extra(
+        &mut self,
+        fc: &FeatureCollection,
+        code: &str,
+        households: Option<&str>,
+        urbanity: Option<&str>,
+    ) {
+        if households.is_none() && urbanity.is_none() {
+            return;
+        }
+        let number = |f: &crate::load::geojson::Feature<serde::de::IgnoredAny>, k: Option<&str>| {
+            k.and_then(|k| f.property(k))
+                .and_then(serde_json::Value::as_f64)
+                .filter(|v| v.is_finite() && *v >= 0.0)
+        };
+        let mut found: HashMap<AreaCode, (Option<f64>, Option<f64>)> = HashMap::new();
+        for f in &fc.features {
+            let Some(c) = f
+                .property(code)
+                .and_then(|v| v.as_str())
+                .and_then(|v| v.trim().parse::<AreaCode>().ok())
+            else {
+                continue;
+            };
+            found.insert(c, (number(f, households), number(f, urbanity)));
+        }
+        for r in &mut self.rows {
+            if let Some(&(h, u)) = found.get(&r.code) {
+                r.households = h;
+                r.urbanity = u;
+            }
+        }
+        self.extra = (households.map(str::to_owned), urbanity.map(str::to_owned));
     }
 
     fn from_collection(
@@ -429,7 +523,13 @@ impl Populations {
                 .property(props.share_65plus)
                 .and_then(serde_json::Value::as_f64)
                 .filter(|s| (0.0..=100.0).contains(s));
-            rows.push((code, pop, share));
+            rows.push(PopulationRow {
+                code,
+                population: pop,
+                share_65plus: share,
+                households: None,
+                urbanity: None,
+            });
         }
         if rows.is_empty() {
             return Err(WeightsError::Empty {
@@ -439,6 +539,7 @@ impl Populations {
         Ok(Self {
             source: format!("{} ({:?})", path.display(), props.population),
             rows,
+            extra: (None, None),
         })
     }
 
@@ -451,14 +552,14 @@ impl Populations {
         if age == AgeGroup::ADULTS {
             Ok(Weights::from_pairs(
                 &format!("{source} (all inhabitants)"),
-                self.rows.iter().map(|&(c, p, _)| (c, p)),
+                self.rows.iter().map(|r| (r.code, r.population)),
             ))
         } else if age == AgeGroup::SENIORS {
             Ok(Weights::from_pairs(
                 &format!("{source} (inhabitants × share 65+)"),
                 self.rows
                     .iter()
-                    .filter_map(|&(c, p, s)| s.map(|s| (c, p * s / 100.0))),
+                    .filter_map(|r| r.share_65plus.map(|s| (r.code, r.population * s / 100.0))),
             ))
         } else {
             Err(WeightsError::AgeGroup {
@@ -483,6 +584,6 @@ impl Populations {
     /// Sum of inhabitants.
     #[must_use]
     pub fn total(&self) -> f64 {
-        self.rows.iter().map(|r| r.1).sum()
+        self.rows.iter().map(|r| r.population).sum()
     }
 }

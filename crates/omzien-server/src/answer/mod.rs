@@ -10,11 +10,13 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 mod analysis;
+mod compare;
 
 pub use analysis::{
     CheckAnswer, CheckRow, CheckWeights, LevelCount, RollupAnswer, RollupAnswerRow, RollupStatus,
     SummaryAnswer, SummaryRow, TrendAnswer, TrendRow,
 };
+pub use compare::{BenchmarkHeader, CompareAnswer, CompareRow, NeighbourRow};
 
 /// The CSV of an answer's rows, `lead` columns (name, value) in front and, on synthetic data,
 /// a `note` column: the one writer behind the API's `?format=csv` and the command line's
@@ -74,6 +76,9 @@ pub struct IndicatorRow {
     #[serde(serialize_with = "Unit::serialize_symbol")]
     #[schema(value_type = String, example = "%")]
     pub unit: Unit,
+    /// `higher_is_worse`, `higher_is_better` or `neither`: how `compare` reads a difference.
+    #[schema(value_type = String, example = "higher_is_worse")]
+    pub polarity: omzien::Polarity,
     /// One of the four loneliness indicators.
     pub loneliness: bool,
     /// The waves with figures, space-separated (`2012 2016 2020`).
@@ -91,6 +96,7 @@ impl IndicatorRow {
                 label_nl: i.label_nl.clone(),
                 label_en: i.label_en.clone(),
                 unit: i.unit,
+                polarity: i.polarity,
                 loneliness: i.loneliness,
                 waves: ds
                     .waves()
@@ -300,6 +306,19 @@ pub struct RiskRow {
     /// Whether its own change is significant at 95 % (MOVER), where both waves have bounds;
     /// empty when not tested.
     pub significant: Option<bool>,
+    /// The p-value of its own change (the MOVER interval inverted), where both waves have
+    /// bounds.
+    pub p_value: Option<f64>,
+    /// Whether that change stays significant with the false discovery rate over every area
+    /// tested (`tested`) held at 5 % (Benjamini–Hochberg): what `rising` requires where
+    /// bounds exist.
+    pub significant_fdr: Option<bool>,
+    /// The probability (from the intervals, by Monte Carlo) that it is truly among the top
+    /// share of its set; with `by=probability`.
+    pub p_top: Option<f64>,
+    /// The probability that it truly rose by more than the minimum beyond the reference;
+    /// with `by=probability`.
+    pub p_rise: Option<f64>,
     /// Among the highest share of the areas in scope (when `high_applies`).
     pub high: bool,
     /// Risen more than the minimum beyond the reference.
@@ -329,6 +348,10 @@ impl RiskRow {
             reference_delta: h.reference_delta,
             excess: h.excess,
             significant: h.significant,
+            p_value: h.p_value,
+            significant_fdr: h.significant_fdr,
+            p_top: h.p_top,
+            p_rise: h.p_rise,
             high: h.high,
             rising: h.rising,
             gemeente: h.gemeente_value.value(),
@@ -353,6 +376,7 @@ impl RiskAnswer {
     ) -> Self {
         let total = list.areas.len();
         let flagged_share = list.flagged_share();
+        let uncertainty = uncertainty(&list);
         let rows: Vec<RiskRow> = list
             .areas
             .into_iter()
@@ -373,6 +397,15 @@ impl RiskAnswer {
             since: list.since.map(|w| w.year()),
             reference: list.reference,
             national_delta: list.national_delta,
+            by: list.by,
+            with_intervals: list.with_intervals,
+            tested: list.tested,
+            significant_alone: list.significant.0,
+            significant_fdr: list.significant.1,
+            min_prob: list.probability.map(|p| p.0),
+            draws: list.probability.map(|p| p.1),
+            seed: list.probability.map(|p| p.2),
+            uncertainty,
         }
     }
 }
@@ -401,6 +434,41 @@ pub struct RiskAnswer {
     pub reference: omzien::RiseReference,
     /// The national change between the waves.
     pub national_delta: Option<f64>,
+    /// How the marks were decided: `rules` (by the point values) or `probability`.
+    #[schema(value_type = String)]
+    pub by: omzien::RiskBy,
+    /// Ranked areas whose figure carries a 95 % interval; 0: every mark is by the point values
+    /// alone (`uncertainty` says so).
+    pub with_intervals: usize,
+    /// Areas whose change was tested (both waves with bounds): the Benjamini–Hochberg family.
+    pub tested: usize,
+    /// Of them, significant at 95 % each on its own.
+    pub significant_alone: usize,
+    /// Of them, significant with the false discovery rate held at 5 %.
+    pub significant_fdr: usize,
+    /// `by=probability`: the least probability that marks an area.
+    pub min_prob: Option<f64>,
+    /// `by=probability`: the Monte Carlo draws and their seed.
+    pub draws: Option<usize>,
+    /// The seed of the draws.
+    pub seed: Option<u64>,
+    /// What the marks rest on, in words: the rule or the model and its assumptions.
+    pub uncertainty: String,
+}
+
+/// What a risk list's marks rest on, in words.
+#[must_use]
+pub fn uncertainty(list: &omzien::RiskList) -> String {
+    match list.probability {
+        Some((p, draws, seed)) => format!(
+            "marked when the probability is at least {p}: {draws} draws (seed {seed}) from the 95% intervals, each figure normal on the logit scale; areas and waves taken as independent and the reference change as known"
+        ),
+        None if list.with_intervals == 0 => "these figures carry no intervals: marks follow the point values (rank and rise), not how sure they are".to_owned(),
+        None => format!(
+            "marks follow the point values; rises count only where significant with the false discovery rate at 5% over the {} areas tested (Benjamini-Hochberg)",
+            list.tested
+        ),
+    }
 }
 
 /// One area of `/api/figures`: a level layer fills `wave` and `value`, a change layer

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand, ValueEnum};
 use omzien::Level;
 
-pub use crate::params::{Measure, RiskAsk, TrendAsk, WaveParam};
+pub use crate::params::{CompareAsk, Measure, RiskAsk, TrendAsk, WaveParam};
 
 /// Loneliness figures of the GGD Gezondheidsmonitor per buurt, wijk and gemeente.
 ///
@@ -71,6 +71,13 @@ pub enum Command {
     ///
     /// Example: omzien area GM0363 --data ../shared/data/rivm-50090NED
     Area(AreaArgs),
+    /// An area against a benchmark in every indicator, as Fingertips compares: higher or lower
+    /// when the benchmark lies outside the area's 95 % and 99.8 % interval, else similar;
+    /// read worse/better where a direction is good. Figures without intervals are compared
+    /// by a band of percentage points, and say so.
+    ///
+    /// Example: omzien compare Amsterdam --with similar --data ../shared/data/rivm-50090NED --boundaries ../shared/data/cbs-2020
+    Compare(CompareArgs),
     /// Change between two waves per area, with direction and caveats.
     ///
     /// Example: omzien trend --from 2016 --to 2020 --gemeente Amsterdam --level wijk --data ../shared/data/rivm-50090NED
@@ -273,6 +280,24 @@ pub struct AreaArgs {
     /// The wave ranked when --wave does not narrow the figures (default the latest).
     #[arg(long, conflicts_with = "wave")]
     pub rank_wave: Option<String>,
+}
+
+/// `omzien compare`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct CompareArgs {
+    /// Area code (GM0363, WK036300, BU03630001) or a name.
+    #[arg(value_name = "AREA")]
+    pub query: String,
+    /// Shared options.
+    #[command(flatten)]
+    pub common: Common,
+    /// Names of wijken and buurten, and the gemeente layer with populations that --with
+    /// similar reads.
+    #[command(flatten)]
+    pub names: NameArgs,
+    /// What is asked.
+    #[command(flatten)]
+    pub ask: CompareAsk,
 }
 
 /// `omzien trend`.

@@ -2,23 +2,12 @@
 
 use std::io::Write;
 
-use omzien::{Dataset, Level, Populations, Table};
+use omzien::{Level, Populations, Table};
 
 use super::args::CheckArgs;
 use super::output::{delta, emit_answer, num};
 use super::{CliError, arg, named_dataset};
 use crate::answer::{CheckAnswer, CheckRow, CheckWeights};
-
-/// The population layer of `level` whose codes match the data's areas best, if any matches.
-fn best(ds: &Dataset, found: &[Populations], level: Level) -> Option<(usize, usize)> {
-    found
-        .iter()
-        .enumerate()
-        .filter(|(_, p)| p.level() == Some(level))
-        .map(|(i, p)| (i, p.codes().filter(|c| ds.contains(*c)).count()))
-        .filter(|&(_, matched)| matched > 0)
-        .max_by_key(|&(i, matched)| (matched, std::cmp::Reverse(i)))
-}
 
 /// Prints how far the roll-ups lie from the published figures.
 pub fn run(a: &CheckArgs, out: &mut dyn Write) -> Result<(), CliError> {
@@ -39,8 +28,8 @@ pub fn run(a: &CheckArgs, out: &mut dyn Write) -> Result<(), CliError> {
         ));
     }
     let found = Populations::find(&paths)?;
-    let gm = best(&ds, &found, Level::Gemeente);
-    let wk = best(&ds, &found, Level::Wijk);
+    let gm = ds.best_populations(&found, Level::Gemeente);
+    let wk = ds.best_populations(&found, Level::Wijk);
     if gm.is_none() && wk.is_none() {
         let known = omzien::POPULATION_PROPERTIES
             .iter()

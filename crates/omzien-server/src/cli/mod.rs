@@ -4,6 +4,7 @@
 mod area;
 mod args;
 mod check;
+mod compare;
 mod export;
 #[cfg(feature = "fetch")]
 mod fetch;
@@ -41,6 +42,9 @@ pub enum CliError {
     /// A trend that cannot be computed.
     #[error(transparent)]
     Trend(#[from] omzien::TrendError),
+    /// A comparison that cannot be made.
+    #[error(transparent)]
+    Compare(#[from] omzien::CompareError),
     /// A risk query that cannot be answered.
     #[error(transparent)]
     Risk(#[from] omzien::RiskError),
@@ -199,7 +203,7 @@ fn refuse_format(command: &Command) -> Result<(), CliError> {
     Err(arg(
         "format",
         format!(
-            "this command {what}, so --format has nothing to change; it applies to summary, area, trend, risk, rollup and check"
+            "this command {what}, so --format has nothing to change; it applies to summary, area, compare, trend, risk, rollup and check"
         ),
     ))
 }
@@ -219,6 +223,7 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<(), CliError> {
         Command::Summary(a) => summary::run(a, out),
         Command::Indicators(a) => indicators::run(a, out),
         Command::Area(a) => area::run(a, out),
+        Command::Compare(a) => compare::run(a, out),
         Command::Trend(a) => trend::run(a, out),
         Command::Risk(a) => risk::run(a, out),
         Command::Rollup(a) => rollup::run(a, out),

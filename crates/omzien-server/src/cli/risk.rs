@@ -32,6 +32,8 @@ pub fn run(a: &RiskArgs, out: &mut dyn Write) -> Result<(), CliError> {
         "delta_pp",
         "beyond_ref",
         "significant",
+        "p_top",
+        "p_rise",
         "gemeente",
         "national",
         "caveats",
@@ -47,10 +49,14 @@ pub fn run(a: &RiskArgs, out: &mut dyn Write) -> Result<(), CliError> {
             upper,
             delta(h.delta),
             delta(h.excess),
-            h.significant.map_or_else(
-                || "not tested".to_owned(),
-                |s| if s { "yes" } else { "no" }.to_owned(),
-            ),
+            match (h.significant, h.significant_fdr) {
+                (None, _) => "not tested".to_owned(),
+                (Some(true), Some(true)) => "yes (FDR 5%)".to_owned(),
+                (Some(true), _) => "alone only".to_owned(),
+                (Some(false), _) => "no".to_owned(),
+            },
+            h.p_top.map(|p| format!("{p:.2}")).unwrap_or_default(),
+            h.p_rise.map(|p| format!("{p:.2}")).unwrap_or_default(),
             fig(h.gemeente_value),
             fig(h.national_value),
             omzien::Caveat::join(&h.caveats),
@@ -96,12 +102,18 @@ pub fn run(a: &RiskArgs, out: &mut dyn Write) -> Result<(), CliError> {
         )
     };
     let title = format!(
-        "Risk areas: {} {}{} ({mode}: {rule}), {total} of {} areas flagged ({:.1} %){high_note}",
+        "Risk areas: {} {}{} ({mode}: {rule}{}), {total} of {} areas flagged ({:.1} %){high_note}\n{}",
         q.indicator,
         q.wave,
         since.map(|w| format!(" since {w}")).unwrap_or_default(),
+        if q.by == omzien::RiskBy::Probability {
+            format!(", by probability ≥ {}", q.min_prob)
+        } else {
+            String::new()
+        },
         list.ranked,
         list.flagged_share() * 100.0,
+        crate::answer::uncertainty(&list),
     );
     // The answer takes the list (the table above borrowed the rows it shows).
     let answer = crate::answer::RiskAnswer::new(&ds, list, a.ask.rule.limit, |_| None);

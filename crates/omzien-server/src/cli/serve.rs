@@ -121,16 +121,17 @@ pub fn serve_config(config: &ServeConfig) -> Result<(), CliError> {
         }
         .load(&config.data)?
     };
+    let paths = given_or_beside(&config.data, &config.boundaries);
     let bounds = if config.boundaries.is_empty() && config.data.is_empty() {
         omzien::demo::boundaries().into()
     } else {
-        let paths = given_or_beside(&config.data, &config.boundaries);
         if paths.is_empty() {
             // The rule `report` follows too: without boundaries what needs no polygon works
             // (the API, reports without maps), and what needs them says so.
             tracing::warn!(
                 target: "omzien::boundaries",
-                "no boundaries given and no {}/ folder beside the figures: the API answers,                  the map has no areas to draw (pass --boundaries DIR)",
+                "no boundaries given and no {}/ folder beside the figures: the API answers, \
+                 the map has no areas to draw (pass --boundaries DIR)",
                 omzien::BOUNDARIES_FOLDER
             );
             Vec::new()
@@ -139,7 +140,8 @@ pub fn serve_config(config: &ServeConfig) -> Result<(), CliError> {
         }
     };
     let state = AppState::new(ds, bounds, config.cache_mb.saturating_mul(1 << 20))
-        .with_cors(config.cors.clone());
+        .with_cors(config.cors.clone())
+        .with_population_paths(paths);
     serve(state, config.addr)
 }
 

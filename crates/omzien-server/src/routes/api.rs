@@ -11,12 +11,12 @@ use utoipa::{IntoParams, ToSchema};
 use super::answers::{Encoded, answer};
 use super::layer::level;
 use crate::answer::{
-    AgeGroupRow, AreaAnswer, AreaRow, AreasAnswer, ErrorBody, FigureRow, FiguresAnswer,
-    IndicatorRow, IndicatorsAnswer, LevelRow, RiskAnswer, SearchAnswer, SearchRow, SummaryAnswer,
-    TrendAnswer, WaveRow, WavesAnswer,
+    AgeGroupRow, AreaAnswer, AreaRow, AreasAnswer, CompareAnswer, ErrorBody, FigureRow,
+    FiguresAnswer, IndicatorRow, IndicatorsAnswer, LevelRow, RiskAnswer, SearchAnswer, SearchRow,
+    SummaryAnswer, TrendAnswer, WaveRow, WavesAnswer,
 };
 use crate::error::{ApiError, Both, Query};
-use crate::params::{GemeenteParam, LevelParam, RiskAsk, TrendAsk};
+use crate::params::{CompareAsk, GemeenteParam, LevelParam, RiskAsk, TrendAsk};
 use crate::state::AppState;
 
 /// The form of an answer.
@@ -195,6 +195,52 @@ pub async fn area(
             .resolve_area(&code, None)
             .map_err(|e| ApiError::from(omzien::ParamError::new("code", e)))?;
         area_answer(state, area, &q)
+    })
+    .await
+}
+
+/// `?with=&indicator=&age=&wave=&band=&format=` of `/api/compare/{code}`: what
+/// `omzien compare` takes ([`CompareAsk`]), and the form of the answer.
+#[derive(Debug, Default)]
+pub struct CompareParams {
+    /// The question.
+    pub ask: CompareAsk,
+    /// The form.
+    pub format: FormatQuery,
+}
+
+crate::composed_params!(CompareParams {
+    ask: CompareAsk,
+    format: FormatQuery,
+});
+
+/// An area against its benchmark in every indicator, at 95 % and 99.8 %, as `omzien compare`
+/// gives it: higher or lower when the benchmark lies outside the area's interval, else
+/// similar, read worse/better where a direction is good; without intervals, the band rule
+/// (a distance, not a test), said in every row.
+#[utoipa::path(get, path = "/api/compare/{code}",
+    params(("code" = String, Path, description = "Area code (GM0363, WK036300, BU03630000) or name"), CompareParams),
+    responses((status = 200, description = "The area against its benchmark", body = CompareAnswer),
+              (status = 400, description = "A bad parameter, a benchmark the data cannot give (no national figures, similar gemeenten for a wijk or without populations)", body = ErrorBody),
+              (status = 404, description = "No such area in the data (the error lists close matches)", body = ErrorBody)))]
+pub async fn compare(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+    Query(p): Query<CompareParams>,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    answer(&state, &uri, &headers, move |state| {
+        let ds = &state.dataset;
+        let area = ds
+            .resolve_area(&code, None)
+            .map_err(|e| ApiError::from(omzien::ParamError::new("code", e)))?;
+        let q = p.ask.query(ds, area, |g| {
+            ds.similar_gemeenten(state.populations.get()?, g, omzien::SIMILAR_GEMEENTEN)
+        })?;
+        let c = ds.compare_area(&q)?;
+        let answer = CompareAnswer::new(ds, &c);
+        encode(ds, p.format.format, &answer, &answer.rows, &answer.lead())
     })
     .await
 }

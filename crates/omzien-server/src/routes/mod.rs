@@ -51,6 +51,7 @@ pub fn app(state: AppState) -> Router {
         .route("/api/risk", get(api::risk))
         .route("/api/figures", get(api::figures))
         .route("/api/trend", get(api::trend))
+        .route("/api/compare/{code}", get(api::compare))
         .route("/api/summary", get(api::summary))
         .route("/api/openapi.json", get(openapi))
         .route("/assets/{*path}", get(asset))

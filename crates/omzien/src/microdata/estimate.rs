@@ -7,9 +7,6 @@ use super::pipeline::FastMap;
 use super::{Estimate, Measure, MicrodataOptions, Suppression, Unit};
 use crate::{AgeGroup, AreaCode, Level, Wave};
 
-/// z of the two-sided 95 % normal interval (the Wilson interval's).
-const Z95: f64 = 1.959_963_984_540_054;
-
 /// Sums over scored respondents, per measure.
 #[derive(Debug, Clone, Copy, Default)]
 pub(super) struct Acc {
@@ -54,14 +51,7 @@ impl Acc {
 /// ```
 #[must_use]
 pub fn wilson(p: f64, n: f64) -> (f64, f64) {
-    if n <= 0.0 {
-        return (0.0, 1.0);
-    }
-    let z2 = Z95 * Z95;
-    let denom = 1.0 + z2 / n;
-    let centre = (p + z2 / (2.0 * n)) / denom;
-    let half = Z95 * (p * (1.0 - p) / n + z2 / (4.0 * n * n)).sqrt() / denom;
-    ((centre - half).max(0.0), (centre + half).min(1.0))
+    crate::wilson(p, n, crate::Confidence::P95)
 }
 
 /// Sums of one unit, wave and age group.

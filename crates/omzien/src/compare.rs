@@ -1,0 +1,670 @@
+//! Comparisons with a benchmark as Public Health England's Fingertips makes them, at 95 % and
+//! 99.8 %: an area is higher or lower than its benchmark when the benchmark's value lies
+//! outside the area's interval, otherwise similar; without an interval, more than a band of
+//! percentage points apart (a distance, not a test). Each indicator's [`Polarity`] turns
+//! higher/lower into worse/better where a direction is good.
+//!
+//! Benchmarks: the Netherlands, the area's gemeente, any other area, and the mean of the
+//! gemeenten most like it ([`Populations::similar`](crate::Populations::similar)).
+
+use serde::Serialize;
+
+use crate::{
+    AgeGroup, AreaCode, Dataset, Figure, Indicator, Level, Polarity, QueryError, SimilarGemeenten,
+    Unit, Wave,
+};
+
+/// z of the two-sided 95 % normal interval.
+pub const Z95: f64 = 1.959_963_984_540_054;
+/// z of the two-sided 99.8 % normal interval (Fingertips' outer control limit).
+pub const Z998: f64 = 3.090_232_306_167_813_5;
+
+/// The confidence level of an interval or a verdict.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[non_exhaustive]
+pub enum Confidence {
+    /// 95 %: about 1 in 20 areas of a similar true value lies outside by chance.
+    #[serde(rename = "95")]
+    P95,
+    /// 99.8 %: about 1 in 500.
+    #[serde(rename = "99.8")]
+    P998,
+}
+
+impl Confidence {
+    /// Both levels, 95 % first.
+    pub const BOTH: [Confidence; 2] = [Confidence::P95, Confidence::P998];
+
+    /// The normal quantile of the two-sided interval.
+    #[must_use]
+    pub fn z(self) -> f64 {
+        match self {
+            Self::P95 => Z95,
+            Self::P998 => Z998,
+        }
+    }
+
+    /// `95%` or `99.8%`.
+    #[must_use]
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::P95 => "95%",
+            Self::P998 => "99.8%",
+        }
+    }
+
+    /// `95 %` or `99,8 %` (Dutch).
+    #[must_use]
+    pub fn label_nl(self) -> &'static str {
+        match self {
+            Self::P95 => "95 %",
+            Self::P998 => "99,8 %",
+        }
+    }
+}
+
+fn logit(p: f64) -> f64 {
+    (p / (1.0 - p)).ln()
+}
+
+fn expit(x: f64) -> f64 {
+    1.0 / (1.0 + (-x).exp())
+}
+
+/// The interval of a published figure at another confidence level, from its 95 % interval.
+///
+/// For a percentage the interval is taken as normal on the logit scale, each side with its own
+/// standard error ((logit p − logit lower) / 1.960 below, likewise above), so asymmetric
+/// published bounds stay asymmetric and the wider interval stays within 0–100 %. Where the
+/// logit is not defined (a figure or bound at 0 or 100 %) and for other units, the sides
+/// are scaled on the figure's own scale and kept within 0–100 % for percentages.
+///
+/// ```
+/// use omzien::{Confidence, Unit, interval_at};
+/// let (lo, hi) = interval_at(47.0, (45.0, 49.0), Unit::Percent, Confidence::P998);
+/// assert!(lo < 45.0 && hi > 49.0);
+/// assert!((lo - 43.854).abs() < 0.001 && (hi - 50.155).abs() < 0.001, "{lo} {hi}");
+/// assert_eq!(interval_at(47.0, (45.0, 49.0), Unit::Percent, Confidence::P95), (45.0, 49.0));
+/// ```
+#[must_use]
+pub fn interval_at(value: f64, (lo, hi): (f64, f64), unit: Unit, to: Confidence) -> (f64, f64) {
+    if to == Confidence::P95 {
+        return (lo, hi);
+    }
+    let k = to.z() / Z95;
+    let linear = |b: f64| value + (b - value) * k;
+    if unit != Unit::Percent {
+        return (linear(lo), linear(hi));
+    }
+    let inside = |x: f64| x > 0.0 && x < 100.0;
+    let side = |b: f64| {
+        if b == value {
+            b
+        } else if inside(value) && inside(b) {
+            let c = logit(value / 100.0);
+            100.0 * expit(c + (logit(b / 100.0) - c) * k)
+        } else {
+            linear(b).clamp(0.0, 100.0)
+        }
+    };
+    (side(lo), side(hi))
+}
+
+/// The Wilson score interval for a share `p` (0–1) on `n` (effective) observations at a
+/// confidence level: what `statsmodels`' `proportion_confint(method="wilson")` gives.
+///
+/// ```
+/// use omzien::{Confidence, wilson};
+/// let (lo, hi) = wilson(0.4, 100.0, Confidence::P95);
+/// assert!((lo - 0.3094).abs() < 1e-3 && (hi - 0.4980).abs() < 1e-3);
+/// let (lo8, hi8) = wilson(0.4, 100.0, Confidence::P998);
+/// assert!(lo8 < lo && hi8 > hi);
+/// ```
+#[must_use]
+pub fn wilson(p: f64, n: f64, level: Confidence) -> (f64, f64) {
+    if n <= 0.0 {
+        return (0.0, 1.0);
+    }
+    let z = level.z();
+    let z2 = z * z;
+    let denom = 1.0 + z2 / n;
+    let centre = (p + z2 / (2.0 * n)) / denom;
+    let half = z * (p * (1.0 - p) / n + z2 / (4.0 * n * n)).sqrt() / denom;
+    ((centre - half).max(0.0), (centre + half).min(1.0))
+}
+
+/// How an area's figure compares with a reference.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    /// Higher.
+    Higher,
+    /// Not told apart.
+    Similar,
+    /// Lower.
+    Lower,
+    /// One of the two has no value.
+    Unknown,
+}
+
+/// How a comparison was decided.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Rule {
+    /// The area's interval lies wholly above or below the reference value (as Public
+    /// Health England's Fingertips compares); the level is the [`Confidence`] beside it.
+    Interval,
+    /// Without an interval: more than this many percentage points from the reference.
+    Band(f64),
+}
+
+/// A [`Verdict`] as a reader takes it, given the indicator's [`Polarity`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Reading {
+    /// Worse than the benchmark (higher where higher is worse, or lower where higher is better).
+    Worse,
+    /// Better than the benchmark.
+    Better,
+    /// Higher, where no direction is good.
+    Higher,
+    /// Lower, where no direction is good.
+    Lower,
+    /// Not told apart.
+    Similar,
+    /// One of the two has no value.
+    Unknown,
+}
+
+impl Reading {
+    /// `worse`, `better`, `higher`, `lower`, `similar` or `unknown`.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Worse => "worse",
+            Self::Better => "better",
+            Self::Higher => "higher",
+            Self::Lower => "lower",
+            Self::Similar => "similar",
+            Self::Unknown => "unknown",
+        }
+    }
+
+    /// The Dutch word.
+    #[must_use]
+    pub fn as_str_nl(self) -> &'static str {
+        match self {
+            Self::Worse => "slechter",
+            Self::Better => "beter",
+            Self::Higher => "hoger",
+            Self::Lower => "lager",
+            Self::Similar => "vergelijkbaar",
+            Self::Unknown => "onbekend",
+        }
+    }
+}
+
+impl std::fmt::Display for Reading {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Verdict {
+    /// How a reader takes this verdict for an indicator of this polarity.
+    ///
+    /// ```
+    /// use omzien::{Polarity, Reading, Verdict};
+    /// assert_eq!(Verdict::Higher.reads(Polarity::HigherIsWorse), Reading::Worse);
+    /// assert_eq!(Verdict::Higher.reads(Polarity::HigherIsBetter), Reading::Better);
+    /// assert_eq!(Verdict::Lower.reads(Polarity::Neither), Reading::Lower);
+    /// ```
+    #[must_use]
+    pub fn reads(self, polarity: Polarity) -> Reading {
+        match (self, polarity) {
+            (Self::Similar, _) => Reading::Similar,
+            (Self::Unknown, _) => Reading::Unknown,
+            (Self::Higher, Polarity::HigherIsWorse) | (Self::Lower, Polarity::HigherIsBetter) => {
+                Reading::Worse
+            }
+            (Self::Higher, Polarity::HigherIsBetter) | (Self::Lower, Polarity::HigherIsWorse) => {
+                Reading::Better
+            }
+            (Self::Higher, _) => Reading::Higher,
+            (Self::Lower, _) => Reading::Lower,
+        }
+    }
+}
+
+/// Compares a figure (with its interval) with a reference value.
+#[must_use]
+pub fn compare(
+    value: Figure,
+    interval: Option<(f64, f64)>,
+    reference: Figure,
+    band: f64,
+) -> (Verdict, Rule) {
+    let (Some(v), Some(r)) = (value.value(), reference.value()) else {
+        let rule = if interval.is_some() {
+            Rule::Interval
+        } else {
+            Rule::Band(band)
+        };
+        return (Verdict::Unknown, rule);
+    };
+    match interval {
+        Some((lo, hi)) => (
+            if lo > r {
+                Verdict::Higher
+            } else if hi < r {
+                Verdict::Lower
+            } else {
+                Verdict::Similar
+            },
+            Rule::Interval,
+        ),
+        // The difference as every change is shown (`change`, the binary noise of subtracting
+        // one-decimal figures rounded away), so 7.3 against 9.3 is 2.0 apart: similar.
+        None => (
+            match crate::change(r, v) {
+                d if d > band => Verdict::Higher,
+                d if d < -band => Verdict::Lower,
+                _ => Verdict::Similar,
+            },
+            Rule::Band(band),
+        ),
+    }
+}
+
+/// What an area is compared with.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum Benchmark {
+    /// The Netherlands (`NL01`).
+    National,
+    /// The area's own gemeente.
+    Gemeente,
+    /// Another area.
+    Area(AreaCode),
+    /// The mean of similar gemeenten (for a gemeente).
+    Similar(SimilarGemeenten),
+}
+
+impl Benchmark {
+    /// `national`, `gemeente`, `area` or `similar`.
+    #[must_use]
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Self::National => "national",
+            Self::Gemeente => "gemeente",
+            Self::Area(_) => "area",
+            Self::Similar(_) => "similar",
+        }
+    }
+}
+
+/// A comparison of one area with a benchmark.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct CompareQuery {
+    /// The area.
+    pub area: AreaCode,
+    /// Its benchmark.
+    pub benchmark: Benchmark,
+    /// The indicators; empty: every indicator the data has figures of in the wave and age
+    /// group.
+    pub indicators: Vec<Indicator>,
+    /// The age group.
+    pub age: AgeGroup,
+    /// The wave.
+    pub wave: Wave,
+    /// Without an interval, a difference within this many percentage points is similar.
+    pub band: f64,
+}
+
+impl CompareQuery {
+    /// The default band (pp) for figures without an interval.
+    pub const DEFAULT_BAND: f64 = 2.0;
+
+    /// Compares `area` with `benchmark` in every indicator, 18+, in `wave`, ±2 pp without
+    /// intervals.
+    #[must_use]
+    pub fn new(area: AreaCode, benchmark: Benchmark, wave: Wave) -> Self {
+        Self {
+            area,
+            benchmark,
+            indicators: Vec::new(),
+            age: AgeGroup::ADULTS,
+            wave,
+            band: Self::DEFAULT_BAND,
+        }
+    }
+
+    /// The same comparison for these indicators only.
+    #[must_use]
+    pub fn with_indicators(mut self, indicators: Vec<Indicator>) -> Self {
+        self.indicators = indicators;
+        self
+    }
+
+    /// The same comparison for another age group.
+    #[must_use]
+    pub fn with_age(mut self, age: AgeGroup) -> Self {
+        self.age = age;
+        self
+    }
+
+    /// The same comparison with another band.
+    #[must_use]
+    pub fn with_band(mut self, band: f64) -> Self {
+        self.band = band;
+        self
+    }
+}
+
+/// A comparison that cannot be made.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum CompareError {
+    /// The data has no national figures.
+    #[error(
+        "the data has no national figures (NL01) to compare with; compare with the gemeente or another area"
+    )]
+    NoNational,
+    /// The area has no gemeente (the country, or a gemeente compared with itself).
+    #[error(
+        "{0} is not inside a gemeente, so it has none to be compared with; compare with nl or another area"
+    )]
+    NoGemeente(AreaCode),
+    /// Similar gemeenten are a benchmark for gemeenten only.
+    #[error(
+        "similar gemeenten are a benchmark for a gemeente, and {0} is a {1}; compare a wijk or buurt with its gemeente or nl"
+    )]
+    SimilarForGemeenten(AreaCode, Level),
+    /// An area compared with itself.
+    #[error("{0} compared with itself says nothing; choose another benchmark")]
+    Itself(AreaCode),
+    /// A bad query.
+    #[error(transparent)]
+    Query(#[from] QueryError),
+}
+
+/// One indicator of an area against its benchmark, at both levels.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct BenchmarkRow {
+    /// The indicator.
+    pub indicator: Indicator,
+    /// Whether higher is worse, better or neither.
+    pub polarity: Polarity,
+    /// The area's figure.
+    pub value: Figure,
+    /// Its published 95 % interval.
+    pub interval_95: Option<(f64, f64)>,
+    /// Its 99.8 % interval, derived from the 95 % one ([`interval_at`]).
+    pub interval_998: Option<(f64, f64)>,
+    /// The benchmark's value.
+    pub benchmark: Figure,
+    /// For similar gemeenten: how many of them have a value (the mean is theirs).
+    pub benchmark_areas: Option<usize>,
+    /// The verdict at 95 % (or by the band).
+    pub verdict_95: Verdict,
+    /// The verdict at 99.8 % (or by the band).
+    pub verdict_998: Verdict,
+    /// How the verdicts were decided.
+    pub rule: Rule,
+}
+
+impl BenchmarkRow {
+    /// The verdict at a level as a reader takes it.
+    #[must_use]
+    pub fn reads(&self, level: Confidence) -> Reading {
+        match level {
+            Confidence::P95 => self.verdict_95,
+            Confidence::P998 => self.verdict_998,
+        }
+        .reads(self.polarity)
+    }
+
+    /// The rule behind a verdict at a level, for people: `95%`, `99.8%` or `±2.0 pp, no
+    /// interval`.
+    #[must_use]
+    pub fn rule_label(&self, level: Confidence) -> String {
+        match self.rule {
+            Rule::Interval => level.label().to_owned(),
+            Rule::Band(b) => format!("±{b:.1} pp, no interval"),
+        }
+    }
+}
+
+/// An area against its benchmark in every indicator asked for.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct AreaComparison {
+    /// The area.
+    pub area: AreaCode,
+    /// The wave.
+    pub wave: Wave,
+    /// The age group.
+    pub age: AgeGroup,
+    /// `national`, `gemeente`, `area` or `similar`.
+    pub benchmark_kind: &'static str,
+    /// The benchmark area (none for similar gemeenten).
+    pub benchmark_area: Option<AreaCode>,
+    /// The similar gemeenten, where they are the benchmark.
+    pub similar: Option<SimilarGemeenten>,
+    /// One row per indicator, in the data's order.
+    pub rows: Vec<BenchmarkRow>,
+}
+
+impl Dataset {
+    /// Compares an area with its benchmark in every indicator asked for, at 95 % and 99.8 %.
+    ///
+    /// ```
+    /// use omzien::{Benchmark, CompareQuery, Reading, Confidence};
+    /// let ds = omzien::demo::dataset();
+    /// let wave = *ds.waves().last().unwrap();
+    /// let wijk = ds.areas(omzien::Level::Wijk, None)[0];
+    /// let c = ds.compare_area(&CompareQuery::new(wijk, Benchmark::Gemeente, wave))?;
+    /// assert_eq!(c.benchmark_area.unwrap().to_string(), "GM9999");
+    /// assert!(c.rows.iter().all(|r| r.reads(Confidence::P998) != Reading::Unknown || r.value.value().is_none()));
+    /// # Ok::<(), omzien::CompareError>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`CompareError`] for a benchmark the data cannot give (no national figures, no
+    /// gemeente, the area itself, similar gemeenten for another level) or an area, wave, age
+    /// group or indicator it does not hold.
+    pub fn compare_area(&self, q: &CompareQuery) -> Result<AreaComparison, CompareError> {
+        self.area(q.area)?;
+        let benchmark_area = match &q.benchmark {
+            Benchmark::National => Some(self.national().ok_or(CompareError::NoNational)?),
+            Benchmark::Gemeente => match q.area.gemeente() {
+                Some(g) if AreaCode::Gemeente(g) != q.area => Some(AreaCode::Gemeente(g)),
+                _ => return Err(CompareError::NoGemeente(q.area)),
+            },
+            Benchmark::Area(code) => {
+                self.area(*code)?;
+                Some(*code)
+            }
+            Benchmark::Similar(s) => {
+                if q.area.level() != Level::Gemeente || q.area != AreaCode::Gemeente(s.gemeente) {
+                    return Err(CompareError::SimilarForGemeenten(q.area, q.area.level()));
+                }
+                None
+            }
+        };
+        if benchmark_area == Some(q.area) {
+            return Err(CompareError::Itself(q.area));
+        }
+        self.check(q.wave, q.age)?;
+        let indicators: Vec<Indicator> = if q.indicators.is_empty() {
+            self.indicators()
+                .iter()
+                .map(|i| i.indicator)
+                .filter(|&i| self.has_column(i, q.wave, q.age))
+                .collect()
+        } else {
+            q.indicators.clone()
+        };
+        let mut rows = Vec::with_capacity(indicators.len());
+        for ind in indicators {
+            let value = self.figure(q.area, ind, q.wave, q.age)?;
+            let interval_95 = self.interval(q.area, ind, q.wave, q.age)?;
+            let (benchmark, benchmark_areas) = match (&q.benchmark, benchmark_area) {
+                (_, Some(code)) => (self.figure(code, ind, q.wave, q.age)?, None),
+                (Benchmark::Similar(s), None) => self.mean_of(s, ind, q.wave, q.age)?,
+                _ => (Figure::NotMeasured, None),
+            };
+            let unit = self.indicator_info(ind).map_or(Unit::Number, |i| i.unit);
+            let interval_998 = match (value.value(), interval_95) {
+                (Some(v), Some(iv)) => Some(interval_at(v, iv, unit, Confidence::P998)),
+                _ => None,
+            };
+            let (verdict_95, rule) = compare(value, interval_95, benchmark, q.band);
+            let (verdict_998, _) = compare(value, interval_998, benchmark, q.band);
+            rows.push(BenchmarkRow {
+                indicator: ind,
+                polarity: ind.polarity(),
+                value,
+                interval_95,
+                interval_998,
+                benchmark,
+                benchmark_areas,
+                verdict_95,
+                verdict_998,
+                rule,
+            });
+        }
+        Ok(AreaComparison {
+            area: q.area,
+            wave: q.wave,
+            age: q.age,
+            benchmark_kind: q.benchmark.kind(),
+            benchmark_area,
+            similar: match &q.benchmark {
+                Benchmark::Similar(s) => Some(s.clone()),
+                _ => None,
+            },
+            rows,
+        })
+    }
+
+    /// The unweighted mean of the similar gemeenten's figures that are values, and how many.
+    fn mean_of(
+        &self,
+        s: &SimilarGemeenten,
+        ind: Indicator,
+        wave: Wave,
+        age: AgeGroup,
+    ) -> Result<(Figure, Option<usize>), QueryError> {
+        let mut sum = 0.0;
+        let mut n = 0;
+        for nb in &s.neighbours {
+            let code = AreaCode::Gemeente(nb.code);
+            if !self.contains(code) {
+                continue;
+            }
+            if let Some(v) = self.figure(code, ind, wave, age)?.value() {
+                sum += v;
+                n += 1;
+            }
+        }
+        let f = if n == 0 {
+            Figure::NotMeasured
+        } else {
+            Figure::Value(sum / f64::from(n as u32))
+        };
+        Ok((f, Some(n)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Polarity;
+
+    #[test]
+    fn comparisons_use_the_interval_and_else_the_band() {
+        let v = Figure::Value(50.0);
+        assert_eq!(
+            compare(v, Some((47.0, 53.0)), Figure::Value(46.0), 2.0),
+            (Verdict::Higher, Rule::Interval)
+        );
+        assert_eq!(
+            compare(v, Some((47.0, 53.0)), Figure::Value(48.0), 2.0).0,
+            Verdict::Similar
+        );
+        assert_eq!(
+            compare(v, Some((47.0, 53.0)), Figure::Value(54.0), 2.0).0,
+            Verdict::Lower
+        );
+        assert_eq!(
+            compare(v, None, Figure::Value(47.9), 2.0),
+            (Verdict::Higher, Rule::Band(2.0))
+        );
+        assert_eq!(
+            compare(v, None, Figure::Value(48.0), 2.0).0,
+            Verdict::Similar
+        );
+        assert_eq!(compare(v, None, Figure::Value(52.1), 2.0).0, Verdict::Lower);
+        // Exactly 2.0 apart is within the band, though 9.3 − 7.3 is 2.0000000000000009.
+        assert_eq!(
+            compare(Figure::Value(7.3), None, Figure::Value(9.3), 2.0).0,
+            Verdict::Similar
+        );
+        assert_eq!(
+            compare(Figure::Value(9.3), None, Figure::Value(7.3), 2.0).0,
+            Verdict::Similar
+        );
+        assert_eq!(
+            compare(Figure::Suppressed, None, Figure::Value(52.1), 2.0).0,
+            Verdict::Unknown
+        );
+    }
+
+    #[test]
+    fn the_998_interval_is_the_95_interval_widened_on_the_logit_scale() {
+        // Worked by hand: logit(0.47) = −0.12014, logit(0.45) = −0.20067; the lower side's
+        // standard error (−0.12014 + 0.20067)/1.95996 = 0.041087; −0.12014 − 3.09023 × 0.041087
+        // = −0.24711 → 43.853 %.
+        let (lo, hi) = interval_at(47.0, (45.0, 49.0), Unit::Percent, Confidence::P998);
+        assert!((lo - 43.853).abs() < 0.005, "{lo}");
+        assert!(hi > 50.1 && hi < 50.2, "{hi}");
+        // Asymmetric bounds stay asymmetric.
+        let (lo, hi) = interval_at(10.0, (6.0, 12.0), Unit::Percent, Confidence::P998);
+        assert!(10.0 - lo > 1.5 * (hi - 10.0), "{lo} {hi}");
+        // At the edge of the scale: kept within 0–100.
+        let (lo, hi) = interval_at(1.0, (0.0, 3.0), Unit::Percent, Confidence::P998);
+        assert_eq!(lo, 0.0);
+        assert!(hi > 3.0 && hi <= 100.0);
+        let (lo, _) = interval_at(0.0, (0.0, 2.0), Unit::Percent, Confidence::P998);
+        assert_eq!(lo, 0.0);
+        // Another unit scales linearly.
+        let (lo, hi) = interval_at(10.0, (8.0, 12.0), Unit::Number, Confidence::P998);
+        assert!(
+            (lo - (10.0 - 2.0 * Z998 / Z95)).abs() < 1e-12
+                && (hi - (10.0 + 2.0 * Z998 / Z95)).abs() < 1e-12
+        );
+    }
+
+    #[test]
+    fn a_difference_seen_at_95_may_not_be_seen_at_998() {
+        let v = Figure::Value(47.0);
+        let iv = (45.0, 49.0);
+        let wide = interval_at(47.0, iv, Unit::Percent, Confidence::P998);
+        let bench = Figure::Value(44.5);
+        assert_eq!(compare(v, Some(iv), bench, 2.0).0, Verdict::Higher);
+        assert_eq!(compare(v, Some(wide), bench, 2.0).0, Verdict::Similar);
+        assert_eq!(
+            Verdict::Higher.reads(Polarity::HigherIsWorse),
+            Reading::Worse
+        );
+        assert_eq!(
+            Verdict::Lower.reads(Polarity::HigherIsWorse),
+            Reading::Better
+        );
+        assert_eq!(Verdict::Higher.reads(Polarity::Neither), Reading::Higher);
+    }
+}
