@@ -422,6 +422,7 @@ impl RawTable<'_> {
                 )
         });
         if all_good {
+            self.check_bounds(&rows, &first_seen, &figure_cols, &good)?;
             return Ok(ParsedFile {
                 path,
                 rows,
@@ -457,15 +458,68 @@ impl RawTable<'_> {
                 }
                 figs.push(f);
             }
-            columns.push((target, figs));
+            columns.push((c, target, figs));
         }
+        let (cols, figs): (Vec<(usize, Target)>, Vec<Vec<Figure>>) =
+            columns.into_iter().map(|(c, t, f)| ((c, t), f)).unzip();
+        self.check_bounds(&rows, &first_seen, &cols, &figs)?;
         Ok(ParsedFile {
             path,
             rows,
-            columns,
+            columns: cols.into_iter().map(|(_, t)| t).zip(figs).collect(),
             table,
             own,
         })
+    }
+
+    /// Checks every published 95 % interval of the file against its value: the lower bound
+    /// at most the value, the upper at least it. A bound on the wrong side is a broken file
+    /// (or columns swapped), never an interval to compare by; the error names the bound's line.
+    fn check_bounds(
+        &self,
+        rows: &[RowKey],
+        first_seen: &HashMap<(AreaCode, Wave, AgeGroup, Margin), usize>,
+        cols: &[(usize, Target)],
+        figs: &[Vec<Figure>],
+    ) -> Result<(), LoadError> {
+        for (r, row) in rows.iter().enumerate() {
+            if row.margin != Margin::Value {
+                continue;
+            }
+            let at = |m: Margin| first_seen.get(&(row.code, row.wave, row.age, m)).copied();
+            let (Some(lo_r), Some(hi_r)) = (at(Margin::Lower95), at(Margin::Upper95)) else {
+                continue;
+            };
+            for ((c, _), col) in cols.iter().zip(figs) {
+                let (Some(v), Some(lo), Some(hi)) =
+                    (col[r].value(), col[lo_r].value(), col[hi_r].value())
+                else {
+                    continue;
+                };
+                let wrong = if lo > v {
+                    Some((lo_r, format!("lower bound {lo} lies above its value {v}")))
+                } else if hi < v {
+                    Some((hi_r, format!("upper bound {hi} lies below its value {v}")))
+                } else {
+                    None
+                };
+                if let Some((bad_r, what)) = wrong {
+                    return Err(LoadError::OutOfRange {
+                        path: self.path.to_owned(),
+                        location: self.loc(bad_r, *c),
+                        column: self.headers[*c].clone(),
+                        message: format!(
+                            "{what} ({} {} {}, value at {}): a 95% interval must hold its value",
+                            row.code,
+                            row.wave,
+                            row.age.short(),
+                            self.loc(r, *c)
+                        ),
+                    });
+                }
+            }
+        }
+        Ok(())
     }
 }
 
