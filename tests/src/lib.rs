@@ -258,3 +258,18 @@ pub fn listing(dir: &std::path::Path) -> Vec<String> {
     v.sort();
     v
 }
+
+/// The width and RGBA pixels of a PNG.
+///
+/// # Panics
+/// When the bytes are not a PNG: that is a test failure.
+#[must_use]
+#[allow(clippy::unwrap_used)]
+pub fn decode_png(bytes: &[u8]) -> (u32, Vec<u8>) {
+    let mut dec = png::Decoder::new(std::io::Cursor::new(bytes));
+    dec.set_transformations(png::Transformations::EXPAND | png::Transformations::ALPHA);
+    let mut reader = dec.read_info().unwrap();
+    let mut buf = vec![0; reader.output_buffer_size().unwrap()];
+    let info = reader.next_frame(&mut buf).unwrap();
+    (info.width, buf)
+}

@@ -18,15 +18,7 @@ async fn json(app: &Router, uri: &str) -> Value {
     serde_json::from_slice(&b).unwrap()
 }
 
-/// RGBA pixels of a PNG.
-fn decode(bytes: &[u8]) -> (u32, Vec<u8>) {
-    let mut dec = png::Decoder::new(std::io::Cursor::new(bytes));
-    dec.set_transformations(png::Transformations::EXPAND | png::Transformations::ALPHA);
-    let mut reader = dec.read_info().unwrap();
-    let mut buf = vec![0; reader.output_buffer_size().unwrap()];
-    let info = reader.next_frame(&mut buf).unwrap();
-    (info.width, buf)
-}
+use omzien_tests::decode_png as decode;
 
 fn pixel_at(png: &[u8], tile: TileCoord, lon: f64, lat: f64) -> [u8; 4] {
     let (w, rgba) = decode(png);

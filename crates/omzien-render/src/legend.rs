@@ -2,14 +2,13 @@
 //! suppressed and not-measured classes, in exactly the colours the tiles use. Text is drawn
 //! with DejaVu Sans (embedded) through `ab_glyph`.
 
-use ab_glyph::{Font, FontRef, PxScale, ScaleFont, point};
 use omzien::Legend;
-use vello_cpu::color::{AlphaColor, PremulRgba8, Srgb};
+use vello_cpu::color::{AlphaColor, Srgb};
 use vello_cpu::kurbo::Rect;
 use vello_cpu::{Pixmap, RenderContext, Resources};
 
 use super::png::{EncodeError, encode};
-use crate::text::Fonts;
+use crate::text::{Fonts, draw_text, wrap};
 
 /// Width of the legend at scale 1, in pixels.
 pub const LEGEND_WIDTH: u32 = 240;
@@ -22,77 +21,6 @@ const SWATCH: (f32, f32) = (22.0, 13.0);
 
 fn fonts() -> Result<Fonts, EncodeError> {
     Fonts::load().map_err(|e| EncodeError::new(format!("font: {e}")))
-}
-
-/// Width of a line of text at a size, in pixels.
-fn text_width(font: &FontRef<'_>, px: f32, text: &str) -> f32 {
-    let f = font.as_scaled(PxScale::from(px));
-    let mut w = 0.0;
-    let mut prev = None;
-    for c in text.chars() {
-        let id = f.glyph_id(c);
-        if let Some(p) = prev {
-            w += f.kern(p, id);
-        }
-        w += f.h_advance(id);
-        prev = Some(id);
-    }
-    w
-}
-
-/// Breaks text into lines no wider than `max` pixels at `px`.
-fn wrap(font: &FontRef<'_>, px: f32, text: &str, max: f32) -> Vec<String> {
-    crate::text::wrap(text, max, |t| text_width(font, px, t))
-}
-
-/// Draws one line with its baseline at `y`, blending coverage over the pixmap.
-fn draw_text(
-    pixmap: &mut Pixmap,
-    font: &FontRef<'_>,
-    px: f32,
-    (x, y): (f32, f32),
-    text: &str,
-    rgb: [u8; 3],
-) {
-    let f = font.as_scaled(PxScale::from(px));
-    let (w, h) = (u32::from(pixmap.width()), u32::from(pixmap.height()));
-    let stride = w as usize;
-    let pixels = pixmap.data_mut();
-    let mut caret = x;
-    let mut prev = None;
-    for c in text.chars() {
-        let id = f.glyph_id(c);
-        if let Some(p) = prev {
-            caret += f.kern(p, id);
-        }
-        let glyph = id.with_scale_and_position(PxScale::from(px), point(caret, y));
-        caret += f.h_advance(id);
-        prev = Some(id);
-        let Some(outline) = font.outline_glyph(glyph) else {
-            continue;
-        };
-        let bounds = outline.px_bounds();
-        outline.draw(|gx, gy, coverage| {
-            let px_x = bounds.min.x as i64 + i64::from(gx);
-            let px_y = bounds.min.y as i64 + i64::from(gy);
-            if px_x < 0 || px_y < 0 || px_x >= i64::from(w) || px_y >= i64::from(h) {
-                return;
-            }
-            let Some(p) = pixels.get_mut(px_y as usize * stride + px_x as usize) else {
-                return;
-            };
-            let a = coverage.clamp(0.0, 1.0);
-            let blend =
-                |dst: u8, src: u8| (f32::from(src) * a + f32::from(dst) * (1.0 - a)).round() as u8;
-            // The legend's background is opaque, so premultiplied equals straight colour.
-            *p = PremulRgba8 {
-                r: blend(p.r, rgb[0]),
-                g: blend(p.g, rgb[1]),
-                b: blend(p.b, rgb[2]),
-                a: 255,
-            };
-        });
-    }
 }
 
 /// Draws a legend at `scale` (1 or 2) and encodes it as PNG.
@@ -197,6 +125,7 @@ pub fn legend_png(legend: &Legend, scale: u32) -> Result<Vec<u8>, EncodeError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::text::text_width;
 
     #[test]
     fn wraps_at_words_within_the_width() {

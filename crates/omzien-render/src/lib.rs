@@ -24,6 +24,8 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+mod chart;
+mod comparison;
 mod export;
 mod legend;
 mod png;
@@ -34,6 +36,11 @@ mod text;
 mod tile;
 mod vector;
 
+pub use chart::{Anchor, Chart, Mark, Rgb};
+pub use comparison::{
+    FUNNEL_HEIGHT, FUNNEL_PLOT, FUNNEL_WIDTH, SPINE_LEFT, SPINE_RIGHT, SPINE_ROW, SPINE_TOP,
+    SPINE_WIDTH, funnel_chart, funnel_range, funnel_xy, reading_colour, spine_chart, spine_x,
+};
 pub use export::{
     ArchiveFormat, ArchiveMeta, ExportError, LevelMeta, Pyramid, PyramidLevel, Written, ZoomRange,
     write_archive,

@@ -136,18 +136,19 @@ impl T {
 }
 
 /// The short label of an indicator for people (`Eenzaam`), from the dataset's info.
-fn label(ds: &Dataset, ind: Indicator, lang: Lang) -> String {
+pub(crate) fn label(ds: &Dataset, ind: Indicator, lang: Lang) -> String {
     ds.indicator_info(ind).map_or_else(
         || ind.to_string(),
-        |i| {
-            let l = match lang {
-                Lang::Nl => &i.label_nl,
-                Lang::En => &i.label_en,
-            };
-            // Without the topic path: `Eenzaamheid/Ernstig/zeer ernstig eenzaam (%)` →
-            // `Ernstig/zeer ernstig eenzaam`.
-            let short = l.split_once('/').map_or(l.as_str(), |(_, rest)| rest);
-            short.trim_end_matches("(%)").trim().to_owned()
+        |i| match lang {
+            // Without the topic path of StatLine's Dutch label:
+            // `Eenzaamheid/Ernstig/zeer ernstig eenzaam (%)` → `Ernstig/zeer ernstig eenzaam`.
+            Lang::Nl => {
+                let l = &i.label_nl;
+                let short = l.split_once('/').map_or(l.as_str(), |(_, rest)| rest);
+                short.trim_end_matches("(%)").trim().to_owned()
+            }
+            // The English labels carry no topic path ("Walks and/or cycles" stays whole).
+            Lang::En => i.label_en.trim_end_matches("(%)").trim().to_owned(),
         },
     )
 }
@@ -217,7 +218,7 @@ impl Metrics {
 
     /// Lines of `text` that fit `width`.
     fn wrap(&self, text: &str, size: f32, bold: bool, width: f32) -> Vec<String> {
-        crate::text::wrap(text, width, |t| self.width(t, size, bold))
+        crate::text::wrap_by(text, width, |t| self.width(t, size, bold))
     }
 }
 

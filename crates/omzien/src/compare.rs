@@ -382,6 +382,22 @@ pub enum CompareError {
         "similar gemeenten are a benchmark for a gemeente, and {0} is a {1}; compare a wijk or buurt with its gemeente or nl"
     )]
     SimilarForGemeenten(AreaCode, Level),
+    /// No area has an interval to take a precision from.
+    #[error(
+        "a funnel plot needs figures with 95% intervals, and {what} carry none (the national 50090NED files publish none): there is no precision to plot"
+    )]
+    NoIntervals {
+        /// What has none.
+        what: String,
+    },
+    /// A funnel's benchmark must be one figure.
+    #[error(
+        "a funnel plot compares with one figure: nl, another area, or (for a gemeente's areas) gemeente"
+    )]
+    FunnelBenchmark,
+    /// The benchmark has no value.
+    #[error("the benchmark {0} has no value for this indicator, age group and wave")]
+    NoBenchmarkValue(AreaCode),
     /// An area compared with itself.
     #[error("{0} compared with itself says nothing; choose another benchmark")]
     Itself(AreaCode),

@@ -17,6 +17,7 @@
 
 mod aggregate;
 mod area;
+mod charts;
 pub mod classify;
 mod compare;
 mod dataset;
@@ -52,6 +53,9 @@ pub use aggregate::{
 pub use area::{
     AreaCode, BuurtCode, CodeError, CountryCode, GemeenteCode, Level, LevelError, WijkCode,
     fold_name,
+};
+pub use charts::{
+    Funnel, FunnelLimit, FunnelPoint, FunnelQuery, Spine, SpineRow, Spread, funnel_limit,
 };
 pub use compare::{
     AreaComparison, Benchmark, BenchmarkRow, CompareError, CompareQuery, Confidence, Reading, Rule,

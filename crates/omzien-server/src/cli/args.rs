@@ -78,6 +78,18 @@ pub enum Command {
     ///
     /// Example: omzien compare Amsterdam --with similar --data ../shared/data/rivm-50090NED --boundaries ../shared/data/cbs-2020
     Compare(CompareArgs),
+    /// A spine chart (SVG or PNG, by --out's extension): every indicator of an area against
+    /// the spread over all areas of its level (lowest, quartiles, highest) and the benchmark,
+    /// the dot coloured by the verdict at 95 % (ringed at 99.8 %), as Fingertips draws them.
+    ///
+    /// Example: omzien spine Amsterdam --with similar --out spine.svg --data ../shared/data/rivm-50090NED --boundaries ../shared/data/cbs-2020
+    Spine(SpineArgs),
+    /// A funnel plot (SVG or PNG): a gemeente's wijken or buurten (or all gemeenten) by
+    /// precision against the benchmark with its 95 % and 99.8 % control limits, naming the
+    /// areas outside them. Needs figures with 95 % intervals (precision comes from them).
+    ///
+    /// Example: omzien funnel Delft --level wijk --out funnel.svg --data data/50150NED
+    Funnel(FunnelArgs),
     /// Change between two waves per area, with direction and caveats.
     ///
     /// Example: omzien trend --from 2016 --to 2020 --gemeente Amsterdam --level wijk --data ../shared/data/rivm-50090NED
@@ -298,6 +310,62 @@ pub struct CompareArgs {
     /// What is asked.
     #[command(flatten)]
     pub ask: CompareAsk,
+}
+
+/// `omzien spine`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct SpineArgs {
+    /// Area code or name.
+    #[arg(value_name = "AREA")]
+    pub query: String,
+    /// Shared options.
+    #[command(flatten)]
+    pub common: Common,
+    /// Names of wijken and buurten, and the gemeente layer --with similar reads.
+    #[command(flatten)]
+    pub names: NameArgs,
+    /// What is compared.
+    #[command(flatten)]
+    pub ask: CompareAsk,
+    /// The picture written: .svg or .png.
+    #[arg(long, value_name = "FILE")]
+    pub out: PathBuf,
+    /// Language: nl or en.
+    #[arg(long, default_value = "nl")]
+    pub lang: String,
+}
+
+/// `omzien funnel`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct FunnelArgs {
+    /// The gemeente whose wijken or buurten are plotted; without it, every area of --level.
+    #[arg(value_name = "GEMEENTE")]
+    pub gemeente: Option<String>,
+    /// Shared options.
+    #[command(flatten)]
+    pub common: Common,
+    /// Names of wijken and buurten.
+    #[command(flatten)]
+    pub names: NameArgs,
+    /// Indicator and age group.
+    #[command(flatten)]
+    pub measure: Measure,
+    /// The wave.
+    #[command(flatten)]
+    pub wave: WaveParam,
+    /// Level of the areas plotted: wijk (default with a gemeente), buurt or gemeente (default
+    /// without).
+    #[arg(long)]
+    pub level: Option<String>,
+    /// Benchmark: nl (default), gemeente (with a gemeente) or an area's code or name.
+    #[arg(long = "with", short = 'w', value_name = "BENCHMARK")]
+    pub with: Option<String>,
+    /// The picture written: .svg or .png.
+    #[arg(long, value_name = "FILE")]
+    pub out: PathBuf,
+    /// Language: nl or en.
+    #[arg(long, default_value = "nl")]
+    pub lang: String,
 }
 
 /// `omzien trend`.

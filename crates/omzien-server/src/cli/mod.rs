@@ -3,6 +3,7 @@
 
 mod area;
 mod args;
+mod charts;
 mod check;
 mod compare;
 mod export;
@@ -73,6 +74,9 @@ pub enum CliError {
     /// A report that cannot be made.
     #[error(transparent)]
     Report(#[from] omzien::ReportError),
+    /// A chart that cannot be encoded.
+    #[error(transparent)]
+    Chart(#[from] omzien_render::EncodeError),
     /// A report that cannot be drawn.
     #[error(transparent)]
     ReportPdf(#[from] omzien_render::ReportPdfError),
@@ -193,6 +197,8 @@ fn refuse_format(command: &Command) -> Result<(), CliError> {
     let (common, what) = match command {
         Command::Serve(a) => (&a.common, "serves HTTP"),
         Command::Report(a) => (&a.common, "writes a PDF"),
+        Command::Spine(a) => (&a.common, "draws a picture"),
+        Command::Funnel(a) => (&a.common, "draws a picture"),
         #[cfg(feature = "microdata")]
         Command::Microdata(a) => (&a.common, "writes a folder of CSV and JSON files"),
         _ => return Ok(()),
@@ -224,6 +230,8 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<(), CliError> {
         Command::Indicators(a) => indicators::run(a, out),
         Command::Area(a) => area::run(a, out),
         Command::Compare(a) => compare::run(a, out),
+        Command::Spine(a) => charts::spine(a, out),
+        Command::Funnel(a) => charts::funnel(a, out),
         Command::Trend(a) => trend::run(a, out),
         Command::Risk(a) => risk::run(a, out),
         Command::Rollup(a) => rollup::run(a, out),

@@ -153,10 +153,12 @@ fn file_name(ds: &Dataset, g: GemeenteCode) -> PathBuf {
     PathBuf::from(format!("{g}_{slug}.pdf"))
 }
 
-/// Writes through a temporary file in the same folder, so no half-written PDF is ever left
+/// Writes through a temporary file in the same folder, so no half-written file is ever left
 /// under the final name.
-fn write_new(path: &Path, bytes: &[u8]) -> Result<(), CliError> {
-    let tmp = path.with_extension("pdf.part");
+pub(super) fn write_new(path: &Path, bytes: &[u8]) -> Result<(), CliError> {
+    let mut tmp = path.as_os_str().to_owned();
+    tmp.push(".part");
+    let tmp = PathBuf::from(tmp);
     std::fs::write(&tmp, bytes)?;
     std::fs::rename(&tmp, path)?;
     Ok(())

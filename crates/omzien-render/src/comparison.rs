@@ -1,0 +1,554 @@
+//! The spine chart and the funnel plot, drawn from the core's [`omzien::Spine`] and
+//! [`omzien::Funnel`] as [`Chart`]s (SVG or PNG).
+//!
+//! **Spine chart** (as Fingertips draws it): one row per indicator; the benchmark is the
+//! vertical line in the middle of the spine; the grey bars span the lowest value to the first
+//! quartile, the quartiles (darker) and the third quartile to the highest, over every area of
+//! the level; each indicator is scaled so the benchmark sits in the middle and the farther of
+//! the lowest and highest value reaches the end. Worse lies left and better right where a
+//! direction is good (for loneliness, higher values lie left); lower left where none is. The
+//! dot is the area, coloured by its verdict at 95 % and ringed black when the 99.8 % verdict
+//! says the same.
+//!
+//! **Funnel plot:** areas by precision (effective n, logarithmic axis) and value, the
+//! benchmark's line and its 95 % (dashed) and 99.8 % (solid) control limits; areas outside the
+//! 99.8 % limits are named.
+
+use omzien::{Confidence, Dataset, Funnel, Polarity, Reading, Spine, Verdict};
+
+use crate::chart::{Anchor, Chart, Mark, Rgb};
+use crate::report::{Lang, label};
+
+/// Width of a spine chart.
+pub const SPINE_WIDTH: f64 = 960.0;
+/// Left end of the spine (chart units).
+pub const SPINE_LEFT: f64 = 600.0;
+/// Right end of the spine.
+pub const SPINE_RIGHT: f64 = 940.0;
+/// Top of the first row.
+pub const SPINE_TOP: f64 = 64.0;
+/// Height of a row.
+pub const SPINE_ROW: f64 = 24.0;
+
+const INK: Rgb = [0x1d, 0x1d, 0x1d];
+const MUTED: Rgb = [0x55, 0x55, 0x55];
+const LIGHT: Rgb = [0xc8, 0xc8, 0xc8];
+const DARK: Rgb = [0x8c, 0x8c, 0x8c];
+const BENCH: Rgb = [0xa5, 0x00, 0x26];
+
+/// The colour of a verdict as read (Fingertips' scheme: red worse, green better, amber
+/// similar, blues where no direction is good, white unknown).
+#[must_use]
+pub fn reading_colour(r: Reading) -> Rgb {
+    match r {
+        Reading::Worse => [0xc0, 0x00, 0x00],
+        Reading::Better => [0x38, 0x8e, 0x3c],
+        Reading::Similar => [0xff, 0xc0, 0x00],
+        Reading::Higher => [0x1f, 0x4e, 0xb4],
+        Reading::Lower => [0x9e, 0xc0, 0xff],
+        _ => [0xff, 0xff, 0xff],
+    }
+}
+
+fn word(lang: Lang, r: Reading) -> &'static str {
+    match lang {
+        Lang::Nl => r.as_str_nl(),
+        Lang::En => r.as_str(),
+    }
+}
+
+fn t(lang: Lang, nl: &'static str, en: &'static str) -> &'static str {
+    match lang {
+        Lang::Nl => nl,
+        Lang::En => en,
+    }
+}
+
+/// The x of a value on a spine row: the benchmark in the middle, the farther of `min` and
+/// `max` at an end, worse to the left where higher is worse.
+#[must_use]
+pub fn spine_x(value: f64, benchmark: f64, min: f64, max: f64, polarity: Polarity) -> f64 {
+    let half = (benchmark - min)
+        .abs()
+        .max((max - benchmark).abs())
+        .max(1e-9);
+    let mid = (SPINE_LEFT + SPINE_RIGHT) / 2.0;
+    let sign = if polarity == Polarity::HigherIsWorse {
+        -1.0
+    } else {
+        1.0
+    };
+    mid + sign * (value - benchmark) / half * (SPINE_RIGHT - SPINE_LEFT) / 2.0
+}
+
+fn num(lang: Lang, v: f64) -> String {
+    let s = format!("{v:.1}");
+    match lang {
+        Lang::Nl => s.replace('.', ","),
+        Lang::En => s,
+    }
+}
+
+/// The Dutch plural of a level (`wijken`), the word the project uses in both languages.
+fn plural(level: omzien::Level) -> String {
+    match level {
+        omzien::Level::Land => "landen".to_owned(),
+        l => format!("{l}en").replace("gemeenteen", "gemeenten"),
+    }
+}
+
+/// The spine chart of an area.
+#[must_use]
+pub fn spine_chart(ds: &Dataset, s: &Spine, lang: Lang) -> Chart {
+    let name = |c| ds.area(c).map(|a| a.display_name()).unwrap_or_default();
+    let bench_name = s.benchmark_area.map_or_else(
+        || t(lang, "vergelijkbare gemeenten", "similar gemeenten").to_owned(),
+        name,
+    );
+    let title = format!(
+        "{} {} {}, {} {} ({}: {} {})",
+        name(s.area),
+        t(lang, "tegen", "against"),
+        bench_name,
+        s.wave,
+        s.age.short(),
+        t(lang, "spreiding", "spread"),
+        t(lang, "alle", "all"),
+        plural(s.level),
+    );
+    let mut marks = vec![
+        Mark::Text {
+            at: (16.0, 24.0),
+            size: 15.0,
+            text: title.clone(),
+            anchor: Anchor::Start,
+            bold: true,
+            fill: INK,
+        },
+        Mark::Text {
+            at: (16.0, 48.0),
+            size: 11.0,
+            text: t(lang, "indicator", "indicator").to_owned(),
+            anchor: Anchor::Start,
+            bold: true,
+            fill: MUTED,
+        },
+        Mark::Text {
+            at: (440.0, 48.0),
+            size: 11.0,
+            text: t(lang, "waarde", "value").to_owned(),
+            anchor: Anchor::End,
+            bold: true,
+            fill: MUTED,
+        },
+        Mark::Text {
+            at: (520.0, 48.0),
+            size: 11.0,
+            text: t(lang, "ref.", "bench.").to_owned(),
+            anchor: Anchor::End,
+            bold: true,
+            fill: MUTED,
+        },
+        Mark::Text {
+            at: (SPINE_LEFT, 48.0),
+            size: 11.0,
+            text: t(lang, "slechter / lager", "worse / lower").to_owned(),
+            anchor: Anchor::Start,
+            bold: false,
+            fill: MUTED,
+        },
+        Mark::Text {
+            at: (SPINE_RIGHT, 48.0),
+            size: 11.0,
+            text: t(lang, "beter / hoger", "better / higher").to_owned(),
+            anchor: Anchor::End,
+            bold: false,
+            fill: MUTED,
+        },
+    ];
+    let mut said = Vec::new();
+    for (i, r) in s.rows.iter().enumerate() {
+        let y = SPINE_TOP + SPINE_ROW * i as f64;
+        let mid_y = y + SPINE_ROW / 2.0;
+        let label = label(ds, r.row.indicator, lang);
+        if i % 2 == 0 {
+            marks.push(Mark::Rect {
+                x: 8.0,
+                y,
+                w: SPINE_WIDTH - 16.0,
+                h: SPINE_ROW,
+                fill: [0xf4, 0xf4, 0xf4],
+            });
+        }
+        let reading = r.row.reads(Confidence::P95);
+        let reading_998 = r.row.reads(Confidence::P998);
+        let Some(v) = r.row.value.value() else {
+            continue;
+        };
+        marks.push(Mark::Text {
+            at: (16.0, mid_y + 4.0),
+            size: 11.0,
+            text: label.clone(),
+            anchor: Anchor::Start,
+            bold: false,
+            fill: INK,
+        });
+        marks.push(Mark::Text {
+            at: (440.0, mid_y + 4.0),
+            size: 11.0,
+            text: num(lang, v),
+            anchor: Anchor::End,
+            bold: false,
+            fill: INK,
+        });
+        let bench = r.row.benchmark.value();
+        marks.push(Mark::Text {
+            at: (520.0, mid_y + 4.0),
+            size: 11.0,
+            text: bench.map(|b| num(lang, b)).unwrap_or_default(),
+            anchor: Anchor::End,
+            bold: false,
+            fill: MUTED,
+        });
+        marks.push(Mark::Text {
+            at: (590.0, mid_y + 4.0),
+            size: 10.0,
+            text: word(lang, reading).to_owned(),
+            anchor: Anchor::End,
+            bold: false,
+            fill: MUTED,
+        });
+        said.push(format!(
+            "{label}: {} ({} {}; 95%: {}, 99.8%: {})",
+            num(lang, v),
+            t(lang, "referentie", "benchmark"),
+            bench.map(|b| num(lang, b)).unwrap_or_default(),
+            word(lang, reading),
+            word(lang, reading_998)
+        ));
+        let (Some(b), Some(sp)) = (bench, r.spread) else {
+            continue;
+        };
+        let x = |val: f64| spine_x(val, b, sp.min, sp.max, r.row.polarity);
+        let bar = |from: f64, to: f64, fill: Rgb| {
+            let (a, c) = (x(from).min(x(to)), x(from).max(x(to)));
+            Mark::Rect {
+                x: a,
+                y: y + 6.0,
+                w: (c - a).max(0.5),
+                h: SPINE_ROW - 12.0,
+                fill,
+            }
+        };
+        marks.push(bar(sp.min, sp.q1, LIGHT));
+        marks.push(bar(sp.q3, sp.max, LIGHT));
+        marks.push(bar(sp.q1, sp.q3, DARK));
+        let mid = (SPINE_LEFT + SPINE_RIGHT) / 2.0;
+        marks.push(Mark::Line {
+            from: (mid, y + 2.0),
+            to: (mid, y + SPINE_ROW - 2.0),
+            stroke: BENCH,
+            width: 2.0,
+        });
+        let sure = reading_998 == reading && reading != Reading::Similar;
+        marks.push(Mark::Dot {
+            at: (x(v), mid_y),
+            r: 6.0,
+            fill: reading_colour(reading),
+            stroke: if sure { [0, 0, 0] } else { DARK },
+            label: format!("{}: {label} {v}", s.area),
+        });
+    }
+    let band = s.rows.iter().find_map(|r| match r.row.rule {
+        omzien::Rule::Band(b) => Some(b),
+        omzien::Rule::Interval => None,
+    });
+    let height =
+        SPINE_TOP + SPINE_ROW * s.rows.len() as f64 + if band.is_some() { 56.0 } else { 40.0 };
+    if let Some(b) = band {
+        marks.push(Mark::Text {
+            at: (16.0, height - 32.0),
+            size: 10.0,
+            text: match lang {
+                Lang::Nl => format!(
+                    "Zonder 95%-interval: slechter of beter bij meer dan {} procentpunt verschil (een afstand, geen toets).",
+                    num(lang, b)
+                ),
+                Lang::En => format!(
+                    "Without a 95% interval: worse or better by more than {} percentage points (a distance, not a test).",
+                    num(lang, b)
+                ),
+            },
+            anchor: Anchor::Start,
+            bold: false,
+            fill: MUTED,
+        });
+    }
+    marks.push(Mark::Text {
+        at: (16.0, height - 16.0),
+        size: 10.0,
+        text: t(
+            lang,
+            "Rode lijn: referentie. Grijs: laagste tot hoogste waarde, donker de middelste helft. Stip: 95%-oordeel; zwarte rand: ook bij 99,8%.",
+            "Red line: benchmark. Grey: lowest to highest value, darker the middle half. Dot: verdict at 95%; black ring: also at 99.8%.",
+        )
+        .to_owned(),
+        anchor: Anchor::Start,
+        bold: false,
+        fill: MUTED,
+    });
+    Chart {
+        width: SPINE_WIDTH,
+        height,
+        title,
+        description: said.join("; "),
+        marks,
+    }
+}
+
+/// Width of a funnel plot.
+pub const FUNNEL_WIDTH: f64 = 900.0;
+/// Height of a funnel plot.
+pub const FUNNEL_HEIGHT: f64 = 560.0;
+/// The plot area: left, top, right, bottom.
+pub const FUNNEL_PLOT: [f64; 4] = [70.0, 50.0, 880.0, 500.0];
+
+/// The y range of a funnel plot: the benchmark, the areas and the limits at the plotted
+/// precisions, with a margin.
+#[must_use]
+pub fn funnel_range(f: &Funnel) -> (f64, f64) {
+    let mut lo = f.benchmark;
+    let mut hi = f.benchmark;
+    for p in &f.points {
+        lo = lo.min(p.value);
+        hi = hi.max(p.value);
+    }
+    if let (Some(first), Some(last)) = (f.limits.first(), f.limits.last()) {
+        for l in [first, last] {
+            lo = lo.min(l.p998.0);
+            hi = hi.max(l.p998.1);
+        }
+    }
+    let pad = ((hi - lo) * 0.05).max(0.5);
+    ((lo - pad).max(0.0), (hi + pad).min(100.0))
+}
+
+/// The position of (effective n, value) in a funnel plot of `f`.
+#[must_use]
+pub fn funnel_xy(f: &Funnel, n: f64, value: f64) -> (f64, f64) {
+    let [l, top, r, bottom] = FUNNEL_PLOT;
+    let (n0, n1) = (
+        f.limits.first().map_or(1.0, |x| x.n).ln(),
+        f.limits.last().map_or(2.0, |x| x.n).ln(),
+    );
+    let (y0, y1) = funnel_range(f);
+    (
+        l + (n.ln() - n0) / (n1 - n0).max(1e-9) * (r - l),
+        bottom - (value - y0) / (y1 - y0).max(1e-9) * (bottom - top),
+    )
+}
+
+/// The funnel plot of areas against their benchmark.
+#[must_use]
+pub fn funnel_chart(ds: &Dataset, f: &Funnel, lang: Lang) -> Chart {
+    let name = |c| ds.area(c).map(|a| a.display_name()).unwrap_or_default();
+    let [l, top, r, bottom] = FUNNEL_PLOT;
+    let label = label(ds, f.indicator, lang);
+    let title = format!(
+        "{} {} {} ({}, {}) {} {} {}",
+        label,
+        f.wave,
+        f.within
+            .map(|g| format!(
+                "{} {}",
+                t(lang, "in", "in"),
+                name(omzien::AreaCode::Gemeente(g))
+            ))
+            .unwrap_or_default(),
+        f.age.short(),
+        plural(f.level),
+        t(lang, "tegen", "against"),
+        name(f.benchmark_area),
+        num(lang, f.benchmark),
+    );
+    let mut marks = vec![
+        Mark::Text {
+            at: (16.0, 26.0),
+            size: 15.0,
+            text: title.clone(),
+            anchor: Anchor::Start,
+            bold: true,
+            fill: INK,
+        },
+        Mark::Line {
+            from: (l, bottom),
+            to: (r, bottom),
+            stroke: MUTED,
+            width: 1.0,
+        },
+        Mark::Line {
+            from: (l, top),
+            to: (l, bottom),
+            stroke: MUTED,
+            width: 1.0,
+        },
+    ];
+    let (y0, y1) = funnel_range(f);
+    // Value ticks every 1, 2, 5 or 10 pp.
+    let step = [1.0, 2.0, 5.0, 10.0, 20.0]
+        .into_iter()
+        .find(|s| (y1 - y0) / s <= 10.0)
+        .unwrap_or(20.0);
+    let mut tick = (y0 / step).ceil() * step;
+    while tick <= y1 {
+        let (_, y) = funnel_xy(f, 1.0, tick);
+        marks.push(Mark::Line {
+            from: (l - 4.0, y),
+            to: (l, y),
+            stroke: MUTED,
+            width: 1.0,
+        });
+        marks.push(Mark::Text {
+            at: (l - 8.0, y + 4.0),
+            size: 10.0,
+            text: format!("{tick:.0}%"),
+            anchor: Anchor::End,
+            bold: false,
+            fill: MUTED,
+        });
+        tick += step;
+    }
+    // Precision ticks at 1, 2, 5 × powers of ten.
+    let (n0, n1) = (
+        f.limits.first().map_or(1.0, |x| x.n),
+        f.limits.last().map_or(2.0, |x| x.n),
+    );
+    let mut p = 1.0;
+    while p <= n1 {
+        for m in [1.0, 2.0, 5.0] {
+            let n = p * m;
+            if n >= n0 && n <= n1 {
+                let (x, _) = funnel_xy(f, n, y0);
+                marks.push(Mark::Line {
+                    from: (x, bottom),
+                    to: (x, bottom + 4.0),
+                    stroke: MUTED,
+                    width: 1.0,
+                });
+                marks.push(Mark::Text {
+                    at: (x, bottom + 16.0),
+                    size: 10.0,
+                    text: format!("{n:.0}"),
+                    anchor: Anchor::Middle,
+                    bold: false,
+                    fill: MUTED,
+                });
+            }
+        }
+        p *= 10.0;
+    }
+    marks.push(Mark::Text {
+        at: ((l + r) / 2.0, bottom + 34.0),
+        size: 11.0,
+        text: t(
+            lang,
+            "precisie: effectief aantal respondenten p(1−p)/SE² (logaritmische as)",
+            "precision: effective respondents p(1−p)/SE² (logarithmic axis)",
+        )
+        .to_owned(),
+        anchor: Anchor::Middle,
+        bold: false,
+        fill: MUTED,
+    });
+    let (bx0, by) = funnel_xy(f, n0, f.benchmark);
+    let (bx1, _) = funnel_xy(f, n1, f.benchmark);
+    marks.push(Mark::Line {
+        from: (bx0, by),
+        to: (bx1, by),
+        stroke: BENCH,
+        width: 1.5,
+    });
+    for (level, dashed) in [(Confidence::P95, true), (Confidence::P998, false)] {
+        for upper in [false, true] {
+            let points = f
+                .limits
+                .iter()
+                .map(|x| {
+                    let (lo, hi) = match level {
+                        Confidence::P95 => x.p95,
+                        _ => x.p998,
+                    };
+                    funnel_xy(f, x.n, if upper { hi } else { lo })
+                })
+                .collect();
+            marks.push(Mark::Path {
+                points,
+                stroke: INK,
+                width: 1.0,
+                dashed,
+            });
+        }
+    }
+    let mut outside = Vec::new();
+    for p in &f.points {
+        let colour = match (p.verdict_998, p.verdict_95) {
+            (Verdict::Higher, _) => [0xc0, 0x00, 0x00],
+            (Verdict::Lower, _) => [0x1f, 0x4e, 0xb4],
+            (_, Verdict::Higher | Verdict::Lower) => [0xff, 0xc0, 0x00],
+            _ => [0xbb, 0xbb, 0xbb],
+        };
+        let at = funnel_xy(f, p.effective_n, p.value);
+        marks.push(Mark::Dot {
+            at,
+            r: 4.0,
+            fill: colour,
+            stroke: MUTED,
+            label: format!("{}: {} (n {:.0})", p.area, p.value, p.effective_n),
+        });
+        if matches!(p.verdict_998, Verdict::Higher | Verdict::Lower) {
+            outside.push(format!("{} ({})", name(p.area), num(lang, p.value)));
+            // Named beside the dot, on its left where the right would run off the plot.
+            let left = at.0 > r - 160.0;
+            marks.push(Mark::Text {
+                at: (if left { at.0 - 7.0 } else { at.0 + 7.0 }, at.1 - 5.0),
+                size: 9.0,
+                text: name(p.area),
+                anchor: if left { Anchor::End } else { Anchor::Start },
+                bold: false,
+                fill: INK,
+            });
+        }
+    }
+    marks.push(Mark::Text {
+        at: (16.0, FUNNEL_HEIGHT - 8.0),
+        size: 10.0,
+        text: t(
+            lang,
+            "Rode lijn: referentie. Stippellijn: 95%-grenzen; doorgetrokken: 99,8%. Rood/blauw: buiten 99,8%; oranje: buiten 95%.",
+            "Red line: benchmark. Dashed: 95% limits; solid: 99.8%. Red/blue: outside 99.8%; amber: outside 95%.",
+        )
+        .to_owned(),
+        anchor: Anchor::Start,
+        bold: false,
+        fill: MUTED,
+    });
+    let description = format!(
+        "{} {} {}; {}: {}",
+        f.points.len(),
+        plural(f.level),
+        t(lang, "met interval", "with an interval"),
+        t(lang, "buiten de 99,8%-grenzen", "outside the 99.8% limits"),
+        if outside.is_empty() {
+            t(lang, "geen", "none").to_owned()
+        } else {
+            outside.join(", ")
+        }
+    );
+    Chart {
+        width: FUNNEL_WIDTH,
+        height: FUNNEL_HEIGHT,
+        title,
+        description,
+        marks,
+    }
+}
