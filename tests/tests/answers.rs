@@ -232,6 +232,8 @@ fn check_and_rollup_read_a_fetch_folder() {
             .all(|w| w["source"].as_str().unwrap().contains("aantalInwoners")),
         "{weights:?}"
     );
+    // The populations' year, from the layers' names (they carry no JAAR).
+    assert!(weights.iter().all(|w| w["year"] == 2020), "{weights:?}");
     let wk = v["rows"]
         .as_array()
         .unwrap()
@@ -331,7 +333,7 @@ fn check_and_rollup_read_a_fetch_folder() {
     assert!((value - want).abs() < 1e-9, "{value} vs {want}");
     // The share of the population weight the figure stands for: BU03630100 is suppressed, so
     // the gemeente's figure rests on 400 of its 1,000 inhabitants.
-    let buurten = empty.path().join("b.csv");
+    let buurten = empty.path().join("bevolking_2021.csv");
     std::fs::write(
         &buurten,
         "code,population\nBU03630000,300\nBU03630001,100\nBU03630100,600\n",
@@ -366,6 +368,8 @@ fn check_and_rollup_read_a_fetch_folder() {
     );
     assert!((row["value"].as_f64().unwrap() - (54.7 * 300.0 + 53.0 * 100.0) / 400.0).abs() < 1e-9);
     assert!(v["weight_basis"].is_null(), "18+: no warning");
+    // The year the weights count, from the file's name, stated beside the wave.
+    assert_eq!(v["weights_year"], 2021, "{v}");
     // A weights file weighs 65+ as it is, and the answer says so.
     let v = rollup(&["--age", "65+"]);
     assert!(

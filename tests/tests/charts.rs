@@ -311,3 +311,50 @@ fn no_funnel_without_intervals() {
     assert!(e.contains("needs figures with 95% intervals"), "{e}");
     assert!(!out.path().join("f.svg").exists());
 }
+
+/// The same charts from the server: SVG by default, PNG when asked, a 4xx with the reason for
+/// what cannot be drawn.
+#[tokio::test]
+async fn the_server_draws_the_same_charts() {
+    use axum::http::StatusCode;
+    use omzien_server::routes::app;
+    use omzien_server::state::AppState;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("50150NED_funnel.csv");
+    write_funnel_table(&file);
+    let ds = Loader::new().load([&file]).unwrap();
+    let app = app(AppState::new(ds.clone(), Vec::new(), 8 << 20));
+    let (s, h, body) =
+        omzien_tests::http_get(&app, "/api/funnel?gemeente=GM9998&lang=en", &[]).await;
+    assert_eq!(s, StatusCode::OK, "{}", String::from_utf8_lossy(&body));
+    assert!(omzien_tests::content_type(&h).starts_with("image/svg+xml"));
+    let f = ds
+        .funnel(&FunnelQuery::new(Level::Wijk, Wave::new(2024)).within("GM9998".parse().unwrap()))
+        .unwrap();
+    assert_eq!(
+        String::from_utf8(body).unwrap(),
+        funnel_chart(&ds, &f, Lang::En).svg()
+    );
+    let (s, h, body) =
+        omzien_tests::http_get(&app, "/api/spine/WK999807?with=gemeente&format=png", &[]).await;
+    assert_eq!(s, StatusCode::OK, "{}", String::from_utf8_lossy(&body));
+    assert_eq!(omzien_tests::content_type(&h), "image/png");
+    let (w, _) = decode_png(&body);
+    assert_eq!(f64::from(w), 2.0 * omzien_render::SPINE_WIDTH);
+    for (uri, says) in [
+        ("/api/funnel?gemeente=GM9998&format=gif", "format"),
+        ("/api/funnel?gemeente=GM9998&lang=fr", "lang"),
+        ("/api/spine/WK999807?with=similar", "with"),
+    ] {
+        let (s, _, body) = omzien_tests::http_get(&app, uri, &[]).await;
+        assert_eq!(s, StatusCode::BAD_REQUEST, "{uri}");
+        assert!(String::from_utf8_lossy(&body).contains(says), "{uri}");
+    }
+    if let Some(nl) = national_dataset() {
+        let app = omzien_server::routes::app(AppState::new(nl.clone(), Vec::new(), 8 << 20));
+        let (s, _, body) =
+            omzien_tests::http_get(&app, "/api/funnel?gemeente=Amsterdam", &[]).await;
+        assert_eq!(s, StatusCode::BAD_REQUEST);
+        assert!(String::from_utf8_lossy(&body).contains("needs figures with 95% intervals"));
+    }
+}

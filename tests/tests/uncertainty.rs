@@ -416,3 +416,93 @@ async fn the_national_files_say_they_carry_no_intervals() {
             .starts_with("these figures carry no intervals")
     );
 }
+
+/// The weighted linear trend equals `statsmodels`' weighted least squares with the variances
+/// taken as known (`WLS(...).fit(cov_type="fixed scale")`): slope and its standard error.
+#[test]
+fn the_trend_over_waves_equals_statsmodels_wls() {
+    let mut probe = std::process::Command::new("python3");
+    probe.args(["-c", "import statsmodels"]);
+    if !client_present("PyPI statsmodels", probe) {
+        return;
+    }
+    let mut rng = Pcg64Mcg::seed_from_u64(5);
+    let mut cases = Vec::new();
+    for k in 3..=6usize {
+        for _ in 0..5 {
+            let years = [2012.0, 2016.0, 2020.0, 2022.0, 2024.0, 2026.0];
+            let points: Vec<(f64, f64, f64)> = years[..k]
+                .iter()
+                .map(|&x| {
+                    let y: f64 = -0.3 + 0.01 * (x - 2012.0) + rng.random_range(-0.1..0.1);
+                    let var: f64 = rng.random_range(0.001..0.02);
+                    (x, y, var)
+                })
+                .collect();
+            let (b, se, a) = omzien::weighted_line(&points).unwrap();
+            cases.push(serde_json::json!({"points": points, "b": b, "se": se, "a": a}));
+        }
+    }
+    let script = r#"
+import json, sys
+import numpy as np
+import statsmodels.api as sm
+bad = 0
+for c in json.loads(sys.argv[1]):
+    x = np.array([p[0] for p in c["points"]]); y = np.array([p[1] for p in c["points"]]); v = np.array([p[2] for p in c["points"]])
+    fit = sm.WLS(y, sm.add_constant(x), weights=1 / v).fit(cov_type="fixed scale")
+    if abs(fit.params[1] - c["b"]) > 1e-9 or abs(fit.bse[1] - c["se"]) > 1e-9 or abs(fit.params[0] - c["a"]) > 1e-6:
+        bad += 1
+        print(c, fit.params, fit.bse)
+print("differ:", bad)
+sys.exit(1 if bad else 0)
+"#;
+    let out = std::process::Command::new("python3")
+        .args(["-c", script, &serde_json::to_string(&cases).unwrap()])
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success() && said.contains("differ: 0"),
+        "{said}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// Five waves with intervals: the area answer carries the trend over every wave, rising where
+/// the wijk rose 4 pp a wave, tested by the 99.8 % rule; the national files carry none.
+#[tokio::test]
+async fn areas_carry_their_trend_over_every_wave() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("50150NED_intervals.csv");
+    write_table_with_intervals(&file);
+    let path = file.to_str().unwrap();
+    let a: Value = serde_json::from_str(
+        &omzien_cli(&["area", "WK999800", "--data", path, "--format", "json"]).unwrap(),
+    )
+    .unwrap();
+    let t = &a["wave_trends"].as_array().unwrap()[0];
+    assert_eq!(t["indicator"], "Eenzaam_28");
+    assert_eq!(
+        t["waves"],
+        serde_json::json!([2012, 2016, 2020, 2022, 2024])
+    );
+    assert_eq!(t["threshold"], omzien::CHI2_998);
+    assert_eq!(t["direction"], "rising", "{t}");
+    assert!(t["chi2"].as_f64().unwrap() > omzien::CHI2_998);
+    assert!(
+        (t["fitted_change"].as_f64().unwrap() - 16.0).abs() < 1.5,
+        "{t}"
+    );
+    let table = omzien_cli(&["area", "WK999800", "--data", path]).unwrap();
+    assert!(table.contains("trend over every wave"), "{table}");
+    if let Some(ds) = national_dataset() {
+        let p = ds
+            .profile(
+                "GM0363".parse().unwrap(),
+                &ds.parse_selection(None, None, None).unwrap(),
+            )
+            .unwrap();
+        assert!(p.wave_trends.is_empty());
+    }
+}

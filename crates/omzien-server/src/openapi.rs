@@ -24,6 +24,8 @@ use crate::routes::{api, tiles};
         api::figures,
         api::trend,
         api::compare,
+        api::spine,
+        api::funnel,
         api::summary,
         tiles::tile,
         tiles::legend,

@@ -521,6 +521,80 @@ impl CompareAsk {
     }
 }
 
+/// What a funnel plot compares: the level of the areas and the benchmark.
+#[derive(Debug, Clone, Default, clap::Args, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct FunnelWith {
+    /// Level of the areas plotted: wijk (default within a gemeente), buurt or gemeente
+    /// (default without one).
+    #[arg(long)]
+    pub level: Option<String>,
+    /// Benchmark: `nl` (default), `gemeente` (within a gemeente) or an area's code or name.
+    #[arg(long = "with", short = 'w', value_name = "BENCHMARK")]
+    pub with: Option<String>,
+}
+
+/// A funnel plot asked for: everything `omzien funnel` and `/api/funnel` take beside the
+/// gemeente.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct FunnelAsk {
+    /// Indicator and age group.
+    #[command(flatten)]
+    pub measure: Measure,
+    /// The wave.
+    #[command(flatten)]
+    pub wave: WaveParam,
+    /// Level and benchmark.
+    #[command(flatten)]
+    pub with: FunnelWith,
+}
+
+crate::composed_params!(FunnelAsk {
+    measure: Measure,
+    wave: WaveParam,
+    with: FunnelWith,
+});
+
+impl FunnelAsk {
+    /// The core's query for the areas within `within` (or all of the level).
+    ///
+    /// # Errors
+    /// [`ParamError`] naming the first parameter the data cannot use.
+    pub fn query(
+        &self,
+        ds: &Dataset,
+        within: Option<GemeenteCode>,
+    ) -> Result<omzien::FunnelQuery, ParamError> {
+        let default_level = if within.is_some() {
+            Level::Wijk
+        } else {
+            Level::Gemeente
+        };
+        let level = parse_level(self.with.level.as_deref(), default_level)?;
+        let s = self.wave.selection(ds, &self.measure)?;
+        let benchmark = match self.with.with.as_deref().map(str::trim) {
+            None => omzien::Benchmark::National,
+            Some(w) => match w.to_ascii_lowercase().as_str() {
+                "nl" | "national" | "nederland" | "netherlands" | "land" => {
+                    omzien::Benchmark::National
+                }
+                "gemeente" | "municipality" => omzien::Benchmark::Gemeente,
+                _ => omzien::Benchmark::Area(
+                    ds.resolve_area(w, None)
+                        .map_err(|e| ParamError::new("with", e))?,
+                ),
+            },
+        };
+        let mut q = omzien::FunnelQuery::new(level, s.wave)
+            .with_measure(s.indicator, s.age)
+            .with_benchmark(benchmark);
+        if let Some(g) = within {
+            q = q.within(g);
+        }
+        Ok(q)
+    }
+}
+
 /// A WGS84 box `west,south,east,north` in degrees, as `--bbox` and `?bbox=` take it: four
 /// numbers, longitudes within ±180, latitudes within ±90, west ≤ east and south ≤ north.
 ///

@@ -39,6 +39,7 @@ mod rank;
 mod report;
 mod risk;
 mod selection;
+mod series;
 mod similar;
 mod staged;
 mod table;
@@ -87,6 +88,7 @@ pub use risk::{
     RiseReference, RiskArea, RiskBy, RiskCriterion, RiskError, RiskList, RiskMode, RiskQuery,
 };
 pub use selection::{ParamError, Selection};
+pub use series::{CHI2_95, CHI2_998, WaveTrend, weighted_line};
 pub use similar::{Neighbour, SIMILAR_GEMEENTEN, SimilarError, SimilarGemeenten};
 pub use staged::{FolderError, StagedDir};
 pub use table::Table;
@@ -94,5 +96,5 @@ pub use trend::{Caveat, Direction, Trend, TrendError, TrendQuery, change};
 pub use wave::{AgeGroup, AgeGroupError, Wave, WaveError};
 pub use weights::{
     Groups, HOUSEHOLD_PROPERTIES, POPULATION_PROPERTIES, PopulationProperties, Populations,
-    URBANITY_PROPERTIES, Weights, WeightsError,
+    URBANITY_PROPERTIES, Weights, WeightsError, year_in_name,
 };

@@ -135,6 +135,9 @@ pub struct AreaProfile {
     /// Changes between consecutive waves and first → last, for the four loneliness
     /// indicators and the selected one, in every age group.
     pub trends: Vec<ProfileTrend>,
+    /// The trend over every wave with an interval (three or more), for the same indicators and
+    /// age groups; empty for figures without intervals.
+    pub wave_trends: Vec<crate::WaveTrend>,
     /// The selected figure and its ranks.
     pub selection: SelectedFigure,
 }
@@ -217,6 +220,12 @@ impl Dataset {
                 }
             }
         }
+        let mut wave_trends = Vec::new();
+        for &age in self.age_groups() {
+            for ind in Indicator::LONELINESS.into_iter().chain(selected) {
+                wave_trends.extend(self.wave_trend(code, ind, age)?);
+            }
+        }
         let Selection {
             indicator,
             age,
@@ -232,6 +241,7 @@ impl Dataset {
             },
             figures,
             trends,
+            wave_trends,
             selection: SelectedFigure {
                 selection: *selection,
                 value: self.figure(code, indicator, wave, age)?,

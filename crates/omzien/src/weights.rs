@@ -67,6 +67,35 @@ pub enum WeightsError {
 pub struct Weights {
     source: String,
     map: HashMap<AreaCode, f64>,
+    year: Option<u16>,
+}
+
+/// A year a file name states (`bevolking_2020.csv`, `gemeenten_2020.geojson`): four digits
+/// from 1990 to 2099 standing on their own.
+///
+/// ```
+/// use std::path::Path;
+/// assert_eq!(omzien::year_in_name(Path::new("data/gemeenten_2020.geojson")), Some(2020));
+/// assert_eq!(omzien::year_in_name(Path::new("pop.csv")), None);
+/// assert_eq!(omzien::year_in_name(Path::new("wk12020x.csv")), None);
+/// ```
+#[must_use]
+pub fn year_in_name(path: &Path) -> Option<u16> {
+    let name = path.file_name()?.to_str()?;
+    let b = name.as_bytes();
+    (0..b.len().saturating_sub(3)).find_map(|i| {
+        let four = &b[i..i + 4];
+        let alone = (i == 0 || !b[i - 1].is_ascii_digit())
+            && b.get(i + 4).is_none_or(|c| !c.is_ascii_digit());
+        if alone && four.iter().all(u8::is_ascii_digit) {
+            name[i..i + 4]
+                .parse()
+                .ok()
+                .filter(|y| (1990..2100).contains(y))
+        } else {
+            None
+        }
+    })
 }
 
 impl Weights {
@@ -75,7 +104,22 @@ impl Weights {
         Self {
             source: source.to_owned(),
             map: pairs.into_iter().collect(),
+            year: None,
         }
+    }
+
+    /// The same weights, counted in `year`.
+    #[must_use]
+    pub fn with_year(mut self, year: Option<u16>) -> Self {
+        self.year = year;
+        self
+    }
+
+    /// The year the weights count, where their file says (its name, or a boundary layer's
+    /// `JAAR`): a roll-up states it beside the waves it weighs.
+    #[must_use]
+    pub fn year(&self) -> Option<u16> {
+        self.year
     }
 
     /// Reads a CSV of `code,weight` (`,` or `;`, header row optional, padding allowed).
@@ -106,6 +150,7 @@ impl Weights {
         Ok(Self {
             source: path.display().to_string(),
             map,
+            year: year_in_name(path),
         })
     }
 
@@ -249,6 +294,8 @@ fn read_pairs(path: &Path) -> Result<Vec<(usize, AreaCode, String)>, WeightsErro
 pub struct Populations {
     source: String,
     rows: Vec<PopulationRow>,
+    /// The year the populations count (`JAAR` of the features, else the file name's).
+    year: Option<u16>,
     /// The properties households and urbanity were read from, where the file had them.
     extra: (Option<String>, Option<String>),
 }
@@ -436,6 +483,12 @@ impl Populations {
         self.rows.first().map(|r| r.code.level())
     }
 
+    /// The year the populations count, where the file says.
+    #[must_use]
+    pub fn year(&self) -> Option<u16> {
+        self.year
+    }
+
     /// Where the populations come from: the file and the property read.
     #[must_use]
     pub fn source(&self) -> &str {
@@ -536,9 +589,22 @@ impl Populations {
                 path: path.to_owned(),
             });
         }
+        let year = fc
+            .features
+            .iter()
+            .find_map(|f| {
+                ["JAAR", "jaar", "jaarcode", "year"]
+                    .iter()
+                    .find_map(|k| f.property(k))
+                    .and_then(|v| v.as_u64().or_else(|| v.as_str()?.trim().parse().ok()))
+            })
+            .and_then(|y| u16::try_from(y).ok())
+            .filter(|y| (1990..2100).contains(y))
+            .or_else(|| year_in_name(path));
         Ok(Self {
             source: format!("{} ({:?})", path.display(), props.population),
             rows,
+            year,
             extra: (None, None),
         })
     }
@@ -553,14 +619,16 @@ impl Populations {
             Ok(Weights::from_pairs(
                 &format!("{source} (all inhabitants)"),
                 self.rows.iter().map(|r| (r.code, r.population)),
-            ))
+            )
+            .with_year(self.year))
         } else if age == AgeGroup::SENIORS {
             Ok(Weights::from_pairs(
                 &format!("{source} (inhabitants × share 65+)"),
                 self.rows
                     .iter()
                     .filter_map(|r| r.share_65plus.map(|s| (r.code, r.population * s / 100.0))),
-            ))
+            )
+            .with_year(self.year))
         } else {
             Err(WeightsError::AgeGroup {
                 source_name: source.clone(),

@@ -300,6 +300,9 @@ pub struct RollupAnswer {
     pub weighting: String,
     /// What the weights count, where it does not match the age group rolled up: a warning.
     pub weight_basis: Option<String>,
+    /// The year the weights count, where their file says (its name, or a boundary layer's
+    /// `JAAR`): beside the wave rolled up, so a reader sees how far apart they are.
+    pub weights_year: Option<u16>,
     /// The least share of a group's areas its figure needs.
     pub min_coverage: f64,
     /// The groups, in order.
@@ -349,10 +352,20 @@ impl RollupAnswer {
             dataset: ds.provenance(),
             weighting: r.weighting,
             weight_basis,
+            weights_year: None,
             min_coverage,
             rows,
             ungrouped: r.ungrouped,
         }
+    }
+}
+
+impl RollupAnswer {
+    /// The same answer stating the year the weights count.
+    #[must_use]
+    pub fn with_weights_year(mut self, year: Option<u16>) -> Self {
+        self.weights_year = year;
+        self
     }
 }
 
@@ -421,6 +434,8 @@ pub struct CheckWeights {
     pub rollup: String,
     /// The boundary file whose populations weigh the children, and the property read.
     pub source: String,
+    /// The year the populations count (the layer's `JAAR`, else its file name), where it says.
+    pub year: Option<u16>,
     /// Areas of the data with a population in it.
     pub areas: usize,
     /// Their total population.

@@ -197,6 +197,9 @@ pub struct AreaAnswer {
     pub rows: Vec<ProfileFigure>,
     /// Changes between waves with caveats and significance.
     pub trends: Vec<ProfileTrend>,
+    /// Trends over every wave with an interval (three or more): a weighted linear trend on
+    /// the logit scale with its χ² test; empty for figures without intervals.
+    pub wave_trends: Vec<omzien::WaveTrend>,
     /// The selected figure and its ranks.
     pub selection: SelectedFigure,
 }
@@ -213,6 +216,7 @@ impl AreaAnswer {
             },
             rows: profile.figures,
             trends: profile.trends,
+            wave_trends: profile.wave_trends,
             selection: profile.selection,
         }
     }

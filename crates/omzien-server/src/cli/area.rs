@@ -129,5 +129,37 @@ pub fn run(a: &AreaArgs, out: &mut dyn Write) -> Result<(), CliError> {
         )?;
         write_text(&trends, out)?;
     }
+    if a.common.format == super::Format::Table && !answer.wave_trends.is_empty() {
+        let mut t = Table::new([
+            "indicator",
+            "age",
+            "waves",
+            "fitted_change_pp",
+            "chi2",
+            "threshold",
+            "direction",
+        ]);
+        for w in &answer.wave_trends {
+            t.push(vec![
+                w.indicator.to_string(),
+                w.age.to_string(),
+                w.waves
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join(" "),
+                delta(Some(w.fitted_change)),
+                format!("{:.2}", w.chi2),
+                format!("{:.4}", w.threshold),
+                w.direction.to_string(),
+            ]);
+        }
+        writeln!(
+            out,
+            "
+trend over every wave with an interval (weighted, logit scale; five or more waves: chi2 > 9.5495, 99.8%; three or four: 3.8415, 95%):"
+        )?;
+        write_text(&t, out)?;
+    }
     Ok(())
 }

@@ -347,19 +347,9 @@ pub struct FunnelArgs {
     /// Names of wijken and buurten.
     #[command(flatten)]
     pub names: NameArgs,
-    /// Indicator and age group.
+    /// What is plotted.
     #[command(flatten)]
-    pub measure: Measure,
-    /// The wave.
-    #[command(flatten)]
-    pub wave: WaveParam,
-    /// Level of the areas plotted: wijk (default with a gemeente), buurt or gemeente (default
-    /// without).
-    #[arg(long)]
-    pub level: Option<String>,
-    /// Benchmark: nl (default), gemeente (with a gemeente) or an area's code or name.
-    #[arg(long = "with", short = 'w', value_name = "BENCHMARK")]
-    pub with: Option<String>,
+    pub ask: crate::params::FunnelAsk,
     /// The picture written: .svg or .png.
     #[arg(long, value_name = "FILE")]
     pub out: PathBuf,

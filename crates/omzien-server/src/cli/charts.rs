@@ -3,7 +3,7 @@
 use std::io::Write;
 use std::path::Path;
 
-use omzien::{AreaCode, Benchmark, FunnelQuery, Level, Populations};
+use omzien::{AreaCode, Populations};
 use omzien_render::{Chart, Lang, funnel_chart, spine_chart};
 
 use super::args::{FunnelArgs, SpineArgs};
@@ -72,30 +72,7 @@ pub fn funnel(a: &FunnelArgs, out: &mut dyn Write) -> Result<(), CliError> {
                 .map_err(|e| omzien::ParamError::new("GEMEENTE", e))
         })
         .transpose()?;
-    let default_level = if within.is_some() {
-        Level::Wijk
-    } else {
-        Level::Gemeente
-    };
-    let level = crate::params::parse_level(a.level.as_deref(), default_level)?;
-    let s = a.wave.selection(&ds, &a.measure)?;
-    let benchmark = match a.with.as_deref().map(str::trim) {
-        None => Benchmark::National,
-        Some(w) if ["nl", "national", "nederland"].contains(&w.to_lowercase().as_str()) => {
-            Benchmark::National
-        }
-        Some(w) if w.eq_ignore_ascii_case("gemeente") => Benchmark::Gemeente,
-        Some(w) => Benchmark::Area(
-            ds.resolve_area(w, None)
-                .map_err(|e| omzien::ParamError::new("with", e))?,
-        ),
-    };
-    let mut q = FunnelQuery::new(level, s.wave)
-        .with_measure(s.indicator, s.age)
-        .with_benchmark(benchmark);
-    if let Some(g) = within {
-        q = q.within(g);
-    }
+    let q = a.ask.query(&ds, within)?;
     let f = ds.funnel(&q)?;
     let chart = funnel_chart(&ds, &f, lang);
     write_chart(&chart, &a.out)?;

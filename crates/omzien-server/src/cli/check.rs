@@ -79,6 +79,7 @@ pub fn run(a: &CheckArgs, out: &mut dyn Write) -> Result<(), CliError> {
         weights.push(CheckWeights {
             rollup: rollup.to_owned(),
             source: pop.source().to_owned(),
+            year: pop.year(),
             areas: matched,
             total: pop.total(),
         });

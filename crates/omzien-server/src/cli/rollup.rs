@@ -51,7 +51,9 @@ pub fn run(a: &RollupArgs, out: &mut dyn Write) -> Result<(), CliError> {
     if let Some(w) = &weight_basis {
         eprintln!("warning: {w}");
     }
-    let answer = RollupAnswer::new(&ds, r, a.min_coverage, weight_basis);
+    let weights_year = weights.as_ref().and_then(omzien::Weights::year);
+    let answer =
+        RollupAnswer::new(&ds, r, a.min_coverage, weight_basis).with_weights_year(weights_year);
     let mut t = Table::new([
         "code",
         "name",
@@ -92,11 +94,19 @@ pub fn run(a: &RollupArgs, out: &mut dyn Write) -> Result<(), CliError> {
         ]);
     }
     let title = format!(
-        "Roll-up of {} {} ({}), weights: {}; {ungrouped} areas in no group; a group's figure needs {:.0} % of its areas",
+        "Roll-up of {} {} ({}), weights: {}{}; {ungrouped} areas in no group; a group's figure needs {:.0} % of its areas",
         s.indicator,
         s.wave,
         s.age,
         answer.weighting,
+        weights_year.map_or_else(
+            || if weights.is_some() {
+                " (year not stated)".to_owned()
+            } else {
+                String::new()
+            },
+            |y| format!(" (counted in {y})")
+        ),
         a.min_coverage * 100.0
     );
     emit_answer(

@@ -16,7 +16,7 @@ use crate::answer::{
     SummaryAnswer, TrendAnswer, WaveRow, WavesAnswer,
 };
 use crate::error::{ApiError, Both, Query};
-use crate::params::{CompareAsk, GemeenteParam, LevelParam, RiskAsk, TrendAsk};
+use crate::params::{CompareAsk, FunnelAsk, GemeenteParam, LevelParam, RiskAsk, TrendAsk};
 use crate::state::AppState;
 
 /// The form of an answer.
@@ -241,6 +241,134 @@ pub async fn compare(
         let c = ds.compare_area(&q)?;
         let answer = CompareAnswer::new(ds, &c);
         encode(ds, p.format.format, &answer, &answer.rows, &answer.lead())
+    })
+    .await
+}
+
+/// The picture a chart route answers with.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum ChartFormat {
+    /// SVG with a title and a description (the default).
+    #[default]
+    Svg,
+    /// PNG at twice the chart's size.
+    Png,
+}
+
+/// `?format=&lang=` of the chart routes.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ChartQuery {
+    /// `svg` (default) or `png`.
+    #[param(value_type = Option<String>)]
+    pub format: Option<ChartFormat>,
+    /// Language of the labels: `nl` (default) or `en`.
+    pub lang: Option<String>,
+}
+
+impl ChartQuery {
+    /// The chart encoded as asked.
+    fn encode(&self, chart: &omzien_render::Chart) -> Result<Encoded, ApiError> {
+        let (body, content_type) = match self.format.unwrap_or_default() {
+            ChartFormat::Svg => (chart.svg().into_bytes(), "image/svg+xml; charset=utf-8"),
+            ChartFormat::Png => (chart.png(2).map_err(ApiError::internal)?, "image/png"),
+        };
+        Ok(Encoded {
+            body,
+            content_type,
+            headers: Vec::new(),
+        })
+    }
+
+    fn lang(&self) -> Result<omzien_render::Lang, ApiError> {
+        self.lang
+            .as_deref()
+            .unwrap_or("nl")
+            .parse()
+            .map_err(|e: omzien_render::ReportPdfError| ApiError::BadRequest(format!("lang: {e}")))
+    }
+}
+
+/// `/api/spine/{code}`: what `omzien spine` takes.
+#[derive(Debug, Default)]
+pub struct SpineParams {
+    /// The comparison.
+    pub ask: CompareAsk,
+    /// The picture.
+    pub chart: ChartQuery,
+}
+
+crate::composed_params!(SpineParams {
+    ask: CompareAsk,
+    chart: ChartQuery,
+});
+
+/// An area's spine chart, as `omzien spine` draws it: every indicator against the spread over
+/// all areas of its level and the benchmark, the dot coloured by its verdict.
+#[utoipa::path(get, path = "/api/spine/{code}",
+    params(("code" = String, Path, description = "Area code or name"), SpineParams),
+    responses((status = 200, description = "The chart (SVG or PNG)", content_type = "image/svg+xml"),
+              (status = 400, description = "A bad parameter or a benchmark the data cannot give", body = ErrorBody),
+              (status = 404, description = "No such area in the data", body = ErrorBody)))]
+pub async fn spine(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+    Query(p): Query<SpineParams>,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    answer(&state, &uri, &headers, move |state| {
+        let ds = &state.dataset;
+        let lang = p.chart.lang()?;
+        let area = ds
+            .resolve_area(&code, None)
+            .map_err(|e| ApiError::from(omzien::ParamError::new("code", e)))?;
+        let q = p.ask.query(ds, area, |g| {
+            ds.similar_gemeenten(state.populations.get()?, g, omzien::SIMILAR_GEMEENTEN)
+        })?;
+        let spine = ds.spine(&q)?;
+        p.chart
+            .encode(&omzien_render::spine_chart(ds, &spine, lang))
+    })
+    .await
+}
+
+/// `/api/funnel`: what `omzien funnel` takes.
+#[derive(Debug, Default)]
+pub struct FunnelParams {
+    /// The gemeente whose areas are plotted (all areas of the level without).
+    pub gemeente: GemeenteParam,
+    /// What is plotted.
+    pub ask: FunnelAsk,
+    /// The picture.
+    pub chart: ChartQuery,
+}
+
+crate::composed_params!(FunnelParams {
+    gemeente: GemeenteParam,
+    ask: FunnelAsk,
+    chart: ChartQuery,
+});
+
+/// A funnel plot, as `omzien funnel` draws it: areas by precision against the benchmark's
+/// 95 % and 99.8 % control limits, those outside named. Needs figures with intervals.
+#[utoipa::path(get, path = "/api/funnel", params(FunnelParams),
+    responses((status = 200, description = "The plot (SVG or PNG)", content_type = "image/svg+xml"),
+              (status = 400, description = "A bad parameter, or figures without intervals", body = ErrorBody),
+              (status = 404, description = "No such gemeente", body = ErrorBody)))]
+pub async fn funnel(
+    State(state): State<AppState>,
+    Query(p): Query<FunnelParams>,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    answer(&state, &uri, &headers, move |state| {
+        let ds = &state.dataset;
+        let lang = p.chart.lang()?;
+        let q = p.ask.query(ds, p.gemeente.gemeente(ds)?)?;
+        let f = ds.funnel(&q)?;
+        p.chart.encode(&omzien_render::funnel_chart(ds, &f, lang))
     })
     .await
 }

@@ -52,6 +52,8 @@ pub fn app(state: AppState) -> Router {
         .route("/api/figures", get(api::figures))
         .route("/api/trend", get(api::trend))
         .route("/api/compare/{code}", get(api::compare))
+        .route("/api/spine/{code}", get(api::spine))
+        .route("/api/funnel", get(api::funnel))
         .route("/api/summary", get(api::summary))
         .route("/api/openapi.json", get(openapi))
         .route("/assets/{*path}", get(asset))

@@ -156,8 +156,9 @@ pub(super) fn estimate(mut cells: Vec<Cell>, options: &MicrodataOptions) -> Vec<
             } else {
                 0.0
             };
-            let (value, lower, upper, suppressed) = if n < min || acc.sw[m] <= 0.0 {
+            let (value, lower, upper, interval_998, suppressed) = if n < min || acc.sw[m] <= 0.0 {
                 (
+                    None,
                     None,
                     None,
                     None,
@@ -183,8 +184,17 @@ pub(super) fn estimate(mut cells: Vec<Cell>, options: &MicrodataOptions) -> Vec<
                     None
                 };
                 match imprecise {
-                    Some(why) => (None, None, None, Some(why)),
-                    None => (Some(100.0 * p), Some(100.0 * lo), Some(100.0 * hi), None),
+                    Some(why) => (None, None, None, None, Some(why)),
+                    None => {
+                        let (lo8, hi8) = crate::wilson(p, n_eff, crate::Confidence::P998);
+                        (
+                            Some(100.0 * p),
+                            Some(100.0 * lo),
+                            Some(100.0 * hi),
+                            Some((100.0 * lo8, 100.0 * hi8)),
+                            None,
+                        )
+                    }
                 }
             };
             Estimate {
@@ -197,6 +207,7 @@ pub(super) fn estimate(mut cells: Vec<Cell>, options: &MicrodataOptions) -> Vec<
                 value,
                 lower,
                 upper,
+                interval_998,
                 suppressed,
             }
         })

@@ -245,6 +245,10 @@ pub struct Estimate {
     pub lower: Option<f64>,
     /// Upper bound, %.
     pub upper: Option<f64>,
+    /// The 99.8 % Wilson interval on the same effective n, %: the outer level of a
+    /// comparison (`omzien compare`), from the respondents rather than widened from the 95 %
+    /// bounds.
+    pub interval_998: Option<(f64, f64)>,
     /// Why not published.
     pub suppressed: Option<Suppression>,
 }

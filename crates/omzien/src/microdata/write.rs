@@ -216,6 +216,8 @@ pub fn write_estimates_csv(p: &Prevalence, path: &Path) -> Result<(), MicrodataE
         "value",
         "lower",
         "upper",
+        "lower_998",
+        "upper_998",
         "suppressed",
     ] {
         columns.field(h);
@@ -250,7 +252,8 @@ pub fn write_estimates_csv(p: &Prevalence, path: &Path) -> Result<(), MicrodataE
                 out.field(e.measure.names().0);
                 out.field(n.format(e.n));
                 out.fixed(Some(e.n_eff), 1);
-                for v in [e.value, e.lower, e.upper] {
+                let (lo8, hi8) = (e.interval_998.map(|i| i.0), e.interval_998.map(|i| i.1));
+                for v in [e.value, e.lower, e.upper, lo8, hi8] {
                     out.fixed(v, 2);
                 }
                 match e.suppressed {
