@@ -10,10 +10,7 @@ use omzien::{
     AgeGroup, AreaCode, Benchmark, CompareQuery, Confidence, FunnelQuery, Indicator, Level, Loader,
     Polarity, Wave,
 };
-use omzien_render::{
-    Lang, SPINE_LEFT, SPINE_RIGHT, SPINE_ROW, SPINE_TOP, funnel_chart, funnel_xy, reading_colour,
-    spine_chart,
-};
+use omzien_render::{Lang, SpineLayout, funnel_chart, funnel_xy, reading_colour, spine_chart};
 use omzien_tests::{client_present, decode_png, national, national_dataset, omzien_cli};
 
 /// The centroid (x, y) of the pixels of exactly this colour within a box.
@@ -48,8 +45,8 @@ fn expected_x(value: f64, benchmark: f64, all: &[f64], polarity: Polarity) -> f6
     } else {
         1.0
     };
-    (SPINE_LEFT + SPINE_RIGHT) / 2.0
-        + sign * (value - benchmark) / half * (SPINE_RIGHT - SPINE_LEFT) / 2.0
+    let l = SpineLayout::WEB;
+    (l.left + l.right) / 2.0 + sign * (value - benchmark) / half * (l.right - l.left) / 2.0
 }
 
 fn check_spine(ds: &omzien::Dataset, area: AreaCode, benchmark: Benchmark) {
@@ -75,7 +72,8 @@ fn check_spine(ds: &omzien::Dataset, area: AreaCode, benchmark: Benchmark) {
             .filter_map(|(_, f)| f.value())
             .collect();
         let x = expected_x(v, b, &all, r.row.indicator.polarity());
-        let y = SPINE_TOP + SPINE_ROW * i as f64 + SPINE_ROW / 2.0;
+        let l = SpineLayout::WEB;
+        let y = l.top + l.row * i as f64 + l.row / 2.0;
         // In the SVG: the circle's centre.
         let label = format!("<circle cx=\"{x:.3}\" cy=\"{y:.3}\"");
         assert!(
@@ -86,10 +84,10 @@ fn check_spine(ds: &omzien::Dataset, area: AreaCode, benchmark: Benchmark) {
         // In the PNG: the dot's fill (the verdict's colour) centred on the same pixel.
         let colour = reading_colour(r.row.reads(Confidence::P95));
         let row_box = (
-            (SPINE_LEFT - 12.0) as usize,
-            (y - SPINE_ROW / 2.0) as usize,
-            (SPINE_RIGHT + 12.0) as usize,
-            (y + SPINE_ROW / 2.0) as usize,
+            (l.left - 12.0) as usize,
+            (y - l.row / 2.0) as usize,
+            (l.right + 12.0) as usize,
+            (y + l.row / 2.0) as usize,
         );
         let (cx, cy) = centroid(&png, colour, row_box)
             .unwrap_or_else(|| panic!("{} row {i}: no dot of {colour:?}", r.row.indicator));
@@ -340,7 +338,7 @@ async fn the_server_draws_the_same_charts() {
     assert_eq!(s, StatusCode::OK, "{}", String::from_utf8_lossy(&body));
     assert_eq!(omzien_tests::content_type(&h), "image/png");
     let (w, _) = decode_png(&body);
-    assert_eq!(f64::from(w), 2.0 * omzien_render::SPINE_WIDTH);
+    assert_eq!(f64::from(w), 2.0 * SpineLayout::WEB.width);
     for (uri, says) in [
         ("/api/funnel?gemeente=GM9998&format=gif", "format"),
         ("/api/funnel?gemeente=GM9998&lang=fr", "lang"),

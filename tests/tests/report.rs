@@ -199,6 +199,14 @@ fn amsterdams_report_carries_its_figures_and_its_wijken() {
         .expect("a risk profile");
     assert!(profile.contains("Moeite met rondkomen"), "{profile}");
     assert!(profile.contains("t.o.v. gemeente"), "{profile}");
+    // Each profiled wijk also as a spine chart against the country, its text selectable: the
+    // title, the columns and the verdict words.
+    let spines = all
+        .matches("tegen Nederland, 2020 18+ (spreiding: alle wijken)")
+        .count();
+    assert_eq!(spines, 5, "{all}");
+    assert!(all.contains("slechter / lager") && all.contains("beter / hoger"));
+    assert!(all.contains("Zonder 95%-interval: slechter of beter bij meer dan 2,0 procentpunt"));
 }
 
 #[tokio::test]

@@ -161,6 +161,15 @@ test('clicking inside Amsterdam shows a card with GM0363’s figures', async () 
   assert.equal(pdf.status, 200);
   assert.equal(pdf.headers.get('content-type'), 'application/pdf');
   assert.equal(Buffer.from(await pdf.arrayBuffer()).subarray(0, 5).toString(), '%PDF-');
+  // And to its spine chart: an SVG with a title and a description a screen reader reads.
+  const spineHref = await page.getAttribute('#spine-link', 'href');
+  assert.match(spineHref, /^\/api\/spine\/GM0363\?/);
+  const spine = await fetch(new URL(spineHref, page.url()));
+  assert.equal(spine.status, 200);
+  assert.match(spine.headers.get('content-type'), /^image\/svg\+xml/);
+  const spineSvg = await spine.text();
+  assert.match(spineSvg, /<title id="t">Amsterdam tegen Nederland/);
+  assert.match(spineSvg, /<desc id="d">[^<]*Eenzaam: 53,2/);
   assert.ok(await page.locator('#card svg path').count() >= 1, 'a chart of the waves');
   assert.ok(await page.locator('#card .trends li').count() >= 2, 'trends between waves');
   // 2016 surveyed from age 19, 2020 from 18: the caveat is shown, in the page's language.

@@ -19,16 +19,56 @@ use omzien::{Confidence, Dataset, Funnel, Polarity, Reading, Spine, Verdict};
 use crate::chart::{Anchor, Chart, Mark, Rgb};
 use crate::report::{Lang, label};
 
-/// Width of a spine chart.
-pub const SPINE_WIDTH: f64 = 960.0;
-/// Left end of the spine (chart units).
-pub const SPINE_LEFT: f64 = 600.0;
-/// Right end of the spine.
-pub const SPINE_RIGHT: f64 = 940.0;
-/// Top of the first row.
-pub const SPINE_TOP: f64 = 64.0;
-/// Height of a row.
-pub const SPINE_ROW: f64 = 24.0;
+/// Where the columns of a spine chart lie (chart units).
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[non_exhaustive]
+pub struct SpineLayout {
+    /// Width of the chart.
+    pub width: f64,
+    /// Right end of the value column.
+    pub value: f64,
+    /// Right end of the benchmark column.
+    pub benchmark: f64,
+    /// Right end of the verdict column.
+    pub verdict: f64,
+    /// Left end of the spine.
+    pub left: f64,
+    /// Right end of the spine.
+    pub right: f64,
+    /// Top of the first row.
+    pub top: f64,
+    /// Height of a row.
+    pub row: f64,
+    /// Size of the title.
+    pub title: f64,
+}
+
+impl SpineLayout {
+    /// For a screen (the API and `omzien spine`): 960 wide.
+    pub const WEB: SpineLayout = SpineLayout {
+        width: 960.0,
+        value: 440.0,
+        benchmark: 520.0,
+        verdict: 590.0,
+        left: 600.0,
+        right: 940.0,
+        top: 64.0,
+        row: 24.0,
+        title: 15.0,
+    };
+    /// For an A4 page's text width (the report): 620 wide, shown at about 0.8.
+    pub const PAGE: SpineLayout = SpineLayout {
+        width: 620.0,
+        value: 262.0,
+        benchmark: 306.0,
+        verdict: 372.0,
+        left: 380.0,
+        right: 608.0,
+        top: 64.0,
+        row: 22.0,
+        title: 12.5,
+    };
+}
 
 const INK: Rgb = [0x1d, 0x1d, 0x1d];
 const MUTED: Rgb = [0x55, 0x55, 0x55];
@@ -67,18 +107,24 @@ fn t(lang: Lang, nl: &'static str, en: &'static str) -> &'static str {
 /// The x of a value on a spine row: the benchmark in the middle, the farther of `min` and
 /// `max` at an end, worse to the left where higher is worse.
 #[must_use]
-pub fn spine_x(value: f64, benchmark: f64, min: f64, max: f64, polarity: Polarity) -> f64 {
+pub fn spine_x(
+    layout: &SpineLayout,
+    value: f64,
+    benchmark: f64,
+    (min, max): (f64, f64),
+    polarity: Polarity,
+) -> f64 {
     let half = (benchmark - min)
         .abs()
         .max((max - benchmark).abs())
         .max(1e-9);
-    let mid = (SPINE_LEFT + SPINE_RIGHT) / 2.0;
+    let mid = (layout.left + layout.right) / 2.0;
     let sign = if polarity == Polarity::HigherIsWorse {
         -1.0
     } else {
         1.0
     };
-    mid + sign * (value - benchmark) / half * (SPINE_RIGHT - SPINE_LEFT) / 2.0
+    mid + sign * (value - benchmark) / half * (layout.right - layout.left) / 2.0
 }
 
 fn num(lang: Lang, v: f64) -> String {
@@ -97,9 +143,15 @@ fn plural(level: omzien::Level) -> String {
     }
 }
 
-/// The spine chart of an area.
+/// The spine chart of an area, laid out for a screen ([`SpineLayout::WEB`]).
 #[must_use]
 pub fn spine_chart(ds: &Dataset, s: &Spine, lang: Lang) -> Chart {
+    spine_chart_in(ds, s, lang, &SpineLayout::WEB)
+}
+
+/// The spine chart of an area in a layout.
+#[must_use]
+pub fn spine_chart_in(ds: &Dataset, s: &Spine, lang: Lang, lay: &SpineLayout) -> Chart {
     let name = |c| ds.area(c).map(|a| a.display_name()).unwrap_or_default();
     let bench_name = s.benchmark_area.map_or_else(
         || t(lang, "vergelijkbare gemeenten", "similar gemeenten").to_owned(),
@@ -119,7 +171,7 @@ pub fn spine_chart(ds: &Dataset, s: &Spine, lang: Lang) -> Chart {
     let mut marks = vec![
         Mark::Text {
             at: (16.0, 24.0),
-            size: 15.0,
+            size: lay.title,
             text: title.clone(),
             anchor: Anchor::Start,
             bold: true,
@@ -134,7 +186,7 @@ pub fn spine_chart(ds: &Dataset, s: &Spine, lang: Lang) -> Chart {
             fill: MUTED,
         },
         Mark::Text {
-            at: (440.0, 48.0),
+            at: (lay.value, 48.0),
             size: 11.0,
             text: t(lang, "waarde", "value").to_owned(),
             anchor: Anchor::End,
@@ -142,7 +194,7 @@ pub fn spine_chart(ds: &Dataset, s: &Spine, lang: Lang) -> Chart {
             fill: MUTED,
         },
         Mark::Text {
-            at: (520.0, 48.0),
+            at: (lay.benchmark, 48.0),
             size: 11.0,
             text: t(lang, "ref.", "bench.").to_owned(),
             anchor: Anchor::End,
@@ -150,7 +202,7 @@ pub fn spine_chart(ds: &Dataset, s: &Spine, lang: Lang) -> Chart {
             fill: MUTED,
         },
         Mark::Text {
-            at: (SPINE_LEFT, 48.0),
+            at: (lay.left, 48.0),
             size: 11.0,
             text: t(lang, "slechter / lager", "worse / lower").to_owned(),
             anchor: Anchor::Start,
@@ -158,7 +210,7 @@ pub fn spine_chart(ds: &Dataset, s: &Spine, lang: Lang) -> Chart {
             fill: MUTED,
         },
         Mark::Text {
-            at: (SPINE_RIGHT, 48.0),
+            at: (lay.right, 48.0),
             size: 11.0,
             text: t(lang, "beter / hoger", "better / higher").to_owned(),
             anchor: Anchor::End,
@@ -168,15 +220,15 @@ pub fn spine_chart(ds: &Dataset, s: &Spine, lang: Lang) -> Chart {
     ];
     let mut said = Vec::new();
     for (i, r) in s.rows.iter().enumerate() {
-        let y = SPINE_TOP + SPINE_ROW * i as f64;
-        let mid_y = y + SPINE_ROW / 2.0;
+        let y = lay.top + lay.row * i as f64;
+        let mid_y = y + lay.row / 2.0;
         let label = label(ds, r.row.indicator, lang);
         if i % 2 == 0 {
             marks.push(Mark::Rect {
                 x: 8.0,
                 y,
-                w: SPINE_WIDTH - 16.0,
-                h: SPINE_ROW,
+                w: lay.width - 16.0,
+                h: lay.row,
                 fill: [0xf4, 0xf4, 0xf4],
             });
         }
@@ -194,7 +246,7 @@ pub fn spine_chart(ds: &Dataset, s: &Spine, lang: Lang) -> Chart {
             fill: INK,
         });
         marks.push(Mark::Text {
-            at: (440.0, mid_y + 4.0),
+            at: (lay.value, mid_y + 4.0),
             size: 11.0,
             text: num(lang, v),
             anchor: Anchor::End,
@@ -203,7 +255,7 @@ pub fn spine_chart(ds: &Dataset, s: &Spine, lang: Lang) -> Chart {
         });
         let bench = r.row.benchmark.value();
         marks.push(Mark::Text {
-            at: (520.0, mid_y + 4.0),
+            at: (lay.benchmark, mid_y + 4.0),
             size: 11.0,
             text: bench.map(|b| num(lang, b)).unwrap_or_default(),
             anchor: Anchor::End,
@@ -211,7 +263,7 @@ pub fn spine_chart(ds: &Dataset, s: &Spine, lang: Lang) -> Chart {
             fill: MUTED,
         });
         marks.push(Mark::Text {
-            at: (590.0, mid_y + 4.0),
+            at: (lay.verdict, mid_y + 4.0),
             size: 10.0,
             text: word(lang, reading).to_owned(),
             anchor: Anchor::End,
@@ -229,24 +281,24 @@ pub fn spine_chart(ds: &Dataset, s: &Spine, lang: Lang) -> Chart {
         let (Some(b), Some(sp)) = (bench, r.spread) else {
             continue;
         };
-        let x = |val: f64| spine_x(val, b, sp.min, sp.max, r.row.polarity);
+        let x = |val: f64| spine_x(lay, val, b, (sp.min, sp.max), r.row.polarity);
         let bar = |from: f64, to: f64, fill: Rgb| {
             let (a, c) = (x(from).min(x(to)), x(from).max(x(to)));
             Mark::Rect {
                 x: a,
                 y: y + 6.0,
                 w: (c - a).max(0.5),
-                h: SPINE_ROW - 12.0,
+                h: lay.row - 12.0,
                 fill,
             }
         };
         marks.push(bar(sp.min, sp.q1, LIGHT));
         marks.push(bar(sp.q3, sp.max, LIGHT));
         marks.push(bar(sp.q1, sp.q3, DARK));
-        let mid = (SPINE_LEFT + SPINE_RIGHT) / 2.0;
+        let mid = (lay.left + lay.right) / 2.0;
         marks.push(Mark::Line {
             from: (mid, y + 2.0),
-            to: (mid, y + SPINE_ROW - 2.0),
+            to: (mid, y + lay.row - 2.0),
             stroke: BENCH,
             width: 2.0,
         });
@@ -263,11 +315,10 @@ pub fn spine_chart(ds: &Dataset, s: &Spine, lang: Lang) -> Chart {
         omzien::Rule::Band(b) => Some(b),
         omzien::Rule::Interval => None,
     });
-    let height =
-        SPINE_TOP + SPINE_ROW * s.rows.len() as f64 + if band.is_some() { 56.0 } else { 40.0 };
+    let height = lay.top + lay.row * s.rows.len() as f64 + if band.is_some() { 70.0 } else { 54.0 };
     if let Some(b) = band {
         marks.push(Mark::Text {
-            at: (16.0, height - 32.0),
+            at: (16.0, height - 46.0),
             size: 10.0,
             text: match lang {
                 Lang::Nl => format!(
@@ -284,21 +335,32 @@ pub fn spine_chart(ds: &Dataset, s: &Spine, lang: Lang) -> Chart {
             fill: MUTED,
         });
     }
-    marks.push(Mark::Text {
-        at: (16.0, height - 16.0),
-        size: 10.0,
-        text: t(
+    for (i, line) in [
+        t(
             lang,
-            "Rode lijn: referentie. Grijs: laagste tot hoogste waarde, donker de middelste helft. Stip: 95%-oordeel; zwarte rand: ook bij 99,8%.",
-            "Red line: benchmark. Grey: lowest to highest value, darker the middle half. Dot: verdict at 95%; black ring: also at 99.8%.",
-        )
-        .to_owned(),
-        anchor: Anchor::Start,
-        bold: false,
-        fill: MUTED,
-    });
+            "Rode lijn: referentie. Grijs: laagste tot hoogste waarde, donker de middelste helft.",
+            "Red line: benchmark. Grey: lowest to highest value, darker the middle half.",
+        ),
+        t(
+            lang,
+            "Stip: oordeel bij 95%; zwarte rand: ook bij 99,8%.",
+            "Dot: verdict at 95%; black ring: also at 99.8%.",
+        ),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        marks.push(Mark::Text {
+            at: (16.0, height - 30.0 + 14.0 * i as f64),
+            size: 10.0,
+            text: line.to_owned(),
+            anchor: Anchor::Start,
+            bold: false,
+            fill: MUTED,
+        });
+    }
     Chart {
-        width: SPINE_WIDTH,
+        width: lay.width,
         height,
         title,
         description: said.join("; "),

@@ -38,8 +38,8 @@ mod vector;
 
 pub use chart::{Anchor, Chart, Mark, Rgb};
 pub use comparison::{
-    FUNNEL_HEIGHT, FUNNEL_PLOT, FUNNEL_WIDTH, SPINE_LEFT, SPINE_RIGHT, SPINE_ROW, SPINE_TOP,
-    SPINE_WIDTH, funnel_chart, funnel_range, funnel_xy, reading_colour, spine_chart, spine_x,
+    FUNNEL_HEIGHT, FUNNEL_PLOT, FUNNEL_WIDTH, SpineLayout, funnel_chart, funnel_range, funnel_xy,
+    reading_colour, spine_chart, spine_chart_in, spine_x,
 };
 pub use export::{
     ArchiveFormat, ArchiveMeta, ExportError, LevelMeta, Pyramid, PyramidLevel, Written, ZoomRange,

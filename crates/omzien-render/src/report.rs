@@ -116,12 +116,15 @@ impl T {
         }
     }
 
-    fn verdict(&self, v: Verdict) -> &'static str {
-        match v {
-            Verdict::Higher => self.s("hoger", "higher"),
-            Verdict::Similar => self.s("vergelijkbaar", "similar"),
-            Verdict::Lower => self.s("lager", "lower"),
-            Verdict::Unknown => "–",
+    /// A verdict as read for an indicator's polarity: worse/better where a direction is
+    /// good, higher/lower where not.
+    fn verdict(&self, v: Verdict, ind: Indicator) -> &'static str {
+        match v.reads(ind.polarity()) {
+            omzien::Reading::Unknown => "–",
+            r => match self.lang {
+                Lang::Nl => r.as_str_nl(),
+                Lang::En => r.as_str(),
+            },
         }
     }
 
@@ -636,10 +639,10 @@ pub fn report_pdf(
                 "Loneliness beside related indicators in the latest wave, compared with the gemeente and the Netherlands."
             ),
             t.s(
-                "Waar het cijfer een 95%-interval heeft: hoger of lager als het interval geheel boven of onder het vergelijkingscijfer ligt.",
-                "Where the figure has a 95% interval: higher or lower when the interval lies wholly above or below the reference."
+                "Slechter of beter waar een richting beter is (minder eenzaamheid, meer goede gezondheid), anders hoger of lager. Waar het cijfer een 95%-interval heeft: als het interval geheel boven of onder het vergelijkingscijfer ligt.",
+                "Worse or better where a direction is good (less loneliness, more good health), else higher or lower. Where the figure has a 95% interval: when the interval lies wholly above or below the reference."
             ),
-            t.s("Zonder interval: hoger of lager bij meer dan", "Without an interval: higher or lower by more than"),
+            t.s("Zonder interval: bij meer dan", "Without an interval: by more than"),
             t.num(r.band),
             t.s(
                 "procentpunt verschil: een afstand, geen significantietoets.",
@@ -672,8 +675,8 @@ pub fn report_pdf(
                     t.figure(c.value),
                     t.figure(c.gemeente),
                     t.figure(c.national),
-                    t.verdict(c.vs_gemeente).to_owned(),
-                    t.verdict(c.vs_national).to_owned(),
+                    t.verdict(c.vs_gemeente, c.indicator).to_owned(),
+                    t.verdict(c.vs_national, c.indicator).to_owned(),
                     match c.rule {
                         Rule::Interval => t.s("95%-interval", "95% interval").to_owned(),
                         // A distance, not a significance test, and said so.
@@ -687,7 +690,7 @@ pub fn report_pdf(
         l.table(
             &headers,
             &rows,
-            &[150.0, 45.0, 50.0, 40.0, 85.0, 65.0, 60.0],
+            &[145.0, 38.0, 50.0, 32.0, 80.0, 62.0, 88.0],
             &[
                 Align::Left,
                 Align::Right,
@@ -698,6 +701,22 @@ pub fn report_pdf(
                 Align::Left,
             ],
         );
+        // The same indicators as a spine chart against the country (the gemeente without
+        // national figures): the area's dot on the spread of all areas of its level.
+        let benchmark = if ds.national().is_some() {
+            omzien::Benchmark::National
+        } else {
+            omzien::Benchmark::Gemeente
+        };
+        let q = omzien::CompareQuery::new(p.code, benchmark, r.latest)
+            .with_indicators(p.rows.iter().map(|c| c.indicator).collect())
+            .with_age(r.age())
+            .with_band(r.band);
+        if let Ok(spine) = ds.spine(&q) {
+            let chart =
+                crate::comparison::spine_chart_in(ds, &spine, lang, &crate::SpineLayout::PAGE);
+            place_chart(&mut l, &chart);
+        }
     }
 
     // 5. Method.
@@ -1063,6 +1082,100 @@ fn legend(l: &mut Layout, legend: &Legend, t: &T, x: f32, y: f32) {
         l.text_at(x + 19.0, y + 8.0, 7.5, false, INK, &text);
         y += 14.0;
     }
+}
+
+/// Places a chart at the text width below what is laid out, on a new page when it does not
+/// fit: its marks become the page's own drawing operations (text stays text).
+fn place_chart(l: &mut Layout, chart: &crate::Chart) {
+    use crate::chart::{Anchor, Mark};
+    let k = f64::from(BODY_W) / chart.width;
+    let h = (chart.height * k) as f32;
+    l.ensure(h + 6.0);
+    // The chart's rows start 8 units in: they align with the text's margin.
+    let (ox, oy) = (f64::from(MARGIN) - 8.0 * k, f64::from(l.y));
+    let at = |(x, y): (f64, f64)| ((ox + x * k) as f32, (oy + y * k) as f32);
+    for m in &chart.marks {
+        let op = match m {
+            Mark::Rect { x, y, w, h, fill } => {
+                let (px, py) = at((*x, *y));
+                Op::Rect {
+                    x: px,
+                    y: py,
+                    w: (w * k) as f32,
+                    h: (h * k) as f32,
+                    fill: Some([fill[0], fill[1], fill[2], 255]),
+                    stroke: None,
+                }
+            }
+            Mark::Line {
+                from,
+                to,
+                stroke,
+                width,
+            } => Op::Line {
+                points: vec![at(*from), at(*to)],
+                color: *stroke,
+                width: (width * k) as f32,
+                dashed: false,
+            },
+            Mark::Path {
+                points,
+                stroke,
+                width,
+                dashed,
+            } => Op::Line {
+                points: points.iter().map(|p| at(*p)).collect(),
+                color: *stroke,
+                width: (width * k) as f32,
+                dashed: *dashed,
+            },
+            Mark::Dot {
+                at: c,
+                r,
+                fill,
+                stroke,
+                ..
+            } => Op::Shape {
+                rings: vec![
+                    (0..=24)
+                        .map(|i| {
+                            let a = f64::from(i) / 24.0 * std::f64::consts::TAU;
+                            at((c.0 + r * a.cos(), c.1 + r * a.sin()))
+                        })
+                        .collect(),
+                ],
+                fill: [fill[0], fill[1], fill[2], 255],
+                stroke: *stroke,
+            },
+            Mark::Text {
+                at: p,
+                size,
+                text,
+                anchor,
+                bold,
+                fill,
+            } => {
+                let size = (size * k) as f32;
+                let w = l.m.width(text, size, *bold);
+                let (x, y) = at(*p);
+                let x = match anchor {
+                    Anchor::Start => x,
+                    Anchor::Middle => x - w / 2.0,
+                    Anchor::End => x - w,
+                };
+                Op::Text {
+                    x,
+                    y,
+                    size,
+                    bold: *bold,
+                    color: *fill,
+                    text: text.clone(),
+                }
+            }
+        };
+        l.ops().push(op);
+    }
+    l.y += h + 6.0;
 }
 
 fn rgb3(c: [u8; 3]) -> rgb::Color {

@@ -17,7 +17,7 @@
       loneliness: 'Eenzaamheid', others: 'Overige indicatoren',
       close: 'Sluiten', code: 'code', parent: 'ligt in', area_value: 'gebied', gm_value: 'gemeente', nl_value: 'Nederland',
       suppressed: 'onderdrukt', not_measured: 'niet gemeten', no_polygon: 'geen grens op de kaart',
-      rank_country: 'Plaats in Nederland', rank_gemeente: 'Plaats binnen de gemeente', of: 'van', report: 'Rapport (PDF)',
+      rank_country: 'Plaats in Nederland', rank_gemeente: 'Plaats binnen de gemeente', of: 'van', report: 'Rapport (PDF)', spine: 'Alle indicatoren tegen Nederland (staafdiagram)',
       change: 'Verandering', rising: 'stijgt', falling: 'daalt', stable: 'gelijk', unknown: 'onbekend',
       significant: 'significant', not_significant: 'niet significant',
       risk_high: 'Hoogste waarden', risk_rising: 'Sterkste stijging', risk_none: 'Geen gebieden voor deze keuze.',
@@ -50,7 +50,7 @@
       loneliness: 'Loneliness', others: 'Other indicators',
       close: 'Close', code: 'code', parent: 'part of', area_value: 'area', gm_value: 'municipality', nl_value: 'Netherlands',
       suppressed: 'suppressed', not_measured: 'not measured', no_polygon: 'no boundary on the map',
-      rank_country: 'Rank in the Netherlands', rank_gemeente: 'Rank within the municipality', of: 'of', report: 'Report (PDF)',
+      rank_country: 'Rank in the Netherlands', rank_gemeente: 'Rank within the municipality', of: 'of', report: 'Report (PDF)', spine: 'All indicators against the Netherlands (spine chart)',
       change: 'Change', rising: 'rising', falling: 'falling', stable: 'stable', unknown: 'unknown',
       significant: 'significant', not_significant: 'not significant',
       risk_high: 'Highest values', risk_rising: 'Largest rises', risk_none: 'No areas for this selection.',
@@ -476,8 +476,17 @@
       trends.length ? el('h3', { text: t('change') }) : null, trends.length ? trendList : null,
       rankLine('rank_country', ranks.country, plural),
       rankLine('rank_gemeente', ranks.gemeente, plural),
+      spineLink(a),
       reportLink(a)].filter((x) => x != null));
     card.hidden = false;
+  }
+
+  // The area's spine chart: every indicator against the country and the spread of its level.
+  function spineLink(a) {
+    if (!/^(?:GM|WK|BU)/.test(a.code || '')) return null;
+    const p = new URLSearchParams({ lang: state.lang, age: state.age, with: 'nl' });
+    if (state.wave) p.set('wave', state.wave);
+    return el('p', { class: 'spine' }, el('a', { id: 'spine-link', href: `/api/spine/${encodeURIComponent(a.code)}?${p}`, target: '_blank', rel: 'noopener', text: t('spine') }));
   }
 
   // The report of the area's gemeente: GM0363 for GM0363, WK036300 and BU03630000.
