@@ -21,6 +21,8 @@ use serde_json::{Map, Value, json};
 #[derive(Debug, Clone)]
 enum Kind {
     Status(u16, Option<u64>),
+    /// A status with `Retry-After` as an HTTP date this many seconds ahead.
+    StatusAt(u16, u64),
     Truncate,
     NotJson,
     BadRow,
@@ -55,6 +57,8 @@ struct Fake {
     log: Mutex<Vec<String>>,
     gzip_asked: Mutex<usize>,
     base: Mutex<String>,
+    /// Bytes of boundary pages served (before compression).
+    ogc_bytes: Mutex<usize>,
 }
 
 type Shared = Arc<Fake>;
@@ -243,6 +247,15 @@ async fn odata(
             }
             return r;
         }
+        Some(Kind::StatusAt(code, secs)) => {
+            let at = std::time::SystemTime::now() + std::time::Duration::from_secs(secs);
+            let mut r = (StatusCode::from_u16(code).unwrap(), "slow down").into_response();
+            r.headers_mut().insert(
+                header::RETRY_AFTER,
+                httpdate::fmt_http_date(at).parse().unwrap(),
+            );
+            return r;
+        }
         Some(Kind::NotJson) => return (StatusCode::OK, "<html>Onderhoud</html>").into_response(),
         Some(Kind::BadRow) => {
             doc["value"][3]
@@ -267,21 +280,34 @@ async fn ogc(
 ) -> Response {
     let limit: usize = q["limit"].parse().unwrap();
     let offset: usize = q.get("offset").map_or(0, |s| s.parse().unwrap());
-    fake.log
-        .lock()
-        .unwrap()
-        .push(format!("ogc/{name} offset={offset} limit={limit}"));
-    let Some(features) = fake.collections.get(&name) else {
+    // A queryable property as a query parameter (OGC API Features Part 1, §7.15.5), as PDOK
+    // filters `gemeentecode`; the next links carry it on.
+    let only = q.get("gemeentecode").cloned();
+    fake.log.lock().unwrap().push(format!(
+        "ogc/{name} offset={offset} limit={limit} gemeentecode={}",
+        only.as_deref().unwrap_or("")
+    ));
+    let Some(all) = fake.collections.get(&name) else {
         return StatusCode::NOT_FOUND.into_response();
     };
+    let features: Vec<&Value> = all
+        .iter()
+        .filter(|f| {
+            only.as_deref()
+                .is_none_or(|g| f["properties"]["gemeentecode"] == g)
+        })
+        .collect();
     let limit = limit.min(fake.page);
     let end = (offset + limit).min(features.len());
     let base = format!("{}/ogc/collections/{name}/items", fake.base.lock().unwrap());
+    let filter = only
+        .map(|g| format!("&gemeentecode={g}"))
+        .unwrap_or_default();
     let mut links = vec![json!({"rel": "self", "type": "application/geo+json",
-        "href": format!("{base}?f=json&limit={limit}&offset={offset}")})];
+        "href": format!("{base}?f=json&limit={limit}&offset={offset}{filter}")})];
     if end < features.len() {
         links.push(json!({"rel": "next", "type": "application/geo+json",
-            "href": format!("{base}?f=json&limit={limit}&offset={end}")}));
+            "href": format!("{base}?f=json&limit={limit}&offset={end}{filter}")}));
     }
     let doc = json!({
         "type": "FeatureCollection",
@@ -290,7 +316,9 @@ async fn ogc(
         "numberReturned": end - offset,
         "features": &features[offset.min(features.len())..end],
     });
-    axum::Json(doc).into_response()
+    let body = serde_json::to_vec(&doc).unwrap();
+    *fake.ogc_bytes.lock().unwrap() += body.len();
+    ([(header::CONTENT_TYPE, "application/geo+json")], body).into_response()
 }
 
 /// The features of a boundary file with PDOK's property names (`gemeentecode`, `wijknaam`, …,
@@ -681,15 +709,28 @@ fn bad_tables_and_bad_pages_are_named_with_their_url() {
     let e = cli("50120NED", &[]).unwrap_err();
     assert!(
         e.contains(&format!(
-            "/odata/50120NED/UntypedDataSet?$format=json: {n} rows downloaded, but the table says it has {} (the pages are dropped: the next run starts afresh)",
+            "/odata/50120NED/UntypedDataSet?$format=json: {n} rows downloaded, but the table says it has {} (TableInfos' RecordCount",
             n + 1
-        )),
+        )) && e.contains("The pages are kept: run the same command with --accept-count"),
         "{e}"
     );
+    // The pages stay: the next run with --accept-count takes them without asking again.
     assert_eq!(
         listing(&tmp.path().join(".50120NED.partial")),
-        ["50120NED_figures.csv"]
+        ["50120NED_figures.csv", "pages"]
     );
+    let before = fake.requests("50120NED/UntypedDataSet");
+    cli("50120NED", &["--accept-count"]).unwrap();
+    assert_eq!(
+        fake.requests("50120NED/UntypedDataSet"),
+        before,
+        "no page asked again"
+    );
+    let meta: Value =
+        serde_json::from_slice(&std::fs::read(tmp.path().join("50120NED/metadata.json")).unwrap())
+            .unwrap();
+    assert_eq!(meta["rows"], n);
+    assert_eq!(meta["declared_rows"], n + 1);
     // A boundary service without the table's map (in a folder of its own: its figures stay
     // there for a next run).
     let other = tempfile::tempdir().unwrap();
@@ -824,6 +865,32 @@ fn filters_go_to_the_service_and_select_what_loads() {
             .all(|s| s.code.to_string().starts_with("BU0363"))
     );
     assert!(out.contains("buurten_2020.geojson"), "{out}");
+    // The boundary service was asked for Amsterdam's buurten only, page after page.
+    let asked: Vec<String> = fake
+        .log
+        .lock()
+        .unwrap()
+        .iter()
+        .filter(|l| l.starts_with("ogc/buurten"))
+        .cloned()
+        .collect();
+    assert!(
+        !asked.is_empty() && asked.iter().all(|l| l.ends_with("gemeentecode=GM0363")),
+        "{asked:?}"
+    );
+    let one = *fake.ogc_bytes.lock().unwrap();
+    // Against the whole country's layer, as the download was before the filter went to the
+    // service.
+    let whole = tempfile::tempdir().unwrap();
+    fetch(
+        &base,
+        whole.path(),
+        &["--age", "65plus", "--level", "buurt"],
+    )
+    .unwrap();
+    let all = *fake.ogc_bytes.lock().unwrap() - one;
+    println!("boundary bytes: Amsterdam {one}, the country {all}");
+    assert!(one * 10 < all, "Amsterdam {one} bytes, the country {all}");
     // A name the table does not have is refused with the close ones, as every command does,
     // before a figure is downloaded.
     let other = tempfile::tempdir().unwrap();
@@ -1025,5 +1092,96 @@ fn serve_without_boundaries_serves_the_figures() {
     assert!(
         waves.contains("\"boundaries\":false") && !waves.contains("\"boundaries\":true"),
         "{waves}"
+    );
+}
+
+/// Retries only for what a retry can mend: a 429 (its `Retry-After` an HTTP date) is waited
+/// out; a 500 (the service refusing the request) is reported at once with its own words; a
+/// service that cannot be reached at all is said at once with what to check; `--dry-run` asks
+/// nothing and lists every URL and file.
+#[test]
+fn retries_only_where_a_retry_can_mend() {
+    let Some(data) = national() else { return };
+    let fake = small(&data, 600, 500);
+    fake.faults.lock().unwrap().extend([
+        Fault {
+            entity: "UntypedDataSet",
+            skip: 0,
+            kind: Kind::StatusAt(429, 1),
+            times: 1,
+        },
+        Fault {
+            entity: "UntypedDataSet",
+            skip: 500,
+            kind: Kind::Status(500, None),
+            times: 9,
+        },
+    ]);
+    let (base, fake) = serve(fake);
+    let tmp = tempfile::tempdir().unwrap();
+    let e = fetch(&base, tmp.path(), &["--no-boundaries", "--tries", "5"]).unwrap_err();
+    // The 429 was waited out and the first page came; the 500 of the second was asked once.
+    assert_eq!(fake.requests("UntypedDataSet skip=0 "), 2);
+    assert_eq!(fake.requests("UntypedDataSet skip=500 "), 1, "{e}");
+    assert!(e.contains("$skip=500: HTTP 500: busy"), "{e}");
+    // Nothing to reach: at once, with what to check (not retried for half a minute).
+    for (url, says) in [
+        ("http://127.0.0.1:9/odata", "check the network connection"),
+        (
+            "http://omzien-no-such-host.invalid/odata",
+            "check the network connection",
+        ),
+    ] {
+        let e = omzien_cli(&[
+            "fetch",
+            "50090NED",
+            "--out",
+            tmp.path().to_str().unwrap(),
+            "--odata-url",
+            url,
+            "--tries",
+            "6",
+            "--wait",
+            "5",
+        ])
+        .unwrap_err();
+        assert!(e.contains(says) && !e.contains("gave up"), "{url}: {e}");
+    }
+    // A dry run: every URL and file, not one request.
+    let before = fake.log.lock().unwrap().len();
+    let out = omzien_cli(&[
+        "fetch",
+        "50150NED",
+        "--out",
+        tmp.path().to_str().unwrap(),
+        "--gemeente",
+        "GM0363",
+        "--dry-run",
+    ])
+    .unwrap();
+    assert_eq!(fake.log.lock().unwrap().len(), before);
+    for want in [
+        "GET https://dataderden.cbs.nl/ODataFeed/odata/50150NED/TableInfos?$format=json",
+        "GET https://dataderden.cbs.nl/ODataFeed/odata/50150NED/UntypedDataSet?$format=json&$filter=",
+        "GET https://api.pdok.nl/cbs/wijken-en-buurten-2024/ogc/v1/collections/wijken/items?f=json&limit=1000&gemeentecode=GM0363",
+        "50150NED/boundaries/buurten_2024.geojson",
+        "50150NED/50150NED_figures.csv",
+    ] {
+        assert!(out.contains(want), "{want} in {out}");
+    }
+    assert!(!tmp.path().join("50150NED").exists());
+    let out = omzien_cli(&[
+        "fetch",
+        "50150NED",
+        "--out",
+        tmp.path().to_str().unwrap(),
+        "--gemeente",
+        "Delft",
+        "--dry-run",
+    ])
+    .unwrap();
+    assert!(
+        out.contains("note: the gemeente \"Delft\" is looked up"),
+        "{out}"
     );
 }

@@ -479,6 +479,14 @@ pub struct FetchArgs {
     /// Replace OUT/TABLE if it exists.
     #[arg(long)]
     pub force: bool,
+    /// Take the rows downloaded when they differ from the count the table declares
+    /// (TableInfos' RecordCount); metadata.json records both.
+    #[arg(long)]
+    pub accept_count: bool,
+    /// Print every URL the command would request and every file it would write, without a
+    /// request.
+    #[arg(long)]
+    pub dry_run: bool,
     /// The OData feed of third-party tables.
     #[arg(long, value_name = "URL", default_value = omzien::fetch::CBS_ODATA_FEED)]
     pub odata_url: String,

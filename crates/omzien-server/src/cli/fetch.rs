@@ -94,6 +94,35 @@ pub fn run(a: &FetchArgs, out: &mut dyn Write) -> Result<(), CliError> {
     }
     req.retry.attempts = a.tries;
     req.retry.first_wait = Duration::from_secs_f64(a.wait);
+    req.accept_count = a.accept_count;
+    if a.dry_run {
+        let plan = fetch::plan(&req)?;
+        writeln!(out, "requests (none made: --dry-run):")?;
+        for r in &plan.requests {
+            writeln!(
+                out,
+                "  GET {}  ({}{})",
+                r.url,
+                r.what,
+                if r.paged {
+                    ", then each page's next link"
+                } else {
+                    ""
+                }
+            )?;
+        }
+        writeln!(
+            out,
+            "files (in a .partial folder beside it until everything reads):"
+        )?;
+        for f in &plan.files {
+            writeln!(out, "  {}", f.display())?;
+        }
+        for n in &plan.notes {
+            writeln!(out, "note: {n}")?;
+        }
+        return Ok(());
+    }
     let bars = Bars::default();
     let got = fetch::fetch(&req, &bars);
     bars.finish();

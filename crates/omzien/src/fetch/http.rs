@@ -83,19 +83,30 @@ impl Client {
                     message: e,
                 });
             }
-            Err(e) => return transient(e.to_string()),
+            Err(e) => {
+                return match unreachable(&e) {
+                    Some(hint) => Err(FetchError::Unreachable {
+                        url: url.to_owned(),
+                        why: e.to_string(),
+                        hint,
+                    }),
+                    None => transient(e.to_string()),
+                };
+            }
         };
         let status = resp.status().as_u16();
         match status {
             200..=299 => {}
             404 => return Ok(Ok(Got::NotFound)),
-            429 | 500 | 502 | 503 | 504 => {
+            // What another try can mend: too many requests, a gateway or a service that is
+            // briefly unavailable. A 500 is the service refusing what was asked (a filter it
+            // cannot read, among others): asking again gets the same answer.
+            429 | 502 | 503 | 504 => {
                 let wait = resp
                     .headers()
                     .get("retry-after")
                     .and_then(|v| v.to_str().ok())
-                    .and_then(|v| v.trim().parse::<u64>().ok())
-                    .map(Duration::from_secs);
+                    .and_then(retry_after);
                 return Ok(Err(Transient {
                     why: format!("HTTP {status}"),
                     wait,
@@ -139,6 +150,60 @@ impl Client {
 }
 
 /// A link as given in a page (absolute, or relative to the page's URL) made absolute.
+/// A `Retry-After` value: seconds, or an HTTP date (RFC 9110), as the wait from now.
+///
+/// ```ignore
+/// assert_eq!(retry_after("7"), Some(Duration::from_secs(7)));
+/// ```
+pub(crate) fn retry_after(v: &str) -> Option<Duration> {
+    let v = v.trim();
+    if let Ok(s) = v.parse::<u64>() {
+        return Some(Duration::from_secs(s));
+    }
+    let at = httpdate::parse_http_date(v).ok()?;
+    Some(
+        at.duration_since(std::time::SystemTime::now())
+            .unwrap_or(Duration::ZERO),
+    )
+}
+
+/// What to check when a failure means the service cannot be reached at all (no network, a
+/// name that does not resolve, a refused connection, a proxy or TLS that fails): trying again
+/// in a few seconds does not mend these, so they are said at once.
+fn unreachable(e: &ureq::Error) -> Option<String> {
+    use std::io::ErrorKind;
+    let network = "check the network connection, the host name in the URL, and whether a proxy \
+                   is needed (HTTPS_PROXY); run the same command again once it answers";
+    match e {
+        ureq::Error::HostNotFound => Some(format!("the host name does not resolve: {network}")),
+        // The system resolver's failure reaches ureq as an I/O error of no stable kind; the
+        // standard library words it "failed to lookup address information".
+        ureq::Error::Io(io) if io.to_string().contains("lookup address") => {
+            Some(format!("the host name does not resolve: {network}"))
+        }
+        ureq::Error::ConnectionFailed => Some(format!("no connection could be made: {network}")),
+        ureq::Error::Io(io)
+            if matches!(
+                io.kind(),
+                ErrorKind::ConnectionRefused
+                    | ErrorKind::NetworkUnreachable
+                    | ErrorKind::HostUnreachable
+                    | ErrorKind::AddrNotAvailable
+            ) =>
+        {
+            Some(format!("the connection was refused: {network}"))
+        }
+        ureq::Error::InvalidProxyUrl | ureq::Error::ConnectProxyFailed(_) => Some(
+            "the proxy (HTTPS_PROXY, HTTP_PROXY, ALL_PROXY) cannot be used: check its URL and that it answers"
+                .to_owned(),
+        ),
+        ureq::Error::Tls(_) | ureq::Error::Rustls(_) | ureq::Error::TlsRequired => Some(
+            "the secure connection failed: check the system's clock and certificates, or an intercepting proxy".to_owned(),
+        ),
+        _ => None,
+    }
+}
+
 pub(crate) fn resolve(page: &str, link: &str) -> String {
     if link.starts_with("http://") || link.starts_with("https://") {
         return link.to_owned();
@@ -217,6 +282,22 @@ pub(crate) fn encode(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn retry_after_takes_seconds_and_dates() {
+        assert_eq!(retry_after(" 7 "), Some(Duration::from_secs(7)));
+        let soon = std::time::SystemTime::now() + Duration::from_secs(30);
+        let w = retry_after(&httpdate::fmt_http_date(soon)).unwrap();
+        assert!(
+            w > Duration::from_secs(27) && w <= Duration::from_secs(30),
+            "{w:?}"
+        );
+        assert_eq!(
+            retry_after("Wed, 21 Oct 2015 07:28:00 GMT"),
+            Some(Duration::ZERO)
+        );
+        assert_eq!(retry_after("soon"), None);
+    }
 
     #[test]
     fn links_are_made_absolute() {

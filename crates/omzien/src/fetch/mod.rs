@@ -17,7 +17,14 @@
 //!   `https://api.pdok.nl/cbs/wijken-en-buurten-YEAR/ogc/v1`), collections `gemeenten`, `wijken`,
 //!   `buurten`, `items?f=json&limit=1000`, paged by the `next` link, in CRS84 longitude/latitude
 //!   (the OGC API default). Features marked `water = "JA"` (the water part of an area) are left
-//!   out. Another year's service is given with its URL.
+//!   out. With a gemeente, the service is asked for its features only (`gemeentecode=GM0363`,
+//!   a queryable property as a query parameter, OGC API Features Part 1). Another year's
+//!   service is given with its URL.
+//!
+//! Retries are for what a retry can mend (429, 502, 503, 504, a cut connection, a truncated
+//! page); another HTTP error is reported at once with the service's words, a service that
+//! cannot be reached at once with what to check. [`plan`] lists every request and file
+//! without making one (`--dry-run`).
 //!
 //! Nothing half-written carries the final name: the download goes to `.TABLE.partial` beside the
 //! final folder, each page of figures written whole (`pages/00001.json`, with its next link;
@@ -39,7 +46,7 @@ use crate::load::TABLES;
 use crate::{AgeGroup, AreaCode, GemeenteCode, Level, LoadError, Loader, StagedDir};
 use http::{Client, Got, encode};
 use odata::{all_values, check_properties, download_pages, first_value, text, write_figures};
-use ogc::download_boundaries;
+use ogc::{boundary_file, download_boundaries, items_url};
 
 /// CBS's OData feed of third-party tables (RIVM's Gezondheidsmonitor tables are there).
 pub const CBS_ODATA_FEED: &str = "https://dataderden.cbs.nl/ODataFeed/odata";
@@ -121,6 +128,9 @@ pub struct Request {
     pub pdok: Option<String>,
     /// Replace a folder already there.
     pub force: bool,
+    /// Take the rows downloaded when they differ from the count the table declares (both are
+    /// recorded in `metadata.json`).
+    pub accept_count: bool,
     /// Retries and limits.
     pub retry: Retry,
 }
@@ -140,6 +150,7 @@ impl Request {
             odata: CBS_ODATA_FEED.to_owned(),
             pdok: None,
             force: false,
+            accept_count: false,
             retry: Retry::default(),
         }
     }
@@ -311,6 +322,16 @@ pub enum FetchError {
         /// The start of the answer.
         body: String,
     },
+    /// The service cannot be reached at all: said at once, not retried.
+    #[error("{url}: {why}; {hint}")]
+    Unreachable {
+        /// The URL.
+        url: String,
+        /// What failed.
+        why: String,
+        /// What to check.
+        hint: String,
+    },
     /// Every try failed.
     #[error(
         "{url}: {last} (gave up after {attempts} {}; run the same command again to resume)",
@@ -344,8 +365,11 @@ pub enum FetchError {
     },
     /// Fewer or more rows than the table says it has.
     #[error(
-        "{url}: {got} rows downloaded, but the table says it has {expected} (the pages are \
-         dropped: the next run starts afresh)"
+        "{url}: {got} rows downloaded, but the table says it has {expected} (TableInfos' \
+         RecordCount, which CBS does not document as exact for third-party tables). The pages \
+         are kept: run the same command with --accept-count to take the {got} rows as they \
+         are (metadata.json records both numbers), or remove the .partial folder to download \
+         afresh"
     )]
     Count {
         /// The first page's URL.
@@ -466,10 +490,7 @@ pub fn fetch(req: &Request, progress: &dyn Progress) -> Result<Fetched, FetchErr
 
     // The figures, page by page.
     let filter = req.filter();
-    let mut first = format!("{base}/UntypedDataSet?$format=json");
-    if let Some(f) = &filter {
-        let _ = write!(first, "&$filter={}", encode(f));
-    }
+    let first = figures_url(&base, filter.as_deref());
     let total = if filter.is_none() {
         infos.get("RecordCount").and_then(Value::as_u64)
     } else {
@@ -477,16 +498,20 @@ pub fn fetch(req: &Request, progress: &dyn Progress) -> Result<Fetched, FetchErr
     };
     let pages = download_pages(&client, &staged, table, &first, total, progress)?;
     let rows = write_figures(&staged, table, &pages.files)?;
-    if let Some(expected) = total
-        && expected != rows
-    {
-        // Pages that do not add up are not worth taking up: the next run starts afresh.
-        let _ = std::fs::remove_dir_all(staged.path().join("pages"));
-        return Err(FetchError::Count {
-            url: first,
-            expected,
-            got: rows,
-        });
+    // A count that differs is said, never hidden: the pages stay for the next run, which
+    // takes them as they are when asked.
+    let declared = total.filter(|&expected| expected != rows);
+    if let Some(expected) = declared {
+        if !req.accept_count {
+            return Err(FetchError::Count {
+                url: first,
+                expected,
+                got: rows,
+            });
+        }
+        progress.note(&format!(
+            "{rows} rows downloaded where the table declares {expected}: taken as they are (--accept-count)"
+        ));
     }
 
     // The boundaries of the table's classification.
@@ -517,6 +542,7 @@ pub fn fetch(req: &Request, progress: &dyn Progress) -> Result<Fetched, FetchErr
         "periods": periods,
         "modified": text(&infos, "Modified"),
         "rows": rows,
+        "declared_rows": declared,
         "downloaded": crate::utc_timestamp(
             SystemTime::now()
                 .duration_since(SystemTime::UNIX_EPOCH)
@@ -563,6 +589,140 @@ pub fn fetch(req: &Request, progress: &dyn Progress) -> Result<Fetched, FetchErr
         resumed_pages: pages.resumed,
         names: named,
         boundaries,
+    })
+}
+
+/// The first page of the figures, with the selection's filter.
+fn figures_url(base: &str, filter: Option<&str>) -> String {
+    let mut first = format!("{base}/UntypedDataSet?$format=json");
+    if let Some(f) = filter {
+        let _ = write!(first, "&$filter={}", encode(f));
+    }
+    first
+}
+
+/// One request a download would make.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Planned {
+    /// What it fetches.
+    pub what: String,
+    /// Its URL (the first page of a paged resource).
+    pub url: String,
+    /// Whether more pages follow by the service's next links.
+    pub paged: bool,
+}
+
+/// What [`fetch`] would do for a request, made without a single request (`--dry-run`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Plan {
+    /// The requests, in order.
+    pub requests: Vec<Planned>,
+    /// The files written, in the table's folder.
+    pub files: Vec<PathBuf>,
+    /// What the plan cannot know before the first answers.
+    pub notes: Vec<String>,
+}
+
+/// The requests and files of a download, without a request: the URLs [`fetch`] asks (the
+/// same functions build them) and the files it writes.
+///
+/// ```
+/// use omzien::fetch::{Request, plan};
+/// let mut r = Request::new("50150NED", "data".as_ref());
+/// r.gemeente_text = Some("GM0363".into());
+/// let p = plan(&r)?;
+/// assert!(p.requests[0].url.ends_with("/50150NED/TableInfos?$format=json"));
+/// assert!(p.requests.iter().any(|q| q.url.contains("wijken-en-buurten-2024/ogc/v1/collections/buurten/items?f=json&limit=1000&gemeentecode=GM0363")));
+/// assert!(p.files.iter().any(|f| f.ends_with("50150NED/boundaries/wijken_2024.geojson")));
+/// # Ok::<(), omzien::fetch::FetchError>(())
+/// ```
+///
+/// # Errors
+/// [`FetchError::BadId`] for text that is no table id, [`FetchError::NotOfSeries`] for a table
+/// omzien does not read.
+pub fn plan(req: &Request) -> Result<Plan, FetchError> {
+    let id = req.table.to_ascii_uppercase();
+    if !is_table_id(&id) {
+        return Err(FetchError::BadId {
+            given: req.table.clone(),
+        });
+    }
+    let Some(table) = TABLES.iter().find(|t| t.id == id) else {
+        return Err(FetchError::NotOfSeries {
+            table: id,
+            title: "not asked: --dry-run".to_owned(),
+            reason: format!(
+                "omzien reads {}",
+                TABLES.iter().map(|t| t.id).collect::<Vec<_>>().join(", ")
+            ),
+        });
+    };
+    let base = format!("{}/{id}", req.odata.trim_end_matches('/'));
+    let mut notes = Vec::new();
+    let mut req = req.clone();
+    if let Some(text) = req.gemeente_text.take() {
+        match text.trim().parse::<GemeenteCode>() {
+            Ok(g) => req.gemeente = Some(g),
+            Err(_) => notes.push(format!(
+                "the gemeente {text:?} is looked up among the table's area names \
+                 (WijkenEnBuurten) once they are in; its code then goes into the figures' filter \
+                 and the boundaries' gemeentecode"
+            )),
+        }
+    }
+    let ask = |what: &str, url: String, paged: bool| Planned {
+        what: what.to_owned(),
+        url,
+        paged,
+    };
+    let mut requests = vec![
+        ask(
+            "the table's title and row count",
+            format!("{base}/TableInfos?$format=json"),
+            false,
+        ),
+        ask(
+            "the table's columns",
+            format!("{base}/DataProperties?$format=json"),
+            true,
+        ),
+        ask(
+            "the area names",
+            format!("{base}/WijkenEnBuurten?$format=json"),
+            true,
+        ),
+        ask("the periods", format!("{base}/Perioden?$format=json"), true),
+        ask(
+            "the figures",
+            figures_url(&base, req.filter().as_deref()),
+            true,
+        ),
+    ];
+    let folder = req.out.join(table.id);
+    let mut files = vec![
+        folder.join(figures_file(table.id)),
+        folder.join(crate::METADATA_FILE),
+    ];
+    if req.boundaries {
+        let pdok = req
+            .pdok
+            .clone()
+            .unwrap_or_else(|| pdok_wijken_en_buurten(table.classification));
+        for level in req.boundary_levels() {
+            requests.push(ask(
+                &format!("the {level} boundaries ({})", table.classification),
+                items_url(&pdok, level, req.gemeente),
+                true,
+            ));
+            files.push(folder.join(boundary_file(level, table)));
+        }
+    }
+    Ok(Plan {
+        requests,
+        files,
+        notes,
     })
 }
 

@@ -22,6 +22,32 @@ fn collection(level: Level) -> &'static str {
 }
 
 /// The area a boundary feature outlines (its most specific code property).
+/// The first page of a level's features: 1,000 a page (the service's most), and with a
+/// gemeente only its features, filtered by the service on the `gemeentecode` property (OGC API
+/// Features Part 1, §7.15.5: a queryable property as a query parameter), so a gemeente's
+/// download is its own size, not the country's.
+pub(super) fn items_url(service: &str, level: Level, gemeente: Option<GemeenteCode>) -> String {
+    let mut url = format!(
+        "{}/collections/{}/items?f=json&limit=1000",
+        service.trim_end_matches('/'),
+        collection(level)
+    );
+    if let Some(g) = gemeente {
+        url.push_str(&format!("&gemeentecode={g}"));
+    }
+    url
+}
+
+/// The file a level's boundaries are written to in the table's folder.
+pub(super) fn boundary_file(level: Level, table: &Table) -> String {
+    format!(
+        "{}/{}_{}.geojson",
+        crate::BOUNDARIES_FOLDER,
+        collection(level),
+        table.classification
+    )
+}
+
 fn feature_code(f: &Value) -> Option<AreaCode> {
     let props = f.get("properties")?;
     crate::load::CODE_PROPERTIES
@@ -41,15 +67,8 @@ pub(super) fn download_boundaries(
     progress: &dyn Progress,
 ) -> Result<(PathBuf, usize), FetchError> {
     let name = collection(level);
-    let url = format!(
-        "{}/collections/{name}/items?f=json&limit=1000",
-        service.trim_end_matches('/')
-    );
-    let path = staged.file(&format!(
-        "{}/{name}_{}.geojson",
-        crate::BOUNDARIES_FOLDER,
-        table.classification
-    ))?;
+    let url = items_url(service, level, gemeente);
+    let path = staged.file(&boundary_file(level, table))?;
     let read = |path: &Path| {
         Boundaries::from_geojson(path).map_err(|e| FetchError::Boundaries {
             url: url.clone(),
