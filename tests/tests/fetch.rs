@@ -321,6 +321,60 @@ async fn ogc(
     ([(header::CONTENT_TYPE, "application/geo+json")], body).into_response()
 }
 
+/// PDOK's WFS of a year as MapServer answers a WFS 2.0 `GetFeature` for GeoJSON: the feature
+/// type's features from `startIndex`, at most `count` (and the server's own most), the FES
+/// filter on `gemeentecode` applied, no links and no totals; coordinates in RD New (the
+/// `srsName` asked), as `collections` hold them for `wijkenbuurten:NAME`.
+async fn wfs(
+    State(fake): State<Shared>,
+    UrlPath(year): UrlPath<String>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let get = |k: &str| q.get(k).cloned().unwrap_or_default();
+    let (type_names, start, count) = (get("typeNames"), get("startIndex"), get("count"));
+    let filter = get("filter");
+    fake.log.lock().unwrap().push(format!(
+        "wfs/{year} typeNames={type_names} startIndex={start} count={count} srsName={} outputFormat={} filter={filter}",
+        get("srsName"),
+        get("outputFormat")
+    ));
+    if get("service") != "WFS" || get("request") != "GetFeature" || get("version") != "2.0.0" {
+        return (StatusCode::BAD_REQUEST, "<ows:ExceptionReport/>").into_response();
+    }
+    let Some(name) = type_names.strip_prefix("wijkenbuurten:") else {
+        return (StatusCode::BAD_REQUEST, "unknown feature type").into_response();
+    };
+    let Some(all) = fake.collections.get(&format!("wfs:{name}")) else {
+        return (StatusCode::BAD_REQUEST, "unknown feature type").into_response();
+    };
+    let only = filter
+        .split("<Literal>")
+        .nth(1)
+        .and_then(|r| r.split("</Literal>").next())
+        .map(str::to_owned);
+    let features: Vec<&Value> = all
+        .iter()
+        .filter(|f| {
+            only.as_deref()
+                .is_none_or(|g| f["properties"]["gemeentecode"] == g)
+        })
+        .collect();
+    let start: usize = start.parse().unwrap();
+    let count: usize = count.parse::<usize>().unwrap().min(fake.page);
+    let end = (start + count).min(features.len());
+    let doc = json!({
+        "type": "FeatureCollection",
+        "features": &features[start.min(features.len())..end],
+    });
+    let body = serde_json::to_vec(&doc).unwrap();
+    *fake.ogc_bytes.lock().unwrap() += body.len();
+    (
+        [(header::CONTENT_TYPE, "application/json; subtype=geojson")],
+        body,
+    )
+        .into_response()
+}
+
 /// The features of a boundary file with PDOK's property names (`gemeentecode`, `wijknaam`, …,
 /// `water`).
 fn pdok_features(path: &Path) -> Vec<Value> {
@@ -355,6 +409,10 @@ fn serve(fake: Fake) -> (String, Shared) {
     let app = axum::Router::new()
         .route("/odata/{table}/{entity}", axum::routing::get(odata))
         .route("/ogc/collections/{name}/items", axum::routing::get(ogc))
+        .route(
+            "/cbs/wijkenbuurten/{year}/wfs/v1_0",
+            axum::routing::get(wfs),
+        )
         .layer(tower_http::compression::CompressionLayer::new().gzip(true))
         .with_state(fake.clone());
     let (tx, rx) = std::sync::mpsc::channel::<SocketAddr>();
@@ -1184,4 +1242,96 @@ fn retries_only_where_a_retry_can_mend() {
         out.contains("note: the gemeente \"Delft\" is looked up"),
         "{out}"
     );
+}
+
+/// A table on the 2020 map takes its boundaries from PDOK's WFS of 2020 (no OGC API exists for
+/// it): WFS 2.0 pages by `startIndex` in RD New, a gemeente by an FES filter, written with its
+/// CRS so the map reads it.
+#[test]
+fn maps_before_2023_come_from_the_years_wfs() {
+    let Some(data) = national() else { return };
+    assert_eq!(
+        omzien::fetch::boundaries_service(2020),
+        "https://service.pdok.nl/cbs/wijkenbuurten/2020/wfs/v1_0"
+    );
+    assert_eq!(
+        omzien::fetch::boundaries_service(2024),
+        "https://api.pdok.nl/cbs/wijken-en-buurten-2024/ogc/v1"
+    );
+    let mut fake = small(&data, 600, 100);
+    fake.collections.insert(
+        "wfs:gemeenten".into(),
+        pdok_features(&data.join("cbs-2020/gemeenten_2020_rdnew.geojson")),
+    );
+    let (base, fake) = serve(fake);
+    let tmp = tempfile::tempdir().unwrap();
+    let service = format!("{base}/cbs/wijkenbuurten/2020/wfs/v1_0");
+    let args = |out: &Path, more: &[&str]| {
+        let mut a = vec![
+            "fetch".to_owned(),
+            "50090NED".into(),
+            "--out".into(),
+            out.display().to_string(),
+            "--odata-url".into(),
+            format!("{base}/odata"),
+            "--boundaries-url".into(),
+            service.clone(),
+            "--level".into(),
+            "gemeente".into(),
+            "--wait".into(),
+            "0.01".into(),
+        ];
+        a.extend(more.iter().map(|s| (*s).to_owned()));
+        a
+    };
+    let a = args(tmp.path(), &[]);
+    omzien_cli(&a.iter().map(String::as_str).collect::<Vec<_>>()).unwrap();
+    let pages: Vec<String> = fake
+        .log
+        .lock()
+        .unwrap()
+        .iter()
+        .filter(|l| l.starts_with("wfs/2020"))
+        .cloned()
+        .collect();
+    // 355 gemeenten, 100 a page (the server's most): four full pages, a short one, an empty one.
+    assert_eq!(pages.len(), 5, "{pages:?}");
+    assert!(pages[0].contains("typeNames=wijkenbuurten:gemeenten startIndex=0 count=1000 srsName=EPSG:28992 outputFormat=application/json"), "{pages:?}");
+    assert!(pages[4].contains("startIndex=355"), "{pages:?}");
+    let file = tmp
+        .path()
+        .join("50090NED/boundaries/gemeenten_2020.geojson");
+    let b = Boundaries::from_geojson(&file).unwrap();
+    assert_eq!(b.shapes().len(), 355);
+    // Read as RD New and reprojected: Amsterdam lies where it lies.
+    let ams = b
+        .shapes()
+        .iter()
+        .find(|s| s.code.to_string() == "GM0363")
+        .unwrap();
+    let c = ams.bbox.center();
+    assert!(
+        (4.7..5.1).contains(&c.x) && (52.2..52.5).contains(&c.y),
+        "{c:?}"
+    );
+    // One gemeente (of the replay's first rows): the filter goes to the service.
+    let one = tempfile::tempdir().unwrap();
+    let a = args(one.path(), &["--gemeente", "GM0361"]);
+    omzien_cli(&a.iter().map(String::as_str).collect::<Vec<_>>()).unwrap();
+    let last = fake
+        .log
+        .lock()
+        .unwrap()
+        .iter()
+        .rev()
+        .find(|l| l.starts_with("wfs/2020"))
+        .cloned()
+        .unwrap();
+    assert!(last.contains("filter=<Filter><PropertyIsEqualTo><ValueReference>gemeentecode</ValueReference><Literal>GM0361</Literal>"), "{last}");
+    let b = Boundaries::from_geojson(
+        &one.path()
+            .join("50090NED/boundaries/gemeenten_2020.geojson"),
+    )
+    .unwrap();
+    assert_eq!(b.shapes().len(), 1);
 }

@@ -107,7 +107,7 @@ pub enum Command {
     ///
     /// Take 50150NED (waves 2012-2024 on the 2024 map) unless you need another map. Figures
     /// come from CBS's OData feed of third-party tables (dataderden.cbs.nl), boundaries from
-    /// PDOK's CBS Wijken en Buurten OGC API of the table's year. An interrupted download is
+    /// PDOK's CBS Wijken en Buurten of the table's year (its OGC API from 2023, its WFS before). An interrupted download is
     /// taken up by the same command. Example: omzien fetch 50150NED --out data/
     #[cfg(feature = "fetch")]
     Fetch(FetchArgs),
@@ -490,8 +490,10 @@ pub struct FetchArgs {
     /// The OData feed of third-party tables.
     #[arg(long, value_name = "URL", default_value = omzien::fetch::CBS_ODATA_FEED)]
     pub odata_url: String,
-    /// The OGC API Features service of the boundaries (default: PDOK's CBS Wijken en Buurten
-    /// of the table's classification year, https://api.pdok.nl/cbs/wijken-en-buurten-YEAR/ogc/v1).
+    /// The boundary service, an OGC API Features or a WFS (a URL with /wfs). Default: PDOK's CBS
+    /// Wijken en Buurten of the table's classification year, its OGC API from 2023
+    /// (https://api.pdok.nl/cbs/wijken-en-buurten-YEAR/ogc/v1), its WFS before
+    /// (https://service.pdok.nl/cbs/wijkenbuurten/YEAR/wfs/v1_0).
     #[arg(long, value_name = "URL")]
     pub boundaries_url: Option<String>,
     /// Tries per request before giving up (429 and 5xx answers, dropped connections and

@@ -12,8 +12,10 @@
 //!   (not measured) where `TypedDataSet` gives `null` for both. The feed pages: each page's
 //!   `odata.nextLink` is the next one. Filters (`--age`, `--level`, `--gemeente`) go in
 //!   `$filter` (`Leeftijd eq '20300'`, `startswith(WijkenEnBuurten,'BU0363')`).
-//! - **Boundaries**: PDOK's "CBS Wijken en Buurten" OGC API Features of the table's
-//!   classification year ([`pdok_wijken_en_buurten`],
+//! - **Boundaries**: PDOK's "CBS Wijken en Buurten" of the table's classification year
+//!   ([`boundaries_service`]): for 2020 and 2022 (50090NED, 50120NED) its WFS ([`pdok_wfs`],
+//!   `wijkenbuurten:LEVEL` as GeoJSON in RD New, paged by `startIndex`), from 2023 on its OGC
+//!   API Features ([`pdok_wijken_en_buurten`],
 //!   `https://api.pdok.nl/cbs/wijken-en-buurten-YEAR/ogc/v1`), collections `gemeenten`, `wijken`,
 //!   `buurten`, `items?f=json&limit=1000`, paged by the `next` link, in CRS84 longitude/latitude
 //!   (the OGC API default). Features marked `water = "JA"` (the water part of an area) are left
@@ -62,6 +64,42 @@ pub const CBS_ODATA_FEED: &str = "https://dataderden.cbs.nl/ODataFeed/odata";
 #[must_use]
 pub fn pdok_wijken_en_buurten(year: u16) -> String {
     format!("https://api.pdok.nl/cbs/wijken-en-buurten-{year}/ogc/v1")
+}
+
+/// PDOK's WFS of the CBS wijk- en buurtkaart of `year`, for the years PDOK publishes no OGC
+/// API for (before 2023: the maps of 50090NED and 50120NED). Cited by independent clients as
+/// `https://service.pdok.nl/cbs/wijkenbuurten/YEAR/wfs/v1_0` with feature types
+/// `wijkenbuurten:gemeenten`, `wijkenbuurten:wijken`, `wijkenbuurten:buurten` and the
+/// properties `gemeentecode`, `wijkcode`, `buurtcode`, `water`, `jaar`; PDOK serves WFS with
+/// MapServer (WFS 2.0, `STARTINDEX`/`COUNT` paging, 1,000 features a page by default:
+/// github.com/PDOK/mapserver-operator).
+///
+/// ```
+/// assert_eq!(
+///     omzien::fetch::pdok_wfs(2020),
+///     "https://service.pdok.nl/cbs/wijkenbuurten/2020/wfs/v1_0"
+/// );
+/// ```
+#[must_use]
+pub fn pdok_wfs(year: u16) -> String {
+    format!("https://service.pdok.nl/cbs/wijkenbuurten/{year}/wfs/v1_0")
+}
+
+/// The boundary service of a classification year: PDOK's OGC API Features from 2023 on
+/// (listed on pdok.nl for 2023, 2024 and 2025), its WFS of the year before.
+///
+/// ```
+/// use omzien::fetch::boundaries_service;
+/// assert_eq!(boundaries_service(2024), "https://api.pdok.nl/cbs/wijken-en-buurten-2024/ogc/v1");
+/// assert_eq!(boundaries_service(2022), "https://service.pdok.nl/cbs/wijkenbuurten/2022/wfs/v1_0");
+/// ```
+#[must_use]
+pub fn boundaries_service(year: u16) -> String {
+    if year >= 2023 {
+        pdok_wijken_en_buurten(year)
+    } else {
+        pdok_wfs(year)
+    }
 }
 
 /// The figures' file in the downloaded folder (the table id in its name, as in RIVM's exports).
@@ -123,8 +161,8 @@ pub struct Request {
     pub boundaries: bool,
     /// The OData feed ([`CBS_ODATA_FEED`]).
     pub odata: String,
-    /// The OGC API Features service of the boundaries ([`pdok_wijken_en_buurten`] of the
-    /// table's classification when `None`).
+    /// The boundary service: an OGC API Features, or a WFS (a URL with `/wfs`);
+    /// [`boundaries_service`] of the table's classification when `None`.
     pub pdok: Option<String>,
     /// Replace a folder already there.
     pub force: bool,
@@ -519,7 +557,7 @@ pub fn fetch(req: &Request, progress: &dyn Progress) -> Result<Fetched, FetchErr
     let pdok = req
         .pdok
         .clone()
-        .unwrap_or_else(|| pdok_wijken_en_buurten(table.classification));
+        .unwrap_or_else(|| boundaries_service(table.classification));
     if req.boundaries {
         for level in req.boundary_levels() {
             boundaries.push(download_boundaries(
@@ -709,7 +747,7 @@ pub fn plan(req: &Request) -> Result<Plan, FetchError> {
         let pdok = req
             .pdok
             .clone()
-            .unwrap_or_else(|| pdok_wijken_en_buurten(table.classification));
+            .unwrap_or_else(|| boundaries_service(table.classification));
         for level in req.boundary_levels() {
             requests.push(ask(
                 &format!("the {level} boundaries ({})", table.classification),

@@ -1,5 +1,6 @@
-//! PDOK's OGC API Features: one level's boundaries, paged by `next` links, streamed into one
-//! GeoJSON file.
+//! One level's boundaries from PDOK, streamed into one GeoJSON file: from the OGC API Features
+//! of the year (2023 and later), paged by `next` links, or from the year's WFS (2020, 2022:
+//! PDOK publishes no OGC API for them), paged by `startIndex`.
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -26,10 +27,41 @@ fn collection(level: Level) -> &'static str {
 /// gemeente only its features, filtered by the service on the `gemeentecode` property (OGC API
 /// Features Part 1, §7.15.5: a queryable property as a query parameter), so a gemeente's
 /// download is its own size, not the country's.
+///
+/// For a WFS (a URL with `/wfs/`): WFS 2.0 `GetFeature` of `wijkenbuurten:LEVEL` as GeoJSON in
+/// RD New (the service's own CRS: no axis-order question), 1,000 from `start` (PDOK's
+/// MapServer default and maximum), a gemeente by an FES filter on `gemeentecode`.
 pub(super) fn items_url(service: &str, level: Level, gemeente: Option<GemeenteCode>) -> String {
+    page_url(service, level, gemeente, 0)
+}
+
+/// Features asked of a WFS page.
+const WFS_COUNT: usize = 1000;
+
+/// Whether a boundary service is a WFS (else an OGC API Features).
+pub(super) fn is_wfs(service: &str) -> bool {
+    service.contains("/wfs")
+}
+
+fn page_url(service: &str, level: Level, gemeente: Option<GemeenteCode>, start: usize) -> String {
+    let service = service.trim_end_matches(['/', '?']);
+    if is_wfs(service) {
+        let mut url = format!(
+            "{service}?service=WFS&version=2.0.0&request=GetFeature&typeNames=wijkenbuurten:{}\
+             &outputFormat=application/json&srsName=EPSG:28992&count={WFS_COUNT}&startIndex={start}",
+            collection(level)
+        );
+        if let Some(g) = gemeente {
+            let filter = format!(
+                "<Filter><PropertyIsEqualTo><ValueReference>gemeentecode</ValueReference>\
+                 <Literal>{g}</Literal></PropertyIsEqualTo></Filter>"
+            );
+            url.push_str(&format!("&filter={}", super::http::encode(&filter)));
+        }
+        return url;
+    }
     let mut url = format!(
-        "{}/collections/{}/items?f=json&limit=1000",
-        service.trim_end_matches('/'),
+        "{service}/collections/{}/items?f=json&limit=1000",
         collection(level)
     );
     if let Some(g) = gemeente {
@@ -87,10 +119,17 @@ pub(super) fn download_boundaries(
     };
     let file = std::fs::File::create(&tmp).map_err(io)?;
     let mut w = std::io::BufWriter::new(file);
-    w.write_all(b"{\"type\":\"FeatureCollection\",\"features\":[\n")
-        .map_err(io)?;
+    let wfs = is_wfs(service);
+    // The WFS is asked for RD New; the file says so (OGC API pages are CRS84, the default).
+    let head: &[u8] = if wfs {
+        b"{\"type\":\"FeatureCollection\",\"crs\":{\"type\":\"name\",\"properties\":{\"name\":\"urn:ogc:def:crs:EPSG::28992\"}},\"features\":[\n"
+    } else {
+        b"{\"type\":\"FeatureCollection\",\"features\":[\n"
+    };
+    w.write_all(head).map_err(io)?;
     progress.start(&format!("{name} {}", table.classification), None);
     let (mut written, mut water, mut elsewhere) = (0usize, 0usize, 0usize);
+    let mut fetched = 0usize;
     let mut next = Some(url.clone());
     let mut pager = Pager::new(client, progress);
     while let Some(u) = next {
@@ -139,6 +178,14 @@ pub(super) fn download_boundaries(
             written += 1;
         }
         progress.advance(features.len() as u64);
+        if wfs {
+            // Pages until an empty one: a service whose most per page is below the count asked
+            // gives short pages that are not the last, and a WFS page says nothing of what
+            // follows.
+            fetched += features.len();
+            next = (!features.is_empty()).then(|| page_url(service, level, gemeente, fetched));
+            continue;
+        }
         next = doc
             .get("links")
             .and_then(Value::as_array)
