@@ -273,3 +273,39 @@ pub fn decode_png(bytes: &[u8]) -> (u32, Vec<u8>) {
     let info = reader.next_frame(&mut buf).unwrap();
     (info.width, buf)
 }
+
+/// Runs a Python check against an independent implementation (`statsmodels`, `scipy`): the
+/// script gets the path of a file holding `input` (JSON) as `sys.argv[1]`. `None` (skipped,
+/// with the reason printed) when `modules` do not import, except under `CI=true`.
+///
+/// # Panics
+/// When the script fails (its output in the message): that is a test failure.
+#[must_use]
+#[allow(clippy::unwrap_used, clippy::panic)]
+pub fn python_check(modules: &str, script: &str, input: &str) -> Option<String> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static N: AtomicUsize = AtomicUsize::new(0);
+    let mut probe = std::process::Command::new("python3");
+    probe.args(["-c", &format!("import {modules}")]);
+    if !client_present(&format!("PyPI {modules}"), probe) {
+        return None;
+    }
+    let path = std::env::temp_dir().join(format!(
+        "omzien-check-{}-{}.json",
+        std::process::id(),
+        N.fetch_add(1, Ordering::Relaxed)
+    ));
+    std::fs::write(&path, input).unwrap();
+    let out = std::process::Command::new("python3")
+        .args(["-c", script, path.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let _ = std::fs::remove_file(&path);
+    let said = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        out.status.success(),
+        "{said}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    Some(said)
+}

@@ -13,7 +13,7 @@ use omzien::{AgeGroup, AreaCode, Confidence, Indicator, Loader, Unit, Wave};
 use omzien_server::routes::app;
 use omzien_server::state::AppState;
 use omzien_tests::{
-    client_present, csv_rows, fixtures, http_get, national, national_dataset, omzien_cli,
+    csv_rows, fixtures, http_get, national, national_dataset, omzien_cli, python_check,
 };
 use serde_json::Value;
 
@@ -313,11 +313,6 @@ async fn similar_gemeenten_on_the_national_files() {
 /// widening written again with `scipy.stats.norm` and `scipy.special`, to 1e-9.
 #[test]
 fn intervals_equal_statsmodels_and_scipy() {
-    let mut probe = std::process::Command::new("python3");
-    probe.args(["-c", "import statsmodels, scipy"]);
-    if !client_present("PyPI statsmodels", probe) {
-        return;
-    }
     let mut cases = Vec::new();
     for &p in &[0.0, 0.01, 0.1, 0.37, 0.5, 0.73, 0.99, 1.0] {
         for &n in &[1.0, 4.6, 30.0, 100.5, 1000.0, 123_456.0] {
@@ -338,9 +333,7 @@ fn intervals_equal_statsmodels_and_scipy() {
         let (l8, h8) = omzien::interval_at(v, (lo, hi), Unit::Percent, Confidence::P998);
         cases.push(serde_json::json!({"kind": "logit", "v": v, "lo95": lo, "hi95": hi, "lo": l8, "hi": h8}));
     }
-    let dir = tempfile::tempdir().unwrap();
-    let input = dir.path().join("cases.json");
-    std::fs::write(&input, serde_json::to_vec(&cases).unwrap()).unwrap();
+    let input = serde_json::to_string(&cases).unwrap();
     let script = r#"
 import json, sys
 from statsmodels.stats.proportion import proportion_confint
@@ -363,16 +356,9 @@ for b in bad:
     print(b)
 sys.exit(1 if bad else 0)
 "#;
-    let out = std::process::Command::new("python3")
-        .args(["-c", script, input.to_str().unwrap()])
-        .output()
-        .unwrap();
-    let said = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "{said}{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let Some(said) = python_check("statsmodels, scipy", script, &input) else {
+        return;
+    };
     assert!(
         said.starts_with(&format!("{} cases, 0 differ", cases.len())),
         "{said}"

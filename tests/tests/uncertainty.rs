@@ -14,7 +14,7 @@ use omzien::{
 };
 use omzien_server::routes::app;
 use omzien_server::state::AppState;
-use omzien_tests::{client_present, http_get, national, national_dataset, omzien_cli};
+use omzien_tests::{http_get, national, national_dataset, omzien_cli, python_check};
 use rand::{RngExt as _, SeedableRng};
 use rand_distr::{Distribution, Normal};
 use rand_pcg::Pcg64Mcg;
@@ -153,11 +153,6 @@ fn benjamini_hochberg_holds_the_false_discovery_rate() {
 /// on a grid of families (ties, ones, zeros, sizes 1 to 2,000), to 1e-9.
 #[test]
 fn benjamini_hochberg_equals_statsmodels() {
-    let mut probe = std::process::Command::new("python3");
-    probe.args(["-c", "import statsmodels"]);
-    if !client_present("PyPI statsmodels", probe) {
-        return;
-    }
     let mut rng = Pcg64Mcg::seed_from_u64(42);
     let mut families: Vec<Vec<f64>> = vec![
         vec![0.01, 0.04, 0.03, 0.2],
@@ -182,9 +177,7 @@ fn benjamini_hochberg_equals_statsmodels() {
             serde_json::json!({"p": p, "reject": reject, "adjusted": adjusted})
         })
         .collect();
-    let dir = tempfile::tempdir().unwrap();
-    let input = dir.path().join("families.json");
-    std::fs::write(&input, serde_json::to_vec(&ours).unwrap()).unwrap();
+    let input = serde_json::to_string(&ours).unwrap();
     let script = r#"
 import json, sys
 from statsmodels.stats.multitest import multipletests
@@ -197,16 +190,9 @@ for f in json.load(open(sys.argv[1])):
 print("families differ:", bad)
 sys.exit(1 if bad else 0)
 "#;
-    let out = std::process::Command::new("python3")
-        .args(["-c", script, input.to_str().unwrap()])
-        .output()
-        .unwrap();
-    let said = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "{said}{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let Some(said) = python_check("statsmodels", script, &input) else {
+        return;
+    };
     assert!(said.contains("families differ: 0"), "{said}");
 }
 
@@ -421,11 +407,6 @@ async fn the_national_files_say_they_carry_no_intervals() {
 /// taken as known (`WLS(...).fit(cov_type="fixed scale")`): slope and its standard error.
 #[test]
 fn the_trend_over_waves_equals_statsmodels_wls() {
-    let mut probe = std::process::Command::new("python3");
-    probe.args(["-c", "import statsmodels"]);
-    if !client_present("PyPI statsmodels", probe) {
-        return;
-    }
     let mut rng = Pcg64Mcg::seed_from_u64(5);
     let mut cases = Vec::new();
     for k in 3..=6usize {
@@ -448,7 +429,7 @@ import json, sys
 import numpy as np
 import statsmodels.api as sm
 bad = 0
-for c in json.loads(sys.argv[1]):
+for c in json.load(open(sys.argv[1])):
     x = np.array([p[0] for p in c["points"]]); y = np.array([p[1] for p in c["points"]]); v = np.array([p[2] for p in c["points"]])
     fit = sm.WLS(y, sm.add_constant(x), weights=1 / v).fit(cov_type="fixed scale")
     if abs(fit.params[1] - c["b"]) > 1e-9 or abs(fit.bse[1] - c["se"]) > 1e-9 or abs(fit.params[0] - c["a"]) > 1e-6:
@@ -457,16 +438,11 @@ for c in json.loads(sys.argv[1]):
 print("differ:", bad)
 sys.exit(1 if bad else 0)
 "#;
-    let out = std::process::Command::new("python3")
-        .args(["-c", script, &serde_json::to_string(&cases).unwrap()])
-        .output()
-        .unwrap();
-    let said = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success() && said.contains("differ: 0"),
-        "{said}{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let input = serde_json::to_string(&cases).unwrap();
+    let Some(said) = python_check("statsmodels", script, &input) else {
+        return;
+    };
+    assert!(said.contains("differ: 0"), "{said}");
 }
 
 /// Five waves with intervals: the area answer carries the trend over every wave, rising where

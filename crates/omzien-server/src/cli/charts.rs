@@ -3,11 +3,11 @@
 use std::io::Write;
 use std::path::Path;
 
-use omzien::{AreaCode, Populations};
+use omzien::AreaCode;
 use omzien_render::{Chart, Lang, funnel_chart, spine_chart};
 
 use super::args::{FunnelArgs, SpineArgs};
-use super::{CliError, arg, named_dataset, resolve};
+use super::{CliError, arg, named_dataset};
 
 fn lang(text: &str) -> Result<Lang, CliError> {
     text.parse()
@@ -37,13 +37,8 @@ fn write_chart(chart: &Chart, out: &Path) -> Result<(), CliError> {
 pub fn spine(a: &SpineArgs, out: &mut dyn Write) -> Result<(), CliError> {
     let lang = lang(&a.lang)?;
     let ds = named_dataset(&a.common, &a.names)?;
-    let code = resolve(&ds, "AREA", &a.query, None)?;
-    let q = a.ask.query(&ds, code, |g| {
-        let paths = super::serve::given_or_beside(&a.common.data, &a.names.boundaries);
-        let found = Populations::find(&paths)
-            .map_err(|e| omzien::SimilarError::Unreadable(e.to_string()))?;
-        ds.similar_gemeenten(&found, g, omzien::SIMILAR_GEMEENTEN)
-    })?;
+    let q = super::compare_query(&ds, &a.common, &a.names, &a.query, &a.ask)?;
+    let code = q.area;
     let spine = ds.spine(&q)?;
     let chart = spine_chart(&ds, &spine, lang);
     write_chart(&chart, &a.out)?;

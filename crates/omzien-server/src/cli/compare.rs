@@ -3,24 +3,17 @@
 
 use std::io::Write;
 
-use omzien::{Populations, Table};
+use omzien::Table;
 
 use super::args::CompareArgs;
 use super::output::{emit_answer, num};
-use super::{CliError, named_dataset, resolve};
+use super::{CliError, named_dataset};
 use crate::answer::CompareAnswer;
 
 /// Prints the comparison the arguments ask for.
 pub fn run(a: &CompareArgs, out: &mut dyn Write) -> Result<(), CliError> {
     let ds = named_dataset(&a.common, &a.names)?;
-    let code = resolve(&ds, "AREA", &a.query, None)?;
-    let q = a.ask.query(&ds, code, |g| {
-        // Only similar gemeenten read the population layers (once, here).
-        let paths = super::serve::given_or_beside(&a.common.data, &a.names.boundaries);
-        let found = Populations::find(&paths)
-            .map_err(|e| omzien::SimilarError::Unreadable(e.to_string()))?;
-        ds.similar_gemeenten(&found, g, omzien::SIMILAR_GEMEENTEN)
-    })?;
+    let q = super::compare_query(&ds, &a.common, &a.names, &a.query, &a.ask)?;
     let c = ds.compare_area(&q)?;
     let answer = CompareAnswer::new(&ds, &c);
     let mut t = Table::new([

@@ -179,6 +179,27 @@ pub fn named_dataset(common: &Common, names: &args::NameArgs) -> Result<Dataset,
     Ok(ds)
 }
 
+/// The comparison `ask` makes of the area `query` names; similar gemeenten read the
+/// population layers of the boundary files given (or beside the figures), only when asked.
+///
+/// # Errors
+/// [`CliError`] naming the argument or option the data cannot use.
+pub fn compare_query(
+    ds: &Dataset,
+    common: &Common,
+    names: &args::NameArgs,
+    query: &str,
+    ask: &crate::params::CompareAsk,
+) -> Result<omzien::CompareQuery, CliError> {
+    let code = resolve(ds, "AREA", query, None)?;
+    Ok(ask.query(ds, code, |g| {
+        let paths = serve::given_or_beside(&common.data, &names.boundaries);
+        let found = omzien::Populations::find(&paths)
+            .map_err(|e| omzien::SimilarError::Unreadable(e.to_string()))?;
+        ds.similar_gemeenten(&found, g, omzien::SIMILAR_GEMEENTEN)
+    })?)
+}
+
 /// The one area a code or a name names ([`Dataset::resolve_area`]), or an error naming the
 /// argument or option it came from (`AREA`, `--gemeente`).
 fn resolve(

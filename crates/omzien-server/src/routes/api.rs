@@ -199,6 +199,22 @@ pub async fn area(
     .await
 }
 
+/// The comparison `ask` makes of the area `code` names; similar gemeenten from the population
+/// layers of the boundary files, read when first asked.
+fn compare_query(
+    state: &AppState,
+    code: &str,
+    ask: &CompareAsk,
+) -> Result<omzien::CompareQuery, ApiError> {
+    let ds = &state.dataset;
+    let area = ds
+        .resolve_area(code, None)
+        .map_err(|e| ApiError::from(omzien::ParamError::new("code", e)))?;
+    Ok(ask.query(ds, area, |g| {
+        ds.similar_gemeenten(state.populations.get()?, g, omzien::SIMILAR_GEMEENTEN)
+    })?)
+}
+
 /// `?with=&indicator=&age=&wave=&band=&format=` of `/api/compare/{code}`: what
 /// `omzien compare` takes ([`CompareAsk`]), and the form of the answer.
 #[derive(Debug, Default)]
@@ -232,13 +248,7 @@ pub async fn compare(
 ) -> Result<Response, ApiError> {
     answer(&state, &uri, &headers, move |state| {
         let ds = &state.dataset;
-        let area = ds
-            .resolve_area(&code, None)
-            .map_err(|e| ApiError::from(omzien::ParamError::new("code", e)))?;
-        let q = p.ask.query(ds, area, |g| {
-            ds.similar_gemeenten(state.populations.get()?, g, omzien::SIMILAR_GEMEENTEN)
-        })?;
-        let c = ds.compare_area(&q)?;
+        let c = ds.compare_area(&compare_query(state, &code, &p.ask)?)?;
         let answer = CompareAnswer::new(ds, &c);
         encode(ds, p.format.format, &answer, &answer.rows, &answer.lead())
     })
@@ -321,13 +331,7 @@ pub async fn spine(
     answer(&state, &uri, &headers, move |state| {
         let ds = &state.dataset;
         let lang = p.chart.lang()?;
-        let area = ds
-            .resolve_area(&code, None)
-            .map_err(|e| ApiError::from(omzien::ParamError::new("code", e)))?;
-        let q = p.ask.query(ds, area, |g| {
-            ds.similar_gemeenten(state.populations.get()?, g, omzien::SIMILAR_GEMEENTEN)
-        })?;
-        let spine = ds.spine(&q)?;
+        let spine = ds.spine(&compare_query(state, &code, &p.ask)?)?;
         p.chart
             .encode(&omzien_render::spine_chart(ds, &spine, lang))
     })
