@@ -17,7 +17,7 @@
 use omzien::{Confidence, Dataset, Funnel, Polarity, Reading, Spine, Verdict};
 
 use crate::chart::{Anchor, Chart, Mark, Rgb};
-use crate::report::{Lang, label};
+use crate::report::{Lang, T, label};
 
 /// Where the columns of a spine chart lie (chart units).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -90,20 +90,6 @@ pub fn reading_colour(r: Reading) -> Rgb {
     }
 }
 
-fn word(lang: Lang, r: Reading) -> &'static str {
-    match lang {
-        Lang::Nl => r.as_str_nl(),
-        Lang::En => r.as_str(),
-    }
-}
-
-fn t(lang: Lang, nl: &'static str, en: &'static str) -> &'static str {
-    match lang {
-        Lang::Nl => nl,
-        Lang::En => en,
-    }
-}
-
 /// The x of a value on a spine row: the benchmark in the middle, the farther of `min` and
 /// `max` at an end, worse to the left where higher is worse.
 #[must_use]
@@ -127,14 +113,6 @@ pub fn spine_x(
     mid + sign * (value - benchmark) / half * (layout.right - layout.left) / 2.0
 }
 
-fn num(lang: Lang, v: f64) -> String {
-    let s = format!("{v:.1}");
-    match lang {
-        Lang::Nl => s.replace('.', ","),
-        Lang::En => s,
-    }
-}
-
 /// The Dutch plural of a level (`wijken`), the word the project uses in both languages.
 fn plural(level: omzien::Level) -> String {
     match level {
@@ -152,20 +130,24 @@ pub fn spine_chart(ds: &Dataset, s: &Spine, lang: Lang) -> Chart {
 /// The spine chart of an area in a layout.
 #[must_use]
 pub fn spine_chart_in(ds: &Dataset, s: &Spine, lang: Lang, lay: &SpineLayout) -> Chart {
+    let tx = T { lang };
     let name = |c| ds.area(c).map(|a| a.display_name()).unwrap_or_default();
     let bench_name = s.benchmark_area.map_or_else(
-        || t(lang, "vergelijkbare gemeenten", "similar gemeenten").to_owned(),
+        || {
+            tx.s("vergelijkbare gemeenten", "similar gemeenten")
+                .to_owned()
+        },
         name,
     );
     let title = format!(
         "{} {} {}, {} {} ({}: {} {})",
         name(s.area),
-        t(lang, "tegen", "against"),
+        tx.s("tegen", "against"),
         bench_name,
         s.wave,
         s.age.short(),
-        t(lang, "spreiding", "spread"),
-        t(lang, "alle", "all"),
+        tx.s("spreiding", "spread"),
+        tx.s("alle", "all"),
         plural(s.level),
     );
     let mut marks = vec![
@@ -180,7 +162,7 @@ pub fn spine_chart_in(ds: &Dataset, s: &Spine, lang: Lang, lay: &SpineLayout) ->
         Mark::Text {
             at: (16.0, 48.0),
             size: 11.0,
-            text: t(lang, "indicator", "indicator").to_owned(),
+            text: tx.s("indicator", "indicator").to_owned(),
             anchor: Anchor::Start,
             bold: true,
             fill: MUTED,
@@ -188,7 +170,7 @@ pub fn spine_chart_in(ds: &Dataset, s: &Spine, lang: Lang, lay: &SpineLayout) ->
         Mark::Text {
             at: (lay.value, 48.0),
             size: 11.0,
-            text: t(lang, "waarde", "value").to_owned(),
+            text: tx.s("waarde", "value").to_owned(),
             anchor: Anchor::End,
             bold: true,
             fill: MUTED,
@@ -196,7 +178,7 @@ pub fn spine_chart_in(ds: &Dataset, s: &Spine, lang: Lang, lay: &SpineLayout) ->
         Mark::Text {
             at: (lay.benchmark, 48.0),
             size: 11.0,
-            text: t(lang, "ref.", "bench.").to_owned(),
+            text: tx.s("ref.", "bench.").to_owned(),
             anchor: Anchor::End,
             bold: true,
             fill: MUTED,
@@ -204,7 +186,7 @@ pub fn spine_chart_in(ds: &Dataset, s: &Spine, lang: Lang, lay: &SpineLayout) ->
         Mark::Text {
             at: (lay.left, 48.0),
             size: 11.0,
-            text: t(lang, "slechter / lager", "worse / lower").to_owned(),
+            text: tx.s("slechter / lager", "worse / lower").to_owned(),
             anchor: Anchor::Start,
             bold: false,
             fill: MUTED,
@@ -212,7 +194,7 @@ pub fn spine_chart_in(ds: &Dataset, s: &Spine, lang: Lang, lay: &SpineLayout) ->
         Mark::Text {
             at: (lay.right, 48.0),
             size: 11.0,
-            text: t(lang, "beter / hoger", "better / higher").to_owned(),
+            text: tx.s("beter / hoger", "better / higher").to_owned(),
             anchor: Anchor::End,
             bold: false,
             fill: MUTED,
@@ -248,7 +230,7 @@ pub fn spine_chart_in(ds: &Dataset, s: &Spine, lang: Lang, lay: &SpineLayout) ->
         marks.push(Mark::Text {
             at: (lay.value, mid_y + 4.0),
             size: 11.0,
-            text: num(lang, v),
+            text: tx.num(v),
             anchor: Anchor::End,
             bold: false,
             fill: INK,
@@ -257,7 +239,7 @@ pub fn spine_chart_in(ds: &Dataset, s: &Spine, lang: Lang, lay: &SpineLayout) ->
         marks.push(Mark::Text {
             at: (lay.benchmark, mid_y + 4.0),
             size: 11.0,
-            text: bench.map(|b| num(lang, b)).unwrap_or_default(),
+            text: bench.map(|b| tx.num(b)).unwrap_or_default(),
             anchor: Anchor::End,
             bold: false,
             fill: MUTED,
@@ -265,18 +247,18 @@ pub fn spine_chart_in(ds: &Dataset, s: &Spine, lang: Lang, lay: &SpineLayout) ->
         marks.push(Mark::Text {
             at: (lay.verdict, mid_y + 4.0),
             size: 10.0,
-            text: word(lang, reading).to_owned(),
+            text: tx.reading(reading).to_owned(),
             anchor: Anchor::End,
             bold: false,
             fill: MUTED,
         });
         said.push(format!(
             "{label}: {} ({} {}; 95%: {}, 99.8%: {})",
-            num(lang, v),
-            t(lang, "referentie", "benchmark"),
-            bench.map(|b| num(lang, b)).unwrap_or_default(),
-            word(lang, reading),
-            word(lang, reading_998)
+            tx.num(v),
+            tx.s("referentie", "benchmark"),
+            bench.map(|b| tx.num(b)).unwrap_or_default(),
+            tx.reading(reading),
+            tx.reading(reading_998)
         ));
         let (Some(b), Some(sp)) = (bench, r.spread) else {
             continue;
@@ -323,11 +305,11 @@ pub fn spine_chart_in(ds: &Dataset, s: &Spine, lang: Lang, lay: &SpineLayout) ->
             text: match lang {
                 Lang::Nl => format!(
                     "Zonder 95%-interval: slechter of beter bij meer dan {} procentpunt verschil (een afstand, geen toets).",
-                    num(lang, b)
+                    tx.num(b)
                 ),
                 Lang::En => format!(
                     "Without a 95% interval: worse or better by more than {} percentage points (a distance, not a test).",
-                    num(lang, b)
+                    tx.num(b)
                 ),
             },
             anchor: Anchor::Start,
@@ -336,13 +318,11 @@ pub fn spine_chart_in(ds: &Dataset, s: &Spine, lang: Lang, lay: &SpineLayout) ->
         });
     }
     for (i, line) in [
-        t(
-            lang,
+        tx.s(
             "Rode lijn: referentie. Grijs: laagste tot hoogste waarde, donker de middelste helft.",
             "Red line: benchmark. Grey: lowest to highest value, darker the middle half.",
         ),
-        t(
-            lang,
+        tx.s(
             "Stip: oordeel bij 95%; zwarte rand: ook bij 99,8%.",
             "Dot: verdict at 95%; black ring: also at 99.8%.",
         ),
@@ -413,6 +393,7 @@ pub fn funnel_xy(f: &Funnel, n: f64, value: f64) -> (f64, f64) {
 /// The funnel plot of areas against their benchmark.
 #[must_use]
 pub fn funnel_chart(ds: &Dataset, f: &Funnel, lang: Lang) -> Chart {
+    let tx = T { lang };
     let name = |c| ds.area(c).map(|a| a.display_name()).unwrap_or_default();
     let [l, top, r, bottom] = FUNNEL_PLOT;
     let label = label(ds, f.indicator, lang);
@@ -423,15 +404,15 @@ pub fn funnel_chart(ds: &Dataset, f: &Funnel, lang: Lang) -> Chart {
         f.within
             .map(|g| format!(
                 "{} {}",
-                t(lang, "in", "in"),
+                tx.s("in", "in"),
                 name(omzien::AreaCode::Gemeente(g))
             ))
             .unwrap_or_default(),
         f.age.short(),
         plural(f.level),
-        t(lang, "tegen", "against"),
+        tx.s("tegen", "against"),
         name(f.benchmark_area),
-        num(lang, f.benchmark),
+        tx.num(f.benchmark),
     );
     let mut marks = vec![
         Mark::Text {
@@ -512,12 +493,12 @@ pub fn funnel_chart(ds: &Dataset, f: &Funnel, lang: Lang) -> Chart {
     marks.push(Mark::Text {
         at: ((l + r) / 2.0, bottom + 34.0),
         size: 11.0,
-        text: t(
-            lang,
-            "precisie: effectief aantal respondenten p(1−p)/SE² (logaritmische as)",
-            "precision: effective respondents p(1−p)/SE² (logarithmic axis)",
-        )
-        .to_owned(),
+        text: tx
+            .s(
+                "precisie: effectief aantal respondenten p(1−p)/SE² (logaritmische as)",
+                "precision: effective respondents p(1−p)/SE² (logarithmic axis)",
+            )
+            .to_owned(),
         anchor: Anchor::Middle,
         bold: false,
         fill: MUTED,
@@ -568,7 +549,7 @@ pub fn funnel_chart(ds: &Dataset, f: &Funnel, lang: Lang) -> Chart {
             label: format!("{}: {} (n {:.0})", p.area, p.value, p.effective_n),
         });
         if matches!(p.verdict_998, Verdict::Higher | Verdict::Lower) {
-            outside.push(format!("{} ({})", name(p.area), num(lang, p.value)));
+            outside.push(format!("{} ({})", name(p.area), tx.num(p.value)));
             // Named beside the dot, on its left where the right would run off the plot.
             let left = at.0 > r - 160.0;
             marks.push(Mark::Text {
@@ -584,9 +565,7 @@ pub fn funnel_chart(ds: &Dataset, f: &Funnel, lang: Lang) -> Chart {
     marks.push(Mark::Text {
         at: (16.0, FUNNEL_HEIGHT - 8.0),
         size: 10.0,
-        text: t(
-            lang,
-            "Rode lijn: referentie. Stippellijn: 95%-grenzen; doorgetrokken: 99,8%. Rood/blauw: buiten 99,8%; oranje: buiten 95%.",
+        text: tx.s("Rode lijn: referentie. Stippellijn: 95%-grenzen; doorgetrokken: 99,8%. Rood/blauw: buiten 99,8%; oranje: buiten 95%.",
             "Red line: benchmark. Dashed: 95% limits; solid: 99.8%. Red/blue: outside 99.8%; amber: outside 95%.",
         )
         .to_owned(),
@@ -598,10 +577,10 @@ pub fn funnel_chart(ds: &Dataset, f: &Funnel, lang: Lang) -> Chart {
         "{} {} {}; {}: {}",
         f.points.len(),
         plural(f.level),
-        t(lang, "met interval", "with an interval"),
-        t(lang, "buiten de 99,8%-grenzen", "outside the 99.8% limits"),
+        tx.s("met interval", "with an interval"),
+        tx.s("buiten de 99,8%-grenzen", "outside the 99.8% limits"),
         if outside.is_empty() {
-            t(lang, "geen", "none").to_owned()
+            tx.s("geen", "none").to_owned()
         } else {
             outside.join(", ")
         }

@@ -76,20 +76,20 @@ pub enum ReportPdfError {
     Pdf(String),
 }
 
-/// Texts of the report in its language.
-struct T {
-    lang: Lang,
+/// Texts of the report (and its charts) in its language.
+pub(crate) struct T {
+    pub(crate) lang: Lang,
 }
 
 impl T {
-    fn s(&self, nl: &'static str, en: &'static str) -> &'static str {
+    pub(crate) fn s(&self, nl: &'static str, en: &'static str) -> &'static str {
         match self.lang {
             Lang::Nl => nl,
             Lang::En => en,
         }
     }
 
-    fn num(&self, v: f64) -> String {
+    pub(crate) fn num(&self, v: f64) -> String {
         let s = format!("{v:.1}");
         match self.lang {
             Lang::Nl => s.replace('.', ","),
@@ -121,10 +121,15 @@ impl T {
     fn verdict(&self, v: Verdict, ind: Indicator) -> &'static str {
         match v.reads(ind.polarity()) {
             omzien::Reading::Unknown => "–",
-            r => match self.lang {
-                Lang::Nl => r.as_str_nl(),
-                Lang::En => r.as_str(),
-            },
+            r => self.reading(r),
+        }
+    }
+
+    /// A verdict as read, in the language.
+    pub(crate) fn reading(&self, r: omzien::Reading) -> &'static str {
+        match self.lang {
+            Lang::Nl => r.as_str_nl(),
+            Lang::En => r.as_str(),
         }
     }
 

@@ -458,22 +458,31 @@ pub enum BenchmarkChoice {
     Area(omzien::AreaCode),
 }
 
+/// The benchmark a `with` names (`nl` when none is given), for `compare`, `spine` and
+/// `funnel` alike: `nl`, `gemeente`, `similar` or an area's code or name.
+///
+/// # Errors
+/// [`ParamError`] (`with`) for text that names no benchmark or area of the data.
+pub fn parse_benchmark(ds: &Dataset, with: Option<&str>) -> Result<BenchmarkChoice, ParamError> {
+    let text = with.unwrap_or("nl").trim();
+    Ok(match text.to_ascii_lowercase().as_str() {
+        "nl" | "national" | "nederland" | "netherlands" | "land" => BenchmarkChoice::National,
+        "gemeente" | "municipality" => BenchmarkChoice::Gemeente,
+        "similar" | "vergelijkbaar" => BenchmarkChoice::Similar,
+        _ => BenchmarkChoice::Area(
+            ds.resolve_area(text, None)
+                .map_err(|e| ParamError::new("with", e))?,
+        ),
+    })
+}
+
 impl CompareAsk {
     /// The benchmark asked for (`nl` when none is given).
     ///
     /// # Errors
     /// [`ParamError`] (`with`) for text that names no benchmark or area of the data.
     pub fn benchmark(&self, ds: &Dataset) -> Result<BenchmarkChoice, ParamError> {
-        let text = self.with.with.as_deref().unwrap_or("nl").trim();
-        Ok(match text.to_ascii_lowercase().as_str() {
-            "nl" | "national" | "nederland" | "netherlands" | "land" => BenchmarkChoice::National,
-            "gemeente" | "municipality" => BenchmarkChoice::Gemeente,
-            "similar" | "vergelijkbaar" => BenchmarkChoice::Similar,
-            _ => BenchmarkChoice::Area(
-                ds.resolve_area(text, None)
-                    .map_err(|e| ParamError::new("with", e))?,
-            ),
-        })
+        parse_benchmark(ds, self.with.with.as_deref())
     }
 
     /// The core's query for `area`; `similar` finds the gemeenten like one when the
@@ -494,13 +503,8 @@ impl CompareAsk {
             BenchmarkChoice::Area(code) => omzien::Benchmark::Area(code),
             BenchmarkChoice::Similar => {
                 let omzien::AreaCode::Gemeente(g) = area else {
-                    return Err(ParamError::new(
-                        "with",
-                        QueryError::Invalid(format!(
-                            "similar gemeenten are a benchmark for a gemeente, and {area} is a {}; compare a wijk or buurt with its gemeente or nl",
-                            area.level()
-                        )),
-                    ));
+                    let e = omzien::CompareError::SimilarForGemeenten(area, area.level());
+                    return Err(ParamError::new("with", QueryError::Invalid(e.to_string())));
                 };
                 omzien::Benchmark::Similar(
                     similar(g)
@@ -572,18 +576,15 @@ impl FunnelAsk {
         };
         let level = parse_level(self.with.level.as_deref(), default_level)?;
         let s = self.wave.selection(ds, &self.measure)?;
-        let benchmark = match self.with.with.as_deref().map(str::trim) {
-            None => omzien::Benchmark::National,
-            Some(w) => match w.to_ascii_lowercase().as_str() {
-                "nl" | "national" | "nederland" | "netherlands" | "land" => {
-                    omzien::Benchmark::National
-                }
-                "gemeente" | "municipality" => omzien::Benchmark::Gemeente,
-                _ => omzien::Benchmark::Area(
-                    ds.resolve_area(w, None)
-                        .map_err(|e| ParamError::new("with", e))?,
-                ),
-            },
+        let benchmark = match parse_benchmark(ds, self.with.with.as_deref())? {
+            BenchmarkChoice::National => omzien::Benchmark::National,
+            BenchmarkChoice::Gemeente => omzien::Benchmark::Gemeente,
+            BenchmarkChoice::Area(code) => omzien::Benchmark::Area(code),
+            // A funnel compares every area with one figure, not each with its own neighbours.
+            BenchmarkChoice::Similar => {
+                let e = omzien::CompareError::FunnelBenchmark;
+                return Err(ParamError::new("with", QueryError::Invalid(e.to_string())));
+            }
         };
         let mut q = omzien::FunnelQuery::new(level, s.wave)
             .with_measure(s.indicator, s.age)

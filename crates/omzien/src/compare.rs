@@ -32,9 +32,6 @@ pub enum Confidence {
 }
 
 impl Confidence {
-    /// Both levels, 95 % first.
-    pub const BOTH: [Confidence; 2] = [Confidence::P95, Confidence::P998];
-
     /// The normal quantile of the two-sided interval.
     #[must_use]
     pub fn z(self) -> f64 {
@@ -43,31 +40,15 @@ impl Confidence {
             Self::P998 => Z998,
         }
     }
-
-    /// `95%` or `99.8%`.
-    #[must_use]
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::P95 => "95%",
-            Self::P998 => "99.8%",
-        }
-    }
-
-    /// `95 %` or `99,8 %` (Dutch).
-    #[must_use]
-    pub fn label_nl(self) -> &'static str {
-        match self {
-            Self::P95 => "95 %",
-            Self::P998 => "99,8 %",
-        }
-    }
 }
 
-fn logit(p: f64) -> f64 {
+/// The log-odds of a share (0–1).
+pub(crate) fn logit(p: f64) -> f64 {
     (p / (1.0 - p)).ln()
 }
 
-fn expit(x: f64) -> f64 {
+/// The share (0–1) of log-odds.
+pub(crate) fn expit(x: f64) -> f64 {
     1.0 / (1.0 + (-x).exp())
 }
 
@@ -441,16 +422,6 @@ impl BenchmarkRow {
             Confidence::P998 => self.verdict_998,
         }
         .reads(self.polarity)
-    }
-
-    /// The rule behind a verdict at a level, for people: `95%`, `99.8%` or `±2.0 pp, no
-    /// interval`.
-    #[must_use]
-    pub fn rule_label(&self, level: Confidence) -> String {
-        match self.rule {
-            Rule::Interval => level.label().to_owned(),
-            Rule::Band(b) => format!("±{b:.1} pp, no interval"),
-        }
     }
 }
 

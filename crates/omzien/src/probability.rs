@@ -15,6 +15,7 @@ use rand_pcg::Pcg64Mcg;
 use rayon::prelude::*;
 
 use crate::Z95;
+use crate::compare::logit;
 
 /// Draws unless told otherwise.
 pub const DEFAULT_DRAWS: usize = 10_000;
@@ -43,10 +44,6 @@ const CHUNK: usize = 250;
 pub struct LogitNormal {
     centre: f64,
     se: f64,
-}
-
-fn logit(p: f64) -> f64 {
-    (p / (1.0 - p)).ln()
 }
 
 impl LogitNormal {

@@ -6,6 +6,7 @@
 
 use serde::Serialize;
 
+use crate::compare::expit;
 use crate::{AgeGroup, AreaCode, Dataset, Direction, Indicator, LogitNormal, QueryError, Wave};
 
 /// χ² on one degree of freedom at 99.8 %: Fingertips' recent-trend threshold.
@@ -112,7 +113,6 @@ impl Dataset {
         let chi2 = (slope / se).powi(2);
         let threshold = if points.len() >= 5 { CHI2_998 } else { CHI2_95 };
         let significant = chi2 > threshold;
-        let expit = |x: f64| 100.0 / (1.0 + (-x).exp());
         let (first, last) = (points[0].0, points[points.len() - 1].0);
         Ok(Some(WaveTrend {
             indicator,
@@ -130,8 +130,8 @@ impl Dataset {
                 (true, false) => Direction::Falling,
             },
             fitted_change: crate::change(
-                expit(intercept + slope * first),
-                expit(intercept + slope * last),
+                100.0 * expit(intercept + slope * first),
+                100.0 * expit(intercept + slope * last),
             ),
         }))
     }

@@ -315,18 +315,9 @@ pub struct CompareArgs {
 /// `omzien spine`.
 #[derive(Debug, Clone, clap::Args)]
 pub struct SpineArgs {
-    /// Area code or name.
-    #[arg(value_name = "AREA")]
-    pub query: String,
-    /// Shared options.
+    /// The comparison drawn: what `omzien compare` takes.
     #[command(flatten)]
-    pub common: Common,
-    /// Names of wijken and buurten, and the gemeente layer --with similar reads.
-    #[command(flatten)]
-    pub names: NameArgs,
-    /// What is compared.
-    #[command(flatten)]
-    pub ask: CompareAsk,
+    pub compare: CompareArgs,
     /// The picture written: .svg or .png.
     #[arg(long, value_name = "FILE")]
     pub out: PathBuf,

@@ -36,8 +36,9 @@ fn write_chart(chart: &Chart, out: &Path) -> Result<(), CliError> {
 /// Draws the spine chart the arguments ask for.
 pub fn spine(a: &SpineArgs, out: &mut dyn Write) -> Result<(), CliError> {
     let lang = lang(&a.lang)?;
-    let ds = named_dataset(&a.common, &a.names)?;
-    let q = super::compare_query(&ds, &a.common, &a.names, &a.query, &a.ask)?;
+    let c = &a.compare;
+    let ds = named_dataset(&c.common, &c.names)?;
+    let q = super::compare_query(&ds, &c.common, &c.names, &c.query, &c.ask)?;
     let code = q.area;
     let spine = ds.spine(&q)?;
     let chart = spine_chart(&ds, &spine, lang);

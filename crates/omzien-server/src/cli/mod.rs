@@ -218,7 +218,7 @@ fn refuse_format(command: &Command) -> Result<(), CliError> {
     let (common, what) = match command {
         Command::Serve(a) => (&a.common, "serves HTTP"),
         Command::Report(a) => (&a.common, "writes a PDF"),
-        Command::Spine(a) => (&a.common, "draws a picture"),
+        Command::Spine(a) => (&a.compare.common, "draws a picture"),
         Command::Funnel(a) => (&a.common, "draws a picture"),
         #[cfg(feature = "microdata")]
         Command::Microdata(a) => (&a.common, "writes a folder of CSV and JSON files"),

@@ -458,7 +458,7 @@ pub fn fetch(req: &Request, progress: &dyn Progress) -> Result<Fetched, FetchErr
     let known = || TABLES.iter().map(|t| t.id).collect::<Vec<_>>().join(", ");
 
     // The table: does it exist, and is it of the series?
-    let infos_url = format!("{base}/TableInfos?$format=json");
+    let infos_url = feed_url(&base, "TableInfos");
     let infos = match client.json(&infos_url, progress)? {
         Got::NotFound => {
             return Err(FetchError::UnknownTable {
@@ -477,7 +477,7 @@ pub fn fetch(req: &Request, progress: &dyn Progress) -> Result<Fetched, FetchErr
             reason: format!("omzien reads {}", known()),
         });
     };
-    let props_url = format!("{base}/DataProperties?$format=json");
+    let props_url = feed_url(&base, "DataProperties");
     let props = all_values(&client, &props_url, progress)?;
     check_properties(table, &title, &props)?;
 
@@ -496,7 +496,7 @@ pub fn fetch(req: &Request, progress: &dyn Progress) -> Result<Fetched, FetchErr
 
     // Names and periods: small, downloaded whole each time.
     progress.start(&format!("{} area names", table.id), None);
-    let areas_url = format!("{base}/WijkenEnBuurten?$format=json");
+    let areas_url = feed_url(&base, "WijkenEnBuurten");
     let mut names: Map<String, Value> = Map::new();
     for a in all_values(&client, &areas_url, progress)? {
         if let (Some(k), Some(t)) = (text(&a, "Key"), text(&a, "Title"))
@@ -520,11 +520,10 @@ pub fn fetch(req: &Request, progress: &dyn Progress) -> Result<Fetched, FetchErr
         );
     }
     let req = &req;
-    let periods: Vec<Value> =
-        all_values(&client, &format!("{base}/Perioden?$format=json"), progress)?
-            .iter()
-            .map(|p| json!({"key": text(p, "Key"), "title": text(p, "Title")}))
-            .collect();
+    let periods: Vec<Value> = all_values(&client, &feed_url(&base, "Perioden"), progress)?
+        .iter()
+        .map(|p| json!({"key": text(p, "Key"), "title": text(p, "Title")}))
+        .collect();
 
     // The figures, page by page.
     let filter = req.filter();
@@ -630,9 +629,15 @@ pub fn fetch(req: &Request, progress: &dyn Progress) -> Result<Fetched, FetchErr
     })
 }
 
+/// The first page of one of a table's feeds (`TableInfos`, `UntypedDataSet`, …) as JSON: one
+/// spelling for the download and its dry run.
+fn feed_url(base: &str, entity: &str) -> String {
+    format!("{base}/{entity}?$format=json")
+}
+
 /// The first page of the figures, with the selection's filter.
 fn figures_url(base: &str, filter: Option<&str>) -> String {
-    let mut first = format!("{base}/UntypedDataSet?$format=json");
+    let mut first = feed_url(base, "UntypedDataSet");
     if let Some(f) = filter {
         let _ = write!(first, "&$filter={}", encode(f));
     }
@@ -718,20 +723,16 @@ pub fn plan(req: &Request) -> Result<Plan, FetchError> {
     let mut requests = vec![
         ask(
             "the table's title and row count",
-            format!("{base}/TableInfos?$format=json"),
+            feed_url(&base, "TableInfos"),
             false,
         ),
         ask(
             "the table's columns",
-            format!("{base}/DataProperties?$format=json"),
+            feed_url(&base, "DataProperties"),
             true,
         ),
-        ask(
-            "the area names",
-            format!("{base}/WijkenEnBuurten?$format=json"),
-            true,
-        ),
-        ask("the periods", format!("{base}/Perioden?$format=json"), true),
+        ask("the area names", feed_url(&base, "WijkenEnBuurten"), true),
+        ask("the periods", feed_url(&base, "Perioden"), true),
         ask(
             "the figures",
             figures_url(&base, req.filter().as_deref()),
