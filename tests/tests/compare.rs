@@ -364,3 +364,130 @@ sys.exit(1 if bad else 0)
         "{said}"
     );
 }
+
+/// `--with group` and `group:NAME`: the benchmark is the group's roll-up (the plain mean of
+/// its areas, or weighted by a weights file), computed here from the figures; a group file
+/// that does not place the area, a name it lacks, a group of two levels and the API (which
+/// is given no groups file) are refused with the reason.
+#[tokio::test]
+async fn a_group_of_the_users_areas_as_benchmark() {
+    let ds = omzien::demo::dataset();
+    let wave = *ds.waves().last().unwrap();
+    // Demo buurten with a figure (the demo suppresses some).
+    let areas: Vec<AreaCode> = ds
+        .areas(omzien::Level::Buurt, None)
+        .into_iter()
+        .filter(|&c| {
+            ds.figure(c, Indicator::LONELY, wave, AgeGroup::ADULTS)
+                .unwrap()
+                .value()
+                .is_some()
+        })
+        .collect();
+    assert!(areas.len() >= 7);
+    let dir = tempfile::tempdir().unwrap();
+    let groups = dir.path().join("groups.csv");
+    let mut text = String::from("code,group\n");
+    for (i, w) in areas[..6].iter().enumerate() {
+        text.push_str(&format!("{w},{}\n", if i < 3 { "Noord" } else { "Zuid" }));
+    }
+    std::fs::write(&groups, &text).unwrap();
+    let weights = dir.path().join("weights_2024.csv");
+    let mut wtext = String::from("code,population\n");
+    for (i, w) in areas[..6].iter().enumerate() {
+        wtext.push_str(&format!("{w},{}\n", 1000 * (i + 1)));
+    }
+    std::fs::write(&weights, &wtext).unwrap();
+    let value = |code: AreaCode| {
+        ds.figure(code, Indicator::LONELY, wave, AgeGroup::ADULTS)
+            .unwrap()
+            .value()
+    };
+    let g = groups.to_str().unwrap();
+    let w = weights.to_str().unwrap();
+    let me = areas[0].to_string();
+    let ask = |with: &str, extra: &[&str]| {
+        let mut args = vec![
+            "compare",
+            &me,
+            "--with",
+            with,
+            "--groups",
+            g,
+            "--indicator",
+            "Eenzaam_28",
+            "-f",
+            "json",
+        ];
+        args.extend_from_slice(extra);
+        omzien_cli(&args)
+    };
+    // Its own group, unweighted: the mean of the three areas (itself among them).
+    let a: Value = serde_json::from_str(&ask("group", &[]).unwrap()).unwrap();
+    assert_eq!(a["benchmark"]["kind"], "group");
+    assert_eq!(a["benchmark"]["name"], "group Noord (3 buurten)");
+    assert_eq!(a["benchmark"]["source"], "unweighted mean");
+    let vals: Vec<f64> = areas[..3].iter().filter_map(|&c| value(c)).collect();
+    assert_eq!(vals.len(), 3);
+    let mean = vals.iter().sum::<f64>() / 3.0;
+    let r = row(&a, "Eenzaam_28");
+    assert!(
+        (r["benchmark"].as_f64().unwrap() - mean).abs() < 0.051,
+        "{r} {mean}"
+    );
+    assert_eq!(r["benchmark_areas"], 3);
+    // Another group by name, weighted by population.
+    let a: Value = serde_json::from_str(&ask("group:Zuid", &["--weights", w]).unwrap()).unwrap();
+    assert_eq!(a["benchmark"]["name"], "group Zuid (3 buurten)");
+    assert!(
+        a["benchmark"]["source"]
+            .as_str()
+            .unwrap()
+            .starts_with("weighted by"),
+        "{a}"
+    );
+    let (mut sum, mut wsum) = (0.0, 0.0);
+    for (i, &c) in areas[3..6].iter().enumerate() {
+        let wt = 1000.0 * (i + 4) as f64;
+        sum += wt * value(c).unwrap();
+        wsum += wt;
+    }
+    let r = row(&a, "Eenzaam_28");
+    assert!(
+        (r["benchmark"].as_f64().unwrap() - sum / wsum).abs() < 0.051,
+        "{r} {}",
+        sum / wsum
+    );
+    // The verdict follows the area's interval (or the band) against that figure.
+    let v = value(areas[0]).unwrap();
+    let (verdict, _) = omzien::compare(
+        omzien::Figure::Value(v),
+        ds.interval(areas[0], Indicator::LONELY, wave, AgeGroup::ADULTS)
+            .unwrap(),
+        omzien::Figure::Value(r["benchmark"].as_f64().unwrap()),
+        2.0,
+    );
+    assert_eq!(
+        r["verdict_95"],
+        verdict.reads(omzien::Polarity::HigherIsWorse).as_str()
+    );
+    // Refusals, each with its reason.
+    let e = ask("group:Oost", &[]).unwrap_err();
+    assert!(
+        e.contains("no group \"Oost\"") && e.contains("Noord, Zuid"),
+        "{e}"
+    );
+    let other = areas[6].to_string();
+    let e = omzien_cli(&["compare", &other, "--with", "group", "--groups", g]).unwrap_err();
+    assert!(e.contains("in no group"), "{e}");
+    let e = omzien_cli(&["compare", &me, "--with", "group"]).unwrap_err();
+    assert!(e.contains("needs a groups file"), "{e}");
+    let wijk = ds.areas(omzien::Level::Wijk, None)[0];
+    std::fs::write(&groups, format!("{text}{wijk},Noord\n")).unwrap();
+    let e = ask("group", &[]).unwrap_err();
+    assert!(e.contains("mixes levels"), "{e}");
+    let app = app_for(ds.clone(), Vec::new());
+    let (s, body) = api(&app, &format!("/api/compare/{me}?with=group")).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "{body}");
+    assert!(body.contains("needs a groups file"), "{body}");
+}

@@ -132,13 +132,13 @@ pub fn spine_chart(ds: &Dataset, s: &Spine, lang: Lang) -> Chart {
 pub fn spine_chart_in(ds: &Dataset, s: &Spine, lang: Lang, lay: &SpineLayout) -> Chart {
     let tx = T { lang };
     let name = |c| ds.area(c).map(|a| a.display_name()).unwrap_or_default();
-    let bench_name = s.benchmark_area.map_or_else(
-        || {
-            tx.s("vergelijkbare gemeenten", "similar gemeenten")
-                .to_owned()
-        },
-        name,
-    );
+    let bench_name = match (s.benchmark_area, &s.group) {
+        (Some(code), _) => name(code),
+        (None, Some(g)) => format!("{} {}", tx.s("groep", "group"), g.name),
+        (None, None) => tx
+            .s("vergelijkbare gemeenten", "similar gemeenten")
+            .to_owned(),
+    };
     let title = format!(
         "{} {} {}, {} {} ({}: {} {})",
         name(s.area),

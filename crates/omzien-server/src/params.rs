@@ -413,7 +413,8 @@ fn band_or(band: Option<f64>, default: f64) -> Result<f64, ParamError> {
 pub struct CompareWith {
     /// Benchmark: `nl` (the Netherlands, default), `gemeente` (the area's own), `similar` (for
     /// a gemeente: the mean of the 15 gemeenten most like it in population, share 65+,
-    /// household size and urbanity, from the gemeente layer's properties) or another area's
+    /// household size and urbanity, from the gemeente layer's properties), `group` (the
+    /// area's group in the command line's `--groups` file) or `group:NAME`, or another area's
     /// code or name.
     #[arg(long = "with", short = 'w', value_name = "BENCHMARK")]
     pub with: Option<String>,
@@ -445,8 +446,8 @@ crate::composed_params!(CompareAsk {
     wave: WaveParam,
 });
 
-/// The benchmark a `with` names, before similar gemeenten are looked up.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// The benchmark a `with` names, before similar gemeenten or a group are looked up.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum BenchmarkChoice {
     /// The Netherlands.
     National,
@@ -456,10 +457,13 @@ pub enum BenchmarkChoice {
     Similar,
     /// Another area.
     Area(omzien::AreaCode),
+    /// A group of the groups file: the area's own (`group`) or a named one (`group:NAME`).
+    Group(Option<String>),
 }
 
 /// The benchmark a `with` names (`nl` when none is given), for `compare`, `spine` and
-/// `funnel` alike: `nl`, `gemeente`, `similar` or an area's code or name.
+/// `funnel` alike: `nl`, `gemeente`, `similar`, `group`, `group:NAME` or an area's code or
+/// name.
 ///
 /// # Errors
 /// [`ParamError`] (`with`) for text that names no benchmark or area of the data.
@@ -469,6 +473,10 @@ pub fn parse_benchmark(ds: &Dataset, with: Option<&str>) -> Result<BenchmarkChoi
         "nl" | "national" | "nederland" | "netherlands" | "land" => BenchmarkChoice::National,
         "gemeente" | "municipality" => BenchmarkChoice::Gemeente,
         "similar" | "vergelijkbaar" => BenchmarkChoice::Similar,
+        "group" | "groep" => BenchmarkChoice::Group(None),
+        lower if lower.starts_with("group:") || lower.starts_with("groep:") => {
+            BenchmarkChoice::Group(Some(text[6..].trim().to_owned()))
+        }
         _ => BenchmarkChoice::Area(
             ds.resolve_area(text, None)
                 .map_err(|e| ParamError::new("with", e))?,
@@ -486,16 +494,18 @@ impl CompareAsk {
     }
 
     /// The core's query for `area`; `similar` finds the gemeenten like one when the
-    /// benchmark is [`BenchmarkChoice::Similar`].
+    /// benchmark is [`BenchmarkChoice::Similar`], `group` the group a name (or, without one,
+    /// the area) belongs to when it is [`BenchmarkChoice::Group`].
     ///
     /// # Errors
     /// [`ParamError`] naming the first parameter the data cannot use (`with` for similar
-    /// gemeenten that cannot be found).
+    /// gemeenten or a group that cannot be found).
     pub fn query(
         &self,
         ds: &Dataset,
         area: omzien::AreaCode,
         similar: impl FnOnce(GemeenteCode) -> Result<omzien::SimilarGemeenten, omzien::SimilarError>,
+        group: impl FnOnce(Option<&str>) -> Result<omzien::AreaGroup, omzien::CompareError>,
     ) -> Result<omzien::CompareQuery, ParamError> {
         let benchmark = match self.benchmark(ds)? {
             BenchmarkChoice::National => omzien::Benchmark::National,
@@ -511,6 +521,10 @@ impl CompareAsk {
                         .map_err(|e| ParamError::new("with", QueryError::Invalid(e.to_string())))?,
                 )
             }
+            BenchmarkChoice::Group(name) => omzien::Benchmark::Group(
+                group(name.as_deref())
+                    .map_err(|e| ParamError::new("with", QueryError::Invalid(e.to_string())))?,
+            ),
         };
         let indicators = match self.with.indicator.as_deref() {
             Some(i) => vec![ds.parse_indicator(Some(i))?],
@@ -581,7 +595,7 @@ impl FunnelAsk {
             BenchmarkChoice::Gemeente => omzien::Benchmark::Gemeente,
             BenchmarkChoice::Area(code) => omzien::Benchmark::Area(code),
             // A funnel compares every area with one figure, not each with its own neighbours.
-            BenchmarkChoice::Similar => {
+            BenchmarkChoice::Similar | BenchmarkChoice::Group(_) => {
                 let e = omzien::CompareError::FunnelBenchmark;
                 return Err(ParamError::new("with", QueryError::Invalid(e.to_string())));
             }

@@ -49,10 +49,12 @@ pub struct Spine {
     pub wave: Wave,
     /// The age group.
     pub age: AgeGroup,
-    /// `national`, `gemeente`, `area` or `similar`.
+    /// `national`, `gemeente`, `area`, `group` or `similar`.
     pub benchmark_kind: &'static str,
     /// The benchmark area, if one.
     pub benchmark_area: Option<AreaCode>,
+    /// The group, where it is the benchmark.
+    pub group: Option<crate::GroupInfo>,
     /// One row per indicator with a value for the area.
     pub rows: Vec<SpineRow>,
 }
@@ -108,6 +110,7 @@ impl Dataset {
             age: q.age,
             benchmark_kind: c.benchmark_kind,
             benchmark_area: c.benchmark_area,
+            group: c.group.clone(),
             rows,
         })
     }
@@ -257,7 +260,7 @@ impl Dataset {
             (Benchmark::National, _) => self.national().ok_or(CompareError::NoNational)?,
             (Benchmark::Gemeente, Some(g)) => AreaCode::Gemeente(g),
             (Benchmark::Area(a), _) => *a,
-            (Benchmark::Gemeente, None) | (Benchmark::Similar(_), _) => {
+            (Benchmark::Gemeente, None) | (Benchmark::Similar(_) | Benchmark::Group(_), _) => {
                 return Err(CompareError::FunnelBenchmark);
             }
         };

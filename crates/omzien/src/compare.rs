@@ -4,14 +4,17 @@
 //! percentage points apart (a distance, not a test). Each indicator's [`Polarity`] turns
 //! higher/lower into worse/better where a direction is good.
 //!
-//! Benchmarks: the Netherlands, the area's gemeente, any other area, and the mean of the
+//! Benchmarks: the Netherlands, the area's gemeente, any other area, a group of the user's
+//! ([`AreaGroup`], rolled up as `omzien rollup --groups` rolls it up) and the mean of the
 //! gemeenten most like it ([`Populations::similar`](crate::Populations::similar)).
+
+use std::sync::Arc;
 
 use serde::Serialize;
 
 use crate::{
-    AgeGroup, AreaCode, Dataset, Figure, Indicator, Level, Polarity, QueryError, SimilarGemeenten,
-    Unit, Wave,
+    AgeGroup, AreaCode, Dataset, Figure, Groups, Indicator, Level, Polarity, QueryError,
+    RollupQuery, RollupTarget, SimilarGemeenten, Unit, Wave, Weighting, Weights,
 };
 
 /// z of the two-sided 95 % normal interval.
@@ -270,10 +273,12 @@ pub enum Benchmark {
     Area(AreaCode),
     /// The mean of similar gemeenten (for a gemeente).
     Similar(SimilarGemeenten),
+    /// A group of the user's areas, rolled up.
+    Group(AreaGroup),
 }
 
 impl Benchmark {
-    /// `national`, `gemeente`, `area` or `similar`.
+    /// `national`, `gemeente`, `area`, `group` or `similar`.
     #[must_use]
     pub fn kind(&self) -> &'static str {
         match self {
@@ -281,8 +286,110 @@ impl Benchmark {
             Self::Gemeente => "gemeente",
             Self::Area(_) => "area",
             Self::Similar(_) => "similar",
+            Self::Group(_) => "group",
         }
     }
+}
+
+/// A group of areas from a groups file (code → group name, as `omzien rollup --groups` reads
+/// it) used as a benchmark: its figure is the roll-up of its members' figures, weighted by
+/// population where weights are given, else their plain mean, withheld (as in a roll-up) when
+/// fewer than 80 % of its areas have a figure and a weight. The compared area may be one of
+/// its members, as a wijk is part of its gemeente.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct AreaGroup {
+    /// The group's name.
+    pub name: String,
+    /// Its areas (one level), sorted.
+    pub members: Vec<AreaCode>,
+    /// Population weights, or none for the plain mean.
+    pub weights: Option<Arc<Weights>>,
+}
+
+impl PartialEq for AreaGroup {
+    fn eq(&self, other: &Self) -> bool {
+        self.name == other.name
+            && self.members == other.members
+            && self.weights.as_ref().map(|w| w.source())
+                == other.weights.as_ref().map(|w| w.source())
+    }
+}
+
+impl AreaGroup {
+    /// The group called `name`.
+    ///
+    /// # Errors
+    /// [`CompareError::NoSuchGroup`] (with the names there are) or
+    /// [`CompareError::MixedGroup`] for a group of areas of several levels.
+    pub fn named(
+        groups: &Groups,
+        name: &str,
+        weights: Option<Arc<Weights>>,
+    ) -> Result<Self, CompareError> {
+        let members = groups.members(name);
+        if members.is_empty() {
+            return Err(CompareError::NoSuchGroup {
+                name: name.to_owned(),
+                names: groups.names().join(", "),
+            });
+        }
+        if let Some(other) = members.iter().find(|c| c.level() != members[0].level()) {
+            return Err(CompareError::MixedGroup {
+                name: name.to_owned(),
+                first: members[0],
+                other: *other,
+            });
+        }
+        Ok(Self {
+            name: name.to_owned(),
+            members,
+            weights,
+        })
+    }
+
+    /// The group `area` belongs to.
+    ///
+    /// # Errors
+    /// [`CompareError::NotInGroup`] when the groups file does not place it, else as
+    /// [`AreaGroup::named`].
+    pub fn of(
+        groups: &Groups,
+        area: AreaCode,
+        weights: Option<Arc<Weights>>,
+    ) -> Result<Self, CompareError> {
+        let name = groups.get(area).ok_or(CompareError::NotInGroup(area))?;
+        Self::named(groups, name, weights)
+    }
+
+    /// The level of its areas.
+    #[must_use]
+    pub fn level(&self) -> Level {
+        self.members.first().map_or(Level::Buurt, |c| c.level())
+    }
+
+    /// `weighted by SOURCE` or `unweighted mean`.
+    #[must_use]
+    pub fn weighting(&self) -> String {
+        match &self.weights {
+            Some(w) => format!("weighted by {}", w.source()),
+            None => "unweighted mean".to_owned(),
+        }
+    }
+}
+
+/// What the comparison says of a group benchmark.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct GroupInfo {
+    /// The group's name.
+    pub name: String,
+    /// The level of its areas.
+    pub level: Level,
+    /// How many areas it has.
+    pub areas: usize,
+    /// `weighted by SOURCE` or `unweighted mean`.
+    pub weighting: String,
 }
 
 /// A comparison of one area with a benchmark.
@@ -376,6 +483,36 @@ pub enum CompareError {
         "a funnel plot compares with one figure: nl, another area, or (for a gemeente's areas) gemeente"
     )]
     FunnelBenchmark,
+    /// A group benchmark without a groups file.
+    #[error(
+        "a group benchmark needs a groups file (a CSV of code,group), and none was given: the command line takes it as --groups FILE"
+    )]
+    NoGroups,
+    /// No group of that name.
+    #[error("the groups file has no group {name:?}; its groups: {names}")]
+    NoSuchGroup {
+        /// The name asked for.
+        name: String,
+        /// The names there are.
+        names: String,
+    },
+    /// The area is in no group.
+    #[error(
+        "the groups file places {0} in no group; name one (group:NAME) or add the area to the file"
+    )]
+    NotInGroup(AreaCode),
+    /// A group of several levels cannot be rolled up as one.
+    #[error(
+        "group {name:?} mixes levels ({first} is a {}, {other} a {}): a group is rolled up from one level", first.level(), other.level()
+    )]
+    MixedGroup {
+        /// The group.
+        name: String,
+        /// Its first area.
+        first: AreaCode,
+        /// An area of another level.
+        other: AreaCode,
+    },
     /// The benchmark has no value.
     #[error("the benchmark {0} has no value for this indicator, age group and wave")]
     NoBenchmarkValue(AreaCode),
@@ -403,7 +540,8 @@ pub struct BenchmarkRow {
     pub interval_998: Option<(f64, f64)>,
     /// The benchmark's value.
     pub benchmark: Figure,
-    /// For similar gemeenten: how many of them have a value (the mean is theirs).
+    /// For similar gemeenten and groups: how many of their areas have a value (the mean is
+    /// theirs).
     pub benchmark_areas: Option<usize>,
     /// The verdict at 95 % (or by the band).
     pub verdict_95: Verdict,
@@ -435,12 +573,14 @@ pub struct AreaComparison {
     pub wave: Wave,
     /// The age group.
     pub age: AgeGroup,
-    /// `national`, `gemeente`, `area` or `similar`.
+    /// `national`, `gemeente`, `area`, `group` or `similar`.
     pub benchmark_kind: &'static str,
-    /// The benchmark area (none for similar gemeenten).
+    /// The benchmark area (none for similar gemeenten and groups).
     pub benchmark_area: Option<AreaCode>,
     /// The similar gemeenten, where they are the benchmark.
     pub similar: Option<SimilarGemeenten>,
+    /// The group, where it is the benchmark.
+    pub group: Option<GroupInfo>,
     /// One row per indicator, in the data's order.
     pub rows: Vec<BenchmarkRow>,
 }
@@ -481,6 +621,7 @@ impl Dataset {
                 }
                 None
             }
+            Benchmark::Group(_) => None,
         };
         if benchmark_area == Some(q.area) {
             return Err(CompareError::Itself(q.area));
@@ -502,6 +643,7 @@ impl Dataset {
             let (benchmark, benchmark_areas) = match (&q.benchmark, benchmark_area) {
                 (_, Some(code)) => (self.figure(code, ind, q.wave, q.age)?, None),
                 (Benchmark::Similar(s), None) => self.mean_of(s, ind, q.wave, q.age)?,
+                (Benchmark::Group(g), None) => self.group_figure(g, ind, q.wave, q.age)?,
                 _ => (Figure::NotMeasured, None),
             };
             let unit = self.indicator_info(ind).map_or(Unit::Number, |i| i.unit);
@@ -534,7 +676,50 @@ impl Dataset {
                 Benchmark::Similar(s) => Some(s.clone()),
                 _ => None,
             },
+            group: match &q.benchmark {
+                Benchmark::Group(g) => Some(GroupInfo {
+                    name: g.name.clone(),
+                    level: g.level(),
+                    areas: g.members.len(),
+                    weighting: g.weighting(),
+                }),
+                _ => None,
+            },
             rows,
+        })
+    }
+
+    /// A group's rolled-up figure (withheld, as not measured, below the roll-up's coverage)
+    /// and how many of its areas it used.
+    fn group_figure(
+        &self,
+        g: &AreaGroup,
+        ind: Indicator,
+        wave: Wave,
+        age: AgeGroup,
+    ) -> Result<(Figure, Option<usize>), CompareError> {
+        let groups = Groups::from_pairs(g.members.iter().map(|c| (*c, g.name.clone())));
+        let weighting = match &g.weights {
+            Some(w) => Weighting::Weighted(w),
+            None => Weighting::Unweighted,
+        };
+        let q = RollupQuery::new(g.level(), ind, wave, weighting)
+            .with_age(age)
+            .with_target(RollupTarget::Groups(&groups))
+            .allowing_unknown_weights();
+        let r = self.rollup(&q).map_err(|e| match e {
+            crate::RollupError::Query(q) => CompareError::Query(q),
+            e => CompareError::Query(QueryError::Invalid(e.to_string())),
+        })?;
+        Ok(match r.rows.first() {
+            Some(row) => (
+                match row.value {
+                    Some(v) if !row.withheld => Figure::Value(v),
+                    _ => Figure::NotMeasured,
+                },
+                Some(row.used),
+            ),
+            None => (Figure::NotMeasured, Some(0)),
         })
     }
 

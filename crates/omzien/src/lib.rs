@@ -59,8 +59,8 @@ pub use charts::{
     Funnel, FunnelLimit, FunnelPoint, FunnelQuery, Spine, SpineRow, Spread, funnel_limit,
 };
 pub use compare::{
-    AreaComparison, Benchmark, BenchmarkRow, CompareError, CompareQuery, Confidence, Reading, Rule,
-    Verdict, Z95, Z998, compare, interval_at, wilson,
+    AreaComparison, AreaGroup, Benchmark, BenchmarkRow, CompareError, CompareQuery, Confidence,
+    GroupInfo, Reading, Rule, Verdict, Z95, Z998, compare, interval_at, wilson,
 };
 pub use dataset::{Area, Dataset, QueryError, SearchHit};
 pub use date::{civil_date, utc_timestamp};

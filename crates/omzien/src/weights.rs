@@ -241,6 +241,40 @@ impl Groups {
     pub fn get(&self, code: AreaCode) -> Option<&str> {
         self.map.get(&code).map(String::as_str)
     }
+
+    /// The areas of a group, sorted; empty for a name no area has.
+    ///
+    /// ```
+    /// use omzien::Groups;
+    /// let g = Groups::from_pairs([
+    ///     ("WK036301".parse()?, "Noord".to_owned()),
+    ///     ("WK036300".parse()?, "Noord".to_owned()),
+    ///     ("WK036302".parse()?, "Zuid".to_owned()),
+    /// ]);
+    /// assert_eq!(g.members("Noord").len(), 2);
+    /// assert_eq!(g.names(), ["Noord", "Zuid"]);
+    /// # Ok::<(), omzien::CodeError>(())
+    /// ```
+    #[must_use]
+    pub fn members(&self, name: &str) -> Vec<AreaCode> {
+        let mut v: Vec<AreaCode> = self
+            .map
+            .iter()
+            .filter(|(_, g)| g.as_str() == name)
+            .map(|(c, _)| *c)
+            .collect();
+        v.sort_unstable();
+        v
+    }
+
+    /// The group names, sorted.
+    #[must_use]
+    pub fn names(&self) -> Vec<&str> {
+        let mut v: Vec<&str> = self.map.values().map(String::as_str).collect();
+        v.sort_unstable();
+        v.dedup();
+        v
+    }
 }
 
 /// `(line, code, second field)` of a two-column CSV; a first line whose code does not parse is a header.

@@ -106,17 +106,18 @@ pub struct NeighbourRow {
 /// What the area is compared with.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct BenchmarkHeader {
-    /// `national`, `gemeente`, `area` or `similar`.
+    /// `national`, `gemeente`, `area`, `group` or `similar`.
     pub kind: String,
-    /// The benchmark area's code (none for similar gemeenten).
+    /// The benchmark area's code (none for similar gemeenten and groups).
     pub code: Option<String>,
-    /// Its name, or `15 similar gemeenten`.
+    /// Its name, `15 similar gemeenten` or `group NAME (12 wijken)`.
     pub name: String,
     /// For similar gemeenten: the gemeenten, nearest first.
     pub neighbours: Vec<NeighbourRow>,
     /// For similar gemeenten: what "similar" was measured on.
     pub characteristics: Vec<String>,
-    /// For similar gemeenten: where the characteristics come from.
+    /// For similar gemeenten: where the characteristics come from; for a group: how it is
+    /// rolled up (`weighted by FILE` or `unweighted mean`).
     pub source: Option<String>,
 }
 
@@ -158,8 +159,8 @@ impl CompareAnswer {
                 })
                 .count()
         };
-        let benchmark = match &c.similar {
-            Some(s) => BenchmarkHeader {
+        let benchmark = match (&c.similar, &c.group) {
+            (Some(s), _) => BenchmarkHeader {
                 kind: c.benchmark_kind.to_owned(),
                 code: None,
                 name: format!("{} similar gemeenten", s.neighbours.len()),
@@ -175,7 +176,15 @@ impl CompareAnswer {
                 characteristics: s.characteristics.iter().map(|c| (*c).to_owned()).collect(),
                 source: Some(s.source.clone()),
             },
-            None => BenchmarkHeader {
+            (None, Some(g)) => BenchmarkHeader {
+                kind: c.benchmark_kind.to_owned(),
+                code: None,
+                name: format!("group {} ({} {}en)", g.name, g.areas, g.level),
+                neighbours: Vec::new(),
+                characteristics: Vec::new(),
+                source: Some(g.weighting.clone()),
+            },
+            (None, None) => BenchmarkHeader {
                 kind: c.benchmark_kind.to_owned(),
                 code: c.benchmark_area.map(|a| a.to_string()),
                 name: c.benchmark_area.map(name).unwrap_or_default(),

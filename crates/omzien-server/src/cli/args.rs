@@ -310,6 +310,13 @@ pub struct CompareArgs {
     /// What is asked.
     #[command(flatten)]
     pub ask: CompareAsk,
+    /// CSV of area code → group name, for --with group (the area's group) or group:NAME.
+    #[arg(long, value_name = "FILE")]
+    pub groups: Option<PathBuf>,
+    /// CSV of area code → weight (population) to roll a --with group benchmark up with;
+    /// without it the group's figure is the plain mean of its areas (said so).
+    #[arg(long, value_name = "FILE", requires = "groups")]
+    pub weights: Option<PathBuf>,
 }
 
 /// `omzien spine`.

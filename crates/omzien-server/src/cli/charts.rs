@@ -38,7 +38,7 @@ pub fn spine(a: &SpineArgs, out: &mut dyn Write) -> Result<(), CliError> {
     let lang = lang(&a.lang)?;
     let c = &a.compare;
     let ds = named_dataset(&c.common, &c.names)?;
-    let q = super::compare_query(&ds, &c.common, &c.names, &c.query, &c.ask)?;
+    let q = super::compare_query(&ds, c)?;
     let code = q.area;
     let spine = ds.spine(&q)?;
     let chart = spine_chart(&ds, &spine, lang);

@@ -13,7 +13,7 @@ use crate::answer::CompareAnswer;
 /// Prints the comparison the arguments ask for.
 pub fn run(a: &CompareArgs, out: &mut dyn Write) -> Result<(), CliError> {
     let ds = named_dataset(&a.common, &a.names)?;
-    let q = super::compare_query(&ds, &a.common, &a.names, &a.query, &a.ask)?;
+    let q = super::compare_query(&ds, a)?;
     let c = ds.compare_area(&q)?;
     let answer = CompareAnswer::new(&ds, &c);
     let mut t = Table::new([
@@ -75,6 +75,12 @@ pub fn run(a: &CompareArgs, out: &mut dyn Write) -> Result<(), CliError> {
                 .map(|n| format!("{} ({})", n.name, n.code))
                 .collect::<Vec<_>>()
                 .join(", ")
+        ));
+    }
+    if let (Some(_), Some(how)) = (&c.group, &b.source) {
+        title.push_str(&format!(
+            "\n{}: {how} of its areas' figures (benchmark_areas: how many had one)",
+            b.name
         ));
     }
     if answer.rows.iter().all(|r| r.interval.is_none()) {

@@ -186,18 +186,38 @@ pub fn named_dataset(common: &Common, names: &args::NameArgs) -> Result<Dataset,
 /// [`CliError`] naming the argument or option the data cannot use.
 pub fn compare_query(
     ds: &Dataset,
-    common: &Common,
-    names: &args::NameArgs,
-    query: &str,
-    ask: &crate::params::CompareAsk,
+    a: &args::CompareArgs,
 ) -> Result<omzien::CompareQuery, CliError> {
-    let code = resolve(ds, "AREA", query, None)?;
-    Ok(ask.query(ds, code, |g| {
-        let paths = serve::given_or_beside(&common.data, &names.boundaries);
-        let found = omzien::Populations::find(&paths)
-            .map_err(|e| omzien::SimilarError::Unreadable(e.to_string()))?;
-        ds.similar_gemeenten(&found, g, omzien::SIMILAR_GEMEENTEN)
-    })?)
+    let code = resolve(ds, "AREA", &a.query, None)?;
+    // Read before the query so that a bad file is named as the file it is.
+    let groups = a
+        .groups
+        .as_deref()
+        .map(omzien::Groups::from_csv)
+        .transpose()?;
+    let weights = a
+        .weights
+        .as_deref()
+        .map(omzien::Weights::from_csv)
+        .transpose()?
+        .map(std::sync::Arc::new);
+    Ok(a.ask.query(
+        ds,
+        code,
+        |g| {
+            let paths = serve::given_or_beside(&a.common.data, &a.names.boundaries);
+            let found = omzien::Populations::find(&paths)
+                .map_err(|e| omzien::SimilarError::Unreadable(e.to_string()))?;
+            ds.similar_gemeenten(&found, g, omzien::SIMILAR_GEMEENTEN)
+        },
+        |name| {
+            let groups = groups.as_ref().ok_or(omzien::CompareError::NoGroups)?;
+            match name {
+                Some(n) => omzien::AreaGroup::named(groups, n, weights),
+                None => omzien::AreaGroup::of(groups, code, weights),
+            }
+        },
+    )?)
 }
 
 /// The one area a code or a name names ([`Dataset::resolve_area`]), or an error naming the

@@ -210,9 +210,12 @@ fn compare_query(
     let area = ds
         .resolve_area(code, None)
         .map_err(|e| ApiError::from(omzien::ParamError::new("code", e)))?;
-    Ok(ask.query(ds, area, |g| {
-        ds.similar_gemeenten(state.populations.get()?, g, omzien::SIMILAR_GEMEENTEN)
-    })?)
+    Ok(ask.query(
+        ds,
+        area,
+        |g| ds.similar_gemeenten(state.populations.get()?, g, omzien::SIMILAR_GEMEENTEN),
+        |_| Err(omzien::CompareError::NoGroups),
+    )?)
 }
 
 /// `?with=&indicator=&age=&wave=&band=&format=` of `/api/compare/{code}`: what
