@@ -309,3 +309,61 @@ pub fn python_check(modules: &str, script: &str, input: &str) -> Option<String> 
     );
     Some(said)
 }
+
+/// A table in 50150NED's layout with 95 % intervals: the country, gemeente GM9998 and its 40
+/// wijken, whose precision differs (effective n 40 to 1,000 in turn); in 2024 wijk 07 lies
+/// far above (62 %) and wijk 24 far below (40 %), the rest near 46 %. Each wave of `earlier`
+/// holds the same figures except wijk 07 at 50 % and the country 1 pp lower: wijk 07 rose by
+/// 12 pp, 11 beyond the country.
+///
+/// # Panics
+/// When the file cannot be written: that is a test failure.
+pub fn write_funnel_table(path: &std::path::Path, earlier: &[u16]) {
+    use std::fmt::Write as _;
+    let mut s = String::from(
+        "ID,Leeftijd,Marges,WijkenEnBuurten,Perioden,Gemeentenaam_1,SoortRegio_2,Codering_3,Eenzaam_25\n",
+    );
+    let mut id = 0;
+    let z95 = omzien::Z95;
+    for (wave, latest) in earlier
+        .iter()
+        .map(|w| (*w, false))
+        .chain(std::iter::once((2024, true)))
+    {
+        let mut row = |s: &mut String, code: &str, kind: &str, v: f64, half: f64| {
+            let name = if kind == "Land" {
+                "Nederland"
+            } else {
+                "Fixtureburg"
+            };
+            for (margin, x) in [("MW00000", v), ("MOG0095", v - half), ("MBG0095", v + half)] {
+                writeln!(
+                    s,
+                    "{id},20300,{margin},{code:<10},{wave}JJ00,{name},{kind},{code},{x:.1}"
+                )
+                .unwrap();
+                id += 1;
+            }
+        };
+        row(
+            &mut s,
+            "NL01",
+            "Land",
+            if latest { 46.0 } else { 45.0 },
+            0.2,
+        );
+        row(&mut s, "GM9998", "Gemeente", 47.0, 1.0);
+        for i in 0..40u32 {
+            let n = [40.0, 90.0, 200.0, 450.0, 1000.0][i as usize % 5];
+            let p: f64 = match i {
+                7 if latest => 0.62,
+                7 => 0.50,
+                24 => 0.40,
+                _ => 0.46 + 0.002 * f64::from(i % 9) - 0.008,
+            };
+            let half = 100.0 * z95 * (p * (1.0 - p) / n).sqrt();
+            row(&mut s, &format!("WK9998{i:02}"), "Wijk", 100.0 * p, half);
+        }
+    }
+    std::fs::write(path, s).unwrap();
+}

@@ -4,8 +4,6 @@
 //! give no funnel, with the reason.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code: a failed unwrap is a failed test
 
-use std::fmt::Write as _;
-
 use omzien::{
     AgeGroup, AreaCode, Benchmark, CompareQuery, Confidence, FunnelQuery, Indicator, Level, Loader,
     Polarity, Wave,
@@ -132,35 +130,9 @@ fn spine_markers_sit_at_their_values_for_amsterdam() {
     assert_eq!(lonely.row.indicator.polarity(), Polarity::HigherIsWorse);
 }
 
-/// 40 wijken with intervals whose precision differs; wijk 7 lies far above, wijk 24 far below.
+/// 40 wijken with intervals in 2024 ([`omzien_tests::write_funnel_table`]).
 fn write_funnel_table(path: &std::path::Path) {
-    let mut s = String::from(
-        "ID,Leeftijd,Marges,WijkenEnBuurten,Perioden,Gemeentenaam_1,SoortRegio_2,Codering_3,Eenzaam_25\n",
-    );
-    let mut id = 0;
-    let mut row = |s: &mut String, code: &str, kind: &str, v: f64, half: f64| {
-        for (margin, x) in [("MW00000", v), ("MOG0095", v - half), ("MBG0095", v + half)] {
-            writeln!(
-                s,
-                "{id},20300,{margin},{code:<10},2024JJ00,Fixtureburg,{kind},{code},{x:.1}"
-            )
-            .unwrap();
-            id += 1;
-        }
-    };
-    row(&mut s, "NL01", "Land", 46.0, 0.2);
-    row(&mut s, "GM9998", "Gemeente", 47.0, 1.0);
-    for i in 0..40u32 {
-        let n = [40.0, 90.0, 200.0, 450.0, 1000.0][i as usize % 5];
-        let p: f64 = match i {
-            7 => 0.62,
-            24 => 0.40,
-            _ => 0.46 + 0.002 * f64::from(i % 9) - 0.008,
-        };
-        let half = 100.0 * omzien::Z95 * (p * (1.0 - p) / n).sqrt();
-        row(&mut s, &format!("WK9998{i:02}"), "Wijk", 100.0 * p, half);
-    }
-    std::fs::write(path, s).unwrap();
+    omzien_tests::write_funnel_table(path, &[]);
 }
 
 #[test]

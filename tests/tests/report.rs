@@ -207,6 +207,99 @@ fn amsterdams_report_carries_its_figures_and_its_wijken() {
     assert_eq!(spines, 5, "{all}");
     assert!(all.contains("slechter / lager") && all.contains("beter / hoger"));
     assert!(all.contains("Zonder 95%-interval: slechter of beter bij meer dan 2,0 procentpunt"));
+    // Without intervals: no probabilities, and the funnel plot's absence explained.
+    assert!(!all.contains("P(H)"), "{all}");
+    assert!(
+        all.contains("Geen trechterdiagram") && all.contains("geen 95%-intervallen"),
+        "{all}"
+    );
+}
+
+/// Figures with intervals (50150NED's layout, two waves): the ranked table carries each
+/// wijk's probabilities, the same the risk list draws (`omzien risk --by probability`), and a
+/// funnel plot names the wijken outside its 99.8 % limits.
+#[test]
+fn a_report_on_figures_with_intervals_carries_probabilities_and_a_funnel() {
+    let dir = tempfile::tempdir().unwrap();
+    let table = dir.path().join("50150NED_funnel.csv");
+    omzien_tests::write_funnel_table(&table, &[2022]);
+    let ds = omzien::Loader::new().load([&table]).unwrap();
+    let pdf = dir.path().join("report.pdf");
+    for lang in ["nl", "en"] {
+        omzien(&[
+            "report",
+            "GM9998",
+            "--data",
+            table.to_str().unwrap(),
+            "--lang",
+            lang,
+            "--out",
+            pdf.to_str().unwrap(),
+        ])
+        .unwrap();
+        let Some(pages) = check_pdf(&pdf) else { return };
+        let all = pages.join("\n");
+        let (rise, outside) = if lang == "nl" {
+            (
+                "P(S)",
+                "Buiten de 99,8%-grens: WK999807 (Fixtureburg), WK999824 (Fixtureburg).",
+            )
+        } else {
+            (
+                "P(R)",
+                "Outside the 99.8% limit: WK999807 (Fixtureburg), WK999824 (Fixtureburg).",
+            )
+        };
+        let words = all.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(all.contains("P(H)") && all.contains(rise), "{all}");
+        assert!(words.contains("10000"), "the draws are stated: {all}");
+        assert!(words.contains(outside), "{all}");
+        // The funnel's own text is the page's text: its title, against the country.
+        assert!(
+            words.contains("Fixtureburg (18+, wijken)") && words.contains("Nederland 46"),
+            "{all}"
+        );
+        // Wijk 07's row: its probabilities as the risk list draws them, with the same seed.
+        let wave = Wave::new(2024);
+        let list = |mode: omzien::RiskMode| {
+            ds.risk_list(
+                &omzien::RiskQuery::new(Level::Wijk, Indicator::LONELY, wave)
+                    .with_gemeente("GM9998".parse::<AreaCode>().unwrap().gemeente().unwrap())
+                    .with_since(Wave::new(2022))
+                    .with_mode(mode)
+                    .by_probability(0.0),
+            )
+            .unwrap()
+        };
+        let w07: AreaCode = "WK999807".parse().unwrap();
+        let p_top = list(omzien::RiskMode::High)
+            .areas
+            .iter()
+            .find(|a| a.area == w07)
+            .and_then(|a| a.p_top)
+            .unwrap();
+        let p_rise = list(omzien::RiskMode::Rising)
+            .areas
+            .iter()
+            .find(|a| a.area == w07)
+            .and_then(|a| a.p_rise)
+            .unwrap();
+        assert!(p_top >= 0.8 && p_rise >= 0.8, "{p_top} {p_rise}");
+        let cell = |p: f64| {
+            let s = format!("{p:.2}");
+            if lang == "nl" { s.replace('.', ",") } else { s }
+        };
+        let row = all
+            .lines()
+            .find(|l| {
+                l.trim_start().starts_with("WK999807") && (l.contains("62,0") || l.contains("62.0"))
+            })
+            .unwrap_or_else(|| panic!("no row of WK999807 in {all}"));
+        assert!(
+            row.contains(&cell(p_top)) && row.contains(&cell(p_rise)),
+            "{row} {p_top} {p_rise}"
+        );
+    }
 }
 
 #[tokio::test]

@@ -97,6 +97,15 @@ impl T {
         }
     }
 
+    /// A number with `places` decimals, with a decimal comma in Dutch.
+    fn decimals(&self, v: f64, places: usize) -> String {
+        let s = format!("{v:.places$}");
+        match self.lang {
+            Lang::Nl => s.replace('.', ","),
+            Lang::En => s,
+        }
+    }
+
     fn signed(&self, v: f64) -> String {
         let s = self.num(v.abs());
         if v > 0.0 {
@@ -567,6 +576,34 @@ pub fn report_pdf(
         8.5,
         GREY,
     );
+    // Where the figures carry intervals, how sure each mark is.
+    if let Some((draws, seed)) = r.probability {
+        l.paragraph(
+            &format!(
+                "{} {}% {} {} {} {} {} {draws} {} {seed}{}",
+                t.s(
+                    "P(H): de kans dat het gebied werkelijk bij de hoogste",
+                    "P(H): the probability that the area is truly among the highest"
+                ),
+                t.num(r.risk_rule.0 * 100.0),
+                t.s("hoort; P(S): dat het sinds", "; P(R): that it truly rose since"),
+                r.first,
+                t.s("werkelijk meer dan", "by more than"),
+                t.num(r.risk_rule.1),
+                t.s(
+                    "pp meer steeg dan Nederland. Getrokken uit de 95%-intervallen (normaal op de logitschaal, gebieden en golven onafhankelijk verondersteld),",
+                    "pp beyond the Netherlands. Drawn from the 95% intervals (normal on the logit scale, areas and waves assumed independent),"
+                ),
+                t.s("trekkingen, zaad", "draws, seed"),
+                t.s(
+                    ". Een kans van 0,80 of meer geldt als zeker genoeg (omzien risk --by probability --min-prob 0.8).",
+                    ". A probability of 0.80 or more counts as sure enough (omzien risk --by probability --min-prob 0.8)."
+                ),
+            ),
+            8.5,
+            GREY,
+        );
+    }
     let mut headers = vec![t.level(r.level, false).to_owned()];
     for w in &r.waves {
         headers.push(w.to_string());
@@ -574,7 +611,13 @@ pub fn report_pdf(
     headers.push(t.s("Verschil", "Change").to_owned());
     headers.push(t.s("Rang gem.", "Rank gem.").to_owned());
     headers.push(t.s("Rang NL", "Rank NL").to_owned());
+    let with_p = r.probability.is_some();
+    if with_p {
+        headers.push("P(H)".to_owned());
+        headers.push(t.s("P(S)", "P(R)").to_owned());
+    }
     headers.push(String::new());
+    let p = |p: Option<f64>| p.map_or_else(String::new, |p| t.decimals(p, 2));
     let rows: Vec<Vec<String>> = r
         .areas
         .iter()
@@ -601,6 +644,10 @@ pub fn report_pdf(
                 a.rank_country
                     .map_or_else(String::new, |k| format!("{}/{}", k.rank, k.of)),
             );
+            if with_p {
+                row.push(p(a.p_top));
+                row.push(p(a.p_rise));
+            }
             let marks = match (a.high, a.rising) {
                 (true, true) => format!("H {}", t.s("S", "R")),
                 (true, false) => "H".into(),
@@ -614,14 +661,22 @@ pub fn report_pdf(
     let n = r.waves.len() as f32;
     let mut widths = vec![150.0];
     let mut align = vec![Align::Left];
-    let rest = BODY_W - 150.0 - 50.0 - 55.0 - 60.0 - 25.0;
+    let p_w = if with_p { 2.0 * 34.0 } else { 0.0 };
+    let rest = BODY_W - 150.0 - 50.0 - 55.0 - 60.0 - 25.0 - p_w;
     for _ in &r.waves {
         widths.push(rest / n.max(1.0));
         align.push(Align::Right);
     }
-    widths.extend([50.0, 55.0, 60.0, 25.0]);
-    align.extend([Align::Right, Align::Right, Align::Right, Align::Left]);
+    widths.extend([50.0, 55.0, 60.0]);
+    align.extend([Align::Right, Align::Right, Align::Right]);
+    if with_p {
+        widths.extend([34.0, 34.0]);
+        align.extend([Align::Right, Align::Right]);
+    }
+    widths.push(25.0);
+    align.push(Align::Left);
     l.table(&headers, &rows, &widths, &align);
+    funnel_section(&mut l, ds, r, lang);
 
     // 4. Risk profile. The heading and its note stay with the first profile (never alone at the
     // foot of a page).
@@ -1091,6 +1146,91 @@ fn legend(l: &mut Layout, legend: &Legend, t: &T, x: f32, y: f32) {
 
 /// Places a chart at the text width below what is laid out, on a new page when it does not
 /// fit: its marks become the page's own drawing operations (text stays text).
+/// The gemeente's areas in a funnel plot against the country (or the gemeente without
+/// national figures), where the figures carry intervals; else a sentence saying why there is
+/// none.
+fn funnel_section(l: &mut Layout, ds: &Dataset, r: &GemeenteReport, lang: Lang) {
+    let t = T { lang };
+    let benchmark = if ds.national().is_some() {
+        omzien::Benchmark::National
+    } else {
+        omzien::Benchmark::Gemeente
+    };
+    let q = omzien::FunnelQuery::new(r.level, r.latest)
+        .with_measure(r.indicator(), r.age())
+        .with_benchmark(benchmark)
+        .within(r.gemeente);
+    match ds.funnel(&q) {
+        Ok(f) if !f.points.is_empty() => {
+            let outside: Vec<String> = f
+                .points
+                .iter()
+                .filter(|p| {
+                    matches!(
+                        p.verdict_998,
+                        omzien::Verdict::Higher | omzien::Verdict::Lower
+                    )
+                })
+                .map(|p| {
+                    ds.area(p.area)
+                        .map_or_else(|_| p.area.to_string(), |a| a.display_name())
+                })
+                .collect();
+            l.ensure(60.0 + 0.55 * BODY_W);
+            l.paragraph(
+                &format!(
+                    "{} {} {}",
+                    t.s(
+                        "Trechterdiagram: elk gebied naar de precisie van zijn schatting tegen de vergelijkingswaarde, met de grenzen waarbinnen 95% (gestreept) en 99,8% (doorgetrokken) van de gebieden vallen als ze niet echt verschillen. Buiten de 99,8%-grens:",
+                        "Funnel plot: each area by the precision of its estimate against the benchmark, with the limits within which 95% (dashed) and 99.8% (solid) of areas fall when they do not truly differ. Outside the 99.8% limit:"
+                    ),
+                    if outside.is_empty() {
+                        t.s("geen.", "none.").to_owned()
+                    } else {
+                        format!("{}.", outside.join(", "))
+                    },
+                    if f.without_interval > 0 {
+                        format!(
+                            "({} {})",
+                            f.without_interval,
+                            t.s("gebieden zonder interval staan er niet in", "areas without an interval are not in it")
+                        )
+                    } else {
+                        String::new()
+                    }
+                ),
+                8.5,
+                GREY,
+            );
+            let mut chart = crate::comparison::funnel_chart(ds, &f, lang);
+            // Drawn for a screen 960 wide, set at the text width: the labels larger.
+            for m in &mut chart.marks {
+                if let crate::chart::Mark::Text { size, bold: false, .. } = m {
+                    *size *= 1.4;
+                }
+            }
+            place_chart(l, &chart);
+        }
+        Ok(_) => {}
+        Err(omzien::CompareError::NoIntervals { .. }) => l.paragraph(
+            t.s(
+                "Geen trechterdiagram (gebieden naar de precisie van hun schatting): deze cijfers hebben geen 95%-intervallen (de landelijke 50090NED-bestanden publiceren er geen), dus er is geen precisie om uit te zetten.",
+                "No funnel plot (areas by the precision of their estimate): these figures carry no 95% intervals (the national 50090NED files publish none), so there is no precision to plot.",
+            ),
+            8.5,
+            GREY,
+        ),
+        Err(e) => l.paragraph(
+            &format!(
+                "{} {e}",
+                t.s("Geen trechterdiagram:", "No funnel plot:")
+            ),
+            8.5,
+            GREY,
+        ),
+    }
+}
+
 fn place_chart(l: &mut Layout, chart: &crate::Chart) {
     use crate::chart::{Anchor, Mark};
     let k = f64::from(BODY_W) / chart.width;

@@ -154,6 +154,13 @@ pub struct ReportArea {
     pub high: bool,
     /// Risen by more than the risk rule's minimum.
     pub rising: bool,
+    /// Where the figures carry intervals: the probability that it is truly among the
+    /// highest (the top share of the gemeente's areas), by Monte Carlo as `omzien risk --by
+    /// probability` draws it.
+    pub p_top: Option<f64>,
+    /// Likewise, the probability that it truly rose by more than the minimum beyond the
+    /// country's change.
+    pub p_rise: Option<f64>,
 }
 
 /// One related indicator of a profiled area.
@@ -231,6 +238,8 @@ pub struct GemeenteReport {
     pub profiles: Vec<RiskProfile>,
     /// The risk rules: the top share counted as high, and the rise (pp) counted as rising.
     pub risk_rule: (f64, f64),
+    /// Where the areas' probabilities were drawn: the draws and the seed.
+    pub probability: Option<(usize, u64)>,
     /// The band of [`Rule::Band`].
     pub band: f64,
 }
@@ -330,6 +339,29 @@ impl Dataset {
                 .unwrap_or_default()
         };
         let high = risk(RiskMode::High);
+        // Where the figures carry intervals, every area's probabilities by the same rules
+        // (`omzien risk --by probability --min-prob 0` lists them all).
+        let probabilities = |mode: RiskMode| -> Vec<(AreaCode, Option<f64>, Option<f64>)> {
+            let rq = RiskQuery::new(q.level, ind, latest)
+                .with_gemeente(q.gemeente)
+                .with_age(age)
+                .with_since(first)
+                .with_mode(mode)
+                .by_probability(0.0);
+            self.risk_areas(&rq)
+                .map(|v| v.into_iter().map(|r| (r.area, r.p_top, r.p_rise)).collect())
+                .unwrap_or_default()
+        };
+        let p_high = probabilities(RiskMode::High);
+        let p_rising = if first == latest {
+            Vec::new()
+        } else {
+            probabilities(RiskMode::Rising)
+        };
+        let probability = (!p_high.is_empty() || !p_rising.is_empty()).then_some((
+            crate::probability::DEFAULT_DRAWS,
+            crate::probability::DEFAULT_SEED,
+        ));
         let rising = if first == latest {
             Vec::new()
         } else {
@@ -365,6 +397,8 @@ impl Dataset {
                     rank_country: ranks.and_then(|r| r.country),
                     high: high.contains(&c),
                     rising: rising.contains(&c),
+                    p_top: p_high.iter().find(|p| p.0 == c).and_then(|p| p.1),
+                    p_rise: p_rising.iter().find(|p| p.0 == c).and_then(|p| p.2),
                 }
             })
             .collect();
@@ -426,6 +460,7 @@ impl Dataset {
             areas,
             profiles,
             risk_rule: (RiskQuery::DEFAULT_TOP_SHARE, RiskQuery::DEFAULT_MIN_RISE),
+            probability,
             band: q.band,
         })
     }
