@@ -273,8 +273,10 @@ test('a tile that fails to load does not break the map, and the controls work by
   await page.focus('#lang');
   await page.keyboard.press('Enter');
   assert.equal(await page.textContent('#tagline'), 'Where is loneliness high, and where is it rising?');
-  // The risk list answers and zooms on a click.
+  // The risk list answers and zooms on a click; on these figures (no intervals) it says its
+  // marks follow the point values.
   await page.waitForSelector('#risk-list button');
+  await page.waitForFunction(() => document.querySelector('#risk-how').textContent.includes('carry no intervals'));
   const z0 = await page.evaluate(() => window.omzien.map.getZoom());
   await page.locator('#risk-list button').first().click();
   await page.waitForSelector('#card:not([hidden]) #card-code');

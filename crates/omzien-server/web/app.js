@@ -21,6 +21,9 @@
       change: 'Verandering', rising: 'stijgt', falling: 'daalt', stable: 'gelijk', unknown: 'onbekend',
       significant: 'significant', not_significant: 'niet significant',
       risk_high: 'Hoogste waarden', risk_rising: 'Sterkste stijging', risk_none: 'Geen gebieden voor deze keuze.',
+      risk_p: 'kans',
+      risk_by_p: (p, n, rising) => `Gebieden met een kans van ${p} of meer dat ze werkelijk ${rising ? 'meer dan het land stegen (boven de drempel)' : 'bij de hoogste horen'}, getrokken uit de 95%-intervallen (${n} trekkingen; gebieden onafhankelijk verondersteld).`,
+      risk_by_rules: 'Deze cijfers hebben geen intervallen: de lijst volgt de puntwaarden, niet hoe zeker ze zijn.',
       nothing_here: 'Hier ligt geen gebied met cijfers op dit niveau.',
       no_results: 'Niets gevonden.', tile_failed: 'Een deel van de kaarttegels kon niet worden geladen.',
       unknown_param: (k, v, d) => `Onbekende waarde in de link: ${k}=${v}. Getoond: ${d}.`,
@@ -54,6 +57,9 @@
       change: 'Change', rising: 'rising', falling: 'falling', stable: 'stable', unknown: 'unknown',
       significant: 'significant', not_significant: 'not significant',
       risk_high: 'Highest values', risk_rising: 'Largest rises', risk_none: 'No areas for this selection.',
+      risk_p: 'probability',
+      risk_by_p: (p, n, rising) => `Areas with a probability of ${p} or more that they truly ${rising ? 'rose beyond the country (above the threshold)' : 'are among the highest'}, drawn from the 95% intervals (${n} draws; areas taken as independent).`,
+      risk_by_rules: 'These figures carry no intervals: the list follows the point values, not how sure they are.',
       nothing_here: 'No area with figures at this level here.',
       no_results: 'Nothing found.', tile_failed: 'Some map tiles could not be loaded.',
       unknown_param: (k, v, d) => `Unknown value in the link: ${k}=${v}. Showing: ${d}.`,
@@ -329,13 +335,28 @@
     else { p.set('wave', state.to); p.set('since', state.from); p.set('mode', 'rising'); }
     $('risk-what').textContent = `${state.mode === 'level' ? t('risk_high') : t('risk_rising')} · ${t(PLURAL[level])}`;
     try {
-      const r = await api(`/api/risk?${p}`);
+      let r = await api(`/api/risk?${p}`);
+      // Where the figures carry intervals, the list marks areas by how sure the mark is (the
+      // probability, from the intervals), as `omzien risk --by probability` does.
+      if (r.with_intervals > 0) {
+        p.set('by', 'probability');
+        p.set('min_prob', '0.8');
+        r = await api(`/api/risk?${p}`);
+      }
+      const rising = state.mode !== 'level';
+      $('risk-how').textContent = r.by === 'probability'
+        ? t('risk_by_p')(fmt(r.min_prob, 2), r.draws, rising)
+        : (r.with_intervals > 0 ? '' : t('risk_by_rules'));
       // The server's order: highest first, or (rising) the largest rise beyond the reference first.
       const rows = r.rows;
       if (!rows.length) { list.replaceChildren(el('li', { class: 'small', text: t('risk_none') })); return; }
+      const chance = (row) => {
+        const pr = rising ? row.p_rise : row.p_top;
+        return pr == null ? '' : ` (${t('risk_p')} ${fmt(pr, 2)})`;
+      };
       list.replaceChildren(...rows.slice(0, 10).map((row, i) => el('li', {},
         el('button', { type: 'button', 'data-code': row.code, onclick: () => goTo(row.code, row.bbox) },
-          `${i + 1}. ${row.name || row.code} — ${state.mode === 'level' ? fmt(row.value) + '%' : signed(row.delta) + ' pp'}`))));
+          `${i + 1}. ${row.name || row.code} — ${state.mode === 'level' ? fmt(row.value) + '%' : signed(row.delta) + ' pp'}${chance(row)}`))));
     } catch (e) {
       list.replaceChildren(el('li', { class: 'small', text: TEXT[state.lang].server_error(e.message) }));
     }
