@@ -95,6 +95,6 @@ pub use table::Table;
 pub use trend::{Caveat, Direction, Trend, TrendError, TrendQuery, change};
 pub use wave::{AgeGroup, AgeGroupError, Wave, WaveError};
 pub use weights::{
-    Groups, HOUSEHOLD_PROPERTIES, POPULATION_PROPERTIES, PopulationProperties, Populations,
-    URBANITY_PROPERTIES, Weights, WeightsError, year_in_name,
+    ADULTS_APPROXIMATION, Groups, HOUSEHOLD_PROPERTIES, POPULATION_PROPERTIES,
+    PopulationProperties, Populations, URBANITY_PROPERTIES, Weights, WeightsError, year_in_name,
 };

@@ -26,6 +26,20 @@ fn io(path: &Path) -> impl FnOnce(std::io::Error) -> FolderError + '_ {
     }
 }
 
+/// Writes a file whole or not at all: to a hidden `.NAME.tmp-PID` beside it first, then renamed
+/// into place, so that a reader never sees half of it.
+///
+/// # Errors
+/// [`FolderError`] naming the file.
+pub fn write_file_whole(path: &Path, bytes: &[u8]) -> Result<(), FolderError> {
+    let tmp = hidden(path, &format!("tmp-{}", std::process::id()))?;
+    std::fs::write(&tmp, bytes).map_err(io(path))?;
+    std::fs::rename(&tmp, path).map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        io(path)(e)
+    })
+}
+
 /// A hidden folder beside `target`, renamed to `target` by [`StagedDir::commit`].
 #[derive(Debug)]
 pub struct StagedDir {

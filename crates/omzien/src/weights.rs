@@ -68,7 +68,14 @@ pub struct Weights {
     source: String,
     map: HashMap<AreaCode, f64>,
     year: Option<u16>,
+    age: Option<AgeGroup>,
 }
+
+/// How the key figures' age bands give the inhabitants aged 18 and over: CBS counts ages in
+/// bands 0–14, 15–24, 25–44, 45–64 and 65+, so 18+ is all inhabitants less the 0–14 and
+/// 3/10 of the 15–24 (ages 15, 16 and 17, taken as a tenth of the band each).
+pub const ADULTS_APPROXIMATION: &str =
+    "inhabitants less the 0-14 and 3/10 of the 15-24, an approximation from CBS's age bands";
 
 /// A year a file name states (`bevolking_2020.csv`, `gemeenten_2020.geojson`): four digits
 /// from 1990 to 2099 standing on their own.
@@ -105,6 +112,37 @@ impl Weights {
             source: source.to_owned(),
             map: pairs.into_iter().collect(),
             year: None,
+            age: None,
+        }
+    }
+
+    /// The same weights, counting the inhabitants of `age` (none: not stated).
+    #[must_use]
+    pub fn with_age(mut self, age: Option<AgeGroup>) -> Self {
+        self.age = age;
+        self
+    }
+
+    /// The age group whose inhabitants the weights count, where their source says (a
+    /// population layer or key figures read for that age group); `None` for a plain weights
+    /// file, which says nothing of ages.
+    #[must_use]
+    pub fn age(&self) -> Option<AgeGroup> {
+        self.age
+    }
+
+    /// Weights for `age` from a file: a key-figures CSV (`omzien fetch kerncijfers`, read by
+    /// [`Populations::from_key_figures`]) gives the inhabitants of that age group, stated;
+    /// any other CSV is read as `code,weight` ([`Weights::from_csv`]), its age unstated.
+    ///
+    /// # Errors
+    /// As [`Weights::from_csv`] and [`Populations::from_key_figures`], or
+    /// [`WeightsError::AgeGroup`] for an age group the key figures do not count.
+    pub fn read_for(path: &Path, age: AgeGroup) -> Result<Self, WeightsError> {
+        if Populations::is_key_figures(path) {
+            Populations::from_key_figures(path)?.weights_for(age)
+        } else {
+            Self::from_csv(path)
         }
     }
 
@@ -151,6 +189,7 @@ impl Weights {
             source: path.display().to_string(),
             map,
             year: year_in_name(path),
+            age: None,
         })
     }
 
@@ -368,6 +407,9 @@ pub(crate) struct PopulationRow {
     pub(crate) share_65plus: Option<f64>,
     pub(crate) households: Option<f64>,
     pub(crate) urbanity: Option<f64>,
+    /// Inhabitants aged 18 and over, where a source counts age bands (approximated: see
+    /// [`Populations::weights_for`]).
+    pub(crate) adults: Option<f64>,
 }
 
 /// Names of the number of households in boundary files (CBS long Dutch names, CBS shapefile,
@@ -430,6 +472,34 @@ fn read_collection(path: &Path) -> Result<FeatureCollection, WeightsError> {
     })
 }
 
+/// The key-figures CSV files of `paths`: files as given that are key figures, the
+/// `kerncijfers_*.csv` files of folders in name order.
+fn key_figure_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, WeightsError> {
+    let mut files = Vec::new();
+    for p in paths {
+        if p.is_dir() {
+            let mut inside: Vec<PathBuf> = std::fs::read_dir(p)
+                .map_err(|source| WeightsError::Io {
+                    path: p.clone(),
+                    source,
+                })?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|f| {
+                    f.file_name().is_some_and(|n| {
+                        let n = n.to_string_lossy().to_lowercase();
+                        n.starts_with("kerncijfers") && n.ends_with(".csv")
+                    }) && Populations::is_key_figures(f)
+                })
+                .collect();
+            inside.sort();
+            files.extend(inside);
+        } else if Populations::is_key_figures(p) {
+            files.push(p.clone());
+        }
+    }
+    Ok(files)
+}
+
 /// The GeoJSON files of `paths`: files as given, the `.geojson` and `.json` files of folders
 /// in name order.
 fn geojson_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, WeightsError> {
@@ -474,6 +544,32 @@ impl Populations {
     /// properties whose features are not all usable.
     pub fn find(paths: &[PathBuf]) -> Result<Vec<Self>, WeightsError> {
         let mut found = Vec::new();
+        // Key figures first (`kerncijfers_YEAR.csv`): every level, with households and
+        // urbanity, counted by CBS for the classification year.
+        for file in key_figure_files(paths)? {
+            let p = Self::from_key_figures(&file)?;
+            // One layer per level, as a population layer of boundary files is one level.
+            for level in [
+                crate::Level::Gemeente,
+                crate::Level::Wijk,
+                crate::Level::Buurt,
+            ] {
+                let rows: Vec<PopulationRow> = p
+                    .rows
+                    .iter()
+                    .filter(|r| r.code.level() == level)
+                    .copied()
+                    .collect();
+                if !rows.is_empty() {
+                    found.push(Self {
+                        source: p.source.clone(),
+                        rows,
+                        year: p.year,
+                        extra: p.extra.clone(),
+                    });
+                }
+            }
+        }
         for file in geojson_files(paths)? {
             let Ok(fc) = read_collection(&file) else {
                 continue;
@@ -509,6 +605,154 @@ impl Populations {
             }
         }
         Ok(found)
+    }
+
+    /// Whether a file is a key-figures CSV (`omzien fetch kerncijfers`): a `.csv` whose
+    /// header starts `code,name,population`.
+    #[must_use]
+    pub fn is_key_figures(path: &Path) -> bool {
+        use std::io::BufRead as _;
+        if !path
+            .extension()
+            .is_some_and(|x| x.eq_ignore_ascii_case("csv"))
+        {
+            return false;
+        }
+        let Ok(f) = std::fs::File::open(path) else {
+            return false;
+        };
+        let mut first = String::new();
+        if std::io::BufReader::new(f).read_line(&mut first).is_err() {
+            return false;
+        }
+        first
+            .trim_start_matches('\u{feff}')
+            .starts_with("code,name,population")
+    }
+
+    /// Reads the key figures `omzien fetch kerncijfers` writes (`kerncijfers_YEAR.csv`:
+    /// code, name, population, the age bands 0–14, 15–24, 25–44, 45–64 and 65+, households,
+    /// household size, urbanity, land area, table): the share 65+ from the 65+ band, the
+    /// inhabitants aged 18+ by [`ADULTS_APPROXIMATION`], households and urbanity as the
+    /// similar gemeenten take them. Areas without a population are no weight and left out.
+    ///
+    /// # Errors
+    /// A [`WeightsError`] naming the line of a bad code or number, or a file without the
+    /// `code` and `population` columns.
+    pub fn from_key_figures(path: &Path) -> Result<Self, WeightsError> {
+        let mut r = csv::ReaderBuilder::new()
+            .flexible(false)
+            .from_path(path)
+            .map_err(|e| WeightsError::Io {
+                path: path.to_owned(),
+                source: std::io::Error::other(e),
+            })?;
+        let line_err = |line: usize, message: String| WeightsError::Line {
+            path: path.to_owned(),
+            line,
+            message,
+        };
+        let headers = r.headers().map_err(|e| line_err(1, e.to_string()))?.clone();
+        let col = |name: &str| {
+            headers
+                .iter()
+                .position(|h| h.trim_start_matches('\u{feff}') == name)
+        };
+        let (Some(code_col), Some(pop_col)) = (col("code"), col("population")) else {
+            return Err(line_err(
+                1,
+                "no code and population columns: not the key figures omzien fetch kerncijfers writes".to_owned(),
+            ));
+        };
+        let cols = [
+            "age_0_14",
+            "age_15_24",
+            "age_65plus",
+            "households",
+            "urbanity",
+        ]
+        .map(col);
+        let mut rows = Vec::new();
+        let mut table = None;
+        for (i, rec) in r.records().enumerate() {
+            let line = i + 2;
+            let rec = rec.map_err(|e| line_err(line, e.to_string()))?;
+            let number = |c: Option<usize>| -> Result<Option<f64>, WeightsError> {
+                match c.and_then(|c| rec.get(c)).map(str::trim) {
+                    None | Some("") => Ok(None),
+                    Some(t) => t
+                        .parse::<f64>()
+                        .ok()
+                        .filter(|v| v.is_finite())
+                        .map(|v| (v >= 0.0).then_some(v))
+                        .ok_or_else(|| line_err(line, format!("{t:?} is not a number"))),
+                }
+            };
+            let code: AreaCode = rec
+                .get(code_col)
+                .unwrap_or_default()
+                .parse()
+                .map_err(|e: crate::CodeError| line_err(line, e.to_string()))?;
+            if table.is_none() {
+                table = col("table").and_then(|c| rec.get(c)).map(str::to_owned);
+            }
+            // CBS leaves unknown figures empty: an unknown population is no weight.
+            let Some(population) = number(Some(pop_col))? else {
+                continue;
+            };
+            let [young, teen, old, households, urbanity] = cols;
+            let (young, teen, old) = (number(young)?, number(teen)?, number(old)?);
+            rows.push(PopulationRow {
+                code,
+                population,
+                share_65plus: old
+                    .filter(|_| population > 0.0)
+                    .map(|o| (100.0 * o / population).min(100.0)),
+                households: number(households)?,
+                urbanity: number(urbanity)?,
+                adults: young
+                    .zip(teen)
+                    .map(|(y, t)| (population - y - 0.3 * t).max(0.0)),
+            });
+        }
+        if rows.is_empty() {
+            return Err(WeightsError::Empty {
+                path: path.to_owned(),
+            });
+        }
+        Ok(Self {
+            source: match table {
+                Some(t) if !t.is_empty() => format!("{} (CBS {t})", path.display()),
+                _ => path.display().to_string(),
+            },
+            rows,
+            year: year_in_name(path),
+            extra: (Some("households".to_owned()), Some("urbanity".to_owned())),
+        })
+    }
+
+    /// The names of the areas in the key-figures files among `paths` (as [`Populations::find`]
+    /// finds them): CBS names every gemeente, wijk and buurt of the classification there.
+    ///
+    /// # Errors
+    /// A [`WeightsError`] for a folder that cannot be listed or a file that cannot be read.
+    pub fn key_figure_names(paths: &[PathBuf]) -> Result<Vec<(AreaCode, String)>, WeightsError> {
+        let mut out = Vec::new();
+        for file in key_figure_files(paths)? {
+            let mut r = csv::Reader::from_path(&file).map_err(|e| WeightsError::Io {
+                path: file.clone(),
+                source: std::io::Error::other(e),
+            })?;
+            for rec in r.records().flatten() {
+                if let (Some(Ok(code)), Some(name)) =
+                    (rec.get(0).map(str::parse::<AreaCode>), rec.get(1))
+                    && !name.trim().is_empty()
+                {
+                    out.push((code, name.trim().to_owned()));
+                }
+            }
+        }
+        Ok(out)
     }
 
     /// The level of the areas, from the first one's code.
@@ -616,6 +860,7 @@ impl Populations {
                 share_65plus: share,
                 households: None,
                 urbanity: None,
+                adults: None,
             });
         }
         if rows.is_empty() {
@@ -649,7 +894,17 @@ impl Populations {
     /// [`WeightsError::AgeGroup`] for another age group.
     pub fn weights_for(&self, age: AgeGroup) -> Result<Weights, WeightsError> {
         let source = &self.source;
-        if age == AgeGroup::ADULTS {
+        let adults = self.rows.iter().all(|r| r.adults.is_some()) && !self.rows.is_empty();
+        if age == AgeGroup::ADULTS && adults {
+            Ok(Weights::from_pairs(
+                &format!("{source} (18+: {ADULTS_APPROXIMATION})"),
+                self.rows
+                    .iter()
+                    .filter_map(|r| r.adults.map(|a| (r.code, a))),
+            )
+            .with_year(self.year)
+            .with_age(Some(age)))
+        } else if age == AgeGroup::ADULTS {
             Ok(Weights::from_pairs(
                 &format!("{source} (all inhabitants)"),
                 self.rows.iter().map(|r| (r.code, r.population)),
@@ -662,7 +917,8 @@ impl Populations {
                     .iter()
                     .filter_map(|r| r.share_65plus.map(|s| (r.code, r.population * s / 100.0))),
             )
-            .with_year(self.year))
+            .with_year(self.year)
+            .with_age(Some(age)))
         } else {
             Err(WeightsError::AgeGroup {
                 source_name: source.clone(),

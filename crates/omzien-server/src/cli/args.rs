@@ -453,9 +453,18 @@ pub struct ServeArgs {
 #[derive(Debug, Clone, clap::Args)]
 pub struct FetchArgs {
     /// The table: 50090NED (2012-2020, 2020 map), 50120NED (2012-2022, 2022 map) or 50150NED
-    /// (2012-2024, 2024 map).
+    /// (2012-2024, 2024 map); or `kerncijfers` with --year: CBS's key figures per area
+    /// (inhabitants by age band, households, urbanity) as OUT/kerncijfers_YEAR.csv, the
+    /// population that --weights, check, compare --with similar and the report read.
     #[arg(value_name = "TABLE")]
     pub table: String,
+    /// With `kerncijfers`: the classification year (2020 to 2024).
+    #[arg(long)]
+    pub year: Option<u16>,
+    /// With a table: also its classification year's key figures, as
+    /// OUT/TABLE/boundaries/kerncijfers_YEAR.csv (read wherever the boundaries are).
+    #[arg(long)]
+    pub population: bool,
     /// The folder the table's folder goes in (OUT/TABLE).
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
@@ -488,6 +497,9 @@ pub struct FetchArgs {
     /// The OData feed of third-party tables.
     #[arg(long, value_name = "URL", default_value = omzien::fetch::CBS_ODATA_FEED)]
     pub odata_url: String,
+    /// The OData feed of CBS's own tables, where the key figures are.
+    #[arg(long, value_name = "URL", default_value = omzien::fetch::CBS_OWN_FEED)]
+    pub key_figures_url: String,
     /// The boundary service, an OGC API Features or a WFS (a URL with /wfs). Default: PDOK's CBS
     /// Wijken en Buurten of the table's classification year, its OGC API from 2023
     /// (https://api.pdok.nl/cbs/wijken-en-buurten-YEAR/ogc/v1), its WFS before

@@ -77,6 +77,21 @@ impl Progress for Bars {
 /// # Errors
 /// [`CliError::Arg`] for a bad option, [`CliError::Fetch`] for a download that failed.
 pub fn run(a: &FetchArgs, out: &mut dyn Write) -> Result<(), CliError> {
+    if !(a.wait.is_finite() && (0.0..=600.0).contains(&a.wait)) {
+        return Err(arg("wait", "seconds from 0 to 600"));
+    }
+    let mut retry = omzien::fetch::Retry::default();
+    retry.attempts = a.tries;
+    retry.first_wait = Duration::from_secs_f64(a.wait);
+    if a.table.trim().eq_ignore_ascii_case("kerncijfers") {
+        return key_figures(a, retry, out);
+    }
+    if a.year.is_some() {
+        return Err(arg(
+            "year",
+            "a table has its own classification year; --year goes with `omzien fetch kerncijfers`",
+        ));
+    }
     let mut req = Request::new(&a.table, &a.out);
     req.ages = a
         .age
@@ -89,12 +104,10 @@ pub fn run(a: &FetchArgs, out: &mut dyn Write) -> Result<(), CliError> {
     req.force = a.force;
     req.odata.clone_from(&a.odata_url);
     req.pdok.clone_from(&a.boundaries_url);
-    if !(a.wait.is_finite() && (0.0..=600.0).contains(&a.wait)) {
-        return Err(arg("wait", "seconds from 0 to 600"));
-    }
-    req.retry.attempts = a.tries;
-    req.retry.first_wait = Duration::from_secs_f64(a.wait);
+    req.retry = retry;
     req.accept_count = a.accept_count;
+    req.population = a.population;
+    req.key_figures_feed.clone_from(&a.key_figures_url);
     if a.dry_run {
         let plan = fetch::plan(&req)?;
         writeln!(out, "requests (none made: --dry-run):")?;
@@ -149,6 +162,9 @@ pub fn run(a: &FetchArgs, out: &mut dyn Write) -> Result<(), CliError> {
     for (path, n) in &got.boundaries {
         writeln!(out, "  boundaries: {} ({n} areas)", path.display())?;
     }
+    if let Some((path, n)) = &got.population {
+        writeln!(out, "  population: {} ({n} areas)", path.display())?;
+    }
     writeln!(
         out,
         "serve it: omzien serve --data {}{}",
@@ -158,6 +174,98 @@ pub fn run(a: &FetchArgs, out: &mut dyn Write) -> Result<(), CliError> {
         } else {
             ""
         }
+    )?;
+    Ok(())
+}
+
+/// `omzien fetch kerncijfers --year YEAR`: CBS's key figures per area into OUT.
+fn key_figures(
+    a: &FetchArgs,
+    retry: omzien::fetch::Retry,
+    out: &mut dyn Write,
+) -> Result<(), CliError> {
+    let Some(year) = a.year else {
+        return Err(arg(
+            "year",
+            format!(
+                "the key figures are one table per classification year: give --year ({})",
+                fetch::KEY_FIGURES
+                    .iter()
+                    .map(|t| t.year.to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        ));
+    };
+    // What belongs to a table of figures only is refused, not ignored.
+    for (given, option) in [
+        (!a.age.is_empty(), "age"),
+        (a.level.is_some(), "level"),
+        (a.boundaries_url.is_some(), "boundaries-url"),
+        (a.population, "population"),
+        (a.accept_count, "accept-count"),
+    ] {
+        if given {
+            return Err(arg(
+                option,
+                "the key figures have one row per area and no boundaries: this option is for a table of figures",
+            ));
+        }
+    }
+    let mut req = fetch::KeyFiguresRequest::new(year, &a.out);
+    req.gemeente_text.clone_from(&a.gemeente);
+    req.feed.clone_from(&a.key_figures_url);
+    req.force = a.force;
+    req.retry = retry;
+    if a.dry_run {
+        writeln!(out, "requests (none made: --dry-run):")?;
+        for (what, url) in req.plan()? {
+            writeln!(out, "  GET {url}  ({what}, then each page's next link)")?;
+        }
+        writeln!(
+            out,
+            "files (written whole under a hidden name, then renamed):"
+        )?;
+        writeln!(
+            out,
+            "  {}",
+            a.out.join(fetch::key_figures_file(year)).display()
+        )?;
+        if a.gemeente
+            .as_deref()
+            .is_some_and(|g| g.trim().parse::<omzien::GemeenteCode>().is_err())
+        {
+            writeln!(
+                out,
+                "note: the gemeente is looked up among the table's area names once they are in"
+            )?;
+        }
+        return Ok(());
+    }
+    let bars = Bars::default();
+    let got = fetch::key_figures(&req, &bars);
+    bars.finish();
+    let got = got?;
+    writeln!(
+        out,
+        "{}: {} ({}), {} areas",
+        got.file.display(),
+        got.table.id,
+        got.title,
+        got.areas
+    )?;
+    writeln!(out, "  source: {}", got.source)?;
+    if !got.missing.is_empty() {
+        writeln!(
+            out,
+            "  not in this table (left empty): {}",
+            got.missing.join(", ")
+        )?;
+    }
+    writeln!(
+        out,
+        "use it: omzien rollup --weights {} …, or put it beside the boundaries (compare --with similar, check, report)",
+        got.file.display()
     )?;
     Ok(())
 }

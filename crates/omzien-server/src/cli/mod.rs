@@ -172,11 +172,40 @@ pub fn named_dataset(common: &Common, names: &args::NameArgs) -> Result<Dataset,
         return Ok(ds);
     }
     let paths = serve::given_or_beside(&common.data, &names.boundaries);
-    if !paths.is_empty() {
+    if paths.is_empty() {
+        return Ok(ds);
+    }
+    // CBS's key figures name every wijk and buurt; boundary files, where there are any,
+    // name them after.
+    let key_names = omzien::Populations::key_figure_names(&paths)?;
+    let named_by_key_figures = !key_names.is_empty();
+    ds.set_names(
+        key_names
+            .into_iter()
+            .filter(|(c, _)| matches!(c.level(), Level::Wijk | Level::Buurt)),
+    );
+    if !(named_by_key_figures && !has_geojson(&paths)) {
         let b = load_boundaries(&ds, &paths)?;
         ds.name_from(&b);
     }
     Ok(ds)
+}
+
+/// Whether any of the files or folders is or holds a GeoJSON (or JSON) file.
+fn has_geojson(paths: &[std::path::PathBuf]) -> bool {
+    let is = |p: &std::path::Path| {
+        p.extension()
+            .is_some_and(|x| x.eq_ignore_ascii_case("geojson") || x.eq_ignore_ascii_case("json"))
+    };
+    paths.iter().any(|p| {
+        if p.is_dir() {
+            std::fs::read_dir(p)
+                .map(|d| d.filter_map(Result::ok).any(|e| is(&e.path())))
+                .unwrap_or(false)
+        } else {
+            is(p)
+        }
+    })
 }
 
 /// The comparison `ask` makes of the area `query` names; similar gemeenten read the
@@ -195,10 +224,11 @@ pub fn compare_query(
         .as_deref()
         .map(omzien::Groups::from_csv)
         .transpose()?;
+    let age = ds.parse_age(a.ask.with.age.as_deref())?;
     let weights = a
         .weights
         .as_deref()
-        .map(omzien::Weights::from_csv)
+        .map(|p| omzien::Weights::read_for(p, age))
         .transpose()?
         .map(std::sync::Arc::new);
     Ok(a.ask.query(

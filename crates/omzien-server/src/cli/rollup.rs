@@ -17,7 +17,14 @@ pub fn run(a: &RollupArgs, out: &mut dyn Write) -> Result<(), CliError> {
         .as_deref()
         .map(omzien::Groups::from_csv)
         .transpose()?;
-    let weights = a.weights.as_deref().map(Weights::from_csv).transpose()?;
+    let s = a.wave.selection(&ds, &a.measure)?;
+    // Key figures (`omzien fetch kerncijfers`) give the inhabitants of the age group rolled
+    // up; a plain `code,weight` file is used as it is.
+    let weights = a
+        .weights
+        .as_deref()
+        .map(|p| Weights::read_for(p, s.age))
+        .transpose()?;
     let weighting = match (&weights, a.unweighted) {
         (Some(w), _) => Weighting::Weighted(w),
         (None, true) => Weighting::Unweighted,
@@ -32,7 +39,6 @@ pub fn run(a: &RollupArgs, out: &mut dyn Write) -> Result<(), CliError> {
         Some(g) => RollupTarget::Groups(g),
         None => RollupTarget::Parents(a.to),
     };
-    let s = a.wave.selection(&ds, &a.measure)?;
     let q = RollupQuery::new(a.from, s.indicator, s.wave, weighting)
         .with_age(s.age)
         .with_target(target)
@@ -40,8 +46,11 @@ pub fn run(a: &RollupArgs, out: &mut dyn Write) -> Result<(), CliError> {
     let r = ds.rollup(&q)?;
     let ungrouped = r.ungrouped.len();
     // A weights file says nothing of the ages it counts: a roll-up of another age group than
-    // 18+ is weighed by it as it is, and the answer says so.
-    let weight_basis = (a.weights.is_some() && s.age != omzien::AgeGroup::ADULTS).then(|| {
+    // 18+ is weighed by it as it is, and the answer says so (key figures count the age group).
+    let weight_basis = weights
+        .as_ref()
+        .is_some_and(|w| w.age().is_none() && s.age != omzien::AgeGroup::ADULTS)
+        .then(|| {
         format!(
             "the weights are used as they are for {}: if they count all inhabitants, the roll-up \
              is weighed by the wrong population (give weights of this age group)",

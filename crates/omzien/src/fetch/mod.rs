@@ -23,6 +23,11 @@
 //!   a queryable property as a query parameter, OGC API Features Part 1). Another year's
 //!   service is given with its URL.
 //!
+//! - **Population**: CBS's key figures per wijk and buurt of the classification year
+//!   ([`key_figures`]: "Kerncijfers wijken en buurten", `https://opendata.cbs.nl/ODataFeed/odata/`
+//!   `84799NED` for 2020, `85318NED` for 2022, `85984NED` for 2024), written as
+//!   `kerncijfers_YEAR.csv`, the population layer of weights and similar gemeenten.
+//!
 //! Retries are for what a retry can mend (429, 502, 503, 504, a cut connection, a truncated
 //! page); another HTTP error is reported at once with the service's words, a service that
 //! cannot be reached at once with what to check. [`plan`] lists every request and file
@@ -35,8 +40,14 @@
 //! figures load and every boundary file reads.
 
 mod http;
+mod key_figures;
 mod odata;
 mod ogc;
+
+pub use key_figures::{
+    CBS_OWN_FEED, FetchedKeyFigures, KEY_FIGURE_COLUMNS, KEY_FIGURES, KeyFiguresRequest,
+    KeyFiguresTable, key_figures, key_figures_file, key_figures_table, key_stem,
+};
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -169,6 +180,11 @@ pub struct Request {
     /// Take the rows downloaded when they differ from the count the table declares (both are
     /// recorded in `metadata.json`).
     pub accept_count: bool,
+    /// Download the key figures of the table's classification year too
+    /// (`boundaries/kerncijfers_YEAR.csv`: population weights, similar gemeenten, counts).
+    pub population: bool,
+    /// The feed of the key figures ([`CBS_OWN_FEED`]).
+    pub key_figures_feed: String,
     /// Retries and limits.
     pub retry: Retry,
 }
@@ -189,8 +205,21 @@ impl Request {
             pdok: None,
             force: false,
             accept_count: false,
+            population: false,
+            key_figures_feed: CBS_OWN_FEED.to_owned(),
             retry: Retry::default(),
         }
+    }
+
+    /// The key-figures download that goes with this one, into `folder`.
+    fn key_figures_request(&self, table: &crate::load::Table, folder: &Path) -> KeyFiguresRequest {
+        let mut k = KeyFiguresRequest::new(table.classification, folder);
+        k.gemeente = self.gemeente;
+        k.gemeente_text.clone_from(&self.gemeente_text);
+        k.feed.clone_from(&self.key_figures_feed);
+        k.force = true;
+        k.retry = self.retry;
+        k
     }
 
     /// The OData `$filter` of the selection, if any.
@@ -307,6 +336,8 @@ pub struct Fetched {
     pub names: usize,
     /// The boundary files and the areas each holds.
     pub boundaries: Vec<(PathBuf, usize)>,
+    /// The key figures (with `population`) and the areas they hold.
+    pub population: Option<(PathBuf, usize)>,
 }
 
 /// Why a download failed. Pages downloaded before the failure are kept for the next run.
@@ -571,6 +602,17 @@ pub fn fetch(req: &Request, progress: &dyn Progress) -> Result<Fetched, FetchErr
         }
     }
 
+    // The key figures of the classification year, beside the boundaries.
+    let population = if req.population {
+        let k = key_figures(
+            &req.key_figures_request(table, &staged.path().join(crate::BOUNDARIES_FOLDER)),
+            progress,
+        )?;
+        Some(k)
+    } else {
+        None
+    };
+
     let named = names.len();
     let metadata = json!({
         "table": table.id,
@@ -593,6 +635,15 @@ pub fn fetch(req: &Request, progress: &dyn Progress) -> Result<Fetched, FetchErr
                 "file": format!("{}/{}", crate::BOUNDARIES_FOLDER, p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()),
                 "areas": n,
             })).collect::<Vec<_>>(),
+        })),
+        "population": population.as_ref().map(|k| json!({
+            "table": k.table.id,
+            "title": k.title,
+            "year": k.table.year,
+            "source": k.source,
+            "file": format!("{}/{}", crate::BOUNDARIES_FOLDER, key_figures_file(k.table.year)),
+            "areas": k.areas,
+            "missing_columns": k.missing,
         })),
         "areas": names,
     });
@@ -618,6 +669,14 @@ pub fn fetch(req: &Request, progress: &dyn Progress) -> Result<Fetched, FetchErr
         })
         .collect();
     Ok(Fetched {
+        population: population.map(|k| {
+            (
+                folder
+                    .join(crate::BOUNDARIES_FOLDER)
+                    .join(key_figures_file(k.table.year)),
+                k.areas,
+            )
+        }),
         folder,
         table: table.id,
         title,
@@ -757,6 +816,17 @@ pub fn plan(req: &Request) -> Result<Plan, FetchError> {
             ));
             files.push(folder.join(boundary_file(level, table)));
         }
+    }
+    if req.population {
+        let k = req.key_figures_request(table, &folder.join(crate::BOUNDARIES_FOLDER));
+        for (what, url) in k.plan()? {
+            requests.push(ask(&what, url, true));
+        }
+        files.push(
+            folder
+                .join(crate::BOUNDARIES_FOLDER)
+                .join(key_figures_file(table.classification)),
+        );
     }
     Ok(Plan {
         requests,
