@@ -1440,6 +1440,9 @@ fn key_figures_table(data: &Path, numbers: [u32; 8], percent: bool) -> FakeTable
             p["Stedelijkheid (1=zeer sterk stedelijk, 5=niet stedelijk)"].as_f64(),
         ];
         total[0] += pop;
+        for b in 1..=3 {
+            total[b] += count(bands[b - 1]);
+        }
         total[4] += hh;
         gemeenten.push((
             p["GM_CODE"].as_str().unwrap().to_owned(),
@@ -1447,11 +1450,18 @@ fn key_figures_table(data: &Path, numbers: [u32; 8], percent: bool) -> FakeTable
             v,
         ));
     }
+    let band = |b: usize| {
+        Some(if percent {
+            (1000.0 * total[b] / total[0]).round() / 10.0
+        } else {
+            total[b]
+        })
+    };
     let nl = [
         Some(total[0]),
-        None,
-        None,
-        None,
+        band(1),
+        band(2),
+        band(3),
         Some(total[4]),
         None,
         None,
@@ -1536,8 +1546,10 @@ fn key_figures_download_and_weigh() {
     assert!(asked >= 4, "356 rows in pages of 100: {asked}");
     // Read back as a population layer: every gemeente with its published figures.
     let found = omzien::Populations::find(&[file.clone()]).unwrap();
-    assert_eq!(found.len(), 1, "one gemeente layer");
-    let gm = &found[0];
+    // A layer per level: the country, and the gemeenten.
+    assert_eq!(found.len(), 2);
+    assert_eq!(found[0].level(), Some(omzien::Level::Land));
+    let gm = &found[1];
     assert_eq!(gm.level(), Some(omzien::Level::Gemeente));
     assert_eq!(gm.len(), 355);
     assert_eq!(gm.year(), Some(2020));
@@ -1565,8 +1577,39 @@ fn key_figures_download_and_weigh() {
         872_757.0 - (872_757.0_f64 * 0.157).round() - 0.3 * (872_757.0_f64 * 0.122).round();
     assert!((w18.get(ams_code).unwrap() - expected).abs() < 1e-6);
 
-    // `--weights` takes the file as it is, for the age group rolled up, without a warning.
+    // The summary gives the national figure as people, 18+ approximated and said so.
     let d50090 = data.join("rivm-50090NED");
+    let sum: Value = serde_json::from_str(
+        &omzien_cli(&[
+            "summary",
+            "--data",
+            d50090.to_str().unwrap(),
+            "--population",
+            out,
+            "-f",
+            "json",
+        ])
+        .unwrap(),
+    )
+    .unwrap();
+    let people = sum["people"].as_array().unwrap();
+    assert_eq!(people.len(), 2, "{people:?}");
+    let nl18 = &people[0];
+    assert_eq!(
+        (nl18["code"].as_str(), nl18["age"].as_str()),
+        (Some("NL01"), Some("18+"))
+    );
+    assert_eq!(nl18["approximate"], true);
+    let pop = nl18["population"].as_f64().unwrap();
+    assert!(
+        pop > 0.75 * 17_407_585.0 && pop < 0.85 * 17_407_585.0,
+        "{pop}"
+    );
+    let want = (nl18["value"].as_f64().unwrap() / 100.0 * pop / 10.0).round() * 10.0;
+    assert_eq!(nl18["people"].as_f64().unwrap(), want);
+    assert_eq!(people[1]["approximate"], false);
+
+    // `--weights` takes the file as it is, for the age group rolled up, without a warning.
     let f = file.to_str().unwrap();
     let r: Value = serde_json::from_str(
         &omzien_cli(&[

@@ -352,3 +352,114 @@ async fn the_server_answers_reports_and_refuses_bad_names() {
         assert!(v["error"].as_str().unwrap().contains(text), "{uri}: {v}");
     }
 }
+
+/// With CBS's key figures beside the boundaries, the report says how many people a percentage
+/// stands for: the figure × the inhabitants of its age group (18+ approximated from the age
+/// bands, said so); a layer of all inhabitants gives no 18+ count (it would be too high).
+#[test]
+fn a_report_counts_people_by_the_key_figures() {
+    let Some(dir) = national() else { return };
+    let ds = national_dataset().unwrap();
+    let data = dir.join("rivm-50090NED");
+    let tmp = tempfile::tempdir().unwrap();
+    let kf = tmp.path().join("kerncijfers");
+    std::fs::create_dir_all(&kf).unwrap();
+    let gm: AreaCode = "GM0363".parse().unwrap();
+    let mut csv = String::from(
+        "code,name,population,age_0_14,age_15_24,age_25_44,age_45_64,age_65plus,households,household_size,urbanity,land_area_ha,table\n",
+    );
+    csv.push_str("GM0363,Amsterdam,872757,137023,106476,,,113459,,,1,,84799NED\n");
+    let wijken = ds.areas(Level::Wijk, gm.gemeente());
+    for (i, w) in wijken.iter().enumerate() {
+        let pop = 1000 * (i + 2);
+        csv.push_str(&format!(
+            "{w},,{pop},{},{},,,{},,,1,,84799NED\n",
+            pop / 10,
+            pop / 10,
+            pop / 5
+        ));
+    }
+    std::fs::write(kf.join("kerncijfers_2020.csv"), csv).unwrap();
+    let pdf = tmp.path().join("ams.pdf");
+    let wijk_map = dir.join("cbs-2020/wijken_2020.geojson");
+    omzien(&[
+        "report",
+        "GM0363",
+        "--data",
+        data.to_str().unwrap(),
+        "--boundaries",
+        wijk_map.to_str().unwrap(),
+        "--boundaries",
+        kf.to_str().unwrap(),
+        "--out",
+        pdf.to_str().unwrap(),
+    ])
+    .unwrap();
+    let Some(pages) = check_pdf(&pdf) else { return };
+    let words = pages
+        .join(" ")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    let adults = 872_757.0 - 137_023.0 - 0.3 * 106_476.0;
+    let v = ds
+        .figure(gm, Indicator::LONELY, Wave::new(2020), AgeGroup::ADULTS)
+        .unwrap()
+        .value()
+        .unwrap();
+    let dutch = |x: f64| {
+        let s = format!("{x:.0}");
+        let mut out = String::new();
+        for (i, ch) in s.chars().enumerate() {
+            if i > 0 && (s.len() - i) % 3 == 0 {
+                out.push('.');
+            }
+            out.push(ch);
+        }
+        out
+    };
+    let people = (v / 100.0 * adults / 10.0).round() * 10.0;
+    let expected = format!(
+        "Eenzaam in 2020: ongeveer {} van de ongeveer {} inwoners van 18+ in Amsterdam. Bevolking: kerncijfers_2020.csv (CBS 84799NED), geteld in 2020; 18+ is benaderd",
+        dutch(people),
+        dutch((adults / 10.0).round() * 10.0)
+    );
+    assert!(words.contains(&expected), "{expected}\n{words}");
+    // Each profiled wijk with its own count.
+    let r = ds
+        .gemeente_report(&omzien::ReportQuery::new(&ds, gm.gemeente().unwrap()))
+        .unwrap();
+    for p in &r.profiles {
+        let i = wijken.iter().position(|w| *w == p.code).unwrap();
+        let pop = 1000.0 * (i + 2) as f64;
+        let adults = pop - pop / 10.0 - 0.3 * pop / 10.0;
+        let v = ds
+            .figure(p.code, Indicator::LONELY, Wave::new(2020), AgeGroup::ADULTS)
+            .unwrap()
+            .value()
+            .unwrap();
+        let want = format!(
+            "ongeveer {} van de ongeveer {} inwoners van 18+ in",
+            dutch((v / 100.0 * adults / 10.0).round() * 10.0),
+            dutch((adults / 10.0).round() * 10.0)
+        );
+        assert!(words.contains(&want), "{}: {want}", p.code);
+    }
+    // The gemeente layer counts all inhabitants only: no 18+ count from it.
+    let pdf2 = tmp.path().join("ams2.pdf");
+    omzien(&[
+        "report",
+        "GM0363",
+        "--data",
+        data.to_str().unwrap(),
+        "--boundaries",
+        dir.join("cbs-2020").to_str().unwrap(),
+        "--out",
+        pdf2.to_str().unwrap(),
+    ])
+    .unwrap();
+    let Some(pages) = check_pdf(&pdf2) else {
+        return;
+    };
+    assert!(!pages.join(" ").contains("van de ongeveer"));
+}

@@ -469,6 +469,13 @@ pub fn report_pdf(
         align.push(Align::Right);
     }
     l.table(&headers, &rows, &widths, &align);
+    if let Some(c) = &r.people {
+        l.paragraph(
+            &people_sentence(&t, c, &r.name, &ind_label, r.age(), r.latest),
+            9.0,
+            INK,
+        );
+    }
     chart(&mut l, &t, ds, r, &ind_label);
 
     // 2. Maps.
@@ -717,6 +724,13 @@ pub fn report_pdf(
         let y = l.y + 10.0;
         l.text_at(MARGIN, y, 10.0, true, INK, &p.name);
         l.y += 16.0;
+        if let Some(c) = &p.people {
+            l.paragraph(
+                &people_sentence(&t, c, &p.name, &ind_label, r.age(), r.latest),
+                8.5,
+                GREY,
+            );
+        }
         let headers = vec![
             t.s("Indicator", "Indicator").to_owned(),
             t.level(r.level, false).to_owned(),
@@ -1146,6 +1160,58 @@ fn legend(l: &mut Layout, legend: &Legend, t: &T, x: f32, y: f32) {
 
 /// Places a chart at the text width below what is laid out, on a new page when it does not
 /// fit: its marks become the page's own drawing operations (text stays text).
+/// "About 4,300 people aged 18+ in Voorhof: lonely 43.1 % of about 10,000 …", with how the
+/// population was counted.
+fn people_sentence(
+    t: &T,
+    c: &omzien::PeopleCount,
+    name: &str,
+    indicator: &str,
+    age: omzien::AgeGroup,
+    wave: omzien::Wave,
+) -> String {
+    let whole = |v: f64| {
+        let s = format!("{:.0}", v);
+        // Thousands grouped: 4.300 in Dutch, 4,300 in English.
+        let sep = t.s(".", ",");
+        let mut out = String::new();
+        for (i, ch) in s.chars().enumerate() {
+            if i > 0 && (s.len() - i) % 3 == 0 {
+                out.push_str(sep);
+            }
+            out.push(ch);
+        }
+        out
+    };
+    let population = (c.population / 10.0).round() * 10.0;
+    format!(
+        "{indicator} {} {wave}: {} {} {} {} {} {} {} {name}. {} {}{}{}.",
+        t.s("in", "in"),
+        t.s("ongeveer", "about"),
+        whole(c.people),
+        t.s("van de ongeveer", "of the about"),
+        whole(population),
+        t.s("inwoners van", "people aged"),
+        age.short(),
+        t.s("in", "in"),
+        t.s("Bevolking:", "Population:"),
+        // The file's name, not where it lies on this machine.
+        c.source.rsplit(['/', '\\']).next().unwrap_or(&c.source),
+        c.year
+            .map(|y| format!(", {} {y}", t.s("geteld in", "counted in")))
+            .unwrap_or_default(),
+        if c.exact_age {
+            String::new()
+        } else {
+            t.s(
+                "; 18+ is benaderd uit de leeftijdsklassen van het CBS (alle inwoners min de 0-14-jarigen en 3/10 van de 15-24-jarigen), dus het aantal is een benadering",
+                "; 18+ is approximated from CBS's age bands (all inhabitants less the 0-14 and 3/10 of the 15-24), so the count is an approximation",
+            )
+            .to_owned()
+        }
+    )
+}
+
 /// The gemeente's areas in a funnel plot against the country (or the gemeente without
 /// national figures), where the figures carry intervals; else a sentence saying why there is
 /// none.

@@ -20,6 +20,7 @@ mod area;
 mod charts;
 pub mod classify;
 mod compare;
+mod counts;
 mod dataset;
 mod date;
 pub mod demo;
@@ -62,6 +63,7 @@ pub use compare::{
     AreaComparison, AreaGroup, Benchmark, BenchmarkRow, CompareError, CompareQuery, Confidence,
     GroupInfo, Reading, Rule, Verdict, Z95, Z998, compare, interval_at, wilson,
 };
+pub use counts::PeopleCount;
 pub use dataset::{Area, Dataset, QueryError, SearchHit};
 pub use date::{civil_date, utc_timestamp};
 pub use error::{Error, Result};
@@ -90,7 +92,7 @@ pub use risk::{
 pub use selection::{ParamError, Selection};
 pub use series::{CHI2_95, CHI2_998, WaveTrend, weighted_line};
 pub use similar::{Neighbour, SIMILAR_GEMEENTEN, SimilarError, SimilarGemeenten};
-pub use staged::{FolderError, StagedDir};
+pub use staged::{FolderError, StagedDir, write_file_whole};
 pub use table::Table;
 pub use trend::{Caveat, Direction, Trend, TrendError, TrendQuery, change};
 pub use wave::{AgeGroup, AgeGroupError, Wave, WaveError};

@@ -31,6 +31,9 @@ pub struct ReportQuery {
     /// Where a figure has no 95 % interval, a difference within this many percentage points
     /// of the reference counts as similar.
     pub band: f64,
+    /// Population layers (CBS's key figures, a boundary file's populations): where they count
+    /// the gemeente or an area, the report says how many people a percentage stands for.
+    pub populations: Vec<crate::Populations>,
 }
 
 impl ReportQuery {
@@ -55,7 +58,15 @@ impl ReportQuery {
             since: None,
             top: 5,
             band: 2.0,
+            populations: Vec::new(),
         }
+    }
+
+    /// The same query with population layers to count people by ([`Dataset::people`]).
+    #[must_use]
+    pub fn with_populations(mut self, populations: Vec<crate::Populations>) -> Self {
+        self.populations = populations;
+        self
     }
 
     /// The same query for these indicators (the first ranked and mapped).
@@ -193,6 +204,8 @@ pub struct RiskProfile {
     pub name: String,
     /// The ranked indicator first, then the related ones the data has.
     pub rows: Vec<Comparison>,
+    /// The people its figure of the ranked indicator stands for, where a population counts it.
+    pub people: Option<crate::PeopleCount>,
 }
 
 /// Everything a gemeente report shows.
@@ -242,6 +255,9 @@ pub struct GemeenteReport {
     pub probability: Option<(usize, u64)>,
     /// The band of [`Rule::Band`].
     pub band: f64,
+    /// The people the gemeente's figure of the ranked indicator and age group stands for in
+    /// the latest wave, where a population counts it.
+    pub people: Option<crate::PeopleCount>,
 }
 
 impl GemeenteReport {
@@ -420,6 +436,10 @@ impl Dataset {
             .filter(|a| latest_value(a).is_some())
             .take(q.top)
             .map(|a| RiskProfile {
+                people: self
+                    .people(a.code, ind, latest, age, &q.populations)
+                    .ok()
+                    .flatten(),
                 code: a.code,
                 name: a.name.clone(),
                 rows: related
@@ -462,6 +482,10 @@ impl Dataset {
             risk_rule: (RiskQuery::DEFAULT_TOP_SHARE, RiskQuery::DEFAULT_MIN_RISE),
             probability,
             band: q.band,
+            people: self
+                .people(g, ind, latest, age, &q.populations)
+                .ok()
+                .flatten(),
         })
     }
 }

@@ -550,6 +550,7 @@ impl Populations {
             let p = Self::from_key_figures(&file)?;
             // One layer per level, as a population layer of boundary files is one level.
             for level in [
+                crate::Level::Land,
                 crate::Level::Gemeente,
                 crate::Level::Wijk,
                 crate::Level::Buurt,

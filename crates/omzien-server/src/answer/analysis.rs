@@ -185,9 +185,74 @@ pub struct SummaryAnswer {
     pub indicators_with_figures: usize,
     /// Per level, wave and age group.
     pub rows: Vec<SummaryRow>,
+    /// How many people the national figure stands for, per age group in the latest wave,
+    /// where a population layer (CBS's key figures) counts the country's inhabitants of it.
+    pub people: Vec<PeopleRow>,
+}
+
+/// A percentage as a number of people ([`omzien::Dataset::people`]).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct PeopleRow {
+    /// The area's code.
+    pub code: String,
+    /// Its name.
+    pub name: String,
+    /// The age group.
+    pub age: String,
+    /// The wave.
+    pub wave: u16,
+    /// The figure.
+    pub value: f64,
+    /// The people it stands for, rounded to tens.
+    pub people: f64,
+    /// The inhabitants of the age group it was taken of.
+    pub population: f64,
+    /// Whether that population is approximated (18+ from CBS's age bands).
+    pub approximate: bool,
+    /// Where the population comes from.
+    pub source: String,
+    /// The year it counts.
+    pub year: Option<u16>,
 }
 
 impl SummaryAnswer {
+    /// The same summary with the people the national figure of `indicator` stands for in
+    /// the latest wave, per age group, by the first population layer that counts them.
+    #[must_use]
+    pub fn with_people(
+        mut self,
+        ds: &Dataset,
+        indicator: omzien::Indicator,
+        populations: &[omzien::Populations],
+    ) -> Self {
+        let (Some(nl), Some(&wave)) = (ds.national(), ds.waves().last()) else {
+            return self;
+        };
+        for &age in ds.age_groups() {
+            let value = ds
+                .figure(nl, indicator, wave, age)
+                .ok()
+                .and_then(|f| f.value());
+            if let (Some(value), Ok(Some(c))) =
+                (value, ds.people(nl, indicator, wave, age, populations))
+            {
+                self.people.push(PeopleRow {
+                    code: c.area.to_string(),
+                    name: name(ds, c.area),
+                    age: age.short(),
+                    wave: wave.year(),
+                    value,
+                    people: c.people,
+                    population: c.population,
+                    approximate: !c.exact_age,
+                    source: c.source.clone(),
+                    year: c.year,
+                });
+            }
+        }
+        self
+    }
+
     /// The summary of `indicator` (with the share above `threshold`, if given).
     ///
     /// # Errors
@@ -245,6 +310,7 @@ impl SummaryAnswer {
             age_groups: ds.age_groups().iter().map(|a| a.short()).collect(),
             indicators_with_figures,
             rows,
+            people: Vec::new(),
         })
     }
 }

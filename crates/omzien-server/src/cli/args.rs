@@ -251,6 +251,11 @@ pub struct SummaryArgs {
     /// Also report the share of areas above this value.
     #[arg(long)]
     pub threshold: Option<f64>,
+    /// Population layers (CBS's key figures from `omzien fetch kerncijfers`, or boundary
+    /// files with populations; files or folders, repeatable): the national figure is also
+    /// given as a number of people. Default: the boundaries/ folder beside the figures.
+    #[arg(long, value_name = "PATH")]
+    pub population: Vec<PathBuf>,
 }
 
 /// `omzien indicators`.

@@ -69,6 +69,7 @@ pub fn run(a: &ReportArgs, out: &mut dyn Write) -> Result<(), CliError> {
         .map(|s| ds.parse_wave_param("since", s))
         .transpose()?;
     let bounds = boundaries.iter().find(|b| b.level() == level);
+    let populations = report_populations(&ds, &paths);
     let date = report_date();
     let make = |g: GemeenteCode| -> Result<Vec<u8>, CliError> {
         let mut q = ReportQuery::new(&ds, g).with_level(level);
@@ -81,6 +82,7 @@ pub fn run(a: &ReportArgs, out: &mut dyn Write) -> Result<(), CliError> {
         if let Some(w) = since {
             q = q.with_since(w);
         }
+        q = q.with_populations(populations.clone());
         let report = ds.gemeente_report(&q)?;
         Ok(report_pdf(&ds, &report, bounds, lang, &date)?)
     };
@@ -162,4 +164,24 @@ pub(super) fn write_new(path: &Path, bytes: &[u8]) -> Result<(), CliError> {
     std::fs::write(&tmp, bytes)?;
     std::fs::rename(&tmp, path)?;
     Ok(())
+}
+
+/// The population layers among the boundaries (CBS's key figures, a layer's populations) that
+/// match the data best, one per level, for the report's counts; a layer that does not read is
+/// said and left out (the report does without counts).
+fn report_populations(ds: &Dataset, paths: &[PathBuf]) -> Vec<omzien::Populations> {
+    if paths.is_empty() {
+        return Vec::new();
+    }
+    match omzien::Populations::find(paths) {
+        Ok(found) => [Level::Gemeente, Level::Wijk, Level::Buurt]
+            .into_iter()
+            .filter_map(|l| ds.best_populations(&found, l))
+            .map(|(i, _)| found[i].clone())
+            .collect(),
+        Err(e) => {
+            eprintln!("note: no counts of people in the report: {e}");
+            Vec::new()
+        }
+    }
 }

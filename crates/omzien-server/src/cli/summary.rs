@@ -39,7 +39,13 @@ pub fn run(a: &SummaryArgs, out: &mut dyn Write) -> Result<(), CliError> {
     if a.threshold.is_some() {
         t.headers.push("share_above".into());
     }
-    let answer = SummaryAnswer::new(&ds, ind, a.threshold)?;
+    let paths = super::serve::given_or_beside(&a.common.data, &a.population);
+    let populations = if paths.is_empty() {
+        Vec::new()
+    } else {
+        omzien::Populations::find(&paths)?
+    };
+    let answer = SummaryAnswer::new(&ds, ind, a.threshold)?.with_people(&ds, ind, &populations);
     for s in &answer.rows {
         let mut row = vec![
             s.level.to_string(),
@@ -83,6 +89,28 @@ pub fn run(a: &SummaryArgs, out: &mut dyn Write) -> Result<(), CliError> {
         ds.classification_year()
             .map_or("unknown".into(), |y| y.to_string()),
     );
+    let mut title = title;
+    for p in &answer.people {
+        title.push_str(&format!(
+            "\n{} {} {}: about {} of the about {} people aged {} ({:.1}%; population: {}{}{})",
+            p.name,
+            p.wave,
+            ind,
+            p.people,
+            (p.population / 10.0).round() * 10.0,
+            p.age,
+            p.value,
+            p.source,
+            p.year
+                .map(|y| format!(", counted in {y}"))
+                .unwrap_or_default(),
+            if p.approximate {
+                format!("; 18+ approximated: {}", omzien::ADULTS_APPROXIMATION)
+            } else {
+                String::new()
+            }
+        ));
+    }
     emit_answer(
         &ds,
         a.common.format,
