@@ -318,6 +318,7 @@ pub fn python_check(modules: &str, script: &str, input: &str) -> Option<String> 
 ///
 /// # Panics
 /// When the file cannot be written: that is a test failure.
+#[allow(clippy::unwrap_used)]
 pub fn write_funnel_table(path: &std::path::Path, earlier: &[u16]) {
     use std::fmt::Write as _;
     let mut s = String::from(

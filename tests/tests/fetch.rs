@@ -299,16 +299,30 @@ async fn ogc(
     UrlPath(name): UrlPath<String>,
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
+    ogc_at(&fake, "ogc", &name, &q)
+}
+
+/// PDOK's OGC API of a year at its own path (`/cbs/wijken-en-buurten-YEAR/ogc/v1`), as a
+/// mirror of PDOK serves it.
+async fn ogc_of_year(
+    State(fake): State<Shared>,
+    UrlPath((dataset, name)): UrlPath<(String, String)>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    ogc_at(&fake, &format!("cbs/{dataset}/ogc/v1"), &name, &q)
+}
+
+fn ogc_at(fake: &Fake, prefix: &str, name: &str, q: &HashMap<String, String>) -> Response {
     let limit: usize = q["limit"].parse().unwrap();
     let offset: usize = q.get("offset").map_or(0, |s| s.parse().unwrap());
     // A queryable property as a query parameter (OGC API Features Part 1, §7.15.5), as PDOK
     // filters `gemeentecode`; the next links carry it on.
     let only = q.get("gemeentecode").cloned();
     fake.log.lock().unwrap().push(format!(
-        "ogc/{name} offset={offset} limit={limit} gemeentecode={}",
+        "{prefix}/{name} offset={offset} limit={limit} gemeentecode={}",
         only.as_deref().unwrap_or("")
     ));
-    let Some(all) = fake.collections.get(&name) else {
+    let Some(all) = fake.collections.get(name) else {
         return StatusCode::NOT_FOUND.into_response();
     };
     let features: Vec<&Value> = all
@@ -320,7 +334,10 @@ async fn ogc(
         .collect();
     let limit = limit.min(fake.page);
     let end = (offset + limit).min(features.len());
-    let base = format!("{}/ogc/collections/{name}/items", fake.base.lock().unwrap());
+    let base = format!(
+        "{}/{prefix}/collections/{name}/items",
+        fake.base.lock().unwrap()
+    );
     let filter = only
         .map(|g| format!("&gemeentecode={g}"))
         .unwrap_or_default();
@@ -430,6 +447,10 @@ fn serve(fake: Fake) -> (String, Shared) {
     let app = axum::Router::new()
         .route("/odata/{table}/{entity}", axum::routing::get(odata))
         .route("/ogc/collections/{name}/items", axum::routing::get(ogc))
+        .route(
+            "/cbs/{dataset}/ogc/v1/collections/{name}/items",
+            axum::routing::get(ogc_of_year),
+        )
         .route(
             "/cbs/wijkenbuurten/{year}/wfs/v1_0",
             axum::routing::get(wfs),
@@ -1406,7 +1427,7 @@ fn key_figures_table(data: &Path, numbers: [u32; 8], percent: bool) -> FakeTable
         };
         t.units.insert(k.clone(), unit.to_owned());
     }
-    let mut push = |t: &mut FakeTable, code: &str, name: &str, kind: &str, v: [Option<f64>; 8]| {
+    let push = |t: &mut FakeTable, code: &str, name: &str, kind: &str, v: [Option<f64>; 8]| {
         let mut m = Map::new();
         m.insert("ID".into(), json!(t.rows.len()));
         m.insert("WijkenEnBuurten".into(), json!(format!("{code:<10}")));
@@ -1545,7 +1566,7 @@ fn key_figures_download_and_weigh() {
         .count();
     assert!(asked >= 4, "356 rows in pages of 100: {asked}");
     // Read back as a population layer: every gemeente with its published figures.
-    let found = omzien::Populations::find(&[file.clone()]).unwrap();
+    let found = omzien::Populations::find(std::slice::from_ref(&file)).unwrap();
     // A layer per level: the country, and the gemeenten.
     assert_eq!(found.len(), 2);
     assert_eq!(found[0].level(), Some(omzien::Level::Land));
@@ -1790,4 +1811,139 @@ fn key_figures_download_and_weigh() {
     );
     // The table's folder still loads, and `check` finds the population beside the figures.
     omzien::Loader::new().load([&folder]).unwrap();
+}
+
+/// Features of the fixture gemeente (GM9998), its wijk and buurt, with PDOK's property names:
+/// small squares, in CRS84 for the OGC API and in RD New for the WFS.
+fn fixture_features(level: &str, rd: bool) -> Vec<Value> {
+    let (code, key, name) = match level {
+        "gemeenten" => ("GM9998", "gemeentecode", "gemeentenaam"),
+        "wijken" => ("WK999801", "wijkcode", "wijknaam"),
+        _ => ("BU99980101", "buurtcode", "buurtnaam"),
+    };
+    let (x, y, d) = if rd {
+        (120_000.0, 480_000.0, 500.0)
+    } else {
+        (5.0, 52.0, 0.005)
+    };
+    let ring = json!([[[x, y], [x + d, y], [x + d, y + d], [x, y + d], [x, y]]]);
+    let mut props = Map::new();
+    props.insert(key.into(), json!(code));
+    props.insert(name.into(), json!("Fixtureburg"));
+    props.insert("gemeentecode".into(), json!("GM9998"));
+    props.insert("water".into(), json!("NEE"));
+    vec![json!({"type": "Feature", "id": code, "properties": props,
+        "geometry": {"type": "Polygon", "coordinates": ring}})]
+}
+
+/// Each of the three tables with its default boundary service, no `--boundaries-url`: the
+/// 2020 and 2022 maps from PDOK's WFS of the year, the 2024 map from its OGC API, at the paths
+/// PDOK serves them (asked of a mirror with `--pdok-mirror`, the replay here); a dry run
+/// names the real hosts.
+#[test]
+fn each_table_fetches_its_default_boundaries() {
+    let mut fake = Fake {
+        page: 100,
+        ..Default::default()
+    };
+    for (table, title) in [
+        ("50090NED", TITLE_2020),
+        (
+            "50120NED",
+            "Gezondheid per wijk en buurt; 2012/2016/2020/2022 (indeling 2022)",
+        ),
+        (
+            "50150NED",
+            "Gezondheid per wijk en buurt; 2012/2016/2020/2022/2024 (indeling 2024)",
+        ),
+    ] {
+        fake.tables.insert(
+            table.into(),
+            FakeTable::from_csv(
+                &[fixtures().join(format!("tables/{table}_sample.csv"))],
+                usize::MAX,
+                title,
+                &HashMap::new(),
+            ),
+        );
+    }
+    for level in ["gemeenten", "wijken", "buurten"] {
+        fake.collections
+            .insert(level.into(), fixture_features(level, false));
+        fake.collections
+            .insert(format!("wfs:{level}"), fixture_features(level, true));
+    }
+    let (base, fake) = serve(fake);
+    let odata = format!("{base}/odata");
+    for (table, year, service) in [
+        (
+            "50090NED",
+            2020,
+            "service.pdok.nl/cbs/wijkenbuurten/2020/wfs/v1_0",
+        ),
+        (
+            "50120NED",
+            2022,
+            "service.pdok.nl/cbs/wijkenbuurten/2022/wfs/v1_0",
+        ),
+        (
+            "50150NED",
+            2024,
+            "api.pdok.nl/cbs/wijken-en-buurten-2024/ogc/v1",
+        ),
+    ] {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().to_str().unwrap();
+        // Without a mirror the plan names PDOK's own host and path.
+        let plan = omzien_cli(&["fetch", table, "--out", out, "--dry-run"]).unwrap();
+        assert!(plan.contains(&format!("GET https://{service}")), "{plan}");
+        let said = omzien_cli(&[
+            "fetch",
+            table,
+            "--out",
+            out,
+            "--odata-url",
+            &odata,
+            "--pdok-mirror",
+            &base,
+            "--wait",
+            "0.01",
+        ])
+        .unwrap();
+        assert!(said.contains("boundaries: "), "{table}: {said}");
+        for level in ["gemeenten", "wijken", "buurten"] {
+            let file = tmp
+                .path()
+                .join(format!("{table}/boundaries/{level}_{year}.geojson"));
+            let b = Boundaries::from_geojson(&file).unwrap();
+            assert_eq!(b.shapes().len(), 1, "{}", file.display());
+            // The fixture square lies where it was served (RD New reprojected for the WFS).
+            let c = b.shapes()[0].bbox.center();
+            assert!(
+                (4.5..5.5).contains(&c.x) && (51.5..52.5).contains(&c.y),
+                "{c:?}"
+            );
+        }
+        // The folder loads with its boundaries, as serve reads it.
+        omzien::Loader::new()
+            .load([tmp.path().join(table)])
+            .unwrap();
+    }
+    // Each at its year's service path (the replay logs the path it was asked at).
+    let log = fake.log.lock().unwrap().clone();
+    assert!(
+        log.iter()
+            .any(|l| l.starts_with("wfs/2020 typeNames=wijkenbuurten:buurten")),
+        "{log:?}"
+    );
+    assert!(
+        log.iter()
+            .any(|l| l.starts_with("wfs/2022 typeNames=wijkenbuurten:wijken")),
+        "{log:?}"
+    );
+    assert!(
+        log.iter()
+            .any(|l| l.starts_with("cbs/wijken-en-buurten-2024/ogc/v1/gemeenten offset=0")),
+        "{log:?}"
+    );
 }

@@ -427,7 +427,7 @@ fn a_report_counts_people_by_the_key_figures() {
     assert!(words.contains(&expected), "{expected}\n{words}");
     // Each profiled wijk with its own count.
     let r = ds
-        .gemeente_report(&omzien::ReportQuery::new(&ds, gm.gemeente().unwrap()))
+        .gemeente_report(&omzien::ReportQuery::new(ds, gm.gemeente().unwrap()))
         .unwrap();
     for p in &r.profiles {
         let i = wijken.iter().position(|w| *w == p.code).unwrap();

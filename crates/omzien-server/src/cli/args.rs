@@ -511,6 +511,10 @@ pub struct FetchArgs {
     /// (https://service.pdok.nl/cbs/wijkenbuurten/YEAR/wfs/v1_0).
     #[arg(long, value_name = "URL")]
     pub boundaries_url: Option<String>,
+    /// A mirror of PDOK that serves its paths under one root (a proxy or an organisation's
+    /// copy): the table's default boundary service is asked there.
+    #[arg(long, value_name = "URL", conflicts_with = "boundaries_url")]
+    pub pdok_mirror: Option<String>,
     /// Tries per request before giving up (429 and 5xx answers, dropped connections and
     /// truncated pages are tried again).
     #[arg(long, default_value_t = 6, value_parser = clap::value_parser!(u32).range(1..=100))]

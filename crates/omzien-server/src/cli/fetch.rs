@@ -80,9 +80,11 @@ pub fn run(a: &FetchArgs, out: &mut dyn Write) -> Result<(), CliError> {
     if !(a.wait.is_finite() && (0.0..=600.0).contains(&a.wait)) {
         return Err(arg("wait", "seconds from 0 to 600"));
     }
-    let mut retry = omzien::fetch::Retry::default();
-    retry.attempts = a.tries;
-    retry.first_wait = Duration::from_secs_f64(a.wait);
+    let retry = omzien::fetch::Retry {
+        attempts: a.tries,
+        first_wait: Duration::from_secs_f64(a.wait),
+        ..Default::default()
+    };
     if a.table.trim().eq_ignore_ascii_case("kerncijfers") {
         return key_figures(a, retry, out);
     }
@@ -104,6 +106,7 @@ pub fn run(a: &FetchArgs, out: &mut dyn Write) -> Result<(), CliError> {
     req.force = a.force;
     req.odata.clone_from(&a.odata_url);
     req.pdok.clone_from(&a.boundaries_url);
+    req.pdok_mirror.clone_from(&a.pdok_mirror);
     req.retry = retry;
     req.accept_count = a.accept_count;
     req.population = a.population;
@@ -202,6 +205,7 @@ fn key_figures(
         (!a.age.is_empty(), "age"),
         (a.level.is_some(), "level"),
         (a.boundaries_url.is_some(), "boundaries-url"),
+        (a.pdok_mirror.is_some(), "pdok-mirror"),
         (a.population, "population"),
         (a.accept_count, "accept-count"),
     ] {

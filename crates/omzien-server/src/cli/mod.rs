@@ -184,7 +184,7 @@ pub fn named_dataset(common: &Common, names: &args::NameArgs) -> Result<Dataset,
             .into_iter()
             .filter(|(c, _)| matches!(c.level(), Level::Wijk | Level::Buurt)),
     );
-    if !(named_by_key_figures && !has_geojson(&paths)) {
+    if !named_by_key_figures || has_geojson(&paths) {
         let b = load_boundaries(&ds, &paths)?;
         ds.name_from(&b);
     }

@@ -106,10 +106,37 @@ pub fn pdok_wfs(year: u16) -> String {
 /// ```
 #[must_use]
 pub fn boundaries_service(year: u16) -> String {
-    if year >= 2023 {
+    boundaries_service_at(year, None)
+}
+
+/// [`boundaries_service`] on a mirror of PDOK that serves its paths under one root (as a
+/// proxy or an organisation's copy does): `ROOT/cbs/wijken-en-buurten-YEAR/ogc/v1` from 2023
+/// on, `ROOT/cbs/wijkenbuurten/YEAR/wfs/v1_0` before; PDOK's own hosts without one.
+///
+/// ```
+/// use omzien::fetch::boundaries_service_at;
+/// assert_eq!(
+///     boundaries_service_at(2020, Some("http://mirror.local/pdok/")),
+///     "http://mirror.local/pdok/cbs/wijkenbuurten/2020/wfs/v1_0"
+/// );
+/// assert_eq!(boundaries_service_at(2024, None), omzien::fetch::pdok_wijken_en_buurten(2024));
+/// ```
+#[must_use]
+pub fn boundaries_service_at(year: u16, mirror: Option<&str>) -> String {
+    let url = if year >= 2023 {
         pdok_wijken_en_buurten(year)
     } else {
         pdok_wfs(year)
+    };
+    match mirror {
+        Some(root) => {
+            let path = url
+                .strip_prefix("https://api.pdok.nl")
+                .or_else(|| url.strip_prefix("https://service.pdok.nl"))
+                .unwrap_or(&url);
+            format!("{}{path}", root.trim_end_matches('/'))
+        }
+        None => url,
     }
 }
 
@@ -175,6 +202,9 @@ pub struct Request {
     /// The boundary service: an OGC API Features, or a WFS (a URL with `/wfs`);
     /// [`boundaries_service`] of the table's classification when `None`.
     pub pdok: Option<String>,
+    /// A mirror of PDOK serving its paths under one root ([`boundaries_service_at`]), used
+    /// when `pdok` is `None`.
+    pub pdok_mirror: Option<String>,
     /// Replace a folder already there.
     pub force: bool,
     /// Take the rows downloaded when they differ from the count the table declares (both are
@@ -203,6 +233,7 @@ impl Request {
             boundaries: true,
             odata: CBS_ODATA_FEED.to_owned(),
             pdok: None,
+            pdok_mirror: None,
             force: false,
             accept_count: false,
             population: false,
@@ -587,7 +618,7 @@ pub fn fetch(req: &Request, progress: &dyn Progress) -> Result<Fetched, FetchErr
     let pdok = req
         .pdok
         .clone()
-        .unwrap_or_else(|| boundaries_service(table.classification));
+        .unwrap_or_else(|| boundaries_service_at(table.classification, req.pdok_mirror.as_deref()));
     if req.boundaries {
         for level in req.boundary_levels() {
             boundaries.push(download_boundaries(
@@ -804,10 +835,9 @@ pub fn plan(req: &Request) -> Result<Plan, FetchError> {
         folder.join(crate::METADATA_FILE),
     ];
     if req.boundaries {
-        let pdok = req
-            .pdok
-            .clone()
-            .unwrap_or_else(|| boundaries_service(table.classification));
+        let pdok = req.pdok.clone().unwrap_or_else(|| {
+            boundaries_service_at(table.classification, req.pdok_mirror.as_deref())
+        });
         for level in req.boundary_levels() {
             requests.push(ask(
                 &format!("the {level} boundaries ({})", table.classification),
