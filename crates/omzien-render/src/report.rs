@@ -74,6 +74,9 @@ pub enum ReportPdfError {
     /// The PDF writer failed.
     #[error("writing the PDF: {0}")]
     Pdf(String),
+    /// The DOCX writer failed.
+    #[error("writing the DOCX: {0}")]
+    Docx(String),
 }
 
 /// Texts of the report (and its charts) in its language.

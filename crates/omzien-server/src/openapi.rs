@@ -24,6 +24,7 @@ use crate::routes::{api, tiles};
         api::figures,
         api::trend,
         api::compare,
+        api::brief,
         api::spine,
         api::funnel,
         api::summary,

@@ -20,6 +20,7 @@ mod area;
 mod charts;
 pub mod classify;
 mod compare;
+mod council;
 mod counts;
 mod dataset;
 mod date;
@@ -63,6 +64,7 @@ pub use compare::{
     AreaComparison, AreaGroup, Benchmark, BenchmarkRow, CompareError, CompareQuery, Confidence,
     GroupInfo, Reading, Rule, Verdict, Z95, Z998, compare, interval_at, wilson,
 };
+pub use council::{CouncilSummary, Fact, NamedArea, Statement, SummaryCaveat, SummaryQuery};
 pub use counts::PeopleCount;
 pub use dataset::{Area, Dataset, QueryError, SearchHit};
 pub use date::{civil_date, utc_timestamp};

@@ -248,7 +248,7 @@ pub enum TrendError {
 }
 
 /// Whether the age range surveyed differs between the waves for this age group.
-fn age_caveat(age: AgeGroup, from: Wave, to: Wave) -> Option<Caveat> {
+pub(crate) fn age_caveat(age: AgeGroup, from: Wave, to: Wave) -> Option<Caveat> {
     let (a, b) = (from.survey_min_age()?, to.survey_min_age()?);
     if a == b {
         return None;

@@ -10,12 +10,14 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 mod analysis;
+mod brief;
 mod compare;
 
 pub use analysis::{
     CheckAnswer, CheckRow, CheckWeights, LevelCount, RollupAnswer, RollupAnswerRow, RollupStatus,
     SummaryAnswer, SummaryRow, TrendAnswer, TrendRow,
 };
+pub use brief::BriefAnswer;
 pub use compare::{BenchmarkHeader, CompareAnswer, CompareRow, NeighbourRow};
 
 /// The CSV of an answer's rows, `lead` columns (name, value) in front and, on synthetic data,

@@ -53,6 +53,22 @@ pub enum Format {
     Csv,
     /// One JSON document.
     Json,
+    /// Markdown (`omzien brief`).
+    Md,
+    /// A whole HTML page (`omzien brief`).
+    Html,
+    /// Plain text (`omzien brief`).
+    Txt,
+    /// A Word document (`omzien brief`, with --out).
+    Docx,
+}
+
+impl Format {
+    /// Whether this is one of the text formats of `omzien brief`.
+    #[must_use]
+    pub fn is_text(self) -> bool {
+        matches!(self, Self::Md | Self::Html | Self::Txt | Self::Docx)
+    }
 }
 
 /// The commands.
@@ -139,6 +155,14 @@ pub enum Command {
     ///
     /// Example: omzien report Amsterdam --data ../shared/data/rivm-50090NED --boundaries ../shared/data/cbs-2020 --out amsterdam.pdf
     Report(ReportArgs),
+    /// The words of a council letter on a gemeente's loneliness, written from the figures
+    /// sentence by sentence (level beside the Netherlands, changes, 65+, the wijken that are
+    /// high or rising, the highest and lowest, related factors, what to keep in mind), each
+    /// verdict's rule in a note. --format txt (default), md, html, json (the statements and
+    /// the sentences) or docx (with --out).
+    ///
+    /// Example: omzien brief Amsterdam --data ../shared/data/rivm-50090NED --boundaries ../shared/data/cbs-2020
+    Brief(BriefArgs),
     /// Maps that leave the server: tile archives (PMTiles, MBTiles) any web host or GIS reads.
     ///
     /// Example: omzien export tiles --data ../shared/data/rivm-50090NED --boundaries ../shared/data/cbs-2020 --out nl.pmtiles --wave 2020 --age 18+ --scale 1
@@ -606,6 +630,35 @@ pub struct ReportArgs {
     /// A report for every gemeente of the data, into the folder --out.
     #[arg(long)]
     pub all: bool,
+}
+
+/// `omzien brief`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct BriefArgs {
+    /// Gemeente code (GM0363) or name (Amsterdam).
+    #[arg(value_name = "GEMEENTE")]
+    pub query: String,
+    /// Shared options.
+    #[command(flatten)]
+    pub common: Common,
+    /// Names of wijken and buurten.
+    #[command(flatten)]
+    pub names: NameArgs,
+    /// Language: nl or en.
+    #[arg(long, default_value = "nl")]
+    pub lang: String,
+    /// The indicator (default the lonely indicator).
+    #[arg(long, short = 'i')]
+    pub indicator: Option<String>,
+    /// Age groups (repeatable): the first is the main one. Default: 18+ and 65+.
+    #[arg(long, short = 'a')]
+    pub age: Vec<String>,
+    /// The areas counted and named: wijk or buurt.
+    #[arg(long, default_value_t = Level::Wijk)]
+    pub level: Level,
+    /// The file written (to stdout without it; a DOCX needs it).
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
 }
 
 /// `omzien check`.

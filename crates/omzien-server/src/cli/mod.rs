@@ -3,6 +3,7 @@
 
 mod area;
 mod args;
+mod brief;
 mod charts;
 mod check;
 mod compare;
@@ -102,6 +103,9 @@ pub enum CliError {
         #[source]
         source: std::io::Error,
     },
+    /// A file could not be written (named).
+    #[error(transparent)]
+    Folder(#[from] omzien::FolderError),
     /// Writing the output failed.
     #[error("cannot write output: {0}")]
     Io(#[from] std::io::Error),
@@ -265,6 +269,37 @@ fn resolve(
 /// `--format csv|json` on a command whose output is not a table (a PDF, a server, a folder)
 /// is refused rather than ignored.
 fn refuse_format(command: &Command) -> Result<(), CliError> {
+    let common = match command {
+        Command::Serve(a) => Some(&a.common),
+        Command::Report(a) => Some(&a.common),
+        Command::Spine(a) => Some(&a.compare.common),
+        Command::Funnel(a) => Some(&a.common),
+        Command::Summary(a) => Some(&a.common),
+        Command::Indicators(a) => Some(&a.common),
+        Command::Area(a) => Some(&a.common),
+        Command::Compare(a) => Some(&a.common),
+        Command::Trend(a) => Some(&a.common),
+        Command::Risk(a) => Some(&a.common),
+        Command::Rollup(a) => Some(&a.common),
+        Command::Check(a) => Some(&a.common),
+        _ => None,
+    };
+    if let Some(c) = common
+        && c.format.is_text()
+    {
+        return Err(arg(
+            "format",
+            "md, html, txt and docx are the formats of omzien brief; this command writes table, csv or json",
+        ));
+    }
+    if let Command::Brief(a) = command
+        && a.common.format == Format::Csv
+    {
+        return Err(arg(
+            "format",
+            "a council summary is text: txt (default), md, html, docx, or json for its statements",
+        ));
+    }
     let (common, what) = match command {
         Command::Serve(a) => (&a.common, "serves HTTP"),
         Command::Report(a) => (&a.common, "writes a PDF"),
@@ -298,6 +333,7 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<(), CliError> {
         #[cfg(feature = "microdata")]
         Command::Microdata(a) => microdata::run(a, out),
         Command::Summary(a) => summary::run(a, out),
+        Command::Brief(a) => brief::run(a, out),
         Command::Indicators(a) => indicators::run(a, out),
         Command::Area(a) => area::run(a, out),
         Command::Compare(a) => compare::run(a, out),

@@ -11,9 +11,9 @@ use utoipa::{IntoParams, ToSchema};
 use super::answers::{Encoded, answer};
 use super::layer::level;
 use crate::answer::{
-    AgeGroupRow, AreaAnswer, AreaRow, AreasAnswer, CompareAnswer, ErrorBody, FigureRow,
-    FiguresAnswer, IndicatorRow, IndicatorsAnswer, LevelRow, RiskAnswer, SearchAnswer, SearchRow,
-    SummaryAnswer, TrendAnswer, WaveRow, WavesAnswer,
+    AgeGroupRow, AreaAnswer, AreaRow, AreasAnswer, BriefAnswer, CompareAnswer, ErrorBody,
+    FigureRow, FiguresAnswer, IndicatorRow, IndicatorsAnswer, LevelRow, RiskAnswer, SearchAnswer,
+    SearchRow, SummaryAnswer, TrendAnswer, WaveRow, WavesAnswer,
 };
 use crate::error::{ApiError, Both, Query};
 use crate::params::{CompareAsk, FunnelAsk, GemeenteParam, LevelParam, RiskAsk, TrendAsk};
@@ -301,6 +301,88 @@ impl ChartQuery {
             .parse()
             .map_err(|e: omzien_render::ReportPdfError| ApiError::BadRequest(format!("lang: {e}")))
     }
+}
+
+/// The text a summary route answers with.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum BriefFormat {
+    /// A whole HTML page (the default: what the map's card links to).
+    #[default]
+    Html,
+    /// Markdown.
+    Md,
+    /// Plain text.
+    Txt,
+    /// The statements and the sentences ([`BriefAnswer`]).
+    Json,
+}
+
+/// `?lang=&format=&indicator=&level=` of `/api/areas/{gemeente}/summary`.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct BriefQuery {
+    /// Language: `nl` (default) or `en`.
+    pub lang: Option<String>,
+    /// `html` (default), `md`, `txt` or `json`.
+    #[param(value_type = Option<String>)]
+    pub format: Option<BriefFormat>,
+    /// The indicator (key or label; default the lonely indicator).
+    pub indicator: Option<String>,
+    /// The areas counted and named: `wijk` (default) or `buurt`.
+    pub level: Option<String>,
+}
+
+/// A gemeente's council summary in words, as `omzien brief` writes it: its level beside the
+/// Netherlands, its changes, 65+, the wijken that are high or rising, the highest and lowest,
+/// related factors and what to keep in mind, each verdict's rule in a note.
+#[utoipa::path(get, path = "/api/areas/{code}/summary",
+    params(("code" = String, Path, description = "Gemeente code (GM0363) or name"), BriefQuery),
+    responses((status = 200, description = "The summary (HTML, Markdown, text, or JSON with its statements)", body = BriefAnswer, content_type = "application/json"),
+              (status = 400, description = "A bad parameter", body = ErrorBody),
+              (status = 404, description = "No such gemeente in the data (the error lists close matches)", body = ErrorBody)))]
+pub async fn brief(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+    Query(p): Query<BriefQuery>,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    answer(&state, &uri, &headers, move |state| {
+        let ds = &state.dataset;
+        let lang: omzien_render::Lang = p.lang.as_deref().unwrap_or("nl").parse().map_err(
+            |e: omzien_render::ReportPdfError| ApiError::BadRequest(format!("lang: {e}")),
+        )?;
+        let g = ds
+            .resolve_gemeente(&code)
+            .map_err(|e| ApiError::from(omzien::ParamError::new("code", e)))?;
+        let mut q =
+            omzien::SummaryQuery::new(ds, g).with_level(level(p.level.as_deref(), Level::Wijk)?);
+        if p.indicator.is_some() {
+            q = q.with_indicator(ds.parse_indicator(p.indicator.as_deref())?);
+        }
+        let summary = ds.council_summary(&q)?;
+        let words = omzien_render::brief(ds, &summary, lang);
+        let (body, content_type) = match p.format.unwrap_or_default() {
+            BriefFormat::Html => (words.html(lang).into_bytes(), "text/html; charset=utf-8"),
+            BriefFormat::Md => (
+                words.markdown().into_bytes(),
+                "text/markdown; charset=utf-8",
+            ),
+            BriefFormat::Txt => (words.text().into_bytes(), "text/plain; charset=utf-8"),
+            BriefFormat::Json => (
+                serde_json::to_vec(&BriefAnswer::new(ds, &summary, &words))
+                    .map_err(ApiError::internal)?,
+                "application/json",
+            ),
+        };
+        Ok(Encoded {
+            body,
+            content_type,
+            headers: Vec::new(),
+        })
+    })
+    .await
 }
 
 /// `/api/spine/{code}`: what `omzien spine` takes.

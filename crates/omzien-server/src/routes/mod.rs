@@ -46,6 +46,7 @@ pub fn app(state: AppState) -> Router {
         .route("/api/waves", get(api::waves))
         .route("/api/areas", get(api::areas))
         .route("/api/areas/{code}", get(api::area))
+        .route("/api/areas/{code}/summary", get(api::brief))
         .route("/api/search", get(api::search))
         .route("/api/at", get(api::at))
         .route("/api/risk", get(api::risk))
