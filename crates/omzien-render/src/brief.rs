@@ -790,7 +790,7 @@ pub fn brief(ds: &Dataset, s: &CouncilSummary, lang: Lang) -> Brief {
                 };
                 areas.push(w.sentence(i, text, None));
             }
-            Statement::Caveat(c) => {
+            Statement::Caveat { caveat: c } => {
                 let text = match (c, lang) {
                     (SummaryCaveat::Synthetic, Lang::Nl) => "Let op: dit zijn verzonnen cijfers voor een demo, geen echte.".to_owned(),
                     (SummaryCaveat::Synthetic, Lang::En) => "Note: these are made-up figures for a demo, not real ones.".to_owned(),

@@ -246,7 +246,10 @@ pub enum Statement {
         level: Level,
     },
     /// Something to keep in mind.
-    Caveat(SummaryCaveat),
+    Caveat {
+        /// What.
+        caveat: SummaryCaveat,
+    },
 }
 
 /// A gemeente's council summary.
@@ -265,6 +268,11 @@ pub struct CouncilSummary {
     pub statements: Vec<Statement>,
 }
 
+/// A caveat as a statement.
+fn caveat(caveat: SummaryCaveat) -> Statement {
+    Statement::Caveat { caveat }
+}
+
 impl Dataset {
     /// The statements of a council letter on a gemeente's loneliness.
     ///
@@ -272,7 +280,7 @@ impl Dataset {
     /// use omzien::{Statement, SummaryQuery};
     /// let ds = omzien::demo::dataset();
     /// let s = ds.council_summary(&SummaryQuery::new(&ds, omzien::demo::GEMEENTE))?;
-    /// assert!(matches!(s.statements[0], Statement::Caveat(omzien::SummaryCaveat::Synthetic)));
+    /// assert!(matches!(s.statements[0], Statement::Caveat { caveat: omzien::SummaryCaveat::Synthetic }));
     /// assert!(s.statements.iter().any(|st| matches!(st, Statement::Level { .. })));
     /// # Ok::<(), omzien::QueryError>(())
     /// ```
@@ -302,8 +310,19 @@ impl Dataset {
         for &a in &q.ages {
             self.check(latest, a)?;
         }
-        self.indicator_info(ind)
-            .ok_or_else(|| QueryError::Invalid(format!("indicator {ind} is not in the data")))?;
+        if !self.has_column(ind, latest, main_age) {
+            let with: Vec<String> = self
+                .indicators()
+                .iter()
+                .filter(|i| self.has_column(i.indicator, latest, main_age))
+                .map(|i| i.key.clone())
+                .collect();
+            return Err(QueryError::Invalid(format!(
+                "indicator {ind} has no figures in {latest} for {}; the data has figures of {}",
+                main_age.short(),
+                with.join(", ")
+            )));
+        }
         let area_name = |c: AreaCode| {
             self.area(c)
                 .map(|a| a.display_name())
@@ -321,7 +340,7 @@ impl Dataset {
         let national = self.national();
         let mut out = Vec::new();
         if self.provenance().synthetic {
-            out.push(Statement::Caveat(SummaryCaveat::Synthetic));
+            out.push(caveat(SummaryCaveat::Synthetic));
         }
         let mut any_interval = false;
         for &age in &q.ages {
@@ -498,7 +517,7 @@ impl Dataset {
 
         // Caveats.
         if !self.provenance().synthetic {
-            out.push(Statement::Caveat(SummaryCaveat::ModelEstimates));
+            out.push(caveat(SummaryCaveat::ModelEstimates));
         }
         // The waves between which the youngest age surveyed changed, where the summary's
         // changes span them.
@@ -513,7 +532,7 @@ impl Dataset {
             .windows(2)
             .find_map(|w| Some((w[0], w[1], crate::trend::age_caveat(main_age, w[0], w[1])?)))
         {
-            out.push(Statement::Caveat(SummaryCaveat::AgeRangeChanged {
+            out.push(caveat(SummaryCaveat::AgeRangeChanged {
                 from,
                 to,
                 from_min_age,
@@ -521,28 +540,21 @@ impl Dataset {
             }));
         }
         if suppressed > 0 {
-            out.push(Statement::Caveat(SummaryCaveat::Suppressed {
-                areas: suppressed,
-            }));
+            out.push(caveat(SummaryCaveat::Suppressed { areas: suppressed }));
         }
         if not_measured > 0 {
-            out.push(Statement::Caveat(SummaryCaveat::NotMeasured {
+            out.push(caveat(SummaryCaveat::NotMeasured {
                 areas: not_measured,
             }));
         }
         if let Some(year) = self.classification_year() {
             let earlier: Vec<Wave> = waves.iter().copied().filter(|w| w.year() < year).collect();
             if !earlier.is_empty() && !self.provenance().synthetic {
-                out.push(Statement::Caveat(SummaryCaveat::Classification {
-                    year,
-                    earlier,
-                }));
+                out.push(caveat(SummaryCaveat::Classification { year, earlier }));
             }
         }
         if !any_interval {
-            out.push(Statement::Caveat(SummaryCaveat::NoIntervals {
-                band: q.band,
-            }));
+            out.push(caveat(SummaryCaveat::NoIntervals { band: q.band }));
         }
         Ok(CouncilSummary {
             gemeente: q.gemeente,
