@@ -162,6 +162,15 @@ fn amsterdams_report_carries_its_figures_and_its_wijken() {
     assert!(pages[0].contains("53,2"), "{}", pages[0]);
     assert!(pages[0].contains("47,0"), "{}", pages[0]);
     assert!(all.contains("Tabel 50090NED"));
+    // The first page opens with the council summary's own sentences (omzien brief).
+    assert!(pages[0].contains("In het kort"), "{}", pages[0]);
+    let first_page = pages[0].split_whitespace().collect::<Vec<_>>().join(" ");
+    let s = ds
+        .council_summary(&omzien::SummaryQuery::new(ds, "GM0363".parse().unwrap()))
+        .unwrap();
+    let words = omzien_render::brief(ds, &s, omzien_render::Lang::Nl);
+    let first = &words.sentences().next().unwrap().text;
+    assert!(first_page.contains(first.as_str()), "{first}\n{first_page}");
     // Every wijk is in the ranked table, by its name from the boundary file, with the 2012,
     // 2016 and 2020 figures the data (and so the API) has.
     let mut named = ds.clone();

@@ -170,6 +170,13 @@ test('clicking inside Amsterdam shows a card with GM0363’s figures', async () 
   const spineSvg = await spine.text();
   assert.match(spineSvg, /<title id="t">Amsterdam tegen Nederland/);
   assert.match(spineSvg, /<desc id="d">[^<]*Eenzaam: 53,2/);
+  // And to its council summary: a whole HTML page in the page's language.
+  const briefHref = await page.getAttribute('#brief-link', 'href');
+  assert.match(briefHref, /^\/api\/areas\/GM0363\/summary\?lang=nl/);
+  const briefPage = await fetch(new URL(briefHref, page.url()));
+  assert.equal(briefPage.status, 200);
+  assert.match(briefPage.headers.get('content-type'), /^text\/html/);
+  assert.match(await briefPage.text(), /In Amsterdam voelt 53,2% van de volwassenen/);
   assert.ok(await page.locator('#card svg path').count() >= 1, 'a chart of the waves');
   assert.ok(await page.locator('#card .trends li').count() >= 2, 'trends between waves');
   // 2016 surveyed from age 19, 2020 from 18: the caveat is shown, in the page's language.
@@ -282,5 +289,26 @@ test('a tile that fails to load does not break the map, and the controls work by
   await page.waitForSelector('#card:not([hidden]) #card-code');
   const z1 = await page.evaluate(() => window.omzien.map.getZoom());
   assert.ok(z1 > z0, `zoomed from ${z0} to ${z1}`);
+  await page.close();
+});
+
+test('the council summary page passes axe-core\'s WCAG 2.1 A and AA rules, in both languages', async () => {
+  const { page, problems } = await recordingPage(context);
+  const axePath = new URL('./node_modules/axe-core/axe.min.js', import.meta.url).pathname;
+  for (const lang of ['nl', 'en']) {
+    await page.goto(`${BASE}/api/areas/GM0363/summary?lang=${lang}`);
+    assert.equal(await page.getAttribute('html', 'lang'), lang);
+    await page.addScriptTag({ path: axePath });
+    const r = await page.evaluate(() => window.axe.run(document, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+    }));
+    assert.deepEqual(r.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target).join(' ')}`), []);
+    console.log(`summary (${lang}): axe-core ${r.testEngine.version}, ${r.passes.length} rules passed, ${r.incomplete.length} to check by hand`);
+    assert.ok(r.passes.length >= 10, `${r.passes.length} rules passed`);
+    // Every note marker leads to its note.
+    const refs = await page.locator('sup a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+    for (const h of refs) assert.equal(await page.locator(h).count(), 1, h);
+  }
+  assert.deepEqual(problems, []);
   await page.close();
 });

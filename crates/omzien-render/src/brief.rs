@@ -211,7 +211,7 @@ impl Brief {
         format!(
             "<!doctype html>\n<html lang=\"{code}\">\n<head>\n<meta charset=\"utf-8\">\n\
              <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
-             <title>{}</title>\n<style>\n\
+             <link rel=\"icon\" href=\"data:,\">\n<title>{}</title>\n<style>\n\
              body{{font-family:system-ui,sans-serif;max-width:42rem;margin:2rem auto;padding:0 1rem;line-height:1.5;color:#1a1a1a;background:#fff}}\n\
              .source,.notes{{font-size:.9rem;color:#333}}\n\
              a{{color:#0b4f8a}}\n\

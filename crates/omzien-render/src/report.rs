@@ -413,6 +413,7 @@ pub fn report_pdf(
     ) + " "
         + level_pl;
     l.paragraph(&sub, 10.0, GREY);
+    brief_section(&mut l, ds, r, lang);
 
     // 1. The gemeente beside the country.
     l.heading(&format!(
@@ -1213,6 +1214,53 @@ fn people_sentence(
             .to_owned()
         }
     )
+}
+
+/// The report opens with the council summary's words (`omzien brief`): the same sentences,
+/// lists and notes, then the figures behind them on the next page.
+fn brief_section(l: &mut Layout, ds: &Dataset, r: &GemeenteReport, lang: Lang) {
+    let t = T { lang };
+    let q = omzien::SummaryQuery::new(ds, r.gemeente)
+        .with_indicator(r.indicator())
+        .with_ages(r.ages.clone())
+        .with_level(r.level);
+    let Ok(summary) = ds.council_summary(&q) else {
+        return;
+    };
+    let b = crate::brief(ds, &summary, lang);
+    l.heading(t.s("In het kort", "In brief"));
+    for p in &b.paragraphs {
+        let mut line = String::new();
+        for part in p {
+            match part {
+                crate::Part::Sentence(s) => {
+                    if !line.is_empty() {
+                        line.push(' ');
+                    }
+                    line.push_str(&s.text);
+                    if let Some(n) = s.note {
+                        line.push_str(&format!(" [{n}]"));
+                    }
+                }
+                crate::Part::List { items, .. } => {
+                    if !line.is_empty() {
+                        l.paragraph(&line, 9.5, INK);
+                        line.clear();
+                    }
+                    for i in items {
+                        l.paragraph(&format!("   • {i}"), 9.0, INK);
+                    }
+                }
+            }
+        }
+        if !line.is_empty() {
+            l.paragraph(&line, 9.5, INK);
+        }
+    }
+    for (i, n) in b.notes.iter().enumerate() {
+        l.paragraph(&format!("[{}] {n}", i + 1), 7.5, GREY);
+    }
+    l.new_page();
 }
 
 /// The gemeente's areas in a funnel plot against the country (or the gemeente without

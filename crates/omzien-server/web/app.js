@@ -17,7 +17,7 @@
       loneliness: 'Eenzaamheid', others: 'Overige indicatoren',
       close: 'Sluiten', code: 'code', parent: 'ligt in', area_value: 'gebied', gm_value: 'gemeente', nl_value: 'Nederland',
       suppressed: 'onderdrukt', not_measured: 'niet gemeten', no_polygon: 'geen grens op de kaart',
-      rank_country: 'Plaats in Nederland', rank_gemeente: 'Plaats binnen de gemeente', of: 'van', report: 'Rapport (PDF)', spine: 'Alle indicatoren tegen Nederland (staafdiagram)',
+      rank_country: 'Plaats in Nederland', rank_gemeente: 'Plaats binnen de gemeente', of: 'van', report: 'Rapport (PDF)', spine: 'Alle indicatoren tegen Nederland (staafdiagram)', brief: 'In het kort, voor de raad',
       change: 'Verandering', rising: 'stijgt', falling: 'daalt', stable: 'gelijk', unknown: 'onbekend',
       significant: 'significant', not_significant: 'niet significant',
       risk_high: 'Hoogste waarden', risk_rising: 'Sterkste stijging', risk_none: 'Geen gebieden voor deze keuze.',
@@ -53,7 +53,7 @@
       loneliness: 'Loneliness', others: 'Other indicators',
       close: 'Close', code: 'code', parent: 'part of', area_value: 'area', gm_value: 'municipality', nl_value: 'Netherlands',
       suppressed: 'suppressed', not_measured: 'not measured', no_polygon: 'no boundary on the map',
-      rank_country: 'Rank in the Netherlands', rank_gemeente: 'Rank within the municipality', of: 'of', report: 'Report (PDF)', spine: 'All indicators against the Netherlands (spine chart)',
+      rank_country: 'Rank in the Netherlands', rank_gemeente: 'Rank within the municipality', of: 'of', report: 'Report (PDF)', spine: 'All indicators against the Netherlands (spine chart)', brief: 'In brief, for the council',
       change: 'Change', rising: 'rising', falling: 'falling', stable: 'stable', unknown: 'unknown',
       significant: 'significant', not_significant: 'not significant',
       risk_high: 'Highest values', risk_rising: 'Largest rises', risk_none: 'No areas for this selection.',
@@ -498,6 +498,7 @@
       rankLine('rank_country', ranks.country, plural),
       rankLine('rank_gemeente', ranks.gemeente, plural),
       spineLink(a),
+      briefLink(a),
       reportLink(a)].filter((x) => x != null));
     card.hidden = false;
   }
@@ -508,6 +509,14 @@
     const p = new URLSearchParams({ lang: state.lang, age: state.age, with: 'nl' });
     if (state.wave) p.set('wave', state.wave);
     return el('p', { class: 'spine' }, el('a', { id: 'spine-link', href: `/api/spine/${encodeURIComponent(a.code)}?${p}`, target: '_blank', rel: 'noopener', text: t('spine') }));
+  }
+
+  // The council summary of the area's gemeente, in the page's language.
+  function briefLink(a) {
+    const m = /^(?:GM|WK|BU)(\d{4})/.exec(a.code || '');
+    if (!m) return null;
+    const p = new URLSearchParams({ lang: state.lang, indicator: state.indicator });
+    return el('p', { class: 'brief' }, el('a', { id: 'brief-link', href: `/api/areas/GM${m[1]}/summary?${p}`, target: '_blank', rel: 'noopener', text: `${t('brief')} · ${a.level === 'gemeente' ? (a.name || 'GM' + m[1]) : (a.gemeente_name || 'GM' + m[1])}` }));
   }
 
   // The report of the area's gemeente: GM0363 for GM0363, WK036300 and BU03630000.

@@ -506,7 +506,7 @@ impl Dataset {
                         factors.push((rel, worse));
                     }
                 }
-                factors.sort_by(|a, b| b.1.cmp(&a.1));
+                factors.sort_by_key(|f| std::cmp::Reverse(f.1));
                 out.push(Statement::Factors {
                     level: q.level,
                     areas: top,
