@@ -59,6 +59,21 @@ const CASES: &[(&str, &str, u16)] = &[
         200,
     ),
     ("/api/areas/NL01", "/api/areas/{code}", 200),
+    (
+        "/api/areas/GM0363/summary?format=json&lang=en",
+        "/api/areas/{code}/summary",
+        200,
+    ),
+    (
+        "/api/areas/Amsterdm/summary?format=json",
+        "/api/areas/{code}/summary",
+        404,
+    ),
+    (
+        "/api/areas/GM0363/summary?format=json&level=land",
+        "/api/areas/{code}/summary",
+        400,
+    ),
     ("/api/areas/GM9876", "/api/areas/{code}", 404),
     ("/api/areas/XX12", "/api/areas/{code}", 404),
     ("/api/at?lon=4.8927&lat=52.3731&level=buurt", "/api/at", 200),

@@ -11,6 +11,21 @@ use omzien_server::routes::app;
 use omzien_server::state::AppState;
 use omzien_tests::{browser, national, national_dataset};
 
+/// The server of `state` on a loopback port, on its own runtime: the runtime and the URL.
+fn serve(state: AppState) -> (tokio::runtime::Runtime, String) {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let listener = rt
+        .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+        .unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    rt.spawn(async move { axum::serve(listener, app(state)).await });
+    (rt, url)
+}
+
 #[test]
 fn web_map_in_chromium() {
     let Some(dir) = national() else { return };
@@ -30,16 +45,7 @@ fn web_map_in_chromium() {
     .collect();
     let state = AppState::new(ds, boundaries, 256 << 20);
 
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
-    let listener = rt
-        .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
-        .unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    rt.spawn(async move { axum::serve(listener, app(state)).await });
+    let (rt, url) = serve(state);
 
     b.run("map.test.mjs", &[("OMZIEN_URL", &url)]);
     rt.shutdown_background();
@@ -100,16 +106,7 @@ fn risk_list_with_probabilities_in_chromium() {
     let ds = omzien::Loader::new().load([&table]).unwrap();
     let state = AppState::new(ds, omzien::demo::boundaries().to_vec(), 64 << 20);
 
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
-    let listener = rt
-        .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
-        .unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    rt.spawn(async move { axum::serve(listener, app(state)).await });
+    let (rt, url) = serve(state);
     let expect = serde_json::json!({
         "indicator": omzien::Indicator::LONELY.to_string(),
         "sure_area": sure.to_string(),

@@ -384,6 +384,20 @@ impl Writer<'_> {
         self.note(text)
     }
 
+    /// A sentence and the list it introduces.
+    fn listed(
+        &self,
+        statement: usize,
+        text: String,
+        note: Option<usize>,
+        items: Vec<String>,
+    ) -> [Part; 2] {
+        [
+            self.sentence(statement, text, note),
+            Part::List { items, statement },
+        ]
+    }
+
     fn sentence(&self, statement: usize, text: String, note: Option<usize>) -> Part {
         Part::Sentence(Sentence {
             text,
@@ -611,11 +625,7 @@ pub fn brief(ds: &Dataset, s: &CouncilSummary, lang: Lang) -> Brief {
                             high.len()
                         ),
                     };
-                    areas.push(w.sentence(i, text, rules));
-                    areas.push(Part::List {
-                        items: w.names(high),
-                        statement: i,
-                    });
+                    areas.extend(w.listed(i, text, rules, w.names(high)));
                 }
                 if let Some(since) = since {
                     if rising.is_empty() {
@@ -641,22 +651,25 @@ pub fn brief(ds: &Dataset, s: &CouncilSummary, lang: Lang) -> Brief {
                                 if rising.len() == 1 { one } else { many }
                             ),
                         };
-                        areas.push(w.sentence(i, text, rules));
-                        areas.push(Part::List {
-                            items: rising
-                                .iter()
-                                .map(|a| match a.change {
-                                    Some(d) => format!(
-                                        "{} ({}{})",
-                                        a.name,
-                                        if d > 0.0 { "+" } else { "" },
-                                        w.pp_short(d)
-                                    ),
-                                    None => a.name.clone(),
-                                })
-                                .collect(),
-                            statement: i,
-                        });
+                        areas.extend(
+                            w.listed(
+                                i,
+                                text,
+                                rules,
+                                rising
+                                    .iter()
+                                    .map(|a| match a.change {
+                                        Some(d) => format!(
+                                            "{} ({}{})",
+                                            a.name,
+                                            if d > 0.0 { "+" } else { "" },
+                                            w.pp_short(d)
+                                        ),
+                                        None => a.name.clone(),
+                                    })
+                                    .collect(),
+                            ),
+                        );
                     }
                     if *high_applies {
                         let text = match (lang, both.len()) {
@@ -754,11 +767,7 @@ pub fn brief(ds: &Dataset, s: &CouncilSummary, lang: Lang) -> Brief {
                             top.len()
                         ),
                     };
-                    areas.push(w.sentence(i, text, note));
-                    areas.push(Part::List {
-                        items: more,
-                        statement: i,
-                    });
+                    areas.extend(w.listed(i, text, note, more));
                 }
                 if !less.is_empty() {
                     let text = match lang {
@@ -769,11 +778,7 @@ pub fn brief(ds: &Dataset, s: &CouncilSummary, lang: Lang) -> Brief {
                             format!("And these are less common in those {many} than nationally:")
                         }
                     };
-                    areas.push(w.sentence(i, text, note));
-                    areas.push(Part::List {
-                        items: less,
-                        statement: i,
-                    });
+                    areas.extend(w.listed(i, text, note, less));
                 }
             }
             Statement::NoAreas { level } => {
