@@ -64,36 +64,40 @@ impl Brief {
         })
     }
 
+    /// A paragraph's parts as its writers take them: runs of sentences (written as one
+    /// paragraph, each followed by its note marker) and the lists between them.
+    #[must_use]
+    pub fn blocks(paragraph: &[Part]) -> Vec<Block<'_>> {
+        let mut out: Vec<Block<'_>> = Vec::new();
+        for part in paragraph {
+            match part {
+                Part::Sentence(s) => match out.last_mut() {
+                    Some(Block::Sentences(run)) => run.push(s),
+                    _ => out.push(Block::Sentences(vec![s])),
+                },
+                Part::List { items, .. } => out.push(Block::List(items)),
+            }
+        }
+        out
+    }
+
     /// Plain text: paragraphs, lists as indented lines, notes as `[1] …` at the end.
     #[must_use]
     pub fn text(&self) -> String {
         let mut out = format!("{}\n\n", self.title);
         for p in &self.paragraphs {
-            let mut line = String::new();
-            for part in p {
-                match part {
-                    Part::Sentence(s) => {
-                        if !line.is_empty() {
-                            line.push(' ');
-                        }
-                        line.push_str(&s.text);
-                        if let Some(n) = s.note {
-                            line.push_str(&format!(" [{n}]"));
-                        }
-                    }
-                    Part::List { items, .. } => {
-                        out.push_str(&line);
+            for b in Self::blocks(p) {
+                match b {
+                    Block::Sentences(run) => {
+                        out.push_str(&joined(&run, str::to_owned, |n| format!(" [{n}]")));
                         out.push('\n');
-                        line.clear();
+                    }
+                    Block::List(items) => {
                         for i in items {
                             out.push_str(&format!("  - {i}\n"));
                         }
                     }
                 }
-            }
-            if !line.is_empty() {
-                out.push_str(&line);
-                out.push('\n');
             }
             out.push('\n');
         }
@@ -110,32 +114,19 @@ impl Brief {
         let esc = |s: &str| s.replace('*', "\\*").replace('_', "\\_");
         let mut out = format!("# {}\n\n", esc(&self.title));
         for p in &self.paragraphs {
-            let mut line = String::new();
-            for part in p {
-                match part {
-                    Part::Sentence(s) => {
-                        if !line.is_empty() {
-                            line.push(' ');
-                        }
-                        line.push_str(&esc(&s.text));
-                        if let Some(n) = s.note {
-                            line.push_str(&format!("[^{n}]"));
-                        }
-                    }
-                    Part::List { items, .. } => {
-                        out.push_str(&line);
+            for b in Self::blocks(p) {
+                match b {
+                    Block::Sentences(run) => {
+                        out.push_str(&joined(&run, esc, |n| format!("[^{n}]")));
                         out.push_str("\n\n");
-                        line.clear();
+                    }
+                    Block::List(items) => {
                         for i in items {
                             out.push_str(&format!("- {}\n", esc(i)));
                         }
                         out.push('\n');
                     }
                 }
-            }
-            if !line.is_empty() {
-                out.push_str(&line);
-                out.push_str("\n\n");
             }
         }
         out.push_str(&format!("{}\n\n", esc(&self.source)));
@@ -155,43 +146,30 @@ impl Brief {
                 .replace('>', "&gt;")
                 .replace('"', "&quot;")
         };
-        let code = match lang {
-            Lang::Nl => "nl",
-            Lang::En => "en",
+        let (code, note_word) = match lang {
+            Lang::Nl => ("nl", "noot"),
+            Lang::En => ("en", "note"),
         };
         let mut body = format!("<h1>{}</h1>\n", esc(&self.title));
         for p in &self.paragraphs {
-            let mut para = String::new();
-            for part in p {
-                match part {
-                    Part::Sentence(s) => {
-                        if !para.is_empty() {
-                            para.push(' ');
-                        }
-                        para.push_str(&esc(&s.text));
-                        if let Some(n) = s.note {
-                            para.push_str(&format!(
-                                "<sup><a href=\"#note-{n}\" id=\"ref-{n}-{}\" aria-label=\"{} {n}\">{n}</a></sup>",
-                                s.statement,
-                                match lang {
-                                    Lang::Nl => "noot",
-                                    Lang::En => "note",
-                                }
-                            ));
-                        }
+            for b in Self::blocks(p) {
+                match b {
+                    Block::Sentences(run) => {
+                        let para = joined(&run, esc, |n| {
+                            format!(
+                                "<sup><a href=\"#note-{n}\" aria-label=\"{note_word} {n}\">{n}</a></sup>"
+                            )
+                        });
+                        body.push_str(&format!("<p>{para}</p>\n"));
                     }
-                    Part::List { items, .. } => {
-                        body.push_str(&format!("<p>{para}</p>\n<ul>\n"));
-                        para.clear();
+                    Block::List(items) => {
+                        body.push_str("<ul>\n");
                         for i in items {
                             body.push_str(&format!("<li>{}</li>\n", esc(i)));
                         }
                         body.push_str("</ul>\n");
                     }
                 }
-            }
-            if !para.is_empty() {
-                body.push_str(&format!("<p>{para}</p>\n"));
             }
         }
         body.push_str(&format!("<p class=\"source\">{}</p>\n", esc(&self.source)));
@@ -219,6 +197,34 @@ impl Brief {
             esc(&self.title)
         )
     }
+}
+
+/// A paragraph's sentences in a run, or a list ([`Brief::blocks`]).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum Block<'a> {
+    /// Sentences written as one paragraph.
+    Sentences(Vec<&'a Sentence>),
+    /// A list.
+    List(&'a [String]),
+}
+
+/// Sentences joined by spaces, each written by `text` and followed by `marker` of its note.
+pub(crate) fn joined(
+    run: &[&Sentence],
+    text: impl Fn(&str) -> String,
+    marker: impl Fn(usize) -> String,
+) -> String {
+    run.iter()
+        .map(|s| {
+            let mut t = text(&s.text);
+            if let Some(n) = s.note {
+                t.push_str(&marker(n));
+            }
+            t
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// How an indicator is said of people: Dutch verb and rest ("voelt", "zich eenzaam"), English.
@@ -940,26 +946,22 @@ pub fn brief_docx(b: &Brief, lang: Lang) -> Result<Vec<u8>, crate::ReportPdfErro
         .default_fonts(docx_rs::RunFonts::new().ascii("Calibri").hi_ansi("Calibri"))
         .add_paragraph(Paragraph::new().style("Heading1").add_run(run(&b.title)));
     for p in &b.paragraphs {
-        let mut para = Paragraph::new();
-        let mut has = false;
-        for part in p {
-            match part {
-                Part::Sentence(s) => {
-                    if has {
-                        para = para.add_run(run(" "));
+        for block in Brief::blocks(p) {
+            match block {
+                Block::Sentences(sentences) => {
+                    let mut para = Paragraph::new();
+                    for (k, s) in sentences.iter().enumerate() {
+                        if k > 0 {
+                            para = para.add_run(run(" "));
+                        }
+                        para = para.add_run(run(&s.text));
+                        if let Some(n) = s.note {
+                            para = para.add_run(note(n));
+                        }
                     }
-                    para = para.add_run(run(&s.text));
-                    if let Some(n) = s.note {
-                        para = para.add_run(note(n));
-                    }
-                    has = true;
+                    doc = doc.add_paragraph(para);
                 }
-                Part::List { items, .. } => {
-                    if has {
-                        doc = doc.add_paragraph(para);
-                    }
-                    para = Paragraph::new();
-                    has = false;
+                Block::List(items) => {
                     for i in items {
                         doc = doc.add_paragraph(
                             Paragraph::new()
@@ -969,9 +971,6 @@ pub fn brief_docx(b: &Brief, lang: Lang) -> Result<Vec<u8>, crate::ReportPdfErro
                     }
                 }
             }
-        }
-        if has {
-            doc = doc.add_paragraph(para);
         }
     }
     doc = doc.add_paragraph(Paragraph::new().add_run(run(&b.source).size(18)));

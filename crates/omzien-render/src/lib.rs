@@ -37,7 +37,7 @@ mod text;
 mod tile;
 mod vector;
 
-pub use brief::{Brief, Part, Sentence, brief, brief_docx};
+pub use brief::{Block, Brief, Part, Sentence, brief, brief_docx};
 pub use chart::{Anchor, Chart, Mark, Rgb};
 pub use comparison::{
     FUNNEL_HEIGHT, FUNNEL_PLOT, FUNNEL_WIDTH, SpineLayout, funnel_chart, funnel_range, funnel_xy,

@@ -1230,31 +1230,18 @@ fn brief_section(l: &mut Layout, ds: &Dataset, r: &GemeenteReport, lang: Lang) {
     let b = crate::brief(ds, &summary, lang);
     l.heading(t.s("In het kort", "In brief"));
     for p in &b.paragraphs {
-        let mut line = String::new();
-        for part in p {
-            match part {
-                crate::Part::Sentence(s) => {
-                    if !line.is_empty() {
-                        line.push(' ');
-                    }
-                    line.push_str(&s.text);
-                    if let Some(n) = s.note {
-                        line.push_str(&format!(" [{n}]"));
-                    }
+        for block in crate::Brief::blocks(p) {
+            match block {
+                crate::Block::Sentences(run) => {
+                    let line = crate::brief::joined(&run, str::to_owned, |n| format!(" [{n}]"));
+                    l.paragraph(&line, 9.5, INK);
                 }
-                crate::Part::List { items, .. } => {
-                    if !line.is_empty() {
-                        l.paragraph(&line, 9.5, INK);
-                        line.clear();
-                    }
+                crate::Block::List(items) => {
                     for i in items {
                         l.paragraph(&format!("   • {i}"), 9.0, INK);
                     }
                 }
             }
-        }
-        if !line.is_empty() {
-            l.paragraph(&line, 9.5, INK);
         }
     }
     for (i, n) in b.notes.iter().enumerate() {
