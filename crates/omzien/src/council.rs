@@ -42,10 +42,7 @@ impl SummaryQuery {
         Self {
             gemeente,
             indicator: Indicator::LONELY,
-            ages: [AgeGroup::ADULTS, AgeGroup::SENIORS]
-                .into_iter()
-                .filter(|a| ds.age_groups().contains(a))
-                .collect(),
+            ages: crate::report::main_ages(ds),
             level: Level::Wijk,
             band: crate::CompareQuery::DEFAULT_BAND,
             top: 5,

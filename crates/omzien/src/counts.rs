@@ -81,7 +81,7 @@ impl Dataset {
             let Some(population) = w.get(area) else {
                 continue;
             };
-            let exact_age = !w.source().contains(crate::ADULTS_APPROXIMATION);
+            let exact_age = !w.is_approximate();
             return Ok(Some(PeopleCount {
                 area,
                 people: (v / 100.0 * population / 10.0).round() * 10.0,

@@ -46,10 +46,7 @@ impl ReportQuery {
             .into_iter()
             .filter(|i| ds.indicator_info(*i).is_some())
             .collect();
-        let ages: Vec<AgeGroup> = [AgeGroup::ADULTS, AgeGroup::SENIORS]
-            .into_iter()
-            .filter(|a| ds.age_groups().contains(a))
-            .collect();
+        let ages = main_ages(ds);
         Self {
             gemeente,
             indicators,
@@ -96,6 +93,15 @@ impl ReportQuery {
         self.since = Some(since);
         self
     }
+}
+
+/// The age groups a report or a council summary covers by default: 18+ and 65+, those the
+/// data has.
+pub(crate) fn main_ages(ds: &Dataset) -> Vec<AgeGroup> {
+    [AgeGroup::ADULTS, AgeGroup::SENIORS]
+        .into_iter()
+        .filter(|a| ds.age_groups().contains(a))
+        .collect()
 }
 
 /// A report that cannot be made.

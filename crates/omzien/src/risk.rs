@@ -648,17 +648,29 @@ impl Dataset {
             RiseReference::Auto => RiseReference::Gemeente,
             r => r,
         };
-        // Every ranked area's change (the false discovery rate is controlled over all of them,
-        // and probabilities are drawn for all of them), and its interval.
-        let trends: Vec<Option<crate::Trend>> = valued
-            .par_iter()
-            .map(|(c, _)| change(*c))
-            .collect::<Result<_, _>>()?;
+        // Every ranked area's interval, and its change (the false discovery rate is controlled
+        // over all of them, and probabilities are drawn for all of them). Probabilities without
+        // a single interval are refused before the changes are worked out.
         let intervals: Vec<Option<(f64, f64)>> = valued
             .iter()
             .map(|(c, _)| self.interval(*c, q.indicator, q.wave, q.age))
             .collect::<Result<_, _>>()?;
         let with_intervals = intervals.iter().filter(|i| i.is_some()).count();
+        if q.by == RiskBy::Probability && with_intervals == 0 {
+            return Err(RiskError::NoIntervals {
+                what: format!(
+                    "the {} {}s ranked for {} in {}",
+                    valued.len(),
+                    q.level,
+                    q.indicator,
+                    q.wave
+                ),
+            });
+        }
+        let trends: Vec<Option<crate::Trend>> = valued
+            .par_iter()
+            .map(|(c, _)| change(*c))
+            .collect::<Result<_, _>>()?;
         let tests: Vec<(usize, f64)> = trends
             .iter()
             .enumerate()
@@ -706,17 +718,6 @@ impl Dataset {
         };
         // Probabilities, by Monte Carlo from the intervals.
         let (p_top, p_rise) = if q.by == RiskBy::Probability {
-            if with_intervals == 0 {
-                return Err(RiskError::NoIntervals {
-                    what: format!(
-                        "the {} {}s ranked for {} in {}",
-                        valued.len(),
-                        q.level,
-                        q.indicator,
-                        q.wave
-                    ),
-                });
-            }
             let dists: Vec<LogitNormal> = valued
                 .iter()
                 .zip(&intervals)

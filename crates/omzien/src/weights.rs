@@ -69,6 +69,7 @@ pub struct Weights {
     map: HashMap<AreaCode, f64>,
     year: Option<u16>,
     age: Option<AgeGroup>,
+    approximate: bool,
 }
 
 /// How the key figures' age bands give the inhabitants aged 18 and over: CBS counts ages in
@@ -113,6 +114,7 @@ impl Weights {
             map: pairs.into_iter().collect(),
             year: None,
             age: None,
+            approximate: false,
         }
     }
 
@@ -123,12 +125,25 @@ impl Weights {
         self
     }
 
+    /// The same weights, marked as approximating their age group.
+    #[must_use]
+    fn approximated(mut self) -> Self {
+        self.approximate = true;
+        self
+    }
+
     /// The age group whose inhabitants the weights count, where their source says (a
     /// population layer or key figures read for that age group); `None` for a plain weights
     /// file, which says nothing of ages.
     #[must_use]
     pub fn age(&self) -> Option<AgeGroup> {
         self.age
+    }
+
+    /// Whether the weights approximate the age group they count ([`ADULTS_APPROXIMATION`]).
+    #[must_use]
+    pub fn is_approximate(&self) -> bool {
+        self.approximate
     }
 
     /// Weights for `age` from a file: a key-figures CSV (`omzien fetch kerncijfers`, read by
@@ -190,6 +205,7 @@ impl Weights {
             map,
             year: year_in_name(path),
             age: None,
+            approximate: false,
         })
     }
 
@@ -904,7 +920,8 @@ impl Populations {
                     .filter_map(|r| r.adults.map(|a| (r.code, a))),
             )
             .with_year(self.year)
-            .with_age(Some(age)))
+            .with_age(Some(age))
+            .approximated())
         } else if age == AgeGroup::ADULTS {
             Ok(Weights::from_pairs(
                 &format!("{source} (all inhabitants)"),

@@ -295,12 +295,16 @@ impl ChartQuery {
     }
 
     fn lang(&self) -> Result<omzien_render::Lang, ApiError> {
-        self.lang
-            .as_deref()
-            .unwrap_or("nl")
-            .parse()
-            .map_err(|e: omzien_render::ReportPdfError| ApiError::BadRequest(format!("lang: {e}")))
+        lang(self.lang.as_deref())
     }
+}
+
+/// `?lang=`: `nl` (the default) or `en`, else 400 naming the parameter.
+pub(crate) fn lang(given: Option<&str>) -> Result<omzien_render::Lang, ApiError> {
+    given
+        .unwrap_or("nl")
+        .parse()
+        .map_err(|e: omzien_render::ReportPdfError| ApiError::BadRequest(format!("lang: {e}")))
 }
 
 /// The text a summary route answers with.
@@ -350,9 +354,7 @@ pub async fn brief(
 ) -> Result<Response, ApiError> {
     answer(&state, &uri, &headers, move |state| {
         let ds = &state.dataset;
-        let lang: omzien_render::Lang = p.lang.as_deref().unwrap_or("nl").parse().map_err(
-            |e: omzien_render::ReportPdfError| ApiError::BadRequest(format!("lang: {e}")),
-        )?;
+        let lang = lang(p.lang.as_deref())?;
         let g = ds
             .resolve_gemeente(&code)
             .map_err(|e| ApiError::from(omzien::ParamError::new("code", e)))?;

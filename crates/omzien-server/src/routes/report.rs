@@ -4,7 +4,7 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use omzien::{Level, ReportQuery};
-use omzien_render::{Lang, report_date, report_pdf};
+use omzien_render::{report_date, report_pdf};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
@@ -51,11 +51,7 @@ pub async fn report(
     let gemeente = ds
         .resolve_gemeente(name)
         .map_err(|e| ApiError::from(omzien::ParamError::new("gemeente", e)))?;
-    let lang: Lang = q
-        .lang
-        .as_deref()
-        .map_or(Ok(Lang::Nl), str::parse)
-        .map_err(|e| ApiError::BadRequest(format!("lang: {e}")))?;
+    let lang = super::api::lang(q.lang.as_deref())?;
     let level: Level = q
         .level
         .as_deref()

@@ -172,13 +172,7 @@ impl KeyFiguresRequest {
 
     /// The `$filter` of a gemeente: the country, the gemeente, its wijken and buurten.
     fn filter(&self) -> Option<String> {
-        self.gemeente.map(|g| {
-            let n = g.number();
-            format!(
-                "startswith(WijkenEnBuurten,'NL') or startswith(WijkenEnBuurten,'GM{n:04}') or \
-                 startswith(WijkenEnBuurten,'WK{n:04}') or startswith(WijkenEnBuurten,'BU{n:04}')"
-            )
-        })
+        self.gemeente.map(|g| super::area_filter(None, Some(g)))
     }
 
     /// The first page of the figures, with the columns chosen (`$select`) and the filter.

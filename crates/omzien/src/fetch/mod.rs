@@ -279,34 +279,7 @@ impl Request {
             parts.push(format!("({})", ages.join(" or ")));
         }
         if self.level.is_some() || self.gemeente.is_some() {
-            let levels: Vec<Level> = match self.level {
-                Some(l) => vec![l],
-                None => vec![Level::Gemeente, Level::Wijk, Level::Buurt],
-            };
-            let mut prefixes = vec!["NL".to_owned()];
-            if let Some(g) = self.gemeente
-                && !levels.contains(&Level::Gemeente)
-            {
-                // The gemeente's own figures, the reference of its wijken and buurten.
-                prefixes.push(g.to_string());
-            }
-            for l in levels {
-                let p = match l {
-                    Level::Land => continue,
-                    Level::Gemeente => "GM",
-                    Level::Wijk => "WK",
-                    Level::Buurt => "BU",
-                };
-                prefixes.push(match self.gemeente {
-                    Some(g) => format!("{p}{:04}", g.number()),
-                    None => p.to_owned(),
-                });
-            }
-            let any: Vec<String> = prefixes
-                .iter()
-                .map(|p| format!("startswith(WijkenEnBuurten,'{p}')"))
-                .collect();
-            parts.push(format!("({})", any.join(" or ")));
+            parts.push(format!("({})", area_filter(self.level, self.gemeente)));
         }
         (!parts.is_empty()).then(|| parts.join(" and "))
     }
@@ -319,6 +292,51 @@ impl Request {
             None => vec![Level::Gemeente, Level::Wijk, Level::Buurt],
         }
     }
+}
+
+/// The OData condition on `WijkenEnBuurten` of a level (all three without one) and a gemeente:
+/// the country always (the reference of every comparison), the gemeente's own row also when
+/// only its wijken or buurten are asked, its areas by their code's prefix.
+///
+/// ```
+/// # use omzien::fetch::area_filter;
+/// assert_eq!(
+///     area_filter(None, Some("GM0363".parse()?)),
+///     "startswith(WijkenEnBuurten,'NL') or startswith(WijkenEnBuurten,'GM0363') or \
+///      startswith(WijkenEnBuurten,'WK0363') or startswith(WijkenEnBuurten,'BU0363')"
+/// );
+/// # Ok::<(), omzien::CodeError>(())
+/// ```
+#[must_use]
+pub fn area_filter(level: Option<Level>, gemeente: Option<GemeenteCode>) -> String {
+    let levels: Vec<Level> = match level {
+        Some(l) => vec![l],
+        None => vec![Level::Gemeente, Level::Wijk, Level::Buurt],
+    };
+    let mut prefixes = vec!["NL".to_owned()];
+    if let Some(g) = gemeente
+        && !levels.contains(&Level::Gemeente)
+    {
+        // The gemeente's own figures, the reference of its wijken and buurten.
+        prefixes.push(g.to_string());
+    }
+    for l in levels {
+        let p = match l {
+            Level::Land => continue,
+            Level::Gemeente => "GM",
+            Level::Wijk => "WK",
+            Level::Buurt => "BU",
+        };
+        prefixes.push(match gemeente {
+            Some(g) => format!("{p}{:04}", g.number()),
+            None => p.to_owned(),
+        });
+    }
+    prefixes
+        .iter()
+        .map(|p| format!("startswith(WijkenEnBuurten,'{p}')"))
+        .collect::<Vec<_>>()
+        .join(" or ")
 }
 
 /// How a download goes, told to whoever shows it (a progress bar, a log, nothing).
