@@ -312,6 +312,6 @@ impl Chart {
                 );
             }
         }
-        encode(&pixmap)
+        encode(&crate::Raster(pixmap))
     }
 }

@@ -119,7 +119,7 @@ pub fn legend_png(legend: &Legend, scale: u32) -> Result<Vec<u8>, EncodeError> {
         TEXT_PX * s,
         [0xb0, 0x00, 0x00],
     );
-    encode(&pixmap)
+    encode(&crate::Raster(pixmap))
 }
 
 #[cfg(test)]

@@ -18,8 +18,8 @@
 //!     .ok_or("no buurt boundaries")?;
 //! let [w, s, e, n] = scene.boundaries().extent().ok_or("empty")?;
 //! let tile = TileCoord::containing((w + e) / 2.0, (s + n) / 2.0, 12).ok_or("outside")?;
-//! let pixmap = render(&layer, &scene, tile, 1).ok_or("nothing drawn")?;
-//! let png = encode_tile(&pixmap, &layer)?;
+//! let raster = render(&layer, &scene, tile, 1).ok_or("nothing drawn")?;
+//! let png = encode_tile(&raster, &layer)?;
 //! assert!(png.starts_with(b"\x89PNG"));
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
@@ -49,7 +49,7 @@ pub use export::{
 };
 pub use legend::{LEGEND_WIDTH, legend_png};
 pub use png::{EncodeError, encode, encode_tile};
-pub use raster::{TILE_SIZE, render};
+pub use raster::{Raster, TILE_SIZE, render};
 pub use report::{Lang, ReportPdfError, report_date, report_pdf};
 pub use scene::{Scene, SceneShape};
 pub use tile::{MAX_ZOOM, Projector, TileCoord, TileError};
@@ -57,3 +57,8 @@ pub use vector::{
     Attribute, FeatureAttributes, MVT_BUFFER, MVT_EXTENT, VectorError, VectorQuery, field,
     fill_color, vector_fields, vector_tile,
 };
+
+/// The README's examples, run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

@@ -6,6 +6,8 @@ use std::collections::HashMap;
 
 use vello_cpu::Pixmap;
 
+use crate::Raster;
+
 type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
 
 /// A premultiplied pixel (as `u32`, RGBA bytes in memory order) as straight RGBA.
@@ -55,15 +57,15 @@ fn round_blend(c: u32) -> u32 {
     u32::from_ne_bytes([level(r).min(a), level(g).min(a), level(b).min(a), a])
 }
 
-/// Encodes a pixmap as an indexed PNG, every colour exact where there are at most 256.
+/// Encodes a raster as an indexed PNG, every colour exact where there are at most 256.
 ///
 /// Beyond 256 colours the 256 most frequent are kept and every other pixel takes its nearest
 /// palette colour.
 ///
 /// # Errors
 /// [`EncodeError`] when the PNG writer fails.
-pub fn encode(pixmap: &Pixmap) -> Result<Vec<u8>, EncodeError> {
-    encode_with(pixmap, None)
+pub fn encode(raster: &Raster) -> Result<Vec<u8>, EncodeError> {
+    encode_with(&raster.0, None)
 }
 
 /// Encodes a map tile of a layer as an indexed PNG: the layer's class, suppressed and
@@ -73,7 +75,7 @@ pub fn encode(pixmap: &Pixmap) -> Result<Vec<u8>, EncodeError> {
 ///
 /// # Errors
 /// [`EncodeError`] when the PNG writer fails.
-pub fn encode_tile(pixmap: &Pixmap, layer: &omzien::Layer) -> Result<Vec<u8>, EncodeError> {
+pub fn encode_tile(raster: &Raster, layer: &omzien::Layer) -> Result<Vec<u8>, EncodeError> {
     let p = layer.palette();
     let exact: Vec<u32> = p
         .classes
@@ -85,7 +87,7 @@ pub fn encode_tile(pixmap: &Pixmap, layer: &omzien::Layer) -> Result<Vec<u8>, En
             u32::from_ne_bytes([pm(r), pm(g), pm(b), a])
         })
         .collect();
-    encode_with(pixmap, Some(&exact))
+    encode_with(&raster.0, Some(&exact))
 }
 
 /// `blends`: colours to keep exact while the other blends are rounded; `None`: no rounding.
@@ -307,7 +309,7 @@ mod tests {
     fn round_trips_exact_colours() {
         let mut pm = Pixmap::new(7, 3);
         pm.data_mut().fill(premul([200, 10, 30, 255]));
-        let bytes = encode(&pm).unwrap();
+        let bytes = encode(&Raster(pm)).unwrap();
         let (w, h, rgba) = decode(&bytes);
         assert_eq!((w, h), (7, 3));
         assert_eq!(&rgba[..4], &[200, 10, 30, 255]);
@@ -369,7 +371,7 @@ mod tests {
             let v = (i % 251) as u8;
             *p = premul([v, 255 - v, (i / 7 % 256) as u8, 255]);
         }
-        let bytes = encode(&pm).unwrap();
+        let bytes = encode(&Raster(pm)).unwrap();
         let (_, _, rgba) = decode(&bytes);
         let unique: std::collections::HashSet<&[u8]> = rgba.chunks(4).collect();
         assert!(unique.len() <= 256);

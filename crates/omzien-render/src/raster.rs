@@ -66,13 +66,63 @@ fn with_painter<R>(size: u16, draw: impl FnOnce(&mut Painter) -> R) -> R {
     out
 }
 
+/// A drawn tile: premultiplied RGBA pixels, row by row, ready for [`encode_tile`](crate::encode_tile).
+///
+/// ```
+/// let empty = omzien_render::Raster::transparent(256);
+/// assert_eq!((empty.width(), empty.height()), (256, 256));
+/// assert_eq!(empty.pixel(10, 10), Some([0, 0, 0, 0]));
+/// assert_eq!(empty.pixel(256, 0), None);
+/// ```
+#[derive(Clone)]
+pub struct Raster(pub(crate) Pixmap);
+
+impl std::fmt::Debug for Raster {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Raster")
+            .field("width", &self.width())
+            .field("height", &self.height())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Raster {
+    /// A fully transparent square of `side` pixels (the tile with nothing on it).
+    #[must_use]
+    pub fn transparent(side: u16) -> Self {
+        Self(Pixmap::new(side, side))
+    }
+
+    /// Width in pixels.
+    #[must_use]
+    pub fn width(&self) -> u16 {
+        self.0.width()
+    }
+
+    /// Height in pixels.
+    #[must_use]
+    pub fn height(&self) -> u16 {
+        self.0.height()
+    }
+
+    /// The premultiplied RGBA of a pixel, `None` outside the raster.
+    #[must_use]
+    pub fn pixel(&self, x: u16, y: u16) -> Option<[u8; 4]> {
+        if x >= self.width() || y >= self.height() {
+            return None;
+        }
+        let i = usize::from(y) * usize::from(self.width()) + usize::from(x);
+        self.0.data().get(i).map(|p| [p.r, p.g, p.b, p.a])
+    }
+}
+
 /// Renders the layer's areas that meet one tile. `None` when no polygon meets the tile.
 ///
 /// Each area is filled in its class colour and outlined, in the order of the boundaries, so a
 /// shared border shows both outlines the same way on every tile. Points closer than a third of
 /// a pixel to the previous one are dropped, which keeps low zooms cheap without visible change.
 #[must_use]
-pub fn render(layer: &Layer, scene: &Scene, tile: TileCoord, scale: u32) -> Option<Pixmap> {
+pub fn render(layer: &Layer, scene: &Scene, tile: TileCoord, scale: u32) -> Option<Raster> {
     let size = TILE_SIZE * scale.clamp(1, 2);
     let (w, s, e, n) = tile.bounds();
     // A margin of a few pixels so outlines of neighbours just outside are drawn too.
@@ -163,6 +213,6 @@ pub fn render(layer: &Layer, scene: &Scene, tile: TileCoord, scale: u32) -> Opti
         let mut pixmap = Pixmap::new(side, side);
         p.ctx.flush();
         p.ctx.render(&mut pixmap, &mut p.resources);
-        Some(pixmap)
+        Some(Raster(pixmap))
     })
 }

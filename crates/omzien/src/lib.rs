@@ -102,3 +102,8 @@ pub use weights::{
     ADULTS_APPROXIMATION, Groups, HOUSEHOLD_PROPERTIES, POPULATION_PROPERTIES,
     PopulationProperties, Populations, URBANITY_PROPERTIES, Weights, WeightsError, year_in_name,
 };
+
+/// The README's examples, run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

@@ -44,6 +44,23 @@ impl Provenance {
             }
         }
     }
+
+    /// The attribution a map shows beside these figures (TileJSON's `attribution`, an
+    /// archive's metadata, the static site): the figures' source and licence and the
+    /// boundaries' makers, or, for the demo, that it is synthetic.
+    ///
+    /// ```
+    /// let p = omzien::demo::dataset().provenance();
+    /// assert_eq!(p.attribution(), "SYNTHETIC DEMO DATA");
+    /// ```
+    #[must_use]
+    pub fn attribution(&self) -> String {
+        if self.synthetic {
+            "SYNTHETIC DEMO DATA".into()
+        } else {
+            format!("{} (CC BY 4.0); boundaries CBS, Kadaster", self.source())
+        }
+    }
 }
 
 impl Dataset {

@@ -581,7 +581,7 @@ pub struct TileJson {
     /// Where the figures come from.
     pub description: String,
     /// Attribution to show on the map.
-    pub attribution: &'static str,
+    pub attribution: String,
     /// The tile URL template.
     pub tiles: Vec<String>,
     /// Lowest zoom.

@@ -239,7 +239,7 @@ impl Selection {
                 Some(n) => format!("{title} ({n})"),
                 None => title,
             },
-            attribution(&self.ds),
+            self.ds.provenance().attribution(),
             serde_json::json!({
                 "provenance": provenance,
                 "indicator": self.indicator.to_string(),
@@ -256,19 +256,6 @@ impl Selection {
             .last()
             .map(|w| Shown::Wave(*w))
             .ok_or_else(|| arg("wave", "the data has no wave"))
-    }
-}
-
-/// Where the figures and boundaries come from, for an archive's or a site's attribution.
-fn attribution(ds: &Dataset) -> String {
-    let provenance = ds.provenance();
-    if provenance.synthetic {
-        "SYNTHETIC DEMO DATA".into()
-    } else {
-        format!(
-            "{} (CC BY 4.0); boundaries CBS, Kadaster",
-            provenance.source()
-        )
     }
 }
 
@@ -514,7 +501,7 @@ pub fn site(a: &SiteArgs, out: &mut dyn Write) -> Result<(), CliError> {
             .symbol()
             .to_owned(),
         synthetic: ds.provenance().synthetic,
-        attribution: attribution(ds),
+        attribution: ds.provenance().attribution(),
         bounds: bounds.unwrap_or([3.2, 50.7, 7.3, 53.6]),
         levels: sel
             .zooms

@@ -77,8 +77,7 @@ fn empty_tile(scale: u32) -> Result<Arc<CachedTile>, ApiError> {
     let tiles = EMPTY.get_or_init(|| {
         [1, 2].map(|s| {
             let side = u16::try_from(render::TILE_SIZE * s).ok()?;
-            let pixmap = vello_cpu::Pixmap::new(side, side);
-            let png = render::encode(&pixmap).ok()?;
+            let png = render::encode(&render::Raster::transparent(side)).ok()?;
             Some(Arc::new(CachedTile {
                 etag: super::strong_etag(&png),
                 png: png.into(),
@@ -266,11 +265,7 @@ pub async fn tilejson(
         tilejson: "3.0.0",
         name: legend.title,
         description: state.dataset.provenance().source(),
-        attribution: if state.dataset.is_synthetic() {
-            "SYNTHETIC DEMO DATA"
-        } else {
-            "RIVM/GGD Gezondheidsmonitor; boundaries CBS, Kadaster"
-        },
+        attribution: state.dataset.provenance().attribution(),
         tiles: vec![format!("/tiles/{{z}}/{{x}}/{{y}}.png?{query}")],
         minzoom: 0,
         maxzoom: render::MAX_ZOOM,

@@ -126,11 +126,7 @@ pub async fn vector_tilejson(
         tilejson: "3.0.0",
         name: format!("{indicator}, {age}"),
         description: ds.provenance().source(),
-        attribution: if ds.is_synthetic() {
-            "SYNTHETIC DEMO DATA"
-        } else {
-            "RIVM/GGD Gezondheidsmonitor; boundaries CBS, Kadaster"
-        },
+        attribution: ds.provenance().attribution(),
         tiles: vec![format!(
             "/vector/{{z}}/{{x}}/{{y}}.mvt?{}",
             uri.query().unwrap_or("")
