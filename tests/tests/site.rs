@@ -7,6 +7,11 @@
 //! On the demo data (always) and on the national data (where it is present): clicking inside
 //! Amsterdam at the gemeente level shows 53,2 % (Eenzaam_28, 18+, 2020), and at the wijk level
 //! the wijk's name (from the boundary file).
+//!
+//! The deployment the README describes is tested too: the demo site uploaded to an
+//! S3-compatible object store (PyPI `moto[server]`, started on loopback) with a public-read
+//! bucket policy, its archives answered by range requests, and chromium loading the map from
+//! the bucket's address.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code
 
 use std::collections::HashMap;
@@ -107,11 +112,26 @@ fn colors(v: &serde_json::Value, out: &mut Vec<[u8; 3]>) {
     }
 }
 
+/// Where the exported folder is served from.
+enum Host<'a> {
+    /// nginx with this executable, the folder as its root.
+    Nginx(&'a Path),
+    /// An S3-compatible object store (moto) on loopback, the folder uploaded to a bucket.
+    S3,
+}
+
+/// A running host: its address (the page is `{url}/{page}`); stopped on drop.
+struct Served {
+    url: String,
+    page: &'static str,
+    _process: Box<dyn std::any::Any>,
+}
+
 /// Exports, serves and drives the site; returns the pixels of each legend colour on the
 /// screenshot and the number of class colours of the shown view.
 fn check_site(
     b: &Browser,
-    nginx: &Path,
+    host: &Host<'_>,
     args: &[&str],
     click: Option<&str>,
 ) -> (HashMap<[u8; 3], usize>, usize) {
@@ -125,13 +145,24 @@ fn check_site(
     // Nothing but the site is left beside it (no staged folder).
     assert_eq!(omzien_tests::listing(dir.path()), ["site"]);
 
-    let server = serve(nginx, &out);
+    let server = match host {
+        Host::Nginx(exe) => {
+            let n = serve(exe, &out);
+            Served {
+                url: n.url.clone(),
+                page: "",
+                _process: Box::new(n),
+            }
+        }
+        Host::S3 => upload(&out),
+    };
     let mut cmd = Command::new("node");
     cmd.arg("--test")
         .arg("--test-reporter=spec")
         .arg("site.test.mjs")
         .current_dir(&b.web)
         .env("SITE_URL", &server.url)
+        .env("SITE_PAGE", server.page)
         .env("SITE_SHOT", &shot)
         .env("OMZIEN_CHROMIUM", &b.chromium);
     if let Some(c) = click {
@@ -187,6 +218,115 @@ fn check_site(
     (counts, palette.len())
 }
 
+/// moto's S3 server on a free loopback port; stopped on drop.
+struct Moto(Child);
+
+impl Drop for Moto {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// The bucket the site is uploaded to.
+const BUCKET: &str = "omzien-site";
+
+/// Uploads the folder to a bucket of a fresh moto S3 server, as `aws s3 sync` would (each
+/// file with its media type, the bucket readable by anyone through a bucket policy), checks a
+/// range request of an archive, and returns the bucket's address.
+fn upload(folder: &Path) -> Served {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let child = Command::new("python3")
+        .args([
+            "-m",
+            "moto.server",
+            "-H",
+            "127.0.0.1",
+            "-p",
+            &port.to_string(),
+        ])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let moto = Moto(child);
+    let endpoint = format!("http://127.0.0.1:{port}");
+    let mut up = false;
+    for _ in 0..200 {
+        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            up = true;
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    assert!(up, "moto did not listen on {port}");
+    let script = r#"
+import json, mimetypes, pathlib, sys, urllib.request
+import boto3
+endpoint, bucket, folder = sys.argv[2], sys.argv[3], pathlib.Path(sys.argv[4])
+s3 = boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1",
+                  aws_access_key_id="deploy", aws_secret_access_key="deploy")
+s3.create_bucket(Bucket=bucket)
+s3.put_bucket_policy(Bucket=bucket, Policy=json.dumps({"Version": "2012-10-17", "Statement": [
+    {"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject",
+     "Resource": f"arn:aws:s3:::{bucket}/*"}]}))
+types = {".js": "text/javascript", ".mjs": "text/javascript", ".json": "application/json",
+         ".pmtiles": "application/vnd.pmtiles", ".css": "text/css", ".html": "text/html",
+         ".png": "image/png"}
+n = 0
+for f in sorted(p for p in folder.rglob("*") if p.is_file()):
+    kind = types.get(f.suffix) or mimetypes.guess_type(f.name)[0] or "application/octet-stream"
+    s3.upload_file(str(f), bucket, f.relative_to(folder).as_posix(), ExtraArgs={"ContentType": kind})
+    n += 1
+# Anonymous, as a browser asks: the page, then the first 127 bytes of an archive.
+page = urllib.request.urlopen(f"{endpoint}/{bucket}/index.html")
+archive = next(p for p in folder.rglob("*.pmtiles")).relative_to(folder).as_posix()
+req = urllib.request.Request(f"{endpoint}/{bucket}/{archive}", headers={"Range": "bytes=0-126"})
+r = urllib.request.urlopen(req)
+head = r.read()
+print(json.dumps({"files": n, "page": page.status, "page_type": page.headers["Content-Type"],
+                  "range_status": r.status, "content_range": r.headers["Content-Range"],
+                  "bytes": len(head), "magic": head[:7].decode("latin-1")}))
+"#;
+    let out = Command::new("python3")
+        .args(["-c", script, "-"])
+        .arg(&endpoint)
+        .arg(BUCKET)
+        .arg(folder)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "upload: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let said: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    println!("uploaded to {endpoint}/{BUCKET}: {said}");
+    assert!(said["files"].as_u64().unwrap() > 5, "{said}");
+    assert_eq!(said["page"], 200, "{said}");
+    assert_eq!(said["page_type"], "text/html", "{said}");
+    // The archive answers a range request with just that range (the PMTiles header).
+    assert_eq!(said["range_status"], 206, "{said}");
+    assert_eq!(said["bytes"], 127, "{said}");
+    assert_eq!(said["magic"], "PMTiles", "{said}");
+    assert!(
+        said["content_range"]
+            .as_str()
+            .unwrap()
+            .starts_with("bytes 0-126/"),
+        "{said}"
+    );
+    Served {
+        url: format!("{endpoint}/{BUCKET}"),
+        page: "index.html",
+        _process: Box::new(moto),
+    }
+}
+
 fn tools() -> Option<(Browser, PathBuf)> {
     let b = browser()?;
     let mut probe = Command::new("sh");
@@ -200,8 +340,25 @@ fn tools() -> Option<(Browser, PathBuf)> {
 #[test]
 fn demo_site_paints_in_chromium_from_nginx() {
     let Some((b, nginx)) = tools() else { return };
-    let (counts, _) = check_site(&b, &nginx, &[], None);
+    let (counts, _) = check_site(&b, &Host::Nginx(&nginx), &[], None);
     // The demo's areas fill most of the view, in at least three of the legend's colours.
+    let big: Vec<_> = counts.iter().filter(|(_, n)| **n > 2_000).collect();
+    assert!(
+        big.len() >= 3,
+        "legend colours on the screenshot: {counts:?}"
+    );
+}
+
+#[test]
+fn demo_site_paints_in_chromium_from_s3_compatible_storage() {
+    let Some(b) = browser() else { return };
+    let mut probe = Command::new("python3");
+    probe.args(["-c", "import moto.server, boto3"]);
+    if !client_present("PyPI moto[server] (S3-compatible storage)", probe) {
+        return;
+    }
+    let click = r#"[{"lon": 3.889, "lat": 52.896, "zoom": 12, "named": true}]"#;
+    let (counts, _) = check_site(&b, &Host::S3, &[], Some(click));
     let big: Vec<_> = counts.iter().filter(|(_, n)| **n > 2_000).collect();
     assert!(
         big.len() >= 3,
@@ -219,7 +376,7 @@ fn national_site_shows_amsterdam_in_chromium_from_nginx() {
     // runs it): gemeente tiles at z5–9, wijk z10–12, buurt z13–14.
     let (counts, classes) = check_site(
         &b,
-        &nginx,
+        &Host::Nginx(&nginx),
         &[
             "--data",
             data.to_str().unwrap(),

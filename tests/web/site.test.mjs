@@ -1,6 +1,7 @@
 // The exported static site (`omzien export site`) in Debian's chromium, served by nginx on
 // loopback: no omzien process. Started by tests/tests/site.rs, which exports the site, starts
 // nginx at SITE_URL and then checks the screenshot written to SITE_SHOT.
+// From object storage (tests/tests/site.rs uploads it to moto's S3 on loopback) the same.
 //
 // SITE_CLICKS: optional JSON list of clicks, [{lon, lat, zoom, text?, named?}].
 import { test, before, after } from 'node:test';
@@ -9,6 +10,8 @@ import { launch, recordingPage } from './browser.mjs';
 
 const BASE = process.env.SITE_URL;
 const SHOT = process.env.SITE_SHOT;
+// The page under SITE_URL: '' for a web server's index, `index.html` for object storage.
+const PAGE = process.env.SITE_PAGE || '';
 assert.ok(BASE, 'SITE_URL must name the site under test');
 
 let browser;
@@ -26,7 +29,7 @@ after(async () => {
 
 test('the site paints from its own folder, every request answered, and the card shows every wave', async () => {
   const { page, problems, requests } = await recordingPage(context);
-  await page.goto(BASE + '/');
+  await page.goto(BASE + '/' + PAGE);
   await page.waitForSelector('body[data-ready=true]', { timeout: 60000 });
   await page.evaluate(() => new Promise((done) => {
     const { map } = window.omzienSite;
