@@ -122,6 +122,9 @@ pub enum ExportError {
     /// A vector tile could not be made.
     #[error(transparent)]
     Vector(crate::VectorError),
+    /// A layer could not be made (no figures of that wave or age group).
+    #[error(transparent)]
+    Layer(#[from] omzien::LayerError),
     /// A tile could not be encoded.
     #[error("tile {coord}: {source}")]
     Encode {

@@ -29,10 +29,12 @@ mod chart;
 mod comparison;
 mod export;
 mod legend;
+mod plan;
 mod png;
 mod raster;
 mod report;
 mod scene;
+mod site;
 mod text;
 mod tile;
 mod vector;
@@ -48,10 +50,14 @@ pub use export::{
     write_archive,
 };
 pub use legend::{LEGEND_WIDTH, legend_png};
+pub use plan::{
+    ArchivePlan, DrawnLevel, ExportProgress, Quiet, Shown, TileSet, age_slug, write_reported,
+};
 pub use png::{EncodeError, encode, encode_tile};
 pub use raster::{Raster, TILE_SIZE, render};
 pub use report::{Lang, ReportPdfError, report_date, report_pdf};
 pub use scene::{Scene, SceneShape};
+pub use site::{Age, Manifest, SiteError, SiteLevel, SitePage, View, write_site};
 pub use tile::{MAX_ZOOM, Projector, TileCoord, TileError};
 pub use vector::{
     Attribute, FeatureAttributes, MVT_BUFFER, MVT_EXTENT, VectorError, VectorQuery, field,

@@ -13,5 +13,4 @@ pub mod listen;
 pub mod openapi;
 pub mod params;
 pub mod routes;
-pub mod site;
 pub mod state;

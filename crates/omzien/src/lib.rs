@@ -91,7 +91,7 @@ pub use report::{
 pub use risk::{
     RiseReference, RiskArea, RiskBy, RiskCriterion, RiskError, RiskList, RiskMode, RiskQuery,
 };
-pub use selection::{ParamError, Selection};
+pub use selection::{ParamError, Selection, parse_bbox};
 pub use series::{CHI2_95, CHI2_998, WaveTrend, weighted_line};
 pub use similar::{Neighbour, SIMILAR_GEMEENTEN, SimilarError, SimilarGemeenten};
 pub use staged::{FolderError, StagedDir, write_file_whole};

@@ -224,3 +224,39 @@ impl Dataset {
         ))
     }
 }
+
+/// A WGS84 box `west,south,east,north` in degrees, as `--bbox` and `?bbox=` take it: four
+/// numbers, longitudes within ±180, latitudes within ±90, west ≤ east and south ≤ north.
+///
+/// ```
+/// assert_eq!(omzien::parse_bbox("4.7, 52.2,5.1,52.5")?, [4.7, 52.2, 5.1, 52.5]);
+/// for bad in ["4.7,52.2,5.1", "a,b,c,d", "5.1,52.2,4.7,52.5", "4.7,52.2,5.1,95", "", "1,2,3,4,5"] {
+///     let e = omzien::parse_bbox(bad).unwrap_err().to_string();
+///     assert!(e.starts_with("bbox: "), "{bad:?}: {e}");
+/// }
+/// # Ok::<(), omzien::ParamError>(())
+/// ```
+///
+/// # Errors
+/// [`ParamError`] (`bbox`) saying what a box must be.
+pub fn parse_bbox(s: &str) -> Result<[f64; 4], ParamError> {
+    let bad = || {
+        ParamError::new(
+            "bbox",
+            QueryError::Invalid(format!(
+                "{s:?} is not west,south,east,north in degrees (WGS84, west ≤ east, south ≤ north)"
+            )),
+        )
+    };
+    let v: Vec<f64> = s
+        .split(',')
+        .map(|p| p.trim().parse::<f64>())
+        .collect::<Result<_, _>>()
+        .map_err(|_| bad())?;
+    let [w, so, e, n] = <[f64; 4]>::try_from(v).map_err(|_| bad())?;
+    let ok = [w, e].iter().all(|x| (-180.0..=180.0).contains(x))
+        && [so, n].iter().all(|y| (-90.0..=90.0).contains(y))
+        && w <= e
+        && so <= n;
+    if ok { Ok([w, so, e, n]) } else { Err(bad()) }
+}

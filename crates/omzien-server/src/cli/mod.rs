@@ -89,7 +89,7 @@ pub enum CliError {
     Export(#[from] omzien_render::ExportError),
     /// A site that cannot be written.
     #[error(transparent)]
-    Site(#[from] crate::site::SiteError),
+    Site(#[from] omzien_render::SiteError),
     /// A download that failed (what it got is kept for the next run).
     #[cfg(feature = "fetch")]
     #[error(transparent)]

@@ -722,11 +722,7 @@ pub async fn figures(
     if let Some(res) = super::answers::lookup(&state, &uri, &headers) {
         return Ok(res);
     }
-    let bbox = q
-        .bbox
-        .as_deref()
-        .map(crate::params::parse_bbox)
-        .transpose()?;
+    let bbox = q.bbox.as_deref().map(omzien::parse_bbox).transpose()?;
     let (_, layer) = super::tiles::layer(&state, &lq).await?;
     answer(&state, &uri, &headers, move |state| {
         figures_answer(state, &layer, bbox, q.format)

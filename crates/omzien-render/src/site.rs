@@ -1,28 +1,24 @@
 //! The static map site of `omzien export site`: a folder that any static web host (nginx, object
 //! storage behind a CDN) serves with no omzien process and no internet.
 //!
-//! The folder holds the page (`index.html`, `site.js`, `site.css` from `web/site/`), MapLibre GL
-//! JS and the `pmtiles` protocol (installed from npm by `build.rs` and embedded in the binary),
-//! one vector archive per age group under `tiles/`, the legends under `legends/`, and
+//! The folder holds the page and its scripts (given by the caller: the server crate embeds
+//! `web/site/` and MapLibre GL JS with the `pmtiles` protocol from npm, built by its
+//! `build.rs`), one vector archive per age group under `tiles/`, the legends under `legends/`, and
 //! `site.json`: what the page offers (age groups, waves and changes, levels by zoom) and, per
 //! level, the style expression that colours the vector tiles exactly as the PNG tiles of the
-//! same layer are coloured ([`omzien_render::fill_color`]).
+//! same layer are coloured ([`crate::fill_color`]).
 //!
-//! The folder is written under a hidden name beside the target ([`Staged`]) and renamed into
+//! The folder is written under a hidden name beside the target (`Staged`) and renamed into
 //! place when complete: an interrupted or failed export leaves nothing under the final name.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use omzien::Level;
 use serde::Serialize;
 
-/// The page's own files.
-const PAGE: &[(&str, &[u8])] = &[
-    ("index.html", include_bytes!("../web/site/index.html")),
-    ("site.js", include_bytes!("../web/site/site.js")),
-    ("site.css", include_bytes!("../web/site/site.css")),
-];
+use crate::plan::{ExportProgress, Shown, TileSet, age_slug, write_reported};
 
 /// Why a site could not be written.
 #[derive(Debug, thiserror::Error)]
@@ -47,8 +43,11 @@ pub enum SiteError {
         path: String,
         /// The cause.
         #[source]
-        source: omzien_render::EncodeError,
+        source: crate::EncodeError,
     },
+    /// An archive could not be drawn or written.
+    #[error(transparent)]
+    Export(#[from] crate::ExportError),
 }
 
 fn io(path: &Path) -> impl FnOnce(std::io::Error) -> SiteError + '_ {
@@ -157,7 +156,7 @@ impl View {
 /// ([`omzien::StagedDir`]) and renamed into place by [`Staged::commit`]; dropped uncommitted,
 /// it is removed.
 #[derive(Debug)]
-pub struct Staged(omzien::StagedDir);
+pub(crate) struct Staged(omzien::StagedDir);
 
 impl From<omzien::FolderError> for SiteError {
     fn from(e: omzien::FolderError) -> Self {
@@ -208,7 +207,7 @@ impl Staged {
     /// # Errors
     /// [`SiteError::Legend`] or [`SiteError::Io`].
     pub fn write_legend(&self, rel: &str, legend: &omzien::Legend) -> Result<(), SiteError> {
-        let png = omzien_render::legend_png(legend, 2).map_err(|source| SiteError::Legend {
+        let png = crate::legend_png(legend, 2).map_err(|source| SiteError::Legend {
             path: rel.to_owned(),
             source,
         })?;
@@ -225,15 +224,15 @@ impl Staged {
         self.write("site.json", &json)
     }
 
-    /// Writes the page and the embedded MapLibre GL JS and pmtiles under `vendor/`.
+    /// Writes the page's files, and its libraries under `vendor/`.
     ///
     /// # Errors
     /// [`SiteError::Io`].
-    pub fn write_page(&self) -> Result<(), SiteError> {
-        for (rel, bytes) in PAGE {
+    pub fn write_page(&self, page: &SitePage<'_>) -> Result<(), SiteError> {
+        for (rel, bytes) in page.files {
             self.write(rel, bytes)?;
         }
-        for (rel, bytes) in crate::assets::SITE_VENDOR {
+        for (rel, bytes) in page.vendor {
             self.write(&format!("vendor/{rel}"), bytes)?;
         }
         Ok(())
@@ -248,4 +247,99 @@ impl Staged {
         self.0.commit(force)?;
         Ok(())
     }
+}
+
+/// The page of a site: its own files (`index.html`, `site.js`, `site.css`) and the libraries it
+/// loads from `vendor/` (MapLibre GL JS, pmtiles), each as a path in the site and its bytes.
+#[derive(Debug, Clone, Copy)]
+pub struct SitePage<'a> {
+    /// The page's files, at the top of the site.
+    pub files: &'a [(&'a str, &'a [u8])],
+    /// The libraries, under `vendor/`.
+    pub vendor: &'a [(&'a str, &'a [u8])],
+}
+
+/// Writes the static map site of a tile set to `out`: one vector archive per age group, the
+/// legend of every level of every wave and change, `site.json` and the page; in a staged folder
+/// renamed into place when complete (replacing one there only with `force`).
+///
+/// # Errors
+/// [`SiteError`]: `out` exists without `force`, an archive or legend could not be drawn, a
+/// file could not be written, or `cancel` was set (nothing is left under `out` in each case).
+pub fn write_site(
+    set: &TileSet,
+    out: &Path,
+    force: bool,
+    page: &SitePage<'_>,
+    progress: &mut dyn ExportProgress,
+    cancel: &AtomicBool,
+) -> Result<(), SiteError> {
+    if out.exists() && !force {
+        return Err(SiteError::Exists(out.to_owned()));
+    }
+    let ds = set.dataset();
+    let views = Shown::every(ds);
+    let staged = Staged::new(out)?;
+    let mut ages = Vec::new();
+    let mut bounds = None;
+    for &g in set.ages() {
+        let slug = age_slug(g);
+        let tiles = format!("tiles/{}_{slug}.pmtiles", set.indicator());
+        let layers = set.layers(set.last_wave()?, g)?;
+        let pyramid = set.pyramid(&layers, 1, Some(g))?;
+        let meta = set.meta(&pyramid, &layers, format!("{} {g}", set.indicator()), g);
+        bounds = Some(meta.bounds);
+        let file = staged.file(&tiles)?;
+        write_reported(
+            &pyramid,
+            &meta,
+            (&file, &out.join(&tiles)),
+            false,
+            progress,
+            cancel,
+        )?;
+        let mut site_views = Vec::new();
+        for &v in &views {
+            let mut view = View::new(v.slug(), v.label(), matches!(v, Shown::Change(..)));
+            for (z, layer, _) in set.layers(v, g)? {
+                let legend = format!("legends/{slug}/{}_{}.png", v.slug(), z.level);
+                staged.write_legend(&legend, &layer.legend())?;
+                view.add_level(z.level, legend, crate::fill_color(&layer));
+            }
+            site_views.push(view);
+        }
+        ages.push(Age::new(g.to_string(), g.label_nl(), tiles, site_views));
+    }
+    let info = ds.indicator_info(set.indicator());
+    let manifest = Manifest {
+        title: format!(
+            "{} per gemeente, wijk en buurt",
+            info.map_or_else(|| set.indicator().to_string(), |i| i.label_nl.clone())
+        ),
+        indicator: set.indicator().to_string(),
+        unit: info
+            .map_or(omzien::Unit::Number, |i| i.unit)
+            .symbol()
+            .to_owned(),
+        synthetic: ds.provenance().synthetic,
+        attribution: ds.provenance().attribution(),
+        bounds: bounds.unwrap_or([3.2, 50.7, 7.3, 53.6]),
+        levels: set
+            .zooms()
+            .iter()
+            .map(|z| SiteLevel {
+                level: z.level,
+                minzoom: z.min,
+                maxzoom: z.max,
+            })
+            .collect(),
+        waves: ds.waves().iter().map(ToString::to_string).collect(),
+        ages,
+    };
+    staged.write_manifest(&manifest)?;
+    staged.write_page(page)?;
+    if cancel.load(Ordering::Relaxed) {
+        return Err(crate::ExportError::Interrupted.into());
+    }
+    staged.commit(force)
 }
