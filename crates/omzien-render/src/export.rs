@@ -548,20 +548,6 @@ impl ExportError {
     }
 }
 
-/// The partial file beside `out`, removed on drop unless it was renamed into place.
-struct Partial {
-    path: PathBuf,
-    done: bool,
-}
-
-impl Drop for Partial {
-    fn drop(&mut self) {
-        if !self.done {
-            let _ = std::fs::remove_file(&self.path);
-        }
-    }
-}
-
 /// Renders every tile of `pyramid` and writes them to `out` (PMTiles or MBTiles by extension),
 /// identical tiles stored once. `progress` is told how many tiles are done after each batch;
 /// when `cancel` becomes true the export stops and leaves nothing under `out`.
@@ -584,22 +570,15 @@ pub fn write_archive(
     if out.exists() && !force {
         return Err(ExportError::Exists(out.to_owned()));
     }
-    let name = out
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let mut partial = Partial {
-        path: out.with_file_name(format!(".{name}.partial-{}", std::process::id())),
-        done: false,
+    let folder = |e: omzien::FolderError| ExportError::Io {
+        path: e.path,
+        source: e.source,
     };
+    let partial = omzien::WholeFile::reserve(out).map_err(folder)?;
     // Errors name the archive asked for, not the hidden partial file.
-    let written = fill(pyramid, meta, format, &partial.path, progress, cancel)
-        .map_err(|e| e.renamed(&partial.path, out))?;
-    std::fs::rename(&partial.path, out).map_err(|source| ExportError::Io {
-        path: out.to_owned(),
-        source,
-    })?;
-    partial.done = true;
+    let written = fill(pyramid, meta, format, partial.tmp_path(), progress, cancel)
+        .map_err(|e| e.renamed(partial.tmp_path(), out))?;
+    partial.commit().map_err(folder)?;
     Ok(written)
 }
 

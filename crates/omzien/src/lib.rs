@@ -94,7 +94,7 @@ pub use risk::{
 pub use selection::{ParamError, Selection, parse_bbox};
 pub use series::{CHI2_95, CHI2_998, WaveTrend, weighted_line};
 pub use similar::{Neighbour, SIMILAR_GEMEENTEN, SimilarError, SimilarGemeenten};
-pub use staged::{FolderError, StagedDir, write_file_whole};
+pub use staged::{FolderError, StagedDir, WholeFile, write_file_whole};
 pub use table::Table;
 pub use trend::{Caveat, Direction, Trend, TrendError, TrendQuery, change};
 pub use wave::{AgeGroup, AgeGroupError, Wave, WaveError};

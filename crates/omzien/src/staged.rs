@@ -1,5 +1,10 @@
-//! A folder written under a hidden name beside its target and renamed into place when complete,
-//! so that nothing half-written ever carries the final name.
+//! Files and folders written under a hidden name beside their target and renamed into place
+//! when complete, so that nothing half-written ever carries the final name: the one way this
+//! project writes what it makes (figures, boundaries, key figures, archives, sites, reports,
+//! summaries).
+//!
+//! A file: [`WholeFile`] (streamed, or reserved for a writer that opens the path itself, such
+//! as SQLite) and [`write_file_whole`] (bytes at once).
 //!
 //! Two kinds: [`StagedDir::new`] (`.NAME.partial-PID`, removed when dropped uncommitted: an
 //! export that fails leaves nothing) and [`StagedDir::resumable`] (`.NAME.partial`, kept when
@@ -29,15 +34,126 @@ fn io(path: &Path) -> impl FnOnce(std::io::Error) -> FolderError + '_ {
 /// Writes a file whole or not at all: to a hidden `.NAME.tmp-PID` beside it first, then renamed
 /// into place, so that a reader never sees half of it.
 ///
+/// ```
+/// let dir = tempfile::tempdir()?;
+/// let path = dir.path().join("out.csv");
+/// omzien::write_file_whole(&path, b"code\nGM9999\n")?;
+/// assert_eq!(std::fs::read(&path)?, b"code\nGM9999\n");
+/// assert_eq!(std::fs::read_dir(dir.path())?.count(), 1, "no temporary file is left");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
 /// # Errors
 /// [`FolderError`] naming the file.
 pub fn write_file_whole(path: &Path, bytes: &[u8]) -> Result<(), FolderError> {
-    let tmp = hidden(path, &format!("tmp-{}", std::process::id()))?;
-    std::fs::write(&tmp, bytes).map_err(io(path))?;
-    std::fs::rename(&tmp, path).map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
-        io(path)(e)
-    })
+    let mut f = WholeFile::create(path)?;
+    std::io::Write::write_all(&mut f, bytes).map_err(io(path))?;
+    f.commit()
+}
+
+/// A file written under a hidden name beside its final one (`.NAME.tmp-PID`) and renamed into
+/// place by [`WholeFile::commit`]; dropped uncommitted (an error, a panic, Ctrl-C), the hidden
+/// file is removed and nothing carries the final name.
+///
+/// ```
+/// use std::io::Write as _;
+/// let dir = tempfile::tempdir()?;
+/// let path = dir.path().join("figures.csv");
+/// let mut f = omzien::WholeFile::create(&path)?;
+/// writeln!(f, "code,value")?;
+/// assert!(!path.exists(), "not under its name before the commit");
+/// f.commit()?;
+/// assert_eq!(std::fs::read_to_string(&path)?, "code,value\n");
+///
+/// let failed = omzien::WholeFile::create(&dir.path().join("failed.csv"))?;
+/// drop(failed);
+/// assert_eq!(std::fs::read_dir(dir.path())?.count(), 1, "nothing left of the failed one");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug)]
+pub struct WholeFile {
+    path: PathBuf,
+    tmp: PathBuf,
+    file: Option<std::io::BufWriter<std::fs::File>>,
+    done: bool,
+}
+
+impl WholeFile {
+    /// Creates the hidden file beside `path`, to be written through this value.
+    ///
+    /// # Errors
+    /// [`FolderError`] naming `path`.
+    pub fn create(path: &Path) -> Result<Self, FolderError> {
+        let mut f = Self::reserve(path)?;
+        let file = std::fs::File::create(&f.tmp).map_err(io(path))?;
+        f.file = Some(std::io::BufWriter::new(file));
+        Ok(f)
+    }
+
+    /// Reserves the hidden name beside `path` for a writer that opens a path itself (SQLite, an
+    /// archive writer): it writes [`WholeFile::tmp_path`], then [`WholeFile::commit`] renames it.
+    ///
+    /// # Errors
+    /// [`FolderError`] when the folder cannot be made.
+    pub fn reserve(path: &Path) -> Result<Self, FolderError> {
+        let tmp = hidden(path, &format!("tmp-{}", std::process::id()))?;
+        Ok(Self {
+            path: path.to_owned(),
+            tmp,
+            file: None,
+            done: false,
+        })
+    }
+
+    /// The final name.
+    #[must_use]
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The hidden name written until the commit.
+    #[must_use]
+    pub fn tmp_path(&self) -> &Path {
+        &self.tmp
+    }
+
+    /// Flushes the file to disk and renames it into place.
+    ///
+    /// # Errors
+    /// [`FolderError`] naming the final path (the hidden file is then removed).
+    pub fn commit(mut self) -> Result<(), FolderError> {
+        if let Some(w) = self.file.take() {
+            let file = w.into_inner().map_err(|e| io(&self.path)(e.into_error()))?;
+            file.sync_all().map_err(io(&self.path))?;
+        }
+        std::fs::rename(&self.tmp, &self.path).map_err(io(&self.path))?;
+        self.done = true;
+        Ok(())
+    }
+}
+
+impl std::io::Write for WholeFile {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        match &mut self.file {
+            Some(f) => f.write(buf),
+            None => Err(std::io::Error::other(
+                "a reserved WholeFile is written through its tmp_path",
+            )),
+        }
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.file.as_mut().map_or(Ok(()), std::io::Write::flush)
+    }
+}
+
+impl Drop for WholeFile {
+    fn drop(&mut self) {
+        if !self.done {
+            self.file = None;
+            let _ = std::fs::remove_file(&self.tmp);
+        }
+    }
 }
 
 /// A hidden folder beside `target`, renamed to `target` by [`StagedDir::commit`].
@@ -120,15 +236,13 @@ impl StagedDir {
         std::fs::write(&path, bytes).map_err(io(&path))
     }
 
-    /// Writes a file at `rel` whole or not at all: to `rel.tmp` first, then renamed.
+    /// Writes a file at `rel` whole or not at all ([`write_file_whole`]).
     ///
     /// # Errors
     /// [`FolderError`] naming the file.
     pub fn write_whole(&self, rel: &str, bytes: &[u8]) -> Result<PathBuf, FolderError> {
         let path = self.file(rel)?;
-        let tmp = path.with_extension("tmp");
-        std::fs::write(&tmp, bytes).map_err(io(&path))?;
-        std::fs::rename(&tmp, &path).map_err(io(&path))?;
+        write_file_whole(&path, bytes)?;
         Ok(path)
     }
 

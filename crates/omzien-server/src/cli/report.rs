@@ -158,12 +158,7 @@ fn file_name(ds: &Dataset, g: GemeenteCode) -> PathBuf {
 /// Writes through a temporary file in the same folder, so no half-written file is ever left
 /// under the final name.
 pub(super) fn write_new(path: &Path, bytes: &[u8]) -> Result<(), CliError> {
-    let mut tmp = path.as_os_str().to_owned();
-    tmp.push(".part");
-    let tmp = PathBuf::from(tmp);
-    std::fs::write(&tmp, bytes)?;
-    std::fs::rename(&tmp, path)?;
-    Ok(())
+    Ok(omzien::write_file_whole(path, bytes)?)
 }
 
 /// The population layers among the boundaries (CBS's key figures, a layer's populations) that

@@ -245,13 +245,11 @@ pub(super) fn write_figures(
         }
     }
     let path = staged.file(&figures_file(table.id))?;
-    let tmp = path.with_extension("tmp");
     let io = |source: std::io::Error| crate::FolderError {
         path: path.clone(),
         source,
     };
-    let file = std::fs::File::create(&tmp).map_err(io)?;
-    let mut w = csv::Writer::from_writer(std::io::BufWriter::new(file));
+    let mut w = csv::Writer::from_writer(crate::WholeFile::create(&path)?);
     let csv_err = |e: csv::Error| io(std::io::Error::other(e));
     w.write_record(&header).map_err(csv_err)?;
     let mut rows = 0u64;
@@ -270,14 +268,8 @@ pub(super) fn write_figures(
             rows += 1;
         }
     }
-    let inner = w
-        .into_inner()
-        .map_err(|e| io(std::io::Error::other(e.to_string())))?;
-    inner
-        .into_inner()
+    w.into_inner()
         .map_err(|e| io(std::io::Error::other(e.to_string())))?
-        .sync_all()
-        .map_err(io)?;
-    std::fs::rename(&tmp, &path).map_err(io)?;
+        .commit()?;
     Ok(rows)
 }

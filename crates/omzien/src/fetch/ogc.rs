@@ -112,13 +112,11 @@ pub(super) fn download_boundaries(
         progress.note(&format!("{name}: kept from the earlier download"));
         return Ok((path, b.shapes().len()));
     }
-    let tmp = path.with_extension("tmp");
     let io = |source: std::io::Error| crate::FolderError {
         path: path.clone(),
         source,
     };
-    let file = std::fs::File::create(&tmp).map_err(io)?;
-    let mut w = std::io::BufWriter::new(file);
+    let mut w = crate::WholeFile::create(&path)?;
     let wfs = is_wfs(service);
     // The WFS is asked for RD New; the file says so (OGC API pages are CRS84, the default).
     let head: &[u8] = if wfs {
@@ -196,10 +194,7 @@ pub(super) fn download_boundaries(
             .map(|href| resolve(&u, href));
     }
     w.write_all(b"\n]}\n").map_err(io)?;
-    w.into_inner()
-        .map_err(|e| io(std::io::Error::other(e.to_string())))?
-        .sync_all()
-        .map_err(io)?;
+    w.commit()?;
     progress.finish();
     if water > 0 || elsewhere > 0 {
         progress.note(&format!(
@@ -207,7 +202,6 @@ pub(super) fn download_boundaries(
              gemeenten left out"
         ));
     }
-    std::fs::rename(&tmp, &path).map_err(io)?;
     let b = read(&path)?;
     Ok((path, b.shapes().len()))
 }
