@@ -1,0 +1,299 @@
+//! Pages being laid out: drawing operations per page, text measured with the embedded font,
+//! paragraphs, headings and tables that break across pages, and charts placed on the page.
+
+use super::*;
+
+/// One drawing operation of a page.
+#[derive(Debug, Clone)]
+pub(super) enum Op {
+    Text {
+        x: f32,
+        y: f32,
+        size: f32,
+        bold: bool,
+        color: [u8; 3],
+        text: String,
+    },
+    Rect {
+        x: f32,
+        y: f32,
+        w: f32,
+        h: f32,
+        fill: Option<[u8; 4]>,
+        stroke: Option<([u8; 3], f32)>,
+    },
+    Line {
+        points: Vec<(f32, f32)>,
+        color: [u8; 3],
+        width: f32,
+        dashed: bool,
+    },
+    Shape {
+        rings: Vec<Vec<(f32, f32)>>,
+        fill: [u8; 4],
+        stroke: [u8; 3],
+    },
+}
+
+/// Text measuring with the embedded font.
+pub(super) struct Metrics {
+    pub(super) fonts: Fonts,
+}
+
+impl Metrics {
+    pub(super) fn new() -> Result<Self, ReportPdfError> {
+        Ok(Self {
+            fonts: Fonts::load().map_err(ReportPdfError::Font)?,
+        })
+    }
+
+    /// Width in points of `text` at `size` points (advances, as the PDF's text is laid out).
+    pub(super) fn width(&self, text: &str, size: f32, bold: bool) -> f32 {
+        let font = if bold {
+            &self.fonts.bold
+        } else {
+            &self.fonts.regular
+        };
+        let units = font.units_per_em().unwrap_or(2048.0);
+        let scaled = font.as_scaled(PxScale::from(size * font.height_unscaled() / units));
+        text.chars()
+            .map(|c| scaled.h_advance(font.glyph_id(c)))
+            .sum()
+    }
+
+    /// Lines of `text` that fit `width`.
+    pub(super) fn wrap(&self, text: &str, size: f32, bold: bool, width: f32) -> Vec<String> {
+        crate::text::wrap_by(text, width, |t| self.width(t, size, bold))
+    }
+}
+
+/// Column alignment.
+#[derive(Clone, Copy, PartialEq)]
+pub(super) enum Align {
+    Left,
+    Right,
+}
+
+/// Pages being laid out.
+pub(super) struct Layout {
+    pub(super) pages: Vec<Vec<Op>>,
+    pub(super) y: f32,
+    pub(super) m: Metrics,
+}
+
+impl Layout {
+    pub(super) fn new() -> Result<Self, ReportPdfError> {
+        Ok(Self {
+            pages: vec![Vec::new()],
+            y: MARGIN,
+            m: Metrics::new()?,
+        })
+    }
+
+    pub(super) fn ops(&mut self) -> &mut Vec<Op> {
+        if self.pages.is_empty() {
+            self.pages.push(Vec::new());
+        }
+        let last = self.pages.len() - 1;
+        &mut self.pages[last]
+    }
+
+    pub(super) fn new_page(&mut self) {
+        self.pages.push(Vec::new());
+        self.y = MARGIN;
+    }
+
+    /// Starts a new page unless `h` more points fit.
+    pub(super) fn ensure(&mut self, h: f32) {
+        if self.y + h > BOTTOM {
+            self.new_page();
+        }
+    }
+
+    pub(super) fn text_at(
+        &mut self,
+        x: f32,
+        y: f32,
+        size: f32,
+        bold: bool,
+        color: [u8; 3],
+        text: &str,
+    ) {
+        self.ops().push(Op::Text {
+            x,
+            y,
+            size,
+            bold,
+            color,
+            text: text.to_owned(),
+        });
+    }
+
+    pub(super) fn heading(&mut self, text: &str) {
+        self.ensure(60.0);
+        self.y += 14.0;
+        let y = self.y + 13.0;
+        self.text_at(MARGIN, y, 13.0, true, ACCENT, text);
+        self.y += 22.0;
+    }
+
+    pub(super) fn paragraph(&mut self, text: &str, size: f32, color: [u8; 3]) {
+        let lead = size * 1.4;
+        for line in self.m.wrap(text, size, false, BODY_W) {
+            self.ensure(lead);
+            let y = self.y + size;
+            self.text_at(MARGIN, y, size, false, color, &line);
+            self.y += lead;
+        }
+        self.y += size * 0.5;
+    }
+
+    /// A table with a header row, repeated on every page it runs onto.
+    pub(super) fn table(
+        &mut self,
+        headers: &[String],
+        rows: &[Vec<String>],
+        widths: &[f32],
+        align: &[Align],
+    ) {
+        let size = 8.0;
+        let row_h = 13.0;
+        let draw_row = |l: &mut Layout, cells: &[String], bold: bool| {
+            let mut x = MARGIN;
+            let y = l.y + 9.5;
+            for (i, c) in cells.iter().enumerate() {
+                let w = widths.get(i).copied().unwrap_or(60.0);
+                // Cut what does not fit.
+                let mut text = c.clone();
+                while text.chars().count() > 1 && l.m.width(&text, size, bold) > w - 4.0 {
+                    text.pop();
+                }
+                let tw = l.m.width(&text, size, bold);
+                let tx = match align.get(i) {
+                    Some(Align::Right) => x + w - 3.0 - tw,
+                    _ if i == 0 => x + 1.0,
+                    _ => x + 8.0,
+                };
+                l.text_at(tx, y, size, bold, INK, &text);
+                x += w;
+            }
+        };
+        let rule = |l: &mut Layout| {
+            let y = l.y;
+            l.ops().push(Op::Line {
+                points: vec![(MARGIN, y), (MARGIN + widths.iter().sum::<f32>(), y)],
+                color: RULE,
+                width: 0.5,
+                dashed: false,
+            });
+        };
+        self.ensure(row_h * 3.0);
+        draw_row(self, headers, true);
+        self.y += row_h;
+        rule(self);
+        for r in rows {
+            if self.y + row_h > BOTTOM {
+                self.new_page();
+                draw_row(self, headers, true);
+                self.y += row_h;
+                rule(self);
+            }
+            draw_row(self, r, false);
+            self.y += row_h;
+        }
+        rule(self);
+        self.y += 6.0;
+    }
+}
+
+pub(super) fn place_chart(l: &mut Layout, chart: &crate::Chart) {
+    use crate::chart::{Anchor, Mark};
+    let k = f64::from(BODY_W) / chart.width;
+    let h = (chart.height * k) as f32;
+    l.ensure(h + 6.0);
+    // The chart's rows start 8 units in: they align with the text's margin.
+    let (ox, oy) = (f64::from(MARGIN) - 8.0 * k, f64::from(l.y));
+    let at = |(x, y): (f64, f64)| ((ox + x * k) as f32, (oy + y * k) as f32);
+    for m in &chart.marks {
+        let op = match m {
+            Mark::Rect { x, y, w, h, fill } => {
+                let (px, py) = at((*x, *y));
+                Op::Rect {
+                    x: px,
+                    y: py,
+                    w: (w * k) as f32,
+                    h: (h * k) as f32,
+                    fill: Some([fill[0], fill[1], fill[2], 255]),
+                    stroke: None,
+                }
+            }
+            Mark::Line {
+                from,
+                to,
+                stroke,
+                width,
+            } => Op::Line {
+                points: vec![at(*from), at(*to)],
+                color: *stroke,
+                width: (width * k) as f32,
+                dashed: false,
+            },
+            Mark::Path {
+                points,
+                stroke,
+                width,
+                dashed,
+            } => Op::Line {
+                points: points.iter().map(|p| at(*p)).collect(),
+                color: *stroke,
+                width: (width * k) as f32,
+                dashed: *dashed,
+            },
+            Mark::Dot {
+                at: c,
+                r,
+                fill,
+                stroke,
+                ..
+            } => Op::Shape {
+                rings: vec![
+                    (0..=24)
+                        .map(|i| {
+                            let a = f64::from(i) / 24.0 * std::f64::consts::TAU;
+                            at((c.0 + r * a.cos(), c.1 + r * a.sin()))
+                        })
+                        .collect(),
+                ],
+                fill: [fill[0], fill[1], fill[2], 255],
+                stroke: *stroke,
+            },
+            Mark::Text {
+                at: p,
+                size,
+                text,
+                anchor,
+                bold,
+                fill,
+            } => {
+                let size = (size * k) as f32;
+                let w = l.m.width(text, size, *bold);
+                let (x, y) = at(*p);
+                let x = match anchor {
+                    Anchor::Start => x,
+                    Anchor::Middle => x - w / 2.0,
+                    Anchor::End => x - w,
+                };
+                Op::Text {
+                    x,
+                    y,
+                    size,
+                    bold: *bold,
+                    color: *fill,
+                    text: text.clone(),
+                }
+            }
+        };
+        l.ops().push(op);
+    }
+    l.y += h + 6.0;
+}
