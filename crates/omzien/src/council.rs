@@ -286,8 +286,47 @@ impl Dataset {
     /// [`QueryError`] for a gemeente, indicator or age group the data does not hold, or a
     /// level that is not wijk or buurt.
     pub fn council_summary(&self, q: &SummaryQuery) -> Result<CouncilSummary, QueryError> {
+        let s = Summarizer::new(self, q)?;
+        let mut out = Vec::new();
+        if self.provenance().synthetic {
+            out.push(caveat(SummaryCaveat::Synthetic));
+        }
+        let mut any_interval = false;
+        for &age in &q.ages {
+            any_interval |= s.age_statements(age, &mut out)?;
+        }
+        let (suppressed, not_measured) = s.area_statements(&mut out)?;
+        s.caveats(&mut out, (suppressed, not_measured), any_interval);
+        Ok(CouncilSummary {
+            gemeente: q.gemeente,
+            name: self.area(s.g)?.display_name(),
+            indicator: q.indicator,
+            latest: s.latest,
+            statements: out,
+        })
+    }
+}
+
+/// What every part of a council summary reads: the data, the query, the gemeente, the
+/// indicator, the first age group, the waves and the country.
+struct Summarizer<'a> {
+    ds: &'a Dataset,
+    q: &'a SummaryQuery,
+    g: AreaCode,
+    ind: Indicator,
+    main_age: AgeGroup,
+    waves: Vec<Wave>,
+    first: Wave,
+    latest: Wave,
+    national: Option<AreaCode>,
+}
+
+impl<'a> Summarizer<'a> {
+    /// The query checked against the data: a known gemeente, a level of areas, an age group,
+    /// waves, and figures of the indicator in the latest wave.
+    fn new(ds: &'a Dataset, q: &'a SummaryQuery) -> Result<Self, QueryError> {
         let g = AreaCode::Gemeente(q.gemeente);
-        let name = self.area(g)?.display_name();
+        ds.area(g)?;
         if !matches!(q.level, Level::Wijk | Level::Buurt) {
             return Err(QueryError::Invalid(format!(
                 "a council summary names wijken or buurten, not {}",
@@ -299,19 +338,19 @@ impl Dataset {
                 "a council summary needs at least one age group".to_owned(),
             ));
         };
-        let waves = self.waves().to_vec();
+        let waves = ds.waves().to_vec();
         let (Some(&first), Some(&latest)) = (waves.first(), waves.last()) else {
             return Err(QueryError::Invalid("the data has no waves".to_owned()));
         };
         let ind = q.indicator;
         for &a in &q.ages {
-            self.check(latest, a)?;
+            ds.check(latest, a)?;
         }
-        if !self.has_column(ind, latest, main_age) {
-            let with: Vec<String> = self
+        if !ds.has_column(ind, latest, main_age) {
+            let with: Vec<String> = ds
                 .indicators()
                 .iter()
-                .filter(|i| self.has_column(i.indicator, latest, main_age))
+                .filter(|i| ds.has_column(i.indicator, latest, main_age))
                 .map(|i| i.key.clone())
                 .collect();
             return Err(QueryError::Invalid(format!(
@@ -320,86 +359,130 @@ impl Dataset {
                 with.join(", ")
             )));
         }
-        let area_name = |c: AreaCode| {
-            self.area(c)
-                .map(|a| a.display_name())
-                .unwrap_or_else(|_| c.to_string())
-        };
-        let fact = |c: AreaCode, w: Wave, a: AgeGroup| -> Result<Option<Fact>, QueryError> {
-            Ok(self.figure(c, ind, w, a)?.value().map(|value| Fact {
-                area: c,
-                name: area_name(c),
-                wave: w,
-                value,
-                interval: self.interval(c, ind, w, a).ok().flatten(),
-            }))
-        };
-        let national = self.national();
-        let mut out = Vec::new();
-        if self.provenance().synthetic {
-            out.push(caveat(SummaryCaveat::Synthetic));
-        }
+        Ok(Self {
+            ds,
+            q,
+            g,
+            ind,
+            main_age,
+            first,
+            latest,
+            national: ds.national(),
+            waves,
+        })
+    }
+
+    /// An area's name, its code where it has none.
+    fn area_name(&self, c: AreaCode) -> String {
+        self.ds
+            .area(c)
+            .map(|a| a.display_name())
+            .unwrap_or_else(|_| c.to_string())
+    }
+
+    /// An area's figure of the indicator as a fact, where it is a value.
+    fn fact(&self, c: AreaCode, w: Wave, a: AgeGroup) -> Result<Option<Fact>, QueryError> {
+        let ds = self.ds;
+        Ok(ds.figure(c, self.ind, w, a)?.value().map(|value| Fact {
+            area: c,
+            name: self.area_name(c),
+            wave: w,
+            value,
+            interval: ds.interval(c, self.ind, w, a).ok().flatten(),
+        }))
+    }
+
+    /// The gemeente's level beside the country and its changes since the first and the
+    /// previous wave, for one age group. True when its figure carries an interval.
+    fn age_statements(&self, age: AgeGroup, out: &mut Vec<Statement>) -> Result<bool, QueryError> {
+        let Self {
+            ds,
+            q,
+            g,
+            ind,
+            first,
+            latest,
+            national,
+            ..
+        } = *self;
+        let waves = &self.waves;
         let mut any_interval = false;
-        for &age in &q.ages {
-            // The level beside the country.
-            if let Some(f) = fact(g, latest, age)? {
-                let nl = match national {
-                    Some(nl) => self.figure(nl, ind, latest, age)?,
-                    None => Figure::NotMeasured,
-                };
-                let (verdict, rule) = compare(Figure::Value(f.value), f.interval, nl, q.band);
-                any_interval |= f.interval.is_some();
-                out.push(Statement::Level {
+        // The level beside the country.
+        if let Some(f) = self.fact(g, latest, age)? {
+            let nl = match national {
+                Some(nl) => ds.figure(nl, ind, latest, age)?,
+                None => Figure::NotMeasured,
+            };
+            let (verdict, rule) = compare(Figure::Value(f.value), f.interval, nl, q.band);
+            any_interval |= f.interval.is_some();
+            out.push(Statement::Level {
+                indicator: ind,
+                age,
+                fact: f,
+                national: nl.value(),
+                verdict,
+                rule,
+            });
+        }
+        // The change since the first wave and since the previous one.
+        let previous = waves.iter().rev().nth(1).copied();
+        let mut bases = vec![(first, true)];
+        if let Some(p) = previous.filter(|p| *p != first) {
+            bases.push((p, false));
+        }
+        for (from, since_first) in bases {
+            if from == latest {
+                continue;
+            }
+            let t = ds
+                .trend(g, &TrendQuery::new(ind, from, latest).with_age(age))
+                .map_err(|e| QueryError::Invalid(e.to_string()))?;
+            match (
+                self.fact(g, from, age)?,
+                self.fact(g, latest, age)?,
+                t.delta,
+            ) {
+                (Some(a), Some(b), Some(delta)) => out.push(Statement::Change {
                     indicator: ind,
                     age,
-                    fact: f,
-                    national: nl.value(),
-                    verdict,
-                    rule,
-                });
-            }
-            // The change since the first wave and since the previous one.
-            let previous = waves.iter().rev().nth(1).copied();
-            let mut bases = vec![(first, true)];
-            if let Some(p) = previous.filter(|p| *p != first) {
-                bases.push((p, false));
-            }
-            for (from, since_first) in bases {
-                if from == latest {
-                    continue;
-                }
-                let t = self
-                    .trend(g, &TrendQuery::new(ind, from, latest).with_age(age))
-                    .map_err(|e| QueryError::Invalid(e.to_string()))?;
-                match (fact(g, from, age)?, fact(g, latest, age)?, t.delta) {
-                    (Some(a), Some(b), Some(delta)) => out.push(Statement::Change {
-                        indicator: ind,
-                        age,
-                        from: a,
-                        to: b,
-                        delta,
-                        significant: t.significant,
-                        since_first,
-                        band: q.band,
-                    }),
-                    _ => out.push(Statement::NoChange {
-                        age,
-                        from,
-                        to: latest,
-                    }),
-                }
+                    from: a,
+                    to: b,
+                    delta,
+                    significant: t.significant,
+                    since_first,
+                    band: q.band,
+                }),
+                _ => out.push(Statement::NoChange {
+                    age,
+                    from,
+                    to: latest,
+                }),
             }
         }
+        Ok(any_interval)
+    }
 
-        // The areas of the level.
-        let areas = self.areas(q.level, Some(q.gemeente));
+    /// The areas of the level: the high, rising and both (by `omzien risk`'s rules), the
+    /// highest and lowest, and the factors of the highest; or that there are none. Returns how
+    /// many areas are suppressed and not measured.
+    fn area_statements(&self, out: &mut Vec<Statement>) -> Result<(usize, usize), QueryError> {
+        let Self {
+            ds,
+            q,
+            ind,
+            main_age,
+            first,
+            latest,
+            ..
+        } = *self;
+        let areas = ds.areas(q.level, Some(q.gemeente));
         let mut valued: Vec<NamedArea> = Vec::new();
         let (mut suppressed, mut not_measured) = (0, 0);
         for &c in &areas {
-            match self.figure(c, ind, latest, main_age)? {
+            match ds.figure(c, ind, latest, main_age)? {
                 Figure::Value(v) => valued.push(NamedArea {
                     area: c,
-                    name: area_name(c),
+                    name: self.area_name(c),
                     value: v,
                     change: None,
                 }),
@@ -409,111 +492,140 @@ impl Dataset {
         }
         if valued.is_empty() {
             out.push(Statement::NoAreas { level: q.level });
-        } else {
-            let named = |c: AreaCode| {
-                valued
-                    .iter()
-                    .find(|n| n.area == c)
-                    .cloned()
-                    .unwrap_or(NamedArea {
-                        area: c,
-                        name: area_name(c),
-                        value: f64::NAN,
-                        change: None,
-                    })
-            };
-            let since = (first != latest).then_some(first);
-            let list = |mode: RiskMode| -> Result<crate::RiskList, QueryError> {
-                let mut rq = RiskQuery::new(q.level, ind, latest)
-                    .with_gemeente(q.gemeente)
-                    .with_age(main_age)
-                    .with_mode(mode);
-                if let Some(s) = since {
-                    rq = rq.with_since(s);
-                }
-                self.risk_list(&rq)
-                    .map_err(|e| QueryError::Invalid(e.to_string()))
-            };
-            let high = list(RiskMode::High)?;
-            let rising = match since {
-                Some(_) => Some(list(RiskMode::Rising)?),
-                None => None,
-            };
-            let high_areas: Vec<NamedArea> = high.areas.iter().map(|r| named(r.area)).collect();
-            let rising_areas: Vec<NamedArea> = rising
-                .as_ref()
-                .map(|l| {
-                    l.areas
-                        .iter()
-                        .map(|r| NamedArea {
-                            change: r.delta,
-                            ..named(r.area)
-                        })
-                        .collect()
-                })
-                .unwrap_or_default();
-            let both: Vec<NamedArea> = high_areas
+            return Ok((suppressed, not_measured));
+        }
+        let named = |c: AreaCode| {
+            valued
                 .iter()
-                .filter(|h| rising_areas.iter().any(|r| r.area == h.area))
+                .find(|n| n.area == c)
                 .cloned()
-                .collect();
-            out.push(Statement::RiskAreas {
-                level: q.level,
-                ranked: high.ranked,
-                top_share: RiskQuery::DEFAULT_TOP_SHARE,
-                high_applies: high.high_applies,
-                min_rise: RiskQuery::DEFAULT_MIN_RISE,
-                since,
-                reference: rising.as_ref().map_or(high.reference, |l| l.reference),
-                high: high_areas,
-                rising: rising_areas,
-                both,
-            });
-            let mut by_value = valued.clone();
-            by_value.sort_by(|a, b| b.value.total_cmp(&a.value).then(a.area.cmp(&b.area)));
-            if by_value.len() >= 2 {
-                out.push(Statement::Extremes {
-                    level: q.level,
-                    wave: latest,
-                    highest: by_value[0].clone(),
-                    lowest: by_value[by_value.len() - 1].clone(),
-                });
+                .unwrap_or(NamedArea {
+                    area: c,
+                    name: self.area_name(c),
+                    value: f64::NAN,
+                    change: None,
+                })
+        };
+        let since = (first != latest).then_some(first);
+        let list = |mode: RiskMode| -> Result<crate::RiskList, QueryError> {
+            let mut rq = RiskQuery::new(q.level, ind, latest)
+                .with_gemeente(q.gemeente)
+                .with_age(main_age)
+                .with_mode(mode);
+            if let Some(s) = since {
+                rq = rq.with_since(s);
             }
-            // Related factors in the highest areas (when they are some of the areas, not all),
-            // as the report's risk profile compares them.
-            if let Some(nl) = national.filter(|_| by_value.len() > q.top) {
-                let top: Vec<NamedArea> = by_value.iter().take(q.top).cloned().collect();
-                let mut factors = Vec::new();
-                for rel in Indicator::related_to_loneliness()
-                    .filter(|i| *i != ind && self.has_column(*i, latest, main_age))
-                {
-                    let reference = self.figure(nl, rel, latest, main_age)?;
-                    let worse = top
-                        .iter()
-                        .filter(|a| {
-                            let v = self.figure(a.area, rel, latest, main_age).ok();
-                            let iv = self.interval(a.area, rel, latest, main_age).ok().flatten();
-                            v.is_some_and(|v| {
-                                compare(v, iv, reference, q.band).0.reads(rel.polarity())
-                                    == crate::Reading::Worse
-                            })
-                        })
-                        .count();
-                    if !top.is_empty() && 2 * worse >= top.len() && worse > 0 {
-                        factors.push((rel, worse));
-                    }
-                }
-                factors.sort_by_key(|f| std::cmp::Reverse(f.1));
-                out.push(Statement::Factors {
-                    level: q.level,
-                    areas: top,
-                    factors,
-                });
+            ds.risk_list(&rq)
+                .map_err(|e| QueryError::Invalid(e.to_string()))
+        };
+        let high = list(RiskMode::High)?;
+        let rising = match since {
+            Some(_) => Some(list(RiskMode::Rising)?),
+            None => None,
+        };
+        let high_areas: Vec<NamedArea> = high.areas.iter().map(|r| named(r.area)).collect();
+        let rising_areas: Vec<NamedArea> = rising
+            .as_ref()
+            .map(|l| {
+                l.areas
+                    .iter()
+                    .map(|r| NamedArea {
+                        change: r.delta,
+                        ..named(r.area)
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        let both: Vec<NamedArea> = high_areas
+            .iter()
+            .filter(|h| rising_areas.iter().any(|r| r.area == h.area))
+            .cloned()
+            .collect();
+        out.push(Statement::RiskAreas {
+            level: q.level,
+            ranked: high.ranked,
+            top_share: RiskQuery::DEFAULT_TOP_SHARE,
+            high_applies: high.high_applies,
+            min_rise: RiskQuery::DEFAULT_MIN_RISE,
+            since,
+            reference: rising.as_ref().map_or(high.reference, |l| l.reference),
+            high: high_areas,
+            rising: rising_areas,
+            both,
+        });
+        let mut by_value = valued.clone();
+        by_value.sort_by(|a, b| b.value.total_cmp(&a.value).then(a.area.cmp(&b.area)));
+        if by_value.len() >= 2 {
+            out.push(Statement::Extremes {
+                level: q.level,
+                wave: latest,
+                highest: by_value[0].clone(),
+                lowest: by_value[by_value.len() - 1].clone(),
+            });
+        }
+        if let Some(f) = self.factors(&by_value)? {
+            out.push(f);
+        }
+        Ok((suppressed, not_measured))
+    }
+
+    /// Related factors in the highest areas (when they are some of the areas, not all), as the
+    /// report's risk profile compares them.
+    fn factors(&self, by_value: &[NamedArea]) -> Result<Option<Statement>, QueryError> {
+        let Self {
+            ds,
+            q,
+            ind,
+            main_age,
+            latest,
+            national,
+            ..
+        } = *self;
+        let Some(nl) = national.filter(|_| by_value.len() > q.top) else {
+            return Ok(None);
+        };
+        let top: Vec<NamedArea> = by_value.iter().take(q.top).cloned().collect();
+        let mut factors = Vec::new();
+        for rel in Indicator::related_to_loneliness()
+            .filter(|i| *i != ind && ds.has_column(*i, latest, main_age))
+        {
+            let reference = ds.figure(nl, rel, latest, main_age)?;
+            let worse = top
+                .iter()
+                .filter(|a| {
+                    let v = ds.figure(a.area, rel, latest, main_age).ok();
+                    let iv = ds.interval(a.area, rel, latest, main_age).ok().flatten();
+                    v.is_some_and(|v| {
+                        compare(v, iv, reference, q.band).0.reads(rel.polarity())
+                            == crate::Reading::Worse
+                    })
+                })
+                .count();
+            if !top.is_empty() && 2 * worse >= top.len() && worse > 0 {
+                factors.push((rel, worse));
             }
         }
+        factors.sort_by_key(|f| std::cmp::Reverse(f.1));
+        Ok(Some(Statement::Factors {
+            level: q.level,
+            areas: top,
+            factors,
+        }))
+    }
 
-        // Caveats.
-        if !self.provenance().synthetic {
+    /// What to keep in mind: model estimates, a changed age range, suppressed and unmeasured
+    /// areas, figures estimated again on a later map, no intervals.
+    fn caveats(
+        &self,
+        out: &mut Vec<Statement>,
+        (suppressed, not_measured): (usize, usize),
+        any_interval: bool,
+    ) {
+        let Self {
+            ds, q, main_age, ..
+        } = *self;
+        let waves = &self.waves;
+        if !ds.provenance().synthetic {
             out.push(caveat(SummaryCaveat::ModelEstimates));
         }
         // The waves between which the youngest age surveyed changed, where the summary's
@@ -544,21 +656,14 @@ impl Dataset {
                 areas: not_measured,
             }));
         }
-        if let Some(year) = self.classification_year() {
+        if let Some(year) = ds.classification_year() {
             let earlier: Vec<Wave> = waves.iter().copied().filter(|w| w.year() < year).collect();
-            if !earlier.is_empty() && !self.provenance().synthetic {
+            if !earlier.is_empty() && !ds.provenance().synthetic {
                 out.push(caveat(SummaryCaveat::Classification { year, earlier }));
             }
         }
         if !any_interval {
             out.push(caveat(SummaryCaveat::NoIntervals { band: q.band }));
         }
-        Ok(CouncilSummary {
-            gemeente: q.gemeente,
-            name,
-            indicator: ind,
-            latest,
-            statements: out,
-        })
     }
 }
