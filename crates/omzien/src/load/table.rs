@@ -199,6 +199,30 @@ fn cell_string(c: Cell<'_>) -> String {
     }
 }
 
+/// The columns of a table by what they hold ([`RawTable::interpret`]).
+struct Columns {
+    roles: HashMap<Role, usize>,
+    figures: Vec<(usize, Target)>,
+    own: Vec<(Indicator, OwnName)>,
+    table: Option<&'static super::Table>,
+}
+
+/// The columns that key a row.
+#[derive(Clone, Copy)]
+struct KeyColumns {
+    code: usize,
+    age: usize,
+    period: usize,
+    margin: Option<usize>,
+    level: Option<usize>,
+    gemeente_name: Option<usize>,
+    second_code: Option<usize>,
+    area_name: Option<usize>,
+}
+
+/// The row where each key was first seen.
+type FirstSeen = HashMap<(AreaCode, Wave, AgeGroup, Margin), usize>;
+
 impl RawTable<'_> {
     fn loc(&self, row: usize, col: usize) -> Location {
         (self.locate)(row, self.headers.get(col).map(String::as_str))
@@ -219,8 +243,32 @@ impl RawTable<'_> {
         if self.rows == 0 {
             return Err(LoadError::NoRows { path });
         }
-        let mut role_col: HashMap<Role, usize> = HashMap::new();
-        let mut figure_cols: Vec<(usize, Target)> = Vec::new();
+        let Columns {
+            roles,
+            figures,
+            own,
+            table,
+        } = self.columns()?;
+        let keys = self.key_columns(&roles)?;
+        let (rows, first_seen) = self.row_keys(&keys)?;
+        let values = self.figures(&figures)?;
+        self.check_bounds(&rows, &first_seen, &figures, &values)?;
+        Ok(ParsedFile {
+            path,
+            rows,
+            columns: figures.into_iter().map(|(_, t)| t).zip(values).collect(),
+            table,
+            own,
+        })
+    }
+
+    /// The columns by what they hold: the roles (area, code, age, period, margin, …), the
+    /// figures (of the schema, or extra columns whose every cell is a figure), each schema
+    /// column's own key or label, and the table its keys belong to.
+    fn columns(&self) -> Result<Columns, LoadError> {
+        let path = self.path.to_owned();
+        let mut roles: HashMap<Role, usize> = HashMap::new();
+        let mut figures: Vec<(usize, Target)> = Vec::new();
         let mut seen_targets: HashMap<Indicator, usize> = HashMap::new();
         let mut own = Vec::new();
         let table = match self.naming {
@@ -229,7 +277,7 @@ impl RawTable<'_> {
         };
         for (i, h) in self.headers.iter().enumerate() {
             if let Some(role) = role_of(h, self.naming) {
-                if role_col.insert(role, i).is_some() {
+                if roles.insert(role, i).is_some() {
                     return Err(LoadError::DuplicateColumn {
                         path,
                         column: h.clone(),
@@ -249,7 +297,7 @@ impl RawTable<'_> {
                             column: h.clone(),
                         });
                     }
-                    figure_cols.push((i, Target::Schema(ind)));
+                    figures.push((i, Target::Schema(ind)));
                     let h = trim(h).to_owned();
                     own.push((
                         ind,
@@ -264,7 +312,7 @@ impl RawTable<'_> {
                 }
                 // Unknown columns are kept when every cell is a figure.
                 None if (0..self.rows).all(|r| parse_figure(self.cells.cell(r, i)).is_ok()) => {
-                    figure_cols.push((
+                    figures.push((
                         i,
                         Target::Extra {
                             key: h.trim().to_owned(),
@@ -274,6 +322,16 @@ impl RawTable<'_> {
                 None => {}
             }
         }
+        Ok(Columns {
+            roles,
+            figures,
+            own,
+            table,
+        })
+    }
+
+    /// The columns that key a row, the required ones found or named as missing.
+    fn key_columns(&self, role_col: &HashMap<Role, usize>) -> Result<KeyColumns, LoadError> {
         let name = |r: Role| {
             ROLES
                 .iter()
@@ -289,29 +347,46 @@ impl RawTable<'_> {
                 .get(&r)
                 .copied()
                 .ok_or_else(|| LoadError::MissingColumn {
-                    path: path.clone(),
+                    path: self.path.to_owned(),
                     location: (self.locate)(0, None).header(),
                     column: name(r),
                 })
         };
-        let age_col = need(Role::Age)?;
-        let period_col = need(Role::Period)?;
-        let code_col = match self.naming {
-            Naming::OData => need(Role::Area)?,
-            Naming::Labels => need(Role::Code)?,
-        };
-        let margin_col = role_col.get(&Role::Margin).copied();
-        let level_col = role_col.get(&Role::Level).copied();
-        let gm_name_col = role_col.get(&Role::GemeenteName).copied();
-        let second_code_col = match self.naming {
-            Naming::OData => role_col.get(&Role::Code).copied(),
-            Naming::Labels => None,
-        };
-        let area_name_col = match self.naming {
-            Naming::OData => None,
-            Naming::Labels => role_col.get(&Role::Area).copied(),
-        };
+        Ok(KeyColumns {
+            age: need(Role::Age)?,
+            period: need(Role::Period)?,
+            code: match self.naming {
+                Naming::OData => need(Role::Area)?,
+                Naming::Labels => need(Role::Code)?,
+            },
+            margin: role_col.get(&Role::Margin).copied(),
+            level: role_col.get(&Role::Level).copied(),
+            gemeente_name: role_col.get(&Role::GemeenteName).copied(),
+            second_code: match self.naming {
+                Naming::OData => role_col.get(&Role::Code).copied(),
+                Naming::Labels => None,
+            },
+            area_name: match self.naming {
+                Naming::OData => None,
+                Naming::Labels => role_col.get(&Role::Area).copied(),
+            },
+        })
+    }
 
+    /// Every row's key (area, wave, age group, margin) typed and checked, each key once; with
+    /// the row where each key was first seen.
+    fn row_keys(&self, k: &KeyColumns) -> Result<(Vec<RowKey>, FirstSeen), LoadError> {
+        let path = self.path.to_owned();
+        let KeyColumns {
+            code: code_col,
+            age: age_col,
+            period: period_col,
+            margin: margin_col,
+            level: level_col,
+            gemeente_name: gm_name_col,
+            second_code: second_code_col,
+            area_name: area_name_col,
+        } = *k;
         let mut rows = Vec::with_capacity(self.rows);
         let mut first_seen: HashMap<(AreaCode, Wave, AgeGroup, Margin), usize> =
             HashMap::with_capacity(self.rows);
@@ -394,7 +469,12 @@ impl RawTable<'_> {
                 margin,
             });
         }
+        Ok((rows, first_seen))
+    }
 
+    /// Every figure column's cells as figures, percentages within 0–100.
+    fn figures(&self, figure_cols: &[(usize, Target)]) -> Result<Vec<Vec<Figure>>, LoadError> {
+        let path = self.path.to_owned();
         // Row by row, as readers hold their cells (a CSV record is one allocation): the common,
         // good file is read in one pass. A problem sends it to the column-by-column pass below,
         // which names the first problem of the first column as it always has.
@@ -422,21 +502,15 @@ impl RawTable<'_> {
                 )
         });
         if all_good {
-            self.check_bounds(&rows, &first_seen, &figure_cols, &good)?;
-            return Ok(ParsedFile {
-                path,
-                rows,
-                columns: figure_cols.into_iter().map(|(_, t)| t).zip(good).collect(),
-                table,
-                own,
-            });
+            return Ok(good);
         }
         let mut columns = Vec::with_capacity(figure_cols.len());
         for (c, target) in figure_cols {
+            let c = *c;
             // A percentage of the schema lies within 0–100; anything else is a broken file,
             // never a figure to show.
             let percent =
-                matches!(&target, Target::Schema(i) if i.unit() == Some(crate::Unit::Percent));
+                matches!(target, Target::Schema(i) if i.unit() == Some(crate::Unit::Percent));
             let mut figs = Vec::with_capacity(self.rows);
             for r in 0..self.rows {
                 let cell = self.cells.cell(r, c);
@@ -458,18 +532,9 @@ impl RawTable<'_> {
                 }
                 figs.push(f);
             }
-            columns.push((c, target, figs));
+            columns.push(figs);
         }
-        let (cols, figs): (Vec<(usize, Target)>, Vec<Vec<Figure>>) =
-            columns.into_iter().map(|(c, t, f)| ((c, t), f)).unzip();
-        self.check_bounds(&rows, &first_seen, &cols, &figs)?;
-        Ok(ParsedFile {
-            path,
-            rows,
-            columns: cols.into_iter().map(|(_, t)| t).zip(figs).collect(),
-            table,
-            own,
-        })
+        Ok(columns)
     }
 
     /// Checks every published 95 % interval of the file against its value: the lower bound
