@@ -512,6 +512,25 @@ fn small(data: &Path, rows: usize, page: usize) -> Fake {
     fake
 }
 
+/// A replay of the 50090NED fixture (36 rows) in pages of `page` rows: for the tests of bad
+/// input and failures, which need no national figures.
+fn fixture_table(page: usize) -> Fake {
+    let mut fake = Fake {
+        page,
+        ..Default::default()
+    };
+    fake.tables.insert(
+        "50090NED".into(),
+        FakeTable::from_csv(
+            &[fixtures().join("tables/50090NED_sample.csv")],
+            usize::MAX,
+            TITLE_2020,
+            &HashMap::new(),
+        ),
+    );
+    fake
+}
+
 fn fetch(base: &str, out: &Path, more: &[&str]) -> Result<String, String> {
     let odata = format!("{base}/odata");
     let ogc = format!("{base}/ogc");
@@ -757,8 +776,8 @@ fn an_interrupted_download_is_taken_up_after_its_last_whole_page() {
 
 #[test]
 fn bad_tables_and_bad_pages_are_named_with_their_url() {
-    let Some(data) = national() else { return };
-    let mut fake = small(&data, 1_200, 500);
+    // The fixture in pages of 12 rows: three pages.
+    let mut fake = fixture_table(12);
     fake.tables.insert(
         "83765NED".into(),
         FakeTable {
@@ -856,14 +875,14 @@ fn bad_tables_and_bad_pages_are_named_with_their_url() {
     // A page that is not JSON (a maintenance page with 200): no retry can mend it.
     fake.faults.lock().unwrap().push(Fault {
         entity: "UntypedDataSet",
-        skip: 500,
+        skip: 12,
         kind: Kind::NotJson,
         times: 1,
     });
     let e = cli("50090NED", &[]).unwrap_err();
     assert!(
         e.contains(
-            "UntypedDataSet?$format=json&$skip=500: not JSON: expected value at line 1 column 1"
+            "UntypedDataSet?$format=json&$skip=12: not JSON: expected value at line 1 column 1"
         ),
         "{e}"
     );
@@ -872,30 +891,30 @@ fn bad_tables_and_bad_pages_are_named_with_their_url() {
     // A row without its area: the URL and the row.
     fake.faults.lock().unwrap().push(Fault {
         entity: "UntypedDataSet",
-        skip: 500,
+        skip: 12,
         kind: Kind::BadRow,
         times: 1,
     });
     let e = cli("50090NED", &[]).unwrap_err();
     assert!(
-        e.contains("$skip=500: row 4 of the page: no WijkenEnBuurten"),
+        e.contains("$skip=12: row 4 of the page: no WijkenEnBuurten"),
         "{e}"
     );
 
     // A page that always ends early.
     fake.faults.lock().unwrap().push(Fault {
         entity: "UntypedDataSet",
-        skip: 1_000,
+        skip: 24,
         kind: Kind::Truncate,
         times: 3,
     });
     let e = cli("50090NED", &["--tries", "3"]).unwrap_err();
-    assert!(e.contains("$skip=1000: the page ends early after"), "{e}");
+    assert!(e.contains("$skip=24: the page ends early after"), "{e}");
     assert!(e.contains("(truncated) (gave up after 3 tries"), "{e}");
     // …and the next run finishes from the kept pages.
     let out = cli("50090NED", &[]).unwrap();
     assert!(
-        out.contains("1200 rows in 3 pages (2 taken from the earlier download)"),
+        out.contains("36 rows in 3 pages (2 taken from the earlier download)"),
         "{out}"
     );
 }
@@ -1201,8 +1220,8 @@ fn serve_without_boundaries_serves_the_figures() {
 /// nothing and lists every URL and file.
 #[test]
 fn retries_only_where_a_retry_can_mend() {
-    let Some(data) = national() else { return };
-    let fake = small(&data, 600, 500);
+    // The fixture in pages of 24 rows: two pages.
+    let fake = fixture_table(24);
     fake.faults.lock().unwrap().extend([
         Fault {
             entity: "UntypedDataSet",
@@ -1212,7 +1231,7 @@ fn retries_only_where_a_retry_can_mend() {
         },
         Fault {
             entity: "UntypedDataSet",
-            skip: 500,
+            skip: 24,
             kind: Kind::Status(500, None),
             times: 9,
         },
@@ -1222,8 +1241,8 @@ fn retries_only_where_a_retry_can_mend() {
     let e = fetch(&base, tmp.path(), &["--no-boundaries", "--tries", "5"]).unwrap_err();
     // The 429 was waited out and the first page came; the 500 of the second was asked once.
     assert_eq!(fake.requests("UntypedDataSet skip=0 "), 2);
-    assert_eq!(fake.requests("UntypedDataSet skip=500 "), 1, "{e}");
-    assert!(e.contains("$skip=500: HTTP 500: busy"), "{e}");
+    assert_eq!(fake.requests("UntypedDataSet skip=24 "), 1, "{e}");
+    assert!(e.contains("$skip=24: HTTP 500: busy"), "{e}");
     // Nothing to reach: at once, with what to check (not retried for half a minute).
     for (url, says) in [
         ("http://127.0.0.1:9/odata", "check the network connection"),
