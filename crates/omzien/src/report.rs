@@ -298,20 +298,77 @@ impl Dataset {
     /// [`ReportError`] for a level other than wijk or buurt, no indicator, age group or wave,
     /// or a gemeente the data does not have.
     pub fn gemeente_report(&self, q: &ReportQuery) -> Result<GemeenteReport, ReportError> {
+        let s = Scope::new(self, q)?;
+        let marks = s.marks();
+        let areas = s.areas(&marks);
+        let profiles = s.profiles(&areas);
+        Ok(GemeenteReport {
+            gemeente: q.gemeente,
+            name: self.area(s.g)?.display_name(),
+            level: q.level,
+            waves: s.waves.clone(),
+            first: s.first,
+            latest: s.latest,
+            indicators: q.indicators.clone(),
+            ages: q.ages.clone(),
+            provenance: self.provenance(),
+            table: self.table().map(str::to_owned),
+            series: s.series(),
+            areas,
+            profiles,
+            risk_rule: (RiskQuery::DEFAULT_TOP_SHARE, RiskQuery::DEFAULT_MIN_RISE),
+            probability: marks.probability,
+            band: q.band,
+            people: self
+                .people(s.g, s.ind, s.latest, s.age, &q.populations)
+                .ok()
+                .flatten(),
+        })
+    }
+}
+
+/// What every part of a report reads: the data, the query, the gemeente, the ranked indicator
+/// and age group, the waves from the first shown to the latest, and the country.
+struct Scope<'a> {
+    ds: &'a Dataset,
+    q: &'a ReportQuery,
+    g: AreaCode,
+    ind: Indicator,
+    age: AgeGroup,
+    first: Wave,
+    latest: Wave,
+    waves: Vec<Wave>,
+    national: Option<AreaCode>,
+}
+
+/// The risk marks of the areas by the rules of `omzien risk`, and where the figures carry
+/// intervals every area's probabilities (`omzien risk --by probability --min-prob 0`).
+struct Marks {
+    high: Vec<AreaCode>,
+    rising: Vec<AreaCode>,
+    p_high: Vec<(AreaCode, Option<f64>, Option<f64>)>,
+    p_rising: Vec<(AreaCode, Option<f64>, Option<f64>)>,
+    probability: Option<(usize, u64)>,
+}
+
+impl<'a> Scope<'a> {
+    /// The query checked: a level of areas, an indicator, an age group, waves, a known
+    /// gemeente, and an earlier wave before the latest.
+    fn new(ds: &'a Dataset, q: &'a ReportQuery) -> Result<Self, ReportError> {
         if !matches!(q.level, Level::Wijk | Level::Buurt) {
             return Err(ReportError::BadLevel(q.level));
         }
         let g = AreaCode::Gemeente(q.gemeente);
-        let name = self.area(g)?.display_name();
+        ds.area(g)?;
         let ind = *q
             .indicators
             .first()
             .ok_or(ReportError::Empty("indicator"))?;
         let age = *q.ages.first().ok_or(ReportError::Empty("age group"))?;
-        let latest = self.latest_wave().ok_or(ReportError::Empty("wave"))?;
+        let latest = ds.latest_wave().ok_or(ReportError::Empty("wave"))?;
         let first = match q.since {
-            Some(w) => self.parse_wave(&w.to_string())?,
-            None => *self.waves().first().ok_or(ReportError::Empty("wave"))?,
+            Some(w) => ds.parse_wave(&w.to_string())?,
+            None => *ds.waves().first().ok_or(ReportError::Empty("wave"))?,
         };
         if q.since.is_some() && first >= latest {
             return Err(ReportError::NothingSince {
@@ -319,130 +376,165 @@ impl Dataset {
                 latest,
             });
         }
-        let waves: Vec<Wave> = self
-            .waves()
-            .iter()
-            .copied()
-            .filter(|w| *w >= first)
-            .collect();
-        let national = self.national();
-        let fig = |c: Option<AreaCode>, i: Indicator, a: AgeGroup, w: Wave| {
-            c.and_then(|c| self.figure(c, i, w, a).ok())
-                .unwrap_or(Figure::NotMeasured)
-        };
-        let iv = |c: Option<AreaCode>, i: Indicator, a: AgeGroup, w: Wave| {
-            c.and_then(|c| self.interval(c, i, w, a).ok().flatten())
-        };
+        Ok(Self {
+            ds,
+            q,
+            g,
+            ind,
+            age,
+            first,
+            latest,
+            waves: ds.waves().iter().copied().filter(|w| *w >= first).collect(),
+            national: ds.national(),
+        })
+    }
+
+    /// A figure of an area, not measured where there is none.
+    fn fig(&self, c: Option<AreaCode>, i: Indicator, a: AgeGroup, w: Wave) -> Figure {
+        c.and_then(|c| self.ds.figure(c, i, w, a).ok())
+            .unwrap_or(Figure::NotMeasured)
+    }
+
+    /// The 95 % interval of an area's figure, where it has one.
+    fn iv(&self, c: Option<AreaCode>, i: Indicator, a: AgeGroup, w: Wave) -> Option<(f64, f64)> {
+        c.and_then(|c| self.ds.interval(c, i, w, a).ok().flatten())
+    }
+
+    /// The gemeente and the country in every indicator, age group and wave.
+    fn series(&self) -> Vec<SeriesPoint> {
         let mut series = Vec::new();
-        for &i in &q.indicators {
-            for &a in &q.ages {
-                for &w in self.waves() {
+        let g = Some(self.g);
+        for &i in &self.q.indicators {
+            for &a in &self.q.ages {
+                for &w in self.ds.waves() {
                     series.push(SeriesPoint {
                         indicator: i,
                         age: a,
                         wave: w,
-                        gemeente: fig(Some(g), i, a, w),
-                        gemeente_interval: iv(Some(g), i, a, w),
-                        national: fig(national, i, a, w),
-                        national_interval: iv(national, i, a, w),
+                        gemeente: self.fig(g, i, a, w),
+                        gemeente_interval: self.iv(g, i, a, w),
+                        national: self.fig(self.national, i, a, w),
+                        national_interval: self.iv(self.national, i, a, w),
                     });
                 }
             }
         }
-        // Risk marks by the rules of `omzien risk`, within the gemeente.
+        series
+    }
+
+    /// The risk query of a mode within the gemeente, since the first wave shown.
+    fn risk_query(&self, mode: RiskMode) -> RiskQuery {
+        RiskQuery::new(self.q.level, self.ind, self.latest)
+            .with_gemeente(self.q.gemeente)
+            .with_age(self.age)
+            .with_since(self.first)
+            .with_mode(mode)
+    }
+
+    /// The areas marked high and rising, and their probabilities where they can be drawn.
+    fn marks(&self) -> Marks {
+        let ds = self.ds;
         let risk = |mode: RiskMode| -> Vec<AreaCode> {
-            let rq = RiskQuery::new(q.level, ind, latest)
-                .with_gemeente(q.gemeente)
-                .with_age(age)
-                .with_since(first)
-                .with_mode(mode);
-            self.risk_areas(&rq)
+            ds.risk_areas(&self.risk_query(mode))
                 .map(|v| v.into_iter().map(|r| r.area).collect())
                 .unwrap_or_default()
         };
-        let high = risk(RiskMode::High);
-        // Where the figures carry intervals, every area's probabilities by the same rules
-        // (`omzien risk --by probability --min-prob 0` lists them all).
         let probabilities = |mode: RiskMode| -> Vec<(AreaCode, Option<f64>, Option<f64>)> {
-            let rq = RiskQuery::new(q.level, ind, latest)
-                .with_gemeente(q.gemeente)
-                .with_age(age)
-                .with_since(first)
-                .with_mode(mode)
-                .by_probability(0.0);
-            self.risk_areas(&rq)
+            ds.risk_areas(&self.risk_query(mode).by_probability(0.0))
                 .map(|v| v.into_iter().map(|r| (r.area, r.p_top, r.p_rise)).collect())
                 .unwrap_or_default()
         };
+        let changes = self.first != self.latest;
         let p_high = probabilities(RiskMode::High);
-        let p_rising = if first == latest {
-            Vec::new()
-        } else {
+        let p_rising = if changes {
             probabilities(RiskMode::Rising)
+        } else {
+            Vec::new()
         };
         let probability = (!p_high.is_empty() || !p_rising.is_empty()).then_some((
             crate::probability::DEFAULT_DRAWS,
             crate::probability::DEFAULT_SEED,
         ));
-        let rising = if first == latest {
+        Marks {
+            high: risk(RiskMode::High),
+            rising: if changes {
+                risk(RiskMode::Rising)
+            } else {
+                Vec::new()
+            },
+            p_high,
+            p_rising,
+            probability,
+        }
+    }
+
+    /// The gemeente's areas with their waves, change, ranks and marks, highest first.
+    fn areas(&self, marks: &Marks) -> Vec<ReportArea> {
+        let (ds, q, ind, age, latest) = (self.ds, self.q, self.ind, self.age, self.latest);
+        let trends = if self.first == latest {
             Vec::new()
         } else {
-            risk(RiskMode::Rising)
-        };
-        let trends = if first == latest {
-            Vec::new()
-        } else {
-            self.trends(
-                &TrendQuery::new(ind, first, latest)
+            ds.trends(
+                &TrendQuery::new(ind, self.first, latest)
                     .with_age(age)
                     .with_level(q.level)
                     .with_gemeente(q.gemeente),
             )
             .unwrap_or_default()
         };
-        let mut areas: Vec<ReportArea> = self
+        let mut areas: Vec<ReportArea> = ds
             .areas(q.level, Some(q.gemeente))
             .into_iter()
             .map(|c| {
                 let trend = trends.iter().find(|t| t.area == c);
-                let ranks = self.ranks(c, ind, latest, age).ok();
+                let ranks = ds.ranks(c, ind, latest, age).ok();
                 ReportArea {
                     code: c,
-                    name: self
+                    name: ds
                         .area(c)
                         .map(|a| a.display_name())
                         .unwrap_or_else(|_| c.to_string()),
-                    values: waves.iter().map(|w| fig(Some(c), ind, age, *w)).collect(),
+                    values: self
+                        .waves
+                        .iter()
+                        .map(|w| self.fig(Some(c), ind, age, *w))
+                        .collect(),
                     change: trend.and_then(|t| t.delta),
                     significant: trend.and_then(|t| t.significant),
                     rank_gemeente: ranks.and_then(|r| r.gemeente),
                     rank_country: ranks.and_then(|r| r.country),
-                    high: high.contains(&c),
-                    rising: rising.contains(&c),
-                    p_top: p_high.iter().find(|p| p.0 == c).and_then(|p| p.1),
-                    p_rise: p_rising.iter().find(|p| p.0 == c).and_then(|p| p.2),
+                    high: marks.high.contains(&c),
+                    rising: marks.rising.contains(&c),
+                    p_top: marks.p_high.iter().find(|p| p.0 == c).and_then(|p| p.1),
+                    p_rise: marks.p_rising.iter().find(|p| p.0 == c).and_then(|p| p.2),
                 }
             })
             .collect();
-        let latest_value = |a: &ReportArea| a.values.last().and_then(|f| f.value());
         areas.sort_by(|a, b| {
             latest_value(b)
                 .partial_cmp(&latest_value(a))
                 .unwrap_or(std::cmp::Ordering::Equal)
                 .then(a.code.cmp(&b.code))
         });
+        areas
+    }
+
+    /// The risk profiles of the highest areas: each beside its gemeente and the country in the
+    /// ranked indicator and the related ones.
+    fn profiles(&self, areas: &[ReportArea]) -> Vec<RiskProfile> {
+        let (ds, q, ind, age, latest) = (self.ds, self.q, self.ind, self.age, self.latest);
         let related: Vec<Indicator> = std::iter::once(ind)
             .chain(
                 Indicator::related_to_loneliness()
-                    .filter(|i| *i != ind && self.has_column(*i, latest, age)),
+                    .filter(|i| *i != ind && ds.has_column(*i, latest, age)),
             )
             .collect();
-        let profiles = areas
+        areas
             .iter()
             .filter(|a| latest_value(a).is_some())
             .take(q.top)
             .map(|a| RiskProfile {
-                people: self
+                people: ds
                     .people(a.code, ind, latest, age, &q.populations)
                     .ok()
                     .flatten(),
@@ -451,10 +543,10 @@ impl Dataset {
                 rows: related
                     .iter()
                     .map(|&i| {
-                        let value = fig(Some(a.code), i, age, latest);
-                        let interval = iv(Some(a.code), i, age, latest);
-                        let gemeente = fig(Some(g), i, age, latest);
-                        let national = fig(national, i, age, latest);
+                        let value = self.fig(Some(a.code), i, age, latest);
+                        let interval = self.iv(Some(a.code), i, age, latest);
+                        let gemeente = self.fig(Some(self.g), i, age, latest);
+                        let national = self.fig(self.national, i, age, latest);
                         let (vs_gemeente, rule) = compare(value, interval, gemeente, q.band);
                         let (vs_national, _) = compare(value, interval, national, q.band);
                         Comparison {
@@ -469,29 +561,11 @@ impl Dataset {
                     })
                     .collect(),
             })
-            .collect();
-        let table = self.table().map(str::to_owned);
-        Ok(GemeenteReport {
-            gemeente: q.gemeente,
-            name,
-            level: q.level,
-            waves,
-            first,
-            latest,
-            indicators: q.indicators.clone(),
-            ages: q.ages.clone(),
-            provenance: self.provenance(),
-            table,
-            series,
-            areas,
-            profiles,
-            risk_rule: (RiskQuery::DEFAULT_TOP_SHARE, RiskQuery::DEFAULT_MIN_RISE),
-            probability,
-            band: q.band,
-            people: self
-                .people(g, ind, latest, age, &q.populations)
-                .ok()
-                .flatten(),
-        })
+            .collect()
     }
+}
+
+/// An area's value in the latest wave shown.
+fn latest_value(a: &ReportArea) -> Option<f64> {
+    a.values.last().and_then(|f| f.value())
 }

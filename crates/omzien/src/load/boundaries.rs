@@ -221,36 +221,13 @@ impl Boundaries {
     /// far as its codes (`Ok(None)`): its polygons are neither converted nor checked.
     fn read_geojson(path: &Path, levels: &[Level]) -> Result<Option<Self>, BoundaryError> {
         use rayon::prelude::*;
-        let json_err = |e| match e {
-            ReadError::Io(source) => BoundaryError::Io {
-                path: path.to_owned(),
-                source,
-            },
-            ReadError::Json { line, message } => BoundaryError::Json {
-                path: path.to_owned(),
-                line,
-                message,
-            },
-        };
+        let json_err = |e| json_error(path, e);
         let bytes = std::fs::read(path).map_err(|e| json_err(ReadError::Io(e)))?;
-        if Level::ALL.iter().any(|l| !levels.contains(l)) {
-            // Only some levels wanted: the codes first, without building any geometry.
-            let sniff: Collection<serde::de::IgnoredAny> =
-                super::geojson::parse(&bytes).map_err(json_err)?;
-            // The same code property as below: the most specific one any feature has.
-            let level = CODE_PROPERTIES
-                .iter()
-                .find(|p| sniff.features.iter().any(|f| f.property(p).is_some()))
-                .and_then(|p| {
-                    sniff
-                        .features
-                        .iter()
-                        .find_map(|f| f.property(p)?.as_str()?.parse::<AreaCode>().ok())
-                })
-                .map(|c| c.level());
-            if level.is_some_and(|l| !levels.contains(&l)) {
-                return Ok(None);
-            }
+        // Only some levels wanted: the codes first, without building any geometry.
+        if Level::ALL.iter().any(|l| !levels.contains(l))
+            && sniff_level(path, &bytes)?.is_some_and(|l| !levels.contains(&l))
+        {
+            return Ok(None);
         }
         let fc: Collection<Option<geojson::Geometry>> =
             super::geojson::parse(&bytes).map_err(json_err)?;
@@ -269,73 +246,14 @@ impl Boundaries {
             .iter()
             .position(|p| p == code_prop)
             .unwrap_or(0)];
-        let projection = match crs {
-            Crs::Wgs84 => None,
-            Crs::RdNew => {
-                let err = |e: proj4rs::errors::Error| BoundaryError::Projection {
-                    path: path.to_owned(),
-                    message: e.to_string(),
-                };
-                Some((
-                    proj4rs::Proj::from_proj_string(RD_NEW_PROJ).map_err(err)?,
-                    proj4rs::Proj::from_proj_string(
-                        "+proj=longlat +ellps=WGS84 +datum=WGS84 +no_defs",
-                    )
-                    .map_err(err)?,
-                ))
-            }
-        };
+        let projection = projection(path, crs)?;
 
         // First the codes (cheap, in order): which features to draw, and the file's level.
-        let mut skipped = Vec::new();
-        let mut seen: std::collections::HashSet<AreaCode> =
-            std::collections::HashSet::with_capacity(fc.features.len());
-        let mut todo: Vec<(usize, AreaCode)> = Vec::with_capacity(fc.features.len());
-        let mut level: Option<Level> = None;
-        for (i, f) in fc.features.iter().enumerate() {
-            let mut skip = |code: Option<AreaCode>, reason: String| {
-                skipped.push(Skipped {
-                    feature: i,
-                    code,
-                    reason,
-                })
-            };
-            let Some(raw) = f
-                .properties
-                .as_ref()
-                .and_then(|m| m.get(*code_prop))
-                .and_then(|v| v.as_str())
-            else {
-                skip(None, format!("no {code_prop} property"));
-                continue;
-            };
-            let code: AreaCode = match raw.parse() {
-                Ok(c) => c,
-                Err(e) => {
-                    skip(None, e.to_string());
-                    continue;
-                }
-            };
-            match level {
-                None => level = Some(code.level()),
-                Some(l) if l != code.level() => {
-                    return Err(BoundaryError::MixedLevels {
-                        path: path.to_owned(),
-                        first: l,
-                        second: code.level(),
-                    });
-                }
-                Some(_) => {}
-            }
-            if !seen.insert(code) {
-                skip(
-                    Some(code),
-                    "duplicate code: the first feature is kept".into(),
-                );
-                continue;
-            }
-            todo.push((i, code));
-        }
+        let Coded {
+            todo,
+            mut skipped,
+            level,
+        } = coded(path, &fc, code_prop)?;
         if level.is_some_and(|l| !levels.contains(&l)) {
             return Ok(None);
         }
@@ -642,6 +560,132 @@ fn canonical(mp: MultiPolygon) -> MultiPolygon {
         _ => a.exterior().0.len().cmp(&b.exterior().0.len()),
     });
     MultiPolygon(polys)
+}
+
+/// A boundary file's read error, with the file.
+fn json_error(path: &Path, e: ReadError) -> BoundaryError {
+    match e {
+        ReadError::Io(source) => BoundaryError::Io {
+            path: path.to_owned(),
+            source,
+        },
+        ReadError::Json { line, message } => BoundaryError::Json {
+            path: path.to_owned(),
+            line,
+            message,
+        },
+    }
+}
+
+/// The level of a file's areas from their codes alone, without building any geometry: the
+/// same code property as a full read takes (the most specific one any feature has).
+fn sniff_level(path: &Path, bytes: &[u8]) -> Result<Option<Level>, BoundaryError> {
+    let sniff: Collection<serde::de::IgnoredAny> =
+        super::geojson::parse(bytes).map_err(|e| json_error(path, e))?;
+    Ok(CODE_PROPERTIES
+        .iter()
+        .find(|p| sniff.features.iter().any(|f| f.property(p).is_some()))
+        .and_then(|p| {
+            sniff
+                .features
+                .iter()
+                .find_map(|f| f.property(p)?.as_str()?.parse::<AreaCode>().ok())
+        })
+        .map(|c| c.level()))
+}
+
+/// From a file's coordinates to WGS84: none for WGS84, RD New's projection for RD New.
+fn projection(
+    path: &Path,
+    crs: Crs,
+) -> Result<Option<(proj4rs::Proj, proj4rs::Proj)>, BoundaryError> {
+    Ok(match crs {
+        Crs::Wgs84 => None,
+        Crs::RdNew => {
+            let err = |e: proj4rs::errors::Error| BoundaryError::Projection {
+                path: path.to_owned(),
+                message: e.to_string(),
+            };
+            Some((
+                proj4rs::Proj::from_proj_string(RD_NEW_PROJ).map_err(err)?,
+                proj4rs::Proj::from_proj_string("+proj=longlat +ellps=WGS84 +datum=WGS84 +no_defs")
+                    .map_err(err)?,
+            ))
+        }
+    })
+}
+
+/// The features of a file that can be drawn, by code, in file order.
+struct Coded {
+    /// Each feature to draw (its index) and its code.
+    todo: Vec<(usize, AreaCode)>,
+    /// Features left out, and why.
+    skipped: Vec<Skipped>,
+    /// The file's level (of its first code).
+    level: Option<Level>,
+}
+
+/// The codes of a file's features: which to draw (the first of each code), which are left out
+/// (no code, a bad one, a duplicate), and the file's one level.
+fn coded(
+    path: &Path,
+    fc: &Collection<Option<geojson::Geometry>>,
+    code_prop: &str,
+) -> Result<Coded, BoundaryError> {
+    let mut skipped = Vec::new();
+    let mut seen: std::collections::HashSet<AreaCode> =
+        std::collections::HashSet::with_capacity(fc.features.len());
+    let mut todo: Vec<(usize, AreaCode)> = Vec::with_capacity(fc.features.len());
+    let mut level: Option<Level> = None;
+    for (i, f) in fc.features.iter().enumerate() {
+        let mut skip = |code: Option<AreaCode>, reason: String| {
+            skipped.push(Skipped {
+                feature: i,
+                code,
+                reason,
+            })
+        };
+        let Some(raw) = f
+            .properties
+            .as_ref()
+            .and_then(|m| m.get(code_prop))
+            .and_then(|v| v.as_str())
+        else {
+            skip(None, format!("no {code_prop} property"));
+            continue;
+        };
+        let code: AreaCode = match raw.parse() {
+            Ok(c) => c,
+            Err(e) => {
+                skip(None, e.to_string());
+                continue;
+            }
+        };
+        match level {
+            None => level = Some(code.level()),
+            Some(l) if l != code.level() => {
+                return Err(BoundaryError::MixedLevels {
+                    path: path.to_owned(),
+                    first: l,
+                    second: code.level(),
+                });
+            }
+            Some(_) => {}
+        }
+        if !seen.insert(code) {
+            skip(
+                Some(code),
+                "duplicate code: the first feature is kept".into(),
+            );
+            continue;
+        }
+        todo.push((i, code));
+    }
+    Ok(Coded {
+        todo,
+        skipped,
+        level,
+    })
 }
 
 /// A feature's polygon ready to index.
