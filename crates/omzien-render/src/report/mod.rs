@@ -205,8 +205,8 @@ struct Ctx<'a> {
 /// Draws the report as a PDF: `boundaries` of the report's level draw the maps (without
 /// them the maps say so); `date` is the generation date (`YYYY-MM-DD`) printed in the footer.
 ///
-/// The pages are laid out section by section ([`sections`]), then given their footers and
-/// drawn ([`pdf`]).
+/// The pages are laid out section by section (`report/sections.rs`), then given their footers and
+/// drawn (`report/pdf.rs`).
 ///
 /// # Errors
 /// [`ReportPdfError`] when the PDF cannot be written.

@@ -535,28 +535,8 @@ pub fn fetch(req: &Request, progress: &dyn Progress) -> Result<Fetched, FetchErr
     }
     let client = Client::new(req.retry);
     let base = format!("{}/{id}", req.odata.trim_end_matches('/'));
-    let known = || TABLES.iter().map(|t| t.id).collect::<Vec<_>>().join(", ");
 
-    // The table: does it exist, and is it of the series?
-    let infos_url = feed_url(&base, "TableInfos");
-    let infos = match client.json(&infos_url, progress)? {
-        Got::NotFound => {
-            return Err(FetchError::UnknownTable {
-                table: id,
-                url: infos_url,
-                known: known(),
-            });
-        }
-        Got::Json(v) => first_value(&infos_url, &v)?,
-    };
-    let title = text(&infos, "Title").unwrap_or_default();
-    let Some(table) = TABLES.iter().find(|t| t.id == id) else {
-        return Err(FetchError::NotOfSeries {
-            table: id,
-            title,
-            reason: format!("omzien reads {}", known()),
-        });
-    };
+    let (infos, title, table) = table_info(&client, &base, &id, progress)?;
     let props_url = feed_url(&base, "DataProperties");
     let props = all_values(&client, &props_url, progress)?;
     check_properties(table, &title, &props)?;
@@ -575,19 +555,7 @@ pub fn fetch(req: &Request, progress: &dyn Progress) -> Result<Fetched, FetchErr
     let staged = StagedDir::resumable(&target)?;
 
     // Names and periods: small, downloaded whole each time.
-    progress.start(&format!("{} area names", table.id), None);
-    let areas_url = feed_url(&base, "WijkenEnBuurten");
-    let mut names: Map<String, Value> = Map::new();
-    for a in all_values(&client, &areas_url, progress)? {
-        if let (Some(k), Some(t)) = (text(&a, "Key"), text(&a, "Title"))
-            && k.parse::<AreaCode>().is_ok()
-            && !t.is_empty()
-        {
-            names.insert(k, Value::String(t));
-        }
-        progress.advance(1);
-    }
-    progress.finish();
+    let names = area_names(&client, &base, table, progress)?;
     // A gemeente by name: the table's own names decide, by the rule of every other command.
     let mut req = req.clone();
     if let Some(text) = req.gemeente_text.take() {
@@ -678,22 +646,8 @@ pub fn fetch(req: &Request, progress: &dyn Progress) -> Result<Fetched, FetchErr
         ),
         "source": first,
         "filter": filter,
-        "boundaries": req.boundaries.then(|| json!({
-            "source": pdok,
-            "files": boundaries.iter().map(|(p, n): &(PathBuf, usize)| json!({
-                "file": format!("{}/{}", crate::BOUNDARIES_FOLDER, p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()),
-                "areas": n,
-            })).collect::<Vec<_>>(),
-        })),
-        "population": population.as_ref().map(|k| json!({
-            "table": k.table.id,
-            "title": k.title,
-            "year": k.table.year,
-            "source": k.source,
-            "file": format!("{}/{}", crate::BOUNDARIES_FOLDER, key_figures_file(k.table.year)),
-            "areas": k.areas,
-            "missing_columns": k.missing,
-        })),
+        "boundaries": req.boundaries.then(|| boundaries_metadata(&pdok, &boundaries)),
+        "population": population.as_ref().map(population_metadata),
         "areas": names,
     });
     let bytes = serde_json::to_vec_pretty(&metadata).map_err(|e| crate::FolderError {
@@ -734,6 +688,84 @@ pub fn fetch(req: &Request, progress: &dyn Progress) -> Result<Fetched, FetchErr
         resumed_pages: pages.resumed,
         names: named,
         boundaries,
+    })
+}
+
+/// A table's `TableInfos`, its title and its row of the tables omzien reads: refused when the service does
+/// not have it or it is not of the series.
+fn table_info(
+    client: &Client,
+    base: &str,
+    id: &str,
+    progress: &dyn Progress,
+) -> Result<(Value, String, &'static crate::load::Table), FetchError> {
+    let known = || TABLES.iter().map(|t| t.id).collect::<Vec<_>>().join(", ");
+    let infos_url = feed_url(base, "TableInfos");
+    let infos = match client.json(&infos_url, progress)? {
+        Got::NotFound => {
+            return Err(FetchError::UnknownTable {
+                table: id.to_owned(),
+                url: infos_url,
+                known: known(),
+            });
+        }
+        Got::Json(v) => first_value(&infos_url, &v)?,
+    };
+    let title = text(&infos, "Title").unwrap_or_default();
+    let Some(table) = TABLES.iter().find(|t| t.id == id) else {
+        return Err(FetchError::NotOfSeries {
+            table: id.to_owned(),
+            title,
+            reason: format!("omzien reads {}", known()),
+        });
+    };
+    Ok((infos, title, table))
+}
+
+/// The table's area names by code (`WijkenEnBuurten`: `Key`, `Title`).
+fn area_names(
+    client: &Client,
+    base: &str,
+    table: &crate::load::Table,
+    progress: &dyn Progress,
+) -> Result<Map<String, Value>, FetchError> {
+    progress.start(&format!("{} area names", table.id), None);
+    let areas_url = feed_url(base, "WijkenEnBuurten");
+    let mut names: Map<String, Value> = Map::new();
+    for a in all_values(client, &areas_url, progress)? {
+        if let (Some(k), Some(t)) = (text(&a, "Key"), text(&a, "Title"))
+            && k.parse::<AreaCode>().is_ok()
+            && !t.is_empty()
+        {
+            names.insert(k, Value::String(t));
+        }
+        progress.advance(1);
+    }
+    progress.finish();
+    Ok(names)
+}
+
+/// The boundaries' part of `metadata.json`: the service and each file with its areas.
+fn boundaries_metadata(service: &str, files: &[(PathBuf, usize)]) -> Value {
+    json!({
+        "source": service,
+        "files": files.iter().map(|(p, n)| json!({
+            "file": format!("{}/{}", crate::BOUNDARIES_FOLDER, p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()),
+            "areas": n,
+        })).collect::<Vec<_>>(),
+    })
+}
+
+/// The key figures' part of `metadata.json`.
+fn population_metadata(k: &FetchedKeyFigures) -> Value {
+    json!({
+        "table": k.table.id,
+        "title": k.title,
+        "year": k.table.year,
+        "source": k.source,
+        "file": format!("{}/{}", crate::BOUNDARIES_FOLDER, key_figures_file(k.table.year)),
+        "areas": k.areas,
+        "missing_columns": k.missing,
     })
 }
 
