@@ -121,6 +121,26 @@ fn plural(level: omzien::Level) -> String {
     }
 }
 
+/// A text mark: where it is anchored, its size, its text, how it is anchored, bold or not, its
+/// colour.
+fn text_mark(
+    at: (f64, f64),
+    size: f64,
+    text: impl Into<String>,
+    anchor: Anchor,
+    bold: bool,
+    fill: Rgb,
+) -> Mark {
+    Mark::Text {
+        at,
+        size,
+        text: text.into(),
+        anchor,
+        bold,
+        fill,
+    }
+}
+
 /// The spine chart of an area, laid out for a screen ([`SpineLayout::WEB`]).
 #[must_use]
 pub fn spine_chart(ds: &Dataset, s: &Spine, lang: Lang) -> Chart {
@@ -150,148 +170,10 @@ pub fn spine_chart_in(ds: &Dataset, s: &Spine, lang: Lang, lay: &SpineLayout) ->
         tx.s("alle", "all"),
         plural(s.level),
     );
-    let mut marks = vec![
-        Mark::Text {
-            at: (16.0, 24.0),
-            size: lay.title,
-            text: title.clone(),
-            anchor: Anchor::Start,
-            bold: true,
-            fill: INK,
-        },
-        Mark::Text {
-            at: (16.0, 48.0),
-            size: 11.0,
-            text: tx.s("indicator", "indicator").to_owned(),
-            anchor: Anchor::Start,
-            bold: true,
-            fill: MUTED,
-        },
-        Mark::Text {
-            at: (lay.value, 48.0),
-            size: 11.0,
-            text: tx.s("waarde", "value").to_owned(),
-            anchor: Anchor::End,
-            bold: true,
-            fill: MUTED,
-        },
-        Mark::Text {
-            at: (lay.benchmark, 48.0),
-            size: 11.0,
-            text: tx.s("ref.", "bench.").to_owned(),
-            anchor: Anchor::End,
-            bold: true,
-            fill: MUTED,
-        },
-        Mark::Text {
-            at: (lay.left, 48.0),
-            size: 11.0,
-            text: tx.s("slechter / lager", "worse / lower").to_owned(),
-            anchor: Anchor::Start,
-            bold: false,
-            fill: MUTED,
-        },
-        Mark::Text {
-            at: (lay.right, 48.0),
-            size: 11.0,
-            text: tx.s("beter / hoger", "better / higher").to_owned(),
-            anchor: Anchor::End,
-            bold: false,
-            fill: MUTED,
-        },
-    ];
+    let mut marks = spine_header(&tx, lay, &title);
     let mut said = Vec::new();
     for (i, r) in s.rows.iter().enumerate() {
-        let y = lay.top + lay.row * i as f64;
-        let mid_y = y + lay.row / 2.0;
-        let label = label(ds, r.row.indicator, lang);
-        if i % 2 == 0 {
-            marks.push(Mark::Rect {
-                x: 8.0,
-                y,
-                w: lay.width - 16.0,
-                h: lay.row,
-                fill: [0xf4, 0xf4, 0xf4],
-            });
-        }
-        let reading = r.row.reads(Confidence::P95);
-        let reading_998 = r.row.reads(Confidence::P998);
-        let Some(v) = r.row.value.value() else {
-            continue;
-        };
-        marks.push(Mark::Text {
-            at: (16.0, mid_y + 4.0),
-            size: 11.0,
-            text: label.clone(),
-            anchor: Anchor::Start,
-            bold: false,
-            fill: INK,
-        });
-        marks.push(Mark::Text {
-            at: (lay.value, mid_y + 4.0),
-            size: 11.0,
-            text: tx.num(v),
-            anchor: Anchor::End,
-            bold: false,
-            fill: INK,
-        });
-        let bench = r.row.benchmark.value();
-        marks.push(Mark::Text {
-            at: (lay.benchmark, mid_y + 4.0),
-            size: 11.0,
-            text: bench.map(|b| tx.num(b)).unwrap_or_default(),
-            anchor: Anchor::End,
-            bold: false,
-            fill: MUTED,
-        });
-        marks.push(Mark::Text {
-            at: (lay.verdict, mid_y + 4.0),
-            size: 10.0,
-            text: tx.reading(reading).to_owned(),
-            anchor: Anchor::End,
-            bold: false,
-            fill: MUTED,
-        });
-        said.push(format!(
-            "{label}: {} ({} {}; 95%: {}, 99.8%: {})",
-            tx.num(v),
-            tx.s("referentie", "benchmark"),
-            bench.map(|b| tx.num(b)).unwrap_or_default(),
-            tx.reading(reading),
-            tx.reading(reading_998)
-        ));
-        let (Some(b), Some(sp)) = (bench, r.spread) else {
-            continue;
-        };
-        let x = |val: f64| spine_x(lay, val, b, (sp.min, sp.max), r.row.polarity);
-        let bar = |from: f64, to: f64, fill: Rgb| {
-            let (a, c) = (x(from).min(x(to)), x(from).max(x(to)));
-            Mark::Rect {
-                x: a,
-                y: y + 6.0,
-                w: (c - a).max(0.5),
-                h: lay.row - 12.0,
-                fill,
-            }
-        };
-        marks.push(bar(sp.min, sp.q1, LIGHT));
-        marks.push(bar(sp.q3, sp.max, LIGHT));
-        marks.push(bar(sp.q1, sp.q3, DARK));
-        let mid = (lay.left + lay.right) / 2.0;
-        marks.push(Mark::Line {
-            from: (mid, y + 2.0),
-            to: (mid, y + lay.row - 2.0),
-            stroke: BENCH,
-            width: 2.0,
-        });
-        let sure = reading_998 == reading && reading != Reading::Similar;
-        marks.push(Mark::Dot {
-            at: (x(v), mid_y),
-            r: 6.0,
-            fill: reading_colour(reading),
-            stroke: if sure { [0, 0, 0] } else { DARK },
-            label: format!("{}: {label} {v}", s.area),
-        });
+        spine_row(ds, s, lay, &tx, (i, r), (&mut marks, &mut said));
     }
     let band = s.rows.iter().find_map(|r| match r.row.rule {
         omzien::Rule::Band(b) => Some(b),
@@ -299,10 +181,7 @@ pub fn spine_chart_in(ds: &Dataset, s: &Spine, lang: Lang, lay: &SpineLayout) ->
     });
     let height = lay.top + lay.row * s.rows.len() as f64 + if band.is_some() { 70.0 } else { 54.0 };
     if let Some(b) = band {
-        marks.push(Mark::Text {
-            at: (16.0, height - 46.0),
-            size: 10.0,
-            text: match lang {
+        marks.push(text_mark((16.0, height - 46.0), 10.0, match lang {
                 Lang::Nl => format!(
                     "Zonder 95%-interval: slechter of beter bij meer dan {} procentpunt verschil (een afstand, geen toets).",
                     tx.num(b)
@@ -311,11 +190,7 @@ pub fn spine_chart_in(ds: &Dataset, s: &Spine, lang: Lang, lay: &SpineLayout) ->
                     "Without a 95% interval: worse or better by more than {} percentage points (a distance, not a test).",
                     tx.num(b)
                 ),
-            },
-            anchor: Anchor::Start,
-            bold: false,
-            fill: MUTED,
-        });
+            }, Anchor::Start, false, MUTED));
     }
     for (i, line) in [
         tx.s(
@@ -330,14 +205,14 @@ pub fn spine_chart_in(ds: &Dataset, s: &Spine, lang: Lang, lay: &SpineLayout) ->
     .into_iter()
     .enumerate()
     {
-        marks.push(Mark::Text {
-            at: (16.0, height - 30.0 + 14.0 * i as f64),
-            size: 10.0,
-            text: line.to_owned(),
-            anchor: Anchor::Start,
-            bold: false,
-            fill: MUTED,
-        });
+        marks.push(text_mark(
+            (16.0, height - 30.0 + 14.0 * i as f64),
+            10.0,
+            line.to_owned(),
+            Anchor::Start,
+            false,
+            MUTED,
+        ));
     }
     Chart {
         width: lay.width,
@@ -346,6 +221,157 @@ pub fn spine_chart_in(ds: &Dataset, s: &Spine, lang: Lang, lay: &SpineLayout) ->
         description: said.join("; "),
         marks,
     }
+}
+
+/// The spine chart's title and column heads.
+fn spine_header(tx: &T, lay: &SpineLayout, title: &str) -> Vec<Mark> {
+    vec![
+        text_mark((16.0, 24.0), lay.title, title, Anchor::Start, true, INK),
+        text_mark(
+            (16.0, 48.0),
+            11.0,
+            tx.s("indicator", "indicator").to_owned(),
+            Anchor::Start,
+            true,
+            MUTED,
+        ),
+        text_mark(
+            (lay.value, 48.0),
+            11.0,
+            tx.s("waarde", "value").to_owned(),
+            Anchor::End,
+            true,
+            MUTED,
+        ),
+        text_mark(
+            (lay.benchmark, 48.0),
+            11.0,
+            tx.s("ref.", "bench.").to_owned(),
+            Anchor::End,
+            true,
+            MUTED,
+        ),
+        text_mark(
+            (lay.left, 48.0),
+            11.0,
+            tx.s("slechter / lager", "worse / lower").to_owned(),
+            Anchor::Start,
+            false,
+            MUTED,
+        ),
+        text_mark(
+            (lay.right, 48.0),
+            11.0,
+            tx.s("beter / hoger", "better / higher").to_owned(),
+            Anchor::End,
+            false,
+            MUTED,
+        ),
+    ]
+}
+
+/// One indicator's row of a spine chart: its label, value, benchmark and verdict, and where
+/// both are known the spread of all areas with the area's dot; what it says is added to
+/// `said` (the chart's description).
+fn spine_row(
+    ds: &Dataset,
+    s: &Spine,
+    lay: &SpineLayout,
+    tx: &T,
+    (i, r): (usize, &omzien::SpineRow),
+    (marks, said): (&mut Vec<Mark>, &mut Vec<String>),
+) {
+    let lang = tx.lang;
+    let y = lay.top + lay.row * i as f64;
+    let mid_y = y + lay.row / 2.0;
+    let label = label(ds, r.row.indicator, lang);
+    if i % 2 == 0 {
+        marks.push(Mark::Rect {
+            x: 8.0,
+            y,
+            w: lay.width - 16.0,
+            h: lay.row,
+            fill: [0xf4, 0xf4, 0xf4],
+        });
+    }
+    let reading = r.row.reads(Confidence::P95);
+    let reading_998 = r.row.reads(Confidence::P998);
+    let Some(v) = r.row.value.value() else {
+        return;
+    };
+    marks.push(text_mark(
+        (16.0, mid_y + 4.0),
+        11.0,
+        label.clone(),
+        Anchor::Start,
+        false,
+        INK,
+    ));
+    marks.push(text_mark(
+        (lay.value, mid_y + 4.0),
+        11.0,
+        tx.num(v),
+        Anchor::End,
+        false,
+        INK,
+    ));
+    let bench = r.row.benchmark.value();
+    marks.push(text_mark(
+        (lay.benchmark, mid_y + 4.0),
+        11.0,
+        bench.map(|b| tx.num(b)).unwrap_or_default(),
+        Anchor::End,
+        false,
+        MUTED,
+    ));
+    marks.push(text_mark(
+        (lay.verdict, mid_y + 4.0),
+        10.0,
+        tx.reading(reading).to_owned(),
+        Anchor::End,
+        false,
+        MUTED,
+    ));
+    said.push(format!(
+        "{label}: {} ({} {}; 95%: {}, 99.8%: {})",
+        tx.num(v),
+        tx.s("referentie", "benchmark"),
+        bench.map(|b| tx.num(b)).unwrap_or_default(),
+        tx.reading(reading),
+        tx.reading(reading_998)
+    ));
+    let (Some(b), Some(sp)) = (bench, r.spread) else {
+        return;
+    };
+    let x = |val: f64| spine_x(lay, val, b, (sp.min, sp.max), r.row.polarity);
+    let bar = |from: f64, to: f64, fill: Rgb| {
+        let (a, c) = (x(from).min(x(to)), x(from).max(x(to)));
+        Mark::Rect {
+            x: a,
+            y: y + 6.0,
+            w: (c - a).max(0.5),
+            h: lay.row - 12.0,
+            fill,
+        }
+    };
+    marks.push(bar(sp.min, sp.q1, LIGHT));
+    marks.push(bar(sp.q3, sp.max, LIGHT));
+    marks.push(bar(sp.q1, sp.q3, DARK));
+    let mid = (lay.left + lay.right) / 2.0;
+    marks.push(Mark::Line {
+        from: (mid, y + 2.0),
+        to: (mid, y + lay.row - 2.0),
+        stroke: BENCH,
+        width: 2.0,
+    });
+    let sure = reading_998 == reading && reading != Reading::Similar;
+    marks.push(Mark::Dot {
+        at: (x(v), mid_y),
+        r: 6.0,
+        fill: reading_colour(reading),
+        stroke: if sure { [0, 0, 0] } else { DARK },
+        label: format!("{}: {label} {v}", s.area),
+    });
 }
 
 /// Width of a funnel plot.
@@ -415,14 +441,7 @@ pub fn funnel_chart(ds: &Dataset, f: &Funnel, lang: Lang) -> Chart {
         tx.num(f.benchmark),
     );
     let mut marks = vec![
-        Mark::Text {
-            at: (16.0, 26.0),
-            size: 15.0,
-            text: title.clone(),
-            anchor: Anchor::Start,
-            bold: true,
-            fill: INK,
-        },
+        text_mark((16.0, 26.0), 15.0, title.clone(), Anchor::Start, true, INK),
         Mark::Line {
             from: (l, bottom),
             to: (r, bottom),
@@ -436,8 +455,39 @@ pub fn funnel_chart(ds: &Dataset, f: &Funnel, lang: Lang) -> Chart {
             width: 1.0,
         },
     ];
+    let (n0, n1) = funnel_axes(f, &tx, &mut marks);
+    funnel_limits(f, (n0, n1), &mut marks);
+    let outside = funnel_points(ds, f, &tx, &mut marks);
+    marks.push(text_mark((16.0, FUNNEL_HEIGHT - 8.0), 10.0, tx.s("Rode lijn: referentie. Stippellijn: 95%-grenzen; doorgetrokken: 99,8%. Rood/blauw: buiten 99,8%; oranje: buiten 95%.",
+            "Red line: benchmark. Dashed: 95% limits; solid: 99.8%. Red/blue: outside 99.8%; amber: outside 95%.",
+        )
+        .to_owned(), Anchor::Start, false, MUTED));
+    let description = format!(
+        "{} {} {}; {}: {}",
+        f.points.len(),
+        plural(f.level),
+        tx.s("met interval", "with an interval"),
+        tx.s("buiten de 99,8%-grenzen", "outside the 99.8% limits"),
+        if outside.is_empty() {
+            tx.s("geen", "none").to_owned()
+        } else {
+            outside.join(", ")
+        }
+    );
+    Chart {
+        width: FUNNEL_WIDTH,
+        height: FUNNEL_HEIGHT,
+        title,
+        description,
+        marks,
+    }
+}
+
+/// The funnel plot's value ticks (every 1, 2, 5 or 10 pp), precision ticks (1, 2, 5 × powers
+/// of ten) and axis label; returns the precision range plotted.
+fn funnel_axes(f: &Funnel, tx: &T, marks: &mut Vec<Mark>) -> (f64, f64) {
+    let [l, _, r, bottom] = FUNNEL_PLOT;
     let (y0, y1) = funnel_range(f);
-    // Value ticks every 1, 2, 5 or 10 pp.
     let step = [1.0, 2.0, 5.0, 10.0, 20.0]
         .into_iter()
         .find(|s| (y1 - y0) / s <= 10.0)
@@ -451,17 +501,16 @@ pub fn funnel_chart(ds: &Dataset, f: &Funnel, lang: Lang) -> Chart {
             stroke: MUTED,
             width: 1.0,
         });
-        marks.push(Mark::Text {
-            at: (l - 8.0, y + 4.0),
-            size: 10.0,
-            text: format!("{tick:.0}%"),
-            anchor: Anchor::End,
-            bold: false,
-            fill: MUTED,
-        });
+        marks.push(text_mark(
+            (l - 8.0, y + 4.0),
+            10.0,
+            format!("{tick:.0}%"),
+            Anchor::End,
+            false,
+            MUTED,
+        ));
         tick += step;
     }
-    // Precision ticks at 1, 2, 5 × powers of ten.
     let (n0, n1) = (
         f.limits.first().map_or(1.0, |x| x.n),
         f.limits.last().map_or(2.0, |x| x.n),
@@ -478,31 +527,35 @@ pub fn funnel_chart(ds: &Dataset, f: &Funnel, lang: Lang) -> Chart {
                     stroke: MUTED,
                     width: 1.0,
                 });
-                marks.push(Mark::Text {
-                    at: (x, bottom + 16.0),
-                    size: 10.0,
-                    text: format!("{n:.0}"),
-                    anchor: Anchor::Middle,
-                    bold: false,
-                    fill: MUTED,
-                });
+                marks.push(text_mark(
+                    (x, bottom + 16.0),
+                    10.0,
+                    format!("{n:.0}"),
+                    Anchor::Middle,
+                    false,
+                    MUTED,
+                ));
             }
         }
         p *= 10.0;
     }
-    marks.push(Mark::Text {
-        at: ((l + r) / 2.0, bottom + 34.0),
-        size: 11.0,
-        text: tx
-            .s(
-                "precisie: effectief aantal respondenten p(1−p)/SE² (logaritmische as)",
-                "precision: effective respondents p(1−p)/SE² (logarithmic axis)",
-            )
-            .to_owned(),
-        anchor: Anchor::Middle,
-        bold: false,
-        fill: MUTED,
-    });
+    marks.push(text_mark(
+        ((l + r) / 2.0, bottom + 34.0),
+        11.0,
+        tx.s(
+            "precisie: effectief aantal respondenten p(1−p)/SE² (logaritmische as)",
+            "precision: effective respondents p(1−p)/SE² (logarithmic axis)",
+        )
+        .to_owned(),
+        Anchor::Middle,
+        false,
+        MUTED,
+    ));
+    (n0, n1)
+}
+
+/// The benchmark's line and the 95 % (dashed) and 99.8 % (solid) control limits.
+fn funnel_limits(f: &Funnel, (n0, n1): (f64, f64), marks: &mut Vec<Mark>) {
     let (bx0, by) = funnel_xy(f, n0, f.benchmark);
     let (bx1, _) = funnel_xy(f, n1, f.benchmark);
     marks.push(Mark::Line {
@@ -532,6 +585,13 @@ pub fn funnel_chart(ds: &Dataset, f: &Funnel, lang: Lang) -> Chart {
             });
         }
     }
+}
+
+/// Every area's dot, coloured by its verdict, and the names of those outside the 99.8 %
+/// limits beside their dots; returns them as the description lists them.
+fn funnel_points(ds: &Dataset, f: &Funnel, tx: &T, marks: &mut Vec<Mark>) -> Vec<String> {
+    let name = |c| ds.area(c).map(|a| a.display_name()).unwrap_or_default();
+    let r = FUNNEL_PLOT[2];
     let mut outside = Vec::new();
     for p in &f.points {
         let colour = match (p.verdict_998, p.verdict_95) {
@@ -552,44 +612,15 @@ pub fn funnel_chart(ds: &Dataset, f: &Funnel, lang: Lang) -> Chart {
             outside.push(format!("{} ({})", name(p.area), tx.num(p.value)));
             // Named beside the dot, on its left where the right would run off the plot.
             let left = at.0 > r - 160.0;
-            marks.push(Mark::Text {
-                at: (if left { at.0 - 7.0 } else { at.0 + 7.0 }, at.1 - 5.0),
-                size: 9.0,
-                text: name(p.area),
-                anchor: if left { Anchor::End } else { Anchor::Start },
-                bold: false,
-                fill: INK,
-            });
+            marks.push(text_mark(
+                (if left { at.0 - 7.0 } else { at.0 + 7.0 }, at.1 - 5.0),
+                9.0,
+                name(p.area),
+                if left { Anchor::End } else { Anchor::Start },
+                false,
+                INK,
+            ));
         }
     }
-    marks.push(Mark::Text {
-        at: (16.0, FUNNEL_HEIGHT - 8.0),
-        size: 10.0,
-        text: tx.s("Rode lijn: referentie. Stippellijn: 95%-grenzen; doorgetrokken: 99,8%. Rood/blauw: buiten 99,8%; oranje: buiten 95%.",
-            "Red line: benchmark. Dashed: 95% limits; solid: 99.8%. Red/blue: outside 99.8%; amber: outside 95%.",
-        )
-        .to_owned(),
-        anchor: Anchor::Start,
-        bold: false,
-        fill: MUTED,
-    });
-    let description = format!(
-        "{} {} {}; {}: {}",
-        f.points.len(),
-        plural(f.level),
-        tx.s("met interval", "with an interval"),
-        tx.s("buiten de 99,8%-grenzen", "outside the 99.8% limits"),
-        if outside.is_empty() {
-            tx.s("geen", "none").to_owned()
-        } else {
-            outside.join(", ")
-        }
-    );
-    Chart {
-        width: FUNNEL_WIDTH,
-        height: FUNNEL_HEIGHT,
-        title,
-        description,
-        marks,
-    }
+    outside
 }
