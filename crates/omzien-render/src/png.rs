@@ -105,8 +105,47 @@ fn encode_with(pixmap: &Pixmap, blends: Option<&[u32]>) -> Result<Vec<u8>, Encod
             .collect(),
     };
     let n = px.len();
-    // Runs as (colour id, length); the distinct colours in order of first appearance, with
-    // their pixel counts. The colour of the run before is looked up without hashing (a run of
+    let Runs {
+        runs,
+        colors,
+        counts,
+    } = runs(&px);
+    let (finals, final_counts, to_final) = match blends {
+        Some(exact) => round_blends(colors, &counts, exact),
+        None => {
+            let to_final = (0..colors.len() as u32).collect();
+            (colors, counts, to_final)
+        }
+    };
+    let (palette, final_index) = palette(&finals, &final_counts);
+    let mut indices: Vec<u8> = Vec::with_capacity(n);
+    for (id, len) in runs.iter().copied() {
+        let i = final_index[to_final[id as usize] as usize];
+        indices.extend(std::iter::repeat_n(i, len as usize));
+    }
+    let depth = match palette.len() {
+        0..=2 => 1u8,
+        3..=4 => 2,
+        5..=16 => 4,
+        _ => 8,
+    };
+    let (w, h) = (u32::from(pixmap.width()), u32::from(pixmap.height()));
+    let packed = pack(indices, w as usize, depth);
+    write_png(w, h, depth, &palette, &packed)
+}
+
+/// A tile's pixels as runs of one colour: each run's colour id and length, the distinct
+/// colours in order of first appearance, and each colour's pixel count.
+struct Runs {
+    runs: Vec<(u32, u32)>,
+    colors: Vec<u32>,
+    counts: Vec<u32>,
+}
+
+/// The runs of `px`, found eight pixels at a time.
+fn runs(px: &[u32]) -> Runs {
+    let n = px.len();
+    // The colour of the run before is looked up without hashing (a run of
     // an edge blend is mostly followed by a fill colour seen just before).
     let mut runs: Vec<(u32, u32)> = Vec::with_capacity(1024);
     let mut ids: FastMap<u32, u32> = FastMap::default();
@@ -145,58 +184,66 @@ fn encode_with(pixmap: &Pixmap, blends: Option<&[u32]>) -> Result<Vec<u8>, Encod
         runs.push((id, len));
         i = j;
     }
-    // The `keep` most frequent colours, most frequent first (ties by colour). The rest need no
-    // order, so they are set apart before sorting (tiles often have hundreds of blends).
-    let by_count = |colors: &[u32], counts: &[u32], keep: usize| -> Vec<(u32, u32)> {
-        let mut v: Vec<(u32, u32)> = colors.iter().copied().zip(counts.iter().copied()).collect();
-        let order = |a: &(u32, u32), b: &(u32, u32)| b.1.cmp(&a.1).then(a.0.cmp(&b.0));
-        if v.len() > keep {
-            v.select_nth_unstable_by(keep, order);
-            v.truncate(keep);
-        }
-        v.sort_unstable_by(order);
-        v
-    };
-    // Each distinct colour → its colour in the image (itself, or a rounded blend), as an id
-    // into `finals`; the finals in order of first appearance.
+    Runs {
+        runs,
+        colors,
+        counts,
+    }
+}
+
+// The `keep` most frequent colours, most frequent first (ties by colour). The rest need no
+// order, so they are set apart before sorting (tiles often have hundreds of blends).
+fn by_count(colors: &[u32], counts: &[u32], keep: usize) -> Vec<(u32, u32)> {
+    let mut v: Vec<(u32, u32)> = colors.iter().copied().zip(counts.iter().copied()).collect();
+    let order = |a: &(u32, u32), b: &(u32, u32)| b.1.cmp(&a.1).then(a.0.cmp(&b.0));
+    if v.len() > keep {
+        v.select_nth_unstable_by(keep, order);
+        v.truncate(keep);
+    }
+    v.sort_unstable_by(order);
+    v
+}
+
+/// Every colour but the exact ones and the most frequent rounded to 8 levels per
+/// premultiplied channel (anti-aliasing blends collapse into few palette entries): the final
+/// colours in order of first appearance, their pixel counts, and each colour's final id.
+fn round_blends(colors: Vec<u32>, counts: &[u32], exact: &[u32]) -> (Vec<u32>, Vec<u32>, Vec<u32>) {
     let mut to_final: Vec<u32> = (0..colors.len() as u32).collect();
-    let (finals, final_counts) = if let Some(exact) = blends {
-        // Every colour but the exact ones and the most frequent rounded to 8 levels per
-        // premultiplied channel: anti-aliasing blends collapse into few palette entries.
-        let top: Vec<u32> = by_count(&colors, &counts, KEEP_TOP)
-            .iter()
-            .map(|(c, _)| *c)
-            .collect();
-        let mut final_ids: FastMap<u32, u32> = FastMap::default();
-        let mut finals: Vec<u32> = Vec::new();
-        let mut final_counts: Vec<u32> = Vec::new();
-        for (id, (&c, &count)) in colors.iter().zip(&counts).enumerate() {
-            let f = if top.contains(&c) || exact.contains(&c) {
-                c
-            } else {
-                round_blend(c)
-            };
-            let fid = *final_ids.entry(f).or_insert_with(|| {
-                finals.push(f);
-                final_counts.push(0);
-                (finals.len() - 1) as u32
-            });
-            final_counts[fid as usize] += count;
-            to_final[id] = fid;
-        }
-        (finals, final_counts)
-    } else {
-        (colors, counts)
-    };
-    let ranked = by_count(&finals, &final_counts, 256);
+    let top: Vec<u32> = by_count(&colors, counts, KEEP_TOP)
+        .iter()
+        .map(|(c, _)| *c)
+        .collect();
+    let mut final_ids: FastMap<u32, u32> = FastMap::default();
+    let mut finals: Vec<u32> = Vec::new();
+    let mut final_counts: Vec<u32> = Vec::new();
+    for (id, (&c, &count)) in colors.iter().zip(counts).enumerate() {
+        let f = if top.contains(&c) || exact.contains(&c) {
+            c
+        } else {
+            round_blend(c)
+        };
+        let fid = *final_ids.entry(f).or_insert_with(|| {
+            finals.push(f);
+            final_counts.push(0);
+            (finals.len() - 1) as u32
+        });
+        final_counts[fid as usize] += count;
+        to_final[id] = fid;
+    }
+    (finals, final_counts, to_final)
+}
+
+/// The palette (the 256 most frequent final colours, demultiplied) and each final colour's
+/// index in it: a colour beyond the palette takes its nearest palette colour (blends that
+/// differ only in the lowest bits share one search).
+fn palette(finals: &[u32], final_counts: &[u32]) -> (Vec<[u8; 4]>, Vec<u8>) {
+    let ranked = by_count(finals, final_counts, 256);
     let palette: Vec<[u8; 4]> = ranked.iter().map(|(c, _)| demultiply(*c)).collect();
     let in_palette: FastMap<u32, u8> = ranked
         .iter()
         .enumerate()
         .map(|(i, (c, _))| (*c, i as u8))
         .collect();
-    // Colours beyond the palette (anti-aliasing blends) take their nearest palette colour;
-    // blends that differ only in the lowest bits share one search.
     let mut near: FastMap<u32, u8> = FastMap::default();
     let final_index: Vec<u8> = finals
         .iter()
@@ -215,25 +262,17 @@ fn encode_with(pixmap: &Pixmap, blends: Option<&[u32]>) -> Result<Vec<u8>, Encod
             }
         })
         .collect();
-    let mut indices: Vec<u8> = Vec::with_capacity(n);
-    for (id, len) in runs.iter().copied() {
-        let i = final_index[to_final[id as usize] as usize];
-        indices.extend(std::iter::repeat_n(i, len as usize));
-    }
-    let depth = match palette.len() {
-        0..=2 => 1u8,
-        3..=4 => 2,
-        5..=16 => 4,
-        _ => 8,
-    };
-    let (w, h) = (u32::from(pixmap.width()), u32::from(pixmap.height()));
+    (palette, final_index)
+}
+
+/// Palette indices packed at `depth` bits a pixel, each row starting on a byte.
+fn pack(indices: Vec<u8>, w: usize, depth: u8) -> Vec<u8> {
     let per_byte = 8 / usize::from(depth);
-    let row_bytes = (w as usize).div_ceil(per_byte);
-    let packed: Vec<u8> = if depth == 8 {
+    if depth == 8 {
         indices
     } else {
-        let mut packed = Vec::with_capacity(row_bytes * h as usize);
-        for row in indices.chunks(w as usize) {
+        let mut packed = Vec::with_capacity(w.div_ceil(per_byte) * (indices.len() / w.max(1)));
+        for row in indices.chunks(w) {
             let mut groups = row.chunks_exact(per_byte);
             match depth {
                 // Two pixels a byte (palettes of 5–16 colours, the usual tile): no inner loop.
@@ -251,7 +290,17 @@ fn encode_with(pixmap: &Pixmap, blends: Option<&[u32]>) -> Result<Vec<u8>, Encod
             }
         }
         packed
-    };
+    }
+}
+
+/// The indexed PNG: palette, transparency where a colour is not opaque, the packed rows.
+fn write_png(
+    w: u32,
+    h: u32,
+    depth: u8,
+    palette: &[[u8; 4]],
+    packed: &[u8],
+) -> Result<Vec<u8>, EncodeError> {
     let mut out = Vec::with_capacity(2048);
     {
         let mut enc = png::Encoder::new(&mut out, w, h);
@@ -277,7 +326,7 @@ fn encode_with(pixmap: &Pixmap, blends: Option<&[u32]>) -> Result<Vec<u8>, Encod
             enc.set_trns(alphas);
         }
         let mut writer = enc.write_header().map_err(err)?;
-        writer.write_image_data(&packed).map_err(err)?;
+        writer.write_image_data(packed).map_err(err)?;
         writer.finish().map_err(err)?;
     }
     Ok(out)
