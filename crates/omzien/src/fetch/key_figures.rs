@@ -291,10 +291,52 @@ pub fn key_figures(
         super::http::Got::Json(v) => first_value(&infos_url, &v)?,
     };
     let title = text(&infos, "Title").unwrap_or_default();
+    let props = all_values(&client, &feed_url(&base, "DataProperties"), progress)?;
+    let (found, missing) = key_columns(table, &title, &props)?;
+    let mut select: Vec<&str> = vec!["WijkenEnBuurten"];
+    select.extend(
+        found
+            .iter()
+            .filter_map(|(_, c)| c.as_ref().map(|c| c.0.as_str())),
+    );
+    let names = super::area_names(&client, &base, table.id, progress)?;
+    let mut req = req.clone();
+    if let Some(text) = req.gemeente_text.take() {
+        req.gemeente = Some(super::gemeente_named(&names, &text)?);
+    }
 
-    // The columns, found by their stems, with their units.
-    let props_url = feed_url(&base, "DataProperties");
-    let props = all_values(&client, &props_url, progress)?;
+    // The figures.
+    let source = req.data_url(&base, &select);
+    progress.start(&format!("{} key figures", table.id), None);
+    let rows = all_values(&client, &source, progress)?;
+    progress.advance(rows.len() as u64);
+    progress.finish();
+    let (bytes, areas) = key_figures_csv(&rows, &found, &names, table, &source, &file)?;
+    std::fs::create_dir_all(&req.out).map_err(|source| crate::FolderError {
+        path: req.out.clone(),
+        source,
+    })?;
+    crate::staged::write_file_whole(&file, &bytes)?;
+    Ok(FetchedKeyFigures {
+        file,
+        table,
+        title,
+        areas,
+        source,
+        missing,
+    })
+}
+
+/// Per key figure (by its name in the file): the table's column and whether it is in %.
+type Found = Vec<(&'static str, Option<(String, bool)>)>;
+
+/// Each key figure's column (found by its stem) and whether the table gives it in %, and
+/// the names of those the table lacks; a table without areas or inhabitants is refused.
+fn key_columns(
+    table: KeyFiguresTable,
+    title: &str,
+    props: &[Value],
+) -> Result<(Found, Vec<&'static str>), FetchError> {
     let column = |stem: &str| -> Option<(String, bool)> {
         props.iter().find_map(|p| {
             let key = text(p, "Key")?;
@@ -304,67 +346,46 @@ pub fn key_figures(
             })
         })
     };
+    let refuse = |reason: &str| FetchError::NotOfSeries {
+        table: table.id.to_owned(),
+        title: title.to_owned(),
+        reason: reason.to_owned(),
+    };
     if column("WijkenEnBuurten").is_none() {
-        return Err(FetchError::NotOfSeries {
-            table: table.id.to_owned(),
-            title,
-            reason: "its DataProperties have no WijkenEnBuurten: not a table of wijken en buurten"
-                .to_owned(),
-        });
+        return Err(refuse(
+            "its DataProperties have no WijkenEnBuurten: not a table of wijken en buurten",
+        ));
     }
-    let found: Vec<(&'static str, Option<(String, bool)>)> = KEY_FIGURE_COLUMNS
+    let found: Found = KEY_FIGURE_COLUMNS
         .iter()
         .map(|(name, stem)| (*name, column(stem)))
         .collect();
     if found[0].1.is_none() {
-        return Err(FetchError::NotOfSeries {
-            table: table.id.to_owned(),
-            title,
-            reason: "its DataProperties have no AantalInwoners (inhabitants)".to_owned(),
-        });
+        return Err(refuse(
+            "its DataProperties have no AantalInwoners (inhabitants)",
+        ));
     }
-    let missing: Vec<&'static str> = found
+    let missing = found
         .iter()
         .filter(|(_, c)| c.is_none())
         .map(|(n, _)| *n)
         .collect();
-    let mut select: Vec<&str> = vec!["WijkenEnBuurten"];
-    select.extend(
-        found
-            .iter()
-            .filter_map(|(_, c)| c.as_ref().map(|c| c.0.as_str())),
-    );
+    Ok((found, missing))
+}
 
-    // Names.
-    progress.start(&format!("{} area names", table.id), None);
-    let mut names = std::collections::HashMap::new();
-    for a in all_values(&client, &feed_url(&base, "WijkenEnBuurten"), progress)? {
-        if let (Some(k), Some(t)) = (text(&a, "Key"), text(&a, "Title")) {
-            names.insert(k, t);
-        }
-        progress.advance(1);
-    }
-    progress.finish();
-    let mut req = req.clone();
-    if let Some(text) = req.gemeente_text.take() {
-        let named: Vec<(AreaCode, String)> = names
-            .iter()
-            .filter_map(|(k, v)| Some((k.parse().ok()?, v.clone())))
-            .collect();
-        req.gemeente = Some(
-            crate::dataset::gemeente_of(named.as_slice(), &text).map_err(FetchError::Gemeente)?,
-        );
-    }
-
-    // The figures.
-    let source = req.data_url(&base, &select);
-    progress.start(&format!("{} key figures", table.id), None);
-    let rows = all_values(&client, &source, progress)?;
-    progress.advance(rows.len() as u64);
-    progress.finish();
+/// The key figures' rows as `kerncijfers_YEAR.csv` (one row per area, percentages of the age
+/// bands turned into counts), and how many areas it holds.
+fn key_figures_csv(
+    rows: &[Value],
+    found: &Found,
+    names: &serde_json::Map<String, Value>,
+    table: KeyFiguresTable,
+    source: &str,
+    file: &Path,
+) -> Result<(Vec<u8>, usize), FetchError> {
     let mut w = csv::Writer::from_writer(Vec::new());
     let csv_err = |e: csv::Error| crate::FolderError {
-        path: file.clone(),
+        path: file.to_owned(),
         source: std::io::Error::other(e),
     };
     let mut header = vec!["code", "name"];
@@ -375,7 +396,7 @@ pub fn key_figures(
     for (i, row) in rows.iter().enumerate() {
         let Some(key) = text(row, "WijkenEnBuurten") else {
             return Err(FetchError::Row {
-                url: source.clone(),
+                url: source.to_owned(),
                 row: i + 1,
                 message: "no WijkenEnBuurten".to_owned(),
             });
@@ -391,9 +412,13 @@ pub fn key_figures(
         let population = found[0].1.as_ref().and_then(|(k, _)| number(k));
         let mut record = vec![
             code.to_string(),
-            names.get(&key).cloned().unwrap_or_default(),
+            names
+                .get(&key)
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_owned(),
         ];
-        for (col, c) in &found {
+        for (col, c) in found {
             let v = c.as_ref().and_then(|(k, percent)| {
                 let v = number(k)?;
                 if *percent && COUNTS.contains(col) {
@@ -409,20 +434,8 @@ pub fn key_figures(
         areas += 1;
     }
     let bytes = w.into_inner().map_err(|e| crate::FolderError {
-        path: file.clone(),
+        path: file.to_owned(),
         source: std::io::Error::other(e.to_string()),
     })?;
-    std::fs::create_dir_all(&req.out).map_err(|source| crate::FolderError {
-        path: req.out.clone(),
-        source,
-    })?;
-    crate::staged::write_file_whole(&file, &bytes)?;
-    Ok(FetchedKeyFigures {
-        file,
-        table,
-        title,
-        areas,
-        source,
-        missing,
-    })
+    Ok((bytes, areas))
 }

@@ -555,17 +555,11 @@ pub fn fetch(req: &Request, progress: &dyn Progress) -> Result<Fetched, FetchErr
     let staged = StagedDir::resumable(&target)?;
 
     // Names and periods: small, downloaded whole each time.
-    let names = area_names(&client, &base, table, progress)?;
+    let names = area_names(&client, &base, table.id, progress)?;
     // A gemeente by name: the table's own names decide, by the rule of every other command.
     let mut req = req.clone();
     if let Some(text) = req.gemeente_text.take() {
-        let named: Vec<(AreaCode, String)> = names
-            .iter()
-            .filter_map(|(k, v)| Some((k.parse().ok()?, v.as_str()?.to_owned())))
-            .collect();
-        req.gemeente = Some(
-            crate::dataset::gemeente_of(named.as_slice(), &text).map_err(FetchError::Gemeente)?,
-        );
+        req.gemeente = Some(gemeente_named(&names, &text)?);
     }
     let req = &req;
     let periods: Vec<Value> = all_values(&client, &feed_url(&base, "Perioden"), progress)?
@@ -723,13 +717,13 @@ fn table_info(
 }
 
 /// The table's area names by code (`WijkenEnBuurten`: `Key`, `Title`).
-fn area_names(
+pub(super) fn area_names(
     client: &Client,
     base: &str,
-    table: &crate::load::Table,
+    table: &str,
     progress: &dyn Progress,
 ) -> Result<Map<String, Value>, FetchError> {
-    progress.start(&format!("{} area names", table.id), None);
+    progress.start(&format!("{table} area names"), None);
     let areas_url = feed_url(base, "WijkenEnBuurten");
     let mut names: Map<String, Value> = Map::new();
     for a in all_values(client, &areas_url, progress)? {
@@ -743,6 +737,18 @@ fn area_names(
     }
     progress.finish();
     Ok(names)
+}
+
+/// The gemeente a text names, by the table's own area names.
+pub(super) fn gemeente_named(
+    names: &Map<String, Value>,
+    text: &str,
+) -> Result<GemeenteCode, FetchError> {
+    let named: Vec<(AreaCode, String)> = names
+        .iter()
+        .filter_map(|(k, v)| Some((k.parse().ok()?, v.as_str()?.to_owned())))
+        .collect();
+    crate::dataset::gemeente_of(named.as_slice(), text).map_err(FetchError::Gemeente)
 }
 
 /// The boundaries' part of `metadata.json`: the service and each file with its areas.
