@@ -20,8 +20,43 @@ pub fn run(a: &AreaArgs, out: &mut dyn Write) -> Result<(), CliError> {
         a.rank_indicator.as_deref(),
         a.rank_wave.as_deref(),
     )?;
-    let selection = q.selection;
     let profile = ds.profile_for(code, &q)?;
+    let t = figures_table(&profile);
+    let title = title(&ds, &profile)?;
+    // The trends, in the table for people too (CSV and JSON carry them as the API does).
+    let trends = trends_table(&profile);
+    let answer = crate::answer::AreaAnswer::new(&ds, profile, None);
+    let lead = answer.lead();
+    emit_answer(
+        &ds,
+        a.common.format,
+        &title,
+        &t,
+        &answer,
+        (&answer.rows, &lead),
+        out,
+    )?;
+    if a.common.format == super::Format::Table && !trends.rows.is_empty() {
+        writeln!(
+            out,
+            "\ntrends (changes within ±{} pp count as stable):",
+            omzien::TrendQuery::DEFAULT_BAND
+        )?;
+        write_text(&trends, out)?;
+    }
+    if a.common.format == super::Format::Table && !answer.wave_trends.is_empty() {
+        writeln!(
+            out,
+            "
+trend over every wave with an interval (weighted, logit scale; five or more waves: chi2 > 9.5495, 99.8%; three or four: 3.8415, 95%):"
+        )?;
+        write_text(&wave_trends_table(&answer), out)?;
+    }
+    Ok(())
+}
+
+/// Every figure of the profile with its bounds and references.
+fn figures_table(profile: &omzien::AreaProfile) -> Table {
     let mut t = Table::new([
         "indicator",
         "wave",
@@ -47,6 +82,12 @@ pub fn run(a: &AreaArgs, out: &mut dyn Write) -> Result<(), CliError> {
             f.national.map(fig).unwrap_or_default(),
         ]);
     }
+    t
+}
+
+/// The heading: the area, its gemeente and parent, and its ranks.
+fn title(ds: &omzien::Dataset, profile: &omzien::AreaProfile) -> Result<String, CliError> {
+    let selection = profile.selection.selection;
     let area = &profile.area;
     let parent = area.parent.map(|p| ds.area(p)).transpose()?;
     let rank = |r: Option<omzien::Rank>, scope: &str| {
@@ -61,7 +102,7 @@ pub fn run(a: &AreaArgs, out: &mut dyn Write) -> Result<(), CliError> {
     .flatten()
     .collect::<Vec<_>>()
     .join(", ");
-    let title = format!(
+    Ok(format!(
         "{} {} ({}){}\nparent: {}\nrank on {} {} {}: {}",
         area.code,
         area.name,
@@ -84,8 +125,11 @@ pub fn run(a: &AreaArgs, out: &mut dyn Write) -> Result<(), CliError> {
         } else {
             &ranked
         },
-    );
-    // The trends, in the table for people too (CSV and JSON carry them as the API does).
+    ))
+}
+
+/// The trends between the waves.
+fn trends_table(profile: &omzien::AreaProfile) -> Table {
     let mut trends = Table::new([
         "indicator",
         "age",
@@ -110,56 +154,34 @@ pub fn run(a: &AreaArgs, out: &mut dyn Write) -> Result<(), CliError> {
             tr.caveats.join("; "),
         ]);
     }
-    let answer = crate::answer::AreaAnswer::new(&ds, profile, None);
-    let lead = answer.lead();
-    emit_answer(
-        &ds,
-        a.common.format,
-        &title,
-        &t,
-        &answer,
-        (&answer.rows, &lead),
-        out,
-    )?;
-    if a.common.format == super::Format::Table && !trends.rows.is_empty() {
-        writeln!(
-            out,
-            "\ntrends (changes within ±{} pp count as stable):",
-            omzien::TrendQuery::DEFAULT_BAND
-        )?;
-        write_text(&trends, out)?;
-    }
-    if a.common.format == super::Format::Table && !answer.wave_trends.is_empty() {
-        let mut t = Table::new([
-            "indicator",
-            "age",
-            "waves",
-            "fitted_change_pp",
-            "chi2",
-            "threshold",
-            "direction",
+    trends
+}
+
+/// The trends over every wave with an interval.
+fn wave_trends_table(answer: &crate::answer::AreaAnswer) -> Table {
+    let mut t = Table::new([
+        "indicator",
+        "age",
+        "waves",
+        "fitted_change_pp",
+        "chi2",
+        "threshold",
+        "direction",
+    ]);
+    for w in &answer.wave_trends {
+        t.push(vec![
+            w.indicator.to_string(),
+            w.age.to_string(),
+            w.waves
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join(" "),
+            delta(Some(w.fitted_change)),
+            format!("{:.2}", w.chi2),
+            format!("{:.4}", w.threshold),
+            w.direction.to_string(),
         ]);
-        for w in &answer.wave_trends {
-            t.push(vec![
-                w.indicator.to_string(),
-                w.age.to_string(),
-                w.waves
-                    .iter()
-                    .map(ToString::to_string)
-                    .collect::<Vec<_>>()
-                    .join(" "),
-                delta(Some(w.fitted_change)),
-                format!("{:.2}", w.chi2),
-                format!("{:.4}", w.threshold),
-                w.direction.to_string(),
-            ]);
-        }
-        writeln!(
-            out,
-            "
-trend over every wave with an interval (weighted, logit scale; five or more waves: chi2 > 9.5495, 99.8%; three or four: 3.8415, 95%):"
-        )?;
-        write_text(&t, out)?;
     }
-    Ok(())
+    t
 }
