@@ -1,234 +1,10 @@
-//! A council summary in words: deterministic Dutch (B1: short sentences, everyday words,
-//! "procentpunt" spelled out and explained once, decimal commas, the rule behind a verdict in
-//! a note) and English, each sentence from one statement of
-//! [`Dataset::council_summary`](omzien::Dataset::council_summary) and its numbers only from
-//! that statement's facts; as plain text, Markdown or HTML.
+//! The sentences of a council summary, one writer method per kind of statement, with the
+//! notes that state the rule behind each verdict.
 
-use omzien::{
-    AgeGroup, CouncilSummary, Dataset, Indicator, Level, NamedArea, Rule, Statement, SummaryCaveat,
-    Verdict,
-};
-use serde::Serialize;
-
-use crate::Lang;
-use crate::report::T;
-
-/// A sentence of the main text, traced to its statement.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct Sentence {
-    /// The text, without note markers.
-    pub text: String,
-    /// The index of the statement it says.
-    pub statement: usize,
-    /// The note (1-based) that gives the rule behind it, if any.
-    pub note: Option<usize>,
-}
-
-/// A part of a paragraph: a sentence, or a list of names after one.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
-#[non_exhaustive]
-pub enum Part {
-    /// A sentence.
-    Sentence(Sentence),
-    /// A list (the areas a sentence counts), traced to its statement.
-    List {
-        /// The items.
-        items: Vec<String>,
-        /// The statement.
-        statement: usize,
-    },
-}
-
-/// A council summary in words.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct Brief {
-    /// The title.
-    pub title: String,
-    /// The paragraphs: the gemeente, 65+, the areas, then "keep in mind".
-    pub paragraphs: Vec<Vec<Part>>,
-    /// The notes: the rule behind a verdict, numbered from 1.
-    pub notes: Vec<String>,
-    /// Where the figures come from.
-    pub source: String,
-}
-
-impl Brief {
-    /// Every sentence of the main text, in order.
-    pub fn sentences(&self) -> impl Iterator<Item = &Sentence> {
-        self.paragraphs.iter().flatten().filter_map(|p| match p {
-            Part::Sentence(s) => Some(s),
-            Part::List { .. } => None,
-        })
-    }
-
-    /// A paragraph's parts as its writers take them: runs of sentences (written as one
-    /// paragraph, each followed by its note marker) and the lists between them.
-    #[must_use]
-    pub fn blocks(paragraph: &[Part]) -> Vec<Block<'_>> {
-        let mut out: Vec<Block<'_>> = Vec::new();
-        for part in paragraph {
-            match part {
-                Part::Sentence(s) => match out.last_mut() {
-                    Some(Block::Sentences(run)) => run.push(s),
-                    _ => out.push(Block::Sentences(vec![s])),
-                },
-                Part::List { items, .. } => out.push(Block::List(items)),
-            }
-        }
-        out
-    }
-
-    /// Plain text: paragraphs, lists as indented lines, notes as `[1] …` at the end.
-    #[must_use]
-    pub fn text(&self) -> String {
-        let mut out = format!("{}\n\n", self.title);
-        for p in &self.paragraphs {
-            for b in Self::blocks(p) {
-                match b {
-                    Block::Sentences(run) => {
-                        out.push_str(&joined(&run, str::to_owned, |n| format!(" [{n}]")));
-                        out.push('\n');
-                    }
-                    Block::List(items) => {
-                        for i in items {
-                            out.push_str(&format!("  - {i}\n"));
-                        }
-                    }
-                }
-            }
-            out.push('\n');
-        }
-        for (i, n) in self.notes.iter().enumerate() {
-            out.push_str(&format!("[{}] {n}\n", i + 1));
-        }
-        out.push_str(&format!("\n{}\n", self.source));
-        out
-    }
-
-    /// Markdown: a heading, paragraphs, lists, notes as footnotes (`[^1]`).
-    #[must_use]
-    pub fn markdown(&self) -> String {
-        let esc = |s: &str| s.replace('*', "\\*").replace('_', "\\_");
-        let mut out = format!("# {}\n\n", esc(&self.title));
-        for p in &self.paragraphs {
-            for b in Self::blocks(p) {
-                match b {
-                    Block::Sentences(run) => {
-                        out.push_str(&joined(&run, esc, |n| format!("[^{n}]")));
-                        out.push_str("\n\n");
-                    }
-                    Block::List(items) => {
-                        for i in items {
-                            out.push_str(&format!("- {}\n", esc(i)));
-                        }
-                        out.push('\n');
-                    }
-                }
-            }
-        }
-        out.push_str(&format!("{}\n\n", esc(&self.source)));
-        for (i, n) in self.notes.iter().enumerate() {
-            out.push_str(&format!("[^{}]: {}\n", i + 1, esc(n)));
-        }
-        out
-    }
-
-    /// A whole HTML page (`lang` set, one `h1`, notes as an ordered list linked both ways),
-    /// with no script and no outside resource.
-    #[must_use]
-    pub fn html(&self, lang: Lang) -> String {
-        let esc = |s: &str| {
-            s.replace('&', "&amp;")
-                .replace('<', "&lt;")
-                .replace('>', "&gt;")
-                .replace('"', "&quot;")
-        };
-        let (code, note_word) = match lang {
-            Lang::Nl => ("nl", "noot"),
-            Lang::En => ("en", "note"),
-        };
-        let mut body = format!("<h1>{}</h1>\n", esc(&self.title));
-        for p in &self.paragraphs {
-            for b in Self::blocks(p) {
-                match b {
-                    Block::Sentences(run) => {
-                        let para = joined(&run, esc, |n| {
-                            format!(
-                                "<sup><a href=\"#note-{n}\" aria-label=\"{note_word} {n}\">{n}</a></sup>"
-                            )
-                        });
-                        body.push_str(&format!("<p>{para}</p>\n"));
-                    }
-                    Block::List(items) => {
-                        body.push_str("<ul>\n");
-                        for i in items {
-                            body.push_str(&format!("<li>{}</li>\n", esc(i)));
-                        }
-                        body.push_str("</ul>\n");
-                    }
-                }
-            }
-        }
-        body.push_str(&format!("<p class=\"source\">{}</p>\n", esc(&self.source)));
-        if !self.notes.is_empty() {
-            body.push_str(&format!(
-                "<h2>{}</h2>\n<ol class=\"notes\">\n",
-                match lang {
-                    Lang::Nl => "Noten",
-                    Lang::En => "Notes",
-                }
-            ));
-            for (i, n) in self.notes.iter().enumerate() {
-                body.push_str(&format!("<li id=\"note-{}\">{}</li>\n", i + 1, esc(n)));
-            }
-            body.push_str("</ol>\n");
-        }
-        format!(
-            "<!doctype html>\n<html lang=\"{code}\">\n<head>\n<meta charset=\"utf-8\">\n\
-             <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
-             <link rel=\"icon\" href=\"data:,\">\n<title>{}</title>\n<style>\n\
-             body{{font-family:system-ui,sans-serif;max-width:42rem;margin:2rem auto;padding:0 1rem;line-height:1.5;color:#1a1a1a;background:#fff}}\n\
-             .source,.notes{{font-size:.9rem;color:#333}}\n\
-             a{{color:#0b4f8a}}\n\
-             </style>\n</head>\n<body>\n<main>\n{body}</main>\n</body>\n</html>\n",
-            esc(&self.title)
-        )
-    }
-}
-
-/// A paragraph's sentences in a run, or a list ([`Brief::blocks`]).
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum Block<'a> {
-    /// Sentences written as one paragraph.
-    Sentences(Vec<&'a Sentence>),
-    /// A list.
-    List(&'a [String]),
-}
-
-/// Sentences joined by spaces, each written by `text` and followed by `marker` of its note.
-pub(crate) fn joined(
-    run: &[&Sentence],
-    text: impl Fn(&str) -> String,
-    marker: impl Fn(usize) -> String,
-) -> String {
-    run.iter()
-        .map(|s| {
-            let mut t = text(&s.text);
-            if let Some(n) = s.note {
-                t.push_str(&marker(n));
-            }
-            t
-        })
-        .collect::<Vec<_>>()
-        .join(" ")
-}
+use super::*;
 
 /// How an indicator is said of people: Dutch verb and rest ("voelt", "zich eenzaam"), English.
-fn phrase(ind: Indicator, lang: Lang) -> (String, String) {
+pub(super) fn phrase(ind: Indicator, lang: Lang) -> (String, String) {
     let known = |nl: (&str, &str), en: &str| match lang {
         Lang::Nl => (nl.0.to_owned(), nl.1.to_owned()),
         Lang::En => (en.to_owned(), String::new()),
@@ -257,7 +33,7 @@ fn phrase(ind: Indicator, lang: Lang) -> (String, String) {
 }
 
 /// An indicator's label, lower case, without its unit.
-fn label(ind: Indicator, lang: Lang) -> String {
+pub(super) fn label(ind: Indicator, lang: Lang) -> String {
     let l = match lang {
         Lang::Nl => ind.label_nl(),
         Lang::En => ind.label_en(),
@@ -276,7 +52,7 @@ fn label(ind: Indicator, lang: Lang) -> String {
 }
 
 /// "volwassenen (18 jaar en ouder)", "older people (65 and over)".
-fn people(age: AgeGroup, lang: Lang) -> String {
+pub(super) fn people(age: AgeGroup, lang: Lang) -> String {
     let (nl, en) = if age == AgeGroup::ADULTS {
         ("volwassenen (18 jaar en ouder)", "adults (18 and over)")
     } else if age == AgeGroup::SENIORS {
@@ -293,7 +69,7 @@ fn people(age: AgeGroup, lang: Lang) -> String {
     }
 }
 
-fn areas_word(level: Level, plural: bool, lang: Lang) -> &'static str {
+pub(super) fn areas_word(level: Level, plural: bool, lang: Lang) -> &'static str {
     match (level, plural, lang) {
         (Level::Buurt, false, Lang::Nl) => "buurt",
         (Level::Buurt, true, Lang::Nl) => "buurten",
@@ -307,26 +83,26 @@ fn areas_word(level: Level, plural: bool, lang: Lang) -> &'static str {
 }
 
 /// Writes the words as the statements say.
-struct Writer<'a> {
-    t: T,
-    lang: Lang,
-    name: &'a str,
-    notes: Vec<String>,
+pub(super) struct Writer<'a> {
+    pub(super) t: T,
+    pub(super) lang: Lang,
+    pub(super) name: &'a str,
+    pub(super) notes: Vec<String>,
     /// Whether "procentpunt" has been explained.
-    pp_explained: bool,
+    pub(super) pp_explained: bool,
 }
 
 impl Writer<'_> {
-    fn s(&self, nl: &'static str, en: &'static str) -> &'static str {
+    pub(super) fn s(&self, nl: &'static str, en: &'static str) -> &'static str {
         self.t.s(nl, en)
     }
 
-    fn pct(&self, v: f64) -> String {
+    pub(super) fn pct(&self, v: f64) -> String {
         format!("{}%", self.t.num(v))
     }
 
     /// "6,8 procentpunt" (explained the first time), "6.8 percentage points".
-    fn pp(&mut self, v: f64) -> String {
+    pub(super) fn pp(&mut self, v: f64) -> String {
         let n = self.t.num(v.abs());
         match self.lang {
             Lang::Nl if !self.pp_explained => {
@@ -339,7 +115,7 @@ impl Writer<'_> {
     }
 
     /// "12,3 procentpunt" without the explanation (in a list).
-    fn pp_short(&self, v: f64) -> String {
+    pub(super) fn pp_short(&self, v: f64) -> String {
         let n = self.t.num(v);
         match self.lang {
             Lang::Nl => format!("{n} procentpunt"),
@@ -347,7 +123,7 @@ impl Writer<'_> {
         }
     }
 
-    fn note(&mut self, text: String) -> Option<usize> {
+    pub(super) fn note(&mut self, text: String) -> Option<usize> {
         if let Some(i) = self.notes.iter().position(|n| *n == text) {
             return Some(i + 1);
         }
@@ -355,7 +131,12 @@ impl Writer<'_> {
         Some(self.notes.len())
     }
 
-    fn rule_note(&mut self, rule: Rule, interval: Option<(f64, f64)>, what: &str) -> Option<usize> {
+    pub(super) fn rule_note(
+        &mut self,
+        rule: Rule,
+        interval: Option<(f64, f64)>,
+        what: &str,
+    ) -> Option<usize> {
         let text = match (rule, interval) {
             (Rule::Interval, Some((lo, hi))) => match self.lang {
                 Lang::Nl => format!(
@@ -391,7 +172,7 @@ impl Writer<'_> {
     }
 
     /// A sentence and the list it introduces.
-    fn listed(
+    pub(super) fn listed(
         &self,
         statement: usize,
         text: String,
@@ -404,7 +185,7 @@ impl Writer<'_> {
         ]
     }
 
-    fn sentence(&self, statement: usize, text: String, note: Option<usize>) -> Part {
+    pub(super) fn sentence(&self, statement: usize, text: String, note: Option<usize>) -> Part {
         Part::Sentence(Sentence {
             text,
             statement,
@@ -413,7 +194,7 @@ impl Writer<'_> {
     }
 
     /// The names of areas, each with its value.
-    fn names(&self, areas: &[NamedArea]) -> Vec<String> {
+    pub(super) fn names(&self, areas: &[NamedArea]) -> Vec<String> {
         areas
             .iter()
             .map(|a| format!("{} ({})", a.name, self.pct(a.value)))
@@ -421,7 +202,12 @@ impl Writer<'_> {
     }
 
     /// The level of the gemeente and, where there is one, beside the Netherlands.
-    fn level(&mut self, i: usize, st: &Statement, (verb, rest): (&str, &str)) -> Vec<Part> {
+    pub(super) fn level(
+        &mut self,
+        i: usize,
+        st: &Statement,
+        (verb, rest): (&str, &str),
+    ) -> Vec<Part> {
         let Statement::Level {
             age,
             fact,
@@ -475,7 +261,7 @@ impl Writer<'_> {
     }
 
     /// A change since an earlier wave, tested where both waves have bounds.
-    fn change(&mut self, i: usize, st: &Statement) -> Vec<Part> {
+    pub(super) fn change(&mut self, i: usize, st: &Statement) -> Vec<Part> {
         let Statement::Change {
             from,
             delta,
@@ -534,7 +320,7 @@ impl Writer<'_> {
     }
 
     /// A change that cannot be given.
-    fn no_change(&mut self, i: usize, st: &Statement) -> Vec<Part> {
+    pub(super) fn no_change(&mut self, i: usize, st: &Statement) -> Vec<Part> {
         let Statement::NoChange { from, .. } = st else {
             return Vec::new();
         };
@@ -553,7 +339,7 @@ impl Writer<'_> {
     }
 
     /// The areas that are high, rising, or both, by `omzien risk`'s rules.
-    fn risk_areas(&mut self, i: usize, st: &Statement) -> Vec<Part> {
+    pub(super) fn risk_areas(&mut self, i: usize, st: &Statement) -> Vec<Part> {
         let Statement::RiskAreas {
             level,
             ranked,
@@ -692,7 +478,7 @@ impl Writer<'_> {
     }
 
     /// The highest and the lowest area.
-    fn extremes(&mut self, i: usize, st: &Statement) -> Vec<Part> {
+    pub(super) fn extremes(&mut self, i: usize, st: &Statement) -> Vec<Part> {
         let Statement::Extremes {
             highest, lowest, ..
         } = st
@@ -721,7 +507,7 @@ impl Writer<'_> {
     }
 
     /// Related problems that are more (or less) common in the highest areas.
-    fn factors(&mut self, i: usize, st: &Statement) -> Vec<Part> {
+    pub(super) fn factors(&mut self, i: usize, st: &Statement) -> Vec<Part> {
         let Statement::Factors {
             level,
             areas: top,
@@ -793,7 +579,7 @@ impl Writer<'_> {
     }
 
     /// No figures for the gemeente's areas.
-    fn no_areas(&mut self, i: usize, st: &Statement) -> Vec<Part> {
+    pub(super) fn no_areas(&mut self, i: usize, st: &Statement) -> Vec<Part> {
         let Statement::NoAreas { level } = st else {
             return Vec::new();
         };
@@ -814,7 +600,7 @@ impl Writer<'_> {
     }
 
     /// What to keep in mind.
-    fn caveat(&mut self, i: usize, st: &Statement) -> Vec<Part> {
+    pub(super) fn caveat(&mut self, i: usize, st: &Statement) -> Vec<Part> {
         let Statement::Caveat { caveat: c } = st else {
             return Vec::new();
         };
@@ -899,190 +685,4 @@ impl Writer<'_> {
         out.push(self.sentence(i, text, None));
         out
     }
-}
-
-/// A council summary in words.
-///
-/// ```
-/// use omzien::SummaryQuery;
-/// use omzien_render::{Lang, brief};
-/// let ds = omzien::demo::dataset();
-/// let s = ds.council_summary(&SummaryQuery::new(&ds, omzien::demo::GEMEENTE))?;
-/// let b = brief(&ds, &s, Lang::Nl);
-/// assert!(b.text().contains("verzonnen cijfers"));
-/// # Ok::<(), omzien::QueryError>(())
-/// ```
-#[must_use]
-pub fn brief(ds: &Dataset, s: &CouncilSummary, lang: Lang) -> Brief {
-    let mut w = Writer {
-        t: T { lang },
-        lang,
-        name: &s.name,
-        notes: Vec::new(),
-        pp_explained: false,
-    };
-    let (verb, rest) = phrase(s.indicator, lang);
-    let mut main: Vec<Part> = Vec::new();
-    let mut older: Vec<Part> = Vec::new();
-    let mut areas: Vec<Part> = Vec::new();
-    let mut keep: Vec<Part> = Vec::new();
-    let first_age = s.statements.iter().find_map(|st| match st {
-        Statement::Level { age, .. } | Statement::Change { age, .. } => Some(*age),
-        _ => None,
-    });
-    for (i, st) in s.statements.iter().enumerate() {
-        match st {
-            Statement::Level { age, .. }
-            | Statement::Change { age, .. }
-            | Statement::NoChange { age, .. } => {
-                let parts = match st {
-                    Statement::Level { .. } => w.level(i, st, (&verb, &rest)),
-                    Statement::Change { .. } => w.change(i, st),
-                    _ => w.no_change(i, st),
-                };
-                // The first age group's sentences open the summary; the others follow.
-                if Some(*age) == first_age {
-                    main.extend(parts);
-                } else {
-                    older.extend(parts);
-                }
-            }
-            Statement::RiskAreas { .. } => areas.extend(w.risk_areas(i, st)),
-            Statement::Extremes { .. } => areas.extend(w.extremes(i, st)),
-            Statement::Factors { .. } => areas.extend(w.factors(i, st)),
-            Statement::NoAreas { .. } => areas.extend(w.no_areas(i, st)),
-            Statement::Caveat { caveat } => {
-                let parts = w.caveat(i, st);
-                // That the figures are made up comes first; the rest closes the summary.
-                if matches!(caveat, SummaryCaveat::Synthetic) {
-                    main.splice(0..0, parts);
-                } else {
-                    keep.extend(parts);
-                }
-            }
-            _ => {}
-        }
-    }
-    if let Some(Part::Sentence(first)) = keep.first() {
-        let at = first.statement;
-        keep.insert(
-            0,
-            w.sentence(
-                at,
-                w.s("Houd hier rekening mee.", "Keep in mind.").to_owned(),
-                None,
-            ),
-        );
-    }
-    let prov = ds.provenance();
-    let source = match lang {
-        Lang::Nl => format!(
-            "Bron: Gezondheidsmonitor Volwassenen en Ouderen (GGD'en, CBS en RIVM){}, golf {}. Gemaakt met omzien.",
-            ds.table()
-                .map(|t| format!(", tabel {t}"))
-                .unwrap_or_default(),
-            s.latest
-        ),
-        Lang::En => format!(
-            "Source: Health Monitor Adults and Elderly (GGDs, Statistics Netherlands and RIVM){}, wave {}. Made with omzien.",
-            ds.table()
-                .map(|t| format!(", table {t}"))
-                .unwrap_or_default(),
-            s.latest
-        ),
-    };
-    let source = if prov.synthetic {
-        format!("{source} {}", omzien::demo::LABEL)
-    } else {
-        source
-    };
-    Brief {
-        title: match lang {
-            Lang::Nl => format!("Eenzaamheid in {}", s.name),
-            Lang::En => format!("Loneliness in {}", s.name),
-        },
-        paragraphs: [main, older, areas, keep]
-            .into_iter()
-            .filter(|p| !p.is_empty())
-            .collect(),
-        notes: w.notes,
-        source,
-    }
-}
-
-/// "A, B en C" / "A, B and C".
-fn join(items: &[String], lang: Lang) -> String {
-    match items {
-        [] => String::new(),
-        [one] => one.clone(),
-        [rest @ .., last] => format!(
-            "{} {} {last}",
-            rest.join(", "),
-            match lang {
-                Lang::Nl => "en",
-                Lang::En => "and",
-            }
-        ),
-    }
-}
-
-/// A council summary as a Word document (DOCX): the title as a heading, the paragraphs and
-/// lists, each verdict's rule as a real footnote (Word and LibreOffice show them at the foot
-/// of the page), the source at the end.
-///
-/// # Errors
-/// [`crate::ReportPdfError::Docx`] when the package cannot be written.
-pub fn brief_docx(b: &Brief, lang: Lang) -> Result<Vec<u8>, crate::ReportPdfError> {
-    use docx_rs::{Docx, Footnote, Paragraph, Run, Style, StyleType};
-    let _ = lang;
-    let run = |text: &str| Run::new().add_text(text);
-    let note = |n: usize| {
-        let text = b.notes.get(n - 1).cloned().unwrap_or_default();
-        Run::new().add_footnote_reference(
-            Footnote::new().add_content(Paragraph::new().add_run(Run::new().add_text(text))),
-        )
-    };
-    let mut doc = Docx::new()
-        .add_style(
-            Style::new("Heading1", StyleType::Paragraph)
-                .name("Heading 1")
-                .size(32)
-                .bold(),
-        )
-        .default_fonts(docx_rs::RunFonts::new().ascii("Calibri").hi_ansi("Calibri"))
-        .add_paragraph(Paragraph::new().style("Heading1").add_run(run(&b.title)));
-    for p in &b.paragraphs {
-        for block in Brief::blocks(p) {
-            match block {
-                Block::Sentences(sentences) => {
-                    let mut para = Paragraph::new();
-                    for (k, s) in sentences.iter().enumerate() {
-                        if k > 0 {
-                            para = para.add_run(run(" "));
-                        }
-                        para = para.add_run(run(&s.text));
-                        if let Some(n) = s.note {
-                            para = para.add_run(note(n));
-                        }
-                    }
-                    doc = doc.add_paragraph(para);
-                }
-                Block::List(items) => {
-                    for i in items {
-                        doc = doc.add_paragraph(
-                            Paragraph::new()
-                                .indent(Some(360), None, None, None)
-                                .add_run(run(&format!("• {i}"))),
-                        );
-                    }
-                }
-            }
-        }
-    }
-    doc = doc.add_paragraph(Paragraph::new().add_run(run(&b.source).size(18)));
-    let mut out = std::io::Cursor::new(Vec::new());
-    doc.build()
-        .pack(&mut out)
-        .map_err(|e| crate::ReportPdfError::Docx(e.to_string()))?;
-    Ok(out.into_inner())
 }
