@@ -24,6 +24,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+mod archive;
 mod brief;
 mod chart;
 mod comparison;
@@ -39,16 +40,14 @@ mod text;
 mod tile;
 mod vector;
 
+pub use archive::{ArchiveFormat, ArchiveMeta, LevelMeta, Written, write_archive};
 pub use brief::{Block, Brief, Part, Sentence, brief, brief_docx};
 pub use chart::{Anchor, Chart, Mark, Rgb};
 pub use comparison::{
     FUNNEL_HEIGHT, FUNNEL_PLOT, FUNNEL_WIDTH, SpineLayout, funnel_chart, funnel_range, funnel_xy,
     reading_colour, spine_chart, spine_chart_in, spine_x,
 };
-pub use export::{
-    ArchiveFormat, ArchiveMeta, ExportError, LevelMeta, Pyramid, PyramidLevel, Written, ZoomRange,
-    write_archive,
-};
+pub use export::{ExportError, Pyramid, PyramidLevel, ZoomRange};
 pub use legend::{LEGEND_WIDTH, legend_png};
 pub use plan::{
     ArchivePlan, DrawnLevel, ExportProgress, Quiet, Shown, TileSet, age_slug, write_reported,
