@@ -224,17 +224,11 @@ fn run_file(
 /// What the distinct area code text of a chunk means.
 type AreaMeaning = Result<AreaCode, (Exclusion, String)>;
 
-#[allow(clippy::too_many_lines)]
-fn process(
-    chunk: &Chunk<'_>,
-    slices: &Slices<'_>,
-    off: usize,
-    detect: &Detect<'_>,
-    options: &MicrodataOptions,
-    table: &FlagTable,
-) -> Partial {
-    let mut p = Partial::default();
-    let areas: Vec<AreaMeaning> = chunk
+/// What each distinct area text of a chunk means: a buurt, wijk or gemeente code (known to
+/// the options' areas, where they are given), or why the rows with it are excluded and an
+/// example of it.
+fn area_meanings(chunk: &Chunk<'_>, options: &MicrodataOptions) -> Vec<AreaMeaning> {
+    chunk
         .area_table
         .iter()
         .map(|raw| {
@@ -257,7 +251,25 @@ fn process(
             }
             Ok(code)
         })
-        .collect();
+        .collect()
+}
+
+/// One chunk's rows scored and summed into cells, each excluded row counted with its reason.
+///
+/// Kept as one loop over the rows (about 130 lines): it is the hot path of
+/// `benches/benches/microdata` (a national file's millions of rows), and the duplicate ids of
+/// consecutive rows are gathered into one bitmap word across the checks that follow.
+#[allow(clippy::too_many_lines)]
+fn process(
+    chunk: &Chunk<'_>,
+    slices: &Slices<'_>,
+    off: usize,
+    detect: &Detect<'_>,
+    options: &MicrodataOptions,
+    table: &FlagTable,
+) -> Partial {
+    let mut p = Partial::default();
+    let areas = area_meanings(chunk, options);
     let bits: Vec<Option<std::sync::Arc<WaveBits>>> = chunk
         .wave_table
         .iter()
