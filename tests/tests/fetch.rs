@@ -494,41 +494,36 @@ fn wijk_names(data: &Path) -> HashMap<String, String> {
 
 const TITLE_2020: &str = "Gezondheid per wijk en buurt; 2012/2016/2020 (indeling 2020)";
 
-/// A small table: the first `rows` rows of the 2020 18+ national file, pages of `page` rows.
-fn small(data: &Path, rows: usize, page: usize) -> Fake {
+/// A replay of 50090NED from a file of its layout: its first `rows` rows, pages of `page` rows.
+fn replay(file: &Path, rows: usize, page: usize) -> Fake {
     let mut fake = Fake {
         page,
         ..Default::default()
     };
     fake.tables.insert(
         "50090NED".into(),
-        FakeTable::from_csv(
-            &[data.join("rivm-50090NED/50090NED_2020_18plus.csv")],
-            rows,
-            TITLE_2020,
-            &HashMap::new(),
-        ),
+        FakeTable::from_csv(&[file.to_owned()], rows, TITLE_2020, &HashMap::new()),
     );
     fake
+}
+
+/// A small table: the first `rows` rows of the 2020 18+ national file, pages of `page` rows.
+fn small(data: &Path, rows: usize, page: usize) -> Fake {
+    replay(
+        &data.join("rivm-50090NED/50090NED_2020_18plus.csv"),
+        rows,
+        page,
+    )
 }
 
 /// A replay of the 50090NED fixture (36 rows) in pages of `page` rows: for the tests of bad
 /// input and failures, which need no national figures.
 fn fixture_table(page: usize) -> Fake {
-    let mut fake = Fake {
+    replay(
+        &fixtures().join("tables/50090NED_sample.csv"),
+        usize::MAX,
         page,
-        ..Default::default()
-    };
-    fake.tables.insert(
-        "50090NED".into(),
-        FakeTable::from_csv(
-            &[fixtures().join("tables/50090NED_sample.csv")],
-            usize::MAX,
-            TITLE_2020,
-            &HashMap::new(),
-        ),
-    );
-    fake
+    )
 }
 
 fn fetch(base: &str, out: &Path, more: &[&str]) -> Result<String, String> {
