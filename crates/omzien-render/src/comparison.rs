@@ -17,7 +17,7 @@
 use omzien::{Confidence, Dataset, Funnel, Polarity, Reading, Spine, Verdict};
 
 use crate::chart::{Anchor, Chart, Mark, Rgb};
-use crate::report::{Lang, T, label};
+use crate::lang::{Lang, T, label};
 
 /// Where the columns of a spine chart lie (chart units).
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -29,6 +29,7 @@ mod brief;
 mod chart;
 mod comparison;
 mod export;
+mod lang;
 mod legend;
 mod plan;
 mod png;
@@ -48,13 +49,14 @@ pub use comparison::{
     reading_colour, spine_chart, spine_chart_in, spine_x,
 };
 pub use export::{ExportError, Pyramid, PyramidLevel, ZoomRange};
+pub use lang::{Lang, LangError};
 pub use legend::{LEGEND_WIDTH, legend_png};
 pub use plan::{
     ArchivePlan, DrawnLevel, ExportProgress, Quiet, Shown, TileSet, age_slug, write_reported,
 };
 pub use png::{EncodeError, encode, encode_tile};
 pub use raster::{Raster, TILE_SIZE, render};
-pub use report::{Lang, ReportPdfError, report_date, report_pdf};
+pub use report::{ReportPdfError, report_date, report_pdf};
 pub use scene::{Scene, SceneShape};
 pub use site::{Age, Manifest, SiteError, SiteLevel, SitePage, View, write_site};
 pub use tile::{MAX_ZOOM, Projector, TileCoord, TileError};

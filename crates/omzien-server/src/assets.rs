@@ -52,7 +52,7 @@ static ASSETS: LazyLock<HashMap<String, Asset>> = LazyLock::new(|| {
             let asset = Asset {
                 bytes,
                 mime: mime(&p),
-                etag: crate::routes::strong_etag(bytes),
+                etag: crate::etag::strong_etag(bytes),
             };
             (p, asset)
         })

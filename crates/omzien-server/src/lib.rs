@@ -9,6 +9,7 @@ pub mod cli;
 pub mod config;
 pub mod cors;
 pub mod error;
+mod etag;
 pub mod listen;
 pub mod openapi;
 pub mod params;

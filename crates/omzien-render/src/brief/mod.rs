@@ -11,7 +11,7 @@ use omzien::{
 use serde::Serialize;
 
 use crate::Lang;
-use crate::report::T;
+use crate::lang::T;
 
 mod docx;
 mod writer;

@@ -8,8 +8,6 @@
 //! The pages are laid out first as a list of drawing operations per page, then drawn, so the
 //! footer knows how many pages there are.
 
-use std::str::FromStr;
-
 use ab_glyph::{Font as _, PxScale, ScaleFont as _};
 use krilla::Document;
 use krilla::color::rgb;
@@ -18,11 +16,9 @@ use krilla::num::NormalizedF32;
 use krilla::page::PageSettings;
 use krilla::paint::{Fill, FillRule, Stroke, StrokeDash};
 use krilla::text::{Font, TextDirection};
-use omzien::{
-    AreaCode, Boundaries, Dataset, Figure, GemeenteReport, Indicator, LayerSpec, Legend, Rule,
-    Verdict,
-};
+use omzien::{AreaCode, Boundaries, Dataset, GemeenteReport, LayerSpec, Legend, Rule};
 
+use crate::lang::{Lang, T, label};
 use crate::text::Fonts;
 use crate::tile::Projector;
 
@@ -49,34 +45,10 @@ const RULE: [u8; 3] = [200, 200, 200];
 const ACCENT: [u8; 3] = [168, 36, 72];
 const NATIONAL: [u8; 3] = [70, 100, 150];
 
-/// The report's language.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Lang {
-    /// Dutch (the default).
-    #[default]
-    Nl,
-    /// English.
-    En,
-}
-
-impl FromStr for Lang {
-    type Err = ReportPdfError;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s.trim().to_lowercase().as_str() {
-            "nl" | "dutch" | "nederlands" => Ok(Lang::Nl),
-            "en" | "english" | "engels" => Ok(Lang::En),
-            other => Err(ReportPdfError::Lang(other.to_owned())),
-        }
-    }
-}
-
 /// A report that cannot be drawn.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum ReportPdfError {
-    /// An unknown language.
-    #[error("language {0:?}: use nl or en")]
-    Lang(String),
     /// The embedded font cannot be read (a build defect).
     #[error("embedded font: {0}")]
     Font(String),
@@ -86,100 +58,6 @@ pub enum ReportPdfError {
     /// The DOCX writer failed.
     #[error("writing the DOCX: {0}")]
     Docx(String),
-}
-
-/// Texts of the report (and its charts) in its language.
-pub(crate) struct T {
-    pub(crate) lang: Lang,
-}
-
-impl T {
-    pub(crate) fn s(&self, nl: &'static str, en: &'static str) -> &'static str {
-        match self.lang {
-            Lang::Nl => nl,
-            Lang::En => en,
-        }
-    }
-
-    pub(crate) fn num(&self, v: f64) -> String {
-        let s = format!("{v:.1}");
-        match self.lang {
-            Lang::Nl => s.replace('.', ","),
-            Lang::En => s,
-        }
-    }
-
-    /// A number with `places` decimals, with a decimal comma in Dutch.
-    fn decimals(&self, v: f64, places: usize) -> String {
-        let s = format!("{v:.places$}");
-        match self.lang {
-            Lang::Nl => s.replace('.', ","),
-            Lang::En => s,
-        }
-    }
-
-    fn signed(&self, v: f64) -> String {
-        let s = self.num(v.abs());
-        if v > 0.0 {
-            format!("+{s}")
-        } else if v < 0.0 {
-            format!("−{s}")
-        } else {
-            s
-        }
-    }
-
-    fn figure(&self, f: Figure) -> String {
-        match f {
-            Figure::Value(v) => self.num(v),
-            Figure::Suppressed => self.s("onderdrukt", "suppressed").into(),
-            Figure::NotMeasured => "–".into(),
-        }
-    }
-
-    /// A verdict as read for an indicator's polarity: worse/better where a direction is
-    /// good, higher/lower where not.
-    fn verdict(&self, v: Verdict, ind: Indicator) -> &'static str {
-        match v.reads(ind.polarity()) {
-            omzien::Reading::Unknown => "–",
-            r => self.reading(r),
-        }
-    }
-
-    /// A verdict as read, in the language.
-    pub(crate) fn reading(&self, r: omzien::Reading) -> &'static str {
-        match self.lang {
-            Lang::Nl => r.as_str_nl(),
-            Lang::En => r.as_str(),
-        }
-    }
-
-    fn level(&self, l: omzien::Level, plural: bool) -> &'static str {
-        match (l, plural) {
-            (omzien::Level::Buurt, false) => self.s("buurt", "neighbourhood"),
-            (omzien::Level::Buurt, true) => self.s("buurten", "neighbourhoods"),
-            (_, false) => self.s("wijk", "district"),
-            (_, true) => self.s("wijken", "districts"),
-        }
-    }
-}
-
-/// The short label of an indicator for people (`Eenzaam`), from the dataset's info.
-pub(crate) fn label(ds: &Dataset, ind: Indicator, lang: Lang) -> String {
-    ds.indicator_info(ind).map_or_else(
-        || ind.to_string(),
-        |i| match lang {
-            // Without the topic path of StatLine's Dutch label:
-            // `Eenzaamheid/Ernstig/zeer ernstig eenzaam (%)` → `Ernstig/zeer ernstig eenzaam`.
-            Lang::Nl => {
-                let l = &i.label_nl;
-                let short = l.split_once('/').map_or(l.as_str(), |(_, rest)| rest);
-                short.trim_end_matches("(%)").trim().to_owned()
-            }
-            // The English labels carry no topic path ("Walks and/or cycles" stays whole).
-            Lang::En => i.label_en.trim_end_matches("(%)").trim().to_owned(),
-        },
-    )
 }
 
 /// A chart point: wave index, value, 95 % interval.

@@ -3,8 +3,6 @@
 
 use std::io::Write;
 
-use omzien_render::Lang;
-
 use super::args::{BriefArgs, Format};
 use super::{CliError, arg, named_dataset};
 use crate::answer::BriefAnswer;
@@ -12,10 +10,7 @@ use crate::answer::BriefAnswer;
 /// Writes the summary the arguments ask for.
 pub fn run(a: &BriefArgs, out: &mut dyn Write) -> Result<(), CliError> {
     let ds = named_dataset(&a.common, &a.names)?;
-    let lang: Lang = a
-        .lang
-        .parse()
-        .map_err(|e: omzien_render::ReportPdfError| arg("lang", e.to_string()))?;
+    let lang = super::lang(&a.lang)?;
     let g = ds
         .resolve_gemeente(&a.query)
         .map_err(|e| CliError::from(omzien::ParamError::new("GEMEENTE", e)))?;

@@ -4,15 +4,10 @@ use std::io::Write;
 use std::path::Path;
 
 use omzien::AreaCode;
-use omzien_render::{Chart, Lang, funnel_chart, spine_chart};
+use omzien_render::{Chart, funnel_chart, spine_chart};
 
 use super::args::{FunnelArgs, SpineArgs};
 use super::{CliError, arg, named_dataset};
-
-fn lang(text: &str) -> Result<Lang, CliError> {
-    text.parse()
-        .map_err(|e: omzien_render::ReportPdfError| arg("lang", e.to_string()))
-}
 
 /// SVG or PNG by the file's extension.
 fn write_chart(chart: &Chart, out: &Path) -> Result<(), CliError> {
@@ -35,7 +30,7 @@ fn write_chart(chart: &Chart, out: &Path) -> Result<(), CliError> {
 
 /// Draws the spine chart the arguments ask for.
 pub fn spine(a: &SpineArgs, out: &mut dyn Write) -> Result<(), CliError> {
-    let lang = lang(&a.lang)?;
+    let lang = super::lang(&a.lang)?;
     let c = &a.compare;
     let ds = named_dataset(&c.common, &c.names)?;
     let q = super::compare_query(&ds, c)?;
@@ -58,7 +53,7 @@ pub fn spine(a: &SpineArgs, out: &mut dyn Write) -> Result<(), CliError> {
 
 /// Draws the funnel plot the arguments ask for, and lists the areas outside its limits.
 pub fn funnel(a: &FunnelArgs, out: &mut dyn Write) -> Result<(), CliError> {
-    let lang = lang(&a.lang)?;
+    let lang = super::lang(&a.lang)?;
     let ds = named_dataset(&a.common, &a.names)?;
     let within = a
         .gemeente

@@ -144,6 +144,12 @@ fn arg(option: &'static str, message: impl std::fmt::Display) -> CliError {
     }
 }
 
+/// `--lang`: `nl` or `en`, else the option's error.
+fn lang(text: &str) -> Result<omzien_render::Lang, CliError> {
+    text.parse()
+        .map_err(|e: omzien_render::LangError| arg("lang", e.to_string()))
+}
+
 /// Loads the dataset the options name: files and folders, or the demo.
 ///
 /// # Errors

@@ -4,7 +4,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use omzien::{Boundaries, Dataset, GemeenteCode, Level, ReportQuery};
-use omzien_render::{Lang, report_date, report_pdf};
+use omzien_render::{report_date, report_pdf};
 use rayon::prelude::*;
 
 use super::args::ReportArgs;
@@ -49,10 +49,7 @@ pub fn run(a: &ReportArgs, out: &mut dyn Write) -> Result<(), CliError> {
         }
     };
     ds.name_from(&boundaries);
-    let lang: Lang = a
-        .lang
-        .parse()
-        .map_err(|e: omzien_render::ReportPdfError| arg("lang", e.to_string()))?;
+    let lang = super::lang(&a.lang)?;
     let indicators = a
         .indicator
         .iter()

@@ -304,7 +304,7 @@ pub(crate) fn lang(given: Option<&str>) -> Result<omzien_render::Lang, ApiError>
     given
         .unwrap_or("nl")
         .parse()
-        .map_err(|e: omzien_render::ReportPdfError| ApiError::BadRequest(format!("lang: {e}")))
+        .map_err(|e: omzien_render::LangError| ApiError::BadRequest(format!("lang: {e}")))
 }
 
 /// The text a summary route answers with.

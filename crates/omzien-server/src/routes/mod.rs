@@ -29,6 +29,8 @@ use crate::answer::{HealthAnswer, HealthLevel};
 use crate::error::ApiError;
 use crate::state::AppState;
 
+pub(crate) use crate::etag::{if_none_match, strong_etag};
+
 /// The whole application, ready for `axum::serve` or for `oneshot` in tests.
 pub fn app(state: AppState) -> Router {
     Router::new()
@@ -72,14 +74,6 @@ pub fn app(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// A strong, quoted ETag of a body: its hash and length.
-pub(crate) fn strong_etag(bytes: &[u8]) -> String {
-    use std::hash::{Hash, Hasher};
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    bytes.hash(&mut h);
-    format!("\"{:016x}-{}\"", h.finish(), bytes.len())
-}
-
 /// A tile answer cached by clients for an hour: 304 when the request's `If-None-Match` names
 /// `etag`, else the body with its type and ETag.
 pub(crate) fn cacheable_tile(
@@ -106,14 +100,6 @@ pub(crate) fn cacheable_tile(
         body,
     )
         .into_response())
-}
-
-/// Whether the request's `If-None-Match` names this ETag (the client's copy is current).
-pub(crate) fn if_none_match(headers: &HeaderMap, etag: &str) -> bool {
-    headers
-        .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.split(',').any(|t| t.trim() == etag))
 }
 
 /// The web map (no external scripts or styles: everything comes from `/assets/`).

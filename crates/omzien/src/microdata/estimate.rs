@@ -3,7 +3,7 @@
 
 use rayon::prelude::*;
 
-use super::pipeline::FastMap;
+use super::FastMap;
 use super::{Estimate, Measure, MicrodataOptions, Suppression, Unit};
 use crate::{AgeGroup, AreaCode, Level, Wave};
 

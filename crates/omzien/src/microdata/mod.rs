@@ -43,6 +43,9 @@ mod synth;
 mod types;
 mod write;
 
+/// A hash map with a fast, non-cryptographic hasher (keys are the file's own codes).
+type FastMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
+
 pub use estimate::wilson;
 pub use figures::indicators;
 pub(crate) use mapping::normalize;

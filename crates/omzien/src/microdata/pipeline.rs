@@ -1,11 +1,12 @@
 //! The two passes over a respondent file and the row pass: batches read and aggregated side
 //! by side on the worker threads, each row checked, scored and summed into its cell.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
 
 use rayon::prelude::*;
 
+use super::FastMap;
 use super::decode::{AGE_MISSING, Chunk, Prepared, Slices, wanted};
 use super::dedupe::{BITMAP_IDS, Detect, IdBits, WaveBits};
 use super::estimate::{Acc, estimate};
@@ -16,9 +17,6 @@ use super::{
 };
 use crate::load::respondents::read_frames;
 use crate::{AreaCode, Level, Wave};
-
-/// A hash map with a fast, non-cryptographic hasher (the keys are our own codes).
-pub(super) type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
 
 /// Rows per chunk of the row pass.
 const CHUNK: usize = 1 << 16;
