@@ -201,16 +201,8 @@ pub fn write_archive(
         path: e.path,
         source: e.source,
     };
-    // The archive goes into a folder that exists: none is made for it.
-    if let Some(parent) = out.parent().filter(|p| !p.as_os_str().is_empty())
-        && !parent.is_dir()
-    {
-        return Err(ExportError::Io {
-            path: out.to_owned(),
-            source: std::io::Error::new(std::io::ErrorKind::NotFound, "no such folder"),
-        });
-    }
-    let partial = omzien::WholeFile::reserve(out).map_err(folder)?;
+    // Into a folder that exists: none is made for an archive.
+    let partial = omzien::WholeFile::reserve(out);
     // Errors name the archive asked for, not the hidden partial file.
     let written = fill(pyramid, meta, format, partial.tmp_path(), progress, cancel)
         .map_err(|e| e.renamed(partial.tmp_path(), out))?;

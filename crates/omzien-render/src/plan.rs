@@ -378,6 +378,19 @@ impl ArchivePlan {
         crate::ArchiveFormat::of(&self.out).is_ok()
     }
 
+    /// Why the plan cannot be written, when `out` names one archive but the selection is
+    /// several (ages × layers × scales).
+    #[must_use]
+    pub fn one_name_for_many(&self) -> Option<String> {
+        (self.single() && self.jobs.len() != 1).then(|| {
+            format!(
+                "{} names one archive, but the selection is {} (ages × layers × scales): name a folder, or choose one --age, one --wave or --change and one --scale",
+                self.out.display(),
+                self.jobs.len()
+            )
+        })
+    }
+
     /// The path of one archive: `out` itself, or in the folder
     /// `INDICATOR_AGE_SHOWN[@2x].FORMAT` (vector: `INDICATOR_AGE_vector.pmtiles`).
     #[must_use]
@@ -411,12 +424,8 @@ impl ArchivePlan {
         cancel: &AtomicBool,
     ) -> Result<Vec<Written>, ExportError> {
         let single = self.single();
-        if single && self.jobs.len() != 1 {
-            return Err(ExportError::Empty(format!(
-                "{} names one archive, but the selection is {} (ages × layers × scales): name a folder, or choose one --age, one --wave or --change and one --scale",
-                self.out.display(),
-                self.jobs.len()
-            )));
+        if let Some(why) = self.one_name_for_many() {
+            return Err(ExportError::Empty(why));
         }
         let indicator = set.indicator();
         for (g, s, scale) in &self.jobs {

@@ -32,7 +32,7 @@ fn io(path: &Path) -> impl FnOnce(std::io::Error) -> FolderError + '_ {
 }
 
 /// Writes a file whole or not at all: to a hidden `.NAME.tmp-PID` beside it first, then renamed
-/// into place, so that a reader never sees half of it.
+/// into place, so that a reader never sees half of it; its folder is made where missing.
 ///
 /// ```
 /// let dir = tempfile::tempdir()?;
@@ -46,9 +46,8 @@ fn io(path: &Path) -> impl FnOnce(std::io::Error) -> FolderError + '_ {
 /// # Errors
 /// [`FolderError`] naming the file.
 pub fn write_file_whole(path: &Path, bytes: &[u8]) -> Result<(), FolderError> {
-    let mut f = WholeFile::create(path)?;
-    std::io::Write::write_all(&mut f, bytes).map_err(io(path))?;
-    f.commit()
+    make_parent(path)?;
+    WholeFile::write(path, bytes)
 }
 
 /// A file written under a hidden name beside its final one (`.NAME.tmp-PID`) and renamed into
@@ -79,30 +78,40 @@ pub struct WholeFile {
 }
 
 impl WholeFile {
-    /// Creates the hidden file beside `path`, to be written through this value.
+    /// Creates the hidden file beside `path` (in a folder that exists: none is made), to be
+    /// written through this value.
     ///
     /// # Errors
-    /// [`FolderError`] naming `path`.
+    /// [`FolderError`] naming `path`, also when its folder does not exist.
     pub fn create(path: &Path) -> Result<Self, FolderError> {
-        let mut f = Self::reserve(path)?;
+        let mut f = Self::reserve(path);
         let file = std::fs::File::create(&f.tmp).map_err(io(path))?;
         f.file = Some(std::io::BufWriter::new(file));
         Ok(f)
     }
 
-    /// Reserves the hidden name beside `path` for a writer that opens a path itself (SQLite, an
-    /// archive writer): it writes [`WholeFile::tmp_path`], then [`WholeFile::commit`] renames it.
+    /// Writes `bytes` whole or not at all into a folder that exists (none is made; see
+    /// [`write_file_whole`] for one that makes it).
     ///
     /// # Errors
-    /// [`FolderError`] when the folder cannot be made.
-    pub fn reserve(path: &Path) -> Result<Self, FolderError> {
-        let tmp = hidden(path, &format!("tmp-{}", std::process::id()))?;
-        Ok(Self {
+    /// [`FolderError`] naming `path`, also when its folder does not exist.
+    pub fn write(path: &Path, bytes: &[u8]) -> Result<(), FolderError> {
+        let mut f = Self::create(path)?;
+        std::io::Write::write_all(&mut f, bytes).map_err(io(path))?;
+        f.commit()
+    }
+
+    /// Reserves the hidden name beside `path` for a writer that opens a path itself (SQLite, an
+    /// archive writer): it writes [`WholeFile::tmp_path`], then [`WholeFile::commit`] renames it.
+    /// No folder is made.
+    #[must_use]
+    pub fn reserve(path: &Path) -> Self {
+        Self {
             path: path.to_owned(),
-            tmp,
+            tmp: hidden(path, &format!("tmp-{}", std::process::id())),
             file: None,
             done: false,
-        })
+        }
     }
 
     /// The final name.
@@ -172,7 +181,8 @@ impl StagedDir {
     /// # Errors
     /// [`FolderError`] when the folder cannot be made.
     pub fn new(target: &Path) -> Result<Self, FolderError> {
-        let dir = hidden(target, &format!("partial-{}", std::process::id()))?;
+        make_parent(target)?;
+        let dir = hidden(target, &format!("partial-{}", std::process::id()));
         if dir.exists() {
             std::fs::remove_dir_all(&dir).map_err(io(&dir))?;
         }
@@ -191,7 +201,8 @@ impl StagedDir {
     /// # Errors
     /// [`FolderError`] when the folder cannot be made.
     pub fn resumable(target: &Path) -> Result<Self, FolderError> {
-        let dir = hidden(target, "partial")?;
+        make_parent(target)?;
+        let dir = hidden(target, "partial");
         std::fs::create_dir_all(&dir).map_err(io(&dir))?;
         Ok(Self {
             target: target.to_owned(),
@@ -285,19 +296,28 @@ impl StagedDir {
     }
 }
 
-/// `.NAME.SUFFIX` beside `target`, its parent made.
-fn hidden(target: &Path, suffix: &str) -> Result<PathBuf, FolderError> {
+/// The folder `target` goes in (`.` for a bare name).
+fn parent_of(target: &Path) -> PathBuf {
+    match target.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
+        _ => PathBuf::from("."),
+    }
+}
+
+/// Makes the folder `target` goes in.
+fn make_parent(target: &Path) -> Result<(), FolderError> {
+    let parent = parent_of(target);
+    std::fs::create_dir_all(&parent).map_err(io(&parent))
+}
+
+/// `.NAME.SUFFIX` beside `target`.
+fn hidden(target: &Path, suffix: &str) -> PathBuf {
     let name = target
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .filter(|n| n != "..")
         .unwrap_or_else(|| "out".into());
-    let parent = match target.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
-        _ => PathBuf::from("."),
-    };
-    std::fs::create_dir_all(&parent).map_err(io(&parent))?;
-    Ok(parent.join(format!(".{name}.{suffix}")))
+    parent_of(target).join(format!(".{name}.{suffix}"))
 }
 
 impl Drop for StagedDir {

@@ -235,15 +235,9 @@ pub fn tiles(a: &TilesArgs, out: &mut dyn Write) -> Result<(), CliError> {
         folder_format,
         vector,
     };
-    if plan.single() && plan.jobs.len() != 1 {
-        return Err(arg(
-            "out",
-            format!(
-                "{} names one archive, but the selection is {} (ages × layers × scales): name a folder, or choose one --age, one --wave or --change and one --scale",
-                a.out.display(),
-                plan.jobs.len()
-            ),
-        ));
+    // Refused before anything is drawn, as the option's error.
+    if let Some(why) = plan.one_name_for_many() {
+        return Err(arg("out", why));
     }
     let mut bar = Bar::new(out);
     plan.write(&set, a.force, &mut bar, &cancel_flag())?;

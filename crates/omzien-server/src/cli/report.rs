@@ -153,9 +153,9 @@ fn file_name(ds: &Dataset, g: GemeenteCode) -> PathBuf {
 }
 
 /// Writes through a temporary file in the same folder, so no half-written file is ever left
-/// under the final name.
+/// under the final name; the folder must exist.
 pub(super) fn write_new(path: &Path, bytes: &[u8]) -> Result<(), CliError> {
-    Ok(omzien::write_file_whole(path, bytes)?)
+    Ok(omzien::WholeFile::write(path, bytes)?)
 }
 
 /// The population layers among the boundaries (CBS's key figures, a layer's populations) that
