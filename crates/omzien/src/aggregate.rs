@@ -344,6 +344,51 @@ struct Acc {
 }
 
 impl Acc {
+    /// Counts one area's figure into its group, with its weight where it has one.
+    fn add(&mut self, code: AreaCode, fig: Figure, weighting: Weighting<'_>) {
+        let w = match weighting {
+            Weighting::Unweighted => Some(1.0),
+            Weighting::Weighted(ws) => ws.get(code),
+        };
+        self.areas += 1;
+        self.weight_all += w.unwrap_or(0.0);
+        match fig {
+            Figure::Suppressed => self.suppressed += 1,
+            Figure::NotMeasured => self.not_measured += 1,
+            Figure::Value(v) => match w {
+                Some(w) => {
+                    self.used += 1;
+                    self.weight += w;
+                    self.weighted_sum += w * v;
+                }
+                None => self.missing_weight += 1,
+            },
+        }
+    }
+
+    /// The group's row: its weighted mean, withheld below the coverage asked for.
+    fn row(&self, group: GroupKey, min_coverage: f64) -> RollupRow {
+        let coverage = if self.areas == 0 {
+            0.0
+        } else {
+            self.used as f64 / self.areas as f64
+        };
+        let withheld = coverage < min_coverage;
+        RollupRow {
+            group,
+            value: (self.weight > 0.0 && !withheld).then(|| self.weighted_sum / self.weight),
+            areas: self.areas,
+            used: self.used,
+            suppressed: self.suppressed,
+            not_measured: self.not_measured,
+            missing_weight: self.missing_weight,
+            weight: self.weight,
+            weight_share: (self.weight_all > 0.0).then(|| self.weight / self.weight_all),
+            coverage,
+            withheld,
+        }
+    }
+
     fn merge(mut self, o: &Acc) -> Acc {
         self.weight_all += o.weight_all;
         self.areas += o.areas;
@@ -414,31 +459,7 @@ impl Dataset {
                         un.push(code);
                         return (m, un);
                     };
-                    let a = m.entry(key).or_default();
-                    a.areas += 1;
-                    a.weight_all += match weighting {
-                        Weighting::Unweighted => Some(1.0),
-                        Weighting::Weighted(ws) => ws.get(code),
-                    }
-                    .unwrap_or(0.0);
-                    match fig {
-                        Figure::Suppressed => a.suppressed += 1,
-                        Figure::NotMeasured => a.not_measured += 1,
-                        Figure::Value(v) => {
-                            let w = match weighting {
-                                Weighting::Unweighted => Some(1.0),
-                                Weighting::Weighted(ws) => ws.get(code),
-                            };
-                            match w {
-                                Some(w) => {
-                                    a.used += 1;
-                                    a.weight += w;
-                                    a.weighted_sum += w * v;
-                                }
-                                None => a.missing_weight += 1,
-                            }
-                        }
-                    }
+                    m.entry(key).or_default().add(code, fig, weighting);
                     (m, un)
                 },
             )
@@ -459,27 +480,7 @@ impl Dataset {
         Ok(Rollup {
             rows: sorted
                 .into_iter()
-                .map(|(group, a)| {
-                    let coverage = if a.areas == 0 {
-                        0.0
-                    } else {
-                        a.used as f64 / a.areas as f64
-                    };
-                    let withheld = coverage < min_coverage;
-                    RollupRow {
-                        group,
-                        value: (a.weight > 0.0 && !withheld).then(|| a.weighted_sum / a.weight),
-                        areas: a.areas,
-                        used: a.used,
-                        suppressed: a.suppressed,
-                        not_measured: a.not_measured,
-                        missing_weight: a.missing_weight,
-                        weight: a.weight,
-                        weight_share: (a.weight_all > 0.0).then(|| a.weight / a.weight_all),
-                        coverage,
-                        withheld,
-                    }
-                })
+                .map(|(group, a)| a.row(group, min_coverage))
                 .collect(),
             ungrouped,
             weighting: match weighting {

@@ -471,7 +471,6 @@ impl<'a> Summarizer<'a> {
             q,
             ind,
             main_age,
-            first,
             latest,
             ..
         } = *self;
@@ -494,6 +493,34 @@ impl<'a> Summarizer<'a> {
             out.push(Statement::NoAreas { level: q.level });
             return Ok((suppressed, not_measured));
         }
+        out.push(self.risk_statement(&valued)?);
+        let mut by_value = valued.clone();
+        by_value.sort_by(|a, b| b.value.total_cmp(&a.value).then(a.area.cmp(&b.area)));
+        if by_value.len() >= 2 {
+            out.push(Statement::Extremes {
+                level: q.level,
+                wave: latest,
+                highest: by_value[0].clone(),
+                lowest: by_value[by_value.len() - 1].clone(),
+            });
+        }
+        if let Some(f) = self.factors(&by_value)? {
+            out.push(f);
+        }
+        Ok((suppressed, not_measured))
+    }
+
+    /// The high, rising and both of the level by `omzien risk`'s rules.
+    fn risk_statement(&self, valued: &[NamedArea]) -> Result<Statement, QueryError> {
+        let Self {
+            ds,
+            q,
+            ind,
+            main_age,
+            first,
+            latest,
+            ..
+        } = *self;
         let named = |c: AreaCode| {
             valued
                 .iter()
@@ -541,7 +568,7 @@ impl<'a> Summarizer<'a> {
             .filter(|h| rising_areas.iter().any(|r| r.area == h.area))
             .cloned()
             .collect();
-        out.push(Statement::RiskAreas {
+        Ok(Statement::RiskAreas {
             level: q.level,
             ranked: high.ranked,
             top_share: RiskQuery::DEFAULT_TOP_SHARE,
@@ -552,21 +579,7 @@ impl<'a> Summarizer<'a> {
             high: high_areas,
             rising: rising_areas,
             both,
-        });
-        let mut by_value = valued.clone();
-        by_value.sort_by(|a, b| b.value.total_cmp(&a.value).then(a.area.cmp(&b.area)));
-        if by_value.len() >= 2 {
-            out.push(Statement::Extremes {
-                level: q.level,
-                wave: latest,
-                highest: by_value[0].clone(),
-                lowest: by_value[by_value.len() - 1].clone(),
-            });
-        }
-        if let Some(f) = self.factors(&by_value)? {
-            out.push(f);
-        }
-        Ok((suppressed, not_measured))
+        })
     }
 
     /// Related factors in the highest areas (when they are some of the areas, not all), as the

@@ -33,16 +33,7 @@ pub fn fetch(req: &Request, progress: &dyn Progress) -> Result<Fetched, FetchErr
     check_properties(table, &title, &props)?;
 
     let target = req.out.join(table.id);
-    if target.exists() && !req.force {
-        return Err(crate::FolderError {
-            path: target,
-            source: std::io::Error::new(
-                std::io::ErrorKind::AlreadyExists,
-                "exists (use --force to replace it)",
-            ),
-        }
-        .into());
-    }
+    refuse_existing(&target, req.force)?;
     let staged = StagedDir::resumable(&target)?;
 
     // Names and periods: small, downloaded whole each time.
@@ -58,16 +49,106 @@ pub fn fetch(req: &Request, progress: &dyn Progress) -> Result<Fetched, FetchErr
         .map(|p| json!({"key": text(p, "Key"), "title": text(p, "Title")}))
         .collect();
 
-    // The figures, page by page.
+    let figures = download_figures(&client, &staged, req, table, &base, &infos, progress)?;
+    let map = download_map(&client, &staged, req, table, progress)?;
+
+    let metadata = json!({
+        "table": table.id,
+        "title": title,
+        "classification": table.classification,
+        "periods": periods,
+        "modified": text(&infos, "Modified"),
+        "rows": figures.rows,
+        "declared_rows": figures.declared,
+        "downloaded": crate::utc_timestamp(
+            SystemTime::now()
+                .duration_since(SystemTime::UNIX_EPOCH)
+                .map_or(0, |d| d.as_secs()),
+        ),
+        "source": figures.first,
+        "filter": figures.filter,
+        "boundaries": req.boundaries.then(|| boundaries_metadata(&map.pdok, &map.boundaries)),
+        "population": map.population.as_ref().map(population_metadata),
+        "areas": names,
+    });
+    let bytes = serde_json::to_vec_pretty(&metadata).map_err(|e| crate::FolderError {
+        path: staged.path().join(crate::METADATA_FILE),
+        source: std::io::Error::other(e),
+    })?;
+    staged.write_whole(crate::METADATA_FILE, &bytes)?;
+
+    // The folder as the other commands will read it: the figures must load.
+    Loader::new().load([staged.path()])?;
+    let _ = std::fs::remove_dir_all(staged.path().join("pages"));
+    let folder = staged.commit(req.force)?;
+    let in_folder = |file: &Path| {
+        folder
+            .join(crate::BOUNDARIES_FOLDER)
+            .join(file.file_name().unwrap_or_default())
+    };
+    Ok(Fetched {
+        boundaries: map
+            .boundaries
+            .iter()
+            .map(|(p, n)| (in_folder(p), *n))
+            .collect(),
+        population: map
+            .population
+            .map(|k| (in_folder(Path::new(&key_figures_file(k.table.year))), k.areas)),
+        table: table.id,
+        title,
+        rows: figures.rows,
+        pages: figures.pages.files.len(),
+        resumed_pages: figures.pages.resumed,
+        names: names.len(),
+        folder,
+    })
+}
+
+/// An existing table folder is replaced only when asked.
+fn refuse_existing(target: &Path, force: bool) -> Result<(), FetchError> {
+    if target.exists() && !force {
+        return Err(crate::FolderError {
+            path: target.to_path_buf(),
+            source: std::io::Error::new(
+                std::io::ErrorKind::AlreadyExists,
+                "exists (use --force to replace it)",
+            ),
+        }
+        .into());
+    }
+    Ok(())
+}
+
+/// The figures as downloaded: the pages, the rows written and a declared count that differs.
+struct Figures {
+    first: String,
+    filter: Option<String>,
+    pages: odata::Pages,
+    rows: u64,
+    declared: Option<u64>,
+}
+
+/// The figures, page by page, written as one file; a row count that differs from the table's
+/// is refused unless `--accept-count` takes it.
+fn download_figures(
+    client: &Client,
+    staged: &StagedDir,
+    req: &Request,
+    table: &'static crate::load::Table,
+    base: &str,
+    infos: &Value,
+    progress: &dyn Progress,
+) -> Result<Figures, FetchError> {
     let filter = req.filter();
-    let first = figures_url(&base, filter.as_deref());
+    let first = figures_url(base, filter.as_deref());
     let total = if filter.is_none() {
         infos.get("RecordCount").and_then(Value::as_u64)
     } else {
         None
     };
-    let pages = download_pages(&client, &staged, table, &first, total, progress)?;
-    let rows = write_figures(&staged, table, &pages.files)?;
+    let pages = download_pages(client, staged, table, &first, total, progress)?;
+    let rows = write_figures(staged, table, &pages.files)?;
     // A count that differs is said, never hidden: the pages stay for the next run, which
     // takes them as they are when asked.
     let declared = total.filter(|&expected| expected != rows);
@@ -83,18 +164,40 @@ pub fn fetch(req: &Request, progress: &dyn Progress) -> Result<Fetched, FetchErr
             "{rows} rows downloaded where the table declares {expected}: taken as they are (--accept-count)"
         ));
     }
+    Ok(Figures {
+        first,
+        filter,
+        pages,
+        rows,
+        declared,
+    })
+}
 
-    // The boundaries of the table's classification.
-    let mut boundaries = Vec::new();
+/// What the map needs beside the figures: the boundaries of the table's classification and
+/// the key figures of its year.
+struct MapFiles {
+    pdok: String,
+    boundaries: Vec<(PathBuf, usize)>,
+    population: Option<FetchedKeyFigures>,
+}
+
+fn download_map(
+    client: &Client,
+    staged: &StagedDir,
+    req: &Request,
+    table: &'static crate::load::Table,
+    progress: &dyn Progress,
+) -> Result<MapFiles, FetchError> {
     let pdok = req
         .pdok
         .clone()
         .unwrap_or_else(|| boundaries_service_at(table.classification, req.pdok_mirror.as_deref()));
+    let mut boundaries = Vec::new();
     if req.boundaries {
         for level in req.boundary_levels() {
             boundaries.push(download_boundaries(
-                &client,
-                &staged,
+                client,
+                staged,
                 &pdok,
                 level,
                 table,
@@ -103,76 +206,18 @@ pub fn fetch(req: &Request, progress: &dyn Progress) -> Result<Fetched, FetchErr
             )?);
         }
     }
-
-    // The key figures of the classification year, beside the boundaries.
     let population = if req.population {
-        let k = key_figures(
+        Some(key_figures(
             &req.key_figures_request(table, &staged.path().join(crate::BOUNDARIES_FOLDER)),
             progress,
-        )?;
-        Some(k)
+        )?)
     } else {
         None
     };
-
-    let named = names.len();
-    let metadata = json!({
-        "table": table.id,
-        "title": title,
-        "classification": table.classification,
-        "periods": periods,
-        "modified": text(&infos, "Modified"),
-        "rows": rows,
-        "declared_rows": declared,
-        "downloaded": crate::utc_timestamp(
-            SystemTime::now()
-                .duration_since(SystemTime::UNIX_EPOCH)
-                .map_or(0, |d| d.as_secs()),
-        ),
-        "source": first,
-        "filter": filter,
-        "boundaries": req.boundaries.then(|| boundaries_metadata(&pdok, &boundaries)),
-        "population": population.as_ref().map(population_metadata),
-        "areas": names,
-    });
-    let bytes = serde_json::to_vec_pretty(&metadata).map_err(|e| crate::FolderError {
-        path: staged.path().join(crate::METADATA_FILE),
-        source: std::io::Error::other(e),
-    })?;
-    staged.write_whole(crate::METADATA_FILE, &bytes)?;
-
-    // The folder as the other commands will read it: the figures must load.
-    Loader::new().load([staged.path()])?;
-    let _ = std::fs::remove_dir_all(staged.path().join("pages"));
-    let folder = staged.commit(req.force)?;
-    let boundaries = boundaries
-        .into_iter()
-        .map(|(p, n)| {
-            (
-                folder
-                    .join(crate::BOUNDARIES_FOLDER)
-                    .join(p.file_name().unwrap_or_default()),
-                n,
-            )
-        })
-        .collect();
-    Ok(Fetched {
-        population: population.map(|k| {
-            (
-                folder
-                    .join(crate::BOUNDARIES_FOLDER)
-                    .join(key_figures_file(k.table.year)),
-                k.areas,
-            )
-        }),
-        folder,
-        table: table.id,
-        title,
-        rows,
-        pages: pages.files.len(),
-        resumed_pages: pages.resumed,
-        names: named,
+    Ok(MapFiles {
+        pdok,
         boundaries,
+        population,
     })
 }
 

@@ -87,6 +87,57 @@ fn feature_code(f: &Value) -> Option<AreaCode> {
         .find_map(|k| props.get(*k)?.as_str()?.trim().parse::<AreaCode>().ok())
 }
 
+/// Whether a feature goes into the file: water parts and, for one gemeente, the areas of
+/// others are left out.
+enum Kept {
+    Yes,
+    Water,
+    Elsewhere,
+}
+
+fn kept(f: &Value, gemeente: Option<GemeenteCode>) -> Kept {
+    let is_water = f
+        .pointer("/properties/water")
+        .and_then(Value::as_str)
+        .is_some_and(|w| w.trim().eq_ignore_ascii_case("JA"));
+    if is_water {
+        return Kept::Water;
+    }
+    match gemeente {
+        Some(g) if feature_code(f).and_then(AreaCode::gemeente) != Some(g) => Kept::Elsewhere,
+        _ => Kept::Yes,
+    }
+}
+
+/// A 404 for the collection says what to do; other failures stay as they are.
+fn no_collection(e: FetchError, table: &Table) -> FetchError {
+    match e {
+        FetchError::Http {
+            url, status: 404, ..
+        } => FetchError::Boundaries {
+            url,
+            message: format!(
+                "no such collection (HTTP 404): the service may not hold the {} map under \
+                 this address; give another with --boundaries-url, or leave the boundaries \
+                 out with --no-boundaries",
+                table.classification
+            ),
+        },
+        other => other,
+    }
+}
+
+/// The address of an OGC API page's `next` link, resolved against the page's own.
+fn next_link(doc: &Value, url: &str) -> Option<String> {
+    doc.get("links")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .find(|l| l.get("rel").and_then(Value::as_str) == Some("next"))
+        .and_then(|l| l.get("href").and_then(Value::as_str))
+        .map(|href| resolve(url, href))
+}
+
 /// Downloads one level's boundaries from an OGC API Features collection into
 /// `boundaries/COLLECTION_YEAR.geojson`; a file whole from an earlier run is kept.
 pub(super) fn download_boundaries(
@@ -131,22 +182,7 @@ pub(super) fn download_boundaries(
     let mut next = Some(url.clone());
     let mut pager = Pager::new(client, progress);
     while let Some(u) = next {
-        let doc = match pager.get(&u) {
-            Err(FetchError::Http {
-                url, status: 404, ..
-            }) => {
-                return Err(FetchError::Boundaries {
-                    url,
-                    message: format!(
-                        "no such collection (HTTP 404): the service may not hold the {} map under \
-                         this address; give another with --boundaries-url, or leave the boundaries \
-                         out with --no-boundaries",
-                        table.classification
-                    ),
-                });
-            }
-            other => other?,
-        };
+        let doc = pager.get(&u).map_err(|e| no_collection(e, table))?;
         let features = doc
             .get("features")
             .and_then(Value::as_array)
@@ -155,19 +191,16 @@ pub(super) fn download_boundaries(
                 message: "no \"features\" array (not an OGC API Features page)".to_owned(),
             })?;
         for f in features {
-            let is_water = f
-                .pointer("/properties/water")
-                .and_then(Value::as_str)
-                .is_some_and(|w| w.trim().eq_ignore_ascii_case("JA"));
-            if is_water {
-                water += 1;
-                continue;
-            }
-            if let Some(g) = gemeente
-                && feature_code(f).and_then(AreaCode::gemeente) != Some(g)
-            {
-                elsewhere += 1;
-                continue;
+            match kept(f, gemeente) {
+                Kept::Yes => {}
+                Kept::Water => {
+                    water += 1;
+                    continue;
+                }
+                Kept::Elsewhere => {
+                    elsewhere += 1;
+                    continue;
+                }
             }
             if written > 0 {
                 w.write_all(b",\n").map_err(io)?;
@@ -184,14 +217,7 @@ pub(super) fn download_boundaries(
             next = (!features.is_empty()).then(|| page_url(service, level, gemeente, fetched));
             continue;
         }
-        next = doc
-            .get("links")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .find(|l| l.get("rel").and_then(Value::as_str) == Some("next"))
-            .and_then(|l| l.get("href").and_then(Value::as_str))
-            .map(|href| resolve(&u, href));
+        next = next_link(&doc, &u);
     }
     w.write_all(b"\n]}\n").map_err(io)?;
     w.commit()?;

@@ -231,60 +231,9 @@ impl Loader {
         let mut class: Option<(u16, PathBuf)> = self.classification.map(|y| (y, PathBuf::new()));
         let mut tables: Vec<Option<&'static Table>> = Vec::with_capacity(parsed.len());
         for file in &parsed {
-            let meta = metadata
-                .iter()
-                .find(|(m, _)| m.parent() == file.path.parent());
-            let named = table_of_name(&file.path);
-            let mut said: Vec<(String, Option<&'static Table>, u16)> = Vec::new();
-            if let Some((m, d)) = meta {
-                said.push((m.display().to_string(), d.table, d.classification));
-            }
-            if let Some(t) = file.table {
-                said.push((
-                    format!("its column {}", t.lonely_key),
-                    Some(t),
-                    t.classification,
-                ));
-            }
-            if let Some(t) = named {
-                said.push(("its name".to_owned(), Some(t), t.classification));
-            }
-            let table = said.iter().find_map(|(_, t, _)| *t);
-            for pair in said.windows(2) {
-                let ((w1, t1, y1), (w2, t2, y2)) = (&pair[0], &pair[1]);
-                let differ = y1 != y2 || matches!((t1, t2), (Some(a), Some(b)) if a.id != b.id);
-                if differ {
-                    let say = |t: &Option<&Table>, y: u16| {
-                        t.map_or(format!("classification {y}"), |t| {
-                            format!("table {} (classification {y})", t.id)
-                        })
-                    };
-                    return Err(LoadError::TableConflict {
-                        path: file.path.clone(),
-                        first: format!("{w1} says {}", say(t1, *y1)),
-                        second: format!("{w2} says {}", say(t2, *y2)),
-                    });
-                }
-            }
+            let (table, year) = self.table_of(file, &metadata)?;
             tables.push(table);
-            if let Some(y) = self.classification {
-                // The option is for files that carry no table; one that does must agree.
-                if let Some((what, t, year)) = said.iter().find(|(_, _, year)| *year != y) {
-                    return Err(LoadError::TableConflict {
-                        path: file.path.clone(),
-                        first: format!("the classification given is {y}"),
-                        second: format!(
-                            "{what} says {}",
-                            t.map_or(format!("classification {year}"), |t| format!(
-                                "table {} (classification {year})",
-                                t.id
-                            ))
-                        ),
-                    });
-                }
-                continue;
-            }
-            if let Some(&(_, _, year)) = said.first() {
+            if let Some(year) = year {
                 match &class {
                     Some((y, first)) if *y != year => {
                         return Err(LoadError::MixedClassification {
@@ -316,6 +265,62 @@ impl Loader {
             ds.set_names(m.areas);
         }
         Ok(ds)
+    }
+
+    /// A file's table and the classification it says, from the metadata of its folder, its
+    /// column keys and its name, which must agree. The classification is `None` when the
+    /// loader was given one (that the file's must then match) or nothing says one.
+    fn table_of(
+        &self,
+        file: &ParsedFile,
+        metadata: &[(PathBuf, Metadata)],
+    ) -> Result<(Option<&'static Table>, Option<u16>), LoadError> {
+        let say = |t: &Option<&Table>, y: u16| {
+            t.map_or(format!("classification {y}"), |t| {
+                format!("table {} (classification {y})", t.id)
+            })
+        };
+        let meta = metadata
+            .iter()
+            .find(|(m, _)| m.parent() == file.path.parent());
+        let mut said: Vec<(String, Option<&'static Table>, u16)> = Vec::new();
+        if let Some((m, d)) = meta {
+            said.push((m.display().to_string(), d.table, d.classification));
+        }
+        if let Some(t) = file.table {
+            said.push((
+                format!("its column {}", t.lonely_key),
+                Some(t),
+                t.classification,
+            ));
+        }
+        if let Some(t) = table_of_name(&file.path) {
+            said.push(("its name".to_owned(), Some(t), t.classification));
+        }
+        let table = said.iter().find_map(|(_, t, _)| *t);
+        for pair in said.windows(2) {
+            let ((w1, t1, y1), (w2, t2, y2)) = (&pair[0], &pair[1]);
+            let differ = y1 != y2 || matches!((t1, t2), (Some(a), Some(b)) if a.id != b.id);
+            if differ {
+                return Err(LoadError::TableConflict {
+                    path: file.path.clone(),
+                    first: format!("{w1} says {}", say(t1, *y1)),
+                    second: format!("{w2} says {}", say(t2, *y2)),
+                });
+            }
+        }
+        if let Some(y) = self.classification {
+            // The option is for files that carry no table; one that does must agree.
+            if let Some((what, t, year)) = said.iter().find(|(_, _, year)| *year != y) {
+                return Err(LoadError::TableConflict {
+                    path: file.path.clone(),
+                    first: format!("the classification given is {y}"),
+                    second: format!("{what} says {}", say(t, *year)),
+                });
+            }
+            return Ok((table, None));
+        }
+        Ok((table, said.first().map(|&(_, _, year)| year)))
     }
 }
 

@@ -33,6 +33,15 @@ impl Acc {
             self.swy[m] += w * lonely;
         }
     }
+    /// Kish's effective number of observations of measure `m`: (Σw)² / Σw², 0 without weight.
+    fn effective_n(&self, m: usize) -> f64 {
+        if self.sw2[m] > 0.0 {
+            self.sw[m] * self.sw[m] / self.sw2[m]
+        } else {
+            0.0
+        }
+    }
+
     pub(super) fn merge(&mut self, o: &Acc) {
         for m in 0..4 {
             self.n[m] += o.n[m];
@@ -71,58 +80,7 @@ pub(super) fn estimate(mut cells: Vec<Cell>, options: &MicrodataOptions) -> Vec<
         .collect();
     let per_gemeente: Vec<(Vec<UnitSums>, Vec<UnitSums>)> = parts
         .par_iter()
-        .map(|part| {
-            let mut local: FastMap<(Unit, Wave, AgeGroup), Acc> = FastMap::default();
-            let mut chains: Option<(AreaCode, [Option<AreaCode>; 3], Option<Unit>)> = None;
-            for &((code, wave, mask), ref acc) in *part {
-                let (chain, group) = match &chains {
-                    Some((c, chain, group)) if *c == code => (*chain, group.clone()),
-                    _ => {
-                        let mut chain = [Some(code), None, None];
-                        let mut c = code;
-                        for slot in chain.iter_mut().skip(1) {
-                            match c.parent().filter(|p| p.level() >= Level::Gemeente) {
-                                Some(parent) => {
-                                    *slot = Some(parent);
-                                    c = parent;
-                                }
-                                None => break,
-                            }
-                        }
-                        let group = options
-                            .groups
-                            .as_ref()
-                            .and_then(|g| chain.iter().flatten().find_map(|c| g.get(*c)))
-                            .map(|g| Unit::Group(g.to_owned()));
-                        chains = Some((code, chain, group.clone()));
-                        (chain, group)
-                    }
-                };
-                for (gi, &age) in options.age_groups.iter().enumerate() {
-                    if mask & (1 << gi) == 0 {
-                        continue;
-                    }
-                    for unit in chain
-                        .iter()
-                        .flatten()
-                        .map(|c| Unit::Area(*c))
-                        .chain(group.clone())
-                    {
-                        local.entry((unit, wave, age)).or_default().merge(acc);
-                    }
-                }
-            }
-            // Areas in the gemeente's own order: the gemeente, then each wijk followed by its
-            // buurten; groups apart.
-            let (mut areas, groups): (Vec<UnitSums>, Vec<UnitSums>) = local
-                .into_iter()
-                .partition(|((u, _, _), _)| matches!(u, Unit::Area(_)));
-            areas.sort_unstable_by_key(|((u, w, a), _)| match u {
-                Unit::Area(c) => (c.at_level(Level::Wijk), c.level(), Some(*c), *w, *a),
-                Unit::Group(_) => (None, Level::Land, None, *w, *a),
-            });
-            (areas, groups)
-        })
+        .map(|part| roll_up_gemeente(part, options))
         .collect();
     let mut units: Vec<UnitSums> =
         Vec::with_capacity(per_gemeente.iter().map(|(a, g)| a.len() + g.len()).sum());
@@ -143,67 +101,19 @@ pub(super) fn estimate(mut cells: Vec<Cell>, options: &MicrodataOptions) -> Vec<
         }
     });
     units.extend(groups);
-    let min = options.min_respondents;
     (0..units.len() * Measure::ALL.len())
         .into_par_iter()
         .map(|k| {
             let ((unit, wave, age), acc) = &units[k / Measure::ALL.len()];
             let m = k % Measure::ALL.len();
-            let measure = Measure::ALL[m];
-            let n = acc.n[m];
-            let n_eff = if acc.sw2[m] > 0.0 {
-                acc.sw[m] * acc.sw[m] / acc.sw2[m]
-            } else {
-                0.0
-            };
-            let (value, lower, upper, interval_998, suppressed) = if n < min || acc.sw[m] <= 0.0 {
-                (
-                    None,
-                    None,
-                    None,
-                    None,
-                    Some(Suppression::TooFewRespondents { n, min }),
-                )
-            } else {
-                let p = acc.swy[m] / acc.sw[m];
-                let (lo, hi) = wilson(p, n_eff);
-                let width = 100.0 * (hi - lo);
-                // Enough respondents, but too little precision: weights so unequal that few
-                // count, or an interval too wide to say anything (NCHS standards).
-                let imprecise = if n_eff < options.min_effective_n {
-                    Some(Suppression::TooFewEffective {
-                        n_eff,
-                        min: options.min_effective_n,
-                    })
-                } else if width > options.max_interval_width {
-                    Some(Suppression::TooWide {
-                        width,
-                        max: options.max_interval_width,
-                    })
-                } else {
-                    None
-                };
-                match imprecise {
-                    Some(why) => (None, None, None, None, Some(why)),
-                    None => {
-                        let (lo8, hi8) = crate::wilson(p, n_eff, crate::Confidence::P998);
-                        (
-                            Some(100.0 * p),
-                            Some(100.0 * lo),
-                            Some(100.0 * hi),
-                            Some((100.0 * lo8, 100.0 * hi8)),
-                            None,
-                        )
-                    }
-                }
-            };
+            let (value, lower, upper, interval_998, suppressed) = estimate_share(acc, m, options);
             Estimate {
                 unit: unit.clone(),
                 wave: *wave,
                 age: *age,
-                measure,
-                n,
-                n_eff,
+                measure: Measure::ALL[m],
+                n: acc.n[m],
+                n_eff: acc.effective_n(m),
                 value,
                 lower,
                 upper,
@@ -212,6 +122,129 @@ pub(super) fn estimate(mut cells: Vec<Cell>, options: &MicrodataOptions) -> Vec<
             }
         })
         .collect()
+}
+
+/// The sums of one gemeente's cells, rolled up to every area above them (wijk, gemeente) and
+/// to the user's groups, per wave and age group: areas in the gemeente's own order (the
+/// gemeente, then each wijk followed by its buurten), groups apart.
+fn roll_up_gemeente(part: &[Cell], options: &MicrodataOptions) -> (Vec<UnitSums>, Vec<UnitSums>) {
+    let mut local: FastMap<(Unit, Wave, AgeGroup), Acc> = FastMap::default();
+    // The chain of the last code met: cells come sorted by code, so each is found once.
+    let mut chains: Option<(AreaCode, [Option<AreaCode>; 3], Option<Unit>)> = None;
+    for &((code, wave, mask), ref acc) in part {
+        let (chain, group) = match &chains {
+            Some((c, chain, group)) if *c == code => (*chain, group.clone()),
+            _ => {
+                let chain = chain_up(code);
+                let group = options
+                    .groups
+                    .as_ref()
+                    .and_then(|g| chain.iter().flatten().find_map(|c| g.get(*c)))
+                    .map(|g| Unit::Group(g.to_owned()));
+                chains = Some((code, chain, group.clone()));
+                (chain, group)
+            }
+        };
+        for (gi, &age) in options.age_groups.iter().enumerate() {
+            if mask & (1 << gi) == 0 {
+                continue;
+            }
+            for unit in chain
+                .iter()
+                .flatten()
+                .map(|c| Unit::Area(*c))
+                .chain(group.clone())
+            {
+                local.entry((unit, wave, age)).or_default().merge(acc);
+            }
+        }
+    }
+    let (mut areas, groups): (Vec<UnitSums>, Vec<UnitSums>) = local
+        .into_iter()
+        .partition(|((u, _, _), _)| matches!(u, Unit::Area(_)));
+    areas.sort_unstable_by_key(|((u, w, a), _)| match u {
+        Unit::Area(c) => (c.at_level(Level::Wijk), c.level(), Some(*c), *w, *a),
+        Unit::Group(_) => (None, Level::Land, None, *w, *a),
+    });
+    (areas, groups)
+}
+
+/// An area and the areas above it up to its gemeente (a buurt: itself, its wijk, its gemeente).
+fn chain_up(code: AreaCode) -> [Option<AreaCode>; 3] {
+    let mut chain = [Some(code), None, None];
+    let mut c = code;
+    for slot in chain.iter_mut().skip(1) {
+        match c.parent().filter(|p| p.level() >= Level::Gemeente) {
+            Some(parent) => {
+                *slot = Some(parent);
+                c = parent;
+            }
+            None => break,
+        }
+    }
+    chain
+}
+
+/// One measure's share with its 95 % and 99.8 % intervals, or why it is not shown: too few
+/// respondents, too few effective ones, or an interval too wide (NCHS standards).
+type Share = (
+    Option<f64>,
+    Option<f64>,
+    Option<f64>,
+    Option<(f64, f64)>,
+    Option<Suppression>,
+);
+
+fn estimate_share(acc: &Acc, m: usize, options: &MicrodataOptions) -> Share {
+    let n = acc.n[m];
+    let min = options.min_respondents;
+    if n < min || acc.sw[m] <= 0.0 {
+        return (
+            None,
+            None,
+            None,
+            None,
+            Some(Suppression::TooFewRespondents { n, min }),
+        );
+    }
+    let n_eff = acc.effective_n(m);
+    let p = acc.swy[m] / acc.sw[m];
+    let (lo, hi) = wilson(p, n_eff);
+    let width = 100.0 * (hi - lo);
+    // Enough respondents, but too little precision: weights so unequal that few count, or
+    // an interval too wide to say anything.
+    if n_eff < options.min_effective_n {
+        return (
+            None,
+            None,
+            None,
+            None,
+            Some(Suppression::TooFewEffective {
+                n_eff,
+                min: options.min_effective_n,
+            }),
+        );
+    }
+    if width > options.max_interval_width {
+        return (
+            None,
+            None,
+            None,
+            None,
+            Some(Suppression::TooWide {
+                width,
+                max: options.max_interval_width,
+            }),
+        );
+    }
+    let (lo8, hi8) = crate::wilson(p, n_eff, crate::Confidence::P998);
+    (
+        Some(100.0 * p),
+        Some(100.0 * lo),
+        Some(100.0 * hi),
+        Some((100.0 * lo8, 100.0 * hi8)),
+        None,
+    )
 }
 
 #[cfg(test)]

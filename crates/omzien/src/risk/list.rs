@@ -26,8 +26,69 @@ impl Dataset {
     /// [`RiskError`] for a rising criterion without an earlier wave or a reference, a bad
     /// share, or an unknown wave or age group.
     pub fn risk_list(&self, q: &RiskQuery) -> Result<RiskList, RiskError> {
-        let (top_share, min_rise, since) = q.checked(self)?;
-        let valued = self.ranked_values(q)?;
+        let mut d = Drawing::of(self, q)?;
+        let mut out = Vec::new();
+        let mut place = 0;
+        let mut previous: Option<f64> = None;
+        for i in 0..d.valued.len() {
+            // One rank rule: areas with equal values share the place of the first of them.
+            let value = d.valued[i].1;
+            if previous != Some(value) {
+                place = i + 1;
+                previous = Some(value);
+            }
+            if let Some(area) = d.area(i, place)? {
+                out.push(area);
+            }
+        }
+        if d.top_share.is_none() {
+            out.sort_by(|a, b| {
+                b.excess
+                    .unwrap_or(f64::MIN)
+                    .total_cmp(&a.excess.unwrap_or(f64::MIN))
+                    .then(a.area.cmp(&b.area))
+            });
+        }
+        Ok(d.list(out))
+    }
+
+    /// The areas in the query's scope with a value, highest first (then by code).
+    fn ranked_values(&self, q: &RiskQuery) -> Result<Vec<(AreaCode, f64)>, RiskError> {
+        let mut valued: Vec<(AreaCode, f64)> = self
+            .level_figures(q.level, q.indicator, q.wave, q.age)?
+            .into_iter()
+            .filter(|(c, _)| q.within.is_none_or(|g| c.gemeente() == Some(g)))
+            .filter_map(|(c, f)| f.value().map(|v| (c, v)))
+            .collect();
+        valued.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        Ok(valued)
+    }
+}
+
+/// What a risk list is drawn from: the ranked areas with their intervals and changes, the
+/// cut, the references of the rises and the probabilities where they are asked for.
+struct Drawing<'a> {
+    ds: &'a Dataset,
+    q: &'a RiskQuery,
+    top_share: Option<f64>,
+    min_rise: Option<f64>,
+    since: Option<Wave>,
+    valued: Vec<(AreaCode, f64)>,
+    high_applies: bool,
+    cutoff: Option<usize>,
+    national: Figure,
+    refs: References<'a>,
+    intervals: Vec<Option<(f64, f64)>>,
+    with_intervals: usize,
+    changes: Changes,
+    p_top: PerArea,
+    p_rise: PerArea,
+}
+
+impl<'a> Drawing<'a> {
+    fn of(ds: &'a Dataset, q: &'a RiskQuery) -> Result<Self, RiskError> {
+        let (top_share, min_rise, since) = q.checked(ds)?;
+        let valued = ds.ranked_values(q)?;
         if q.by == RiskBy::Probability
             && !(q.min_prob.is_finite() && (0.0..=1.0).contains(&q.min_prob) && q.draws > 0)
         {
@@ -36,17 +97,17 @@ impl Dataset {
         let ranked = valued.len();
         let high_applies = ranked >= q.min_areas.max(1);
         let cutoff = top_share.map(|s| (s * ranked as f64).ceil() as usize);
-        let national = match self.national() {
-            Some(nl) => self.figure(nl, q.indicator, q.wave, q.age)?,
+        let national = match ds.national() {
+            Some(nl) => ds.figure(nl, q.indicator, q.wave, q.age)?,
             None => Figure::NotMeasured,
         };
-        let mut refs = References::new(self, q, since)?;
+        let mut refs = References::new(ds, q, since)?;
         // Every ranked area's interval, and its change (the false discovery rate is controlled
         // over all of them, and probabilities are drawn for all of them). Probabilities without
         // a single interval are refused before the changes are worked out.
         let intervals: Vec<Option<(f64, f64)>> = valued
             .iter()
-            .map(|(c, _)| self.interval(*c, q.indicator, q.wave, q.age))
+            .map(|(c, _)| ds.interval(*c, q.indicator, q.wave, q.age))
             .collect::<Result<_, _>>()?;
         let with_intervals = intervals.iter().filter(|i| i.is_some()).count();
         if q.by == RiskBy::Probability && with_intervals == 0 {
@@ -67,125 +128,121 @@ impl Dataset {
         } else {
             (vec![None; valued.len()], vec![None; valued.len()])
         };
-        let mut out = Vec::new();
-        let mut place = 0;
-        let mut previous: Option<f64> = None;
-        for (i, &(area, value)) in valued.iter().enumerate() {
-            // One rank rule: areas with equal values share the place of the first of them.
-            if previous != Some(value) {
-                place = i + 1;
-                previous = Some(value);
-            }
-            let rank = place;
-            let high = high_applies
-                && match q.by {
-                    RiskBy::Rules => cutoff.is_some_and(|c| rank <= c),
-                    RiskBy::Probability => p_top[i].is_some_and(|p| p >= q.min_prob),
-                };
-            if top_share.is_some() && !high {
-                continue;
-            }
-            let trend = changes.trends[i].clone();
-            let delta = trend.as_ref().and_then(|t| t.delta);
-            let reference_delta = refs.delta_of(area)?;
-            let excess = match refs.reference {
-                RiseReference::None => delta,
-                _ => delta.zip(reference_delta).map(|(d, r)| crate::change(r, d)),
-            };
-            if let (Some(_), Some(since)) = (min_rise, since)
-                && refs.reference != RiseReference::None
-                && delta.is_some()
-                && reference_delta.is_none()
-            {
-                return Err(RiskError::NoReference {
-                    what: match refs.reference {
-                        RiseReference::Gemeente => format!("the gemeente of {area}"),
-                        _ => "the Netherlands".to_owned(),
-                    },
-                    since,
-                    wave: q.wave,
-                });
-            }
-            let rising = min_rise.is_some_and(|m| match q.by {
-                RiskBy::Rules => {
-                    excess.is_some_and(|e| e > m) && changes.significant_fdr[i] != Some(false)
-                }
-                RiskBy::Probability => p_rise[i].is_some_and(|p| p >= q.min_prob),
-            });
-            if min_rise.is_some() && !rising {
-                continue;
-            }
-            let gemeente_value = match area.gemeente().map(AreaCode::Gemeente) {
-                Some(g) if self.contains(g) => self.figure(g, q.indicator, q.wave, q.age)?,
-                _ => Figure::NotMeasured,
-            };
-            out.push(RiskArea {
-                area,
-                name: self.area(area)?.display_name(),
-                indicator: q.indicator,
-                value,
-                interval: intervals[i],
-                rank,
-                ranked,
-                delta,
-                reference_delta,
-                excess,
-                significant: trend.as_ref().and_then(|t| t.significant),
-                p_value: changes.p_values[i],
-                significant_fdr: changes.significant_fdr[i],
-                p_top: p_top[i],
-                p_rise: p_rise[i],
-                high,
-                rising,
-                gemeente_value,
-                national_value: national,
-                caveats: trend.map(|t| t.caveats).unwrap_or_default(),
-            });
-        }
-        if top_share.is_none() {
-            out.sort_by(|a, b| {
-                b.excess
-                    .unwrap_or(f64::MIN)
-                    .total_cmp(&a.excess.unwrap_or(f64::MIN))
-                    .then(a.area.cmp(&b.area))
-            });
-        }
-        Ok(RiskList {
-            areas: out,
-            ranked,
-            high_applies,
+        Ok(Drawing {
+            ds,
+            q,
+            top_share,
+            min_rise,
             since,
-            reference: refs.reference,
-            national_delta: refs.national_delta,
-            by: q.by,
+            valued,
+            high_applies,
+            cutoff,
+            national,
+            refs,
+            intervals,
             with_intervals,
-            tested: changes.tested,
+            changes,
+            p_top,
+            p_rise,
+        })
+    }
+
+    /// The `i`th ranked area at its place, when it meets the criterion.
+    fn area(&mut self, i: usize, rank: usize) -> Result<Option<RiskArea>, RiskError> {
+        let (q, ds) = (self.q, self.ds);
+        let (area, value) = self.valued[i];
+        let high = self.high_applies
+            && match q.by {
+                RiskBy::Rules => self.cutoff.is_some_and(|c| rank <= c),
+                RiskBy::Probability => self.p_top[i].is_some_and(|p| p >= q.min_prob),
+            };
+        if self.top_share.is_some() && !high {
+            return Ok(None);
+        }
+        let trend = self.changes.trends[i].clone();
+        let delta = trend.as_ref().and_then(|t| t.delta);
+        let reference_delta = self.refs.delta_of(area)?;
+        let excess = match self.refs.reference {
+            RiseReference::None => delta,
+            _ => delta.zip(reference_delta).map(|(d, r)| crate::change(r, d)),
+        };
+        if let (Some(_), Some(since)) = (self.min_rise, self.since)
+            && self.refs.reference != RiseReference::None
+            && delta.is_some()
+            && reference_delta.is_none()
+        {
+            return Err(RiskError::NoReference {
+                what: match self.refs.reference {
+                    RiseReference::Gemeente => format!("the gemeente of {area}"),
+                    _ => "the Netherlands".to_owned(),
+                },
+                since,
+                wave: q.wave,
+            });
+        }
+        let rising = self.min_rise.is_some_and(|m| match q.by {
+            RiskBy::Rules => {
+                excess.is_some_and(|e| e > m) && self.changes.significant_fdr[i] != Some(false)
+            }
+            RiskBy::Probability => self.p_rise[i].is_some_and(|p| p >= q.min_prob),
+        });
+        if self.min_rise.is_some() && !rising {
+            return Ok(None);
+        }
+        let gemeente_value = match area.gemeente().map(AreaCode::Gemeente) {
+            Some(g) if ds.contains(g) => ds.figure(g, q.indicator, q.wave, q.age)?,
+            _ => Figure::NotMeasured,
+        };
+        Ok(Some(RiskArea {
+            area,
+            name: ds.area(area)?.display_name(),
+            indicator: q.indicator,
+            value,
+            interval: self.intervals[i],
+            rank,
+            ranked: self.valued.len(),
+            delta,
+            reference_delta,
+            excess,
+            significant: trend.as_ref().and_then(|t| t.significant),
+            p_value: self.changes.p_values[i],
+            significant_fdr: self.changes.significant_fdr[i],
+            p_top: self.p_top[i],
+            p_rise: self.p_rise[i],
+            high,
+            rising,
+            gemeente_value,
+            national_value: self.national,
+            caveats: trend.map(|t| t.caveats).unwrap_or_default(),
+        }))
+    }
+
+    /// The list of the areas drawn, with what it was drawn from.
+    fn list(self, areas: Vec<RiskArea>) -> RiskList {
+        let q = self.q;
+        let significant = |t: &Option<crate::Trend>| {
+            t.as_ref().and_then(|t| t.significant) == Some(true)
+        };
+        RiskList {
+            areas,
+            ranked: self.valued.len(),
+            high_applies: self.high_applies,
+            since: self.since,
+            reference: self.refs.reference,
+            national_delta: self.refs.national_delta,
+            by: q.by,
+            with_intervals: self.with_intervals,
+            tested: self.changes.tested,
             significant: (
-                changes
-                    .trends
-                    .iter()
-                    .filter(|t| t.as_ref().and_then(|t| t.significant) == Some(true))
-                    .count(),
-                changes
+                self.changes.trends.iter().filter(|t| significant(t)).count(),
+                self.changes
                     .significant_fdr
                     .iter()
                     .filter(|r| **r == Some(true))
                     .count(),
             ),
             probability: (q.by == RiskBy::Probability).then_some((q.min_prob, q.draws, q.seed)),
-        })
-    }
-
-    /// The areas in the query's scope with a value, highest first (then by code).
-    fn ranked_values(&self, q: &RiskQuery) -> Result<Vec<(AreaCode, f64)>, RiskError> {
-        let mut valued: Vec<(AreaCode, f64)> = self
-            .level_figures(q.level, q.indicator, q.wave, q.age)?
-            .into_iter()
-            .filter(|(c, _)| q.within.is_none_or(|g| c.gemeente() == Some(g)))
-            .filter_map(|(c, f)| f.value().map(|v| (c, v)))
-            .collect();
-        valued.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-        Ok(valued)
+        }
     }
 }
 
