@@ -61,40 +61,7 @@ fn main() -> Result<(), Box<dyn Error>> {
         .iter()
         .map(|p| Ok((*p, pinned_version(&lock, p)?)))
         .collect::<Result<_, Box<dyn Error>>>()?;
-    let matches = |modules: &Path| {
-        pinned
-            .iter()
-            .all(|(p, v)| installed_version(modules, p).as_deref() == Some(v.as_str()))
-    };
-
-    let modules = match std::env::var_os("OMZIEN_NODE_MODULES") {
-        Some(dir) => PathBuf::from(dir),
-        None => {
-            let prefix = out.join("npm");
-            let modules = prefix.join("node_modules");
-            // An install cut short (a full disk, Ctrl-C) can have the versions but not the files.
-            let complete = LEAFLET_FILES
-                .iter()
-                .map(|f| modules.join("leaflet").join("dist").join(f))
-                .chain(SITE_FILES.iter().map(|(p, f, _)| modules.join(p).join(f)))
-                .all(|f| f.is_file());
-            if !matches(&modules) || !complete {
-                npm_ci(&web, &prefix)?;
-            }
-            prefix.join("node_modules")
-        }
-    };
-    for (p, v) in &pinned {
-        let found = installed_version(&modules, p);
-        if found.as_deref() != Some(v.as_str()) {
-            return Err(format!(
-                "{}: {p} {v} expected (web/package-lock.json), found {}",
-                modules.display(),
-                found.unwrap_or_else(|| "none".into())
-            )
-            .into());
-        }
-    }
+    let modules = node_modules(&web, &out, &pinned)?;
     let version = |p: &str| {
         pinned
             .iter()
@@ -103,35 +70,11 @@ fn main() -> Result<(), Box<dyn Error>> {
             .unwrap_or_default()
     };
 
-    let dist = modules.join("leaflet").join("dist");
     let mut code = String::from(
         "/// Embedded third-party files: (path under `/assets/vendor/`, bytes).\n\
          pub static VENDOR: &[(&str, &[u8])] = &[\n",
     );
-    for f in LEAFLET_FILES {
-        let src = dist.join(f);
-        let dst = out.join("vendor").join("leaflet").join(f);
-        if let Some(parent) = dst.parent() {
-            fs::create_dir_all(parent)?;
-        }
-        fs::copy(&src, &dst).map_err(|e| format!("{}: {e}", src.display()))?;
-        writeln!(
-            code,
-            "    ({:?}, include_bytes!({:?})),",
-            format!("leaflet/{f}"),
-            dst.display().to_string()
-        )?;
-    }
-    let license = modules.join("leaflet").join("LICENSE");
-    if license.exists() {
-        let dst = out.join("vendor").join("leaflet").join("LICENSE");
-        fs::copy(&license, &dst)?;
-        writeln!(
-            code,
-            "    (\"leaflet/LICENSE\", include_bytes!({:?})),",
-            dst.display().to_string()
-        )?;
-    }
+    leaflet_files(&mut code, &modules, &out)?;
     code.push_str("];\n");
     code.push_str(
         "/// Embedded files of the exported site: (path under the site's `vendor/`, bytes).\n\
@@ -163,6 +106,80 @@ fn main() -> Result<(), Box<dyn Error>> {
         )?;
     }
     fs::write(out.join("vendor.rs"), code)?;
+    Ok(())
+}
+
+/// The `node_modules` folder with the pinned versions: `OMZIEN_NODE_MODULES`, else one
+/// installed by `npm ci` into `OUT_DIR` (kept while its versions and files are whole).
+fn node_modules(
+    web: &Path,
+    out: &Path,
+    pinned: &[(&str, String)],
+) -> Result<PathBuf, Box<dyn Error>> {
+    let matches = |modules: &Path| {
+        pinned
+            .iter()
+            .all(|(p, v)| installed_version(modules, p).as_deref() == Some(v.as_str()))
+    };
+
+    let modules = match std::env::var_os("OMZIEN_NODE_MODULES") {
+        Some(dir) => PathBuf::from(dir),
+        None => {
+            let prefix = out.join("npm");
+            let modules = prefix.join("node_modules");
+            // An install cut short (a full disk, Ctrl-C) can have the versions but not the files.
+            let complete = LEAFLET_FILES
+                .iter()
+                .map(|f| modules.join("leaflet").join("dist").join(f))
+                .chain(SITE_FILES.iter().map(|(p, f, _)| modules.join(p).join(f)))
+                .all(|f| f.is_file());
+            if !matches(&modules) || !complete {
+                npm_ci(web, &prefix)?;
+            }
+            prefix.join("node_modules")
+        }
+    };
+    for (p, v) in pinned {
+        let found = installed_version(&modules, p);
+        if found.as_deref() != Some(v.as_str()) {
+            return Err(format!(
+                "{}: {p} {v} expected (web/package-lock.json), found {}",
+                modules.display(),
+                found.unwrap_or_else(|| "none".into())
+            )
+            .into());
+        }
+    }
+    Ok(modules)
+}
+
+/// Leaflet's files and licence, copied into `OUT_DIR` and named in `code`.
+fn leaflet_files(code: &mut String, modules: &Path, out: &Path) -> Result<(), Box<dyn Error>> {
+    let dist = modules.join("leaflet").join("dist");
+    for f in LEAFLET_FILES {
+        let src = dist.join(f);
+        let dst = out.join("vendor").join("leaflet").join(f);
+        if let Some(parent) = dst.parent() {
+            fs::create_dir_all(parent)?;
+        }
+        fs::copy(&src, &dst).map_err(|e| format!("{}: {e}", src.display()))?;
+        writeln!(
+            code,
+            "    ({:?}, include_bytes!({:?})),",
+            format!("leaflet/{f}"),
+            dst.display().to_string()
+        )?;
+    }
+    let license = modules.join("leaflet").join("LICENSE");
+    if license.exists() {
+        let dst = out.join("vendor").join("leaflet").join("LICENSE");
+        fs::copy(&license, &dst)?;
+        writeln!(
+            code,
+            "    (\"leaflet/LICENSE\", include_bytes!({:?})),",
+            dst.display().to_string()
+        )?;
+    }
     Ok(())
 }
 

@@ -224,62 +224,7 @@ impl Chart {
         ctx.set_paint(paint([255, 255, 255]));
         ctx.fill_rect(&Rect::new(0.0, 0.0, f64::from(pw), f64::from(ph)));
         for m in &self.marks {
-            match m {
-                Mark::Rect { x, y, w, h, fill } => {
-                    ctx.set_paint(paint(*fill));
-                    ctx.fill_rect(&Rect::new(x * k, y * k, (x + w) * k, (y + h) * k));
-                }
-                Mark::Line {
-                    from,
-                    to,
-                    stroke,
-                    width,
-                } => {
-                    let mut p = BezPath::new();
-                    p.move_to((from.0 * k, from.1 * k));
-                    p.line_to((to.0 * k, to.1 * k));
-                    ctx.set_paint(paint(*stroke));
-                    ctx.set_stroke(Stroke::new(width * k));
-                    ctx.stroke_path(&p);
-                }
-                Mark::Path {
-                    points,
-                    stroke,
-                    width,
-                    dashed,
-                } => {
-                    let mut p = BezPath::new();
-                    for (i, (x, y)) in points.iter().enumerate() {
-                        if i == 0 {
-                            p.move_to((x * k, y * k));
-                        } else {
-                            p.line_to((x * k, y * k));
-                        }
-                    }
-                    ctx.set_paint(paint(*stroke));
-                    let mut s = Stroke::new(width * k);
-                    if *dashed {
-                        s = s.with_dashes(0.0, [5.0 * k, 3.0 * k]);
-                    }
-                    ctx.set_stroke(s);
-                    ctx.stroke_path(&p);
-                }
-                Mark::Dot {
-                    at,
-                    r,
-                    fill,
-                    stroke,
-                    ..
-                } => {
-                    let c = Circle::new((at.0 * k, at.1 * k), r * k).to_path(0.05);
-                    ctx.set_paint(paint(*fill));
-                    ctx.fill_path(&c);
-                    ctx.set_paint(paint(*stroke));
-                    ctx.set_stroke(Stroke::new(k));
-                    ctx.stroke_path(&c);
-                }
-                Mark::Text { .. } => {}
-            }
+            shape(&mut ctx, m, k);
         }
         ctx.flush();
         ctx.render(&mut pixmap, &mut Resources::new());
@@ -313,5 +258,66 @@ impl Chart {
             }
         }
         encode(&crate::Raster(pixmap))
+    }
+}
+
+/// A mark's shape drawn at `k` pixels per unit (text is drawn afterwards, on the pixels).
+fn shape(ctx: &mut RenderContext, m: &Mark, k: f64) {
+    let paint = |c: Rgb| AlphaColor::<Srgb>::from_rgba8(c[0], c[1], c[2], 255);
+    match m {
+        Mark::Rect { x, y, w, h, fill } => {
+            ctx.set_paint(paint(*fill));
+            ctx.fill_rect(&Rect::new(x * k, y * k, (x + w) * k, (y + h) * k));
+        }
+        Mark::Line {
+            from,
+            to,
+            stroke,
+            width,
+        } => {
+            let mut p = BezPath::new();
+            p.move_to((from.0 * k, from.1 * k));
+            p.line_to((to.0 * k, to.1 * k));
+            ctx.set_paint(paint(*stroke));
+            ctx.set_stroke(Stroke::new(width * k));
+            ctx.stroke_path(&p);
+        }
+        Mark::Path {
+            points,
+            stroke,
+            width,
+            dashed,
+        } => {
+            let mut p = BezPath::new();
+            for (i, (x, y)) in points.iter().enumerate() {
+                if i == 0 {
+                    p.move_to((x * k, y * k));
+                } else {
+                    p.line_to((x * k, y * k));
+                }
+            }
+            ctx.set_paint(paint(*stroke));
+            let mut s = Stroke::new(width * k);
+            if *dashed {
+                s = s.with_dashes(0.0, [5.0 * k, 3.0 * k]);
+            }
+            ctx.set_stroke(s);
+            ctx.stroke_path(&p);
+        }
+        Mark::Dot {
+            at,
+            r,
+            fill,
+            stroke,
+            ..
+        } => {
+            let c = Circle::new((at.0 * k, at.1 * k), r * k).to_path(0.05);
+            ctx.set_paint(paint(*fill));
+            ctx.fill_path(&c);
+            ctx.set_paint(paint(*stroke));
+            ctx.set_stroke(Stroke::new(k));
+            ctx.stroke_path(&c);
+        }
+        Mark::Text { .. } => {}
     }
 }

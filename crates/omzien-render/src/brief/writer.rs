@@ -407,72 +407,80 @@ impl Writer<'_> {
             out.extend(self.listed(i, text, rules, self.names(high)));
         }
         if let Some(since) = since {
-            if rising.is_empty() {
-                let text = match self.lang {
-                    Lang::Nl => format!(
-                        "Geen {one} is sinds {since} duidelijk sterker gestegen {against_nl}."
-                    ),
-                    Lang::En => {
-                        format!("No {one} has risen clearly more {against_en} since {since}.")
-                    }
-                };
-                out.push(self.sentence(i, text, rules));
-            } else {
-                let text = match self.lang {
-                    Lang::Nl => format!(
-                        "In {} {} steeg het aandeel sinds {since} duidelijk sterker {against_nl}:",
-                        rising.len(),
-                        if rising.len() == 1 { one } else { many }
-                    ),
-                    Lang::En => format!(
-                        "In {} {} the share has risen clearly more {against_en} since {since}:",
-                        rising.len(),
-                        if rising.len() == 1 { one } else { many }
-                    ),
-                };
-                out.extend(
-                    self.listed(
-                        i,
-                        text,
-                        rules,
-                        rising
-                            .iter()
-                            .map(|a| match a.change {
-                                Some(d) => format!(
-                                    "{} ({}{})",
-                                    a.name,
-                                    if d > 0.0 { "+" } else { "" },
-                                    self.pp_short(d)
-                                ),
-                                None => a.name.clone(),
-                            })
-                            .collect(),
-                    ),
-                );
-            }
+            let words = (one, many, against_nl, against_en);
+            out.extend(self.rising(i, *since, rising, rules, words));
             if *high_applies {
-                let text = match (self.lang, both.len()) {
-                    (Lang::Nl, 0) => {
-                        format!("Geen {one} is zowel hoog als sterk gestegen.")
-                    }
-                    (Lang::En, 0) => format!("No {one} is both high and rising."),
-                    (Lang::Nl, n) => format!(
-                        "In {n} {} is het aandeel hoog en stijgt het ook:",
-                        if n == 1 { one } else { many },
-                    ),
-                    (Lang::En, n) => format!(
-                        "In {n} {} the share is high and rising:",
-                        if n == 1 { one } else { many },
-                    ),
-                };
-                out.push(self.sentence(i, text, None));
-                if !both.is_empty() {
-                    out.push(Part::List {
-                        items: both.iter().map(|a| a.name.clone()).collect(),
-                        statement: i,
-                    });
-                }
+                out.extend(self.both(i, both, one, many));
             }
+        }
+        out
+    }
+
+    /// The areas risen more than their reference since `since`, with their change.
+    fn rising(
+        &self,
+        i: usize,
+        since: omzien::Wave,
+        rising: &[NamedArea],
+        rules: Option<usize>,
+        (one, many, against_nl, against_en): (&str, &str, &str, &str),
+    ) -> Vec<Part> {
+        if rising.is_empty() {
+            let text = match self.lang {
+                Lang::Nl => {
+                    format!("Geen {one} is sinds {since} duidelijk sterker gestegen {against_nl}.")
+                }
+                Lang::En => format!("No {one} has risen clearly more {against_en} since {since}."),
+            };
+            return vec![self.sentence(i, text, rules)];
+        }
+        let text = match self.lang {
+            Lang::Nl => format!(
+                "In {} {} steeg het aandeel sinds {since} duidelijk sterker {against_nl}:",
+                rising.len(),
+                if rising.len() == 1 { one } else { many }
+            ),
+            Lang::En => format!(
+                "In {} {} the share has risen clearly more {against_en} since {since}:",
+                rising.len(),
+                if rising.len() == 1 { one } else { many }
+            ),
+        };
+        let items = rising
+            .iter()
+            .map(|a| match a.change {
+                Some(d) => format!(
+                    "{} ({}{})",
+                    a.name,
+                    if d > 0.0 { "+" } else { "" },
+                    self.pp_short(d)
+                ),
+                None => a.name.clone(),
+            })
+            .collect();
+        Vec::from(self.listed(i, text, rules, items))
+    }
+
+    /// The areas both high and rising, or that there are none.
+    fn both(&self, i: usize, both: &[NamedArea], one: &str, many: &str) -> Vec<Part> {
+        let text = match (self.lang, both.len()) {
+            (Lang::Nl, 0) => format!("Geen {one} is zowel hoog als sterk gestegen."),
+            (Lang::En, 0) => format!("No {one} is both high and rising."),
+            (Lang::Nl, n) => format!(
+                "In {n} {} is het aandeel hoog en stijgt het ook:",
+                if n == 1 { one } else { many },
+            ),
+            (Lang::En, n) => format!(
+                "In {n} {} the share is high and rising:",
+                if n == 1 { one } else { many },
+            ),
+        };
+        let mut out = vec![self.sentence(i, text, None)];
+        if !both.is_empty() {
+            out.push(Part::List {
+                items: both.iter().map(|a| a.name.clone()).collect(),
+                statement: i,
+            });
         }
         out
     }

@@ -41,96 +41,138 @@ pub(super) fn chart(l: &mut Layout, t: &T, ds: &Dataset, r: &GemeenteReport, ind
             max = max.max(v);
         }
     }
-    let ymax = ((max / 10.0).ceil() * 10.0).max(10.0);
-    let px = |i: usize| x0 + w * (i as f32 + 0.5) / waves.len().max(1) as f32;
-    let py = |v: f64| y0 + hh - (v / ymax) as f32 * hh;
-    // Axes and grid.
-    for k in 0..=4 {
-        let v = ymax * f64::from(k) / 4.0;
-        let y = py(v);
-        l.ops().push(Op::Line {
-            points: vec![(x0, y), (x0 + w, y)],
-            color: RULE,
-            width: 0.4,
-            dashed: false,
-        });
-        let s = format!(
-            "{}%",
-            t.num(v).trim_end_matches(",0").trim_end_matches(".0")
-        );
-        let tw = l.m.width(&s, 7.0, false);
-        l.text_at(x0 - 4.0 - tw, y + 2.5, 7.0, false, GREY, &s);
-    }
-    for (i, wv) in waves.iter().enumerate() {
-        let s = wv.to_string();
-        let tw = l.m.width(&s, 7.5, false);
-        l.text_at(px(i) - tw / 2.0, y0 + hh + 11.0, 7.5, false, GREY, &s);
-    }
+    let f = Frame {
+        x0,
+        y0,
+        w,
+        hh,
+        ymax: ((max / 10.0).ceil() * 10.0).max(10.0),
+        n: waves.len().max(1),
+    };
+    f.axes(l, t, waves);
     let colors = [ACCENT, [214, 120, 40], [60, 140, 90], [120, 80, 160]];
     for (k, &age) in r.ages.iter().enumerate() {
         let color = colors[k % colors.len()];
-        for (national, dashed) in [(false, false), (true, true)] {
-            let c = if national { NATIONAL } else { color };
+        for national in [false, true] {
             let pts: Vec<Point3> = waves
                 .iter()
                 .enumerate()
                 .filter_map(|(i, wv)| {
                     let p = r.point(ind, age, *wv)?;
-                    let (f, iv) = if national {
+                    let (fig, iv) = if national {
                         (p.national, p.national_interval)
                     } else {
                         (p.gemeente, p.gemeente_interval)
                     };
-                    Some((i, f.value()?, iv))
+                    Some((i, fig.value()?, iv))
                 })
                 .collect();
-            if pts.len() > 1 {
-                l.ops().push(Op::Line {
-                    points: pts.iter().map(|(i, v, _)| (px(*i), py(*v))).collect(),
-                    color: c,
-                    width: 1.4,
-                    dashed,
-                });
-            }
-            for (i, v, iv) in &pts {
-                if let Some((lo, hi)) = iv {
-                    l.ops().push(Op::Line {
-                        points: vec![(px(*i), py(*lo)), (px(*i), py(*hi))],
-                        color: c,
-                        width: 0.8,
-                        dashed: false,
-                    });
-                }
-                l.ops().push(Op::Rect {
-                    x: px(*i) - 2.0,
-                    y: py(*v) - 2.0,
-                    w: 4.0,
-                    h: 4.0,
-                    fill: Some([c[0], c[1], c[2], 255]),
-                    stroke: None,
-                });
-            }
+            f.series(l, &pts, if national { NATIONAL } else { color }, national);
         }
-        // Key.
-        let ky = y0 + 10.0 + 14.0 * k as f32;
+        let key = format!("{} {}", t.s("Gemeente", "Gemeente"), age.short());
+        f.key(l, k, color, false, &key);
+    }
+    f.key(l, r.ages.len(), NATIONAL, true, "Nederland");
+    l.y = top + h + 10.0;
+}
+
+/// The chart's plot area: its corner, width and height in points, the top of its scale and
+/// the number of waves along it.
+struct Frame {
+    x0: f32,
+    y0: f32,
+    w: f32,
+    hh: f32,
+    ymax: f64,
+    n: usize,
+}
+
+impl Frame {
+    fn px(&self, i: usize) -> f32 {
+        self.x0 + self.w * (i as f32 + 0.5) / self.n as f32
+    }
+
+    fn py(&self, v: f64) -> f32 {
+        self.y0 + self.hh - (v / self.ymax) as f32 * self.hh
+    }
+
+    /// The grid with its percentages and the waves below.
+    fn axes(&self, l: &mut Layout, t: &T, waves: &[omzien::Wave]) {
+        for k in 0..=4 {
+            let v = self.ymax * f64::from(k) / 4.0;
+            let y = self.py(v);
+            l.ops().push(Op::Line {
+                points: vec![(self.x0, y), (self.x0 + self.w, y)],
+                color: RULE,
+                width: 0.4,
+                dashed: false,
+            });
+            let s = format!(
+                "{}%",
+                t.num(v).trim_end_matches(",0").trim_end_matches(".0")
+            );
+            let tw = l.m.width(&s, 7.0, false);
+            l.text_at(self.x0 - 4.0 - tw, y + 2.5, 7.0, false, GREY, &s);
+        }
+        for (i, wv) in waves.iter().enumerate() {
+            let s = wv.to_string();
+            let tw = l.m.width(&s, 7.5, false);
+            l.text_at(
+                self.px(i) - tw / 2.0,
+                self.y0 + self.hh + 11.0,
+                7.5,
+                false,
+                GREY,
+                &s,
+            );
+        }
+    }
+
+    /// One line of points with their 95 % intervals as whiskers.
+    fn series(&self, l: &mut Layout, pts: &[Point3], c: [u8; 3], dashed: bool) {
+        if pts.len() > 1 {
+            l.ops().push(Op::Line {
+                points: pts
+                    .iter()
+                    .map(|(i, v, _)| (self.px(*i), self.py(*v)))
+                    .collect(),
+                color: c,
+                width: 1.4,
+                dashed,
+            });
+        }
+        for (i, v, iv) in pts {
+            if let Some((lo, hi)) = iv {
+                l.ops().push(Op::Line {
+                    points: vec![(self.px(*i), self.py(*lo)), (self.px(*i), self.py(*hi))],
+                    color: c,
+                    width: 0.8,
+                    dashed: false,
+                });
+            }
+            l.ops().push(Op::Rect {
+                x: self.px(*i) - 2.0,
+                y: self.py(*v) - 2.0,
+                w: 4.0,
+                h: 4.0,
+                fill: Some([c[0], c[1], c[2], 255]),
+                stroke: None,
+            });
+        }
+    }
+
+    /// The `k`th line of the key, right of the plot.
+    fn key(&self, l: &mut Layout, k: usize, color: [u8; 3], dashed: bool, text: &str) {
+        let ky = self.y0 + 10.0 + 14.0 * k as f32;
+        let x = self.x0 + self.w;
         l.ops().push(Op::Line {
-            points: vec![(x0 + w + 12.0, ky - 3.0), (x0 + w + 30.0, ky - 3.0)],
+            points: vec![(x + 12.0, ky - 3.0), (x + 30.0, ky - 3.0)],
             color,
             width: 1.4,
-            dashed: false,
+            dashed,
         });
-        let key = format!("{} {}", t.s("Gemeente", "Gemeente"), age.short());
-        l.text_at(x0 + w + 34.0, ky, 7.5, false, INK, &key);
+        l.text_at(x + 34.0, ky, 7.5, false, INK, text);
     }
-    let ky = y0 + 10.0 + 14.0 * r.ages.len() as f32;
-    l.ops().push(Op::Line {
-        points: vec![(x0 + w + 12.0, ky - 3.0), (x0 + w + 30.0, ky - 3.0)],
-        color: NATIONAL,
-        width: 1.4,
-        dashed: true,
-    });
-    l.text_at(x0 + w + 34.0, ky, 7.5, false, INK, "Nederland");
-    l.y = top + h + 10.0;
 }
 
 /// A map of the report's areas in the classes of `spec` (the tiles' classes), with legend
@@ -150,34 +192,8 @@ pub(super) fn map(
     l.text_at(MARGIN, top + 10.0, 9.5, true, INK, title);
     let y0 = top + 18.0;
     let layer = ds.layer(spec).ok();
-    let unit = Projector::world_unit();
-    let shapes: Vec<(AreaCode, Rings)> = boundaries
-        .map(|b| {
-            codes
-                .iter()
-                .filter_map(|c| {
-                    let s = b.shape(*c)?;
-                    let rings = s
-                        .geometry
-                        .0
-                        .iter()
-                        .flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors()))
-                        .map(|r| r.0.iter().map(|c| unit.world(c.x, c.y)).collect())
-                        .collect();
-                    Some((*c, rings))
-                })
-                .collect()
-        })
-        .unwrap_or_default();
-    let (mut minx, mut miny, mut maxx, mut maxy) = (f64::MAX, f64::MAX, f64::MIN, f64::MIN);
-    for (_, rings) in &shapes {
-        for (x, y) in rings.iter().flatten() {
-            minx = minx.min(*x);
-            maxx = maxx.max(*x);
-            miny = miny.min(*y);
-            maxy = maxy.max(*y);
-        }
-    }
+    let shapes = world_shapes(boundaries, codes);
+    let (minx, miny, maxx, maxy) = extent(&shapes);
     l.ops().push(Op::Rect {
         x: MARGIN,
         y: y0,
@@ -224,36 +240,77 @@ pub(super) fn map(
                 stroke: [255, 255, 255],
             });
         }
-        // Scale bar: metres per point at the map's middle latitude.
-        let mid_y = (miny + maxy) / 2.0;
-        let lat = (std::f64::consts::PI * (1.0 - 2.0 * mid_y)).sinh().atan();
-        let metres_per_pt = 40_075_016.686 * lat.cos() / s;
-        let bar = [
-            100.0, 200.0, 500.0, 1000.0, 2000.0, 5000.0, 10_000.0, 20_000.0, 50_000.0,
-        ]
-        .into_iter()
-        .rev()
-        .find(|m| m / metres_per_pt <= 90.0)
-        .unwrap_or(100.0);
-        let bw = (bar / metres_per_pt) as f32;
-        let (bx, by) = (MARGIN + 10.0, y0 + box_h - 14.0);
-        l.ops().push(Op::Line {
-            points: vec![(bx, by - 3.0), (bx, by), (bx + bw, by), (bx + bw, by - 3.0)],
-            color: INK,
-            width: 1.0,
-            dashed: false,
-        });
-        let label = if bar >= 1000.0 {
-            format!("{} km", bar / 1000.0)
-        } else {
-            format!("{bar} m")
-        };
-        l.text_at(bx + bw + 4.0, by + 2.5, 7.0, false, INK, &label);
+        scale_bar(l, s, (miny + maxy) / 2.0, y0 + box_h - 14.0);
     }
     if let Some(la) = &layer {
         legend(l, &la.legend(), t, MARGIN + box_w + 14.0, y0 + 4.0);
     }
     l.y = y0 + box_h + 12.0;
+}
+
+/// The areas' shapes as rings of world coordinates (0–1), where the boundaries have them.
+fn world_shapes(boundaries: Option<&Boundaries>, codes: &[AreaCode]) -> Vec<(AreaCode, Rings)> {
+    let unit = Projector::world_unit();
+    boundaries
+        .map(|b| {
+            codes
+                .iter()
+                .filter_map(|c| {
+                    let s = b.shape(*c)?;
+                    let rings = s
+                        .geometry
+                        .0
+                        .iter()
+                        .flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors()))
+                        .map(|r| r.0.iter().map(|c| unit.world(c.x, c.y)).collect())
+                        .collect();
+                    Some((*c, rings))
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The shapes' extent: (min x, min y, max x, max y); inverted when there are none.
+fn extent(shapes: &[(AreaCode, Rings)]) -> (f64, f64, f64, f64) {
+    let (mut minx, mut miny, mut maxx, mut maxy) = (f64::MAX, f64::MAX, f64::MIN, f64::MIN);
+    for (_, rings) in shapes {
+        for (x, y) in rings.iter().flatten() {
+            minx = minx.min(*x);
+            maxx = maxx.max(*x);
+            miny = miny.min(*y);
+            maxy = maxy.max(*y);
+        }
+    }
+    (minx, miny, maxx, maxy)
+}
+
+/// A scale bar of a round length up to 90 points, at the map's lower left: `s` points per world
+/// unit, `mid_y` the world y of the map's middle (metres per point depend on the latitude).
+fn scale_bar(l: &mut Layout, s: f64, mid_y: f64, by: f32) {
+    let lat = (std::f64::consts::PI * (1.0 - 2.0 * mid_y)).sinh().atan();
+    let metres_per_pt = 40_075_016.686 * lat.cos() / s;
+    let bar = [
+        100.0, 200.0, 500.0, 1000.0, 2000.0, 5000.0, 10_000.0, 20_000.0, 50_000.0,
+    ]
+    .into_iter()
+    .rev()
+    .find(|m| m / metres_per_pt <= 90.0)
+    .unwrap_or(100.0);
+    let bw = (bar / metres_per_pt) as f32;
+    let bx = MARGIN + 10.0;
+    l.ops().push(Op::Line {
+        points: vec![(bx, by - 3.0), (bx, by), (bx + bw, by), (bx + bw, by - 3.0)],
+        color: INK,
+        width: 1.0,
+        dashed: false,
+    });
+    let label = if bar >= 1000.0 {
+        format!("{} km", bar / 1000.0)
+    } else {
+        format!("{bar} m")
+    };
+    l.text_at(bx + bw + 4.0, by + 2.5, 7.0, false, INK, &label);
 }
 
 pub(super) fn legend(l: &mut Layout, legend: &Legend, t: &T, x: f32, y: f32) {

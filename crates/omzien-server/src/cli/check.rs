@@ -16,39 +16,7 @@ pub fn run(a: &CheckArgs, out: &mut dyn Write) -> Result<(), CliError> {
     };
     let ds = named_dataset(&a.common, &names)?;
     let ind = ds.parse_indicator(a.indicator.as_deref())?;
-    let paths = super::serve::given_or_beside(&a.common.data, &a.boundaries);
-    if paths.is_empty() {
-        return Err(arg(
-            "boundaries",
-            format!(
-                "none given, and no {}/ folder beside the figures: pass --boundaries with files \
-                 or folders whose gemeenten or wijken carry populations",
-                omzien::BOUNDARIES_FOLDER
-            ),
-        ));
-    }
-    let found = Populations::find(&paths)?;
-    let gm = ds.best_populations(&found, Level::Gemeente);
-    let wk = ds.best_populations(&found, Level::Wijk);
-    if gm.is_none() && wk.is_none() {
-        let known = omzien::POPULATION_PROPERTIES
-            .iter()
-            .map(|(p, _)| format!("{p:?}"))
-            .collect::<Vec<_>>()
-            .join(", ");
-        return Err(arg(
-            "boundaries",
-            format!(
-                "no gemeente or wijk populations in {} whose codes match the data (population \
-                 properties read: {known})",
-                paths
-                    .iter()
-                    .map(|p| p.display().to_string())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-        ));
-    }
+    let (found, gm, wk) = populations(&ds, a)?;
     let mut weights = Vec::new();
     let mut rows = Vec::new();
     const NATIONAL: &str = "gemeenten→land";
@@ -84,37 +52,7 @@ pub fn run(a: &CheckArgs, out: &mut dyn Write) -> Result<(), CliError> {
             total: pop.total(),
         });
     }
-    let mut t = Table::new([
-        "rollup",
-        "code",
-        "name",
-        "indicator",
-        "wave",
-        "age",
-        "published",
-        "weighted",
-        "diff_pp",
-        "children",
-        "used",
-        "why",
-    ]);
-    for r in &rows {
-        t.push(vec![
-            r.rollup.clone(),
-            r.code.to_string(),
-            r.name.clone(),
-            r.indicator.clone(),
-            r.wave.to_string(),
-            r.age.clone(),
-            r.published
-                .map_or_else(|| r.published_status.to_string(), |v| format!("{v:.1}")),
-            num(r.weighted),
-            delta(r.difference),
-            r.children.to_string(),
-            r.used.to_string(),
-            r.why.clone(),
-        ]);
-    }
+    let t = table(&rows);
     let title = format!(
         "Weighted roll-ups against published figures. Weights: {}",
         weights
@@ -141,4 +79,90 @@ pub fn run(a: &CheckArgs, out: &mut dyn Write) -> Result<(), CliError> {
         out,
     )?;
     Ok(())
+}
+
+/// The population files among the boundaries, and the best of them for gemeenten and wijken
+/// (its index and the areas it matches): refused when there are none.
+#[allow(clippy::type_complexity)]
+fn populations(
+    ds: &omzien::Dataset,
+    a: &CheckArgs,
+) -> Result<
+    (
+        Vec<Populations>,
+        Option<(usize, usize)>,
+        Option<(usize, usize)>,
+    ),
+    CliError,
+> {
+    let paths = super::serve::given_or_beside(&a.common.data, &a.boundaries);
+    if paths.is_empty() {
+        return Err(arg(
+            "boundaries",
+            format!(
+                "none given, and no {}/ folder beside the figures: pass --boundaries with files \
+                 or folders whose gemeenten or wijken carry populations",
+                omzien::BOUNDARIES_FOLDER
+            ),
+        ));
+    }
+    let found = Populations::find(&paths)?;
+    let gm = ds.best_populations(&found, Level::Gemeente);
+    let wk = ds.best_populations(&found, Level::Wijk);
+    if gm.is_none() && wk.is_none() {
+        let known = omzien::POPULATION_PROPERTIES
+            .iter()
+            .map(|(p, _)| format!("{p:?}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        return Err(arg(
+            "boundaries",
+            format!(
+                "no gemeente or wijk populations in {} whose codes match the data (population \
+                 properties read: {known})",
+                paths
+                    .iter()
+                    .map(|p| p.display().to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        ));
+    }
+    Ok((found, gm, wk))
+}
+
+/// The rows as the table printed.
+fn table(rows: &[CheckRow]) -> Table {
+    let mut t = Table::new([
+        "rollup",
+        "code",
+        "name",
+        "indicator",
+        "wave",
+        "age",
+        "published",
+        "weighted",
+        "diff_pp",
+        "children",
+        "used",
+        "why",
+    ]);
+    for r in rows {
+        t.push(vec![
+            r.rollup.clone(),
+            r.code.to_string(),
+            r.name.clone(),
+            r.indicator.clone(),
+            r.wave.to_string(),
+            r.age.clone(),
+            r.published
+                .map_or_else(|| r.published_status.to_string(), |v| format!("{v:.1}")),
+            num(r.weighted),
+            delta(r.difference),
+            r.children.to_string(),
+            r.used.to_string(),
+            r.why.clone(),
+        ]);
+    }
+    t
 }

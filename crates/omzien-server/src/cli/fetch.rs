@@ -112,32 +112,7 @@ pub fn run(a: &FetchArgs, out: &mut dyn Write) -> Result<(), CliError> {
     req.population = a.population;
     req.key_figures_feed.clone_from(&a.key_figures_url);
     if a.dry_run {
-        let plan = fetch::plan(&req)?;
-        writeln!(out, "requests (none made: --dry-run):")?;
-        for r in &plan.requests {
-            writeln!(
-                out,
-                "  GET {}  ({}{})",
-                r.url,
-                r.what,
-                if r.paged {
-                    ", then each page's next link"
-                } else {
-                    ""
-                }
-            )?;
-        }
-        writeln!(
-            out,
-            "files (in a .partial folder beside it until everything reads):"
-        )?;
-        for f in &plan.files {
-            writeln!(out, "  {}", f.display())?;
-        }
-        for n in &plan.notes {
-            writeln!(out, "note: {n}")?;
-        }
-        return Ok(());
+        return print_plan(out, &fetch::plan(&req)?);
     }
     let bars = Bars::default();
     let got = fetch::fetch(&req, &bars);
@@ -271,5 +246,34 @@ fn key_figures(
         "use it: omzien rollup --weights {} …, or put it beside the boundaries (compare --with similar, check, report)",
         got.file.display()
     )?;
+    Ok(())
+}
+
+/// What a dry run would request and write.
+fn print_plan(out: &mut dyn Write, plan: &fetch::Plan) -> Result<(), CliError> {
+    writeln!(out, "requests (none made: --dry-run):")?;
+    for r in &plan.requests {
+        writeln!(
+            out,
+            "  GET {}  ({}{})",
+            r.url,
+            r.what,
+            if r.paged {
+                ", then each page's next link"
+            } else {
+                ""
+            }
+        )?;
+    }
+    writeln!(
+        out,
+        "files (in a .partial folder beside it until everything reads):"
+    )?;
+    for f in &plan.files {
+        writeln!(out, "  {}", f.display())?;
+    }
+    for n in &plan.notes {
+        writeln!(out, "note: {n}")?;
+    }
     Ok(())
 }

@@ -11,10 +11,58 @@ use super::{CliError, arg};
 /// Scores and aggregates the respondent file, writes the outputs, prints what was used.
 pub fn run(a: &MicrodataArgs, out: &mut dyn Write) -> Result<(), CliError> {
     let MicrodataArgs {
-        common,
         input,
         mapping,
         out: dir,
+        force,
+        ..
+    } = a;
+    let mapping = match mapping {
+        Some(p) => Mapping::from_toml(p)?,
+        None => Mapping::default(),
+    };
+    let options = options(a)?;
+    // Earlier results are not overwritten unless asked (as export does), and this is known
+    // before any work is done.
+    const OUTPUTS: [&str; 4] = [
+        "50090NED_microdata.csv",
+        "50090NED_microdata_SYNTHETIC.csv",
+        "estimates.csv",
+        "summary.json",
+    ];
+    if !*force && let Some(p) = OUTPUTS.iter().map(|f| dir.join(f)).find(|p| p.exists()) {
+        return Err(omzien_render::ExportError::Exists(p).into());
+    }
+    let result = md::aggregate_file(input, &mapping, &options)?;
+    std::fs::create_dir_all(dir)?;
+    let name = if result.summary.synthetic {
+        OUTPUTS[1]
+    } else {
+        OUTPUTS[0]
+    };
+    // The two files are written side by side.
+    let (odata, estimates) = rayon::join(
+        || md::write_odata_csv(&result, &dir.join(name)),
+        || md::write_estimates_csv(&result, &dir.join("estimates.csv")),
+    );
+    odata?;
+    estimates?;
+    let summary = serde_json::to_string_pretty(&result.summary).map_err(std::io::Error::other)?;
+    omzien::write_file_whole(&dir.join("summary.json"), summary.as_bytes())?;
+    report(out, a, &result.summary)?;
+    writeln!(
+        out,
+        "written to {}: {name}, estimates.csv, summary.json",
+        dir.display()
+    )?;
+    Ok(())
+}
+
+/// The options of the arguments: scoring rules, thresholds, the areas a reference dataset
+/// knows and the user's groups.
+fn options(a: &MicrodataArgs) -> Result<MicrodataOptions, CliError> {
+    let MicrodataArgs {
+        common,
         min_respondents,
         min_effective_n,
         max_width,
@@ -22,12 +70,8 @@ pub fn run(a: &MicrodataArgs, out: &mut dyn Write) -> Result<(), CliError> {
         emotional_from,
         social_from,
         groups,
-        force,
+        ..
     } = a;
-    let mapping = match mapping {
-        Some(p) => Mapping::from_toml(p)?,
-        None => Mapping::default(),
-    };
     let rules = ScoringRules::default()
         .with_subscale_thresholds(*emotional_from, *social_from)
         .with_max_missing(*max_missing);
@@ -67,34 +111,18 @@ pub fn run(a: &MicrodataArgs, out: &mut dyn Write) -> Result<(), CliError> {
     if let Some(g) = groups {
         options = options.with_groups(omzien::Groups::from_csv(g)?);
     }
-    // Earlier results are not overwritten unless asked (as export does), and this is known
-    // before any work is done.
-    const OUTPUTS: [&str; 4] = [
-        "50090NED_microdata.csv",
-        "50090NED_microdata_SYNTHETIC.csv",
-        "estimates.csv",
-        "summary.json",
-    ];
-    if !*force && let Some(p) = OUTPUTS.iter().map(|f| dir.join(f)).find(|p| p.exists()) {
-        return Err(omzien_render::ExportError::Exists(p).into());
-    }
-    let result = md::aggregate_file(input, &mapping, &options)?;
-    std::fs::create_dir_all(dir)?;
-    let name = if result.summary.synthetic {
-        OUTPUTS[1]
-    } else {
-        OUTPUTS[0]
-    };
-    // The two files are written side by side.
-    let (odata, estimates) = rayon::join(
-        || md::write_odata_csv(&result, &dir.join(name)),
-        || md::write_estimates_csv(&result, &dir.join("estimates.csv")),
-    );
-    odata?;
-    estimates?;
-    let summary = serde_json::to_string_pretty(&result.summary).map_err(std::io::Error::other)?;
-    std::fs::write(dir.join("summary.json"), summary)?;
-    let s = &result.summary;
+    Ok(options)
+}
+
+/// What was read, used, excluded (with rows and an example), left unscored and published.
+fn report(out: &mut dyn Write, a: &MicrodataArgs, s: &md::Summary) -> Result<(), CliError> {
+    let MicrodataArgs {
+        input,
+        min_respondents,
+        min_effective_n,
+        max_width,
+        ..
+    } = a;
     if s.synthetic {
         writeln!(out, "SYNTHETIC respondents: not real survey data")?;
     }
@@ -129,11 +157,6 @@ pub fn run(a: &MicrodataArgs, out: &mut dyn Write) -> Result<(), CliError> {
         out,
         "{} cells: {} published, {} suppressed (fewer than {} respondents, an effective n below {}, or a 95% interval wider than {} pp; estimates.csv says which)",
         s.cells, s.published, s.suppressed, min_respondents, min_effective_n, max_width
-    )?;
-    writeln!(
-        out,
-        "written to {}: {name}, estimates.csv, summary.json",
-        dir.display()
     )?;
     Ok(())
 }

@@ -16,39 +16,7 @@ pub fn run(a: &ReportArgs, out: &mut dyn Write) -> Result<(), CliError> {
         .level
         .parse()
         .map_err(|e: omzien::LevelError| arg("level", e.to_string()))?;
-    // The boundary files are read while the figures load; those of levels the report does not
-    // draw are left after their codes (names are taken from wijk and buurt files only, see
-    // `Dataset::name_from`, and the report draws the level asked for only).
-    let levels = [level];
-    // The boundaries given, else those `omzien fetch` left beside the figures (as serve).
-    let paths = super::serve::given_or_beside(&a.common.data, &a.boundaries);
-    if paths.is_empty() && !a.common.data.is_empty() {
-        eprintln!(
-            "note: no boundaries given and no {}/ folder beside the figures: the report has no maps (pass --boundaries DIR)",
-            omzien::BOUNDARIES_FOLDER
-        );
-    }
-    let (ds, read) = rayon::join(
-        || dataset(&a.common),
-        || (!paths.is_empty()).then(|| Boundaries::read_levels(&paths, &levels)),
-    );
-    let mut ds = ds?;
-    let boundaries: Vec<Boundaries> = match read {
-        _ if paths.is_empty() && a.common.data.is_empty() => omzien::demo::boundaries().into(),
-        None => Vec::new(),
-        Some(read) => {
-            let read = read?;
-            // No file of this level: the files of the others are checked as before (a bad path is
-            // still an error) and the report lists every area as without a boundary.
-            let read = if read.0.is_empty() && read.1.is_empty() {
-                Boundaries::read_all(&paths)?
-            } else {
-                read
-            };
-            super::serve::pick_boundaries(&ds, &paths, read)?
-        }
-    };
-    ds.name_from(&boundaries);
+    let (ds, boundaries, paths) = load(a, level)?;
     let lang = super::lang(&a.lang)?;
     let indicators = a
         .indicator
@@ -84,32 +52,7 @@ pub fn run(a: &ReportArgs, out: &mut dyn Write) -> Result<(), CliError> {
         Ok(report_pdf(&ds, &report, bounds, lang, &date)?)
     };
     if a.all {
-        std::fs::create_dir_all(&a.out)?;
-        let gemeenten: Vec<GemeenteCode> = ds
-            .areas(Level::Gemeente, None)
-            .into_iter()
-            .filter_map(|c| match c {
-                omzien::AreaCode::Gemeente(g) => Some(g),
-                _ => None,
-            })
-            .collect();
-        let total = gemeenten.len();
-        // Drawn on stderr when it is a terminal, hidden otherwise.
-        let bar = indicatif::ProgressBar::new(total as u64).with_style(
-            indicatif::ProgressStyle::with_template(
-                "{bar:30} {pos}/{len} reports · {per_sec} · ETA {eta}",
-            )
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-        );
-        gemeenten
-            .par_iter()
-            .try_for_each(|g| -> Result<(), CliError> {
-                let pdf = make(*g)?;
-                write_new(&a.out.join(file_name(&ds, *g)), &pdf)?;
-                bar.inc(1);
-                Ok(())
-            })?;
-        bar.finish_and_clear();
+        let total = write_all(a, &ds, &make)?;
         writeln!(out, "{total} reports written to {}", a.out.display())?;
         return Ok(());
     }
@@ -137,6 +80,84 @@ pub fn run(a: &ReportArgs, out: &mut dyn Write) -> Result<(), CliError> {
         path.display()
     )?;
     Ok(())
+}
+
+/// The figures and, read beside them, the boundaries of the level drawn (those given, else
+/// those `omzien fetch` left beside the figures, as serve), with the names they carry; the
+/// demo's without data.
+fn load(
+    a: &ReportArgs,
+    level: Level,
+) -> Result<(Dataset, Vec<Boundaries>, Vec<PathBuf>), CliError> {
+    // The boundary files are read while the figures load; those of levels the report does not
+    // draw are left after their codes (names are taken from wijk and buurt files only, see
+    // `Dataset::name_from`, and the report draws the level asked for only).
+    let levels = [level];
+    // The boundaries given, else those `omzien fetch` left beside the figures (as serve).
+    let paths = super::serve::given_or_beside(&a.common.data, &a.boundaries);
+    if paths.is_empty() && !a.common.data.is_empty() {
+        eprintln!(
+            "note: no boundaries given and no {}/ folder beside the figures: the report has no maps (pass --boundaries DIR)",
+            omzien::BOUNDARIES_FOLDER
+        );
+    }
+    let (ds, read) = rayon::join(
+        || dataset(&a.common),
+        || (!paths.is_empty()).then(|| Boundaries::read_levels(&paths, &levels)),
+    );
+    let mut ds = ds?;
+    let boundaries: Vec<Boundaries> = match read {
+        _ if paths.is_empty() && a.common.data.is_empty() => omzien::demo::boundaries().into(),
+        None => Vec::new(),
+        Some(read) => {
+            let read = read?;
+            // No file of this level: the files of the others are checked as before (a bad path is
+            // still an error) and the report lists every area as without a boundary.
+            let read = if read.0.is_empty() && read.1.is_empty() {
+                Boundaries::read_all(&paths)?
+            } else {
+                read
+            };
+            super::serve::pick_boundaries(&ds, &paths, read)?
+        }
+    };
+    ds.name_from(&boundaries);
+    Ok((ds, boundaries, paths))
+}
+
+/// Every gemeente's report into `a.out`, side by side, with a progress bar on a terminal.
+fn write_all(
+    a: &ReportArgs,
+    ds: &Dataset,
+    make: &(dyn Fn(GemeenteCode) -> Result<Vec<u8>, CliError> + Sync),
+) -> Result<usize, CliError> {
+    std::fs::create_dir_all(&a.out)?;
+    let gemeenten: Vec<GemeenteCode> = ds
+        .areas(Level::Gemeente, None)
+        .into_iter()
+        .filter_map(|c| match c {
+            omzien::AreaCode::Gemeente(g) => Some(g),
+            _ => None,
+        })
+        .collect();
+    let total = gemeenten.len();
+    // Drawn on stderr when it is a terminal, hidden otherwise.
+    let bar = indicatif::ProgressBar::new(total as u64).with_style(
+        indicatif::ProgressStyle::with_template(
+            "{bar:30} {pos}/{len} reports · {per_sec} · ETA {eta}",
+        )
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    gemeenten
+        .par_iter()
+        .try_for_each(|g| -> Result<(), CliError> {
+            let pdf = make(*g)?;
+            write_new(&a.out.join(file_name(ds, *g)), &pdf)?;
+            bar.inc(1);
+            Ok(())
+        })?;
+    bar.finish_and_clear();
+    Ok(total)
 }
 
 /// `GM0363_Amsterdam.pdf`.

@@ -22,6 +22,24 @@ pub fn run(a: &RiskArgs, out: &mut dyn Write) -> Result<(), CliError> {
             shown.len()
         );
     }
+    let t = table(shown);
+    let title = title(&q, &list);
+    // The answer takes the list (the table above borrowed the rows it shows).
+    let answer = crate::answer::RiskAnswer::new(&ds, list, a.ask.rule.limit, |_| None);
+    emit_answer(
+        &ds,
+        a.common.format,
+        &title,
+        &t,
+        &answer,
+        (&answer.rows, &[]),
+        out,
+    )?;
+    Ok(())
+}
+
+/// The areas shown as the table printed.
+fn table(shown: &[omzien::RiskArea]) -> Table {
     let mut t = Table::new([
         "rank",
         "code",
@@ -62,7 +80,12 @@ pub fn run(a: &RiskArgs, out: &mut dyn Write) -> Result<(), CliError> {
             omzien::Caveat::join(&h.caveats),
         ]);
     }
-    let since = list.since;
+    t
+}
+
+/// The title: the criterion, how many areas it marks, and the uncertainty of the marks.
+fn title(q: &omzien::RiskQuery, list: &omzien::RiskList) -> String {
+    let (since, total) = (list.since, list.areas.len());
     let reference = match list.reference {
         omzien::RiseReference::National => format!(
             "beyond the national change{}",
@@ -101,7 +124,7 @@ pub fn run(a: &RiskArgs, out: &mut dyn Write) -> Result<(), CliError> {
             list.ranked, q.min_areas
         )
     };
-    let title = format!(
+    format!(
         "Risk areas: {} {}{} ({mode}: {rule}{}), {total} of {} areas flagged ({:.1} %){high_note}\n{}",
         q.indicator,
         q.wave,
@@ -113,18 +136,6 @@ pub fn run(a: &RiskArgs, out: &mut dyn Write) -> Result<(), CliError> {
         },
         list.ranked,
         list.flagged_share() * 100.0,
-        crate::answer::uncertainty(&list),
-    );
-    // The answer takes the list (the table above borrowed the rows it shows).
-    let answer = crate::answer::RiskAnswer::new(&ds, list, a.ask.rule.limit, |_| None);
-    emit_answer(
-        &ds,
-        a.common.format,
-        &title,
-        &t,
-        &answer,
-        (&answer.rows, &[]),
-        out,
-    )?;
-    Ok(())
+        crate::answer::uncertainty(list),
+    )
 }

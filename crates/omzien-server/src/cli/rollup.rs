@@ -63,45 +63,7 @@ pub fn run(a: &RollupArgs, out: &mut dyn Write) -> Result<(), CliError> {
     let weights_year = weights.as_ref().and_then(omzien::Weights::year);
     let answer =
         RollupAnswer::new(&ds, r, a.min_coverage, weight_basis).with_weights_year(weights_year);
-    let mut t = Table::new([
-        "code",
-        "name",
-        "value",
-        "status",
-        "areas",
-        "used",
-        "suppressed",
-        "not_measured",
-        "missing_weight",
-        "weight",
-        "weight_share",
-        "coverage",
-    ]);
-    for row in &answer.rows {
-        t.push(vec![
-            row.code.clone(),
-            row.name.clone(),
-            num(row.value),
-            match row.status {
-                RollupStatus::Value => String::new(),
-                RollupStatus::Withheld => format!(
-                    "withheld: under {:.0} % of the areas used",
-                    a.min_coverage * 100.0
-                ),
-                RollupStatus::NoData => "no area with a value and a weight".to_owned(),
-            },
-            row.areas.to_string(),
-            row.used.to_string(),
-            row.suppressed.to_string(),
-            row.not_measured.to_string(),
-            row.missing_weight.to_string(),
-            format!("{:.0}", row.weight),
-            row.weight_share
-                .map(|w| format!("{:.2}", w))
-                .unwrap_or_default(),
-            format!("{:.2}", row.coverage),
-        ]);
-    }
+    let t = table(&answer.rows, a.min_coverage);
     let title = format!(
         "Roll-up of {} {} ({}), weights: {}{}; {ungrouped} areas in no group; a group's figure needs {:.0} % of its areas",
         s.indicator,
@@ -128,4 +90,48 @@ pub fn run(a: &RollupArgs, out: &mut dyn Write) -> Result<(), CliError> {
         out,
     )?;
     Ok(())
+}
+
+/// The rows as the table printed.
+fn table(rows: &[crate::answer::RollupAnswerRow], min_coverage: f64) -> Table {
+    let mut t = Table::new([
+        "code",
+        "name",
+        "value",
+        "status",
+        "areas",
+        "used",
+        "suppressed",
+        "not_measured",
+        "missing_weight",
+        "weight",
+        "weight_share",
+        "coverage",
+    ]);
+    for row in rows {
+        t.push(vec![
+            row.code.clone(),
+            row.name.clone(),
+            num(row.value),
+            match row.status {
+                RollupStatus::Value => String::new(),
+                RollupStatus::Withheld => format!(
+                    "withheld: under {:.0} % of the areas used",
+                    min_coverage * 100.0
+                ),
+                RollupStatus::NoData => "no area with a value and a weight".to_owned(),
+            },
+            row.areas.to_string(),
+            row.used.to_string(),
+            row.suppressed.to_string(),
+            row.not_measured.to_string(),
+            row.missing_weight.to_string(),
+            format!("{:.0}", row.weight),
+            row.weight_share
+                .map(|w| format!("{:.2}", w))
+                .unwrap_or_default(),
+            format!("{:.2}", row.coverage),
+        ]);
+    }
+    t
 }

@@ -20,25 +20,6 @@ fn list<T: std::fmt::Display>(xs: &[T]) -> String {
 pub fn run(a: &SummaryArgs, out: &mut dyn Write) -> Result<(), CliError> {
     let ds = dataset(&a.common)?;
     let ind = ds.parse_indicator(a.indicator.as_deref())?;
-    let mut t = Table::new([
-        "level",
-        "wave",
-        "age",
-        "areas",
-        "values",
-        "suppressed",
-        "not_measured",
-        "mean",
-        "min",
-        "p25",
-        "median",
-        "p75",
-        "max",
-        "national",
-    ]);
-    if a.threshold.is_some() {
-        t.headers.push("share_above".into());
-    }
     let paths = super::serve::given_or_beside(&a.common.data, &a.population);
     let populations = if paths.is_empty() {
         Vec::new()
@@ -46,35 +27,7 @@ pub fn run(a: &SummaryArgs, out: &mut dyn Write) -> Result<(), CliError> {
         omzien::Populations::find(&paths)?
     };
     let answer = SummaryAnswer::new(&ds, ind, a.threshold)?.with_people(&ds, ind, &populations);
-    for s in &answer.rows {
-        let mut row = vec![
-            s.level.to_string(),
-            s.wave.to_string(),
-            s.age.clone(),
-            s.areas.to_string(),
-            s.values.to_string(),
-            s.suppressed.to_string(),
-            s.not_measured.to_string(),
-            num(s.mean),
-            num(s.min),
-            num(s.p25),
-            num(s.median),
-            num(s.p75),
-            num(s.max),
-            s.national.map_or_else(
-                || {
-                    s.national_status
-                        .map(|st| st.to_string())
-                        .unwrap_or_default()
-                },
-                |v| format!("{v:.1}"),
-            ),
-        ];
-        if let Some(share) = s.share_above {
-            row.push(format!("{:.1}%", share * 100.0));
-        }
-        t.push(row);
-    }
+    let t = table(&answer.rows, a.threshold.is_some());
     let counts: Vec<String> = Level::ALL
         .iter()
         .map(|l| format!("{} {}", ds.count(*l), l))
@@ -121,4 +74,57 @@ pub fn run(a: &SummaryArgs, out: &mut dyn Write) -> Result<(), CliError> {
         out,
     )?;
     Ok(())
+}
+
+/// The rows as the table printed, with the share above the threshold when one is given.
+fn table(rows: &[crate::answer::SummaryRow], threshold: bool) -> Table {
+    let mut t = Table::new([
+        "level",
+        "wave",
+        "age",
+        "areas",
+        "values",
+        "suppressed",
+        "not_measured",
+        "mean",
+        "min",
+        "p25",
+        "median",
+        "p75",
+        "max",
+        "national",
+    ]);
+    if threshold {
+        t.headers.push("share_above".into());
+    }
+    for s in rows {
+        let mut row = vec![
+            s.level.to_string(),
+            s.wave.to_string(),
+            s.age.clone(),
+            s.areas.to_string(),
+            s.values.to_string(),
+            s.suppressed.to_string(),
+            s.not_measured.to_string(),
+            num(s.mean),
+            num(s.min),
+            num(s.p25),
+            num(s.median),
+            num(s.p75),
+            num(s.max),
+            s.national.map_or_else(
+                || {
+                    s.national_status
+                        .map(|st| st.to_string())
+                        .unwrap_or_default()
+                },
+                |v| format!("{v:.1}"),
+            ),
+        ];
+        if let Some(share) = s.share_above {
+            row.push(format!("{:.1}%", share * 100.0));
+        }
+        t.push(row);
+    }
+    t
 }

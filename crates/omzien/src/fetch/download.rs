@@ -92,9 +92,12 @@ pub fn fetch(req: &Request, progress: &dyn Progress) -> Result<Fetched, FetchErr
             .iter()
             .map(|(p, n)| (in_folder(p), *n))
             .collect(),
-        population: map
-            .population
-            .map(|k| (in_folder(Path::new(&key_figures_file(k.table.year))), k.areas)),
+        population: map.population.map(|k| {
+            (
+                in_folder(Path::new(&key_figures_file(k.table.year))),
+                k.areas,
+            )
+        }),
         table: table.id,
         title,
         rows: figures.rows,

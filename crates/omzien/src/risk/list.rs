@@ -220,9 +220,8 @@ impl<'a> Drawing<'a> {
     /// The list of the areas drawn, with what it was drawn from.
     fn list(self, areas: Vec<RiskArea>) -> RiskList {
         let q = self.q;
-        let significant = |t: &Option<crate::Trend>| {
-            t.as_ref().and_then(|t| t.significant) == Some(true)
-        };
+        let significant =
+            |t: &Option<crate::Trend>| t.as_ref().and_then(|t| t.significant) == Some(true);
         RiskList {
             areas,
             ranked: self.valued.len(),
@@ -234,7 +233,11 @@ impl<'a> Drawing<'a> {
             with_intervals: self.with_intervals,
             tested: self.changes.tested,
             significant: (
-                self.changes.trends.iter().filter(|t| significant(t)).count(),
+                self.changes
+                    .trends
+                    .iter()
+                    .filter(|t| significant(t))
+                    .count(),
                 self.changes
                     .significant_fdr
                     .iter()
