@@ -30,6 +30,7 @@ mod error;
 pub mod fetch;
 mod figure;
 mod indicator;
+mod interval;
 mod layer;
 mod load;
 #[cfg(feature = "microdata")]
@@ -61,8 +62,8 @@ pub use charts::{
     Funnel, FunnelLimit, FunnelPoint, FunnelQuery, Spine, SpineRow, Spread, funnel_limit,
 };
 pub use compare::{
-    AreaComparison, AreaGroup, Benchmark, BenchmarkRow, CompareError, CompareQuery, Confidence,
-    GroupInfo, Reading, Rule, Verdict, Z95, Z998, compare, interval_at, wilson,
+    AreaComparison, AreaGroup, Benchmark, BenchmarkRow, CompareError, CompareQuery, GroupInfo,
+    Reading, Rule, Verdict, compare,
 };
 pub use council::{CouncilSummary, Fact, NamedArea, Statement, SummaryCaveat, SummaryQuery};
 pub use counts::PeopleCount;
@@ -71,6 +72,7 @@ pub use date::{civil_date, utc_timestamp};
 pub use error::{Error, Result};
 pub use figure::{Figure, Margin, Status};
 pub use indicator::{Indicator, IndicatorInfo, Polarity, Unit};
+pub use interval::{Confidence, Z95, Z998, interval_at, wilson};
 pub use layer::{EntryKind, Layer, LayerError, LayerKind, LayerSpec, Legend, LegendEntry, Style};
 pub use load::{
     BOUNDARIES_FOLDER, Boundaries, BoundaryError, BoundarySet, Candidates, Conflict, Crs,

@@ -15,7 +15,7 @@ use rand_pcg::Pcg64Mcg;
 use rayon::prelude::*;
 
 use crate::Z95;
-use crate::compare::logit;
+use crate::interval::logit;
 
 /// Draws unless told otherwise.
 pub const DEFAULT_DRAWS: usize = 10_000;

@@ -6,7 +6,7 @@
 
 use serde::Serialize;
 
-use crate::compare::expit;
+use crate::interval::expit;
 use crate::{AgeGroup, AreaCode, Dataset, Direction, Indicator, LogitNormal, QueryError, Wave};
 
 /// χ² on one degree of freedom at 99.8 %: Fingertips' recent-trend threshold.
