@@ -28,27 +28,25 @@ fn aggregate(c: &mut Criterion) {
     });
     g.bench_function("rollup_buurt_to_gemeente", |b| {
         b.iter(|| {
-            ds.rollup(
-                &omzien::RollupQuery::new(
-                    Level::Buurt,
-                    Indicator::LONELY,
-                    w20,
-                    Weighting::Weighted(&weights),
-                )
-                .with_age(AgeGroup::ADULTS)
-                .with_target(RollupTarget::Parents(Level::Gemeente)),
+            omzien::RollupQuery::new(
+                Level::Buurt,
+                Indicator::LONELY,
+                w20,
+                Weighting::Weighted(&weights),
             )
+            .with_age(AgeGroup::ADULTS)
+            .with_target(RollupTarget::Parents(Level::Gemeente))
+            .run(&ds)
             .expect("rollup")
         });
     });
     g.bench_function("trends_all_buurten", |b| {
         b.iter(|| {
-            ds.trends(
-                &omzien::TrendQuery::new(Indicator::LONELY, Wave::new(2016), w20)
-                    .with_age(AgeGroup::ADULTS)
-                    .with_level(Level::Buurt),
-            )
-            .expect("trends")
+            omzien::TrendQuery::new(Indicator::LONELY, Wave::new(2016), w20)
+                .with_age(AgeGroup::ADULTS)
+                .with_level(Level::Buurt)
+                .run(&ds)
+                .expect("trends")
         });
     });
     g.finish();

@@ -28,9 +28,7 @@ fn summaries(c: &mut Criterion) {
         b.iter(|| {
             let mut words = 0;
             for &gm in &gemeenten {
-                let s = ds
-                    .council_summary(&SummaryQuery::new(&ds, gm))
-                    .expect("a summary");
+                let s = SummaryQuery::new(&ds, gm).run(&ds).expect("a summary");
                 for lang in [Lang::Nl, Lang::En] {
                     words += brief(&ds, &s, lang).text().len();
                 }

@@ -141,18 +141,16 @@ fn wijk_to_gemeente_report_names_missing_wijken() {
 fn rollup_needs_explicit_weighting_and_counts_what_it_leaves_out() {
     let ds = omzien::demo::dataset();
     let pops = omzien::demo::populations();
-    let weighted = ds
-        .rollup(
-            &omzien::RollupQuery::new(
-                Level::Buurt,
-                Indicator::LONELY,
-                W20,
-                Weighting::Weighted(&pops),
-            )
-            .with_age(AgeGroup::ADULTS)
-            .with_target(RollupTarget::Parents(Level::Wijk)),
-        )
-        .unwrap();
+    let weighted = omzien::RollupQuery::new(
+        Level::Buurt,
+        Indicator::LONELY,
+        W20,
+        Weighting::Weighted(&pops),
+    )
+    .with_age(AgeGroup::ADULTS)
+    .with_target(RollupTarget::Parents(Level::Wijk))
+    .run(&ds)
+    .unwrap();
     assert_eq!(weighted.rows.len(), 5);
     let total_suppressed: usize = weighted.rows.iter().map(|r| r.suppressed).sum();
     assert_eq!(total_suppressed, 4);
@@ -162,13 +160,12 @@ fn rollup_needs_explicit_weighting_and_counts_what_it_leaves_out() {
         + r.missing_weight
         == r.areas));
     // Weighted and unweighted means differ, and both lie between the buurt extremes.
-    let unweighted = ds
-        .rollup(
-            &omzien::RollupQuery::new(Level::Buurt, Indicator::LONELY, W20, Weighting::Unweighted)
-                .with_age(AgeGroup::ADULTS)
-                .with_target(RollupTarget::Parents(Level::Wijk)),
-        )
-        .unwrap();
+    let unweighted =
+        omzien::RollupQuery::new(Level::Buurt, Indicator::LONELY, W20, Weighting::Unweighted)
+            .with_age(AgeGroup::ADULTS)
+            .with_target(RollupTarget::Parents(Level::Wijk))
+            .run(&ds)
+            .unwrap();
     assert_ne!(weighted.rows[0].value, unweighted.rows[0].value);
     // Hand-computed weighted mean of wijk 00's buurten.
     let wk = code("WK999900");
@@ -189,28 +186,24 @@ fn rollup_needs_explicit_weighting_and_counts_what_it_leaves_out() {
         "partial",
         ds.children(wk).into_iter().skip(1).map(|b| (b, 100.0)),
     );
-    let r = ds
-        .rollup(
-            &omzien::RollupQuery::new(
-                Level::Buurt,
-                Indicator::LONELY,
-                W20,
-                Weighting::Weighted(&partial),
-            )
-            .with_age(AgeGroup::ADULTS)
-            .with_target(RollupTarget::Parents(Level::Wijk)),
-        )
-        .unwrap();
+    let r = omzien::RollupQuery::new(
+        Level::Buurt,
+        Indicator::LONELY,
+        W20,
+        Weighting::Weighted(&partial),
+    )
+    .with_age(AgeGroup::ADULTS)
+    .with_target(RollupTarget::Parents(Level::Wijk))
+    .run(&ds)
+    .unwrap();
     assert_eq!(r.rows[0].missing_weight, 1);
     assert_eq!(r.rows[1].used, 0);
     assert_eq!(r.rows[1].value, None);
     // Downward roll-ups are refused.
-    let err = ds
-        .rollup(
-            &omzien::RollupQuery::new(Level::Wijk, Indicator::LONELY, W20, Weighting::Unweighted)
-                .with_age(AgeGroup::ADULTS)
-                .with_target(RollupTarget::Parents(Level::Buurt)),
-        )
+    let err = omzien::RollupQuery::new(Level::Wijk, Indicator::LONELY, W20, Weighting::Unweighted)
+        .with_age(AgeGroup::ADULTS)
+        .with_target(RollupTarget::Parents(Level::Buurt))
+        .run(&ds)
         .unwrap_err();
     assert!(matches!(err, RollupError::NotAbove { .. }));
 }
@@ -240,7 +233,7 @@ fn rollup_withholds_thin_groups_and_refuses_weights_that_match_nothing() {
         Weighting::Weighted(&two),
     )
     .with_target(RollupTarget::Parents(Level::Wijk));
-    let r = ds.rollup(&q).unwrap();
+    let r = q.run(&ds).unwrap();
     let row = r
         .rows
         .iter()
@@ -251,7 +244,7 @@ fn rollup_withholds_thin_groups_and_refuses_weights_that_match_nothing() {
     assert!(row.withheld);
     assert_eq!(row.value, None);
     // With the bar lowered the figure is given: the mean of the two.
-    let r = ds.rollup(&q.with_min_coverage(0.0)).unwrap();
+    let r = q.with_min_coverage(0.0).run(&ds).unwrap();
     let row = r
         .rows
         .iter()
@@ -267,19 +260,19 @@ fn rollup_withholds_thin_groups_and_refuses_weights_that_match_nothing() {
     assert!((row.value.unwrap() - (v(valued[0]) + v(valued[1])) / 2.0).abs() < 1e-9);
     // A share outside 0–1.
     assert!(matches!(
-        ds.rollup(&q.with_min_coverage(1.5)),
+        q.with_min_coverage(1.5).run(&ds),
         Err(RollupError::BadCoverage(_))
     ));
     // Codes the data does not have are refused, named with the file.
     let bad = Weights::from_pairs("bad.csv", [(wk, 1.0), (code("BU03630001"), 1.0)]);
-    let e = ds
-        .rollup(&omzien::RollupQuery::new(
-            Level::Buurt,
-            Indicator::LONELY,
-            W20,
-            Weighting::Weighted(&bad),
-        ))
-        .unwrap_err();
+    let e = omzien::RollupQuery::new(
+        Level::Buurt,
+        Indicator::LONELY,
+        W20,
+        Weighting::Weighted(&bad),
+    )
+    .run(&ds)
+    .unwrap_err();
     assert!(
         matches!(
             &e,
@@ -297,14 +290,14 @@ fn rollup_withholds_thin_groups_and_refuses_weights_that_match_nothing() {
     );
     // Weights only for another level weigh nothing: refused.
     let wijken = Weights::from_pairs("wijken.csv", [(wk, 1.0)]);
-    let e = ds
-        .rollup(&omzien::RollupQuery::new(
-            Level::Buurt,
-            Indicator::LONELY,
-            W20,
-            Weighting::Weighted(&wijken),
-        ))
-        .unwrap_err();
+    let e = omzien::RollupQuery::new(
+        Level::Buurt,
+        Indicator::LONELY,
+        W20,
+        Weighting::Weighted(&wijken),
+    )
+    .run(&ds)
+    .unwrap_err();
     assert!(matches!(e, RollupError::NoWeightsAtLevel { .. }), "{e}");
 }
 
@@ -326,12 +319,10 @@ fn rollup_to_user_groups_from_csv() {
     .unwrap();
     let g = Groups::from_csv(&groups).unwrap();
     let w = Weights::from_csv(&weights).unwrap();
-    let r = ds
-        .rollup(
-            &omzien::RollupQuery::new(Level::Wijk, Indicator::LONELY, W20, Weighting::Weighted(&w))
-                .with_age(AgeGroup::ADULTS)
-                .with_target(RollupTarget::Groups(&g)),
-        )
+    let r = omzien::RollupQuery::new(Level::Wijk, Indicator::LONELY, W20, Weighting::Weighted(&w))
+        .with_age(AgeGroup::ADULTS)
+        .with_target(RollupTarget::Groups(&g))
+        .run(&ds)
         .unwrap();
     assert_eq!(r.rows.len(), 2);
     assert_eq!(r.ungrouped, [code("WK999902"), code("WK999904")]);
@@ -356,11 +347,9 @@ fn rollup_to_user_groups_from_csv() {
 #[test]
 fn trends_with_caveats_on_the_national_files() {
     let Some(ds) = national_dataset() else { return };
-    let t = ds
-        .trend(
-            code("GM0363"),
-            &omzien::TrendQuery::new(Indicator::LONELY, W12, W20).with_age(AgeGroup::ADULTS),
-        )
+    let t = omzien::TrendQuery::new(Indicator::LONELY, W12, W20)
+        .with_age(AgeGroup::ADULTS)
+        .area(&ds, code("GM0363"))
         .unwrap();
     assert_eq!(t.from_figure, Figure::Value(43.9));
     assert_eq!(t.to_figure, Figure::Value(53.2));
@@ -373,11 +362,9 @@ fn trends_with_caveats_on_the_national_files() {
     assert!(t.caveats.contains(&Caveat::NoInterval));
     assert_eq!(t.significant, None);
     // 65+ was surveyed alike in every wave: no age caveat.
-    let t = ds
-        .trend(
-            code("GM0363"),
-            &omzien::TrendQuery::new(Indicator::LONELY, W12, W20).with_age(AgeGroup::SENIORS),
-        )
+    let t = omzien::TrendQuery::new(Indicator::LONELY, W12, W20)
+        .with_age(AgeGroup::SENIORS)
+        .area(&ds, code("GM0363"))
         .unwrap();
     assert!(
         !t.caveats
@@ -385,11 +372,9 @@ fn trends_with_caveats_on_the_national_files() {
             .any(|c| matches!(c, Caveat::AgeRangeChanged { .. }))
     );
     // 2012 → 2016 on 18+: same survey ages.
-    let t = ds
-        .trend(
-            code("GM0363"),
-            &omzien::TrendQuery::new(Indicator::LONELY, W12, W16).with_age(AgeGroup::ADULTS),
-        )
+    let t = omzien::TrendQuery::new(Indicator::LONELY, W12, W16)
+        .with_age(AgeGroup::ADULTS)
+        .area(&ds, code("GM0363"))
         .unwrap();
     assert!(
         !t.caveats
@@ -397,48 +382,37 @@ fn trends_with_caveats_on_the_national_files() {
             .any(|c| matches!(c, Caveat::AgeRangeChanged { .. }))
     );
     // Not measured in 2012.
-    let t = ds
-        .trend(
-            code("GM0363"),
-            &omzien::TrendQuery::new(Indicator::SOCIALLY_LONELY, W12, W20)
-                .with_age(AgeGroup::ADULTS),
-        )
+    let t = omzien::TrendQuery::new(Indicator::SOCIALLY_LONELY, W12, W20)
+        .with_age(AgeGroup::ADULTS)
+        .area(&ds, code("GM0363"))
         .unwrap();
     assert_eq!(t.delta, None);
     assert!(t.caveats.contains(&Caveat::NotMeasured { wave: W12 }));
     // Suppressed buurt.
-    let t = ds
-        .trend(
-            code("BU03630100"),
-            &omzien::TrendQuery::new(Indicator::LONELY, W16, W20).with_age(AgeGroup::ADULTS),
-        )
+    let t = omzien::TrendQuery::new(Indicator::LONELY, W16, W20)
+        .with_age(AgeGroup::ADULTS)
+        .area(&ds, code("BU03630100"))
         .unwrap();
     assert!(t.caveats.contains(&Caveat::Suppressed { wave: W16 }));
     // The band decides stable.
-    let wide = ds
-        .trend(
-            code("GM0363"),
-            &omzien::TrendQuery::new(Indicator::LONELY, W16, W20)
-                .with_age(AgeGroup::ADULTS)
-                .with_band(10.0),
-        )
+    let wide = omzien::TrendQuery::new(Indicator::LONELY, W16, W20)
+        .with_age(AgeGroup::ADULTS)
+        .with_band(10.0)
+        .area(&ds, code("GM0363"))
         .unwrap();
     assert_eq!(wide.direction, Some(Direction::Stable));
     assert!(
-        ds.trend(
-            code("GM0363"),
-            &omzien::TrendQuery::new(Indicator::LONELY, W20, W20).with_age(AgeGroup::ADULTS)
-        )
-        .is_err()
+        omzien::TrendQuery::new(Indicator::LONELY, W20, W20)
+            .with_age(AgeGroup::ADULTS)
+            .area(&ds, code("GM0363"))
+            .is_err()
     );
     // All buurten of a gemeente.
-    let all = ds
-        .trends(
-            &omzien::TrendQuery::new(Indicator::LONELY, W16, W20)
-                .with_age(AgeGroup::ADULTS)
-                .with_level(Level::Buurt)
-                .with_gemeente("GM0363".parse().unwrap()),
-        )
+    let all = omzien::TrendQuery::new(Indicator::LONELY, W16, W20)
+        .with_age(AgeGroup::ADULTS)
+        .with_level(Level::Buurt)
+        .with_gemeente("GM0363".parse().unwrap())
+        .run(&ds)
         .unwrap();
     assert_eq!(
         all.len(),
@@ -464,7 +438,7 @@ fn risk_areas_high_and_rising() {
             top_share: 0.1,
             min_rise: 3.0,
         });
-    let hits = ds.risk_areas(&q).unwrap();
+    let hits = q.areas(&ds).unwrap();
     assert!(!hits.is_empty());
     let ranked = hits[0].ranked;
     for h in &hits {
@@ -480,10 +454,9 @@ fn risk_areas_high_and_rising() {
     }
     assert!(hits.windows(2).all(|w| w[0].value >= w[1].value));
     // National top 10 % of gemeenten by level alone.
-    let top = ds
-        .risk_areas(
-            &RiskQuery::new(Level::Gemeente, Indicator::LONELY, W20).with_mode(RiskMode::High),
-        )
+    let top = RiskQuery::new(Level::Gemeente, Indicator::LONELY, W20)
+        .with_mode(RiskMode::High)
+        .areas(&ds)
         .unwrap();
     // ceil(10 % of 355) = 36, and the gemeente tied with the 36th at the cut is kept too.
     assert_eq!(top.len(), 37);
@@ -493,15 +466,17 @@ fn risk_areas_high_and_rising() {
     // Without `since`, rises are since the wave before: the same as naming it.
     let default_since = RiskQuery::new(Level::Buurt, Indicator::LONELY, W20).with_gemeente(ams);
     assert_eq!(
-        ds.risk_areas(&default_since).unwrap(),
-        ds.risk_areas(&default_since.with_since(Wave::new(2016)))
+        default_since.areas(&ds).unwrap(),
+        default_since
+            .with_since(Wave::new(2016))
+            .areas(&ds)
             .unwrap()
     );
     // A rise needs an earlier wave: the first wave has none.
     let bad = RiskQuery::new(Level::Buurt, Indicator::LONELY, W12)
         .with_criterion(RiskCriterion::Rising { min_rise: 3.0 });
     assert!(matches!(
-        ds.risk_areas(&bad),
+        bad.areas(&ds),
         Err(omzien::RiskError::NoEarlierWave)
     ));
 }

@@ -85,7 +85,7 @@ fn names_of(v: &Value, out: &mut Vec<String>) {
 /// Checks one summary: numbers traced, no placeholder, plain language. Returns the words of
 /// the main text's sentences.
 fn check(ds: &Dataset, g: GemeenteCode, lang: Lang) -> Vec<usize> {
-    let s = ds.council_summary(&SummaryQuery::new(ds, g)).unwrap();
+    let s = SummaryQuery::new(ds, g).run(&ds).unwrap();
     let b = brief(ds, &s, lang);
     let statements: Vec<Value> = s
         .statements
@@ -166,7 +166,7 @@ fn every_gemeente_in_both_languages_says_only_its_facts_in_short_sentences() {
 fn verdicts_agree_with_compare_trend_and_risk() {
     let Some(ds) = national_dataset() else { return };
     let ams: GemeenteCode = "GM0363".parse().unwrap();
-    let s = ds.council_summary(&SummaryQuery::new(ds, ams)).unwrap();
+    let s = SummaryQuery::new(ds, ams).run(&ds).unwrap();
     let js: Vec<Value> = s
         .statements
         .iter()
@@ -174,11 +174,9 @@ fn verdicts_agree_with_compare_trend_and_risk() {
         .collect();
     let w20 = Wave::new(2020);
     // The level: compare's verdict against the country.
-    let c = ds
-        .compare_area(
-            &omzien::CompareQuery::new(AreaCode::Gemeente(ams), omzien::Benchmark::National, w20)
-                .with_indicators(vec![Indicator::LONELY]),
-        )
+    let c = omzien::CompareQuery::new(AreaCode::Gemeente(ams), omzien::Benchmark::National, w20)
+        .with_indicators(vec![Indicator::LONELY])
+        .run(&ds)
         .unwrap();
     let level = js.iter().find(|v| v["kind"] == "level").unwrap();
     assert_eq!(
@@ -188,11 +186,8 @@ fn verdicts_agree_with_compare_trend_and_risk() {
     assert_eq!(level["fact"]["value"], 53.2);
     // The changes: trend's deltas.
     for (from, since_first) in [(2012, true), (2016, false)] {
-        let t = ds
-            .trend(
-                AreaCode::Gemeente(ams),
-                &omzien::TrendQuery::new(Indicator::LONELY, Wave::new(from), w20),
-            )
+        let t = omzien::TrendQuery::new(Indicator::LONELY, Wave::new(from), w20)
+            .area(&ds, AreaCode::Gemeente(ams))
             .unwrap();
         let ch = js
             .iter()
@@ -251,7 +246,7 @@ fn opposite_situations_get_opposite_sentences() {
     let mut rising = None;
     for c in ds.areas(Level::Gemeente, None) {
         let AreaCode::Gemeente(g) = c else { continue };
-        let s = ds.council_summary(&SummaryQuery::new(ds, g)).unwrap();
+        let s = SummaryQuery::new(ds, g).run(&ds).unwrap();
         for st in &s.statements {
             match st {
                 omzien::Statement::Level { verdict, age, .. } if *age == AgeGroup::ADULTS => {
@@ -278,7 +273,7 @@ fn opposite_situations_get_opposite_sentences() {
         }
     }
     let text = |g: GemeenteCode| {
-        let s = ds.council_summary(&SummaryQuery::new(ds, g)).unwrap();
+        let s = SummaryQuery::new(ds, g).run(&ds).unwrap();
         brief(ds, &s, Lang::Nl).text()
     };
     let (lower, higher) = (text(lower.unwrap()), text(higher.unwrap()));
@@ -349,8 +344,8 @@ async fn the_command_the_api_and_the_docx_say_the_same() {
         docx.to_str().unwrap(),
     ])
     .unwrap();
-    let s = ds
-        .council_summary(&SummaryQuery::new(&ds, omzien::demo::GEMEENTE))
+    let s = SummaryQuery::new(&ds, omzien::demo::GEMEENTE)
+        .run(&ds)
         .unwrap();
     let words = brief(&ds, &s, Lang::Nl);
     let Some(got) = python_check(

@@ -49,7 +49,7 @@ fn expected_x(value: f64, benchmark: f64, all: &[f64], polarity: Polarity) -> f6
 
 fn check_spine(ds: &omzien::Dataset, area: AreaCode, benchmark: Benchmark) {
     let wave = *ds.waves().last().unwrap();
-    let spine = ds.spine(&CompareQuery::new(area, benchmark, wave)).unwrap();
+    let spine = CompareQuery::new(area, benchmark, wave).spine(&ds).unwrap();
     assert!(!spine.rows.is_empty());
     let chart = spine_chart(ds, &spine, Lang::En);
     let png = chart.png(1).unwrap();
@@ -114,13 +114,13 @@ fn spine_markers_sit_at_their_values_for_amsterdam() {
     check_spine(ds, "GM0363".parse().unwrap(), Benchmark::National);
     // Loneliness is worse the higher it is: Amsterdam's 53.2 (the country 47.0) lies left of
     // the middle, in the colour of worse.
-    let spine = ds
-        .spine(&CompareQuery::new(
-            "GM0363".parse().unwrap(),
-            Benchmark::National,
-            Wave::new(2020),
-        ))
-        .unwrap();
+    let spine = CompareQuery::new(
+        "GM0363".parse().unwrap(),
+        Benchmark::National,
+        Wave::new(2020),
+    )
+    .spine(&ds)
+    .unwrap();
     let lonely = spine
         .rows
         .iter()
@@ -141,8 +141,9 @@ fn funnel_points_sit_at_their_precision_and_value() {
     let file = dir.path().join("50150NED_funnel.csv");
     write_funnel_table(&file);
     let ds = Loader::new().load([&file]).unwrap();
-    let f = ds
-        .funnel(&FunnelQuery::new(Level::Wijk, Wave::new(2024)).within("GM9998".parse().unwrap()))
+    let f = FunnelQuery::new(Level::Wijk, Wave::new(2024))
+        .within("GM9998".parse().unwrap())
+        .run(&ds)
         .unwrap();
     assert_eq!(f.points.len(), 40);
     assert_eq!(f.benchmark, 46.0);
@@ -288,8 +289,9 @@ async fn the_server_draws_the_same_charts() {
         omzien_tests::http_get(&app, "/api/funnel?gemeente=GM9998&lang=en", &[]).await;
     assert_eq!(s, StatusCode::OK, "{}", String::from_utf8_lossy(&body));
     assert!(omzien_tests::content_type(&h).starts_with("image/svg+xml"));
-    let f = ds
-        .funnel(&FunnelQuery::new(Level::Wijk, Wave::new(2024)).within("GM9998".parse().unwrap()))
+    let f = FunnelQuery::new(Level::Wijk, Wave::new(2024))
+        .within("GM9998".parse().unwrap())
+        .run(&ds)
         .unwrap();
     assert_eq!(
         String::from_utf8(body).unwrap(),

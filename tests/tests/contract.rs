@@ -279,7 +279,7 @@ fn an_unknown_column_keeps_its_key_in_trends() {
     let extra = ds.indicator("AantalBankjes_77").unwrap();
     assert_eq!(extra.to_string(), "AantalBankjes_77");
     let q = omzien::TrendQuery::new(extra, omzien::Wave::new(2016), omzien::Wave::new(2020));
-    let trends = ds.trends(&q).unwrap();
+    let trends = q.run(&ds).unwrap();
     let json = serde_json::to_string(&trends).unwrap();
     assert!(
         json.contains("\"indicator\":\"AantalBankjes_77\""),

@@ -160,33 +160,24 @@ fn bounds_give_intervals_and_significance() {
         Figure::Value(40.0)
     );
     // 40 ± 2 → 46 ± 2: SE ≈ 1.44, z ≈ 4.2: significant.
-    let t = ds
-        .trend(
-            gm,
-            &omzien::TrendQuery::new(Indicator::LONELY, Wave::new(2016), Wave::new(2020))
-                .with_age(AgeGroup::ADULTS),
-        )
+    let t = omzien::TrendQuery::new(Indicator::LONELY, Wave::new(2016), Wave::new(2020))
+        .with_age(AgeGroup::ADULTS)
+        .area(&ds, gm)
         .unwrap();
     assert_eq!(t.delta, Some(6.0));
     assert_eq!(t.significant, Some(true));
     assert!(!t.caveats.contains(&omzien::Caveat::NoInterval));
     // 41 ± 6 → 44 ± 6: z ≈ 0.7: not significant though rising beyond the band.
-    let t = ds
-        .trend(
-            code("WK999800"),
-            &omzien::TrendQuery::new(Indicator::LONELY, Wave::new(2016), Wave::new(2020))
-                .with_age(AgeGroup::ADULTS),
-        )
+    let t = omzien::TrendQuery::new(Indicator::LONELY, Wave::new(2016), Wave::new(2020))
+        .with_age(AgeGroup::ADULTS)
+        .area(&ds, code("WK999800"))
         .unwrap();
     assert_eq!(t.direction, Some(omzien::Direction::Rising));
     assert_eq!(t.significant, Some(false));
     // Suppressed bounds: no figure, no significance.
-    let t = ds
-        .trend(
-            code("WK999800"),
-            &omzien::TrendQuery::new(Indicator::SEVERELY_LONELY, Wave::new(2016), Wave::new(2020))
-                .with_age(AgeGroup::ADULTS),
-        )
+    let t = omzien::TrendQuery::new(Indicator::SEVERELY_LONELY, Wave::new(2016), Wave::new(2020))
+        .with_age(AgeGroup::ADULTS)
+        .area(&ds, code("WK999800"))
         .unwrap();
     assert_eq!(t.delta, None);
     assert_eq!(t.significant, None);

@@ -631,12 +631,9 @@ fn written_figures_load_back_and_nothing_below_the_threshold_is_written() {
     assert!(checked > 100);
     // The bounds make trend significance work on microdata figures.
     let gm: AreaCode = "GM0503".parse().unwrap();
-    let t = ds
-        .trend(
-            gm,
-            &omzien::TrendQuery::new(Indicator::LONELY, Wave::new(2016), Wave::new(2020))
-                .with_age(AgeGroup::ADULTS),
-        )
+    let t = omzien::TrendQuery::new(Indicator::LONELY, Wave::new(2016), Wave::new(2020))
+        .with_age(AgeGroup::ADULTS)
+        .area(&ds, gm)
         .unwrap();
     assert!(t.significant.is_some(), "{t:?}");
 }

@@ -165,8 +165,8 @@ fn amsterdams_report_carries_its_figures_and_its_wijken() {
     // The first page opens with the council summary's own sentences (omzien brief).
     assert!(pages[0].contains("In het kort"), "{}", pages[0]);
     let first_page = pages[0].split_whitespace().collect::<Vec<_>>().join(" ");
-    let s = ds
-        .council_summary(&omzien::SummaryQuery::new(ds, "GM0363".parse().unwrap()))
+    let s = omzien::SummaryQuery::new(ds, "GM0363".parse().unwrap())
+        .run(&ds)
         .unwrap();
     let words = omzien_render::brief(ds, &s, omzien_render::Lang::Nl);
     let first = &words.sentences().next().unwrap().text;
@@ -271,14 +271,13 @@ fn a_report_on_figures_with_intervals_carries_probabilities_and_a_funnel() {
         // Wijk 07's row: its probabilities as the risk list draws them, with the same seed.
         let wave = Wave::new(2024);
         let list = |mode: omzien::RiskMode| {
-            ds.risk_list(
-                &omzien::RiskQuery::new(Level::Wijk, Indicator::LONELY, wave)
-                    .with_gemeente("GM9998".parse::<AreaCode>().unwrap().gemeente().unwrap())
-                    .with_since(Wave::new(2022))
-                    .with_mode(mode)
-                    .by_probability(0.0),
-            )
-            .unwrap()
+            omzien::RiskQuery::new(Level::Wijk, Indicator::LONELY, wave)
+                .with_gemeente("GM9998".parse::<AreaCode>().unwrap().gemeente().unwrap())
+                .with_since(Wave::new(2022))
+                .with_mode(mode)
+                .by_probability(0.0)
+                .run(&ds)
+                .unwrap()
         };
         let w07: AreaCode = "WK999807".parse().unwrap();
         let p_top = list(omzien::RiskMode::High)
@@ -435,8 +434,8 @@ fn a_report_counts_people_by_the_key_figures() {
     );
     assert!(words.contains(&expected), "{expected}\n{words}");
     // Each profiled wijk with its own count.
-    let r = ds
-        .gemeente_report(&omzien::ReportQuery::new(ds, gm.gemeente().unwrap()))
+    let r = omzien::ReportQuery::new(ds, gm.gemeente().unwrap())
+        .run(&ds)
         .unwrap();
     for p in &r.profiles {
         let i = wijken.iter().position(|w| *w == p.code).unwrap();

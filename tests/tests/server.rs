@@ -107,17 +107,14 @@ async fn amsterdam_pixel_has_the_class_colour_of_its_value() {
 async fn delta_tile_uses_the_diverging_ramp_with_the_sign_of_the_change() {
     let Some(app) = national_app() else { return };
     let ds = national_dataset().unwrap();
-    let t = ds
-        .trend(
-            "GM0363".parse().unwrap(),
-            &omzien::TrendQuery::new(
-                omzien::Indicator::LONELY,
-                omzien::Wave::new(2016),
-                omzien::Wave::new(2020),
-            )
-            .with_age(omzien::AgeGroup::ADULTS),
-        )
-        .unwrap();
+    let t = omzien::TrendQuery::new(
+        omzien::Indicator::LONELY,
+        omzien::Wave::new(2016),
+        omzien::Wave::new(2020),
+    )
+    .with_age(omzien::AgeGroup::ADULTS)
+    .area(&ds, "GM0363".parse().unwrap())
+    .unwrap();
     let delta = t.delta.unwrap();
     assert!(delta > 0.0);
     let tile = TileCoord::containing(DAM.0, DAM.1, 10).unwrap();

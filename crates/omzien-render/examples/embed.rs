@@ -31,7 +31,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     // A figure and a trend.
     let wijk = "WK999903".parse()?;
     let figure = ds.figure(wijk, Indicator::LONELY, last, AgeGroup::ADULTS)?;
-    let trend = ds.trend(wijk, &TrendQuery::new(Indicator::LONELY, first, last))?;
+    let trend = TrendQuery::new(Indicator::LONELY, first, last).area(&ds, wijk)?;
     println!(
         "{wijk}: {figure}% in {last}, {:+.1} pt since {first}",
         trend.delta.unwrap_or(f64::NAN)
@@ -41,12 +41,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let q = RiskQuery::new(Level::Wijk, Indicator::LONELY, last)
         .with_since(first)
         .with_mode(RiskMode::Rising);
-    let rising: Vec<String> = ds
-        .risk_list(&q)?
-        .areas
-        .iter()
-        .map(|a| a.name.clone())
-        .collect();
+    let rising: Vec<String> = q.run(&ds)?.areas.iter().map(|a| a.name.clone()).collect();
     println!("rising: {}", rising.join(", "));
 
     // A layer of the buurten and the shapes to draw it on.

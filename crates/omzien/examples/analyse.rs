@@ -19,7 +19,7 @@ fn main() -> omzien::Result<()> {
 
     // The trend of every wijk from the first wave to the last.
     let q = TrendQuery::new(Indicator::LONELY, first, last).with_level(Level::Wijk);
-    for t in ds.trends(&q)? {
+    for t in q.run(&ds)? {
         let delta = t.delta.map_or("-".into(), |d| format!("{d:+.1}"));
         let direction = t.direction.map_or("-".into(), |d| d.to_string());
         println!(
@@ -36,7 +36,7 @@ fn main() -> omzien::Result<()> {
             .with_mode(mode)
             .with_top_share(0.25)
             .with_min_areas(5);
-        let risk = ds.risk_list(&q)?;
+        let risk = q.run(&ds)?;
         println!("{mode:?}: {} of {} wijken", risk.areas.len(), risk.ranked);
         for a in &risk.areas {
             let delta = a.delta.map_or("-".into(), |d| format!("{d:+.1}"));

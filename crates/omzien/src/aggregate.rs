@@ -403,93 +403,6 @@ impl Acc {
 }
 
 impl Dataset {
-    /// Rolls one indicator up from the areas of the query's level to their parents or to
-    /// user groups, in parallel.
-    ///
-    /// ```
-    /// use omzien::{AgeGroup, Indicator, Level, RollupQuery, RollupTarget, Wave, Weighting};
-    /// let ds = omzien::demo::dataset();
-    /// let pops = omzien::demo::populations();
-    /// let q = RollupQuery::new(Level::Buurt, Indicator::LONELY, Wave::new(2020), Weighting::Weighted(&pops))
-    ///     .with_target(RollupTarget::Parents(Level::Gemeente))
-    ///     .with_age(AgeGroup::ADULTS);
-    /// let r = ds.rollup(&q)?;
-    /// assert_eq!(r.rows.len(), 1);
-    /// assert!(r.rows[0].suppressed > 0);
-    /// # Ok::<(), omzien::RollupError>(())
-    /// ```
-    ///
-    /// # Errors
-    /// [`RollupError`] for a target level not above `from`, or an unknown wave or age group.
-    pub fn rollup(&self, q: &RollupQuery<'_>) -> Result<Rollup, RollupError> {
-        let RollupQuery {
-            from,
-            indicator: ind,
-            wave,
-            age,
-            target,
-            weighting,
-            min_coverage,
-            refuse_unknown_weights,
-        } = *q;
-        if let RollupTarget::Parents(to) = target
-            && to >= from
-        {
-            return Err(RollupError::NotAbove { from, to });
-        }
-        if !(0.0..=1.0).contains(&min_coverage) {
-            return Err(RollupError::BadCoverage(min_coverage));
-        }
-        if let (Weighting::Weighted(w), true) = (weighting, refuse_unknown_weights) {
-            self.check_weights(w, from)?;
-        }
-        let figs = self.level_figures(from, ind, wave, age)?;
-        let group_of = |code: AreaCode| -> Option<GroupKey> {
-            match target {
-                RollupTarget::Parents(l) => code.at_level(l).map(GroupKey::Area),
-                RollupTarget::Groups(g) => g.get(code).map(|s| GroupKey::Named(s.to_owned())),
-            }
-        };
-        let (accs, ungrouped) = figs
-            .par_iter()
-            .fold(
-                || (HashMap::<GroupKey, Acc>::new(), Vec::new()),
-                |(mut m, mut un), &(code, fig)| {
-                    let Some(key) = group_of(code) else {
-                        un.push(code);
-                        return (m, un);
-                    };
-                    m.entry(key).or_default().add(code, fig, weighting);
-                    (m, un)
-                },
-            )
-            .reduce(
-                || (HashMap::new(), Vec::new()),
-                |(mut m1, mut u1), (m2, u2)| {
-                    for (k, a) in m2 {
-                        let e = m1.entry(k).or_default();
-                        *e = std::mem::take(e).merge(&a);
-                    }
-                    u1.extend(u2);
-                    (m1, u1)
-                },
-            );
-        let sorted: BTreeMap<GroupKey, Acc> = accs.into_iter().collect();
-        let mut ungrouped = ungrouped;
-        ungrouped.sort();
-        Ok(Rollup {
-            rows: sorted
-                .into_iter()
-                .map(|(group, a)| a.row(group, min_coverage))
-                .collect(),
-            ungrouped,
-            weighting: match weighting {
-                Weighting::Unweighted => "unweighted".to_owned(),
-                Weighting::Weighted(w) => w.source().to_owned(),
-            },
-        })
-    }
-
     /// Refuses weights for areas the data does not have, and weights of which none is for
     /// an area of `level`.
     fn check_weights(&self, w: &Weights, level: Level) -> Result<(), RollupError> {
@@ -556,14 +469,13 @@ impl Dataset {
             .map(
                 |(age, wave, ind, shared)| -> Result<Vec<Deviation>, RollupError> {
                     let (w, missing) = &*shared;
-                    let r = self.rollup(
-                        &RollupQuery::new(from, ind, wave, Weighting::Weighted(w))
-                            .with_age(age)
-                            .with_target(RollupTarget::Parents(to))
-                            // The check shows every deviation with its own coverage.
-                            .with_min_coverage(0.0)
-                            .allowing_unknown_weights(),
-                    )?;
+                    let r = RollupQuery::new(from, ind, wave, Weighting::Weighted(w))
+                        .with_age(age)
+                        .with_target(RollupTarget::Parents(to))
+                        // The check shows every deviation with its own coverage.
+                        .with_min_coverage(0.0)
+                        .allowing_unknown_weights()
+                        .run(self)?;
                     let mut rows = Vec::with_capacity(r.rows.len());
                     for row in r.rows {
                         let GroupKey::Area(parent) = row.group else {
@@ -602,6 +514,96 @@ impl Dataset {
                 .then(a.wave.cmp(&b.wave))
         });
         Ok(out)
+    }
+}
+
+impl RollupQuery<'_> {
+    /// Rolls one indicator up from the areas of the query's level to their parents or to
+    /// user groups, in parallel.
+    ///
+    /// ```
+    /// use omzien::{AgeGroup, Indicator, Level, RollupQuery, RollupTarget, Wave, Weighting};
+    /// let ds = omzien::demo::dataset();
+    /// let pops = omzien::demo::populations();
+    /// let q = RollupQuery::new(Level::Buurt, Indicator::LONELY, Wave::new(2020), Weighting::Weighted(&pops))
+    ///     .with_target(RollupTarget::Parents(Level::Gemeente))
+    ///     .with_age(AgeGroup::ADULTS);
+    /// let r = q.run(&ds)?;
+    /// assert_eq!(r.rows.len(), 1);
+    /// assert!(r.rows[0].suppressed > 0);
+    /// # Ok::<(), omzien::RollupError>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`RollupError`] for a target level not above `from`, or an unknown wave or age group.
+    pub fn run(&self, ds: &Dataset) -> Result<Rollup, RollupError> {
+        let q = self;
+        let RollupQuery {
+            from,
+            indicator: ind,
+            wave,
+            age,
+            target,
+            weighting,
+            min_coverage,
+            refuse_unknown_weights,
+        } = *q;
+        if let RollupTarget::Parents(to) = target
+            && to >= from
+        {
+            return Err(RollupError::NotAbove { from, to });
+        }
+        if !(0.0..=1.0).contains(&min_coverage) {
+            return Err(RollupError::BadCoverage(min_coverage));
+        }
+        if let (Weighting::Weighted(w), true) = (weighting, refuse_unknown_weights) {
+            ds.check_weights(w, from)?;
+        }
+        let figs = ds.level_figures(from, ind, wave, age)?;
+        let group_of = |code: AreaCode| -> Option<GroupKey> {
+            match target {
+                RollupTarget::Parents(l) => code.at_level(l).map(GroupKey::Area),
+                RollupTarget::Groups(g) => g.get(code).map(|s| GroupKey::Named(s.to_owned())),
+            }
+        };
+        let (accs, ungrouped) = figs
+            .par_iter()
+            .fold(
+                || (HashMap::<GroupKey, Acc>::new(), Vec::new()),
+                |(mut m, mut un), &(code, fig)| {
+                    let Some(key) = group_of(code) else {
+                        un.push(code);
+                        return (m, un);
+                    };
+                    m.entry(key).or_default().add(code, fig, weighting);
+                    (m, un)
+                },
+            )
+            .reduce(
+                || (HashMap::new(), Vec::new()),
+                |(mut m1, mut u1), (m2, u2)| {
+                    for (k, a) in m2 {
+                        let e = m1.entry(k).or_default();
+                        *e = std::mem::take(e).merge(&a);
+                    }
+                    u1.extend(u2);
+                    (m1, u1)
+                },
+            );
+        let sorted: BTreeMap<GroupKey, Acc> = accs.into_iter().collect();
+        let mut ungrouped = ungrouped;
+        ungrouped.sort();
+        Ok(Rollup {
+            rows: sorted
+                .into_iter()
+                .map(|(group, a)| a.row(group, min_coverage))
+                .collect(),
+            ungrouped,
+            weighting: match weighting {
+                Weighting::Unweighted => "unweighted".to_owned(),
+                Weighting::Weighted(w) => w.source().to_owned(),
+            },
+        })
     }
 }
 

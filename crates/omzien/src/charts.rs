@@ -59,8 +59,8 @@ pub struct Spine {
     pub rows: Vec<SpineRow>,
 }
 
-impl Dataset {
-    /// The spine chart of a comparison ([`Dataset::compare_area`]): each indicator's verdict
+impl CompareQuery {
+    /// The spine chart of a comparison ([`CompareQuery::run`]): each indicator's verdict
     /// with the spread (minimum, quartiles, maximum) over every area of the area's level.
     ///
     /// ```
@@ -68,23 +68,24 @@ impl Dataset {
     /// let ds = omzien::demo::dataset();
     /// let wave = *ds.waves().last().unwrap();
     /// let wijk = ds.areas(omzien::Level::Wijk, None)[0];
-    /// let s = ds.spine(&CompareQuery::new(wijk, Benchmark::Gemeente, wave))?;
+    /// let s = CompareQuery::new(wijk, Benchmark::Gemeente, wave).spine(&ds)?;
     /// let sp = s.rows[0].spread.unwrap();
     /// assert!(sp.min <= sp.q1 && sp.q1 <= sp.median && sp.median <= sp.q3 && sp.q3 <= sp.max);
     /// # Ok::<(), omzien::CompareError>(())
     /// ```
     ///
     /// # Errors
-    /// As [`Dataset::compare_area`].
-    pub fn spine(&self, q: &CompareQuery) -> Result<Spine, CompareError> {
-        let c = self.compare_area(q)?;
+    /// As [`CompareQuery::run`].
+    pub fn spine(&self, ds: &Dataset) -> Result<Spine, CompareError> {
+        let q = self;
+        let c = (*q).run(ds)?;
         let level = q.area.level();
         let mut rows = Vec::with_capacity(c.rows.len());
         for row in c.rows {
             if row.value.value().is_none() {
                 continue;
             }
-            let mut values: Vec<f64> = self
+            let mut values: Vec<f64> = ds
                 .level_figures(level, row.indicator, q.wave, q.age)?
                 .into_iter()
                 .filter_map(|(_, f)| f.value())
@@ -246,25 +247,26 @@ pub fn funnel_limit(p: f64, n: f64) -> FunnelLimit {
     }
 }
 
-impl Dataset {
+impl FunnelQuery {
     /// The funnel plot of a level's areas against a benchmark: each area's precision from its
     /// 95 % interval, the benchmark's control limits (Wilson) at 95 % and 99.8 %, and which
     /// areas lie outside them.
     ///
     /// # Errors
     /// [`CompareError::NoIntervals`] when no area has an interval (the national 50090NED
-    /// files publish none: there is no precision to plot), else as [`Dataset::compare_area`]
+    /// files publish none: there is no precision to plot), else as [`CompareQuery::run`]
     /// for the benchmark.
-    pub fn funnel(&self, q: &FunnelQuery) -> Result<Funnel, CompareError> {
+    pub fn run(&self, ds: &Dataset) -> Result<Funnel, CompareError> {
+        let q = self;
         let benchmark_area = match (&q.benchmark, q.within) {
-            (Benchmark::National, _) => self.national().ok_or(CompareError::NoNational)?,
+            (Benchmark::National, _) => ds.national().ok_or(CompareError::NoNational)?,
             (Benchmark::Gemeente, Some(g)) => AreaCode::Gemeente(g),
             (Benchmark::Area(a), _) => *a,
             (Benchmark::Gemeente, None) | (Benchmark::Similar(_) | Benchmark::Group(_), _) => {
                 return Err(CompareError::FunnelBenchmark);
             }
         };
-        let Some(benchmark) = self
+        let Some(benchmark) = ds
             .figure(benchmark_area, q.indicator, q.wave, q.age)?
             .value()
         else {
@@ -272,12 +274,12 @@ impl Dataset {
         };
         let mut points = Vec::new();
         let mut without_interval = 0;
-        for (area, f) in self.level_figures(q.level, q.indicator, q.wave, q.age)? {
+        for (area, f) in ds.level_figures(q.level, q.indicator, q.wave, q.age)? {
             if q.within.is_some_and(|g| area.gemeente() != Some(g)) {
                 continue;
             }
             let Some(v) = f.value() else { continue };
-            let Some((lo, hi)) = self.interval(area, q.indicator, q.wave, q.age)? else {
+            let Some((lo, hi)) = ds.interval(area, q.indicator, q.wave, q.age)? else {
                 without_interval += 1;
                 continue;
             };

@@ -487,109 +487,6 @@ pub struct AreaComparison {
 }
 
 impl Dataset {
-    /// Compares an area with its benchmark in every indicator asked for, at 95 % and 99.8 %.
-    ///
-    /// ```
-    /// use omzien::{Benchmark, CompareQuery, Reading, Confidence};
-    /// let ds = omzien::demo::dataset();
-    /// let wave = *ds.waves().last().unwrap();
-    /// let wijk = ds.areas(omzien::Level::Wijk, None)[0];
-    /// let c = ds.compare_area(&CompareQuery::new(wijk, Benchmark::Gemeente, wave))?;
-    /// assert_eq!(c.benchmark_area.unwrap().to_string(), "GM9999");
-    /// assert!(c.rows.iter().all(|r| r.reads(Confidence::P998) != Reading::Unknown || r.value.value().is_none()));
-    /// # Ok::<(), omzien::CompareError>(())
-    /// ```
-    ///
-    /// # Errors
-    /// [`CompareError`] for a benchmark the data cannot give (no national figures, no
-    /// gemeente, the area itself, similar gemeenten for another level) or an area, wave, age
-    /// group or indicator it does not hold.
-    pub fn compare_area(&self, q: &CompareQuery) -> Result<AreaComparison, CompareError> {
-        self.area(q.area)?;
-        let benchmark_area = match &q.benchmark {
-            Benchmark::National => Some(self.national().ok_or(CompareError::NoNational)?),
-            Benchmark::Gemeente => match q.area.gemeente() {
-                Some(g) if AreaCode::Gemeente(g) != q.area => Some(AreaCode::Gemeente(g)),
-                _ => return Err(CompareError::NoGemeente(q.area)),
-            },
-            Benchmark::Area(code) => {
-                self.area(*code)?;
-                Some(*code)
-            }
-            Benchmark::Similar(s) => {
-                if q.area.level() != Level::Gemeente || q.area != AreaCode::Gemeente(s.gemeente) {
-                    return Err(CompareError::SimilarForGemeenten(q.area, q.area.level()));
-                }
-                None
-            }
-            Benchmark::Group(_) => None,
-        };
-        if benchmark_area == Some(q.area) {
-            return Err(CompareError::Itself(q.area));
-        }
-        self.check(q.wave, q.age)?;
-        let indicators: Vec<Indicator> = if q.indicators.is_empty() {
-            self.indicators()
-                .iter()
-                .map(|i| i.indicator)
-                .filter(|&i| self.has_column(i, q.wave, q.age))
-                .collect()
-        } else {
-            q.indicators.clone()
-        };
-        let mut rows = Vec::with_capacity(indicators.len());
-        for ind in indicators {
-            let value = self.figure(q.area, ind, q.wave, q.age)?;
-            let interval_95 = self.interval(q.area, ind, q.wave, q.age)?;
-            let (benchmark, benchmark_areas) = match (&q.benchmark, benchmark_area) {
-                (_, Some(code)) => (self.figure(code, ind, q.wave, q.age)?, None),
-                (Benchmark::Similar(s), None) => self.mean_of(s, ind, q.wave, q.age)?,
-                (Benchmark::Group(g), None) => self.group_figure(g, ind, q.wave, q.age)?,
-                _ => (Figure::NotMeasured, None),
-            };
-            let unit = self.indicator_info(ind).map_or(Unit::Number, |i| i.unit);
-            let interval_998 = match (value.value(), interval_95) {
-                (Some(v), Some(iv)) => Some(interval_at(v, iv, unit, Confidence::P998)),
-                _ => None,
-            };
-            let (verdict_95, rule) = compare(value, interval_95, benchmark, q.band);
-            let (verdict_998, _) = compare(value, interval_998, benchmark, q.band);
-            rows.push(BenchmarkRow {
-                indicator: ind,
-                polarity: ind.polarity(),
-                value,
-                interval_95,
-                interval_998,
-                benchmark,
-                benchmark_areas,
-                verdict_95,
-                verdict_998,
-                rule,
-            });
-        }
-        Ok(AreaComparison {
-            area: q.area,
-            wave: q.wave,
-            age: q.age,
-            benchmark_kind: q.benchmark.kind(),
-            benchmark_area,
-            similar: match &q.benchmark {
-                Benchmark::Similar(s) => Some(s.clone()),
-                _ => None,
-            },
-            group: match &q.benchmark {
-                Benchmark::Group(g) => Some(GroupInfo {
-                    name: g.name.clone(),
-                    level: g.level(),
-                    areas: g.members.len(),
-                    weighting: g.weighting(),
-                }),
-                _ => None,
-            },
-            rows,
-        })
-    }
-
     /// A group's rolled-up figure (withheld, as not measured, below the roll-up's coverage)
     /// and how many of its areas it used.
     fn group_figure(
@@ -608,7 +505,7 @@ impl Dataset {
             .with_age(age)
             .with_target(RollupTarget::Groups(&groups))
             .allowing_unknown_weights();
-        let r = self.rollup(&q).map_err(|e| match e {
+        let r = q.run(self).map_err(|e| match e {
             crate::RollupError::Query(q) => CompareError::Query(q),
             e => CompareError::Query(QueryError::Invalid(e.to_string())),
         })?;
@@ -650,6 +547,112 @@ impl Dataset {
             Figure::Value(sum / f64::from(n as u32))
         };
         Ok((f, Some(n)))
+    }
+}
+
+impl CompareQuery {
+    /// Compares an area with its benchmark in every indicator asked for, at 95 % and 99.8 %.
+    ///
+    /// ```
+    /// use omzien::{Benchmark, CompareQuery, Reading, Confidence};
+    /// let ds = omzien::demo::dataset();
+    /// let wave = *ds.waves().last().unwrap();
+    /// let wijk = ds.areas(omzien::Level::Wijk, None)[0];
+    /// let c = CompareQuery::new(wijk, Benchmark::Gemeente, wave).run(&ds)?;
+    /// assert_eq!(c.benchmark_area.unwrap().to_string(), "GM9999");
+    /// assert!(c.rows.iter().all(|r| r.reads(Confidence::P998) != Reading::Unknown || r.value.value().is_none()));
+    /// # Ok::<(), omzien::CompareError>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`CompareError`] for a benchmark the data cannot give (no national figures, no
+    /// gemeente, the area itself, similar gemeenten for another level) or an area, wave, age
+    /// group or indicator it does not hold.
+    pub fn run(&self, ds: &Dataset) -> Result<AreaComparison, CompareError> {
+        let q = self;
+        ds.area(q.area)?;
+        let benchmark_area = match &q.benchmark {
+            Benchmark::National => Some(ds.national().ok_or(CompareError::NoNational)?),
+            Benchmark::Gemeente => match q.area.gemeente() {
+                Some(g) if AreaCode::Gemeente(g) != q.area => Some(AreaCode::Gemeente(g)),
+                _ => return Err(CompareError::NoGemeente(q.area)),
+            },
+            Benchmark::Area(code) => {
+                ds.area(*code)?;
+                Some(*code)
+            }
+            Benchmark::Similar(s) => {
+                if q.area.level() != Level::Gemeente || q.area != AreaCode::Gemeente(s.gemeente) {
+                    return Err(CompareError::SimilarForGemeenten(q.area, q.area.level()));
+                }
+                None
+            }
+            Benchmark::Group(_) => None,
+        };
+        if benchmark_area == Some(q.area) {
+            return Err(CompareError::Itself(q.area));
+        }
+        ds.check(q.wave, q.age)?;
+        let indicators: Vec<Indicator> = if q.indicators.is_empty() {
+            ds.indicators()
+                .iter()
+                .map(|i| i.indicator)
+                .filter(|&i| ds.has_column(i, q.wave, q.age))
+                .collect()
+        } else {
+            q.indicators.clone()
+        };
+        let mut rows = Vec::with_capacity(indicators.len());
+        for ind in indicators {
+            let value = ds.figure(q.area, ind, q.wave, q.age)?;
+            let interval_95 = ds.interval(q.area, ind, q.wave, q.age)?;
+            let (benchmark, benchmark_areas) = match (&q.benchmark, benchmark_area) {
+                (_, Some(code)) => (ds.figure(code, ind, q.wave, q.age)?, None),
+                (Benchmark::Similar(s), None) => ds.mean_of(s, ind, q.wave, q.age)?,
+                (Benchmark::Group(g), None) => ds.group_figure(g, ind, q.wave, q.age)?,
+                _ => (Figure::NotMeasured, None),
+            };
+            let unit = ds.indicator_info(ind).map_or(Unit::Number, |i| i.unit);
+            let interval_998 = match (value.value(), interval_95) {
+                (Some(v), Some(iv)) => Some(interval_at(v, iv, unit, Confidence::P998)),
+                _ => None,
+            };
+            let (verdict_95, rule) = compare(value, interval_95, benchmark, q.band);
+            let (verdict_998, _) = compare(value, interval_998, benchmark, q.band);
+            rows.push(BenchmarkRow {
+                indicator: ind,
+                polarity: ind.polarity(),
+                value,
+                interval_95,
+                interval_998,
+                benchmark,
+                benchmark_areas,
+                verdict_95,
+                verdict_998,
+                rule,
+            });
+        }
+        Ok(AreaComparison {
+            area: q.area,
+            wave: q.wave,
+            age: q.age,
+            benchmark_kind: q.benchmark.kind(),
+            benchmark_area,
+            similar: match &q.benchmark {
+                Benchmark::Similar(s) => Some(s.clone()),
+                _ => None,
+            },
+            group: match &q.benchmark {
+                Benchmark::Group(g) => Some(GroupInfo {
+                    name: g.name.clone(),
+                    level: g.level(),
+                    areas: g.members.len(),
+                    weighting: g.weighting(),
+                }),
+                _ => None,
+            },
+            rows,
+        })
     }
 }
 

@@ -270,13 +270,13 @@ fn caveat(caveat: SummaryCaveat) -> Statement {
     Statement::Caveat { caveat }
 }
 
-impl Dataset {
+impl SummaryQuery {
     /// The statements of a council letter on a gemeente's loneliness.
     ///
     /// ```
     /// use omzien::{Statement, SummaryQuery};
     /// let ds = omzien::demo::dataset();
-    /// let s = ds.council_summary(&SummaryQuery::new(&ds, omzien::demo::GEMEENTE))?;
+    /// let s = SummaryQuery::new(&ds, omzien::demo::GEMEENTE).run(&ds)?;
     /// assert!(matches!(s.statements[0], Statement::Caveat { caveat: omzien::SummaryCaveat::Synthetic }));
     /// assert!(s.statements.iter().any(|st| matches!(st, Statement::Level { .. })));
     /// # Ok::<(), omzien::QueryError>(())
@@ -285,10 +285,11 @@ impl Dataset {
     /// # Errors
     /// [`QueryError`] for a gemeente, indicator or age group the data does not hold, or a
     /// level that is not wijk or buurt.
-    pub fn council_summary(&self, q: &SummaryQuery) -> Result<CouncilSummary, QueryError> {
-        let s = Summarizer::new(self, q)?;
+    pub fn run(&self, ds: &Dataset) -> Result<CouncilSummary, QueryError> {
+        let q = self;
+        let s = Summarizer::new(ds, q)?;
         let mut out = Vec::new();
-        if self.provenance().synthetic {
+        if ds.provenance().synthetic {
             out.push(caveat(SummaryCaveat::Synthetic));
         }
         let mut any_interval = false;
@@ -299,7 +300,7 @@ impl Dataset {
         s.caveats(&mut out, (suppressed, not_measured), any_interval);
         Ok(CouncilSummary {
             gemeente: q.gemeente,
-            name: self.area(s.g)?.display_name(),
+            name: ds.area(s.g)?.display_name(),
             indicator: q.indicator,
             latest: s.latest,
             statements: out,
@@ -434,8 +435,9 @@ impl<'a> Summarizer<'a> {
             if from == latest {
                 continue;
             }
-            let t = ds
-                .trend(g, &TrendQuery::new(ind, from, latest).with_age(age))
+            let t = TrendQuery::new(ind, from, latest)
+                .with_age(age)
+                .area(&ds, g)
                 .map_err(|e| QueryError::Invalid(e.to_string()))?;
             match (
                 self.fact(g, from, age)?,
@@ -542,8 +544,7 @@ impl<'a> Summarizer<'a> {
             if let Some(s) = since {
                 rq = rq.with_since(s);
             }
-            ds.risk_list(&rq)
-                .map_err(|e| QueryError::Invalid(e.to_string()))
+            rq.run(&ds).map_err(|e| QueryError::Invalid(e.to_string()))
         };
         let high = list(RiskMode::High)?;
         let rising = match since {

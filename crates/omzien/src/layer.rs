@@ -248,7 +248,7 @@ impl Dataset {
                 let q = TrendQuery::new(spec.indicator, from, to)
                     .with_age(spec.age)
                     .with_level(spec.level);
-                for (i, t) in self.trends(&q)?.into_iter().enumerate() {
+                for (i, t) in q.run(self)?.into_iter().enumerate() {
                     match (t.delta, t.from_figure, t.to_figure) {
                         (Some(d), _, _) => values[i] = d,
                         (None, Figure::Suppressed, _) | (None, _, Figure::Suppressed) => {

@@ -202,7 +202,7 @@ impl Dataset {
             for &age in self.age_groups() {
                 for ind in Indicator::LONELINESS.into_iter().chain(selected) {
                     let q = TrendQuery::new(ind, from, to).with_age(age);
-                    match self.trend(code, &q) {
+                    match q.area(self, code) {
                         Ok(t) => trends.push(ProfileTrend {
                             indicator: ind,
                             age,
@@ -308,7 +308,7 @@ impl Dataset {
     /// let q = ds.parse_profile_query(&[], Some("65+"), Some("2016"), None, None)?;
     /// assert_eq!((q.age, q.wave), (Some(AgeGroup::SENIORS), Some(Wave::new(2016))));
     /// assert_eq!(q.selection.wave, Wave::new(2016));
-    /// let p = ds.profile_for("GM9999".parse()?, &q)?;
+    /// let p = q.run(&ds, "GM9999".parse()?)?;
     /// assert!(p.figures.iter().all(|f| f.age == AgeGroup::SENIORS && f.wave == Wave::new(2016)));
     /// assert!(ds.parse_profile_query(&[], None, Some("2016"), None, Some("2020")).is_err());
     /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -361,14 +361,17 @@ impl Dataset {
             wave: wave.map(|_| selection.wave),
         })
     }
+}
 
+impl ProfileQuery {
     /// The profile [`ProfileQuery`] asks for: [`Dataset::profile`] of its selection, narrowed
     /// to its indicators, age group and wave (the trends to those ending in that wave).
     ///
     /// # Errors
     /// As [`Dataset::profile`].
-    pub fn profile_for(&self, code: AreaCode, q: &ProfileQuery) -> Result<AreaProfile, QueryError> {
-        let mut p = self.profile(code, &q.selection)?;
+    pub fn run(&self, ds: &Dataset, code: AreaCode) -> Result<AreaProfile, QueryError> {
+        let q = self;
+        let mut p = ds.profile(code, &q.selection)?;
         let indicator = |i: Indicator| q.indicators.is_empty() || q.indicators.contains(&i);
         let age = |a: crate::AgeGroup| q.age.is_none_or(|x| x == a);
         p.figures

@@ -220,7 +220,7 @@ pub struct RiskProfile {
 /// use omzien::{ReportQuery, Level};
 /// let ds = omzien::demo::dataset();
 /// let g = ds.resolve_gemeente("GM9999")?;
-/// let r = ds.gemeente_report(&ReportQuery::new(&ds, g))?;
+/// let r = ReportQuery::new(&ds, g).run(&ds)?;
 /// assert!(r.provenance.synthetic);
 /// assert!(!r.areas.is_empty());
 /// assert!(r.areas.iter().all(|a| a.code.level() == Level::Wijk));
@@ -291,35 +291,36 @@ impl GemeenteReport {
     }
 }
 
-impl Dataset {
+impl ReportQuery {
     /// Everything a gemeente report shows.
     ///
     /// # Errors
     /// [`ReportError`] for a level other than wijk or buurt, no indicator, age group or wave,
     /// or a gemeente the data does not have.
-    pub fn gemeente_report(&self, q: &ReportQuery) -> Result<GemeenteReport, ReportError> {
-        let s = Scope::new(self, q)?;
+    pub fn run(&self, ds: &Dataset) -> Result<GemeenteReport, ReportError> {
+        let q = self;
+        let s = Scope::new(ds, q)?;
         let marks = s.marks();
         let areas = s.areas(&marks);
         let profiles = s.profiles(&areas);
         Ok(GemeenteReport {
             gemeente: q.gemeente,
-            name: self.area(s.g)?.display_name(),
+            name: ds.area(s.g)?.display_name(),
             level: q.level,
             waves: s.waves.clone(),
             first: s.first,
             latest: s.latest,
             indicators: q.indicators.clone(),
             ages: q.ages.clone(),
-            provenance: self.provenance(),
-            table: self.table().map(str::to_owned),
+            provenance: ds.provenance(),
+            table: ds.table().map(str::to_owned),
             series: s.series(),
             areas,
             profiles,
             risk_rule: (RiskQuery::DEFAULT_TOP_SHARE, RiskQuery::DEFAULT_MIN_RISE),
             probability: marks.probability,
             band: q.band,
-            people: self
+            people: ds
                 .people(s.g, s.ind, s.latest, s.age, &q.populations)
                 .ok()
                 .flatten(),
@@ -435,12 +436,15 @@ impl<'a> Scope<'a> {
     fn marks(&self) -> Marks {
         let ds = self.ds;
         let risk = |mode: RiskMode| -> Vec<AreaCode> {
-            ds.risk_areas(&self.risk_query(mode))
+            self.risk_query(mode)
+                .areas(&ds)
                 .map(|v| v.into_iter().map(|r| r.area).collect())
                 .unwrap_or_default()
         };
         let probabilities = |mode: RiskMode| -> Vec<(AreaCode, Option<f64>, Option<f64>)> {
-            ds.risk_areas(&self.risk_query(mode).by_probability(0.0))
+            self.risk_query(mode)
+                .by_probability(0.0)
+                .areas(&ds)
                 .map(|v| v.into_iter().map(|r| (r.area, r.p_top, r.p_rise)).collect())
                 .unwrap_or_default()
         };
@@ -474,13 +478,12 @@ impl<'a> Scope<'a> {
         let trends = if self.first == latest {
             Vec::new()
         } else {
-            ds.trends(
-                &TrendQuery::new(ind, self.first, latest)
-                    .with_age(age)
-                    .with_level(q.level)
-                    .with_gemeente(q.gemeente),
-            )
-            .unwrap_or_default()
+            TrendQuery::new(ind, self.first, latest)
+                .with_age(age)
+                .with_level(q.level)
+                .with_gemeente(q.gemeente)
+                .run(&ds)
+                .unwrap_or_default()
         };
         let mut areas: Vec<ReportArea> = ds
             .areas(q.level, Some(q.gemeente))

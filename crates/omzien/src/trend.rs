@@ -130,7 +130,7 @@ impl std::fmt::Display for Caveat {
 }
 
 /// A trend query: one indicator and age group between two waves, for one area
-/// ([`Dataset::trend`]) or every area of a level ([`Dataset::trends`]).
+/// ([`TrendQuery::area`]) or every area of a level ([`TrendQuery::run`]).
 ///
 /// ```
 /// use omzien::{AgeGroup, Direction, Indicator, Level, TrendQuery, Wave};
@@ -139,7 +139,7 @@ impl std::fmt::Display for Caveat {
 ///     .with_age(AgeGroup::SENIORS)
 ///     .with_level(Level::Wijk)
 ///     .with_band(1.0);
-/// let trends = ds.trends(&q)?;
+/// let trends = q.run(&ds)?;
 /// assert_eq!(trends.len(), ds.count(Level::Wijk));
 /// assert!(trends.iter().all(|t| t.age == AgeGroup::SENIORS));
 /// # Ok::<(), omzien::TrendError>(())
@@ -157,7 +157,7 @@ pub struct TrendQuery {
     pub to: Wave,
     /// Changes within ± this many percentage points are stable (default 2).
     pub band: f64,
-    /// The level of the areas [`Dataset::trends`] lists (default gemeente).
+    /// The level of the areas [`TrendQuery::run`] lists (default gemeente).
     pub level: Level,
     /// Only areas within this gemeente; all when `None`.
     pub within: Option<GemeenteCode>,
@@ -261,7 +261,7 @@ pub(crate) fn age_caveat(age: AgeGroup, from: Wave, to: Wave) -> Option<Caveat> 
     })
 }
 
-impl Dataset {
+impl TrendQuery {
     /// The change of a figure between two waves (the query's level and gemeente play no
     /// part here).
     ///
@@ -269,7 +269,7 @@ impl Dataset {
     /// use omzien::{Direction, Indicator, TrendQuery, Wave};
     /// let ds = omzien::demo::dataset();
     /// let q = TrendQuery::new(Indicator::LONELY, Wave::new(2012), Wave::new(2020));
-    /// let t = ds.trend("WK999903".parse()?, &q)?;
+    /// let t = q.area(&ds, "WK999903".parse()?)?;
     /// assert_eq!(t.direction, Some(Direction::Rising));
     /// assert!(t.caveats.iter().any(|c| matches!(c, omzien::Caveat::AgeRangeChanged { .. })));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -278,7 +278,7 @@ impl Dataset {
     /// # Errors
     /// [`TrendError`] for waves not in order (the same twice, or the later first), or an
     /// unknown area, wave or age group.
-    pub fn trend(&self, area: AreaCode, q: &TrendQuery) -> Result<Trend, TrendError> {
+    pub fn area(&self, ds: &Dataset, area: AreaCode) -> Result<Trend, TrendError> {
         let TrendQuery {
             indicator: ind,
             age,
@@ -286,12 +286,12 @@ impl Dataset {
             to,
             band,
             ..
-        } = *q;
+        } = *self;
         if from >= to {
             return Err(QueryError::WaveOrder { from, to }.into());
         }
-        let a = self.figure(area, ind, from, age)?;
-        let b = self.figure(area, ind, to, age)?;
+        let a = ds.figure(area, ind, from, age)?;
+        let b = ds.figure(area, ind, to, age)?;
         let mut caveats = Vec::new();
         caveats.extend(age_caveat(age, from, to));
         for (w, f) in [(from, a), (to, b)] {
@@ -302,8 +302,8 @@ impl Dataset {
             }
         }
         let delta = a.value().zip(b.value()).map(|(x, y)| change(x, y));
-        let from_interval = self.interval(area, ind, from, age)?;
-        let to_interval = self.interval(area, ind, to, age)?;
+        let from_interval = ds.interval(area, ind, from, age)?;
+        let to_interval = ds.interval(area, ind, to, age)?;
         let significant = match (a.value().zip(from_interval), b.value().zip(to_interval)) {
             (Some(x), Some(y)) => {
                 let s = significant_change(x, y);
@@ -340,11 +340,11 @@ impl Dataset {
     /// in code order, computed in parallel.
     ///
     /// # Errors
-    /// As [`Dataset::trend`].
-    pub fn trends(&self, q: &TrendQuery) -> Result<Vec<Trend>, TrendError> {
-        self.areas(q.level, q.within)
+    /// As [`TrendQuery::area`].
+    pub fn run(&self, ds: &Dataset) -> Result<Vec<Trend>, TrendError> {
+        ds.areas(self.level, self.within)
             .into_par_iter()
-            .map(|a| self.trend(a, q))
+            .map(|a| self.area(ds, a))
             .collect()
     }
 }

@@ -1,7 +1,7 @@
 //! A council summary in words: deterministic Dutch (B1: short sentences, everyday words,
 //! "procentpunt" spelled out and explained once, decimal commas, the rule behind a verdict in
 //! a note) and English, each sentence from one statement of
-//! [`Dataset::council_summary`](omzien::Dataset::council_summary) and its numbers only from
+//! [`SummaryQuery::run`](omzien::SummaryQuery::run) and its numbers only from
 //! that statement's facts; as plain text, Markdown or HTML.
 
 use omzien::{
@@ -239,7 +239,7 @@ pub(crate) fn joined(
 /// use omzien::SummaryQuery;
 /// use omzien_render::{Lang, brief};
 /// let ds = omzien::demo::dataset();
-/// let s = ds.council_summary(&SummaryQuery::new(&ds, omzien::demo::GEMEENTE))?;
+/// let s = SummaryQuery::new(&ds, omzien::demo::GEMEENTE).run(&ds)?;
 /// let b = brief(&ds, &s, Lang::Nl);
 /// assert!(b.text().contains("verzonnen cijfers"));
 /// # Ok::<(), omzien::QueryError>(())

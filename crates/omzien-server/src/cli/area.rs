@@ -20,7 +20,7 @@ pub fn run(a: &AreaArgs, out: &mut dyn Write) -> Result<(), CliError> {
         a.rank_indicator.as_deref(),
         a.rank_wave.as_deref(),
     )?;
-    let profile = ds.profile_for(code, &q)?;
+    let profile = q.run(&ds, code)?;
     let t = figures_table(&profile);
     let title = title(&ds, &profile)?;
     // The trends, in the table for people too (CSV and JSON carry them as the API does).

@@ -1,4 +1,4 @@
-//! `omzien brief`: a council summary in words, from [`omzien::Dataset::council_summary`] and
+//! `omzien brief`: a council summary in words, from [`omzien::SummaryQuery::run`] and
 //! [`omzien_render::brief`], the same text `/api/areas/{gemeente}/summary` gives.
 
 use std::io::Write;
@@ -26,7 +26,7 @@ pub fn run(a: &BriefArgs, out: &mut dyn Write) -> Result<(), CliError> {
                 .collect::<Result<_, _>>()?,
         );
     }
-    let summary = ds.council_summary(&q)?;
+    let summary = q.run(&ds)?;
     let words = omzien_render::brief(&ds, &summary, lang);
     let bytes: Vec<u8> = match a.common.format {
         Format::Json => {

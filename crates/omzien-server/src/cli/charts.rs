@@ -35,7 +35,7 @@ pub fn spine(a: &SpineArgs, out: &mut dyn Write) -> Result<(), CliError> {
     let ds = named_dataset(&c.common, &c.names)?;
     let q = super::compare_query(&ds, c)?;
     let code = q.area;
-    let spine = ds.spine(&q)?;
+    let spine = q.spine(&ds)?;
     let chart = spine_chart(&ds, &spine, lang);
     write_chart(&chart, &a.out)?;
     writeln!(
@@ -64,7 +64,7 @@ pub fn funnel(a: &FunnelArgs, out: &mut dyn Write) -> Result<(), CliError> {
         })
         .transpose()?;
     let q = a.ask.query(&ds, within)?;
-    let f = ds.funnel(&q)?;
+    let f = q.run(&ds)?;
     let chart = funnel_chart(&ds, &f, lang);
     write_chart(&chart, &a.out)?;
     let name = |c: AreaCode| ds.area(c).map(|x| x.display_name()).unwrap_or_default();

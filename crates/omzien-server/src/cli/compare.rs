@@ -14,7 +14,7 @@ use crate::answer::CompareAnswer;
 pub fn run(a: &CompareArgs, out: &mut dyn Write) -> Result<(), CliError> {
     let ds = named_dataset(&a.common, &a.names)?;
     let q = super::compare_query(&ds, a)?;
-    let c = ds.compare_area(&q)?;
+    let c = q.run(&ds)?;
     let answer = CompareAnswer::new(&ds, &c);
     let mut t = Table::new([
         "indicator",

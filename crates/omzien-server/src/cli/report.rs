@@ -48,7 +48,7 @@ pub fn run(a: &ReportArgs, out: &mut dyn Write) -> Result<(), CliError> {
             q = q.with_since(w);
         }
         q = q.with_populations(populations.clone());
-        let report = ds.gemeente_report(&q)?;
+        let report = q.run(&ds)?;
         Ok(report_pdf(&ds, &report, bounds, lang, &date)?)
     };
     if a.all {

@@ -12,7 +12,7 @@ use super::{CliError, named_dataset};
 pub fn run(a: &RiskArgs, out: &mut dyn Write) -> Result<(), CliError> {
     let ds = named_dataset(&a.common, &a.names)?;
     let q = a.ask.query(&ds)?;
-    let list = ds.risk_list(&q)?;
+    let list = q.run(&ds)?;
     let total = list.areas.len();
     let shown = &list.areas[..a.ask.rule.limit.unwrap_or(total).min(total)];
     if shown.len() < total {

@@ -43,7 +43,7 @@ pub fn run(a: &RollupArgs, out: &mut dyn Write) -> Result<(), CliError> {
         .with_age(s.age)
         .with_target(target)
         .with_min_coverage(a.min_coverage);
-    let r = ds.rollup(&q)?;
+    let r = q.run(&ds)?;
     let ungrouped = r.ungrouped.len();
     // A weights file says nothing of the ages it counts: a roll-up of another age group than
     // 18+ is weighed by it as it is, and the answer says so (key figures count the age group).

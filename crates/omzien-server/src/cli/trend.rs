@@ -14,7 +14,7 @@ pub fn run(a: &TrendArgs, out: &mut dyn Write) -> Result<(), CliError> {
     let ds = named_dataset(&a.common, &a.names)?;
     let q = a.ask.query(&ds)?;
     let (ind, from, to, age) = (q.indicator, q.from, q.to, q.age);
-    let trends = ds.trends(&q)?;
+    let trends = q.run(&ds)?;
     let mut t = Table::new([
         "code",
         "name",

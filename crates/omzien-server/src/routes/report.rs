@@ -74,8 +74,8 @@ pub async fn report(
     if let Some(s) = q.since.as_deref() {
         query = query.with_since(ds.parse_wave_param("since", s)?);
     }
-    let report = ds
-        .gemeente_report(&query)
+    let report = query
+        .run(&ds)
         .map_err(|e| ApiError::BadRequest(e.to_string()))?;
     let slot = render_slot(&state).await?;
     let scenes = state.scenes.clone();

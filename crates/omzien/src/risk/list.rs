@@ -4,13 +4,13 @@
 
 use super::*;
 
-impl Dataset {
+impl RiskQuery {
     /// Areas that meet a risk criterion, highest value first (rising: largest rise first).
     ///
     /// # Errors
-    /// As [`Dataset::risk_list`].
-    pub fn risk_areas(&self, q: &RiskQuery) -> Result<Vec<RiskArea>, RiskError> {
-        self.risk_list(q).map(|l| l.areas)
+    /// As [`RiskQuery::run`].
+    pub fn areas(&self, ds: &Dataset) -> Result<Vec<RiskArea>, RiskError> {
+        self.run(ds).map(|l| l.areas)
     }
 
     /// The risk list of a query, with what it was drawn from.
@@ -25,8 +25,8 @@ impl Dataset {
     /// # Errors
     /// [`RiskError`] for a rising criterion without an earlier wave or a reference, a bad
     /// share, or an unknown wave or age group.
-    pub fn risk_list(&self, q: &RiskQuery) -> Result<RiskList, RiskError> {
-        let mut d = Drawing::of(self, q)?;
+    pub fn run(&self, ds: &Dataset) -> Result<RiskList, RiskError> {
+        let mut d = Drawing::of(ds, self)?;
         let mut out = Vec::new();
         let mut place = 0;
         let mut previous: Option<f64> = None;
@@ -51,7 +51,9 @@ impl Dataset {
         }
         Ok(d.list(out))
     }
+}
 
+impl Dataset {
     /// The areas in the query's scope with a value, highest first (then by code).
     fn ranked_values(&self, q: &RiskQuery) -> Result<Vec<(AreaCode, f64)>, RiskError> {
         let mut valued: Vec<(AreaCode, f64)> = self
@@ -322,7 +324,7 @@ impl<'a> References<'a> {
     /// The change of an area between the waves, where there is an earlier wave.
     fn change(&self, area: AreaCode) -> Result<Option<crate::Trend>, RiskError> {
         match &self.trend_query {
-            Some(tq) if self.ds.contains(area) => Ok(Some(self.ds.trend(area, tq)?)),
+            Some(tq) if self.ds.contains(area) => Ok(Some(tq.area(self.ds, area)?)),
             _ => Ok(None),
         }
     }

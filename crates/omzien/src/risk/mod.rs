@@ -290,7 +290,7 @@ impl RiskQuery {
     ///     .with_since(Wave::new(2016))
     ///     .with_mode(RiskMode::Both)
     ///     .with_top_share(0.25);
-    /// let hits = ds.risk_areas(&q)?;
+    /// let hits = q.areas(&ds)?;
     /// assert!(!hits.is_empty());
     /// assert!(hits.iter().all(|h| h.delta.unwrap() > 3.0));
     /// # Ok::<(), omzien::RiskError>(())
