@@ -349,7 +349,7 @@ fn trends_with_caveats_on_the_national_files() {
     let Some(ds) = national_dataset() else { return };
     let t = omzien::TrendQuery::new(Indicator::LONELY, W12, W20)
         .with_age(AgeGroup::ADULTS)
-        .area(&ds, code("GM0363"))
+        .area(ds, code("GM0363"))
         .unwrap();
     assert_eq!(t.from_figure, Figure::Value(43.9));
     assert_eq!(t.to_figure, Figure::Value(53.2));
@@ -364,7 +364,7 @@ fn trends_with_caveats_on_the_national_files() {
     // 65+ was surveyed alike in every wave: no age caveat.
     let t = omzien::TrendQuery::new(Indicator::LONELY, W12, W20)
         .with_age(AgeGroup::SENIORS)
-        .area(&ds, code("GM0363"))
+        .area(ds, code("GM0363"))
         .unwrap();
     assert!(
         !t.caveats
@@ -374,7 +374,7 @@ fn trends_with_caveats_on_the_national_files() {
     // 2012 → 2016 on 18+: same survey ages.
     let t = omzien::TrendQuery::new(Indicator::LONELY, W12, W16)
         .with_age(AgeGroup::ADULTS)
-        .area(&ds, code("GM0363"))
+        .area(ds, code("GM0363"))
         .unwrap();
     assert!(
         !t.caveats
@@ -384,27 +384,27 @@ fn trends_with_caveats_on_the_national_files() {
     // Not measured in 2012.
     let t = omzien::TrendQuery::new(Indicator::SOCIALLY_LONELY, W12, W20)
         .with_age(AgeGroup::ADULTS)
-        .area(&ds, code("GM0363"))
+        .area(ds, code("GM0363"))
         .unwrap();
     assert_eq!(t.delta, None);
     assert!(t.caveats.contains(&Caveat::NotMeasured { wave: W12 }));
     // Suppressed buurt.
     let t = omzien::TrendQuery::new(Indicator::LONELY, W16, W20)
         .with_age(AgeGroup::ADULTS)
-        .area(&ds, code("BU03630100"))
+        .area(ds, code("BU03630100"))
         .unwrap();
     assert!(t.caveats.contains(&Caveat::Suppressed { wave: W16 }));
     // The band decides stable.
     let wide = omzien::TrendQuery::new(Indicator::LONELY, W16, W20)
         .with_age(AgeGroup::ADULTS)
         .with_band(10.0)
-        .area(&ds, code("GM0363"))
+        .area(ds, code("GM0363"))
         .unwrap();
     assert_eq!(wide.direction, Some(Direction::Stable));
     assert!(
         omzien::TrendQuery::new(Indicator::LONELY, W20, W20)
             .with_age(AgeGroup::ADULTS)
-            .area(&ds, code("GM0363"))
+            .area(ds, code("GM0363"))
             .is_err()
     );
     // All buurten of a gemeente.
@@ -412,7 +412,7 @@ fn trends_with_caveats_on_the_national_files() {
         .with_age(AgeGroup::ADULTS)
         .with_level(Level::Buurt)
         .with_gemeente("GM0363".parse().unwrap())
-        .run(&ds)
+        .run(ds)
         .unwrap();
     assert_eq!(
         all.len(),
@@ -438,7 +438,7 @@ fn risk_areas_high_and_rising() {
             top_share: 0.1,
             min_rise: 3.0,
         });
-    let hits = q.areas(&ds).unwrap();
+    let hits = q.areas(ds).unwrap();
     assert!(!hits.is_empty());
     let ranked = hits[0].ranked;
     for h in &hits {
@@ -456,7 +456,7 @@ fn risk_areas_high_and_rising() {
     // National top 10 % of gemeenten by level alone.
     let top = RiskQuery::new(Level::Gemeente, Indicator::LONELY, W20)
         .with_mode(RiskMode::High)
-        .areas(&ds)
+        .areas(ds)
         .unwrap();
     // ceil(10 % of 355) = 36, and the gemeente tied with the 36th at the cut is kept too.
     assert_eq!(top.len(), 37);
@@ -466,17 +466,14 @@ fn risk_areas_high_and_rising() {
     // Without `since`, rises are since the wave before: the same as naming it.
     let default_since = RiskQuery::new(Level::Buurt, Indicator::LONELY, W20).with_gemeente(ams);
     assert_eq!(
-        default_since.areas(&ds).unwrap(),
-        default_since
-            .with_since(Wave::new(2016))
-            .areas(&ds)
-            .unwrap()
+        default_since.areas(ds).unwrap(),
+        default_since.with_since(Wave::new(2016)).areas(ds).unwrap()
     );
     // A rise needs an earlier wave: the first wave has none.
     let bad = RiskQuery::new(Level::Buurt, Indicator::LONELY, W12)
         .with_criterion(RiskCriterion::Rising { min_rise: 3.0 });
     assert!(matches!(
-        bad.areas(&ds),
+        bad.areas(ds),
         Err(omzien::RiskError::NoEarlierWave)
     ));
 }

@@ -85,7 +85,7 @@ fn names_of(v: &Value, out: &mut Vec<String>) {
 /// Checks one summary: numbers traced, no placeholder, plain language. Returns the words of
 /// the main text's sentences.
 fn check(ds: &Dataset, g: GemeenteCode, lang: Lang) -> Vec<usize> {
-    let s = SummaryQuery::new(ds, g).run(&ds).unwrap();
+    let s = SummaryQuery::new(ds, g).run(ds).unwrap();
     let b = brief(ds, &s, lang);
     let statements: Vec<Value> = s
         .statements
@@ -166,7 +166,7 @@ fn every_gemeente_in_both_languages_says_only_its_facts_in_short_sentences() {
 fn verdicts_agree_with_compare_trend_and_risk() {
     let Some(ds) = national_dataset() else { return };
     let ams: GemeenteCode = "GM0363".parse().unwrap();
-    let s = SummaryQuery::new(ds, ams).run(&ds).unwrap();
+    let s = SummaryQuery::new(ds, ams).run(ds).unwrap();
     let js: Vec<Value> = s
         .statements
         .iter()
@@ -176,7 +176,7 @@ fn verdicts_agree_with_compare_trend_and_risk() {
     // The level: compare's verdict against the country.
     let c = omzien::CompareQuery::new(AreaCode::Gemeente(ams), omzien::Benchmark::National, w20)
         .with_indicators(vec![Indicator::LONELY])
-        .run(&ds)
+        .run(ds)
         .unwrap();
     let level = js.iter().find(|v| v["kind"] == "level").unwrap();
     assert_eq!(
@@ -187,7 +187,7 @@ fn verdicts_agree_with_compare_trend_and_risk() {
     // The changes: trend's deltas.
     for (from, since_first) in [(2012, true), (2016, false)] {
         let t = omzien::TrendQuery::new(Indicator::LONELY, Wave::new(from), w20)
-            .area(&ds, AreaCode::Gemeente(ams))
+            .area(ds, AreaCode::Gemeente(ams))
             .unwrap();
         let ch = js
             .iter()
@@ -246,7 +246,7 @@ fn opposite_situations_get_opposite_sentences() {
     let mut rising = None;
     for c in ds.areas(Level::Gemeente, None) {
         let AreaCode::Gemeente(g) = c else { continue };
-        let s = SummaryQuery::new(ds, g).run(&ds).unwrap();
+        let s = SummaryQuery::new(ds, g).run(ds).unwrap();
         for st in &s.statements {
             match st {
                 omzien::Statement::Level { verdict, age, .. } if *age == AgeGroup::ADULTS => {
@@ -273,7 +273,7 @@ fn opposite_situations_get_opposite_sentences() {
         }
     }
     let text = |g: GemeenteCode| {
-        let s = SummaryQuery::new(ds, g).run(&ds).unwrap();
+        let s = SummaryQuery::new(ds, g).run(ds).unwrap();
         brief(ds, &s, Lang::Nl).text()
     };
     let (lower, higher) = (text(lower.unwrap()), text(higher.unwrap()));

@@ -49,7 +49,7 @@ fn expected_x(value: f64, benchmark: f64, all: &[f64], polarity: Polarity) -> f6
 
 fn check_spine(ds: &omzien::Dataset, area: AreaCode, benchmark: Benchmark) {
     let wave = *ds.waves().last().unwrap();
-    let spine = CompareQuery::new(area, benchmark, wave).spine(&ds).unwrap();
+    let spine = CompareQuery::new(area, benchmark, wave).spine(ds).unwrap();
     assert!(!spine.rows.is_empty());
     let chart = spine_chart(ds, &spine, Lang::En);
     let png = chart.png(1).unwrap();
@@ -119,7 +119,7 @@ fn spine_markers_sit_at_their_values_for_amsterdam() {
         Benchmark::National,
         Wave::new(2020),
     )
-    .spine(&ds)
+    .spine(ds)
     .unwrap();
     let lonely = spine
         .rows

@@ -166,7 +166,7 @@ fn amsterdams_report_carries_its_figures_and_its_wijken() {
     assert!(pages[0].contains("In het kort"), "{}", pages[0]);
     let first_page = pages[0].split_whitespace().collect::<Vec<_>>().join(" ");
     let s = omzien::SummaryQuery::new(ds, "GM0363".parse().unwrap())
-        .run(&ds)
+        .run(ds)
         .unwrap();
     let words = omzien_render::brief(ds, &s, omzien_render::Lang::Nl);
     let first = &words.sentences().next().unwrap().text;
@@ -435,7 +435,7 @@ fn a_report_counts_people_by_the_key_figures() {
     assert!(words.contains(&expected), "{expected}\n{words}");
     // Each profiled wijk with its own count.
     let r = omzien::ReportQuery::new(ds, gm.gemeente().unwrap())
-        .run(&ds)
+        .run(ds)
         .unwrap();
     for p in &r.profiles {
         let i = wijken.iter().position(|w| *w == p.code).unwrap();

@@ -18,7 +18,7 @@ fn a_rise_that_follows_the_country_is_not_a_local_risk() {
     let Some(ds) = national_dataset() else { return };
     let nl = ds.national().unwrap();
     let national = omzien::TrendQuery::new(Indicator::LONELY, W16, W20)
-        .area(&ds, nl)
+        .area(ds, nl)
         .unwrap()
         .delta
         .unwrap();
@@ -28,10 +28,10 @@ fn a_rise_that_follows_the_country_is_not_a_local_risk() {
         .with_since(W16)
         .with_mode(RiskMode::Rising);
     // The old rule (own change, no reference): 93 of Amsterdam's 99 wijken "rise".
-    let raw = q.with_reference(RiseReference::None).run(&ds).unwrap();
+    let raw = q.with_reference(RiseReference::None).run(ds).unwrap();
     assert_eq!((raw.areas.len(), raw.ranked), (93, 99));
     // Against the country: only the wijken that rose more than 3 pp beyond its 3.6 pp.
-    let list = q.run(&ds).unwrap();
+    let list = q.run(ds).unwrap();
     assert_eq!(list.national_delta, Some(3.6));
     assert!(
         !list.areas.is_empty() && list.areas.len() < 40,
@@ -61,14 +61,14 @@ fn a_rise_that_follows_the_country_is_not_a_local_risk() {
     let all = RiskQuery::new(Level::Buurt, Indicator::LONELY, W20)
         .with_since(W16)
         .with_mode(RiskMode::Rising);
-    let old = all.with_reference(RiseReference::None).run(&ds).unwrap();
-    let new = all.run(&ds).unwrap();
+    let old = all.with_reference(RiseReference::None).run(ds).unwrap();
+    let new = all.run(ds).unwrap();
     assert!(old.flagged_share() > 0.5, "{}", old.flagged_share());
     assert!(new.flagged_share() < 0.2, "{}", new.flagged_share());
     // Against the gemeente: each wijk beyond its own gemeente's change.
-    let g = q.with_reference(RiseReference::Gemeente).run(&ds).unwrap();
+    let g = q.with_reference(RiseReference::Gemeente).run(ds).unwrap();
     let amsterdam = omzien::TrendQuery::new(Indicator::LONELY, W16, W20)
-        .area(&ds, code("GM0363"))
+        .area(ds, code("GM0363"))
         .unwrap()
         .delta;
     assert!(g.areas.iter().all(|a| a.reference_delta == amsterdam));
@@ -103,17 +103,17 @@ fn high_needs_enough_areas_and_keeps_every_tie() {
     let ameland = RiskQuery::new(Level::Wijk, Indicator::LONELY, W20)
         .with_gemeente(code("GM0060").gemeente().unwrap())
         .with_mode(RiskMode::High);
-    let list = ameland.run(&ds).unwrap();
+    let list = ameland.run(ds).unwrap();
     assert_eq!(list.ranked, 1);
     assert!(!list.high_applies && list.areas.is_empty());
-    assert_eq!(ameland.with_min_areas(1).run(&ds).unwrap().areas.len(), 1);
+    assert_eq!(ameland.with_min_areas(1).run(ds).unwrap().areas.len(), 1);
     // Across all gemeenten one at a time, "high" marks about a tenth of the wijken it may mark.
     let (mut marked, mut eligible) = (0, 0);
     for g in ds.areas(Level::Gemeente, None) {
         let l = RiskQuery::new(Level::Wijk, Indicator::LONELY, W20)
             .with_gemeente(g.gemeente().unwrap())
             .with_mode(RiskMode::High)
-            .run(&ds)
+            .run(ds)
             .unwrap();
         if l.high_applies {
             eligible += l.ranked;
@@ -128,7 +128,7 @@ fn high_needs_enough_areas_and_keeps_every_tie() {
     );
     // Ties at the cut: every buurt with the value at the cut is in, all with one rank.
     let q = RiskQuery::new(Level::Buurt, Indicator::LONELY, W20).with_mode(RiskMode::High);
-    let list = q.run(&ds).unwrap();
+    let list = q.run(ds).unwrap();
     let cut = list.areas.iter().map(|a| a.value).fold(f64::MAX, f64::min);
     let at_cut: Vec<_> = list.areas.iter().filter(|a| a.value == cut).collect();
     let in_data = ds

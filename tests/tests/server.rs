@@ -113,7 +113,7 @@ async fn delta_tile_uses_the_diverging_ramp_with_the_sign_of_the_change() {
         omzien::Wave::new(2020),
     )
     .with_age(omzien::AgeGroup::ADULTS)
-    .area(&ds, "GM0363".parse().unwrap())
+    .area(ds, "GM0363".parse().unwrap())
     .unwrap();
     let delta = t.delta.unwrap();
     assert!(delta > 0.0);

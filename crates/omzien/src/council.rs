@@ -437,7 +437,7 @@ impl<'a> Summarizer<'a> {
             }
             let t = TrendQuery::new(ind, from, latest)
                 .with_age(age)
-                .area(&ds, g)
+                .area(ds, g)
                 .map_err(|e| QueryError::Invalid(e.to_string()))?;
             match (
                 self.fact(g, from, age)?,
@@ -544,7 +544,7 @@ impl<'a> Summarizer<'a> {
             if let Some(s) = since {
                 rq = rq.with_since(s);
             }
-            rq.run(&ds).map_err(|e| QueryError::Invalid(e.to_string()))
+            rq.run(ds).map_err(|e| QueryError::Invalid(e.to_string()))
         };
         let high = list(RiskMode::High)?;
         let rising = match since {

@@ -437,14 +437,14 @@ impl<'a> Scope<'a> {
         let ds = self.ds;
         let risk = |mode: RiskMode| -> Vec<AreaCode> {
             self.risk_query(mode)
-                .areas(&ds)
+                .areas(ds)
                 .map(|v| v.into_iter().map(|r| r.area).collect())
                 .unwrap_or_default()
         };
         let probabilities = |mode: RiskMode| -> Vec<(AreaCode, Option<f64>, Option<f64>)> {
             self.risk_query(mode)
                 .by_probability(0.0)
-                .areas(&ds)
+                .areas(ds)
                 .map(|v| v.into_iter().map(|r| (r.area, r.p_top, r.p_rise)).collect())
                 .unwrap_or_default()
         };
@@ -482,7 +482,7 @@ impl<'a> Scope<'a> {
                 .with_age(age)
                 .with_level(q.level)
                 .with_gemeente(q.gemeente)
-                .run(&ds)
+                .run(ds)
                 .unwrap_or_default()
         };
         let mut areas: Vec<ReportArea> = ds

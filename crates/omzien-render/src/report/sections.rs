@@ -474,7 +474,7 @@ pub(super) fn profile(l: &mut Layout, c: &Ctx<'_>, p: &omzien::RiskProfile) {
         .with_indicators(p.rows.iter().map(|c| c.indicator).collect())
         .with_age(r.age())
         .with_band(r.band);
-    if let Ok(spine) = q.spine(&ds) {
+    if let Ok(spine) = q.spine(ds) {
         let chart = crate::comparison::spine_chart_in(ds, &spine, lang, &crate::SpineLayout::PAGE);
         place_chart(l, &chart);
     }
@@ -638,7 +638,7 @@ pub(super) fn brief_section(l: &mut Layout, ds: &Dataset, r: &GemeenteReport, la
         .with_indicator(r.indicator())
         .with_ages(r.ages.clone())
         .with_level(r.level);
-    let Ok(summary) = q.run(&ds) else {
+    let Ok(summary) = q.run(ds) else {
         return;
     };
     let b = crate::brief(ds, &summary, lang);
@@ -678,7 +678,7 @@ pub(super) fn funnel_section(l: &mut Layout, ds: &Dataset, r: &GemeenteReport, l
         .with_measure(r.indicator(), r.age())
         .with_benchmark(benchmark)
         .within(r.gemeente);
-    match q.run(&ds) {
+    match q.run(ds) {
         Ok(f) if !f.points.is_empty() => {
             let outside: Vec<String> = f
                 .points

@@ -55,7 +55,7 @@ pub async fn compare(
 ) -> Result<Response, ApiError> {
     answer(&state, &uri, &headers, move |state| {
         let ds = &state.dataset;
-        let c = compare_query(state, &code, &p.ask)?.run(&ds)?;
+        let c = compare_query(state, &code, &p.ask)?.run(ds)?;
         let answer = CompareAnswer::new(ds, &c);
         encode(ds, p.format.format, &answer, &answer.rows, &answer.lead())
     })
@@ -167,7 +167,7 @@ pub async fn brief(
         if p.indicator.is_some() {
             q = q.with_indicator(ds.parse_indicator(p.indicator.as_deref())?);
         }
-        let summary = q.run(&ds)?;
+        let summary = q.run(ds)?;
         let words = omzien_render::brief(ds, &summary, lang);
         let (body, content_type) = match p.format.unwrap_or_default() {
             BriefFormat::Html => (words.html(lang).into_bytes(), "text/html; charset=utf-8"),
@@ -222,7 +222,7 @@ pub async fn spine(
     answer(&state, &uri, &headers, move |state| {
         let ds = &state.dataset;
         let lang = p.chart.lang()?;
-        let spine = compare_query(state, &code, &p.ask)?.spine(&ds)?;
+        let spine = compare_query(state, &code, &p.ask)?.spine(ds)?;
         p.chart
             .encode(&omzien_render::spine_chart(ds, &spine, lang))
     })
@@ -262,7 +262,7 @@ pub async fn funnel(
         let ds = &state.dataset;
         let lang = p.chart.lang()?;
         let q = p.ask.query(ds, p.gemeente.gemeente(ds)?)?;
-        let f = q.run(&ds)?;
+        let f = q.run(ds)?;
         p.chart.encode(&omzien_render::funnel_chart(ds, &f, lang))
     })
     .await

@@ -256,7 +256,7 @@ fn area_answer(state: &AppState, code: AreaCode, q: &AreaQuery) -> Result<Encode
         q.rank_indicator.as_deref(),
         q.rank_wave.as_deref(),
     )?;
-    let profile = pq.run(&ds, code)?;
+    let profile = pq.run(ds, code)?;
     let has_polygon = state
         .boundaries(code.level())
         .map(|b| b.shape(code).is_some());
@@ -417,7 +417,7 @@ pub async fn risk(
     answer(&state, &uri, &headers, move |state| {
         let ds = &state.dataset;
         let q = p.ask.query(ds)?;
-        let list = q.run(&ds)?;
+        let list = q.run(ds)?;
         let answer = RiskAnswer::new(ds, list, p.ask.rule.limit, |c| bbox(state, c));
         let mut e = encode(ds, p.format.format, &answer, &answer.rows, &[])?;
         // A CSV has no room for the total: it goes in headers.
@@ -583,7 +583,7 @@ pub async fn trend(
     answer(&state, &uri, &headers, move |state| {
         let ds = &state.dataset;
         let q = p.ask.query(ds)?;
-        let answer = TrendAnswer::new(ds, &q.run(&ds)?, q.band);
+        let answer = TrendAnswer::new(ds, &q.run(ds)?, q.band);
         encode(ds, p.format.format, &answer, &answer.rows, &[])
     })
     .await
