@@ -6,6 +6,7 @@
 # mean bytes of each.
 #
 #   N=300 bash benches/vector/cold.sh
+#   BASELINE=DIR bash benches/vector/cold.sh   # also DIR/omzien (an earlier build), same addresses
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 DATA=${OMZIEN_DATA:-../shared/data}
@@ -17,8 +18,16 @@ cargo build --release -q -p omzien-server -p omzien-benches --bin omzien --examp
 ./target/release/omzien serve --data "$DATA/rivm-50090NED" --boundaries "$DATA/cbs-2020" \
   --addr "127.0.0.1:$PORT" > "$WORK/serve.log" 2>&1 &
 pid=$!
-trap 'kill $pid 2>/dev/null || true' EXIT
-for _ in $(seq 100); do curl -sf "http://127.0.0.1:$PORT/health" >/dev/null && break; sleep 0.2; done
+base=""
+if [ -n "${BASELINE:-}" ]; then
+  "$BASELINE/omzien" serve --data "$DATA/rivm-50090NED" --boundaries "$DATA/cbs-2020" \
+    --addr "127.0.0.1:$((PORT + 1))" > "$WORK/baseline.log" 2>&1 &
+  base=$!
+fi
+trap 'kill $pid $base 2>/dev/null || true' EXIT
+for p in $PORT ${base:+$((PORT + 1))}; do
+  for _ in $(seq 100); do curl -sf "http://127.0.0.1:$p/health" >/dev/null && break; sleep 0.2; done
+done
 # Seeded tile addresses over the Netherlands (lon 3.4–7.2, lat 50.8–53.5).
 python3 - "$N" > "$WORK/tiles.txt" <<'PY'
 import math, random, sys
@@ -35,17 +44,19 @@ while len(seen) < n:
 for z, x, y in sorted(seen):
     print(z, x, y)
 PY
-run() { # ext
-  local ext=$1 out="$WORK/$1.times"
+run() { # ext route [port label]
+  local ext=$1 port=${3:-$PORT} label=${4:-} out="$WORK/$1${4:+.$4}.times"
   : > "$out"
   while read -r z x y; do
     # The level by zoom, as the web map (and /vector by default) has it.
     if [ "$z" -le 9 ]; then level=gemeente; elif [ "$z" -le 12 ]; then level=wijk; else level=buurt; fi
     curl -s -o /dev/null -w '%{time_total} %{size_download}\n' \
-      "http://127.0.0.1:$PORT/$2/$z/$x/$y.$ext?age=65%2B&level=$level" >> "$out"
+      "http://127.0.0.1:$port/$2/$z/$x/$y.$ext?age=65%2B&level=$level" >> "$out"
   done < "$WORK/tiles.txt"
-  sort -n "$out" | awk -v ext="$ext" '{t[NR]=$1; s+=$1; b+=$2} END {
-    printf "%-4s %d tiles: mean %.1f ms, p95 %.1f ms, mean %.1f KB\n", ext, NR, 1000*s/NR, 1000*t[int(NR*0.95)], b/NR/1024 }'
+  sort -n "$out" | awk -v ext="$ext${label:+ ($label)}" '{t[NR]=$1; s+=$1; b+=$2} END {
+    printf "%-13s %d tiles: mean %.1f ms, p95 %.1f ms, mean %.1f KB\n", ext, NR, 1000*s/NR, 1000*t[int(NR*0.95)], b/NR/1024 }'
 }
 run mvt vector
+if [ -n "$base" ]; then run mvt vector $((PORT + 1)) before; fi
 run png tiles
+if [ -n "$base" ]; then run png tiles $((PORT + 1)) before; fi

@@ -22,12 +22,8 @@ pub fn civil_date(days: u64) -> String {
 }
 
 /// The moment `secs` after 1970-01-01T00:00:00Z, `YYYY-MM-DDTHH:MM:SSZ`.
-///
-/// ```
-/// assert_eq!(omzien::utc_timestamp(1_796_000_000), "2026-11-30T00:53:20Z");
-/// ```
 #[must_use]
-pub fn utc_timestamp(secs: u64) -> String {
+pub(crate) fn utc_timestamp(secs: u64) -> String {
     let rem = secs % 86_400;
     format!(
         "{}T{:02}:{:02}:{:02}Z",
@@ -52,6 +48,7 @@ mod tests {
     fn seconds_become_rfc3339_times() {
         let t = super::utc_timestamp(20_788 * 86_400 + 3_661);
         assert_eq!(t, "2026-12-01T01:01:01Z");
+        assert_eq!(super::utc_timestamp(1_796_000_000), "2026-11-30T00:53:20Z");
         assert_eq!(t.len(), 20);
     }
 }

@@ -644,7 +644,8 @@ pub struct IndicatorInfo {
     pub loneliness: bool,
 }
 
-/// `Eenzaam_28` → `Eenzaam`; keys without a numeric suffix stay whole.
+/// `Eenzaam_28` → `Eenzaam`; keys without a numeric suffix stay whole. One rule for the
+/// figures' columns and CBS's key figures (`k_65JaarOfOuder_12` → `k_65JaarOfOuder`).
 pub(crate) fn key_stem(key: &str) -> &str {
     match key.rsplit_once('_') {
         Some((stem, n)) if !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) => stem,
@@ -707,6 +708,15 @@ mod tests {
             assert_eq!(Indicator::from_label(r.nl), Some(ind), "{}", r.nl);
             assert!(r.key.starts_with(r.stem));
         }
+    }
+
+    #[test]
+    fn a_key_s_stem_is_the_key_without_its_number() {
+        assert_eq!(key_stem("Eenzaam_28"), "Eenzaam");
+        assert_eq!(key_stem("k_65JaarOfOuder_12"), "k_65JaarOfOuder");
+        assert_eq!(key_stem("AantalInwoners_5"), "AantalInwoners");
+        assert_eq!(key_stem("WijkenEnBuurten"), "WijkenEnBuurten");
+        assert_eq!(key_stem("Eenzaam_"), "Eenzaam_");
     }
 
     #[test]

@@ -68,7 +68,8 @@ pub use compare::{
 pub use council::{CouncilSummary, Fact, NamedArea, Statement, SummaryCaveat, SummaryQuery};
 pub use counts::PeopleCount;
 pub use dataset::{Area, Dataset, QueryError, SearchHit};
-pub use date::{civil_date, utc_timestamp};
+pub use date::civil_date;
+pub(crate) use date::utc_timestamp;
 pub use error::{Error, Result};
 pub use figure::{Figure, Margin, Status};
 pub use indicator::{Indicator, IndicatorInfo, Polarity, Unit};
@@ -102,7 +103,7 @@ pub use trend::{Caveat, Direction, Trend, TrendError, TrendQuery, change};
 pub use wave::{AgeGroup, AgeGroupError, Wave, WaveError};
 pub use weights::{
     ADULTS_APPROXIMATION, Groups, HOUSEHOLD_PROPERTIES, POPULATION_PROPERTIES,
-    PopulationProperties, Populations, URBANITY_PROPERTIES, Weights, WeightsError, year_in_name,
+    PopulationProperties, Populations, URBANITY_PROPERTIES, Weights, WeightsError,
 };
 
 /// The README's examples, run as doctests.

@@ -236,22 +236,6 @@ pub struct FetchedKeyFigures {
     pub missing: Vec<&'static str>,
 }
 
-/// The stem of a column key: the key without its last `_NUMBER`.
-///
-/// ```
-/// # use omzien::fetch::key_stem;
-/// assert_eq!(key_stem("k_65JaarOfOuder_12"), "k_65JaarOfOuder");
-/// assert_eq!(key_stem("AantalInwoners_5"), "AantalInwoners");
-/// assert_eq!(key_stem("WijkenEnBuurten"), "WijkenEnBuurten");
-/// ```
-#[must_use]
-pub fn key_stem(key: &str) -> &str {
-    match key.rsplit_once('_') {
-        Some((stem, n)) if !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) => stem,
-        _ => key,
-    }
-}
-
 /// Downloads the key figures of `req.year` into `req.out/kerncijfers_YEAR.csv`, written whole
 /// (under a hidden name, renamed when complete).
 ///
@@ -340,7 +324,7 @@ fn key_columns(
     let column = |stem: &str| -> Option<(String, bool)> {
         props.iter().find_map(|p| {
             let key = text(p, "Key")?;
-            (key_stem(&key) == stem).then(|| {
+            (crate::indicator::key_stem(&key) == stem).then(|| {
                 let percent = text(p, "Unit").is_some_and(|u| u.contains('%'));
                 (key, percent)
             })

@@ -47,7 +47,7 @@ mod ogc;
 
 pub use key_figures::{
     CBS_OWN_FEED, FetchedKeyFigures, KEY_FIGURE_COLUMNS, KEY_FIGURES, KeyFiguresRequest,
-    KeyFiguresTable, key_figures, key_figures_file, key_figures_table, key_stem,
+    KeyFiguresTable, key_figures, key_figures_file, key_figures_table,
 };
 
 use std::fmt::Write as _;

@@ -87,15 +87,8 @@ pub const ADULTS_APPROXIMATION: &str =
 
 /// A year a file name states (`bevolking_2020.csv`, `gemeenten_2020.geojson`): four digits
 /// from 1990 to 2099 standing on their own.
-///
-/// ```
-/// use std::path::Path;
-/// assert_eq!(omzien::year_in_name(Path::new("data/gemeenten_2020.geojson")), Some(2020));
-/// assert_eq!(omzien::year_in_name(Path::new("pop.csv")), None);
-/// assert_eq!(omzien::year_in_name(Path::new("wk12020x.csv")), None);
-/// ```
 #[must_use]
-pub fn year_in_name(path: &Path) -> Option<u16> {
+pub(crate) fn year_in_name(path: &Path) -> Option<u16> {
     let name = path.file_name()?.to_str()?;
     let b = name.as_bytes();
     (0..b.len().saturating_sub(3)).find_map(|i| {
@@ -380,4 +373,19 @@ fn read_pairs(path: &Path) -> Result<Vec<(usize, AreaCode, String)>, WeightsErro
         });
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    #[test]
+    fn a_year_stands_on_its_own_in_a_file_name() {
+        let year = |p: &str| super::year_in_name(Path::new(p));
+        assert_eq!(year("data/gemeenten_2020.geojson"), Some(2020));
+        assert_eq!(year("bevolking_2024.csv"), Some(2024));
+        assert_eq!(year("pop.csv"), None);
+        assert_eq!(year("wk12020x.csv"), None);
+        assert_eq!(year("kerncijfers_1989.csv"), None);
+    }
 }
