@@ -184,135 +184,245 @@ async fn legend_png_shows_every_class_in_the_tile_colours() {
     assert!(String::from_utf8(body).unwrap().contains("svg"));
 }
 
-#[tokio::test]
-async fn etag_gives_304() {
-    let Some(app) = national_app() else { return };
-    let uri = "/tiles/8/131/84.png?level=gemeente";
-    let (s, h, body) = get(&app, uri, &[]).await;
-    assert_eq!(s, StatusCode::OK);
+/// The demo with its gemeente boundaries only (no wijk or buurt map: the refusals for those
+/// levels are the same as for national data served with its gemeenten).
+fn demo_gemeente_app() -> Router {
+    let [gm, _, _] = omzien::demo::boundaries();
+    app(AppState::new(omzien::demo::dataset(), vec![gm], 8 << 20))
+}
+
+/// A tile over the demo gemeente, at zoom `z`.
+fn demo_tile(z: u8) -> TileCoord {
+    let [gm, _, _] = omzien::demo::boundaries();
+    let c = geo::InteriorPoint::interior_point(&gm.shapes()[0].geometry).unwrap();
+    TileCoord::containing(c.x(), c.y(), z).unwrap()
+}
+
+async fn etag_gives_304_on(app: &Router, uri: &str) {
+    let (s, h, body) = get(app, uri, &[]).await;
+    assert_eq!(s, StatusCode::OK, "{uri}");
     assert!(!body.is_empty());
     let tag = h[header::ETAG].to_str().unwrap().to_owned();
     assert!(tag.starts_with('"') && tag.ends_with('"'));
-    let (s, h2, body) = get(&app, uri, &[("if-none-match", &tag)]).await;
+    let (s, h2, body) = get(app, uri, &[("if-none-match", &tag)]).await;
     assert_eq!(s, StatusCode::NOT_MODIFIED);
     assert!(body.is_empty());
     assert_eq!(h2[header::ETAG].to_str().unwrap(), tag);
-    let (s, _, _) = get(&app, uri, &[("if-none-match", "\"other\"")]).await;
+    let (s, _, _) = get(app, uri, &[("if-none-match", "\"other\"")]).await;
     assert_eq!(s, StatusCode::OK);
 }
 
 #[tokio::test]
+async fn etag_gives_304() {
+    let t = demo_tile(10);
+    let uri = format!("/tiles/{}/{}/{}.png?level=gemeente", t.z, t.x, t.y);
+    etag_gives_304_on(&demo_gemeente_app(), &uri).await;
+    if let Some(app) = national_app() {
+        etag_gives_304_on(&app, "/tiles/8/131/84.png?level=gemeente").await;
+    }
+}
+
+#[tokio::test]
 async fn bad_input_gets_a_4xx_that_names_the_problem() {
-    let Some(app) = national_app() else { return };
-    let cases: &[(&str, StatusCode, &str)] = &[
-        ("/tiles/23/0/0.png", StatusCode::BAD_REQUEST, "zoom 23"),
-        ("/tiles/3/8/0.png", StatusCode::BAD_REQUEST, "below 8"),
-        ("/tiles/3/0/8.png", StatusCode::BAD_REQUEST, "below 8"),
-        ("/tiles/3/-1/0.png", StatusCode::BAD_REQUEST, "\"-1\""),
-        ("/tiles/a/0/0.png", StatusCode::BAD_REQUEST, "\"a\""),
-        ("/tiles/3/0/x.png", StatusCode::BAD_REQUEST, "\"x\""),
-        ("/tiles/3/0/0.jpg", StatusCode::BAD_REQUEST, ".png"),
+    // The same refusals on the demo (always) and on the national data (where present).
+    refusals(&demo_gemeente_app(), &omzien::demo::GEMEENTE.to_string()).await;
+    if let Some(app) = national_app() {
+        refusals(&app, "GM0363").await;
+    }
+}
+
+/// Bad requests of every route, each refused with its status and a message naming the problem;
+/// `gm` a gemeente the data holds.
+async fn refusals(app: &Router, gm: &str) {
+    let cases: &[(String, StatusCode, &str)] = &[
         (
-            "/tiles/3/0/0.png?indicator=Geluk_99",
+            "/tiles/23/0/0.png".replace("GM0363", gm),
+            StatusCode::BAD_REQUEST,
+            "zoom 23",
+        ),
+        (
+            "/tiles/3/8/0.png".replace("GM0363", gm),
+            StatusCode::BAD_REQUEST,
+            "below 8",
+        ),
+        (
+            "/tiles/3/0/8.png".replace("GM0363", gm),
+            StatusCode::BAD_REQUEST,
+            "below 8",
+        ),
+        (
+            "/tiles/3/-1/0.png".replace("GM0363", gm),
+            StatusCode::BAD_REQUEST,
+            "\"-1\"",
+        ),
+        (
+            "/tiles/a/0/0.png".replace("GM0363", gm),
+            StatusCode::BAD_REQUEST,
+            "\"a\"",
+        ),
+        (
+            "/tiles/3/0/x.png".replace("GM0363", gm),
+            StatusCode::BAD_REQUEST,
+            "\"x\"",
+        ),
+        (
+            "/tiles/3/0/0.jpg".replace("GM0363", gm),
+            StatusCode::BAD_REQUEST,
+            ".png",
+        ),
+        (
+            "/tiles/3/0/0.png?indicator=Geluk_99".replace("GM0363", gm),
             StatusCode::BAD_REQUEST,
             "Geluk_99",
         ),
         (
-            "/tiles/3/0/0.png?wave=2013",
+            "/tiles/3/0/0.png?wave=2013".replace("GM0363", gm),
             StatusCode::BAD_REQUEST,
             "2013",
         ),
         (
-            "/tiles/3/0/0.png?wave=soon",
+            "/tiles/3/0/0.png?wave=soon".replace("GM0363", gm),
             StatusCode::BAD_REQUEST,
             "soon",
         ),
-        ("/tiles/3/0/0.png?age=12%2B", StatusCode::BAD_REQUEST, "12+"),
-        ("/api/figures?bbox=4,52,5", StatusCode::BAD_REQUEST, "bbox"),
         (
-            "/api/figures?bbox=5,52,4,53",
+            "/tiles/3/0/0.png?age=12%2B".replace("GM0363", gm),
             StatusCode::BAD_REQUEST,
-            "west,south",
+            "12+",
         ),
-        ("/api/figures?bbox=a,b,c,d", StatusCode::BAD_REQUEST, "bbox"),
         (
-            "/api/figures?bbox=4,95,5,96",
+            "/api/figures?bbox=4,52,5".replace("GM0363", gm),
             StatusCode::BAD_REQUEST,
             "bbox",
         ),
         (
-            "/api/figures?level=buurt&bbox=4,52,5,53",
+            "/api/figures?bbox=5,52,4,53".replace("GM0363", gm),
+            StatusCode::BAD_REQUEST,
+            "west,south",
+        ),
+        (
+            "/api/figures?bbox=a,b,c,d".replace("GM0363", gm),
+            StatusCode::BAD_REQUEST,
+            "bbox",
+        ),
+        (
+            "/api/figures?bbox=4,95,5,96".replace("GM0363", gm),
+            StatusCode::BAD_REQUEST,
+            "bbox",
+        ),
+        (
+            "/api/figures?level=buurt&bbox=4,52,5,53".replace("GM0363", gm),
             StatusCode::NOT_FOUND,
             "no boundaries loaded for level buurt",
         ),
         (
-            "/api/areas/GM0363?indicator=Geluk_99",
+            "/api/areas/GM0363?indicator=Geluk_99".replace("GM0363", gm),
             StatusCode::BAD_REQUEST,
             "Geluk_99",
         ),
         (
-            "/api/areas/GM0363?wave=2013",
+            "/api/areas/GM0363?wave=2013".replace("GM0363", gm),
             StatusCode::BAD_REQUEST,
             "2013",
         ),
         (
-            "/api/at?lon=4.9&lat=52.37&indicator=Geluk_99",
+            "/api/at?lon=4.9&lat=52.37&indicator=Geluk_99".replace("GM0363", gm),
             StatusCode::BAD_REQUEST,
             "Geluk_99",
         ),
-        ("/assets/../Cargo.toml", StatusCode::NOT_FOUND, "asset"),
         (
-            "/tiles/3/0/0.png?level=street",
+            "/assets/../Cargo.toml".replace("GM0363", gm),
+            StatusCode::NOT_FOUND,
+            "asset",
+        ),
+        (
+            "/tiles/3/0/0.png?level=street".replace("GM0363", gm),
             StatusCode::BAD_REQUEST,
             "street",
         ),
         (
-            "/tiles/3/0/0.png?from=2020&to=2020",
+            "/tiles/3/0/0.png?from=2020&to=2020".replace("GM0363", gm),
             StatusCode::BAD_REQUEST,
             "two different waves",
         ),
         (
-            "/tiles/3/0/0.png?from=2016",
+            "/tiles/3/0/0.png?from=2016".replace("GM0363", gm),
             StatusCode::BAD_REQUEST,
             "both from and to",
         ),
         (
-            "/tiles/3/0/0.png?method=magic",
+            "/tiles/3/0/0.png?method=magic".replace("GM0363", gm),
             StatusCode::BAD_REQUEST,
             "magic",
         ),
-        ("/tiles/3/0/0.png?classes=40", StatusCode::BAD_REQUEST, "40"),
         (
-            "/tiles/3/0/0.png?level=buurt",
+            "/tiles/3/0/0.png?classes=40".replace("GM0363", gm),
+            StatusCode::BAD_REQUEST,
+            "40",
+        ),
+        (
+            "/tiles/3/0/0.png?level=buurt".replace("GM0363", gm),
             StatusCode::NOT_FOUND,
             "no boundaries",
         ),
         (
-            "/legend?indicator=Geluk_99",
+            "/legend?indicator=Geluk_99".replace("GM0363", gm),
             StatusCode::BAD_REQUEST,
             "Geluk_99",
         ),
-        ("/api/areas/GM9876", StatusCode::NOT_FOUND, "GM9876"),
-        ("/api/areas/XX12", StatusCode::NOT_FOUND, "XX12"),
-        ("/api/areas?level=street", StatusCode::BAD_REQUEST, "street"),
-        ("/api/search", StatusCode::BAD_REQUEST, "q"),
         (
-            "/api/risk?mode=sometimes",
+            "/api/areas/GM9876".replace("GM0363", gm),
+            StatusCode::NOT_FOUND,
+            "GM9876",
+        ),
+        (
+            "/api/areas/XX12".replace("GM0363", gm),
+            StatusCode::NOT_FOUND,
+            "XX12",
+        ),
+        (
+            "/api/areas?level=street".replace("GM0363", gm),
+            StatusCode::BAD_REQUEST,
+            "street",
+        ),
+        (
+            "/api/search".replace("GM0363", gm),
+            StatusCode::BAD_REQUEST,
+            "q",
+        ),
+        (
+            "/api/risk?mode=sometimes".replace("GM0363", gm),
             StatusCode::BAD_REQUEST,
             "sometimes",
         ),
-        ("/api/indicators?format=xml", StatusCode::BAD_REQUEST, "xml"),
-        ("/nope", StatusCode::NOT_FOUND, "no such route"),
-        ("/api/at?lon=500&lat=0", StatusCode::BAD_REQUEST, "500"),
-        ("/api/at?lat=52", StatusCode::BAD_REQUEST, "lon and lat"),
         (
-            "/api/at?lon=3.5&lat=52.5",
+            "/api/indicators?format=xml".replace("GM0363", gm),
+            StatusCode::BAD_REQUEST,
+            "xml",
+        ),
+        (
+            "/nope".replace("GM0363", gm),
+            StatusCode::NOT_FOUND,
+            "no such route",
+        ),
+        (
+            "/api/at?lon=500&lat=0".replace("GM0363", gm),
+            StatusCode::BAD_REQUEST,
+            "500",
+        ),
+        (
+            "/api/at?lat=52".replace("GM0363", gm),
+            StatusCode::BAD_REQUEST,
+            "lon and lat",
+        ),
+        (
+            "/api/at?lon=3.5&lat=52.5".replace("GM0363", gm),
             StatusCode::NOT_FOUND,
             "no gemeente",
         ),
     ];
     for (uri, status, needle) in cases {
-        let (s, h, body) = get(&app, uri, &[]).await;
+        let (s, h, body) = get(app, uri, &[]).await;
         assert_eq!(s, *status, "{uri}: {}", String::from_utf8_lossy(&body));
         assert!(
             h[header::CONTENT_TYPE]
