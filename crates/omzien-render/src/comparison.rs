@@ -142,6 +142,18 @@ fn text_mark(
 }
 
 /// The spine chart of an area, laid out for a screen ([`SpineLayout::WEB`]).
+///
+/// ```
+/// use omzien::{Benchmark, CompareQuery, Wave};
+/// use omzien_render::{Lang, spine_chart};
+/// let ds = omzien::demo::dataset();
+/// let q = CompareQuery::new("WK999903".parse()?, Benchmark::Gemeente, Wave::new(2020));
+/// let chart = spine_chart(&ds, &q.spine(&ds)?, Lang::En);
+/// let svg = chart.svg();
+/// assert!(svg.starts_with("<svg") && svg.contains("<title"));
+/// assert_eq!(&chart.png(1)?[1..4], b"PNG");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[must_use]
 pub fn spine_chart(ds: &Dataset, s: &Spine, lang: Lang) -> Chart {
     spine_chart_in(ds, s, lang, &SpineLayout::WEB)
@@ -417,6 +429,15 @@ pub fn funnel_xy(f: &Funnel, n: f64, value: f64) -> (f64, f64) {
 }
 
 /// The funnel plot of areas against their benchmark.
+///
+/// ```
+/// use omzien::{FunnelQuery, Level, Wave};
+/// use omzien_render::{Lang, funnel_chart};
+/// // A funnel needs figures with intervals: the demo has none, so it is refused.
+/// let ds = omzien::demo::dataset();
+/// let q = FunnelQuery::new(Level::Wijk, Wave::new(2020));
+/// assert!(q.run(&ds).is_err());
+/// ```
 #[must_use]
 pub fn funnel_chart(ds: &Dataset, f: &Funnel, lang: Lang) -> Chart {
     let tx = T { lang };

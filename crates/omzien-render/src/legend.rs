@@ -27,6 +27,18 @@ fn fonts() -> Result<Fonts, EncodeError> {
 ///
 /// # Errors
 /// [`EncodeError`] when the image cannot be made or encoded.
+///
+/// ```
+/// use omzien::{AgeGroup, Indicator, LayerSpec, Level, Wave};
+/// let ds = omzien::demo::dataset();
+/// let layer = ds.layer(&LayerSpec::level(Indicator::LONELY, AgeGroup::ADULTS, Level::Wijk, Wave::new(2020)))?;
+/// let png = omzien_render::legend_png(&layer.legend(), 2)?;
+/// assert_eq!(&png[1..4], b"PNG");
+/// // Twice the legend's width at scale 2 (the width is bytes 16–19 of the header).
+/// let width = u32::from_be_bytes([png[16], png[17], png[18], png[19]]);
+/// assert_eq!(width, 2 * omzien_render::LEGEND_WIDTH);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn legend_png(legend: &Legend, scale: u32) -> Result<Vec<u8>, EncodeError> {
     let fonts = fonts()?;
     let s = scale.clamp(1, 2) as f32;

@@ -75,6 +75,23 @@ pub fn encode(raster: &Raster) -> Result<Vec<u8>, EncodeError> {
 ///
 /// # Errors
 /// [`EncodeError`] when the PNG writer fails.
+///
+/// ```
+/// use omzien::{AgeGroup, Indicator, LayerSpec, Level, Wave};
+/// use omzien_render::{Scene, TileCoord};
+/// let ds = omzien::demo::dataset();
+/// let [_, _, buurten] = omzien::demo::boundaries();
+/// let layer = ds.layer(&LayerSpec::level(Indicator::LONELY, AgeGroup::ADULTS, Level::Buurt, Wave::new(2020)))?;
+/// let scene = Scene::new(buurten);
+/// let [w, s, e, n] = scene.boundaries().extent().unwrap();
+/// let tile = TileCoord::containing((w + e) / 2.0, (s + n) / 2.0, 13).unwrap();
+/// let raster = omzien_render::render(&layer, &scene, tile, 1).unwrap();
+/// let png = omzien_render::encode_tile(&raster, &layer)?;
+/// assert_eq!(&png[1..4], b"PNG");
+/// // Smaller than the same pixels encoded without the layer's palette in mind.
+/// assert!(png.len() <= omzien_render::encode(&raster)?.len());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn encode_tile(raster: &Raster, layer: &omzien::Layer) -> Result<Vec<u8>, EncodeError> {
     let p = layer.palette();
     let exact: Vec<u32> = p

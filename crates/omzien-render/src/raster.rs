@@ -121,6 +121,23 @@ impl Raster {
 /// Each area is filled in its class colour and outlined, in the order of the boundaries, so a
 /// shared border shows both outlines the same way on every tile. Points closer than a third of
 /// a pixel to the previous one are dropped, which keeps low zooms cheap without visible change.
+///
+/// ```
+/// use omzien::{AgeGroup, Indicator, LayerSpec, Level, Wave};
+/// use omzien_render::{Scene, TileCoord};
+/// let ds = omzien::demo::dataset();
+/// let [_, _, buurten] = omzien::demo::boundaries();
+/// let layer = ds.layer(&LayerSpec::level(Indicator::LONELY, AgeGroup::ADULTS, Level::Buurt, Wave::new(2020)))?;
+/// let scene = Scene::new(buurten);
+/// let [w, s, e, n] = scene.boundaries().extent().unwrap();
+/// let tile = TileCoord::containing((w + e) / 2.0, (s + n) / 2.0, 13).unwrap();
+/// let raster = omzien_render::render(&layer, &scene, tile, 1).expect("the buurten meet the tile");
+/// assert_eq!((raster.width(), raster.height()), (256, 256));
+/// // A retina tile has twice the pixels; a tile far away draws nothing.
+/// assert_eq!(omzien_render::render(&layer, &scene, tile, 2).unwrap().width(), 512);
+/// assert!(omzien_render::render(&layer, &scene, TileCoord::new_checked(13, 0, 0).unwrap(), 1).is_none());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[must_use]
 pub fn render(layer: &Layer, scene: &Scene, tile: TileCoord, scale: u32) -> Option<Raster> {
     let size = TILE_SIZE * scale.clamp(1, 2);

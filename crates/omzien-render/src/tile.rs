@@ -85,6 +85,15 @@ impl TileCoord {
     ///
     /// # Errors
     /// [`TileError`] for parts that are not numbers or out of range.
+    ///
+    /// ```
+    /// use omzien_render::TileCoord;
+    /// let t = TileCoord::parse("10", "525", "336")?;
+    /// assert_eq!(t.to_string(), "10/525/336");
+    /// assert!(TileCoord::parse("3", "8", "0").is_err()); // beyond the 8 columns of zoom 3
+    /// assert!(TileCoord::parse("a", "0", "0").is_err());
+    /// # Ok::<(), omzien_render::TileError>(())
+    /// ```
     pub fn parse(z: &str, x: &str, y: &str) -> Result<Self, TileError> {
         let num = |part, v: &str| {
             v.parse::<u64>().map_err(|_| TileError::NotANumber {

@@ -252,6 +252,23 @@ impl FeatureAttributes {
 ///
 /// # Errors
 /// [`VectorError`] when the encoder refuses the tile or the query does not fit the dataset.
+///
+/// ```
+/// use omzien::{AgeGroup, Indicator};
+/// use omzien_render::{Scene, TileCoord, VectorQuery, vector_tile};
+/// let ds = omzien::demo::dataset();
+/// let [_, wijken, _] = omzien::demo::boundaries();
+/// let scene = Scene::new(wijken);
+/// let [w, s, e, n] = scene.boundaries().extent().unwrap();
+/// let tile = TileCoord::containing((w + e) / 2.0, (s + n) / 2.0, 11).unwrap();
+/// let q = VectorQuery { indicator: Indicator::LONELY, age: AgeGroup::ADULTS };
+/// let mvt = vector_tile(&ds, &scene, tile, q)?.expect("the wijken meet the tile");
+/// // The layer is named after the level, and the features carry their codes.
+/// assert!(mvt.windows(4).any(|w| w == b"wijk"));
+/// assert!(mvt.windows(8).any(|w| w == b"WK999903"));
+/// assert!(vector_tile(&ds, &scene, TileCoord::new_checked(11, 0, 0).unwrap(), q)?.is_none());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn vector_tile(
     ds: &Dataset,
     scene: &Scene,

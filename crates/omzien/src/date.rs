@@ -23,6 +23,7 @@ pub fn civil_date(days: u64) -> String {
 
 /// The moment `secs` after 1970-01-01T00:00:00Z, `YYYY-MM-DDTHH:MM:SSZ`.
 #[must_use]
+#[cfg(any(feature = "fetch", test))]
 pub(crate) fn utc_timestamp(secs: u64) -> String {
     let rem = secs % 86_400;
     format!(

@@ -69,6 +69,7 @@ pub use council::{CouncilSummary, Fact, NamedArea, Statement, SummaryCaveat, Sum
 pub use counts::PeopleCount;
 pub use dataset::{Area, Dataset, QueryError, SearchHit};
 pub use date::civil_date;
+#[cfg(feature = "fetch")]
 pub(crate) use date::utc_timestamp;
 pub use error::{Error, Result};
 pub use figure::{Figure, Margin, Status};

@@ -9,6 +9,17 @@ use super::*;
 ///
 /// # Errors
 /// [`crate::ReportPdfError::Docx`] when the package cannot be written.
+///
+/// ```
+/// use omzien::SummaryQuery;
+/// use omzien_render::{Lang, brief, brief_docx};
+/// let ds = omzien::demo::dataset();
+/// let s = SummaryQuery::new(&ds, omzien::demo::GEMEENTE).run(&ds)?;
+/// let docx = brief_docx(&brief(&ds, &s, Lang::Nl), Lang::Nl)?;
+/// // A DOCX is a ZIP package.
+/// assert!(docx.starts_with(b"PK"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn brief_docx(b: &Brief, lang: Lang) -> Result<Vec<u8>, crate::ReportPdfError> {
     use docx_rs::{Docx, Footnote, Paragraph, Run, Style, StyleType};
     let _ = lang;

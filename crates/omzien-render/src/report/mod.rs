@@ -88,6 +88,19 @@ struct Ctx<'a> {
 ///
 /// # Errors
 /// [`ReportPdfError`] when the PDF cannot be written.
+///
+/// ```
+/// use omzien::ReportQuery;
+/// use omzien_render::{Lang, report_pdf};
+/// let ds = omzien::demo::dataset();
+/// let [_, wijken, _] = omzien::demo::boundaries();
+/// let r = ReportQuery::new(&ds, omzien::demo::GEMEENTE).run(&ds)?;
+/// let pdf = report_pdf(&ds, &r, Some(&wijken), Lang::En, "2026-12-04")?;
+/// assert!(pdf.starts_with(b"%PDF-"));
+/// // Without boundaries the report is still made (its maps say there are none).
+/// assert!(report_pdf(&ds, &r, None, Lang::Nl, "2026-12-04")?.starts_with(b"%PDF-"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn report_pdf(
     ds: &Dataset,
     r: &GemeenteReport,
