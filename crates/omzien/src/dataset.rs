@@ -340,6 +340,14 @@ impl Dataset {
 
     /// An area with its names and parent.
     ///
+    /// ```
+    /// let ds = omzien::demo::dataset();
+    /// let wijk = ds.area("WK999903".parse()?)?;
+    /// assert_eq!(wijk.parent, Some(omzien::AreaCode::Gemeente(omzien::demo::GEMEENTE)));
+    /// assert!(ds.area("GM0363".parse()?).is_err()); // not in the demo
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
     /// # Errors
     /// [`QueryError::UnknownArea`].
     pub fn area(&self, code: AreaCode) -> Result<Area, QueryError> {
@@ -500,6 +508,16 @@ impl Dataset {
     /// An area without a row for this wave and age group, or an indicator the files did not
     /// have, is [`Figure::NotMeasured`].
     ///
+    /// ```
+    /// use omzien::{AgeGroup, Indicator, Wave};
+    /// let ds = omzien::demo::dataset();
+    /// let f = ds.figure("WK999903".parse()?, Indicator::LONELY, Wave::new(2020), AgeGroup::ADULTS)?;
+    /// assert!(f.value().is_some_and(|v| (0.0..=100.0).contains(&v)));
+    /// // A wave the data does not hold is an error, not a missing figure.
+    /// assert!(ds.figure("WK999903".parse()?, Indicator::LONELY, Wave::new(2013), AgeGroup::ADULTS).is_err());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
     /// # Errors
     /// [`QueryError`] for an area, wave or age group the dataset does not hold.
     pub fn figure(
@@ -615,6 +633,14 @@ impl Dataset {
 
     /// Finds areas by code or name: case- and accent-insensitive, with everyday aliases
     /// (`den haag` finds `'s-Gravenhage`). Best matches first, at most `limit`.
+    ///
+    /// ```
+    /// let ds = omzien::demo::dataset();
+    /// let hits = ds.search("omzienrade", 5);
+    /// assert_eq!(hits[0].code, omzien::AreaCode::Gemeente(omzien::demo::GEMEENTE));
+    /// assert_eq!(ds.search("WK999903", 5)[0].rank, 0); // a code is an exact hit
+    /// assert!(ds.search("nergensdorp", 5).is_empty());
+    /// ```
     #[must_use]
     pub fn search(&self, query: &str, limit: usize) -> Vec<SearchHit> {
         if let Ok(code) = query.trim().to_uppercase().parse::<AreaCode>()

@@ -32,6 +32,15 @@ impl Dataset {
     /// Ranks an area's figure (highest first) among the areas of its level, nationally and
     /// within its gemeente. Suppressed and not-measured areas are not ranked.
     ///
+    /// ```
+    /// use omzien::{AgeGroup, Indicator, Wave};
+    /// let ds = omzien::demo::dataset();
+    /// let r = ds.ranks("WK999903".parse()?, Indicator::LONELY, Wave::new(2020), AgeGroup::ADULTS)?;
+    /// let country = r.country.expect("the wijk has a figure");
+    /// assert!(country.rank >= 1 && country.rank <= country.of);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
     /// # Errors
     /// [`QueryError`] for an unknown area, wave or age group.
     pub fn ranks(

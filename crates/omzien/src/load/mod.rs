@@ -200,6 +200,30 @@ impl Loader {
 
     /// Loads files and directories into one dataset.
     ///
+    /// ```
+    /// use omzien::{AgeGroup, AreaCode, Figure, Indicator, Loader, Wave};
+    /// let dir = std::env::temp_dir().join(format!("omzien-doc-load-{}", std::process::id()));
+    /// std::fs::create_dir_all(&dir)?;
+    /// // Columns as StatLine's OData export names them; `.` is a suppressed figure.
+    /// std::fs::write(
+    ///     dir.join("50090NED.csv"),
+    ///     "ID,Leeftijd,Marges,WijkenEnBuurten,Perioden,Eenzaam_28\n\
+    ///      0,20300,MW00000,GM0363,2016JJ00,47.5\n\
+    ///      1,20300,MW00000,GM0363,2020JJ00,53.2\n\
+    ///      2,20300,MW00000,WK036300,2020JJ00,.\n",
+    /// )?;
+    /// let ds = Loader::new().load([&dir])?;
+    /// let amsterdam: AreaCode = "GM0363".parse()?;
+    /// let figure = ds.figure(amsterdam, Indicator::LONELY, Wave::new(2020), AgeGroup::ADULTS)?;
+    /// assert_eq!(figure.value(), Some(53.2));
+    /// let wijk = ds.figure("WK036300".parse()?, Indicator::LONELY, Wave::new(2020), AgeGroup::ADULTS)?;
+    /// assert_eq!(wijk, Figure::Suppressed);
+    /// // A folder without figures is refused, naming it.
+    /// assert!(Loader::new().load([dir.join("nothing-here")]).is_err());
+    /// std::fs::remove_dir_all(&dir)?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
     /// # Errors
     /// A [`LoadError`] naming the file and line (or JSON path) of the first problem found.
     pub fn load<P: AsRef<Path>>(

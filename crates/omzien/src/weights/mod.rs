@@ -177,6 +177,20 @@ impl Weights {
 
     /// Reads a CSV of `code,weight` (`,` or `;`, header row optional, padding allowed).
     ///
+    /// ```
+    /// use omzien::Weights;
+    /// let p = std::env::temp_dir().join(format!("omzien-doc-weights-{}.csv", std::process::id()));
+    /// std::fs::write(&p, "code;weight\nGM0363; 872757\nGM0599;651446\n")?;
+    /// let w = Weights::from_csv(&p)?;
+    /// assert_eq!(w.get("GM0363".parse()?), Some(872_757.0));
+    /// assert_eq!(w.len(), 2);
+    /// std::fs::write(&p, "GM0363,-1\n")?;
+    /// let e = Weights::from_csv(&p).unwrap_err().to_string();
+    /// assert!(e.contains("line 1") && e.contains("-1"), "{e}");
+    /// std::fs::remove_file(&p)?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
     /// # Errors
     /// A [`WeightsError`] naming the line of a bad code, a bad or negative number, or a repeated code.
     pub fn from_csv(path: &Path) -> Result<Self, WeightsError> {
