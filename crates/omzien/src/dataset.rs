@@ -13,7 +13,7 @@ pub(crate) use build::DatasetBuilder;
 pub(crate) use resolve::gemeente_of;
 
 use crate::area::{alias_targets, fold_name, repair_mojibake};
-use crate::indicator::{MAX_EXTRA, SCHEMA_LEN};
+use crate::indicator::{MAX_EXTRA_KEY, SCHEMA_LEN};
 use crate::load::{LoadError, ParsedFile, Target};
 use crate::{
     AgeGroup, AreaCode, Figure, GemeenteCode, Indicator, IndicatorInfo, Level, Margin, Unit, Wave,

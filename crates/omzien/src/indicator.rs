@@ -1,7 +1,6 @@
 //! Indicators: one schema table with the OData key, Dutch and English label and unit of each.
 
 use std::fmt;
-use std::sync::{PoisonError, RwLock};
 
 use serde::Serialize;
 
@@ -378,13 +377,52 @@ const SCHEMA: &[Row] = &[
 /// How many indicators the schema table defines.
 pub(crate) const SCHEMA_LEN: usize = SCHEMA.len();
 
-/// Keys of the extra columns met so far, for the life of the process, so that an extra
-/// indicator prints its own key wherever it goes (a trend row, a CSV, a legend). Grows only
-/// with distinct column names, and stops at [`MAX_EXTRA`].
-static EXTRA_KEYS: RwLock<Vec<Box<str>>> = RwLock::new(Vec::new());
+/// The longest extra column header an indicator carries, in bytes: the header is held in the
+/// indicator itself (no table of names outside the dataset), and CBS's keys are far shorter.
+pub const MAX_EXTRA_KEY: usize = 62;
 
-/// How many distinct extra columns one process can name.
-pub(crate) const MAX_EXTRA: usize = u16::MAX as usize - SCHEMA_LEN;
+/// An indicator's identity: a row of the schema table, or an extra column's header held inline.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+enum Repr {
+    Schema(u16),
+    Extra(ExtraKey),
+}
+
+/// An extra column's header, at most [`MAX_EXTRA_KEY`] bytes of UTF-8.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+struct ExtraKey {
+    len: u8,
+    bytes: [u8; MAX_EXTRA_KEY],
+}
+
+impl ExtraKey {
+    fn new(key: &str) -> Option<Self> {
+        let len = u8::try_from(key.len())
+            .ok()
+            .filter(|&l| l > 0 && usize::from(l) <= MAX_EXTRA_KEY)?;
+        let mut bytes = [0u8; MAX_EXTRA_KEY];
+        bytes[..key.len()].copy_from_slice(key.as_bytes());
+        Some(Self { len, bytes })
+    }
+
+    fn as_str(&self) -> &str {
+        // Made from a `&str` only, cut at its own length: always UTF-8.
+        std::str::from_utf8(&self.bytes[..usize::from(self.len)]).unwrap_or_default()
+    }
+}
+
+/// Extra columns order by their header.
+impl Ord for ExtraKey {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.as_str().cmp(other.as_str())
+    }
+}
+
+impl PartialOrd for ExtraKey {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
 
 /// An indicator: a row of the schema table, or an extra column a loaded file brought.
 ///
@@ -403,18 +441,18 @@ pub(crate) const MAX_EXTRA: usize = u16::MAX as usize - SCHEMA_LEN;
 /// assert_eq!(Indicator::from_key("MoeiteMetRondkomen_38").unwrap().label_en(), Some("Difficulty making ends meet"));
 /// assert_eq!(Indicator::schema().count(), 35);
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Indicator(u16);
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Indicator(Repr);
 
 impl Indicator {
     /// Lonely: 3 or more of the 11 De Jong-Gierveld items (`Eenzaam_28`).
-    pub const LONELY: Indicator = Indicator(0);
+    pub const LONELY: Indicator = Indicator(Repr::Schema(0));
     /// Severely or very severely lonely: 9 or more items (`ErnstigZeerErnstigEenzaam_29`).
-    pub const SEVERELY_LONELY: Indicator = Indicator(1);
+    pub const SEVERELY_LONELY: Indicator = Indicator(Repr::Schema(1));
     /// Emotionally lonely (`EmotioneelEenzaam_30`).
-    pub const EMOTIONALLY_LONELY: Indicator = Indicator(2);
+    pub const EMOTIONALLY_LONELY: Indicator = Indicator(Repr::Schema(2));
     /// Socially lonely (`SociaalEenzaam_31`).
-    pub const SOCIALLY_LONELY: Indicator = Indicator(3);
+    pub const SOCIALLY_LONELY: Indicator = Indicator(Repr::Schema(3));
     /// The four loneliness indicators.
     pub const LONELINESS: [Indicator; 4] = [
         Self::LONELY,
@@ -438,13 +476,13 @@ impl Indicator {
             SCHEMA
                 .iter()
                 .position(|r| r.stem == *stem)
-                .map(|i| Indicator(i as u16))
+                .map(|i| Indicator(Repr::Schema(i as u16)))
         })
     }
 
     /// Every indicator of the schema table, loneliness first.
     pub fn schema() -> impl Iterator<Item = Indicator> {
-        (0..SCHEMA.len()).map(|i| Indicator(i as u16))
+        (0..SCHEMA.len()).map(|i| Indicator(Repr::Schema(i as u16)))
     }
 
     /// Finds a schema indicator by OData key (`Eenzaam_28`), ignoring the position suffix.
@@ -459,7 +497,7 @@ impl Indicator {
         SCHEMA
             .iter()
             .position(|r| r.stem == stem || r.key == key)
-            .map(|i| Indicator(i as u16))
+            .map(|i| Indicator(Repr::Schema(i as u16)))
     }
 
     /// The table's own Dutch label of a key that is an alias of a schema indicator
@@ -509,34 +547,22 @@ impl Indicator {
                     want == short || want.ends_with(&format!("/{short}"))
                 })
             })
-            .map(|i| Indicator(i as u16))
+            .map(|i| Indicator(Repr::Schema(i as u16)))
     }
 
     /// The indicator of an extra column with this header; the same key gives the same
-    /// indicator. `None` once [`MAX_EXTRA`] distinct keys have been named.
+    /// indicator, in any dataset. `None` for an empty header or one longer than
+    /// [`MAX_EXTRA_KEY`] bytes.
     pub(crate) fn extra(key: &str) -> Option<Indicator> {
-        let key = key.trim();
-        let find = |keys: &[Box<str>]| keys.iter().position(|k| &**k == key);
-        {
-            let keys = EXTRA_KEYS.read().unwrap_or_else(PoisonError::into_inner);
-            if let Some(i) = find(&keys) {
-                return u16::try_from(SCHEMA_LEN + i).ok().map(Indicator);
-            }
-        }
-        let mut keys = EXTRA_KEYS.write().unwrap_or_else(PoisonError::into_inner);
-        let i = match find(&keys) {
-            Some(i) => i,
-            None if keys.len() < MAX_EXTRA => {
-                keys.push(key.into());
-                keys.len() - 1
-            }
-            None => return None,
-        };
-        u16::try_from(SCHEMA_LEN + i).ok().map(Indicator)
+        ExtraKey::new(key.trim()).map(|k| Indicator(Repr::Extra(k)))
     }
 
+    /// The schema row's place; `usize::MAX` for an extra column (no row).
     pub(crate) fn index(self) -> usize {
-        usize::from(self.0)
+        match self.0 {
+            Repr::Schema(i) => usize::from(i),
+            Repr::Extra(_) => usize::MAX,
+        }
     }
 
     fn row(self) -> Option<&'static Row> {
@@ -604,15 +630,19 @@ impl Indicator {
 /// The OData key: the schema's for schema indicators, the column header for extra columns.
 impl fmt::Display for Indicator {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if let Some(k) = self.key() {
-            return f.write_str(k);
+        match (&self.0, self.key()) {
+            (_, Some(k)) => f.write_str(k),
+            (Repr::Extra(k), None) => f.write_str(k.as_str()),
+            // Unreachable: a schema indicator is made from a row of the table.
+            (Repr::Schema(i), None) => write!(f, "schema:{i}"),
         }
-        let keys = EXTRA_KEYS.read().unwrap_or_else(PoisonError::into_inner);
-        match keys.get(self.index() - SCHEMA_LEN) {
-            Some(k) => f.write_str(k),
-            // Unreachable: extra indicators are only made by `extra`, which names them.
-            None => f.write_str("unknown"),
-        }
+    }
+}
+
+/// `Indicator(Eenzaam_28)`: its key, for schema and extra columns alike.
+impl fmt::Debug for Indicator {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Indicator({self})")
     }
 }
 
@@ -726,6 +756,17 @@ mod tests {
         assert_eq!(Indicator::extra(" AantalInwoners_99 "), Some(a));
         let b = Indicator::extra("Oppervlakte_100").unwrap();
         assert_ne!(a, b);
+        // Held in the indicator: no table of names, and headers order by their text.
+        assert!(a < b && Indicator::LONELY < a);
+        let long = "K".repeat(MAX_EXTRA_KEY);
+        assert_eq!(Indicator::extra(&long).unwrap().to_string(), long);
+        assert_eq!(Indicator::extra(&format!("{long}K")), None);
+        assert_eq!(Indicator::extra("  "), None);
+        assert_eq!(
+            Indicator::extra("Ééndags_1").unwrap().to_string(),
+            "Ééndags_1"
+        );
+        assert_eq!(format!("{a:?}"), "Indicator(AantalInwoners_99)");
         assert!(!a.is_schema());
         assert_eq!(serde_json::to_string(&b).unwrap(), "\"Oppervlakte_100\"");
         assert_eq!(Indicator::LONELY.to_string(), "Eenzaam_28");

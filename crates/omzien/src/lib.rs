@@ -73,7 +73,7 @@ pub use date::civil_date;
 pub(crate) use date::utc_timestamp;
 pub use error::{Error, Result};
 pub use figure::{Figure, Margin, Status};
-pub use indicator::{Indicator, IndicatorInfo, Polarity, Unit};
+pub use indicator::{Indicator, IndicatorInfo, MAX_EXTRA_KEY, Polarity, Unit};
 pub use interval::{Confidence, Z95, Z998, interval_at, wilson};
 pub use layer::{EntryKind, Layer, LayerError, LayerKind, LayerSpec, Legend, LegendEntry, Style};
 pub use load::{

@@ -136,10 +136,10 @@ fn found(files: &[ParsedFile], indicators: &mut Vec<IndicatorInfo>) -> Result<Fo
             if let Target::Extra { key } = target
                 && !extra_ids.contains_key(key)
             {
-                let ind = Indicator::extra(key).ok_or_else(|| LoadError::TooManyIndicators {
+                let ind = Indicator::extra(key).ok_or_else(|| LoadError::ExtraKeyTooLong {
                     path: f.path.clone(),
                     key: key.clone(),
-                    max: MAX_EXTRA,
+                    max: MAX_EXTRA_KEY,
                 })?;
                 extra_ids.insert(key.clone(), (ind, indicators.len()));
                 indicators.push(IndicatorInfo {

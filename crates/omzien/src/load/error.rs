@@ -43,9 +43,9 @@ pub enum LoadError {
         /// The directory.
         path: PathBuf,
     },
-    /// More distinct extra columns than one process can name.
-    #[error("{}: column {key:?}: more than {max} distinct extra indicator columns in this process", path.display())]
-    TooManyIndicators {
+    /// An extra column whose header is longer than an indicator can carry.
+    #[error("{}: column {key:?}: an extra column's header may be at most {max} bytes", path.display())]
+    ExtraKeyTooLong {
         /// The file.
         path: PathBuf,
         /// The column header.
