@@ -221,6 +221,14 @@ fn check_and_rollup_read_a_fetch_folder() {
     let dir = tempfile::tempdir().unwrap();
     fetched_folder(dir.path());
     let data = dir.path().to_str().unwrap();
+    check_reads_the_folder(data);
+    rollup_reads_the_folder(data);
+}
+
+/// `omzien check` on a fetch folder: populations and names from the folder beside the
+/// figures, both roll-ups weighed by age group, the CSV's columns, boundaries without
+/// populations refused.
+fn check_reads_the_folder(data: &str) {
     // No --boundaries: the folder beside the figures gives the populations and the names.
     let out = omzien(&["check", "--data", data, "--format", "json"]).unwrap();
     let v: Value = serde_json::from_str(&out).unwrap();
@@ -302,7 +310,13 @@ fn check_and_rollup_read_a_fetch_folder() {
             && e.contains("aantalInwoners"),
         "{e}"
     );
+}
+
+/// `omzien rollup` on a fetch folder: groups named from the data and the folder, each row's
+/// status, the share of the weight a figure stands for, the weights' year.
+fn rollup_reads_the_folder(data: &str) {
     // rollup names its groups from the data and the fetch folder, and says each row's status.
+    let empty = tempfile::tempdir().unwrap();
     let weights_csv = empty.path().join("w.csv");
     std::fs::write(
         &weights_csv,
@@ -330,6 +344,8 @@ fn check_and_rollup_read_a_fetch_folder() {
     assert_eq!(rs[0]["name"], "Amsterdam");
     assert_eq!(rs[0]["status"], "value");
     let value: f64 = rs[0]["value"].parse().unwrap();
+    // The wijken weighed by their inhabitants, as check weighs them for 18+.
+    let want = (53.3 * 4000.0 + 54.2 * 1000.0) / 5000.0;
     assert!((value - want).abs() < 1e-9, "{value} vs {want}");
     // The share of the population weight the figure stands for: BU03630100 is suppressed, so
     // the gemeente's figure rests on 400 of its 1,000 inhabitants.

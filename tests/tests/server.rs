@@ -231,197 +231,120 @@ async fn bad_input_gets_a_4xx_that_names_the_problem() {
     }
 }
 
-/// Bad requests of every route, each refused with its status and a message naming the problem;
-/// `gm` a gemeente the data holds.
+/// Bad requests of every route: each is refused with its status and a message naming the
+/// problem (`GM0363` stands for a gemeente the data holds).
+const REFUSALS: &[(&str, StatusCode, &str)] = &[
+    ("/tiles/23/0/0.png", StatusCode::BAD_REQUEST, "zoom 23"),
+    ("/tiles/3/8/0.png", StatusCode::BAD_REQUEST, "below 8"),
+    ("/tiles/3/0/8.png", StatusCode::BAD_REQUEST, "below 8"),
+    ("/tiles/3/-1/0.png", StatusCode::BAD_REQUEST, "\"-1\""),
+    ("/tiles/a/0/0.png", StatusCode::BAD_REQUEST, "\"a\""),
+    ("/tiles/3/0/x.png", StatusCode::BAD_REQUEST, "\"x\""),
+    ("/tiles/3/0/0.jpg", StatusCode::BAD_REQUEST, ".png"),
+    (
+        "/tiles/3/0/0.png?indicator=Geluk_99",
+        StatusCode::BAD_REQUEST,
+        "Geluk_99",
+    ),
+    (
+        "/tiles/3/0/0.png?wave=2013",
+        StatusCode::BAD_REQUEST,
+        "2013",
+    ),
+    (
+        "/tiles/3/0/0.png?wave=soon",
+        StatusCode::BAD_REQUEST,
+        "soon",
+    ),
+    ("/tiles/3/0/0.png?age=12%2B", StatusCode::BAD_REQUEST, "12+"),
+    ("/api/figures?bbox=4,52,5", StatusCode::BAD_REQUEST, "bbox"),
+    (
+        "/api/figures?bbox=5,52,4,53",
+        StatusCode::BAD_REQUEST,
+        "west,south",
+    ),
+    ("/api/figures?bbox=a,b,c,d", StatusCode::BAD_REQUEST, "bbox"),
+    (
+        "/api/figures?bbox=4,95,5,96",
+        StatusCode::BAD_REQUEST,
+        "bbox",
+    ),
+    (
+        "/api/figures?level=buurt&bbox=4,52,5,53",
+        StatusCode::NOT_FOUND,
+        "no boundaries loaded for level buurt",
+    ),
+    (
+        "/api/areas/GM0363?indicator=Geluk_99",
+        StatusCode::BAD_REQUEST,
+        "Geluk_99",
+    ),
+    (
+        "/api/areas/GM0363?wave=2013",
+        StatusCode::BAD_REQUEST,
+        "2013",
+    ),
+    (
+        "/api/at?lon=4.9&lat=52.37&indicator=Geluk_99",
+        StatusCode::BAD_REQUEST,
+        "Geluk_99",
+    ),
+    ("/assets/../Cargo.toml", StatusCode::NOT_FOUND, "asset"),
+    (
+        "/tiles/3/0/0.png?level=street",
+        StatusCode::BAD_REQUEST,
+        "street",
+    ),
+    (
+        "/tiles/3/0/0.png?from=2020&to=2020",
+        StatusCode::BAD_REQUEST,
+        "two different waves",
+    ),
+    (
+        "/tiles/3/0/0.png?from=2016",
+        StatusCode::BAD_REQUEST,
+        "both from and to",
+    ),
+    (
+        "/tiles/3/0/0.png?method=magic",
+        StatusCode::BAD_REQUEST,
+        "magic",
+    ),
+    ("/tiles/3/0/0.png?classes=40", StatusCode::BAD_REQUEST, "40"),
+    (
+        "/tiles/3/0/0.png?level=buurt",
+        StatusCode::NOT_FOUND,
+        "no boundaries",
+    ),
+    (
+        "/legend?indicator=Geluk_99",
+        StatusCode::BAD_REQUEST,
+        "Geluk_99",
+    ),
+    ("/api/areas/GM9876", StatusCode::NOT_FOUND, "GM9876"),
+    ("/api/areas/XX12", StatusCode::NOT_FOUND, "XX12"),
+    ("/api/areas?level=street", StatusCode::BAD_REQUEST, "street"),
+    ("/api/search", StatusCode::BAD_REQUEST, "q"),
+    (
+        "/api/risk?mode=sometimes",
+        StatusCode::BAD_REQUEST,
+        "sometimes",
+    ),
+    ("/api/indicators?format=xml", StatusCode::BAD_REQUEST, "xml"),
+    ("/nope", StatusCode::NOT_FOUND, "no such route"),
+    ("/api/at?lon=500&lat=0", StatusCode::BAD_REQUEST, "500"),
+    ("/api/at?lat=52", StatusCode::BAD_REQUEST, "lon and lat"),
+    (
+        "/api/at?lon=3.5&lat=52.5",
+        StatusCode::NOT_FOUND,
+        "no gemeente",
+    ),
+];
+
+/// The [`REFUSALS`] asked of `app`, with `gm` a gemeente its data holds.
 async fn refusals(app: &Router, gm: &str) {
-    let cases: &[(String, StatusCode, &str)] = &[
-        (
-            "/tiles/23/0/0.png".replace("GM0363", gm),
-            StatusCode::BAD_REQUEST,
-            "zoom 23",
-        ),
-        (
-            "/tiles/3/8/0.png".replace("GM0363", gm),
-            StatusCode::BAD_REQUEST,
-            "below 8",
-        ),
-        (
-            "/tiles/3/0/8.png".replace("GM0363", gm),
-            StatusCode::BAD_REQUEST,
-            "below 8",
-        ),
-        (
-            "/tiles/3/-1/0.png".replace("GM0363", gm),
-            StatusCode::BAD_REQUEST,
-            "\"-1\"",
-        ),
-        (
-            "/tiles/a/0/0.png".replace("GM0363", gm),
-            StatusCode::BAD_REQUEST,
-            "\"a\"",
-        ),
-        (
-            "/tiles/3/0/x.png".replace("GM0363", gm),
-            StatusCode::BAD_REQUEST,
-            "\"x\"",
-        ),
-        (
-            "/tiles/3/0/0.jpg".replace("GM0363", gm),
-            StatusCode::BAD_REQUEST,
-            ".png",
-        ),
-        (
-            "/tiles/3/0/0.png?indicator=Geluk_99".replace("GM0363", gm),
-            StatusCode::BAD_REQUEST,
-            "Geluk_99",
-        ),
-        (
-            "/tiles/3/0/0.png?wave=2013".replace("GM0363", gm),
-            StatusCode::BAD_REQUEST,
-            "2013",
-        ),
-        (
-            "/tiles/3/0/0.png?wave=soon".replace("GM0363", gm),
-            StatusCode::BAD_REQUEST,
-            "soon",
-        ),
-        (
-            "/tiles/3/0/0.png?age=12%2B".replace("GM0363", gm),
-            StatusCode::BAD_REQUEST,
-            "12+",
-        ),
-        (
-            "/api/figures?bbox=4,52,5".replace("GM0363", gm),
-            StatusCode::BAD_REQUEST,
-            "bbox",
-        ),
-        (
-            "/api/figures?bbox=5,52,4,53".replace("GM0363", gm),
-            StatusCode::BAD_REQUEST,
-            "west,south",
-        ),
-        (
-            "/api/figures?bbox=a,b,c,d".replace("GM0363", gm),
-            StatusCode::BAD_REQUEST,
-            "bbox",
-        ),
-        (
-            "/api/figures?bbox=4,95,5,96".replace("GM0363", gm),
-            StatusCode::BAD_REQUEST,
-            "bbox",
-        ),
-        (
-            "/api/figures?level=buurt&bbox=4,52,5,53".replace("GM0363", gm),
-            StatusCode::NOT_FOUND,
-            "no boundaries loaded for level buurt",
-        ),
-        (
-            "/api/areas/GM0363?indicator=Geluk_99".replace("GM0363", gm),
-            StatusCode::BAD_REQUEST,
-            "Geluk_99",
-        ),
-        (
-            "/api/areas/GM0363?wave=2013".replace("GM0363", gm),
-            StatusCode::BAD_REQUEST,
-            "2013",
-        ),
-        (
-            "/api/at?lon=4.9&lat=52.37&indicator=Geluk_99".replace("GM0363", gm),
-            StatusCode::BAD_REQUEST,
-            "Geluk_99",
-        ),
-        (
-            "/assets/../Cargo.toml".replace("GM0363", gm),
-            StatusCode::NOT_FOUND,
-            "asset",
-        ),
-        (
-            "/tiles/3/0/0.png?level=street".replace("GM0363", gm),
-            StatusCode::BAD_REQUEST,
-            "street",
-        ),
-        (
-            "/tiles/3/0/0.png?from=2020&to=2020".replace("GM0363", gm),
-            StatusCode::BAD_REQUEST,
-            "two different waves",
-        ),
-        (
-            "/tiles/3/0/0.png?from=2016".replace("GM0363", gm),
-            StatusCode::BAD_REQUEST,
-            "both from and to",
-        ),
-        (
-            "/tiles/3/0/0.png?method=magic".replace("GM0363", gm),
-            StatusCode::BAD_REQUEST,
-            "magic",
-        ),
-        (
-            "/tiles/3/0/0.png?classes=40".replace("GM0363", gm),
-            StatusCode::BAD_REQUEST,
-            "40",
-        ),
-        (
-            "/tiles/3/0/0.png?level=buurt".replace("GM0363", gm),
-            StatusCode::NOT_FOUND,
-            "no boundaries",
-        ),
-        (
-            "/legend?indicator=Geluk_99".replace("GM0363", gm),
-            StatusCode::BAD_REQUEST,
-            "Geluk_99",
-        ),
-        (
-            "/api/areas/GM9876".replace("GM0363", gm),
-            StatusCode::NOT_FOUND,
-            "GM9876",
-        ),
-        (
-            "/api/areas/XX12".replace("GM0363", gm),
-            StatusCode::NOT_FOUND,
-            "XX12",
-        ),
-        (
-            "/api/areas?level=street".replace("GM0363", gm),
-            StatusCode::BAD_REQUEST,
-            "street",
-        ),
-        (
-            "/api/search".replace("GM0363", gm),
-            StatusCode::BAD_REQUEST,
-            "q",
-        ),
-        (
-            "/api/risk?mode=sometimes".replace("GM0363", gm),
-            StatusCode::BAD_REQUEST,
-            "sometimes",
-        ),
-        (
-            "/api/indicators?format=xml".replace("GM0363", gm),
-            StatusCode::BAD_REQUEST,
-            "xml",
-        ),
-        (
-            "/nope".replace("GM0363", gm),
-            StatusCode::NOT_FOUND,
-            "no such route",
-        ),
-        (
-            "/api/at?lon=500&lat=0".replace("GM0363", gm),
-            StatusCode::BAD_REQUEST,
-            "500",
-        ),
-        (
-            "/api/at?lat=52".replace("GM0363", gm),
-            StatusCode::BAD_REQUEST,
-            "lon and lat",
-        ),
-        (
-            "/api/at?lon=3.5&lat=52.5".replace("GM0363", gm),
-            StatusCode::NOT_FOUND,
-            "no gemeente",
-        ),
-    ];
-    for (uri, status, needle) in cases {
+    for (uri, status, needle) in REFUSALS {
+        let uri = &uri.replace("GM0363", gm);
         let (s, h, body) = get(app, uri, &[]).await;
         assert_eq!(s, *status, "{uri}: {}", String::from_utf8_lossy(&body));
         assert!(

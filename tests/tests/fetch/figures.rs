@@ -100,8 +100,20 @@ fn the_national_figures_download_through_failures_and_load_as_the_csv_files_do()
     assert!(meta["downloaded"].as_str().unwrap().starts_with("20"));
     assert_eq!(meta["areas"]["WK036304"], "Nieuwmarkt/Lastage");
 
+    loads_as_the_csv_files_do(&folder);
+    boundaries_of_every_level(&folder);
+    assert!(
+        out.contains("boundaries:") && out.contains("(355 areas)"),
+        "{out}"
+    );
+    assert!(out.contains("serve it: omzien serve --data"), "{out}");
+}
+
+/// The downloaded folder loads into the same dataset as the national CSV files: every figure
+/// of every area, indicator, wave and age group, and names for the wijken from the table.
+fn loads_as_the_csv_files_do(folder: &Path) {
     // The download loads into the same dataset as the CSV files.
-    let got = Loader::new().load([&folder]).unwrap();
+    let got = Loader::new().load([folder]).unwrap();
     let want = omzien_tests::national_dataset().unwrap();
     assert_eq!(got.table(), Some("50090NED"));
     assert_eq!(got.classification_year(), Some(2020));
@@ -144,7 +156,11 @@ fn the_national_figures_download_through_failures_and_load_as_the_csv_files_do()
         got.area(wijk).unwrap().name.as_deref(),
         Some("Nieuwmarkt/Lastage")
     );
+}
 
+/// The downloaded boundaries: every level, read by the boundary reader, water left out.
+fn boundaries_of_every_level(folder: &Path) {
+    let ams: omzien::AreaCode = "GM0363".parse().unwrap();
     // Boundaries: every level, read by the boundary reader, water left out.
     let b = folder.join("boundaries");
     let g = Boundaries::from_geojson(&b.join("gemeenten_2020.geojson")).unwrap();
@@ -159,11 +175,6 @@ fn the_national_figures_download_through_failures_and_load_as_the_csv_files_do()
     let bu = Boundaries::from_geojson(&b.join("buurten_2020.geojson")).unwrap();
     assert_eq!(bu.shapes().len() + bu.skipped().len(), 13_350);
     assert!(bu.shapes().len() > 13_300);
-    assert!(
-        out.contains("boundaries:") && out.contains("(355 areas)"),
-        "{out}"
-    );
-    assert!(out.contains("serve it: omzien serve --data"), "{out}");
 }
 
 #[test]
@@ -324,6 +335,13 @@ fn bad_tables_and_bad_pages_are_named_with_their_url() {
     );
     assert_eq!(listing(other.path()), [".50090NED.partial"]);
 
+    bad_pages(&fake, tmp.path(), &cli);
+}
+
+/// Bad pages of a table: each named by its URL (and row), none retried that a retry cannot
+/// mend; a page that keeps ending early is given up on, and the next run finishes from the
+/// pages kept.
+fn bad_pages(fake: &Shared, tmp: &Path, cli: &dyn Fn(&str, &[&str]) -> Result<String, String>) {
     // A page that is not JSON (a maintenance page with 200): no retry can mend it.
     fake.faults.lock().unwrap().push(Fault {
         entity: "UntypedDataSet",
@@ -338,7 +356,7 @@ fn bad_tables_and_bad_pages_are_named_with_their_url() {
         ),
         "{e}"
     );
-    assert!(!tmp.path().join("50090NED").exists());
+    assert!(!tmp.join("50090NED").exists());
 
     // A row without its area: the URL and the row.
     fake.faults.lock().unwrap().push(Fault {
@@ -471,12 +489,19 @@ fn filters_go_to_the_service_and_select_what_loads() {
         "{e}"
     );
 
+    serves_the_folder(&tmp.path().join("50090NED"), &ds);
+}
+
+/// The folder as `omzien serve --data F` takes it (its boundaries/ found beside the figures):
+/// the buurt under the Dam.
+fn serves_the_folder(folder: &Path, ds: &omzien::Dataset) {
     // The folder as `omzien serve --data F` takes it (its boundaries/ found beside the
     // figures): the buurt under the Dam.
-    let folder = tmp.path().join("50090NED");
-    let paths = omzien_server::cli::boundary_paths(std::slice::from_ref(&folder), &[]).unwrap();
+    let paths =
+        omzien_server::cli::boundary_paths(std::slice::from_ref(&folder.to_path_buf()), &[])
+            .unwrap();
     assert_eq!(paths, [folder.join("boundaries")]);
-    let bounds = omzien_server::cli::load_boundaries(&ds, &paths).unwrap();
+    let bounds = omzien_server::cli::load_boundaries(ds, &paths).unwrap();
     let app = omzien_server::routes::app(omzien_server::state::AppState::new(
         ds.clone(),
         bounds,

@@ -189,8 +189,50 @@ fn key_figures_download_and_weigh() {
         .filter(|l| l.starts_with("84799NED/TypedDataSet"))
         .count();
     assert!(asked >= 4, "356 rows in pages of 100: {asked}");
+    let w65 = read_back(&file);
+
+    let d50090 = data.join("rivm-50090NED");
+    summary_counts_people(&d50090, out);
+
+    rollup_weighs_by_65_plus(&d50090, &file, &w65);
+
+    similar_from_key_figures_alone(&data, &file);
+
+    one_gemeente_by_a_filter(&fake, &odata);
+
+    // 2024: other key numbers, age bands as percentages turned into counts.
+    kf(&["--year", "2024"]).unwrap();
+    let csv = std::fs::read_to_string(tmp.path().join("kerncijfers_2024.csv")).unwrap();
+    let ams = csv.lines().find(|l| l.starts_with("GM0363,")).unwrap();
+    let cells: Vec<&str> = ams.split(',').collect();
+    assert_eq!(cells[2], "872757");
+    assert_eq!(
+        cells[3],
+        format!("{}", (872_757.0_f64 * 15.7 / 100.0).round())
+    );
+    assert_eq!(cells[12], "85984NED");
+
+    // Refusals: a year without a table, a year with a table of figures, a file already there.
+    let e = kf(&["--year", "2019"]).unwrap_err();
+    assert!(
+        e.contains("2020 (84799NED)") && e.contains("2024 (85984NED)"),
+        "{e}"
+    );
+    let e = kf(&[]).unwrap_err();
+    assert!(e.contains("--year"), "{e}");
+    let e = kf(&["--year", "2020"]).unwrap_err();
+    assert!(e.contains("exists (use --force"), "{e}");
+    let e = fetch(&base, tmp.path(), &["--year", "2020"]).unwrap_err();
+    assert!(e.contains("kerncijfers"), "{e}");
+
+    beside_a_table(&base, &odata);
+}
+
+/// The key figures read back as a population layer: the country and every gemeente with its
+/// published figures, weights by age group (65+ counted, 18+ approximated and said so).
+fn read_back(file: &Path) -> omzien::Weights {
     // Read back as a population layer: every gemeente with its published figures.
-    let found = omzien::Populations::find(std::slice::from_ref(&file)).unwrap();
+    let found = omzien::Populations::find(&[file.to_path_buf()]).unwrap();
     // A layer per level: the country, and the gemeenten.
     assert_eq!(found.len(), 2);
     assert_eq!(found[0].level(), Some(omzien::Level::Land));
@@ -222,8 +264,13 @@ fn key_figures_download_and_weigh() {
         872_757.0 - (872_757.0_f64 * 0.157).round() - 0.3 * (872_757.0_f64 * 0.122).round();
     assert!((w18.get(ams_code).unwrap() - expected).abs() < 1e-6);
 
+    w65
+}
+
+/// `omzien summary --population` gives the national figure as people, 18+ approximated and
+/// said so.
+fn summary_counts_people(d50090: &Path, out: &str) {
     // The summary gives the national figure as people, 18+ approximated and said so.
-    let d50090 = data.join("rivm-50090NED");
     let sum: Value = serde_json::from_str(
         &omzien_cli(&[
             "summary",
@@ -253,7 +300,11 @@ fn key_figures_download_and_weigh() {
     let want = (nl18["value"].as_f64().unwrap() / 100.0 * pop / 10.0).round() * 10.0;
     assert_eq!(nl18["people"].as_f64().unwrap(), want);
     assert_eq!(people[1]["approximate"], false);
+}
 
+/// `--weights` takes the file as it is, for the age group rolled up, without a warning: the
+/// 65+ inhabitants' mean of the gemeenten's published 65+ figures.
+fn rollup_weighs_by_65_plus(d50090: &Path, file: &Path, w65: &omzien::Weights) {
     // `--weights` takes the file as it is, for the age group rolled up, without a warning.
     let f = file.to_str().unwrap();
     let r: Value = serde_json::from_str(
@@ -303,7 +354,12 @@ fn key_figures_download_and_weigh() {
     }
     let got = r["rows"][0]["value"].as_f64().unwrap();
     assert!((got - sum / wsum).abs() < 0.051, "{got} {}", sum / wsum);
+}
 
+/// Similar gemeenten from the key figures alone are those of the gemeente layer (the same
+/// published characteristics).
+fn similar_from_key_figures_alone(data: &Path, file: &Path) {
+    let d50090 = data.join("rivm-50090NED");
     // Similar gemeenten from the key figures alone are those of the gemeente layer (the same
     // published characteristics).
     let only = tempfile::tempdir().unwrap();
@@ -344,7 +400,10 @@ fn key_figures_download_and_weigh() {
     let from_key_figures = neighbours(only.path());
     assert_eq!(from_key_figures.len(), 15);
     assert_eq!(from_key_figures, neighbours(&data.join("cbs-2020")));
+}
 
+/// One gemeente's key figures: asked of the service by a filter, by name.
+fn one_gemeente_by_a_filter(fake: &Shared, odata: &str) {
     // One gemeente: asked of the service by a filter, by name.
     let one = tempfile::tempdir().unwrap();
     let o = one.path().to_str().unwrap();
@@ -356,7 +415,7 @@ fn key_figures_download_and_weigh() {
         "--out",
         o,
         "--key-figures-url",
-        &odata,
+        odata,
         "--gemeente",
         "Amsterdam",
         "--wait",
@@ -383,32 +442,11 @@ fn key_figures_download_and_weigh() {
         .map(|l| &l[..l.find(',').unwrap()])
         .collect();
     assert_eq!(codes, ["NL01", "GM0363"]);
+}
 
-    // 2024: other key numbers, age bands as percentages turned into counts.
-    kf(&["--year", "2024"]).unwrap();
-    let csv = std::fs::read_to_string(tmp.path().join("kerncijfers_2024.csv")).unwrap();
-    let ams = csv.lines().find(|l| l.starts_with("GM0363,")).unwrap();
-    let cells: Vec<&str> = ams.split(',').collect();
-    assert_eq!(cells[2], "872757");
-    assert_eq!(
-        cells[3],
-        format!("{}", (872_757.0_f64 * 15.7 / 100.0).round())
-    );
-    assert_eq!(cells[12], "85984NED");
-
-    // Refusals: a year without a table, a year with a table of figures, a file already there.
-    let e = kf(&["--year", "2019"]).unwrap_err();
-    assert!(
-        e.contains("2020 (84799NED)") && e.contains("2024 (85984NED)"),
-        "{e}"
-    );
-    let e = kf(&[]).unwrap_err();
-    assert!(e.contains("--year"), "{e}");
-    let e = kf(&["--year", "2020"]).unwrap_err();
-    assert!(e.contains("exists (use --force"), "{e}");
-    let e = fetch(&base, tmp.path(), &["--year", "2020"]).unwrap_err();
-    assert!(e.contains("kerncijfers"), "{e}");
-
+/// With a table (`--population`): beside its boundaries, recorded in metadata.json, and the
+/// table's folder still loads.
+fn beside_a_table(base: &str, odata: &str) {
     // With a table: beside its boundaries, recorded in metadata.json.
     let t = tempfile::tempdir().unwrap();
     fetch(
@@ -420,7 +458,7 @@ fn key_figures_download_and_weigh() {
             "--no-boundaries",
             "--population",
             "--key-figures-url",
-            &odata,
+            odata,
         ],
     )
     .unwrap();
