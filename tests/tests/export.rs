@@ -136,89 +136,99 @@ async fn demo_archives_open_in_real_clients_and_match_the_server() {
     assert_eq!(names.len(), 2, "{names:?}");
 
     if python_pmtiles() {
-        let samples = dir.path().join("samples");
-        let info = read_pmtiles(&pm, &samples, 50);
-        assert_eq!(info["tile_type"], "PNG", "{info}");
-        assert_eq!(info["min_zoom"], 5);
-        assert_eq!(info["max_zoom"], 15);
-        assert_eq!(info["clustered"], true);
-        assert_eq!(info["tiles"].as_u64(), Some(drawn), "{info}");
-        assert_eq!(info["addressed"].as_u64(), Some(drawn), "{info}");
-        // Identical tiles stored once: fewer contents than tiles on the demo's plain areas.
-        assert!(info["contents"].as_u64().unwrap() < drawn, "{info}");
-        let meta = &info["metadata"];
-        assert_eq!(meta["attribution"], "SYNTHETIC DEMO DATA");
-        assert!(
-            meta["description"].as_str().unwrap().contains("SYNTHETIC"),
-            "{meta}"
-        );
-        let levels = meta["levels"].as_array().unwrap();
-        assert_eq!(levels.len(), 3);
-        assert_eq!(levels[1]["level"], "wijk");
-        assert_eq!(levels[1]["minzoom"], 10);
-        assert!(
-            levels[0]["legend"]["entries"]
-                .as_array()
-                .is_some_and(|e| !e.is_empty()),
-            "{meta}"
-        );
-        // The header's box is the data's extent.
-        let extent = omzien::demo::boundaries()
-            .iter()
-            .filter_map(Boundaries::extent)
-            .fold([180.0f64, 90.0, -180.0, -90.0], |a, b| {
-                [
-                    a[0].min(b[0]),
-                    a[1].min(b[1]),
-                    a[2].max(b[2]),
-                    a[3].max(b[3]),
-                ]
-            });
-        for (got, want) in info["bounds"].as_array().unwrap().iter().zip(extent) {
-            assert!((got.as_f64().unwrap() - want).abs() < 1e-6, "{info}");
-        }
-        let server = app(AppState::new(
-            omzien::demo::dataset(),
-            omzien::demo::boundaries().into(),
-            64 << 20,
-        ));
-        let compared = same_as_server(
-            &server,
-            &samples,
-            ".png",
-            "indicator=Eenzaam_28&age=18%2B&wave=2020",
-        )
-        .await;
-        assert_eq!(compared, 50);
+        pmtiles_reads_the_archive(&pm, &dir.path().join("samples"), drawn).await;
     }
-
     if gdal() {
-        let out = Command::new("gdalinfo")
-            .args(["-json", "-checksum"])
-            .arg(&mb)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let info: Value = serde_json::from_slice(&out.stdout).unwrap();
-        assert_eq!(info["driverShortName"], "MBTiles", "{info}");
-        let bands = info["bands"].as_array().unwrap();
-        assert_eq!(bands.len(), 4, "RGBA: {info}");
-        // The pixels were decoded: a checksum per band, not all of them of an empty picture.
-        assert!(
-            bands
-                .iter()
-                .any(|b| b["checksum"].as_i64().unwrap_or(0) != 0),
-            "{info}"
-        );
-        let meta = &info["metadata"][""];
-        assert_eq!(meta["ZOOM_LEVEL"], "15", "{info}");
-        assert_eq!(meta["name"], "Eenzaam_28 18+ 2020", "{info}");
-        assert_eq!(meta["attribution"], "SYNTHETIC DEMO DATA", "{info}");
+        gdal_reads_the_mbtiles(&mb);
     }
+}
+
+/// The PMTiles archive as the PyPI `pmtiles` reader sees it: PNG tiles, zooms, clustered,
+/// identical tiles stored once, the metadata's levels and legends, the data's extent; 50
+/// sampled tiles byte-identical to the server's.
+async fn pmtiles_reads_the_archive(pm: &Path, samples: &Path, drawn: u64) {
+    let info = read_pmtiles(pm, samples, 50);
+    assert_eq!(info["tile_type"], "PNG", "{info}");
+    assert_eq!(info["min_zoom"], 5);
+    assert_eq!(info["max_zoom"], 15);
+    assert_eq!(info["clustered"], true);
+    assert_eq!(info["tiles"].as_u64(), Some(drawn), "{info}");
+    assert_eq!(info["addressed"].as_u64(), Some(drawn), "{info}");
+    // Identical tiles stored once: fewer contents than tiles on the demo's plain areas.
+    assert!(info["contents"].as_u64().unwrap() < drawn, "{info}");
+    let meta = &info["metadata"];
+    assert_eq!(meta["attribution"], "SYNTHETIC DEMO DATA");
+    assert!(
+        meta["description"].as_str().unwrap().contains("SYNTHETIC"),
+        "{meta}"
+    );
+    let levels = meta["levels"].as_array().unwrap();
+    assert_eq!(levels.len(), 3);
+    assert_eq!(levels[1]["level"], "wijk");
+    assert_eq!(levels[1]["minzoom"], 10);
+    assert!(
+        levels[0]["legend"]["entries"]
+            .as_array()
+            .is_some_and(|e| !e.is_empty()),
+        "{meta}"
+    );
+    // The header's box is the data's extent.
+    let extent = omzien::demo::boundaries()
+        .iter()
+        .filter_map(Boundaries::extent)
+        .fold([180.0f64, 90.0, -180.0, -90.0], |a, b| {
+            [
+                a[0].min(b[0]),
+                a[1].min(b[1]),
+                a[2].max(b[2]),
+                a[3].max(b[3]),
+            ]
+        });
+    for (got, want) in info["bounds"].as_array().unwrap().iter().zip(extent) {
+        assert!((got.as_f64().unwrap() - want).abs() < 1e-6, "{info}");
+    }
+    let server = app(AppState::new(
+        omzien::demo::dataset(),
+        omzien::demo::boundaries().into(),
+        64 << 20,
+    ));
+    let compared = same_as_server(
+        &server,
+        samples,
+        ".png",
+        "indicator=Eenzaam_28&age=18%2B&wave=2020",
+    )
+    .await;
+    assert_eq!(compared, 50);
+}
+
+/// The MBTiles archive as GDAL reads it: RGBA pixels decoded, its zoom, name and attribution.
+fn gdal_reads_the_mbtiles(mb: &Path) {
+    let out = Command::new("gdalinfo")
+        .args(["-json", "-checksum"])
+        .arg(mb)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let info: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(info["driverShortName"], "MBTiles", "{info}");
+    let bands = info["bands"].as_array().unwrap();
+    assert_eq!(bands.len(), 4, "RGBA: {info}");
+    // The pixels were decoded: a checksum per band, not all of them of an empty picture.
+    assert!(
+        bands
+            .iter()
+            .any(|b| b["checksum"].as_i64().unwrap_or(0) != 0),
+        "{info}"
+    );
+    let meta = &info["metadata"][""];
+    assert_eq!(meta["ZOOM_LEVEL"], "15", "{info}");
+    assert_eq!(meta["name"], "Eenzaam_28 18+ 2020", "{info}");
+    assert_eq!(meta["attribution"], "SYNTHETIC DEMO DATA", "{info}");
 }
 
 #[test]

@@ -513,61 +513,7 @@ fn written_figures_load_back_and_nothing_below_the_threshold_is_written() {
     let p = aggregate_file(&input, &Mapping::default(), &options).unwrap();
     let out = dir.path().join("out.csv");
     write_odata_csv(&p, &out).unwrap();
-    // The estimates file is CSV a reader takes as it is: every row as wide as the header, the
-    // reason for suppression (which holds a comma) one field.
-    let est = dir.path().join("estimates.csv");
-    write_estimates_csv(&p, &est).unwrap();
-    let text = std::fs::read_to_string(&est).unwrap();
-    let body = text
-        .strip_prefix("# SYNTHETIC respondents: not real survey data\n")
-        .unwrap();
-    let mut r = csv::Reader::from_reader(body.as_bytes());
-    let header = r.headers().unwrap().clone();
-    assert_eq!(header.len(), 13);
-    assert_eq!(
-        (8..12).map(|i| &header[i]).collect::<Vec<_>>(),
-        ["lower", "upper", "lower_998", "upper_998"]
-    );
-    let mut suppressed_rows = 0;
-    for rec in r.records() {
-        let rec = rec.unwrap();
-        assert_eq!(rec.len(), header.len(), "{rec:?}");
-        if rec[12].is_empty() {
-            // Published: the 99.8 % Wilson interval on the same effective n holds the 95 % one.
-            let x: Vec<f64> = (7..12).map(|i| rec[i].parse().unwrap()).collect();
-            assert!(
-                x[3] <= x[1] && x[1] <= x[0] && x[0] <= x[2] && x[2] <= x[4],
-                "{rec:?}"
-            );
-            let n_eff: f64 = rec[6].parse().unwrap();
-            let (lo, hi) = omzien::wilson(x[0] / 100.0, n_eff, omzien::Confidence::P998);
-            // Both from the unrounded share and n_eff: within the written rounding.
-            assert!(
-                (100.0 * lo - x[3]).abs() < 0.2 && (100.0 * hi - x[4]).abs() < 0.2,
-                "{rec:?}"
-            );
-        }
-        if !rec[12].is_empty() {
-            // Too few respondents, or enough but too little precision (NCHS: effective n
-            // below 30, or a 95 % interval wider than 30 pp), each said in words.
-            assert!(
-                rec[12].ends_with("respondents, fewer than 50")
-                    || rec[12].ends_with("(unequal weights), below 30")
-                    || rec[12].ends_with("pp wide, wider than 30"),
-                "{rec:?}"
-            );
-            assert!(rec[7].is_empty());
-            suppressed_rows += 1;
-        }
-    }
-    assert_eq!(
-        suppressed_rows,
-        p.estimates
-            .iter()
-            .filter(|e| e.suppressed.is_some())
-            .count()
-    );
-    assert!(suppressed_rows > 0);
+    estimates_csv_reads_back(&p, &dir.path().join("estimates.csv"));
     // Every estimate below 50 respondents is suppressed, and every published one has 50+.
     let mut n_of: HashMap<(AreaCode, Wave, AgeGroup, u8), u32> = HashMap::new();
     for e in &p.estimates {
@@ -636,6 +582,66 @@ fn written_figures_load_back_and_nothing_below_the_threshold_is_written() {
         .area(&ds, gm)
         .unwrap();
     assert!(t.significant.is_some(), "{t:?}");
+}
+
+/// The estimates file is CSV a reader takes as it is: every row as wide as the header, the
+/// reason for suppression (which holds a comma) one field, the 99.8 % interval around the
+/// 95 % one, each suppression said in words.
+fn estimates_csv_reads_back(p: &omzien::microdata::Prevalence, est: &Path) {
+    // The estimates file is CSV a reader takes as it is: every row as wide as the header, the
+    // reason for suppression (which holds a comma) one field.
+    write_estimates_csv(p, est).unwrap();
+    let text = std::fs::read_to_string(est).unwrap();
+    let body = text
+        .strip_prefix("# SYNTHETIC respondents: not real survey data\n")
+        .unwrap();
+    let mut r = csv::Reader::from_reader(body.as_bytes());
+    let header = r.headers().unwrap().clone();
+    assert_eq!(header.len(), 13);
+    assert_eq!(
+        (8..12).map(|i| &header[i]).collect::<Vec<_>>(),
+        ["lower", "upper", "lower_998", "upper_998"]
+    );
+    let mut suppressed_rows = 0;
+    for rec in r.records() {
+        let rec = rec.unwrap();
+        assert_eq!(rec.len(), header.len(), "{rec:?}");
+        if rec[12].is_empty() {
+            // Published: the 99.8 % Wilson interval on the same effective n holds the 95 % one.
+            let x: Vec<f64> = (7..12).map(|i| rec[i].parse().unwrap()).collect();
+            assert!(
+                x[3] <= x[1] && x[1] <= x[0] && x[0] <= x[2] && x[2] <= x[4],
+                "{rec:?}"
+            );
+            let n_eff: f64 = rec[6].parse().unwrap();
+            let (lo, hi) = omzien::wilson(x[0] / 100.0, n_eff, omzien::Confidence::P998);
+            // Both from the unrounded share and n_eff: within the written rounding.
+            assert!(
+                (100.0 * lo - x[3]).abs() < 0.2 && (100.0 * hi - x[4]).abs() < 0.2,
+                "{rec:?}"
+            );
+        }
+        if !rec[12].is_empty() {
+            // Too few respondents, or enough but too little precision (NCHS: effective n
+            // below 30, or a 95 % interval wider than 30 pp), each said in words.
+            assert!(
+                rec[12].ends_with("respondents, fewer than 50")
+                    || rec[12].ends_with("(unequal weights), below 30")
+                    || rec[12].ends_with("pp wide, wider than 30"),
+                "{rec:?}"
+            );
+            assert!(rec[7].is_empty());
+            suppressed_rows += 1;
+        }
+    }
+    assert_eq!(
+        suppressed_rows,
+        p.estimates
+            .iter()
+            .filter(|e| e.suppressed.is_some())
+            .count()
+    );
+    assert!(suppressed_rows > 0);
 }
 
 #[test]
