@@ -5,7 +5,7 @@
 //! `scipy`).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code: a failed unwrap is a failed test
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use axum::Router;
 use axum::http::StatusCode;
@@ -471,19 +471,33 @@ async fn a_group_of_the_users_areas_as_benchmark() {
         r["verdict_95"],
         verdict.reads(omzien::Polarity::HigherIsWorse).as_str()
     );
-    // Refusals, each with its reason.
+    group_refusals(&ds, &areas, &groups, &text, &ask).await;
+}
+
+/// A group benchmark refused, each with its reason: an unknown group (naming those there
+/// are), an area in no group, no groups file, a group of two levels, and the API without a
+/// groups file.
+async fn group_refusals(
+    ds: &omzien::Dataset,
+    areas: &[AreaCode],
+    groups: &Path,
+    text: &str,
+    ask: &dyn Fn(&str, &[&str]) -> Result<String, String>,
+) {
     let e = ask("group:Oost", &[]).unwrap_err();
     assert!(
         e.contains("no group \"Oost\"") && e.contains("Noord, Zuid"),
         "{e}"
     );
+    let g = groups.to_str().unwrap();
+    let me = areas[0].to_string();
     let other = areas[6].to_string();
     let e = omzien_cli(&["compare", &other, "--with", "group", "--groups", g]).unwrap_err();
     assert!(e.contains("in no group"), "{e}");
     let e = omzien_cli(&["compare", &me, "--with", "group"]).unwrap_err();
     assert!(e.contains("needs a groups file"), "{e}");
     let wijk = ds.areas(omzien::Level::Wijk, None)[0];
-    std::fs::write(&groups, format!("{text}{wijk},Noord\n")).unwrap();
+    std::fs::write(groups, format!("{text}{wijk},Noord\n")).unwrap();
     let e = ask("group", &[]).unwrap_err();
     assert!(e.contains("mixes levels"), "{e}");
     let app = app_for(ds.clone(), Vec::new());
