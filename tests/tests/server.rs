@@ -225,14 +225,22 @@ async fn etag_gives_304() {
 #[tokio::test]
 async fn bad_input_gets_a_4xx_that_names_the_problem() {
     // The same refusals on the demo (always) and on the national data (where present).
-    refusals(&demo_gemeente_app(), &omzien::demo::GEMEENTE.to_string()).await;
+    let [gm, _, _] = omzien::demo::boundaries();
+    let inside = geo::InteriorPoint::interior_point(&gm.shapes()[0].geometry).unwrap();
+    let demo = (inside.x(), inside.y());
+    refusals(
+        &demo_gemeente_app(),
+        &omzien::demo::GEMEENTE.to_string(),
+        demo,
+    )
+    .await;
     if let Some(app) = national_app() {
-        refusals(&app, "GM0363").await;
+        refusals(&app, "GM0363", DAM).await;
     }
 }
 
 /// Bad requests of every route: each is refused with its status and a message naming the
-/// problem (`GM0363` stands for a gemeente the data holds).
+/// problem (`GM0363` stands for a gemeente the data holds, `LON` and `LAT` for a point in it).
 const REFUSALS: &[(&str, StatusCode, &str)] = &[
     ("/tiles/23/0/0.png", StatusCode::BAD_REQUEST, "zoom 23"),
     ("/tiles/3/8/0.png", StatusCode::BAD_REQUEST, "below 8"),
@@ -285,7 +293,7 @@ const REFUSALS: &[(&str, StatusCode, &str)] = &[
         "2013",
     ),
     (
-        "/api/at?lon=4.9&lat=52.37&indicator=Geluk_99",
+        "/api/at?lon=LON&lat=LAT&indicator=Geluk_99",
         StatusCode::BAD_REQUEST,
         "Geluk_99",
     ),
@@ -341,10 +349,14 @@ const REFUSALS: &[(&str, StatusCode, &str)] = &[
     ),
 ];
 
-/// The [`REFUSALS`] asked of `app`, with `gm` a gemeente its data holds.
-async fn refusals(app: &Router, gm: &str) {
+/// The [`REFUSALS`] asked of `app`, with `gm` a gemeente its data holds and `at` a point in
+/// it.
+async fn refusals(app: &Router, gm: &str, at: (f64, f64)) {
     for (uri, status, needle) in REFUSALS {
-        let uri = &uri.replace("GM0363", gm);
+        let uri = &uri
+            .replace("GM0363", gm)
+            .replace("LON", &at.0.to_string())
+            .replace("LAT", &at.1.to_string());
         let (s, h, body) = get(app, uri, &[]).await;
         assert_eq!(s, *status, "{uri}: {}", String::from_utf8_lossy(&body));
         assert!(
