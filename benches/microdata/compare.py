@@ -165,7 +165,9 @@ def run(name):
 
 # BASELINE=DIR: also run DIR/omzien (an earlier build), for before/after in the same run.
 BASELINE = os.environ.get("BASELINE")
-names = ["omzien", "duckdb", "polars", "pandas"] + (["baseline"] if BASELINE else [])
+# PEERS=0: omzien (and the baseline) only, for a before/after without the other engines.
+PEERS = ["duckdb", "polars", "pandas"] if os.environ.get("PEERS", "1") != "0" else []
+names = ["omzien"] + PEERS + (["baseline"] if BASELINE else [])
 times = {n: [] for n in names}
 mem = {n: [] for n in names}
 for r in range(ROUNDS):

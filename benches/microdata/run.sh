@@ -7,6 +7,7 @@
 #   bash benches/microdata/run.sh            # 10 million respondents, 3 alternating rounds
 #   ROUNDS=5 PER_BUURT=256 bash benches/microdata/run.sh
 #   BASELINE=/path/to/dir bash benches/microdata/run.sh   # also DIR/omzien, an earlier build
+#   BASELINE=/path/to/dir PEERS=0 bash benches/microdata/run.sh   # before/after only
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 : "${OMZIEN_DATA:=../shared/data}"

@@ -74,6 +74,15 @@ pub fn quantile(sorted: &[f64], q: f64) -> Option<f64> {
 impl Dataset {
     /// Summary of one indicator over a level for a wave and age group.
     ///
+    /// ```
+    /// use omzien::{AgeGroup, Indicator, Level, Wave};
+    /// let ds = omzien::demo::dataset();
+    /// let s = ds.summary(Level::Buurt, Indicator::LONELY, Wave::new(2020), AgeGroup::ADULTS, None)?;
+    /// assert_eq!(s.values + s.suppressed + s.not_measured, s.areas);
+    /// assert!(s.min <= s.median && s.median <= s.max);
+    /// # Ok::<(), omzien::QueryError>(())
+    /// ```
+    ///
     /// # Errors
     /// [`QueryError`] for a wave or age group the dataset does not hold.
     pub fn summary(

@@ -123,6 +123,20 @@ impl Verdict {
 }
 
 /// Compares a figure (with its interval) with a reference value.
+///
+/// ```
+/// use omzien::{Figure, Rule, Verdict, compare};
+/// // The reference outside the area's interval: higher.
+/// let (v, rule) = compare(Figure::Value(53.2), Some((51.0, 55.4)), Figure::Value(47.0), 2.0);
+/// assert_eq!((v, rule), (Verdict::Higher, Rule::Interval));
+/// // Inside it: not told apart, however far the two values.
+/// let (v, _) = compare(Figure::Value(53.2), Some((45.0, 60.0)), Figure::Value(47.0), 2.0);
+/// assert_eq!(v, Verdict::Similar);
+/// // Without an interval the band decides (a distance, not a test).
+/// assert_eq!(compare(Figure::Value(50.0), None, Figure::Value(47.0), 2.0), (Verdict::Higher, Rule::Band(2.0)));
+/// assert_eq!(compare(Figure::Value(48.0), None, Figure::Value(47.0), 2.0).0, Verdict::Similar);
+/// assert_eq!(compare(Figure::Suppressed, None, Figure::Value(47.0), 2.0).0, Verdict::Unknown);
+/// ```
 #[must_use]
 pub fn compare(
     value: Figure,

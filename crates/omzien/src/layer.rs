@@ -362,6 +362,22 @@ impl Layer {
     }
 
     /// The fill colour of an area.
+    ///
+    /// ```
+    /// use omzien::{AgeGroup, EntryKind, Indicator, LayerSpec, Level, Wave};
+    /// let ds = omzien::demo::dataset();
+    /// let spec = LayerSpec::level(Indicator::LONELY, AgeGroup::ADULTS, Level::Wijk, Wave::new(2020));
+    /// let layer = ds.layer(&spec)?;
+    /// let legend = layer.legend();
+    /// // A wijk's colour is one the legend names; an area of another level has none.
+    /// let c = layer.color("WK999903".parse()?).expect("a wijk of the demo");
+    /// assert!(legend.entries.iter().any(|e| e.rgba == c));
+    /// assert!(layer.color(omzien::AreaCode::Gemeente(omzien::demo::GEMEENTE)).is_none());
+    /// // The classes, then the suppressed and not-measured swatches.
+    /// let kinds: Vec<EntryKind> = legend.entries.iter().map(|e| e.kind).collect();
+    /// assert_eq!(kinds[kinds.len() - 2..], [EntryKind::Suppressed, EntryKind::NotMeasured]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn color(&self, code: AreaCode) -> Option<Color> {
         self.color_at(self.areas.binary_search(&code).ok()?)

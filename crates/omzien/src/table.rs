@@ -148,6 +148,15 @@ impl Table {
     /// RFC 4180 CSV: a header row, then the rows; fields quoted where they hold a comma, a
     /// quote or a line break.
     ///
+    /// ```
+    /// let mut t = omzien::Table::new(["code", "name"]);
+    /// t.push(vec!["GM0363".into(), "Amsterdam, de hoofdstad".into()]);
+    /// let mut out = Vec::new();
+    /// t.write_csv(&mut out)?;
+    /// assert_eq!(String::from_utf8(out)?, "code,name\nGM0363,\"Amsterdam, de hoofdstad\"\n");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
     /// # Errors
     /// Writing failed.
     pub fn write_csv(&self, mut out: impl Write) -> std::io::Result<()> {

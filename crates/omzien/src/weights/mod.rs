@@ -282,6 +282,17 @@ impl Groups {
 
     /// Reads a CSV of `code,group` (`,` or `;`, header row optional).
     ///
+    /// ```
+    /// use omzien::Groups;
+    /// let p = std::env::temp_dir().join(format!("omzien-doc-groups-{}.csv", std::process::id()));
+    /// std::fs::write(&p, "code,group\nWK036300,Centrum\nWK036301,Centrum\n")?;
+    /// assert_eq!(Groups::from_csv(&p)?.get("WK036301".parse()?), Some("Centrum"));
+    /// std::fs::write(&p, "WK036300,\n")?;
+    /// assert!(Groups::from_csv(&p).unwrap_err().to_string().contains("empty group name"));
+    /// std::fs::remove_file(&p)?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
     /// # Errors
     /// A [`WeightsError`] for a bad code, an empty group name or a repeated code.
     pub fn from_csv(path: &Path) -> Result<Self, WeightsError> {

@@ -212,6 +212,24 @@ impl Boundaries {
     /// [`Boundaries::skipped`]; invalid polygons are repaired (listed in
     /// [`Boundaries::repaired`]) or, when repair fails, skipped.
     ///
+    /// ```
+    /// use omzien::{Boundaries, Level};
+    /// let p = std::env::temp_dir().join(format!("omzien-doc-wijken-{}.geojson", std::process::id()));
+    /// std::fs::write(&p, r#"{"type": "FeatureCollection", "features": [{"type": "Feature",
+    ///   "properties": {"wijkcode": "WK036300", "wijknaam": "Burgwallen-Oude Zijde"},
+    ///   "geometry": {"type": "Polygon", "coordinates": [[[4.89, 52.37], [4.90, 52.37],
+    ///     [4.90, 52.38], [4.89, 52.38], [4.89, 52.37]]]}}]}"#)?;
+    /// let b = Boundaries::from_geojson(&p)?;
+    /// assert_eq!(b.level(), Level::Wijk);
+    /// assert_eq!(b.at(4.895, 52.375), Some("WK036300".parse()?));
+    /// assert_eq!(b.at(5.5, 52.0), None);
+    /// // A file without a usable feature is refused.
+    /// std::fs::write(&p, r#"{"type": "FeatureCollection", "features": []}"#)?;
+    /// assert!(Boundaries::from_geojson(&p).is_err());
+    /// std::fs::remove_file(&p)?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
     /// # Errors
     /// [`BoundaryError`] when the file is unreadable, not GeoJSON, in an unknown CRS, mixes
     /// levels, or has no usable feature.
