@@ -5,7 +5,16 @@ use std::str::FromStr;
 
 use omzien::{Dataset, Figure, Indicator, Verdict};
 
-/// The report's language.
+/// The language of a report, summary or chart.
+///
+/// ```
+/// use omzien_render::Lang;
+/// assert_eq!("EN".parse::<Lang>()?, Lang::En);
+/// assert_eq!(" nederlands ".parse::<Lang>()?, Lang::Nl);
+/// assert_eq!(Lang::default(), Lang::Nl);
+/// assert_eq!("fr".parse::<Lang>().unwrap_err().to_string(), "language \"fr\": use nl or en");
+/// # Ok::<(), omzien_render::LangError>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Lang {
     /// Dutch (the default).

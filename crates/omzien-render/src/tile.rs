@@ -105,6 +105,17 @@ impl TileCoord {
     }
 
     /// West, south, east, north in degrees.
+    ///
+    /// ```
+    /// use omzien_render::TileCoord;
+    /// let t = TileCoord::containing(4.8927, 52.3731, 10).unwrap();
+    /// let (w, s, e, n) = t.bounds();
+    /// assert!(w <= 4.8927 && 4.8927 < e && s <= 52.3731 && 52.3731 < n);
+    /// // The whole world at zoom 0.
+    /// let (w, _, e, _) = TileCoord::new_checked(0, 0, 0)?.bounds();
+    /// assert_eq!((w, e), (-180.0, 180.0));
+    /// # Ok::<(), omzien_render::TileError>(())
+    /// ```
     #[must_use]
     pub fn bounds(self) -> (f64, f64, f64, f64) {
         let n = f64::from(1u32 << self.z);

@@ -88,6 +88,19 @@ impl Brief {
     }
 
     /// Plain text: paragraphs, lists as indented lines, notes as `[1] …` at the end.
+    ///
+    /// ```
+    /// use omzien::SummaryQuery;
+    /// use omzien_render::{Lang, brief};
+    /// let ds = omzien::demo::dataset();
+    /// let s = SummaryQuery::new(&ds, omzien::demo::GEMEENTE).run(&ds)?;
+    /// let text = brief(&ds, &s, Lang::En).text();
+    /// assert!(text.starts_with(&format!("{}", brief(&ds, &s, Lang::En).title)));
+    /// assert!(text.contains("[1] "), "the rules as notes: {text}");
+    /// // The same statements in Dutch.
+    /// assert_ne!(brief(&ds, &s, Lang::Nl).text(), text);
+    /// # Ok::<(), omzien::QueryError>(())
+    /// ```
     #[must_use]
     pub fn text(&self) -> String {
         let mut out = format!("{}\n\n", self.title);
