@@ -154,7 +154,7 @@ def run(name):
                OMP_NUM_THREADS=THREADS)
     if name in ("omzien", "baseline"):
         exe = "./target/release/omzien" if name == "omzien" else os.path.join(BASELINE, "omzien")
-        cmd = [exe, "microdata", "--input", FILE, "--out", out]
+        cmd = [exe, "microdata", "--input", FILE, "--out", out, "--force"]
     else:
         cmd = [sys.executable, engine_py, name, FILE, out + ".csv"]
     r = subprocess.run(["/usr/bin/time", "-f", "%e %M"] + cmd, env=env, capture_output=True, text=True)
