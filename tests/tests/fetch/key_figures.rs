@@ -241,7 +241,7 @@ fn read_back(file: &Path) -> omzien::Weights {
     assert_eq!(gm.len(), 355);
     assert_eq!(gm.year(), Some(2020));
     assert!((gm.total() - 17_407_585.0).abs() < 0.5, "{}", gm.total());
-    let csv = std::fs::read_to_string(&file).unwrap();
+    let csv = std::fs::read_to_string(file).unwrap();
     assert!(csv.starts_with("code,name,population,age_0_14,age_15_24,age_25_44,age_45_64,age_65plus,households,household_size,urbanity,land_area_ha,table\n"), "{csv:.300}");
     assert!(
         csv.contains("\nNL01,Nederland,17407585,"),
@@ -363,7 +363,7 @@ fn similar_from_key_figures_alone(data: &Path, file: &Path) {
     // Similar gemeenten from the key figures alone are those of the gemeente layer (the same
     // published characteristics).
     let only = tempfile::tempdir().unwrap();
-    std::fs::copy(&file, only.path().join("kerncijfers_2020.csv")).unwrap();
+    std::fs::copy(file, only.path().join("kerncijfers_2020.csv")).unwrap();
     let neighbours = |bounds: &Path| -> Vec<String> {
         let a: Value = serde_json::from_str(
             &omzien_cli(&[
@@ -450,7 +450,7 @@ fn beside_a_table(base: &str, odata: &str) {
     // With a table: beside its boundaries, recorded in metadata.json.
     let t = tempfile::tempdir().unwrap();
     fetch(
-        &base,
+        base,
         t.path(),
         &[
             "--level",
