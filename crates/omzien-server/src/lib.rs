@@ -11,7 +11,7 @@ pub mod cors;
 pub mod error;
 mod etag;
 pub mod listen;
-pub mod openapi;
 pub mod params;
 pub mod routes;
+pub use routes::openapi;
 pub mod state;

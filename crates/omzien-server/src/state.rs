@@ -9,7 +9,10 @@ use omzien::{Boundaries, Dataset, Layer, LayerSpec, Level};
 
 use omzien_render::{Scene, TileCoord};
 
-use crate::routes::answers::CachedAnswer;
+use axum::body::Bytes;
+use axum::http::{HeaderName, HeaderValue};
+
+use crate::error::ApiError;
 
 /// A rendered tile with its strong ETag, both computed once on the miss.
 #[derive(Debug)]
@@ -208,5 +211,65 @@ impl LazyPopulations {
             .get_or_init(|| omzien::Populations::find(&self.paths).map_err(|e| e.to_string()))
             .as_deref()
             .map_err(|e| omzien::SimilarError::Unreadable(e.clone()))
+    }
+}
+
+/// An encoded answer kept as bytes in the answer cache: its body, its gzip form where that is
+/// worth it, their strong ETags and the headers it is served with (made and served by
+/// `routes::answers`).
+#[derive(Debug)]
+pub struct CachedAnswer {
+    pub(crate) body: Bytes,
+    pub(crate) gzip: Option<Bytes>,
+    pub(crate) content_type: &'static str,
+    pub(crate) etag: String,
+    pub(crate) gzip_etag: String,
+    pub(crate) headers: Vec<(HeaderName, HeaderValue)>,
+}
+
+impl CachedAnswer {
+    /// The bytes it holds, for the cache's weigher.
+    #[must_use]
+    pub fn weight(&self) -> usize {
+        self.body.len()
+            + self.gzip.as_ref().map_or(0, Bytes::len)
+            + self.etag.len()
+            + self.gzip_etag.len()
+            + self
+                .headers
+                .iter()
+                .map(|(k, v)| k.as_str().len() + v.len())
+                .sum::<usize>()
+    }
+}
+
+/// How long a render may wait for a slot before the client is told to retry.
+const QUEUE_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
+/// The `Retry-After` of a busy answer, seconds.
+const RETRY_AFTER_SECS: u32 = 1;
+
+/// A render slot and the place in the queue that led to it; both are given back on drop.
+pub(crate) type RenderSlot = (
+    tokio::sync::OwnedSemaphorePermit,
+    tokio::sync::OwnedSemaphorePermit,
+);
+
+impl AppState {
+    /// Waits for a render slot: a place in the queue first (when more renders wait than the queue
+    /// holds, the client is told to come back instead of waiting without bound), then a slot
+    /// within [`QUEUE_WAIT`].
+    ///
+    /// # Errors
+    /// [`ApiError::Busy`] when the queue is full or no slot comes in time.
+    pub(crate) async fn render_slot(&self) -> Result<RenderSlot, ApiError> {
+        let busy = || ApiError::Busy {
+            retry_after: RETRY_AFTER_SECS,
+        };
+        let queued = self.queue.clone().try_acquire_owned().map_err(|_| busy())?;
+        let permit = tokio::time::timeout(QUEUE_WAIT, self.renders.clone().acquire_owned())
+            .await
+            .map_err(|_| busy())?
+            .map_err(ApiError::internal)?;
+        Ok((permit, queued))
     }
 }

@@ -11,7 +11,7 @@ use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 
 use crate::error::ApiError;
-use crate::state::{AppState, CacheCounters};
+use crate::state::{AppState, CacheCounters, CachedAnswer};
 
 /// An answer as a handler encodes it: the body, its media type and the headers it carries
 /// beside them (`X-Total-Count`, …).
@@ -33,17 +33,6 @@ const GZIP_FROM: usize = 32;
 /// the server runs).
 const CACHE_CONTROL: &str = "public, max-age=3600";
 
-/// An encoded answer, kept as bytes.
-#[derive(Debug)]
-pub struct CachedAnswer {
-    body: Bytes,
-    gzip: Option<Bytes>,
-    content_type: &'static str,
-    etag: String,
-    gzip_etag: String,
-    headers: Vec<(HeaderName, HeaderValue)>,
-}
-
 impl CachedAnswer {
     /// The answer with its ETags and, for a body worth it, its gzip form (compressed here,
     /// once).
@@ -64,20 +53,6 @@ impl CachedAnswer {
             gzip_etag,
             headers: e.headers,
         }
-    }
-
-    /// The bytes it holds, for the cache's weigher.
-    #[must_use]
-    pub fn weight(&self) -> usize {
-        self.body.len()
-            + self.gzip.as_ref().map_or(0, Bytes::len)
-            + self.etag.len()
-            + self.gzip_etag.len()
-            + self
-                .headers
-                .iter()
-                .map(|(k, v)| k.as_str().len() + v.len())
-                .sum::<usize>()
     }
 
     /// The response to a request with these headers: 304 when its `If-None-Match` names the
@@ -196,7 +171,7 @@ where
     }
     let n = &state.counters;
     CacheCounters::count(&n.answer_hits, &n.answer_misses, false);
-    let slot = super::tiles::render_slot(state).await?;
+    let slot = state.render_slot().await?;
     let st = state.clone();
     let fresh = tokio::task::spawn_blocking(move || {
         let _slot = slot;

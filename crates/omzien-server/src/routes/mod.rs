@@ -2,8 +2,10 @@
 
 pub mod answers;
 pub(crate) mod api;
+mod health;
 mod layer;
 mod metrics;
+pub mod openapi;
 pub(crate) mod report;
 pub(crate) mod tiles;
 pub(crate) mod vector;
@@ -11,7 +13,7 @@ pub(crate) mod vector;
 use std::time::Duration;
 
 use axum::Router;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -25,7 +27,6 @@ pub use api::{
 pub use layer::LayerQuery;
 pub use tiles::{LegendFormat, LegendQuery};
 
-use crate::answer::{HealthAnswer, HealthLevel};
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -35,7 +36,7 @@ pub(crate) use crate::etag::{if_none_match, strong_etag};
 pub fn app(state: AppState) -> Router {
     Router::new()
         .route("/", get(index))
-        .route("/health", get(health))
+        .route("/health", get(health::health))
         .route("/metrics", get(metrics::metrics))
         .route("/tiles/{z}/{x}/{y}", get(tiles::tile))
         .route("/report/{gemeente}", get(report::report))
@@ -58,7 +59,7 @@ pub fn app(state: AppState) -> Router {
         .route("/api/spine/{code}", get(api::spine))
         .route("/api/funnel", get(api::funnel))
         .route("/api/summary", get(api::summary))
-        .route("/api/openapi.json", get(openapi))
+        .route("/api/openapi.json", get(openapi::serve))
         .route("/assets/{*path}", get(asset))
         .fallback(|| async { ApiError::NotFound("no such route".into()) })
         .layer(CompressionLayer::new())
@@ -134,30 +135,4 @@ async fn asset(Path(path): Path<String>, headers: HeaderMap) -> Response {
         a.bytes,
     )
         .into_response()
-}
-
-/// Whether the server is up, and what it serves.
-#[utoipa::path(get, path = "/health",
-    responses((status = 200, description = "Up", body = HealthAnswer)))]
-pub async fn health(State(state): State<AppState>) -> axum::Json<HealthAnswer> {
-    axum::Json(HealthAnswer {
-        status: "ok",
-        synthetic: state.dataset.is_synthetic(),
-        areas: state.dataset.len(),
-        boundaries: state
-            .scenes
-            .iter()
-            .map(|s| HealthLevel {
-                level: s.level(),
-                polygons: s.boundaries().shapes().len(),
-            })
-            .collect(),
-    })
-}
-
-/// The OpenAPI 3.1 description of this API, generated from the answer types.
-async fn openapi() -> impl IntoResponse {
-    static DOC: std::sync::LazyLock<String> =
-        std::sync::LazyLock::new(|| crate::openapi::document().unwrap_or_default());
-    ([(header::CONTENT_TYPE, "application/json")], DOC.as_str())
 }

@@ -8,7 +8,6 @@ use omzien_render::{report_date, report_pdf};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use super::tiles::render_slot;
 use crate::answer::ErrorBody;
 use crate::error::{ApiError, Query};
 use crate::state::AppState;
@@ -77,7 +76,7 @@ pub async fn report(
     let report = query
         .run(&ds)
         .map_err(|e| ApiError::BadRequest(e.to_string()))?;
-    let slot = render_slot(&state).await?;
+    let slot = state.render_slot().await?;
     let scenes = state.scenes.clone();
     let pdf = tokio::task::spawn_blocking(move || {
         let _slot = slot;

@@ -37,39 +37,6 @@ pub async fn layer(state: &AppState, q: &LayerQuery) -> Result<(LayerSpec, Arc<L
     Ok((spec, layer))
 }
 
-/// How long a render may wait for a slot before the client is told to retry.
-const QUEUE_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
-/// The `Retry-After` of a busy answer, seconds.
-const RETRY_AFTER_SECS: u32 = 1;
-
-/// A render slot and the place in the queue that led to it; both are given back on drop.
-pub(crate) type RenderSlot = (
-    tokio::sync::OwnedSemaphorePermit,
-    tokio::sync::OwnedSemaphorePermit,
-);
-
-/// Waits for a render slot: a place in the queue first (when more renders wait than the queue
-/// holds, the client is told to come back instead of waiting without bound), then a slot
-/// within [`QUEUE_WAIT`].
-///
-/// # Errors
-/// [`ApiError::Busy`] when the queue is full or no slot comes in time.
-pub(crate) async fn render_slot(state: &AppState) -> Result<RenderSlot, ApiError> {
-    let busy = || ApiError::Busy {
-        retry_after: RETRY_AFTER_SECS,
-    };
-    let queued = state
-        .queue
-        .clone()
-        .try_acquire_owned()
-        .map_err(|_| busy())?;
-    let permit = tokio::time::timeout(QUEUE_WAIT, state.renders.clone().acquire_owned())
-        .await
-        .map_err(|_| busy())?
-        .map_err(ApiError::internal)?;
-    Ok((permit, queued))
-}
-
 /// The one shared transparent tile of a size, for tiles with nothing on them (a web map
 /// shows an image answer as a tile; a 204 would count as a failed image load).
 fn empty_tile(scale: u32) -> Result<Arc<CachedTile>, ApiError> {
@@ -138,7 +105,7 @@ pub async fn tile(
     let tile = match cached {
         Some(t) => t,
         None => {
-            let slot = render_slot(&state).await?;
+            let slot = state.render_slot().await?;
             let all = state.scenes.clone();
             let level = layer.spec().level;
             let rendered = tokio::task::spawn_blocking(move || {

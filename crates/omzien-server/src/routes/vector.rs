@@ -10,7 +10,6 @@ use omzien_render::{self as render, TileCoord, VectorQuery};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use super::tiles::render_slot;
 use crate::answer::{ErrorBody, TileJson};
 use crate::error::{ApiError, Query};
 use crate::state::AppState;
@@ -65,7 +64,7 @@ pub async fn vector_tile(
             "no boundaries loaded for level {level}"
         )));
     }
-    let slot = render_slot(&state).await?;
+    let slot = state.render_slot().await?;
     let st = state.clone();
     let mvt = tokio::task::spawn_blocking(move || {
         let _slot = slot;

@@ -3,7 +3,10 @@
 
 use utoipa::OpenApi;
 
-use crate::routes::{api, tiles};
+use axum::http::header;
+use axum::response::IntoResponse;
+
+use super::{api, health, report, tiles, vector};
 
 /// The API description.
 #[derive(OpenApi)]
@@ -31,15 +34,15 @@ use crate::routes::{api, tiles};
         tiles::tile,
         tiles::legend,
         tiles::tilejson,
-        crate::routes::vector::vector_tile,
-        crate::routes::vector::vector_tilejson,
-        crate::routes::report::report,
-        crate::routes::health,
+        vector::vector_tile,
+        vector::vector_tilejson,
+        report::report,
+        health::health,
     ),
     components(schemas(
         crate::answer::ErrorBody,
-        crate::routes::Format,
-        crate::routes::LegendFormat,
+        api::Format,
+        tiles::LegendFormat,
         omzien::RiskMode
     ))
 )]
@@ -51,4 +54,11 @@ pub struct ApiDoc;
 /// Serialising failed (it does not for these types).
 pub fn document() -> Result<String, serde_json::Error> {
     ApiDoc::openapi().to_pretty_json()
+}
+
+/// The OpenAPI 3.1 description of this API, generated from the answer types.
+pub(super) async fn serve() -> impl IntoResponse {
+    static DOC: std::sync::LazyLock<String> =
+        std::sync::LazyLock::new(|| document().unwrap_or_default());
+    ([(header::CONTENT_TYPE, "application/json")], DOC.as_str())
 }
