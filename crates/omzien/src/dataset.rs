@@ -14,7 +14,8 @@ pub(crate) use resolve::gemeente_of;
 
 use crate::area::{alias_targets, fold_name, repair_mojibake};
 use crate::indicator::{MAX_EXTRA_KEY, SCHEMA_LEN};
-use crate::load::{LoadError, ParsedFile, Target};
+use crate::load::error::LoadError;
+use crate::load::table::{ParsedFile, Target};
 use crate::{
     AgeGroup, AreaCode, Figure, GemeenteCode, Indicator, IndicatorInfo, Level, Margin, Unit, Wave,
 };

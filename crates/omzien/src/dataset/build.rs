@@ -86,13 +86,13 @@ fn own_names(files: &[ParsedFile], indicators: &mut [IndicatorInfo]) {
             continue;
         }
         match own {
-            crate::load::OwnName::Key(key, label) => {
+            crate::load::table::OwnName::Key(key, label) => {
                 info.key.clone_from(key);
                 if let Some(label) = label {
                     (*label).clone_into(&mut info.label_nl);
                 }
             }
-            crate::load::OwnName::Label(label) => info.label_nl.clone_from(label),
+            crate::load::table::OwnName::Label(label) => info.label_nl.clone_from(label),
         }
     }
 }
@@ -220,16 +220,18 @@ fn place_figures(
                         let first_path = files
                             .get(first as usize)
                             .map_or_else(|| f.path.clone(), |x| x.path.clone());
-                        return Err(LoadError::Conflict(Box::new(crate::load::Conflict {
-                            code: row.code,
-                            indicator: indicators[column].key.clone(),
-                            wave: row.wave,
-                            age: row.age,
-                            first: first_path,
-                            first_value: figure_text(old),
-                            second: f.path.clone(),
-                            second_value: figure_text(fig),
-                        })));
+                        return Err(LoadError::Conflict(Box::new(
+                            crate::load::error::Conflict {
+                                code: row.code,
+                                indicator: indicators[column].key.clone(),
+                                wave: row.wave,
+                                age: row.age,
+                                first: first_path,
+                                first_value: figure_text(old),
+                                second: f.path.clone(),
+                                second_value: figure_text(fig),
+                            },
+                        )));
                     }
                 }
             }

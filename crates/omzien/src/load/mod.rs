@@ -2,12 +2,12 @@
 
 mod boundaries;
 mod csv;
-mod error;
+pub(crate) mod error;
 pub(crate) mod geojson;
 mod json;
 #[cfg(feature = "microdata")]
 pub(crate) mod respondents;
-mod table;
+pub(crate) mod table;
 mod valid;
 
 use std::path::{Path, PathBuf};
