@@ -19,7 +19,7 @@ pub use boundaries::{
     Boundaries, BoundaryError, BoundarySet, Candidates, Crs, JoinReport, Shape, Skipped,
 };
 pub use error::{Conflict, LoadError, Location};
-pub(crate) use table::{OwnName, ParsedFile, RowKey, Target};
+pub(crate) use table::{ParsedFile, RowKey, Target};
 
 use crate::dataset::DatasetBuilder;
 use crate::{AreaCode, Dataset};
