@@ -113,6 +113,64 @@ fn the_demo_report_says_synthetic_on_every_page() {
     let Some(pages) = check_pdf(&en) else { return };
     assert!(pages[0].contains("Loneliness in"), "{}", pages[0]);
     assert!(pages.iter().all(|p| p.contains("page ")));
+    english_words_whole(&en, dir.path());
+}
+
+/// The English report's words follow `--lang` (the chart's key names the Netherlands in
+/// English) and its text is wrapped, never cut: every indicator's English label is whole in
+/// the text (read in the order it is drawn, so a label wrapped in its cell reads on); with
+/// `--since`, the waves named are those the first table shows.
+fn english_words_whole(en: &Path, dir: &Path) {
+    let Some(raw) = poppler("pdftotext", &["-raw", en.to_str().unwrap(), "-"]) else {
+        return;
+    };
+    let words = raw.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(words.contains("the Netherlands"), "{words:.2000}");
+    assert!(!raw.lines().any(|l| l.trim() == "Nederland"), "a Dutch key");
+    let ds = omzien::demo::dataset();
+    let mut checked = 0;
+    for info in ds.indicators() {
+        let label = info.label_en.trim_end_matches("(%)").trim();
+        let first = label
+            .split_whitespace()
+            .take(3)
+            .collect::<Vec<_>>()
+            .join(" ");
+        if words.contains(&first) {
+            assert!(
+                words.contains(label),
+                "{label:?} cut short in {words:.3000}"
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked >= 2, "{checked} labels found");
+    let since = dir.join("since.pdf");
+    omzien(&[
+        "report",
+        "GM9999",
+        "--lang",
+        "en",
+        "--since",
+        "2016",
+        "--out",
+        since.to_str().unwrap(),
+    ])
+    .unwrap();
+    let Some(pages) = check_pdf(&since) else {
+        return;
+    };
+    let waves = ds
+        .waves()
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(", ");
+    assert!(
+        pages.iter().all(|p| p.contains(&format!("waves {waves}"))),
+        "{}",
+        pages[0]
+    );
 }
 
 #[test]

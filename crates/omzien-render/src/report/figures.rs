@@ -69,10 +69,17 @@ pub(super) fn chart(l: &mut Layout, t: &T, ds: &Dataset, r: &GemeenteReport, ind
                 .collect();
             f.series(l, &pts, if national { NATIONAL } else { color }, national);
         }
-        let key = format!("{} {}", t.s("Gemeente", "Gemeente"), age.short());
+        // "Gemeente" is the report's word in English too (as "the gemeente" in its text).
+        let key = format!("Gemeente {}", age.short());
         f.key(l, k, color, false, &key);
     }
-    f.key(l, r.ages.len(), NATIONAL, true, "Nederland");
+    f.key(
+        l,
+        r.ages.len(),
+        NATIONAL,
+        true,
+        t.s("Nederland", "the Netherlands"),
+    );
     l.y = top + h + 10.0;
 }
 

@@ -158,23 +158,42 @@ impl Layout {
     ) {
         let size = 8.0;
         let row_h = 13.0;
-        let draw_row = |l: &mut Layout, cells: &[String], bold: bool| {
+        // A second and further line of a cell, below the first.
+        let line_h = 9.5;
+        // Each cell's text in lines that fit its column: text is wrapped, never cut.
+        let lines_of = |l: &Layout, cells: &[String], bold: bool| -> Vec<Vec<String>> {
+            cells
+                .iter()
+                .enumerate()
+                .map(|(i, c)| {
+                    let w = widths.get(i).copied().unwrap_or(60.0);
+                    let lines = l.m.wrap(c, size, bold, w - 4.0);
+                    if lines.is_empty() {
+                        vec![String::new()]
+                    } else {
+                        lines
+                    }
+                })
+                .collect()
+        };
+        let height = |lines: &[Vec<String>]| {
+            let most = lines.iter().map(Vec::len).max().unwrap_or(1).max(1);
+            row_h + line_h * (most - 1) as f32
+        };
+        let draw_row = |l: &mut Layout, lines: &[Vec<String>], bold: bool| {
             let mut x = MARGIN;
-            let y = l.y + 9.5;
-            for (i, c) in cells.iter().enumerate() {
+            for (i, cell) in lines.iter().enumerate() {
                 let w = widths.get(i).copied().unwrap_or(60.0);
-                // Cut what does not fit.
-                let mut text = c.clone();
-                while text.chars().count() > 1 && l.m.width(&text, size, bold) > w - 4.0 {
-                    text.pop();
+                for (k, text) in cell.iter().enumerate() {
+                    let y = l.y + 9.5 + line_h * k as f32;
+                    let tw = l.m.width(text, size, bold);
+                    let tx = match align.get(i) {
+                        Some(Align::Right) => x + w - 3.0 - tw,
+                        _ if i == 0 => x + 1.0,
+                        _ => x + 8.0,
+                    };
+                    l.text_at(tx, y, size, bold, INK, text);
                 }
-                let tw = l.m.width(&text, size, bold);
-                let tx = match align.get(i) {
-                    Some(Align::Right) => x + w - 3.0 - tw,
-                    _ if i == 0 => x + 1.0,
-                    _ => x + 8.0,
-                };
-                l.text_at(tx, y, size, bold, INK, &text);
                 x += w;
             }
         };
@@ -187,19 +206,23 @@ impl Layout {
                 dashed: false,
             });
         };
-        self.ensure(row_h * 3.0);
-        draw_row(self, headers, true);
-        self.y += row_h;
+        let head = lines_of(self, headers, true);
+        let head_h = height(&head);
+        self.ensure(head_h + row_h * 2.0);
+        draw_row(self, &head, true);
+        self.y += head_h;
         rule(self);
         for r in rows {
-            if self.y + row_h > BOTTOM {
+            let cells = lines_of(self, r, false);
+            let h = height(&cells);
+            if self.y + h > BOTTOM {
                 self.new_page();
-                draw_row(self, headers, true);
-                self.y += row_h;
+                draw_row(self, &head, true);
+                self.y += head_h;
                 rule(self);
             }
-            draw_row(self, r, false);
-            self.y += row_h;
+            draw_row(self, &cells, false);
+            self.y += h;
         }
         rule(self);
         self.y += 6.0;

@@ -115,12 +115,18 @@ pub fn report_pdf(
         lang,
         ind_label: label(ds, r.indicator(), lang),
         level_pl: t.level(r.level, true),
-        wave_list: r
-            .waves
-            .iter()
-            .map(ToString::to_string)
-            .collect::<Vec<_>>()
-            .join(", "),
+        // The waves the report shows: its first table has every wave of the gemeente and the
+        // country, also those before `--since` (which starts the changes and the areas' table).
+        wave_list: {
+            let mut shown: Vec<omzien::Wave> = r.series.iter().map(|p| p.wave).collect();
+            shown.sort_unstable();
+            shown.dedup();
+            shown
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join(", ")
+        },
         t,
     };
     let mut l = Layout::new()?;
