@@ -228,6 +228,10 @@ pub fn content_type(headers: &axum::http::HeaderMap) -> String {
         .to_owned()
 }
 
+/// A command line run as a test passes one on: the output, or the error as the user reads it
+/// (as [`omzien_cli`] gives them).
+pub type Cli<'a> = dyn Fn(&str, &[&str]) -> Result<String, String> + 'a;
+
 /// Runs an `omzien` command in-process (`omzien_cli(&["area", "GM0363"])`): its output, or the
 /// text of the error (refused by the argument parser or by the command).
 ///

@@ -474,9 +474,6 @@ async fn a_group_of_the_users_areas_as_benchmark() {
     group_refusals(&ds, &areas, &groups, &text, &ask).await;
 }
 
-/// A command line run: the output, or the error as the user reads it.
-type Cli<'a> = dyn Fn(&str, &[&str]) -> Result<String, String> + 'a;
-
 /// A group benchmark refused, each with its reason: an unknown group (naming those there
 /// are), an area in no group, no groups file, a group of two levels, and the API without a
 /// groups file.
@@ -485,7 +482,7 @@ async fn group_refusals(
     areas: &[AreaCode],
     groups: &Path,
     text: &str,
-    ask: &Cli<'_>,
+    ask: &omzien_tests::Cli<'_>,
 ) {
     let e = ask("group:Oost", &[]).unwrap_err();
     assert!(

@@ -191,11 +191,17 @@ fn demo_gemeente_app() -> Router {
     app(AppState::new(omzien::demo::dataset(), vec![gm], 8 << 20))
 }
 
-/// A tile over the demo gemeente, at zoom `z`.
-fn demo_tile(z: u8) -> TileCoord {
+/// A point inside the demo gemeente (lon, lat).
+fn demo_inside() -> (f64, f64) {
     let [gm, _, _] = omzien::demo::boundaries();
     let c = geo::InteriorPoint::interior_point(&gm.shapes()[0].geometry).unwrap();
-    TileCoord::containing(c.x(), c.y(), z).unwrap()
+    (c.x(), c.y())
+}
+
+/// A tile over the demo gemeente, at zoom `z`.
+fn demo_tile(z: u8) -> TileCoord {
+    let (lon, lat) = demo_inside();
+    TileCoord::containing(lon, lat, z).unwrap()
 }
 
 async fn etag_gives_304_on(app: &Router, uri: &str) {
@@ -225,13 +231,10 @@ async fn etag_gives_304() {
 #[tokio::test]
 async fn bad_input_gets_a_4xx_that_names_the_problem() {
     // The same refusals on the demo (always) and on the national data (where present).
-    let [gm, _, _] = omzien::demo::boundaries();
-    let inside = geo::InteriorPoint::interior_point(&gm.shapes()[0].geometry).unwrap();
-    let demo = (inside.x(), inside.y());
     refusals(
         &demo_gemeente_app(),
         &omzien::demo::GEMEENTE.to_string(),
-        demo,
+        demo_inside(),
     )
     .await;
     if let Some(app) = national_app() {

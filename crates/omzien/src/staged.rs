@@ -24,6 +24,30 @@ pub struct FolderError {
     pub source: std::io::Error,
 }
 
+/// Refuses a file or folder that exists unless `force` replaces it, with the message a staged
+/// folder's commit gives.
+///
+/// # Errors
+/// [`FolderError`] with [`std::io::ErrorKind::AlreadyExists`] naming `path`.
+#[cfg(feature = "fetch")]
+pub(crate) fn refuse_existing(path: &Path, force: bool) -> Result<(), FolderError> {
+    if path.exists() && !force {
+        return Err(already_exists(path));
+    }
+    Ok(())
+}
+
+/// `path` exists and `--force` was not given.
+fn already_exists(path: &Path) -> FolderError {
+    FolderError {
+        path: path.to_owned(),
+        source: std::io::Error::new(
+            std::io::ErrorKind::AlreadyExists,
+            "exists (use --force to replace it)",
+        ),
+    }
+}
+
 fn io(path: &Path) -> impl FnOnce(std::io::Error) -> FolderError + '_ {
     move |source| FolderError {
         path: path.to_owned(),
@@ -269,13 +293,7 @@ impl StagedDir {
             .with_extension(format!("old-{}", std::process::id()));
         let replaced = if self.target.exists() {
             if !force {
-                return Err(FolderError {
-                    path: self.target.clone(),
-                    source: std::io::Error::new(
-                        std::io::ErrorKind::AlreadyExists,
-                        "exists (use --force to replace it)",
-                    ),
-                });
+                return Err(already_exists(&self.target));
             }
             std::fs::rename(&self.target, &old).map_err(io(&self.target))?;
             true

@@ -338,13 +338,10 @@ fn bad_tables_and_bad_pages_are_named_with_their_url() {
     bad_pages(&fake, tmp.path(), &cli);
 }
 
-/// A command line run: the output, or the error as the user reads it.
-type Cli<'a> = dyn Fn(&str, &[&str]) -> Result<String, String> + 'a;
-
 /// Bad pages of a table: each named by its URL (and row), none retried that a retry cannot
 /// mend; a page that keeps ending early is given up on, and the next run finishes from the
 /// pages kept.
-fn bad_pages(fake: &Shared, tmp: &Path, cli: &Cli<'_>) {
+fn bad_pages(fake: &Shared, tmp: &Path, cli: &omzien_tests::Cli<'_>) {
     // A page that is not JSON (a maintenance page with 200): no retry can mend it.
     fake.faults.lock().unwrap().push(Fault {
         entity: "UntypedDataSet",

@@ -33,7 +33,7 @@ pub fn fetch(req: &Request, progress: &dyn Progress) -> Result<Fetched, FetchErr
     check_properties(table, &title, &props)?;
 
     let target = req.out.join(table.id);
-    refuse_existing(&target, req.force)?;
+    crate::staged::refuse_existing(&target, req.force)?;
     let staged = StagedDir::resumable(&target)?;
 
     // Names and periods: small, downloaded whole each time.
@@ -106,21 +106,6 @@ pub fn fetch(req: &Request, progress: &dyn Progress) -> Result<Fetched, FetchErr
         names: names.len(),
         folder,
     })
-}
-
-/// An existing table folder is replaced only when asked.
-fn refuse_existing(target: &Path, force: bool) -> Result<(), FetchError> {
-    if target.exists() && !force {
-        return Err(crate::FolderError {
-            path: target.to_path_buf(),
-            source: std::io::Error::new(
-                std::io::ErrorKind::AlreadyExists,
-                "exists (use --force to replace it)",
-            ),
-        }
-        .into());
-    }
-    Ok(())
 }
 
 /// The figures as downloaded: the pages, the rows written and a declared count that differs.

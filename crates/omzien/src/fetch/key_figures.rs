@@ -247,16 +247,7 @@ pub fn key_figures(
 ) -> Result<FetchedKeyFigures, FetchError> {
     let table = req.table()?;
     let file = req.out.join(key_figures_file(table.year));
-    if file.exists() && !req.force {
-        return Err(crate::FolderError {
-            path: file,
-            source: std::io::Error::new(
-                std::io::ErrorKind::AlreadyExists,
-                "exists (use --force to replace it)",
-            ),
-        }
-        .into());
-    }
+    crate::staged::refuse_existing(&file, req.force)?;
     let client = Client::new(req.retry);
     let base = req.base(table);
     let infos_url = feed_url(&base, "TableInfos");

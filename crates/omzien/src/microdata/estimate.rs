@@ -172,15 +172,11 @@ fn roll_up_gemeente(part: &[Cell], options: &MicrodataOptions) -> (Vec<UnitSums>
 /// An area and the areas above it up to its gemeente (a buurt: itself, its wijk, its gemeente).
 fn chain_up(code: AreaCode) -> [Option<AreaCode>; 3] {
     let mut chain = [Some(code), None, None];
-    let mut c = code;
-    for slot in chain.iter_mut().skip(1) {
-        match c.parent().filter(|p| p.level() >= Level::Gemeente) {
-            Some(parent) => {
-                *slot = Some(parent);
-                c = parent;
-            }
-            None => break,
-        }
+    let above = code
+        .ancestors()
+        .take_while(|p| p.level() >= Level::Gemeente);
+    for (slot, parent) in chain.iter_mut().skip(1).zip(above) {
+        *slot = Some(parent);
     }
     chain
 }
