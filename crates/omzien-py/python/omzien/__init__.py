@@ -1,0 +1,269 @@
+"""omzien: loneliness figures of the Dutch GGD Gezondheidsmonitor per buurt, wijk and gemeente.
+
+Load the published figures (RIVM StatLine table 50090NED and tables of its kind) or the built-in
+synthetic demo, and get them as polars DataFrames with typed columns::
+
+    import omzien
+    ds = omzien.load("../shared/data/rivm-50090NED")
+    ds.figures(indicator="Eenzaam_28", wave=2020, level="gemeente")
+    ds.trend(2016, 2020, level="wijk", gemeente="Amsterdam")
+
+A figure that was not published is never a 0 or a NaN: its ``value`` is null and its ``status``
+says ``suppressed`` or ``not_measured``. Use ``.to_pandas()`` on any frame for pandas.
+
+The work runs in Rust with the GIL released, so other Python threads keep running; nothing is
+printed.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import Optional, Sequence, Union
+
+import polars as pl
+
+from . import _omzien
+from .errors import (
+    FetchError,
+    LoadError,
+    MicrodataError,
+    OmzienError,
+    QueryError,
+    RenderError,
+)
+
+__all__ = [
+    "Area",
+    "Dataset",
+    "FetchError",
+    "LEVELS",
+    "LoadError",
+    "MicrodataError",
+    "OmzienError",
+    "QueryError",
+    "RenderError",
+    "STATUSES",
+    "DIRECTIONS",
+    "demo",
+    "load",
+]
+
+__version__: str = _omzien.__version__
+
+#: Area levels, largest first: the ``level`` column's enum.
+LEVELS: tuple[str, ...] = ("land", "gemeente", "wijk", "buurt")
+#: A figure's state: the ``status`` column's enum. Only ``value`` has a value.
+STATUSES: tuple[str, ...] = ("value", "suppressed", "not_measured")
+#: The direction of a change beyond the stable band: the ``direction`` column's enum.
+DIRECTIONS: tuple[str, ...] = ("rising", "falling", "stable")
+
+Path = Union[str, "os.PathLike[str]"]
+Wave = Union[int, str]
+
+_ENUMS: dict[str, pl.Enum] = {
+    "level": pl.Enum(list(LEVELS)),
+    "status": pl.Enum(list(STATUSES)),
+    "from_status": pl.Enum(list(STATUSES)),
+    "to_status": pl.Enum(list(STATUSES)),
+    "direction": pl.Enum(list(DIRECTIONS)),
+}
+
+
+def _frame(table: _omzien.Table) -> pl.DataFrame:
+    """The native table as a DataFrame (no copy), closed vocabularies as enums."""
+    df = pl.DataFrame(table)
+    casts = [pl.col(c).cast(e) for c, e in _ENUMS.items() if c in df.columns]
+    return df.with_columns(casts) if casts else df
+
+
+def _wave(w: Optional[Wave]) -> Optional[str]:
+    return None if w is None else str(w)
+
+
+def _paths(paths: Union[Path, Sequence[Path]]) -> list[str]:
+    if isinstance(paths, (str, os.PathLike)):
+        return [os.fspath(paths)]
+    return [os.fspath(p) for p in paths]
+
+
+def load(paths: Union[Path, Sequence[Path]], classification: Optional[int] = None) -> Dataset:
+    """Load figure files or folders: StatLine CSV or OData JSON, as ``omzien --data`` does.
+
+    ``classification`` keeps the areas of that year's classification (default: the newest the
+    files hold). Raises :class:`LoadError` naming the file and line of anything it cannot read.
+    """
+    return Dataset(_omzien.load(_paths(paths), classification))
+
+
+def demo() -> Dataset:
+    """The built-in synthetic demo: one invented gemeente (GM9999) with its wijken and buurten."""
+    return Dataset(_omzien.demo())
+
+
+@dataclass(frozen=True)
+class Area:
+    """One area: its code, name, level, parent and gemeente, and all its figures."""
+
+    code: str
+    name: str
+    level: str
+    parent: Optional[str]
+    gemeente: Optional[str]
+    #: Every indicator, wave and age group of the area (as :meth:`Dataset.figures`).
+    figures: pl.DataFrame
+
+
+class Dataset:
+    """Figures per buurt, wijk and gemeente for every wave, age group and indicator.
+
+    Made by :func:`load` or :func:`demo`. Every method answers a polars DataFrame.
+    """
+
+    __slots__ = ("_ds",)
+
+    def __init__(self, native: _omzien.Dataset) -> None:
+        self._ds = native
+
+    def __repr__(self) -> str:
+        return repr(self._ds)
+
+    def __len__(self) -> int:
+        return len(self._ds)
+
+    @property
+    def waves(self) -> list[int]:
+        """The waves the data holds, oldest first."""
+        return list(self._ds.waves)
+
+    @property
+    def age_groups(self) -> list[str]:
+        """The age groups the data holds (``18+``, ``65+``, …)."""
+        return list(self._ds.age_groups)
+
+    @property
+    def synthetic(self) -> bool:
+        """Whether these are the synthetic demo's figures."""
+        return bool(self._ds.synthetic)
+
+    @property
+    def table(self) -> Optional[str]:
+        """The StatLine table the figures came from, where known (``50090NED``)."""
+        return self._ds.table
+
+    def indicators(self) -> pl.DataFrame:
+        """The indicators with figures: ``key``, ``label_nl``, ``label_en``, ``unit``,
+        ``polarity`` and ``loneliness`` (one of the four loneliness indicators)."""
+        return _frame(self._ds.indicators())
+
+    def areas(self, level: Optional[str] = None, gemeente: Optional[str] = None) -> pl.DataFrame:
+        """The areas of a level (every level when ``None``), within a gemeente (code or name)
+        if given: ``code``, ``name``, ``level``, ``parent``, ``gemeente``."""
+        return _frame(self._ds.areas(level, gemeente))
+
+    def resolve(self, code_or_name: str, level: Optional[str] = None) -> str:
+        """The code of an area given by code or name; ``level`` narrows an ambiguous name."""
+        return self._ds.resolve(code_or_name, level)
+
+    def search(self, text: str, limit: int = 10) -> pl.DataFrame:
+        """Areas whose code or name matches ``text``, best first (``rank`` 0 is exact)."""
+        if limit < 0:
+            raise QueryError(f"limit: {limit} is negative")
+        return _frame(self._ds.search(text, limit))
+
+    def area(self, code_or_name: str) -> Area:
+        """One area by code or name, with every figure it has."""
+        code, name, level, parent, gemeente = self._ds.area(code_or_name)
+        return Area(code, name, level, parent, gemeente, self.figures(areas=[code]))
+
+    def figures(
+        self,
+        indicator: Optional[str] = None,
+        age: Optional[str] = None,
+        wave: Optional[Wave] = None,
+        level: Optional[str] = None,
+        gemeente: Optional[str] = None,
+        areas: Optional[Sequence[str]] = None,
+    ) -> pl.DataFrame:
+        """Figures, one row per area, indicator, wave and age group; ``None`` means all.
+
+        Columns: ``code``, ``name``, ``level``, ``gemeente``, ``indicator`` (its key), ``wave``,
+        ``age``, ``value``, ``lower`` and ``upper`` (the 95 % interval, where published) and
+        ``status`` (``value``, ``suppressed`` or ``not_measured``). ``indicator`` takes a key or
+        either label; ``gemeente`` a code or a name; ``areas`` codes or names.
+        """
+        return _frame(
+            self._ds.figures(
+                indicator,
+                age,
+                _wave(wave),
+                level,
+                gemeente,
+                None if areas is None else [str(a) for a in areas],
+            )
+        )
+
+    def trend(
+        self,
+        from_: Wave,
+        to: Wave,
+        *,
+        indicator: Optional[str] = None,
+        age: Optional[str] = None,
+        level: Optional[str] = None,
+        gemeente: Optional[str] = None,
+        band: float = 2.0,
+    ) -> pl.DataFrame:
+        """The change between two waves per area of a level (default gemeente), as
+        ``omzien trend``: both figures with intervals and status, ``delta_pp``, ``direction``
+        (changes within ± ``band`` pp are ``stable``), ``significant`` at 95 % where both waves
+        have intervals, and ``caveats``. Indicator default ``Eenzaam_28``, age default 18+."""
+        return _frame(
+            self._ds.trend(str(from_), str(to), indicator, age, level, gemeente, float(band))
+        )
+
+    def risk(
+        self,
+        *,
+        indicator: Optional[str] = None,
+        age: Optional[str] = None,
+        wave: Optional[Wave] = None,
+        level: Optional[str] = None,
+        gemeente: Optional[str] = None,
+        since: Optional[Wave] = None,
+        mode: Optional[str] = None,
+        top_share: float = 0.1,
+        min_rise: float = 3.0,
+        against: Optional[str] = None,
+        min_areas: int = 10,
+        by: Optional[str] = None,
+        min_prob: float = 0.8,
+    ) -> pl.DataFrame:
+        """Risk areas, as ``omzien risk``: areas of a level (default buurt) among the highest
+        ``top_share`` in a wave (default the latest), risen more than ``min_rise`` pp beyond the
+        reference since an earlier wave, or both (``mode``: ``high``, ``rising``, ``both``,
+        ``either``), highest first, with rank, change, significance and probabilities.
+
+        ``against`` is what a rise is measured against (``national``, ``gemeente``, ``none``;
+        default the country where the data has it); "high" applies only with at least
+        ``min_areas`` areas in scope; ``by="probability"`` marks areas whose probability of
+        being truly high or truly rising (from the 95 % intervals) is at least ``min_prob``."""
+        if min_areas < 0:
+            raise QueryError(f"min_areas: {min_areas} is negative")
+        return _frame(
+            self._ds.risk(
+                indicator,
+                age,
+                _wave(wave),
+                level,
+                gemeente,
+                _wave(since),
+                mode,
+                float(top_share),
+                float(min_rise),
+                against,
+                int(min_areas),
+                by,
+                float(min_prob),
+            )
+        )

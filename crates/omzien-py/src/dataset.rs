@@ -1,0 +1,536 @@
+//! `omzien._omzien.Dataset`: the loaded figures, and the queries the core runs on them, each
+//! answering a [`Table`] (a polars DataFrame on the Python side). The Python wrapper
+//! (`python/omzien/__init__.py`) gives the arguments their defaults and the columns their
+//! enum types; here the strings are parsed once, by the core's own parsers, so the messages are
+//! the command line's.
+
+use std::sync::Arc;
+
+use omzien::{
+    AgeGroup, AreaCode, Caveat, Figure, GemeenteCode, Indicator, Level, RiseReference, RiskBy,
+    RiskMode, RiskQuery, TrendQuery, Wave,
+};
+use pyo3::prelude::*;
+use rayon::prelude::*;
+
+use crate::errors::{Kind, query, to_py};
+use crate::frame::{Frame, Table};
+
+/// Figures per buurt, wijk and gemeente for every wave, age group and indicator.
+#[pyclass(frozen, module = "omzien._omzien")]
+pub struct Dataset {
+    pub(crate) ds: Arc<omzien::Dataset>,
+}
+
+impl Dataset {
+    pub(crate) fn new(ds: omzien::Dataset) -> Self {
+        Self { ds: Arc::new(ds) }
+    }
+
+    fn indicators_of(&self, key: Option<&str>) -> PyResult<Vec<Indicator>> {
+        match key {
+            Some(k) => Ok(vec![self.ds.indicator(k).map_err(to_py(Kind::Query))?]),
+            None => Ok(self.ds.indicators().iter().map(|i| i.indicator).collect()),
+        }
+    }
+
+    fn indicator_or_lonely(&self, key: Option<&str>) -> PyResult<Indicator> {
+        match key {
+            Some(k) => self.ds.indicator(k).map_err(to_py(Kind::Query)),
+            None => Ok(Indicator::LONELY),
+        }
+    }
+
+    fn waves_of(&self, wave: Option<&str>) -> PyResult<Vec<Wave>> {
+        match wave {
+            Some(w) => Ok(vec![self.ds.parse_wave(w).map_err(to_py(Kind::Query))?]),
+            None => Ok(self.ds.waves().to_vec()),
+        }
+    }
+
+    fn wave_or_latest(&self, wave: Option<&str>) -> PyResult<Wave> {
+        match wave {
+            Some(w) => self.ds.parse_wave(w).map_err(to_py(Kind::Query)),
+            None => self
+                .ds
+                .waves()
+                .last()
+                .copied()
+                .ok_or_else(|| query("the dataset holds no wave")),
+        }
+    }
+
+    fn ages_of(&self, age: Option<&str>) -> PyResult<Vec<AgeGroup>> {
+        match age {
+            Some(a) => Ok(vec![
+                self.ds.parse_age_group(a).map_err(to_py(Kind::Query))?,
+            ]),
+            None => Ok(self.ds.age_groups().to_vec()),
+        }
+    }
+
+    fn age_or_adults(&self, age: Option<&str>) -> PyResult<AgeGroup> {
+        match age {
+            Some(a) => self.ds.parse_age_group(a).map_err(to_py(Kind::Query)),
+            None => Ok(AgeGroup::ADULTS),
+        }
+    }
+
+    fn gemeente(&self, text: Option<&str>) -> PyResult<Option<GemeenteCode>> {
+        text.map(|t| self.ds.resolve_gemeente(t).map_err(to_py(Kind::Query)))
+            .transpose()
+    }
+
+    fn name(&self, code: AreaCode) -> String {
+        self.ds
+            .area(code)
+            .map(|a| a.display_name())
+            .unwrap_or_else(|_| code.to_string())
+    }
+}
+
+fn level_of(text: &str) -> PyResult<Level> {
+    text.parse::<Level>().map_err(to_py(Kind::Query))
+}
+
+fn levels_of(text: Option<&str>) -> PyResult<Vec<Level>> {
+    match text {
+        Some(t) => Ok(vec![level_of(t)?]),
+        None => Ok(Level::ALL.to_vec()),
+    }
+}
+
+/// What `Dataset.area` tells of an area: code, name, level, parent, gemeente.
+type AreaRow = (String, String, String, Option<String>, Option<String>);
+
+/// One row of [`Dataset::figures`].
+struct Cell {
+    area: AreaCode,
+    indicator: Indicator,
+    wave: Wave,
+    age: AgeGroup,
+    figure: Figure,
+    interval: Option<(f64, f64)>,
+}
+
+fn lower(i: Option<(f64, f64)>) -> Option<f64> {
+    i.map(|(l, _)| l)
+}
+
+fn upper(i: Option<(f64, f64)>) -> Option<f64> {
+    i.map(|(_, u)| u)
+}
+
+fn caveats(c: &[Caveat]) -> Option<String> {
+    (!c.is_empty()).then(|| Caveat::join(c))
+}
+
+// Python's keyword arguments, each optional, are the parameters: as many as the CLI's flags.
+#[allow(clippy::too_many_arguments)]
+#[pymethods]
+impl Dataset {
+    /// Area codes in the dataset.
+    fn __len__(&self) -> usize {
+        self.ds.len()
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "<omzien.Dataset {}: {} areas, waves {}, age groups {}, {} indicators>",
+            match (self.ds.is_synthetic(), self.ds.table()) {
+                (true, _) => "synthetic demo",
+                (false, Some(t)) => t,
+                (false, None) => "figures",
+            },
+            self.ds.len(),
+            join(self.ds.waves()),
+            join(self.ds.age_groups()),
+            self.ds.indicators().len()
+        )
+    }
+
+    /// The waves the dataset holds, oldest first.
+    #[getter]
+    fn waves(&self) -> Vec<u16> {
+        self.ds.waves().iter().map(|w| w.year()).collect()
+    }
+
+    /// The age groups the dataset holds (`18+`, `65+`, …).
+    #[getter]
+    fn age_groups(&self) -> Vec<String> {
+        self.ds
+            .age_groups()
+            .iter()
+            .map(ToString::to_string)
+            .collect()
+    }
+
+    /// Whether the figures are the synthetic demo's.
+    #[getter]
+    fn synthetic(&self) -> bool {
+        self.ds.is_synthetic()
+    }
+
+    /// The StatLine table the figures came from, if known.
+    #[getter]
+    fn table(&self) -> Option<&'static str> {
+        self.ds.table()
+    }
+
+    /// The indicators with figures: key, Dutch and English label, unit, polarity, whether one
+    /// of the four loneliness indicators.
+    fn indicators(&self) -> PyResult<Table> {
+        let info = self.ds.indicators();
+        Frame::new()
+            .texts("key", info.iter().map(|i| i.key.as_str()))
+            .texts("label_nl", info.iter().map(|i| i.label_nl.as_str()))
+            .texts("label_en", info.iter().map(|i| i.label_en.as_str()))
+            .texts("unit", info.iter().map(|i| i.unit.symbol()))
+            .texts("polarity", info.iter().map(|i| snake(&i.polarity)))
+            .bool(
+                "loneliness",
+                info.iter().map(|i| Some(i.loneliness)).collect(),
+            )
+            .finish()
+    }
+
+    /// The areas of a level (all levels when `None`), within a gemeente if given: code, name,
+    /// level, parent and gemeente.
+    #[pyo3(signature = (level=None, gemeente=None))]
+    fn areas(&self, level: Option<&str>, gemeente: Option<&str>) -> PyResult<Table> {
+        let within = self.gemeente(gemeente)?;
+        let mut codes = Vec::new();
+        for l in levels_of(level)? {
+            codes.extend(self.ds.areas(l, within));
+        }
+        let areas: Vec<_> = codes
+            .iter()
+            .map(|&c| self.ds.area(c).map_err(to_py(Kind::Query)))
+            .collect::<PyResult<_>>()?;
+        Frame::new()
+            .texts("code", areas.iter().map(|a| a.code.to_string()))
+            .texts("name", areas.iter().map(omzien::Area::display_name))
+            .texts("level", areas.iter().map(|a| a.level.to_string()))
+            .text(
+                "parent",
+                areas.iter().map(|a| a.parent.map(|p| p.to_string())),
+            )
+            .text(
+                "gemeente",
+                areas
+                    .iter()
+                    .map(|a| a.code.gemeente().map(|g| g.to_string())),
+            )
+            .finish()
+    }
+
+    /// The code of an area given by code or name (a gemeente's, wijk's or buurt's name where
+    /// the data names them; `level` narrows an ambiguous name).
+    #[pyo3(signature = (text, level=None))]
+    fn resolve(&self, text: &str, level: Option<&str>) -> PyResult<String> {
+        let level = level.map(level_of).transpose()?;
+        self.ds
+            .resolve_area(text, level)
+            .map(|c| c.to_string())
+            .map_err(to_py(Kind::Query))
+    }
+
+    /// An area by code or name: code, name, level, parent and gemeente.
+    fn area(&self, text: &str) -> PyResult<AreaRow> {
+        let code = self
+            .ds
+            .resolve_area(text, None)
+            .map_err(to_py(Kind::Query))?;
+        let a = self.ds.area(code).map_err(to_py(Kind::Query))?;
+        Ok((
+            code.to_string(),
+            a.display_name(),
+            a.level.to_string(),
+            a.parent.map(|p| p.to_string()),
+            code.gemeente().map(|g| g.to_string()),
+        ))
+    }
+
+    /// Areas whose code or name matches, best first: code, name and rank (0 code or exact
+    /// name … 4 substring).
+    #[pyo3(signature = (text, limit=10))]
+    fn search(&self, text: &str, limit: usize) -> PyResult<Table> {
+        let hits = self.ds.search(text, limit);
+        Frame::new()
+            .texts("code", hits.iter().map(|h| h.code.to_string()))
+            .texts("name", hits.iter().map(|h| h.name.as_str()))
+            .texts("level", hits.iter().map(|h| h.code.level().to_string()))
+            .u32(
+                "rank",
+                hits.iter().map(|h| Some(u32::from(h.rank))).collect(),
+            )
+            .finish()
+    }
+
+    /// Every figure asked for, one row per area, indicator, wave and age group: value, its
+    /// 95 % interval, and its status (`value`, `suppressed`, `not_measured`). `None` for an
+    /// argument means all; `areas` (codes) narrows to those areas.
+    #[pyo3(signature = (indicator=None, age=None, wave=None, level=None, gemeente=None, areas=None))]
+    fn figures(
+        &self,
+        py: Python<'_>,
+        indicator: Option<&str>,
+        age: Option<&str>,
+        wave: Option<&str>,
+        level: Option<&str>,
+        gemeente: Option<&str>,
+        areas: Option<Vec<String>>,
+    ) -> PyResult<Table> {
+        let inds = self.indicators_of(indicator)?;
+        let waves = self.waves_of(wave)?;
+        let ages = self.ages_of(age)?;
+        let codes: Vec<AreaCode> = match areas {
+            Some(list) => list
+                .iter()
+                .map(|t| self.ds.resolve_area(t, None).map_err(to_py(Kind::Query)))
+                .collect::<PyResult<_>>()?,
+            None => {
+                let within = self.gemeente(gemeente)?;
+                let mut codes = Vec::new();
+                for l in levels_of(level)? {
+                    codes.extend(self.ds.areas(l, within));
+                }
+                codes
+            }
+        };
+        let ds = &*self.ds;
+        py.detach(|| -> PyResult<Table> {
+            let cells: Vec<Cell> = codes
+                .par_iter()
+                .flat_map_iter(|&area| {
+                    let (inds, waves, ages) = (&inds, &waves, &ages);
+                    inds.iter().flat_map(move |&indicator| {
+                        waves.iter().flat_map(move |&wave| {
+                            ages.iter().map(move |&age| Cell {
+                                area,
+                                indicator,
+                                wave,
+                                age,
+                                figure: ds
+                                    .figure(area, indicator, wave, age)
+                                    .unwrap_or(Figure::NotMeasured),
+                                interval: ds.interval(area, indicator, wave, age).ok().flatten(),
+                            })
+                        })
+                    })
+                })
+                .collect();
+            let names: std::collections::HashMap<AreaCode, String> =
+                codes.iter().map(|&c| (c, self.name(c))).collect();
+            let codes_s: std::collections::HashMap<AreaCode, String> =
+                codes.iter().map(|&c| (c, c.to_string())).collect();
+            let gm: std::collections::HashMap<AreaCode, Option<String>> = codes
+                .iter()
+                .map(|&c| (c, c.gemeente().map(|g| g.to_string())))
+                .collect();
+            let keys: std::collections::HashMap<Indicator, String> =
+                inds.iter().map(|&i| (i, i.to_string())).collect();
+            let age_s: std::collections::HashMap<AgeGroup, String> =
+                ages.iter().map(|&a| (a, a.to_string())).collect();
+            let levels = Level::ALL.map(|l| l.to_string());
+            Frame::new()
+                .texts("code", cells.iter().map(|c| codes_s[&c.area].as_str()))
+                .texts("name", cells.iter().map(|c| names[&c.area].as_str()))
+                .texts(
+                    "level",
+                    cells
+                        .iter()
+                        .map(|c| levels[c.area.level() as usize].as_str()),
+                )
+                .text("gemeente", cells.iter().map(|c| gm[&c.area].as_deref()))
+                .texts(
+                    "indicator",
+                    cells.iter().map(|c| keys[&c.indicator].as_str()),
+                )
+                .i32("wave", cells.iter().map(|c| Some(year(c.wave))).collect())
+                .texts("age", cells.iter().map(|c| age_s[&c.age].as_str()))
+                .f64("value", cells.iter().map(|c| c.figure.value()).collect())
+                .f64("lower", cells.iter().map(|c| lower(c.interval)).collect())
+                .f64("upper", cells.iter().map(|c| upper(c.interval)).collect())
+                .texts("status", cells.iter().map(|c| c.figure.status().as_str()))
+                .finish()
+        })
+    }
+
+    /// The change between two waves for every area of a level (default gemeente), within a
+    /// gemeente if given: both figures and intervals, the change in percentage points, its
+    /// direction (changes within ± `band` pp are stable), whether significant at 95 %, caveats.
+    #[pyo3(signature = (from_, to, indicator=None, age=None, level=None, gemeente=None, band=TrendQuery::DEFAULT_BAND))]
+    fn trend(
+        &self,
+        py: Python<'_>,
+        from_: &str,
+        to: &str,
+        indicator: Option<&str>,
+        age: Option<&str>,
+        level: Option<&str>,
+        gemeente: Option<&str>,
+        band: f64,
+    ) -> PyResult<Table> {
+        let from = self.ds.parse_wave(from_).map_err(to_py(Kind::Query))?;
+        let to = self.ds.parse_wave(to).map_err(to_py(Kind::Query))?;
+        let mut q = TrendQuery::new(self.indicator_or_lonely(indicator)?, from, to)
+            .with_age(self.age_or_adults(age)?)
+            .with_band(band)
+            .with_level(level.map(level_of).transpose()?.unwrap_or(Level::Gemeente));
+        if let Some(g) = self.gemeente(gemeente)? {
+            q = q.with_gemeente(g);
+        }
+        let ds = &*self.ds;
+        let trends = py.detach(|| q.run(ds)).map_err(to_py(Kind::Query))?;
+        let t = &trends;
+        Frame::new()
+            .texts("code", t.iter().map(|r| r.area.to_string()))
+            .texts("name", t.iter().map(|r| self.name(r.area)))
+            .texts("indicator", t.iter().map(|r| r.indicator.to_string()))
+            .texts("age", t.iter().map(|r| r.age.to_string()))
+            .i32("from_wave", t.iter().map(|r| Some(year(r.from))).collect())
+            .i32("to_wave", t.iter().map(|r| Some(year(r.to))).collect())
+            .f64(
+                "from_value",
+                t.iter().map(|r| r.from_figure.value()).collect(),
+            )
+            .f64(
+                "from_lower",
+                t.iter().map(|r| lower(r.from_interval)).collect(),
+            )
+            .f64(
+                "from_upper",
+                t.iter().map(|r| upper(r.from_interval)).collect(),
+            )
+            .texts(
+                "from_status",
+                t.iter().map(|r| r.from_figure.status().as_str()),
+            )
+            .f64("to_value", t.iter().map(|r| r.to_figure.value()).collect())
+            .f64("to_lower", t.iter().map(|r| lower(r.to_interval)).collect())
+            .f64("to_upper", t.iter().map(|r| upper(r.to_interval)).collect())
+            .texts("to_status", t.iter().map(|r| r.to_figure.status().as_str()))
+            .f64("delta_pp", t.iter().map(|r| r.delta).collect())
+            .text(
+                "direction",
+                t.iter().map(|r| r.direction.map(|d| d.to_string())),
+            )
+            .bool("significant", t.iter().map(|r| r.significant).collect())
+            .text("caveats", t.iter().map(|r| caveats(&r.caveats)))
+            .finish()
+    }
+
+    /// Risk areas of a level (default buurt) in a wave (default the latest): the highest
+    /// `top_share`, those risen more than `min_rise` pp beyond the reference since the
+    /// earlier wave, or both (`mode`: `high`, `rising`, `both`, `either`). One row per area
+    /// marked, with its value, interval, rank, change, significance and probabilities.
+    #[pyo3(signature = (indicator=None, age=None, wave=None, level=None, gemeente=None, since=None, mode=None, top_share=RiskQuery::DEFAULT_TOP_SHARE, min_rise=RiskQuery::DEFAULT_MIN_RISE, against=None, min_areas=RiskQuery::DEFAULT_MIN_AREAS, by=None, min_prob=RiskQuery::DEFAULT_MIN_PROB))]
+    fn risk(
+        &self,
+        py: Python<'_>,
+        indicator: Option<&str>,
+        age: Option<&str>,
+        wave: Option<&str>,
+        level: Option<&str>,
+        gemeente: Option<&str>,
+        since: Option<&str>,
+        mode: Option<&str>,
+        top_share: f64,
+        min_rise: f64,
+        against: Option<&str>,
+        min_areas: usize,
+        by: Option<&str>,
+        min_prob: f64,
+    ) -> PyResult<Table> {
+        let level = level.map(level_of).transpose()?.unwrap_or(Level::Buurt);
+        let wave = self.wave_or_latest(wave)?;
+        let mut q = RiskQuery::new(level, self.indicator_or_lonely(indicator)?, wave)
+            .with_age(self.age_or_adults(age)?)
+            .with_top_share(top_share)
+            .with_min_rise(min_rise)
+            .with_min_areas(min_areas);
+        if let Some(r) = against {
+            q = q.with_reference(r.parse::<RiseReference>().map_err(to_py(Kind::Query))?);
+        }
+        if by
+            .map(str::parse::<RiskBy>)
+            .transpose()
+            .map_err(to_py(Kind::Query))?
+            == Some(RiskBy::Probability)
+        {
+            q = q.by_probability(min_prob);
+        }
+        if let Some(m) = mode {
+            q = q.with_mode(m.parse::<RiskMode>().map_err(to_py(Kind::Query))?);
+        }
+        if let Some(s) = since {
+            q = q.with_since(self.ds.parse_wave(s).map_err(to_py(Kind::Query))?);
+        }
+        if let Some(g) = self.gemeente(gemeente)? {
+            q = q.with_gemeente(g);
+        }
+        let ds = &*self.ds;
+        let list = py.detach(|| q.run(ds)).map_err(to_py(Kind::Query))?;
+        let a = &list.areas;
+        let count = |n: usize| Some(u32::try_from(n).unwrap_or(u32::MAX));
+        Frame::new()
+            .texts("code", a.iter().map(|r| r.area.to_string()))
+            .texts("name", a.iter().map(|r| r.name.as_str()))
+            .texts("indicator", a.iter().map(|r| r.indicator.to_string()))
+            .i32("wave", a.iter().map(|_| Some(year(wave))).collect())
+            .f64("value", a.iter().map(|r| Some(r.value)).collect())
+            .f64("lower", a.iter().map(|r| lower(r.interval)).collect())
+            .f64("upper", a.iter().map(|r| upper(r.interval)).collect())
+            .u32("rank", a.iter().map(|r| count(r.rank)).collect())
+            .u32("ranked", a.iter().map(|r| count(r.ranked)).collect())
+            .i32("since", a.iter().map(|_| list.since.map(year)).collect())
+            .f64("delta_pp", a.iter().map(|r| r.delta).collect())
+            .f64(
+                "reference_delta_pp",
+                a.iter().map(|r| r.reference_delta).collect(),
+            )
+            .f64("excess_pp", a.iter().map(|r| r.excess).collect())
+            .bool("significant", a.iter().map(|r| r.significant).collect())
+            .f64("p_value", a.iter().map(|r| r.p_value).collect())
+            .bool(
+                "significant_fdr",
+                a.iter().map(|r| r.significant_fdr).collect(),
+            )
+            .f64("p_top", a.iter().map(|r| r.p_top).collect())
+            .f64("p_rise", a.iter().map(|r| r.p_rise).collect())
+            .bool("high", a.iter().map(|r| Some(r.high)).collect())
+            .bool("rising", a.iter().map(|r| Some(r.rising)).collect())
+            .f64(
+                "gemeente_value",
+                a.iter().map(|r| r.gemeente_value.value()).collect(),
+            )
+            .f64(
+                "national_value",
+                a.iter().map(|r| r.national_value.value()).collect(),
+            )
+            .text("caveats", a.iter().map(|r| caveats(&r.caveats)))
+            .finish()
+    }
+}
+
+/// A value's serde name (`higher_is_worse`), as the JSON answers spell it.
+fn snake<T: serde::Serialize>(t: &T) -> String {
+    match serde_json::to_value(t) {
+        Ok(serde_json::Value::String(s)) => s,
+        Ok(v) => v.to_string(),
+        Err(_) => String::new(),
+    }
+}
+
+fn year(w: Wave) -> i32 {
+    i32::from(w.year())
+}
+
+fn join<T: ToString>(items: &[T]) -> String {
+    items
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
+}

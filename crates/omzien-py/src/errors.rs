@@ -1,0 +1,72 @@
+//! The core's errors as the package's Python exceptions (`omzien.errors`), with the same
+//! messages the command line prints: file and line, code, wave, URL.
+
+use std::fmt::Display;
+
+use pyo3::prelude::*;
+use pyo3::types::PyType;
+
+/// Which exception of `omzien.errors` an error raises.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Kind {
+    /// Files that cannot be loaded (`LoadError`, a `ValueError`).
+    Load,
+    /// A question the data cannot answer: an unknown area, wave, age group, indicator
+    /// (`QueryError`, a `ValueError`).
+    Query,
+}
+
+impl Kind {
+    fn class(self) -> &'static str {
+        match self {
+            Self::Load => "LoadError",
+            Self::Query => "QueryError",
+        }
+    }
+}
+
+/// The exception of `kind` with the error's message (its causes appended, as the CLI
+/// prints them).
+pub(crate) fn raise(kind: Kind, e: &(dyn std::error::Error + 'static)) -> PyErr {
+    let mut msg = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        let s = s.to_string();
+        if !msg.contains(&s) {
+            msg.push_str(": ");
+            msg.push_str(&s);
+        }
+        source = s_source(source);
+    }
+    Python::attach(|py| match class(py, kind) {
+        Ok(ty) => PyErr::from_type(ty, msg),
+        Err(e) => e,
+    })
+}
+
+fn s_source<'a>(
+    e: Option<&'a (dyn std::error::Error + 'static)>,
+) -> Option<&'a (dyn std::error::Error + 'static)> {
+    e.and_then(std::error::Error::source)
+}
+
+/// A message for an argument the core has no error type for (a negative limit).
+pub(crate) fn query(msg: impl Display) -> PyErr {
+    let msg = msg.to_string();
+    Python::attach(|py| match class(py, Kind::Query) {
+        Ok(ty) => PyErr::from_type(ty, msg),
+        Err(e) => e,
+    })
+}
+
+fn class(py: Python<'_>, kind: Kind) -> PyResult<Bound<'_, PyType>> {
+    Ok(py
+        .import("omzien.errors")?
+        .getattr(kind.class())?
+        .cast_into::<PyType>()?)
+}
+
+/// `map_err` helper: the error as the exception of `kind`.
+pub(crate) fn to_py<E: std::error::Error + 'static>(kind: Kind) -> impl Fn(E) -> PyErr {
+    move |e| raise(kind, &e)
+}

@@ -1,0 +1,263 @@
+"""The Python package against the command line (same figures, same lists, same messages), on the
+demo always and on the national files where present."""
+
+from __future__ import annotations
+
+import subprocess
+import threading
+import time
+from pathlib import Path
+from typing import Any, Callable
+
+import polars as pl
+import pytest
+
+import omzien
+
+Cli = Callable[..., Any]
+
+
+def _rows_by_key(df: pl.DataFrame) -> dict[tuple[str, str, int], dict[str, Any]]:
+    return {(r["indicator"], r["age"], r["wave"]): r for r in df.iter_rows(named=True)}
+
+
+def _same_figures(py: pl.DataFrame, cli_rows: list[dict[str, Any]]) -> int:
+    """Every row the CLI prints for an area equals the package's: value, status, interval."""
+    mine = _rows_by_key(py)
+    assert len(mine) == len(py), "one row per indicator, wave and age group"
+    for r in cli_rows:
+        m = mine[(r["indicator"], r["age"], r["wave"])]
+        assert m["status"] == r["status"], (r, m)
+        assert m["value"] == r["value"], (r, m)
+        lo, hi = r["interval"] if r["interval"] else (None, None)
+        assert (m["lower"], m["upper"]) == (lo, hi), (r, m)
+    return len(cli_rows)
+
+
+# --- the demo ----------------------------------------------------------------------------
+
+
+def test_demo_describes_itself(demo: omzien.Dataset) -> None:
+    assert demo.synthetic
+    assert demo.waves == [2012, 2016, 2020]
+    assert demo.age_groups == ["18+", "65+"]
+    assert "synthetic demo" in repr(demo)
+    ind = demo.indicators()
+    assert ind["key"][0] == "Eenzaam_28"
+    assert ind.filter(pl.col("loneliness"))["key"].to_list() == [
+        "Eenzaam_28",
+        "ErnstigZeerErnstigEenzaam_29",
+        "EmotioneelEenzaam_30",
+        "SociaalEenzaam_31",
+    ]
+
+
+def test_every_figure_one_row_with_typed_columns(demo: omzien.Dataset) -> None:
+    df = demo.figures()
+    areas = demo.areas()
+    assert len(areas) == len(demo)
+    n = len(areas) * len(demo.indicators()) * len(demo.waves) * len(demo.age_groups)
+    assert df.shape == (n, 11)
+    assert df.schema == pl.Schema(
+        {
+            "code": pl.String,
+            "name": pl.String,
+            "level": pl.Enum(list(omzien.LEVELS)),
+            "gemeente": pl.String,
+            "indicator": pl.String,
+            "wave": pl.Int32,
+            "age": pl.String,
+            "value": pl.Float64,
+            "lower": pl.Float64,
+            "upper": pl.Float64,
+            "status": pl.Enum(list(omzien.STATUSES)),
+        }
+    )
+    # A figure without a value says why; no 0 or NaN stands in for it.
+    assert df.filter((pl.col("status") == "value") != pl.col("value").is_not_null()).is_empty()
+    assert df["value"].is_nan().sum() == 0
+    assert set(df["status"].unique().to_list()) <= set(omzien.STATUSES)
+    assert df.select(pl.struct("code", "indicator", "wave", "age").is_unique().all()).item()
+
+
+def test_filters_narrow_and_refuse(demo: omzien.Dataset) -> None:
+    df = demo.figures(indicator="Eenzaam_28", age="65+", wave=2020, level="wijk")
+    assert len(df) == len(demo.areas(level="wijk")) == 5
+    assert set(df["level"].to_list()) == {"wijk"}
+    # A label works as well as the key.
+    by_label = demo.figures(indicator="Lonely (score 3+ of 11)", wave="2020", level="wijk")
+    assert by_label["indicator"].unique().to_list() == ["Eenzaam_28"]
+    with pytest.raises(omzien.QueryError, match="wave 2013 is not in the dataset"):
+        demo.figures(wave=2013)
+    with pytest.raises(omzien.QueryError):
+        demo.figures(level="provincie")
+    with pytest.raises(omzien.QueryError):
+        demo.figures(indicator="Geluk")
+    with pytest.raises(omzien.QueryError):
+        demo.figures(areas=["Nergenshuizen"])
+    # Query errors are ValueErrors, and omzien's own.
+    with pytest.raises(ValueError):
+        demo.figures(age="12-")
+    with pytest.raises(omzien.OmzienError):
+        demo.trend(2016, 2013)
+
+
+def test_area_by_name_or_code(demo: omzien.Dataset, cli: Cli) -> None:
+    a = demo.area("Oosterkwartier")
+    assert (a.code, a.name, a.level, a.parent, a.gemeente) == (
+        "WK999903",
+        "Oosterkwartier",
+        "wijk",
+        "GM9999",
+        "GM9999",
+    )
+    want = cli("area", "WK999903")
+    assert want["area"]["name"] == a.name
+    assert _same_figures(a.figures, want["rows"]) == len(a.figures) == 210
+    assert demo.resolve("wk999903") == "WK999903"
+    hits = demo.search("ooster")
+    assert hits["code"][0] == "WK999903"
+    with pytest.raises(omzien.QueryError, match='no area "Nergenshuizen"'):
+        demo.area("Nergenshuizen")
+
+
+def test_trend_and_risk_equal_the_command_line(demo: omzien.Dataset, cli: Cli) -> None:
+    tr = demo.trend(2016, 2020, level="wijk")
+    want = cli("trend", "--level", "wijk", "--from", "2016", "--to", "2020")["rows"]
+    assert tr["code"].to_list() == [r["code"] for r in want]
+    assert tr["delta_pp"].to_list() == [r["delta"] for r in want]
+    assert tr["direction"].cast(pl.String).to_list() == [r["direction"] for r in want]
+    assert tr["caveats"].to_list() == [r["caveats"] for r in want]
+    assert tr.filter(pl.col("direction") == "rising")["code"].to_list() == ["WK999903"]
+
+    risk = demo.risk(level="buurt", top_share=0.25)
+    want = cli("risk", "--level", "buurt", "--top", "0.25")["rows"]
+    assert risk["code"].to_list() == [r["code"] for r in want]
+    assert risk["value"].to_list() == [r["value"] for r in want]
+    assert len(risk) > 0
+
+
+def test_errors_carry_the_command_lines_message(tmp_path: Path, cli: Cli) -> None:
+    bad = tmp_path / "figures.csv"
+    bad.write_text(
+        "ID;WijkenEnBuurten;Marges;Leeftijd;Perioden;Eenzaam_28\n"
+        "0;GM0363;MW00000;53105;2020JJ00;53,2\n"
+        "1;GM0363;MW00000;53105;2020JJ00;veel\n"
+    )
+    with pytest.raises(omzien.LoadError) as e:
+        omzien.load(bad)
+    msg = str(e.value)
+    assert str(bad) in msg and "line 3" in msg, msg
+    with pytest.raises(subprocess.CalledProcessError) as c:
+        cli("summary", "--data", str(bad))
+    assert msg in c.value.stderr
+    with pytest.raises(omzien.LoadError, match="cannot read"):
+        omzien.load(tmp_path / "missing.csv")
+
+
+def test_nothing_printed(capfd: pytest.CaptureFixture[str]) -> None:
+    ds = omzien.demo()
+    ds.figures()
+    ds.trend(2012, 2020, level="buurt")
+    out, err = capfd.readouterr()
+    assert (out, err) == ("", "")
+
+
+def test_pandas_and_polars_round_trips(demo: omzien.Dataset, tmp_path: Path) -> None:
+    df = demo.figures(level="buurt")
+    pd_df = df.to_pandas()
+    assert len(pd_df) == len(df)
+    assert str(pd_df["status"].dtype) == "category"
+    # Not-published figures stay missing in pandas, and say why.
+    sup = pd_df[pd_df["status"] != "value"]
+    assert sup["value"].isna().all()
+    back = pl.from_pandas(pd_df).with_columns(
+        pl.col("level").cast(pl.String).cast(pl.Enum(list(omzien.LEVELS))),
+        pl.col("status").cast(pl.String).cast(pl.Enum(list(omzien.STATUSES))),
+    )
+    assert back.equals(df)
+    df.write_parquet(tmp_path / "f.parquet")
+    assert pl.read_parquet(tmp_path / "f.parquet").equals(df)
+
+
+# --- the national files ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("area", ["GM0363", "Rotterdam", "BU03630000"])
+def test_national_figures_equal_the_cli(
+    national: omzien.Dataset, national_dir: Path, cli: Cli, area: str
+) -> None:
+    want = cli("area", area, "--data", str(national_dir))
+    a = national.area(area)
+    assert a.code == want["area"]["code"]
+    assert a.level == want["area"]["level"]
+    assert _same_figures(a.figures, want["rows"]) == len(a.figures) > 100
+
+
+def test_national_every_figure(national: omzien.Dataset) -> None:
+    df = national.figures()
+    counts = national.areas().group_by("level").len()
+    assert dict(counts.iter_rows()) == {"land": 1, "gemeente": 355, "wijk": 3177, "buurt": 13808}
+    assert len(df) == 17341 * len(national.indicators()) * 3 * 2
+    ams = df.filter(
+        (pl.col("code") == "GM0363")
+        & (pl.col("indicator") == "Eenzaam_28")
+        & (pl.col("wave") == 2020)
+        & (pl.col("age") == "18+")
+    )
+    assert ams["value"].to_list() == [53.2]
+    # Suppressed buurten are there, null, and said to be suppressed.
+    sup = df.filter((pl.col("status") == "suppressed") & (pl.col("indicator") == "Eenzaam_28"))
+    assert len(sup) > 0 and sup["value"].null_count() == len(sup)
+
+
+def test_national_trend_and_risk_lists_equal_the_cli(
+    national: omzien.Dataset, national_dir: Path, cli: Cli
+) -> None:
+    data = ("--data", str(national_dir))
+    tr = national.trend(2016, 2020, level="wijk", gemeente="Amsterdam")
+    want = cli("trend", "--level", "wijk", "--gemeente", "Amsterdam", "--from", "2016", "--to", "2020", *data)
+    assert tr["code"].to_list() == [r["code"] for r in want["rows"]]
+    assert tr["to_value"].to_list() == [r["to_value"] for r in want["rows"]]
+    assert tr["delta_pp"].to_list() == [r["delta"] for r in want["rows"]]
+
+    risk = national.risk(level="buurt", mode="both", since=2016)
+    want = cli("risk", "--level", "buurt", "--mode", "both", "--since", "2016", *data)
+    assert risk["code"].to_list() == [r["code"] for r in want["rows"]]
+    assert len(risk) > 10
+
+
+def test_gil_released_during_a_national_load(national_dir: Path) -> None:
+    ticks = 0
+    stop = threading.Event()
+
+    def tick() -> None:
+        nonlocal ticks
+        while not stop.is_set():
+            ticks += 1
+            time.sleep(0.0005)
+
+    t = threading.Thread(target=tick)
+    t.start()
+    try:
+        start = time.perf_counter()
+        before = ticks
+        ds = omzien.load(national_dir)
+        df = ds.figures()
+        took = time.perf_counter() - start
+        during = ticks - before
+    finally:
+        stop.set()
+        t.join()
+    assert len(df) > 1_000_000
+    # With the GIL held the thread would not run at all while Rust works (a tick or two at
+    # the edges); released, it ticks throughout (at most one per half millisecond).
+    assert during > max(20, took / 0.0005 * 0.1), (during, took)
+
+
+def test_mypy_strict_on_the_example(tmp_path: Path) -> None:
+    from mypy import api as mypy
+
+    example = Path(__file__).resolve().parents[1] / "examples" / "wijken_trend.py"
+    out, err, status = mypy.run(["--strict", "--cache-dir", str(tmp_path), str(example)])
+    assert status == 0, out + err
