@@ -51,8 +51,11 @@ def main(argv: Optional[list[str]] = None) -> None:
     fig, ax = plt.subplots(figsize=(8, 5))
     for (c, name), rows in figures.sort("wave").group_by("code", "name", maintain_order=True):
         shown = rows.filter(pl.col("status") == "value")
-        style = {"color": "black", "linewidth": 3} if c == code else {}
-        line = ax.plot(shown["wave"], shown["value"], marker="o", label=str(name), **style)[0]
+        own = c == code  # the gemeente itself: thick and black
+        line = ax.plot(
+            shown["wave"], shown["value"], marker="o", label=str(name),
+            color="black" if own else None, linewidth=3 if own else 1.5,
+        )[0]
         with_bounds = shown.filter(pl.col("lower").is_not_null())
         if len(with_bounds):
             ax.fill_between(

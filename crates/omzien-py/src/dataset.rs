@@ -4,27 +4,46 @@
 //! enum types; here the strings are parsed once, by the core's own parsers, so the messages are
 //! the command line's.
 
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use omzien::{
-    AgeGroup, AreaCode, Caveat, Figure, GemeenteCode, Indicator, Level, RiseReference, RiskBy,
-    RiskMode, RiskQuery, TrendQuery, Wave,
+    AgeGroup, AreaCode, Boundaries, Caveat, Figure, GemeenteCode, Indicator, LayerSpec, Level,
+    RiseReference, RiskBy, RiskMode, RiskQuery, RollupQuery, TrendQuery, Wave,
 };
 use pyo3::prelude::*;
 use rayon::prelude::*;
 
-use crate::errors::{Kind, query, to_py};
+use crate::errors::{Kind, from_failure, query, to_py};
 use crate::frame::{Frame, Table};
+use crate::more;
 
 /// Figures per buurt, wijk and gemeente for every wave, age group and indicator.
 #[pyclass(frozen, module = "omzien._omzien")]
 pub struct Dataset {
-    pub(crate) ds: Arc<omzien::Dataset>,
+    ds: Arc<omzien::Dataset>,
+    /// The boundaries chosen per level (the demo's own for the demo).
+    boundaries: Arc<Vec<Boundaries>>,
+    /// The boundary files and folders given (the population layers of a report are among
+    /// them).
+    boundary_paths: Vec<PathBuf>,
+    /// Boundary files left out, and why.
+    notes: Vec<String>,
 }
 
 impl Dataset {
-    pub(crate) fn new(ds: omzien::Dataset) -> Self {
-        Self { ds: Arc::new(ds) }
+    pub(crate) fn new(
+        ds: omzien::Dataset,
+        boundaries: Vec<Boundaries>,
+        boundary_paths: Vec<PathBuf>,
+        notes: Vec<String>,
+    ) -> Self {
+        Self {
+            ds: Arc::new(ds),
+            boundaries: Arc::new(boundaries),
+            boundary_paths,
+            notes,
+        }
     }
 
     fn indicators_of(&self, key: Option<&str>) -> PyResult<Vec<Indicator>> {
@@ -511,6 +530,162 @@ impl Dataset {
             )
             .text("caveats", a.iter().map(|r| caveats(&r.caveats)))
             .finish()
+    }
+
+    /// Boundary files that were left out when loading, and why.
+    #[getter]
+    fn boundary_notes(&self) -> Vec<String> {
+        self.notes.clone()
+    }
+
+    /// The levels with boundaries.
+    #[getter]
+    fn boundary_levels(&self) -> Vec<String> {
+        self.boundaries
+            .iter()
+            .map(|b| b.level().to_string())
+            .collect()
+    }
+
+    /// The boundaries of a level (every level with boundaries when `None`) as a GeoJSON
+    /// FeatureCollection text in WGS84, each feature with code, name and level.
+    #[pyo3(signature = (level=None))]
+    fn boundaries(&self, py: Python<'_>, level: Option<&str>) -> PyResult<String> {
+        let levels = level
+            .map(level_of)
+            .transpose()?
+            .into_iter()
+            .collect::<Vec<_>>();
+        if let Some(l) = levels.first()
+            && !self.boundaries.iter().any(|b| b.level() == *l)
+        {
+            return Err(query(format!(
+                "no {l} boundaries: the dataset has boundaries of {}",
+                if self.boundaries.is_empty() {
+                    "no level (load with boundaries=)".to_owned()
+                } else {
+                    self.boundary_levels().join(", ")
+                }
+            )));
+        }
+        let (ds, b) = (&*self.ds, &*self.boundaries);
+        Ok(py.detach(|| more::boundaries_geojson(ds, b, &levels)))
+    }
+
+    /// A weighted roll-up of one indicator, wave and age group from the areas of `from_` to
+    /// their parents at `to` (or to the groups of a `code,group` CSV): value, areas used and
+    /// left out, weight, coverage; a group whose coverage is below `min_coverage` has its value
+    /// withheld. Weights from a CSV (`code,weight`) or CBS key figures; `None`: unweighted.
+    #[pyo3(signature = (from_, to, indicator=None, wave=None, age=None, weights=None, groups=None, min_coverage=RollupQuery::DEFAULT_MIN_COVERAGE))]
+    fn rollup(
+        &self,
+        py: Python<'_>,
+        from_: &str,
+        to: &str,
+        indicator: Option<&str>,
+        wave: Option<&str>,
+        age: Option<&str>,
+        weights: Option<PathBuf>,
+        groups: Option<PathBuf>,
+        min_coverage: f64,
+    ) -> PyResult<(Table, String)> {
+        let ask = more::RollupAsk {
+            from: level_of(from_)?,
+            to: level_of(to)?,
+            indicator: self.indicator_or_lonely(indicator)?,
+            wave: self.wave_or_latest(wave)?,
+            age: self.age_or_adults(age)?,
+            weights: weights.as_deref(),
+            groups: groups.as_deref(),
+            min_coverage,
+        };
+        let ds = &*self.ds;
+        let (frame, weighting) = py.detach(|| more::rollup(ds, &ask)).map_err(from_failure)?;
+        Ok((frame.finish()?, weighting))
+    }
+
+    /// A map layer: the legend (JSON: title, unit, entries with label, colour, bounds, method)
+    /// and every area of the level with its value, class, status and colour. A wave's figures,
+    /// or with `change_from` the change from that wave to `wave`.
+    #[pyo3(signature = (indicator=None, age=None, level=None, wave=None, change_from=None, method=None, classes=None))]
+    fn layer(
+        &self,
+        py: Python<'_>,
+        indicator: Option<&str>,
+        age: Option<&str>,
+        level: Option<&str>,
+        wave: Option<&str>,
+        change_from: Option<&str>,
+        method: Option<&str>,
+        classes: Option<usize>,
+    ) -> PyResult<(String, Table)> {
+        let ind = self.indicator_or_lonely(indicator)?;
+        let age = self.age_or_adults(age)?;
+        let level = level.map(level_of).transpose()?.unwrap_or(Level::Gemeente);
+        let wave = self.wave_or_latest(wave)?;
+        let mut spec = match change_from {
+            Some(f) => LayerSpec::delta(
+                ind,
+                age,
+                level,
+                self.ds.parse_wave(f).map_err(to_py(Kind::Query))?,
+                wave,
+            ),
+            None => LayerSpec::level(ind, age, level, wave),
+        };
+        if let Some(m) = method {
+            spec = spec.with_method(m.parse().map_err(to_py(Kind::Query))?);
+        }
+        if let Some(n) = classes {
+            spec = spec.with_classes(n);
+        }
+        let ds = &*self.ds;
+        let (legend, frame) = py.detach(|| more::layer(ds, &spec)).map_err(from_failure)?;
+        Ok((legend, frame.finish()?))
+    }
+
+    /// Writes a gemeente's report as a PDF (A4) to `path`, as `omzien report` makes it, and
+    /// returns its size in bytes.
+    #[pyo3(signature = (gemeente, path, lang="nl", level="wijk", indicators=None, ages=None, since=None))]
+    fn report(
+        &self,
+        py: Python<'_>,
+        gemeente: &str,
+        path: PathBuf,
+        lang: &str,
+        level: &str,
+        indicators: Option<Vec<String>>,
+        ages: Option<Vec<String>>,
+        since: Option<&str>,
+    ) -> PyResult<usize> {
+        let ask = more::ReportAsk {
+            gemeente: self
+                .ds
+                .resolve_gemeente(gemeente)
+                .map_err(to_py(Kind::Query))?,
+            level: level_of(level)?,
+            lang: lang.parse().map_err(to_py(Kind::Query))?,
+            indicators: indicators
+                .unwrap_or_default()
+                .iter()
+                .map(|k| self.ds.indicator(k).map_err(to_py(Kind::Query)))
+                .collect::<PyResult<_>>()?,
+            ages: ages
+                .unwrap_or_default()
+                .iter()
+                .map(|a| self.ds.parse_age_group(a).map_err(to_py(Kind::Query)))
+                .collect::<PyResult<_>>()?,
+            since: since
+                .map(|s| self.ds.parse_wave(s).map_err(to_py(Kind::Query)))
+                .transpose()?,
+        };
+        let (ds, b, paths) = (&*self.ds, &*self.boundaries, &self.boundary_paths);
+        py.detach(|| {
+            let pdf = more::report(ds, b, paths, ask)?;
+            more::write(&path, &pdf)?;
+            Ok(pdf.len())
+        })
+        .map_err(from_failure)
     }
 }
 

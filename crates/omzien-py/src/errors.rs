@@ -14,6 +14,8 @@ pub(crate) enum Kind {
     /// A question the data cannot answer: an unknown area, wave, age group, indicator
     /// (`QueryError`, a `ValueError`).
     Query,
+    /// A report or picture that cannot be made (`RenderError`, a `ValueError`).
+    Render,
 }
 
 impl Kind {
@@ -21,6 +23,7 @@ impl Kind {
         match self {
             Self::Load => "LoadError",
             Self::Query => "QueryError",
+            Self::Render => "RenderError",
         }
     }
 }
@@ -69,4 +72,9 @@ fn class(py: Python<'_>, kind: Kind) -> PyResult<Bound<'_, PyType>> {
 /// `map_err` helper: the error as the exception of `kind`.
 pub(crate) fn to_py<E: std::error::Error + 'static>(kind: Kind) -> impl Fn(E) -> PyErr {
     move |e| raise(kind, &e)
+}
+
+/// The exception of a failure of work done without the GIL.
+pub(crate) fn from_failure(f: crate::more::Failure) -> PyErr {
+    raise(f.0, &*f.1)
 }

@@ -57,13 +57,19 @@ def _binary() -> Path | None:
     return None
 
 
-@pytest.fixture(scope="session")
-def cli() -> Callable[..., Any]:
-    """Runs the ``omzien`` command line and parses its ``--format json`` answer."""
+def binary_path() -> Path:
+    """The ``omzien`` binary the answers are checked against."""
     b = _binary()
     if b is None or not b.is_file():
         _missing("the omzien binary was not found (build it, or set OMZIEN_BIN)")
     assert b is not None
+    return b
+
+
+@pytest.fixture(scope="session")
+def cli() -> Callable[..., Any]:
+    """Runs the ``omzien`` command line and parses its ``--format json`` answer."""
+    b = binary_path()
 
     def run(*args: str) -> Any:
         out = subprocess.run(

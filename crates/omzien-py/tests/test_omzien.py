@@ -14,6 +14,8 @@ import pytest
 
 import omzien
 
+from .conftest import binary_path as _binary_path
+
 Cli = Callable[..., Any]
 
 
@@ -261,3 +263,91 @@ def test_mypy_strict_on_the_example(tmp_path: Path) -> None:
     example = Path(__file__).resolve().parents[1] / "examples" / "wijken_trend.py"
     out, err, status = mypy.run(["--strict", "--cache-dir", str(tmp_path), str(example)])
     assert status == 0, out + err
+
+
+# --- boundaries, layers, roll-ups and reports ----------------------------------------------
+
+
+def test_boundaries_as_geojson(demo: omzien.Dataset) -> None:
+    assert demo.boundary_levels == ["gemeente", "wijk", "buurt"]
+    fc = demo.boundaries("wijk", geopandas=False)
+    assert fc["type"] == "FeatureCollection"
+    codes = sorted(f["properties"]["code"] for f in fc["features"])
+    assert codes == sorted(demo.areas(level="wijk")["code"].to_list())
+    f = fc["features"][0]
+    assert f["geometry"]["type"] == "MultiPolygon"
+    lon, lat = f["geometry"]["coordinates"][0][0][0]
+    assert -180 <= lon <= 180 and -90 <= lat <= 90
+    assert f["properties"]["name"] == "Centrum" and f["properties"]["level"] == "wijk"
+    every = demo.boundaries(geopandas=False)
+    assert len(every["features"]) == len(demo.areas().filter(pl.col("level") != "land"))
+    with pytest.raises(omzien.QueryError, match="no provincie|provincie"):
+        demo.boundaries("provincie")
+
+
+def test_layer_colours_follow_its_legend(demo: omzien.Dataset) -> None:
+    layer = demo.layer(level="buurt", wave=2020)
+    classes = layer.entries.filter(pl.col("kind") == "class")
+    assert len(classes) == 5
+    for row in layer.areas.iter_rows(named=True):
+        if row["status"] == "value":
+            entry = classes.row(row["class"], named=True)
+            assert row["color"] == entry["color"]
+            assert entry["min"] <= row["value"] <= entry["max"], (row, entry)
+        else:
+            kind = layer.entries.filter(pl.col("kind") == row["status"])
+            assert row["color"] == kind["color"][0]
+    change = demo.layer(level="wijk", wave=2020, change_from=2012)
+    assert change.legend["unit"] == "pp"
+    with pytest.raises(omzien.QueryError):
+        demo.layer(method="magic")
+
+
+def test_rollup_equals_the_command_line(demo: omzien.Dataset, cli: Cli) -> None:
+    r = demo.rollup("buurt", "wijk", unweighted=True, wave=2016, age="65+")
+    want = cli("rollup", "--from", "buurt", "--to", "wijk", "--unweighted", "--wave", "2016", "--age", "65+")
+    assert r["group"].to_list() == [w["code"] for w in want["rows"]]
+    assert r["value"].to_list() == [w["value"] for w in want["rows"]]
+    assert r["used"].to_list() == [w["used"] for w in want["rows"]]
+    assert set(r["weighting"].to_list()) == {want["weighting"]}
+    with pytest.raises(omzien.QueryError, match="needs weights"):
+        demo.rollup("wijk", "gemeente")
+    with pytest.raises(omzien.QueryError, match="higher level"):
+        demo.rollup("gemeente", "buurt", unweighted=True)
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_report_is_the_command_lines(
+    demo: omzien.Dataset, tmp_path: Path, lang: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764806400")
+    out = demo.report("Omzienrade (synthetisch)", tmp_path / "py.pdf", lang=lang)
+    assert out == tmp_path / "py.pdf"
+    b = _binary_path()
+    subprocess.run(
+        [str(b), "report", "GM9999", "--lang", lang, "--out", str(tmp_path / "cli.pdf")],
+        check=True,
+        capture_output=True,
+        env={"SOURCE_DATE_EPOCH": "1764806400", "PATH": "/usr/bin:/bin"},
+    )
+    assert out.read_bytes() == (tmp_path / "cli.pdf").read_bytes()
+    text = subprocess.run(["pdftotext", str(out), "-"], check=True, capture_output=True, text=True)
+    assert ("Eenzaamheid in" if lang == "nl" else "Loneliness in") in text.stdout
+    with pytest.raises(omzien.QueryError):
+        demo.report("GM9999", tmp_path / "x.pdf", lang="fr")
+    with pytest.raises(omzien.LoadError):
+        demo.report("GM9999", tmp_path / "no" / "such" / "folder" / "x.pdf")
+
+
+def test_national_boundaries_name_the_wijken(national_dir: Path, tmp_path: Path) -> None:
+    cbs = national_dir.parent / "cbs-2020"
+    if not cbs.is_dir():
+        pytest.fail(f"{cbs}: the boundaries beside the national figures are missing")
+    ds = omzien.load(national_dir, boundaries=cbs)
+    assert ds.boundary_levels == ["gemeente", "wijk", "buurt"]
+    assert ds.area("WK036372").name == "Noordelijke IJ-oevers Oost"
+    wijken = ds.boundaries("wijk", geopandas=False)["features"]
+    assert len(wijken) > 3000
+    pdf = ds.report("Amsterdam", tmp_path / "amsterdam.pdf")
+    info = subprocess.run(["pdfinfo", str(pdf)], check=True, capture_output=True, text=True)
+    assert "Title:           Amsterdam" in info.stdout

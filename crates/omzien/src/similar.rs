@@ -189,6 +189,28 @@ impl Dataset {
             .max_by_key(|&(i, matched)| (matched, std::cmp::Reverse(i)))
     }
 
+    /// The population layers among boundary files and folders that match the data best, one
+    /// per level (gemeente, wijk, buurt, where any matches): the counts of people a gemeente
+    /// report gives. No paths, no layers.
+    ///
+    /// # Errors
+    /// [`crate::WeightsError`] when the files cannot be listed or a population layer is not
+    /// usable ([`Populations::find`]).
+    pub fn report_populations(
+        &self,
+        paths: &[std::path::PathBuf],
+    ) -> Result<Vec<Populations>, crate::WeightsError> {
+        if paths.is_empty() {
+            return Ok(Vec::new());
+        }
+        let found = Populations::find(paths)?;
+        Ok([Level::Gemeente, Level::Wijk, Level::Buurt]
+            .into_iter()
+            .filter_map(|l| self.best_populations(&found, l))
+            .map(|(i, _)| found[i].clone())
+            .collect())
+    }
+
     /// The `k` gemeenten most like `g` ([`Populations::similar`]) by the gemeente layer among
     /// `found` that matches the data best.
     ///

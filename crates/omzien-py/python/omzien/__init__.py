@@ -19,7 +19,9 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from typing import Optional, Sequence, Union
+import json
+from pathlib import Path as _PathType
+from typing import Any, Dict, Optional, Sequence, Union
 
 import polars as pl
 
@@ -36,6 +38,7 @@ from .errors import (
 __all__ = [
     "Area",
     "Dataset",
+    "Layer",
     "FetchError",
     "LEVELS",
     "LoadError",
@@ -87,18 +90,43 @@ def _paths(paths: Union[Path, Sequence[Path]]) -> list[str]:
     return [os.fspath(p) for p in paths]
 
 
-def load(paths: Union[Path, Sequence[Path]], classification: Optional[int] = None) -> Dataset:
+def load(
+    paths: Union[Path, Sequence[Path]],
+    classification: Optional[int] = None,
+    boundaries: Union[Path, Sequence[Path], None] = None,
+) -> Dataset:
     """Load figure files or folders: StatLine CSV or OData JSON, as ``omzien --data`` does.
 
     ``classification`` keeps the areas of that year's classification (default: the newest the
-    files hold). Raises :class:`LoadError` naming the file and line of anything it cannot read.
+    files hold). ``boundaries`` are GeoJSON files or folders (default: the ``boundaries/``
+    folder beside each data folder, as ``omzien fetch`` writes it): they name the wijken and
+    buurten and draw the report's maps. Raises :class:`LoadError` naming the file and line of
+    anything it cannot read.
     """
-    return Dataset(_omzien.load(_paths(paths), classification))
+    b = None if boundaries is None else _paths(boundaries)
+    return Dataset(_omzien.load(_paths(paths), classification, b))
 
 
 def demo() -> Dataset:
     """The built-in synthetic demo: one invented gemeente (GM9999) with its wijken and buurten."""
     return Dataset(_omzien.demo())
+
+
+GeoJSON = Dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Layer:
+    """A map layer as the server and the tiles colour it."""
+
+    #: Title, unit, classification method and entries (as ``/legend`` answers).
+    legend: GeoJSON
+    #: The legend's rows: ``label``, ``color``, ``kind`` (``class``, ``suppressed``,
+    #: ``not_measured``), ``min``, ``max``.
+    entries: pl.DataFrame
+    #: Every area of the level: ``code``, ``value``, ``class`` (index into the classes),
+    #: ``status`` and ``color`` (``#rrggbb``).
+    areas: pl.DataFrame
 
 
 @dataclass(frozen=True)
@@ -267,3 +295,125 @@ class Dataset:
                 float(min_prob),
             )
         )
+
+    @property
+    def boundary_levels(self) -> list[str]:
+        """The levels the dataset has boundaries of."""
+        return list(self._ds.boundary_levels)
+
+    @property
+    def boundary_notes(self) -> list[str]:
+        """Boundary files that were left out when loading, and why."""
+        return list(self._ds.boundary_notes)
+
+    def boundaries(self, level: Optional[str] = None, *, geopandas: Optional[bool] = None) -> Any:
+        """The boundaries of a level (every level with boundaries when ``None``) in WGS84, each
+        area with ``code``, ``name`` and ``level``: a GeoDataFrame when geopandas is installed
+        (``geopandas=False``: never), else a GeoJSON FeatureCollection mapping."""
+        fc: GeoJSON = json.loads(self._ds.boundaries(level))
+        if geopandas is False:
+            return fc
+        try:
+            import geopandas as gpd  # type: ignore[import-not-found,import-untyped,unused-ignore]
+        except ImportError:
+            if geopandas:
+                raise
+            return fc
+        return gpd.GeoDataFrame.from_features(fc["features"], crs="EPSG:4326")
+
+    def rollup(
+        self,
+        from_: str,
+        to: str = "gemeente",
+        *,
+        indicator: Optional[str] = None,
+        wave: Optional[Wave] = None,
+        age: Optional[str] = None,
+        weights: Optional[Path] = None,
+        groups: Optional[Path] = None,
+        unweighted: bool = False,
+        min_coverage: float = 0.8,
+    ) -> pl.DataFrame:
+        """A roll-up of one indicator, wave and age group from the areas of ``from_`` to their
+        parents at ``to`` (or to the groups of a ``code,group`` CSV), as ``omzien rollup``:
+        ``group``, ``name``, ``value``, areas used and left out, ``weight``, ``coverage`` and
+        ``withheld`` (coverage below ``min_coverage``), and ``weighting``. Weighted by a
+        ``code,weight`` CSV or CBS key figures (``weights``); unweighted only when asked."""
+        if weights is None and not unweighted:
+            raise QueryError(
+                "weights: a roll-up needs weights (a code,population CSV) or an explicit "
+                "unweighted=True"
+            )
+        table, weighting = self._ds.rollup(
+            from_,
+            to,
+            indicator,
+            _wave(wave),
+            age,
+            None if weights is None else os.fspath(weights),
+            None if groups is None else os.fspath(groups),
+            float(min_coverage),
+        )
+        return _frame(table).with_columns(pl.lit(weighting).alias("weighting"))
+
+    def layer(
+        self,
+        *,
+        indicator: Optional[str] = None,
+        age: Optional[str] = None,
+        level: Optional[str] = None,
+        wave: Optional[Wave] = None,
+        change_from: Optional[Wave] = None,
+        method: Optional[str] = None,
+        classes: Optional[int] = None,
+    ) -> Layer:
+        """A map layer with its classes and colours, exactly as the tiles are coloured: a
+        wave's figures (default the latest), or with ``change_from`` the change from that wave
+        to ``wave``. ``method``: ``quantile``, ``equal``, ``jenks`` or ``fixed:40,45,50``."""
+        if classes is not None and classes < 1:
+            raise QueryError(f"classes: {classes} is not a positive number")
+        legend_json, areas = self._ds.layer(
+            indicator, age, level, _wave(wave), _wave(change_from), method, classes
+        )
+        legend: GeoJSON = json.loads(legend_json)
+        entries = pl.DataFrame(
+            [
+                {k: e.get(k) for k in ("label", "color", "kind", "min", "max")}
+                for e in legend["entries"]
+            ],
+            schema={
+                "label": pl.String,
+                "color": pl.String,
+                "kind": pl.String,
+                "min": pl.Float64,
+                "max": pl.Float64,
+            },
+            orient="row",
+        )
+        return Layer(legend, entries, _frame(areas))
+
+    def report(
+        self,
+        gemeente: str,
+        path: Path,
+        *,
+        lang: str = "nl",
+        level: str = "wijk",
+        indicators: Optional[Sequence[str]] = None,
+        ages: Optional[Sequence[str]] = None,
+        since: Optional[Wave] = None,
+    ) -> _PathType:
+        """Writes a gemeente's report (PDF, A4) to ``path`` as ``omzien report`` makes it:
+        Dutch or English (``lang``), maps of its wijken or buurten from the loaded boundaries,
+        and returns the path. The file is written whole or not at all."""
+        out = _PathType(os.fspath(path))
+        self._ds.report(
+            gemeente,
+            os.fspath(out),
+            lang,
+            level,
+            None if indicators is None else list(indicators),
+            None if ages is None else list(ages),
+            _wave(since),
+        )
+        return out

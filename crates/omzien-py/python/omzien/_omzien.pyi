@@ -1,5 +1,4 @@
 # The native module's types (src/*.rs); the package's public API is omzien/__init__.py.
-from os import PathLike
 from typing import Any, Optional, Sequence
 
 __version__: str
@@ -60,6 +59,46 @@ class Dataset:
         by: Optional[str] = None,
         min_prob: float = 0.8,
     ) -> Table: ...
+    @property
+    def boundary_levels(self) -> list[str]: ...
+    @property
+    def boundary_notes(self) -> list[str]: ...
+    def boundaries(self, level: Optional[str] = None) -> str: ...
+    def rollup(
+        self,
+        from_: str,
+        to: str,
+        indicator: Optional[str] = None,
+        wave: Optional[str] = None,
+        age: Optional[str] = None,
+        weights: Optional[str] = None,
+        groups: Optional[str] = None,
+        min_coverage: float = 0.8,
+    ) -> tuple[Table, str]: ...
+    def layer(
+        self,
+        indicator: Optional[str] = None,
+        age: Optional[str] = None,
+        level: Optional[str] = None,
+        wave: Optional[str] = None,
+        change_from: Optional[str] = None,
+        method: Optional[str] = None,
+        classes: Optional[int] = None,
+    ) -> tuple[str, Table]: ...
+    def report(
+        self,
+        gemeente: str,
+        path: str,
+        lang: str = "nl",
+        level: str = "wijk",
+        indicators: Optional[Sequence[str]] = None,
+        ages: Optional[Sequence[str]] = None,
+        since: Optional[str] = None,
+    ) -> int: ...
 
-def load(paths: Sequence[str | PathLike[str]], classification: Optional[int] = None) -> Dataset: ...
+def load(
+    paths: Sequence[str],
+    classification: Optional[int] = None,
+    boundaries: Optional[Sequence[str]] = None,
+) -> Dataset: ...
 def demo() -> Dataset: ...

@@ -179,22 +179,12 @@ pub(super) fn write_new(path: &Path, bytes: &[u8]) -> Result<(), CliError> {
     Ok(omzien::WholeFile::write(path, bytes)?)
 }
 
-/// The population layers among the boundaries (CBS's key figures, a layer's populations) that
-/// match the data best, one per level, for the report's counts; a layer that does not read is
-/// said and left out (the report does without counts).
+/// The population layers among the boundaries that match the data best, one per level, for
+/// the report's counts; layers that do not read are said and left out (the report does
+/// without counts).
 fn report_populations(ds: &Dataset, paths: &[PathBuf]) -> Vec<omzien::Populations> {
-    if paths.is_empty() {
-        return Vec::new();
-    }
-    match omzien::Populations::find(paths) {
-        Ok(found) => [Level::Gemeente, Level::Wijk, Level::Buurt]
-            .into_iter()
-            .filter_map(|l| ds.best_populations(&found, l))
-            .map(|(i, _)| found[i].clone())
-            .collect(),
-        Err(e) => {
-            eprintln!("note: no counts of people in the report: {e}");
-            Vec::new()
-        }
-    }
+    ds.report_populations(paths).unwrap_or_else(|e| {
+        eprintln!("note: no counts of people in the report: {e}");
+        Vec::new()
+    })
 }

@@ -1,0 +1,211 @@
+//! The bodies of the queries beyond figures, trends and risk: roll-ups, layers, boundaries and
+//! reports. `dataset.rs` declares them to Python and parses the arguments; each here runs with
+//! the GIL released and returns what the Python side shapes into DataFrames and mappings.
+
+use std::path::{Path, PathBuf};
+
+use omzien::{
+    AgeGroup, Boundaries, Dataset, Indicator, LayerSpec, Legend, Level, RollupQuery, RollupTarget,
+    Style, Wave, Weighting, Weights,
+};
+
+use crate::errors::Kind;
+use crate::frame::Frame;
+
+/// An error of the work, with the exception it becomes.
+pub(crate) type Failure = (
+    crate::errors::Kind,
+    Box<dyn std::error::Error + Send + Sync>,
+);
+
+fn fail<E: std::error::Error + Send + Sync + 'static>(
+    kind: crate::errors::Kind,
+) -> impl Fn(E) -> Failure {
+    move |e| (kind, Box::new(e))
+}
+
+/// What a roll-up is asked.
+pub(crate) struct RollupAsk<'a> {
+    pub(crate) from: Level,
+    pub(crate) to: Level,
+    pub(crate) indicator: Indicator,
+    pub(crate) wave: Wave,
+    pub(crate) age: AgeGroup,
+    pub(crate) weights: Option<&'a Path>,
+    pub(crate) groups: Option<&'a Path>,
+    pub(crate) min_coverage: f64,
+}
+
+/// The roll-up's rows (group, value, areas used and left out, weight, coverage, withheld) and
+/// where the weights came from.
+pub(crate) fn rollup(ds: &Dataset, a: &RollupAsk<'_>) -> Result<(Frame, String), Failure> {
+    let weights = a
+        .weights
+        .map(|p| Weights::read_for(p, a.age))
+        .transpose()
+        .map_err(fail(Kind::Load))?;
+    let groups = a
+        .groups
+        .map(omzien::Groups::from_csv)
+        .transpose()
+        .map_err(fail(Kind::Load))?;
+    let weighting = weights
+        .as_ref()
+        .map_or(Weighting::Unweighted, Weighting::Weighted);
+    let target = groups
+        .as_ref()
+        .map_or(RollupTarget::Parents(a.to), RollupTarget::Groups);
+    let r = RollupQuery::new(a.from, a.indicator, a.wave, weighting)
+        .with_age(a.age)
+        .with_target(target)
+        .with_min_coverage(a.min_coverage)
+        .run(ds)
+        .map_err(fail(Kind::Query))?;
+    let rows = &r.rows;
+    let count = |n: usize| Some(u32::try_from(n).unwrap_or(u32::MAX));
+    let name = |g: &omzien::GroupKey| match g {
+        omzien::GroupKey::Area(c) => ds
+            .area(*c)
+            .map_or_else(|_| c.to_string(), |a| a.display_name()),
+        omzien::GroupKey::Named(n) => n.clone(),
+    };
+    let frame = Frame::new()
+        .texts("group", rows.iter().map(|r| r.group.to_string()))
+        .texts("name", rows.iter().map(|r| name(&r.group)))
+        .f64("value", rows.iter().map(|r| r.value).collect())
+        .u32("areas", rows.iter().map(|r| count(r.areas)).collect())
+        .u32("used", rows.iter().map(|r| count(r.used)).collect())
+        .u32(
+            "suppressed",
+            rows.iter().map(|r| count(r.suppressed)).collect(),
+        )
+        .u32(
+            "not_measured",
+            rows.iter().map(|r| count(r.not_measured)).collect(),
+        )
+        .u32(
+            "missing_weight",
+            rows.iter().map(|r| count(r.missing_weight)).collect(),
+        )
+        .f64("weight", rows.iter().map(|r| Some(r.weight)).collect())
+        .f64(
+            "weight_share",
+            rows.iter().map(|r| r.weight_share).collect(),
+        )
+        .f64("coverage", rows.iter().map(|r| Some(r.coverage)).collect())
+        .bool("withheld", rows.iter().map(|r| Some(r.withheld)).collect());
+    Ok((frame, r.weighting))
+}
+
+/// A map layer: the legend (JSON, as `/legend` answers it) and every area with its value,
+/// class and colour.
+pub(crate) fn layer(ds: &Dataset, spec: &LayerSpec) -> Result<(String, Frame), Failure> {
+    let layer = ds.layer(spec).map_err(fail(Kind::Query))?;
+    let legend: Legend = layer.legend();
+    let json = serde_json::to_string(&legend).map_err(fail(Kind::Query))?;
+    let areas = layer.areas();
+    let styles: Vec<Option<Style>> = (0..areas.len()).map(|i| layer.style_at(i)).collect();
+    let frame = Frame::new()
+        .texts("code", areas.iter().map(ToString::to_string))
+        .f64("value", areas.iter().map(|&c| layer.value(c)).collect())
+        .u32(
+            "class",
+            styles
+                .iter()
+                .map(|s| match s {
+                    Some(Style::Class(i)) => u32::try_from(*i).ok(),
+                    _ => None,
+                })
+                .collect(),
+        )
+        .texts(
+            "status",
+            styles.iter().map(|s| match s {
+                Some(Style::Class(_)) => "value",
+                Some(Style::Suppressed) => "suppressed",
+                _ => "not_measured",
+            }),
+        )
+        .text(
+            "color",
+            (0..areas.len()).map(|i| layer.color_at(i).map(omzien::classify::Color::hex)),
+        );
+    Ok((json, frame))
+}
+
+/// The boundaries of the levels asked for (all when empty) as one GeoJSON FeatureCollection
+/// in WGS84, each feature with its code, name and level.
+pub(crate) fn boundaries_geojson(ds: &Dataset, all: &[Boundaries], levels: &[Level]) -> String {
+    let mut features = Vec::new();
+    for b in all
+        .iter()
+        .filter(|b| levels.is_empty() || levels.contains(&b.level()))
+    {
+        for s in b.shapes() {
+            let mut props = serde_json::Map::new();
+            props.insert("code".into(), s.code.to_string().into());
+            let name = ds
+                .area(s.code)
+                .map_or_else(|_| s.code.to_string(), |a| a.display_name());
+            props.insert("name".into(), name.into());
+            props.insert("level".into(), b.level().to_string().into());
+            features.push(geojson::Feature {
+                bbox: None,
+                geometry: Some(geojson::Geometry::new(geojson::GeometryValue::from(
+                    &s.geometry,
+                ))),
+                id: None,
+                properties: Some(props),
+                foreign_members: None,
+            });
+        }
+    }
+    geojson::FeatureCollection {
+        bbox: None,
+        features,
+        foreign_members: None,
+    }
+    .to_string()
+}
+
+/// What a report is asked.
+pub(crate) struct ReportAsk {
+    pub(crate) gemeente: omzien::GemeenteCode,
+    pub(crate) level: Level,
+    pub(crate) lang: omzien_render::Lang,
+    pub(crate) indicators: Vec<Indicator>,
+    pub(crate) ages: Vec<AgeGroup>,
+    pub(crate) since: Option<Wave>,
+}
+
+/// A gemeente's report as PDF bytes, as `omzien report` makes it: the maps from the boundaries
+/// of its level, the counts of people from the population layers beside them.
+pub(crate) fn report(
+    ds: &Dataset,
+    boundaries: &[Boundaries],
+    boundary_paths: &[PathBuf],
+    a: ReportAsk,
+) -> Result<Vec<u8>, Failure> {
+    let mut q = omzien::ReportQuery::new(ds, a.gemeente).with_level(a.level);
+    if !a.indicators.is_empty() {
+        q = q.with_indicators(a.indicators);
+    }
+    if !a.ages.is_empty() {
+        q = q.with_ages(a.ages);
+    }
+    if let Some(w) = a.since {
+        q = q.with_since(w);
+    }
+    // Counts of people are an addition: a population layer that does not read leaves them out.
+    q = q.with_populations(ds.report_populations(boundary_paths).unwrap_or_default());
+    let report = q.run(ds).map_err(fail(Kind::Query))?;
+    let bounds = boundaries.iter().find(|b| b.level() == a.level);
+    omzien_render::report_pdf(ds, &report, bounds, a.lang, &omzien_render::report_date())
+        .map_err(fail(Kind::Render))
+}
+
+/// The file written whole or not at all (through a hidden file beside it, renamed into
+/// place), replacing one that exists as `omzien report` does.
+pub(crate) fn write(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
+    omzien::WholeFile::write(path, bytes).map_err(fail(Kind::Load))
+}
