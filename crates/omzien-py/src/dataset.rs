@@ -46,6 +46,11 @@ impl Dataset {
         }
     }
 
+    /// The core's dataset.
+    pub(crate) fn core(&self) -> &omzien::Dataset {
+        &self.ds
+    }
+
     fn indicators_of(&self, key: Option<&str>) -> PyResult<Vec<Indicator>> {
         match key {
             Some(k) => Ok(vec![self.ds.indicator(k).map_err(to_py(Kind::Query))?]),
@@ -157,7 +162,7 @@ impl Dataset {
         format!(
             "<omzien.Dataset {}: {} areas, waves {}, age groups {}, {} indicators>",
             match (self.ds.is_synthetic(), self.ds.table()) {
-                (true, _) => "synthetic demo",
+                (true, _) => "synthetic",
                 (false, Some(t)) => t,
                 (false, None) => "figures",
             },
@@ -644,6 +649,46 @@ impl Dataset {
         Ok((legend, frame.finish()?))
     }
 
+    /// An area against a benchmark (`with`: `nl`, `gemeente`, `similar`, `group`,
+    /// `group:NAME` or an area's code or name) in every indicator (or those given), as
+    /// `omzien compare`; also the benchmark's kind, code and name.
+    #[pyo3(signature = (area, with_=None, indicators=None, wave=None, age=None, band=omzien::CompareQuery::DEFAULT_BAND, groups=None, weights=None))]
+    fn compare(
+        &self,
+        py: Python<'_>,
+        area: &str,
+        with_: Option<&str>,
+        indicators: Option<Vec<String>>,
+        wave: Option<&str>,
+        age: Option<&str>,
+        band: f64,
+        groups: Option<PathBuf>,
+        weights: Option<PathBuf>,
+    ) -> PyResult<(Table, [Option<String>; 3])> {
+        let ask = more::CompareAsk {
+            area: self
+                .ds
+                .resolve_area(area, None)
+                .map_err(to_py(Kind::Query))?,
+            with: with_,
+            indicators: indicators
+                .unwrap_or_default()
+                .iter()
+                .map(|k| self.ds.indicator(k).map_err(to_py(Kind::Query)))
+                .collect::<PyResult<_>>()?,
+            wave: self.wave_or_latest(wave)?,
+            age: self.age_or_adults(age)?,
+            band,
+            groups: groups.as_deref(),
+            weights: weights.as_deref(),
+        };
+        let (ds, paths) = (&*self.ds, &self.boundary_paths);
+        let (frame, bench) = py
+            .detach(|| more::compare(ds, paths, &ask))
+            .map_err(from_failure)?;
+        Ok((frame.finish()?, bench))
+    }
+
     /// Writes a gemeente's report as a PDF (A4) to `path`, as `omzien report` makes it, and
     /// returns its size in bytes.
     #[pyo3(signature = (gemeente, path, lang="nl", level="wijk", indicators=None, ages=None, since=None))]
@@ -690,7 +735,7 @@ impl Dataset {
 }
 
 /// A value's serde name (`higher_is_worse`), as the JSON answers spell it.
-fn snake<T: serde::Serialize>(t: &T) -> String {
+pub(crate) fn snake<T: serde::Serialize>(t: &T) -> String {
     match serde_json::to_value(t) {
         Ok(serde_json::Value::String(s)) => s,
         Ok(v) => v.to_string(),

@@ -14,8 +14,13 @@ pub(crate) enum Kind {
     /// A question the data cannot answer: an unknown area, wave, age group, indicator
     /// (`QueryError`, a `ValueError`).
     Query,
+    /// A download that failed (`FetchError`, an `OSError`).
+    Fetch,
     /// A report or picture that cannot be made (`RenderError`, a `ValueError`).
     Render,
+    /// Respondent files, a mapping or scoring options that cannot be used (`MicrodataError`,
+    /// a `ValueError`).
+    Microdata,
 }
 
 impl Kind {
@@ -23,7 +28,9 @@ impl Kind {
         match self {
             Self::Load => "LoadError",
             Self::Query => "QueryError",
+            Self::Fetch => "FetchError",
             Self::Render => "RenderError",
+            Self::Microdata => "MicrodataError",
         }
     }
 }

@@ -7,7 +7,9 @@
 
 mod dataset;
 mod errors;
+mod fetch;
 mod frame;
+mod microdata;
 mod more;
 
 use std::path::PathBuf;
@@ -83,7 +85,11 @@ mod _omzien {
     #[pymodule_export]
     use crate::dataset::Dataset;
     #[pymodule_export]
+    use crate::fetch::fetch;
+    #[pymodule_export]
     use crate::frame::Table;
+    #[pymodule_export]
+    use crate::microdata::{Prevalence, item_columns, prevalence, score, synthetic};
 
     #[pymodule_init]
     fn init(m: &Bound<'_, PyModule>) -> PyResult<()> {

@@ -168,6 +168,142 @@ pub(crate) fn boundaries_geojson(ds: &Dataset, all: &[Boundaries], levels: &[Lev
     .to_string()
 }
 
+/// What a comparison is asked.
+pub(crate) struct CompareAsk<'a> {
+    pub(crate) area: omzien::AreaCode,
+    pub(crate) with: Option<&'a str>,
+    pub(crate) indicators: Vec<Indicator>,
+    pub(crate) wave: Wave,
+    pub(crate) age: AgeGroup,
+    pub(crate) band: f64,
+    pub(crate) groups: Option<&'a Path>,
+    pub(crate) weights: Option<&'a Path>,
+}
+
+/// An area against a benchmark in every indicator asked for, as `omzien compare`: per
+/// indicator the figure with its 95 % and 99.8 % intervals, the benchmark's, and the verdicts
+/// as a reader takes them (worse, better, higher, lower, similar, unknown). The benchmark
+/// (kind, code, name) comes back beside the rows.
+pub(crate) fn compare(
+    ds: &Dataset,
+    boundary_paths: &[PathBuf],
+    a: &CompareAsk<'_>,
+) -> Result<(Frame, [Option<String>; 3]), Failure> {
+    let choice = omzien::BenchmarkChoice::parse(ds, a.with).map_err(fail(Kind::Query))?;
+    let groups = a
+        .groups
+        .map(omzien::Groups::from_csv)
+        .transpose()
+        .map_err(fail(Kind::Load))?;
+    let weights = a
+        .weights
+        .map(|p| Weights::read_for(p, a.age))
+        .transpose()
+        .map_err(fail(Kind::Load))?
+        .map(std::sync::Arc::new);
+    let benchmark = choice
+        .benchmark(
+            a.area,
+            |g| {
+                let found = omzien::Populations::find(boundary_paths)
+                    .map_err(|e| omzien::SimilarError::Unreadable(e.to_string()))?;
+                ds.similar_gemeenten(&found, g, omzien::SIMILAR_GEMEENTEN)
+            },
+            |name| {
+                let groups = groups.as_ref().ok_or(omzien::CompareError::NoGroups)?;
+                match name {
+                    Some(n) => omzien::AreaGroup::named(groups, n, weights),
+                    None => omzien::AreaGroup::of(groups, a.area, weights),
+                }
+            },
+        )
+        .map_err(fail(Kind::Query))?;
+    let c = omzien::CompareQuery::new(a.area, benchmark, a.wave)
+        .with_indicators(a.indicators.clone())
+        .with_age(a.age)
+        .with_band(a.band)
+        .run(ds)
+        .map_err(fail(Kind::Query))?;
+    let rows = &c.rows;
+    let lo = |i: Option<(f64, f64)>| i.map(|(l, _)| l);
+    let hi = |i: Option<(f64, f64)>| i.map(|(_, u)| u);
+    let label = |i: Indicator| {
+        ds.indicator_info(i)
+            .map_or_else(|| i.to_string(), |info| info.label_en.clone())
+    };
+    let frame = Frame::new()
+        .texts("indicator", rows.iter().map(|r| r.indicator.to_string()))
+        .texts("label", rows.iter().map(|r| label(r.indicator)))
+        .texts(
+            "polarity",
+            rows.iter().map(|r| crate::dataset::snake(&r.polarity)),
+        )
+        .f64("value", rows.iter().map(|r| r.value.value()).collect())
+        .texts("status", rows.iter().map(|r| r.value.status().as_str()))
+        .f64("lower_95", rows.iter().map(|r| lo(r.interval_95)).collect())
+        .f64("upper_95", rows.iter().map(|r| hi(r.interval_95)).collect())
+        .f64(
+            "lower_998",
+            rows.iter().map(|r| lo(r.interval_998)).collect(),
+        )
+        .f64(
+            "upper_998",
+            rows.iter().map(|r| hi(r.interval_998)).collect(),
+        )
+        .f64(
+            "benchmark",
+            rows.iter().map(|r| r.benchmark.value()).collect(),
+        )
+        .texts(
+            "benchmark_status",
+            rows.iter().map(|r| r.benchmark.status().as_str()),
+        )
+        .u32(
+            "benchmark_areas",
+            rows.iter()
+                .map(|r| r.benchmark_areas.and_then(|n| u32::try_from(n).ok()))
+                .collect(),
+        )
+        .texts(
+            "verdict_95",
+            rows.iter()
+                .map(|r| r.reads(omzien::Confidence::P95).as_str()),
+        )
+        .texts(
+            "verdict_998",
+            rows.iter()
+                .map(|r| r.reads(omzien::Confidence::P998).as_str()),
+        )
+        .texts(
+            "rule",
+            rows.iter().map(|r| match r.rule {
+                omzien::Rule::Interval => "interval",
+                omzien::Rule::Band(_) => "band",
+            }),
+        )
+        .f64(
+            "band",
+            rows.iter()
+                .map(|r| match r.rule {
+                    omzien::Rule::Band(b) => Some(b),
+                    omzien::Rule::Interval => None,
+                })
+                .collect(),
+        );
+    let bench_name = c.benchmark_area.map(|b| {
+        ds.area(b)
+            .map_or_else(|_| b.to_string(), |a| a.display_name())
+    });
+    Ok((
+        frame,
+        [
+            Some(c.benchmark_kind.to_owned()),
+            c.benchmark_area.map(|b| b.to_string()),
+            bench_name,
+        ],
+    ))
+}
+
 /// What a report is asked.
 pub(crate) struct ReportAsk {
     pub(crate) gemeente: omzien::GemeenteCode,

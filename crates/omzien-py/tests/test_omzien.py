@@ -43,7 +43,7 @@ def test_demo_describes_itself(demo: omzien.Dataset) -> None:
     assert demo.synthetic
     assert demo.waves == [2012, 2016, 2020]
     assert demo.age_groups == ["18+", "65+"]
-    assert "synthetic demo" in repr(demo)
+    assert "synthetic" in repr(demo)
     ind = demo.indicators()
     assert ind["key"][0] == "Eenzaam_28"
     assert ind.filter(pl.col("loneliness"))["key"].to_list() == [

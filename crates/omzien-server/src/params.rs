@@ -446,42 +446,15 @@ crate::composed_params!(CompareAsk {
     wave: WaveParam,
 });
 
-/// The benchmark a `with` names, before similar gemeenten or a group are looked up.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum BenchmarkChoice {
-    /// The Netherlands.
-    National,
-    /// The area's gemeente.
-    Gemeente,
-    /// Similar gemeenten.
-    Similar,
-    /// Another area.
-    Area(omzien::AreaCode),
-    /// A group of the groups file: the area's own (`group`) or a named one (`group:NAME`).
-    Group(Option<String>),
-}
+pub use omzien::BenchmarkChoice;
 
 /// The benchmark a `with` names (`nl` when none is given), for `compare`, `spine` and
-/// `funnel` alike: `nl`, `gemeente`, `similar`, `group`, `group:NAME` or an area's code or
-/// name.
+/// `funnel` alike ([`BenchmarkChoice::parse`]).
 ///
 /// # Errors
 /// [`ParamError`] (`with`) for text that names no benchmark or area of the data.
 pub fn parse_benchmark(ds: &Dataset, with: Option<&str>) -> Result<BenchmarkChoice, ParamError> {
-    let text = with.unwrap_or("nl").trim();
-    Ok(match text.to_ascii_lowercase().as_str() {
-        "nl" | "national" | "nederland" | "netherlands" | "land" => BenchmarkChoice::National,
-        "gemeente" | "municipality" => BenchmarkChoice::Gemeente,
-        "similar" | "vergelijkbaar" => BenchmarkChoice::Similar,
-        "group" | "groep" => BenchmarkChoice::Group(None),
-        lower if lower.starts_with("group:") || lower.starts_with("groep:") => {
-            BenchmarkChoice::Group(Some(text[6..].trim().to_owned()))
-        }
-        _ => BenchmarkChoice::Area(
-            ds.resolve_area(text, None)
-                .map_err(|e| ParamError::new("with", e))?,
-        ),
-    })
+    BenchmarkChoice::parse(ds, with).map_err(|e| ParamError::new("with", e))
 }
 
 impl CompareAsk {
@@ -507,25 +480,10 @@ impl CompareAsk {
         similar: impl FnOnce(GemeenteCode) -> Result<omzien::SimilarGemeenten, omzien::SimilarError>,
         group: impl FnOnce(Option<&str>) -> Result<omzien::AreaGroup, omzien::CompareError>,
     ) -> Result<omzien::CompareQuery, ParamError> {
-        let benchmark = match self.benchmark(ds)? {
-            BenchmarkChoice::National => omzien::Benchmark::National,
-            BenchmarkChoice::Gemeente => omzien::Benchmark::Gemeente,
-            BenchmarkChoice::Area(code) => omzien::Benchmark::Area(code),
-            BenchmarkChoice::Similar => {
-                let omzien::AreaCode::Gemeente(g) = area else {
-                    let e = omzien::CompareError::SimilarForGemeenten(area, area.level());
-                    return Err(ParamError::new("with", QueryError::Invalid(e.to_string())));
-                };
-                omzien::Benchmark::Similar(
-                    similar(g)
-                        .map_err(|e| ParamError::new("with", QueryError::Invalid(e.to_string())))?,
-                )
-            }
-            BenchmarkChoice::Group(name) => omzien::Benchmark::Group(
-                group(name.as_deref())
-                    .map_err(|e| ParamError::new("with", QueryError::Invalid(e.to_string())))?,
-            ),
-        };
+        let benchmark = self
+            .benchmark(ds)?
+            .benchmark(area, similar, group)
+            .map_err(|e| ParamError::new("with", QueryError::Invalid(e.to_string())))?;
         let indicators = match self.with.indicator.as_deref() {
             Some(i) => vec![ds.parse_indicator(Some(i))?],
             None => Vec::new(),

@@ -14,8 +14,9 @@ use serde::Serialize;
 
 use crate::interval::{Confidence, interval_at};
 use crate::{
-    AgeGroup, AreaCode, Dataset, Figure, Groups, Indicator, Level, Polarity, QueryError,
-    RollupQuery, RollupTarget, SimilarGemeenten, Unit, Wave, Weighting, Weights,
+    AgeGroup, AreaCode, Dataset, Figure, GemeenteCode, Groups, Indicator, Level, Polarity,
+    QueryError, RollupQuery, RollupTarget, SimilarError, SimilarGemeenten, Unit, Wave, Weighting,
+    Weights,
 };
 
 /// How an area's figure compares with a reference.
@@ -366,6 +367,80 @@ impl CompareQuery {
     }
 }
 
+/// The benchmark a user names, before similar gemeenten or a group are looked up: `nl`
+/// (also `national`, `nederland`, `netherlands`, `land`), `gemeente`, `similar`, `group`,
+/// `group:NAME`, or an area's code or name. One reading for the command line, the API and the
+/// Python package.
+///
+/// ```
+/// use omzien::BenchmarkChoice;
+/// let ds = omzien::demo::dataset();
+/// assert_eq!(BenchmarkChoice::parse(&ds, None)?, BenchmarkChoice::National);
+/// assert_eq!(BenchmarkChoice::parse(&ds, Some("group:Noord"))?, BenchmarkChoice::Group(Some("Noord".into())));
+/// assert_eq!(BenchmarkChoice::parse(&ds, Some("Centrum"))?, BenchmarkChoice::Area("WK999900".parse()?));
+/// assert!(BenchmarkChoice::parse(&ds, Some("Nergenshuizen")).is_err());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BenchmarkChoice {
+    /// The Netherlands.
+    National,
+    /// The area's gemeente.
+    Gemeente,
+    /// Similar gemeenten.
+    Similar,
+    /// Another area.
+    Area(AreaCode),
+    /// A group of the groups file: the area's own (`group`) or a named one (`group:NAME`).
+    Group(Option<String>),
+}
+
+impl BenchmarkChoice {
+    /// Reads the benchmark text (`nl` when none is given).
+    ///
+    /// # Errors
+    /// [`QueryError`] for text that names no benchmark and no area of the data.
+    pub fn parse(ds: &Dataset, text: Option<&str>) -> Result<Self, QueryError> {
+        let text = text.unwrap_or("nl").trim();
+        Ok(match text.to_ascii_lowercase().as_str() {
+            "nl" | "national" | "nederland" | "netherlands" | "land" => Self::National,
+            "gemeente" | "municipality" => Self::Gemeente,
+            "similar" | "vergelijkbaar" => Self::Similar,
+            "group" | "groep" => Self::Group(None),
+            lower if lower.starts_with("group:") || lower.starts_with("groep:") => {
+                Self::Group(Some(text[6..].trim().to_owned()))
+            }
+            _ => Self::Area(ds.resolve_area(text, None)?),
+        })
+    }
+
+    /// The benchmark for `area`: similar gemeenten found by `similar` (for a gemeente only), a
+    /// group by `group` (given the name, or `None` for the area's own).
+    ///
+    /// # Errors
+    /// [`CompareError`] for similar gemeenten of an area that is no gemeente, and whatever
+    /// `similar` or `group` fail with.
+    pub fn benchmark(
+        self,
+        area: AreaCode,
+        similar: impl FnOnce(GemeenteCode) -> Result<SimilarGemeenten, SimilarError>,
+        group: impl FnOnce(Option<&str>) -> Result<AreaGroup, CompareError>,
+    ) -> Result<Benchmark, CompareError> {
+        Ok(match self {
+            Self::National => Benchmark::National,
+            Self::Gemeente => Benchmark::Gemeente,
+            Self::Area(code) => Benchmark::Area(code),
+            Self::Similar => {
+                let AreaCode::Gemeente(g) = area else {
+                    return Err(CompareError::SimilarForGemeenten(area, area.level()));
+                };
+                Benchmark::Similar(similar(g)?)
+            }
+            Self::Group(name) => Benchmark::Group(group(name.as_deref())?),
+        })
+    }
+}
+
 /// A comparison that cannot be made.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
@@ -403,6 +478,9 @@ pub enum CompareError {
         "a group benchmark needs a groups file (a CSV of code,group), and none was given: the command line takes it as --groups FILE"
     )]
     NoGroups,
+    /// Similar gemeenten that cannot be found.
+    #[error(transparent)]
+    Similar(#[from] SimilarError),
     /// No group of that name.
     #[error("the groups file has no group {name:?}; its groups: {names}")]
     NoSuchGroup {

@@ -62,8 +62,8 @@ pub use charts::{
     Funnel, FunnelLimit, FunnelPoint, FunnelQuery, Spine, SpineRow, Spread, funnel_limit,
 };
 pub use compare::{
-    AreaComparison, AreaGroup, Benchmark, BenchmarkRow, CompareError, CompareQuery, GroupInfo,
-    Reading, Rule, Verdict, compare,
+    AreaComparison, AreaGroup, Benchmark, BenchmarkChoice, BenchmarkRow, CompareError,
+    CompareQuery, GroupInfo, Reading, Rule, Verdict, compare,
 };
 pub use council::{CouncilSummary, Fact, NamedArea, Statement, SummaryCaveat, SummaryQuery};
 pub use counts::PeopleCount;

@@ -21,7 +21,7 @@ import os
 from dataclasses import dataclass
 import json
 from pathlib import Path as _PathType
-from typing import Any, Dict, Optional, Sequence, Union
+from typing import Any, Callable, Dict, Optional, Sequence, Union
 
 import polars as pl
 
@@ -37,7 +37,9 @@ from .errors import (
 
 __all__ = [
     "Area",
+    "Comparison",
     "Dataset",
+    "Fetched",
     "Layer",
     "FetchError",
     "LEVELS",
@@ -47,9 +49,12 @@ __all__ = [
     "QueryError",
     "RenderError",
     "STATUSES",
+    "VERDICTS",
     "DIRECTIONS",
     "demo",
+    "fetch",
     "load",
+    "microdata",
 ]
 
 __version__: str = _omzien.__version__
@@ -64,7 +69,13 @@ DIRECTIONS: tuple[str, ...] = ("rising", "falling", "stable")
 Path = Union[str, "os.PathLike[str]"]
 Wave = Union[int, str]
 
+#: How a figure compares with its benchmark, as a reader takes it.
+VERDICTS: tuple[str, ...] = ("worse", "better", "higher", "lower", "similar", "unknown")
+
 _ENUMS: dict[str, pl.Enum] = {
+    "verdict_95": pl.Enum(list(VERDICTS)),
+    "verdict_998": pl.Enum(list(VERDICTS)),
+    "benchmark_status": pl.Enum(list(STATUSES)),
     "level": pl.Enum(list(LEVELS)),
     "status": pl.Enum(list(STATUSES)),
     "from_status": pl.Enum(list(STATUSES)),
@@ -107,6 +118,114 @@ def load(
     return Dataset(_omzien.load(_paths(paths), classification, b))
 
 
+@dataclass(frozen=True)
+class Fetched:
+    """What :func:`fetch` downloaded."""
+
+    #: ``OUT/TABLE``: the figures, ``metadata.json`` and ``boundaries/`` (what :func:`load`
+    #: takes).
+    folder: _PathType
+    table: str
+    title: str
+    #: Rows of figures, pages, and pages taken up from an earlier interrupted run.
+    rows: int
+    pages: int
+    resumed_pages: int
+    #: Areas named by the table.
+    names: int
+    #: The boundary files and how many areas each holds.
+    boundaries: list[tuple[_PathType, int]]
+    #: The key figures file and its areas, with ``population=True``.
+    population: Optional[tuple[_PathType, int]]
+
+
+ProgressCallback = Callable[..., None]
+
+
+class _Bars:
+    """tqdm bars for :func:`fetch` (``progress=True``): one per download, notes and retries
+    written above them."""
+
+    def __init__(self) -> None:
+        from tqdm.auto import tqdm  # only when asked: tqdm is optional
+
+        self._tqdm = tqdm
+        self._bar: Any = None
+
+    def __call__(self, event: str, *args: Any) -> None:
+        if event == "start":
+            self.close()
+            self._bar = self._tqdm(desc=str(args[0]), total=args[1], unit=" rows")
+        elif event == "advance" and self._bar is not None:
+            self._bar.update(args[0])
+        elif event == "finish":
+            self.close()
+        elif event == "retry":
+            url, why, wait, attempt, attempts = args
+            self._tqdm.write(f"{url}: {why}; try {attempt + 1} of {attempts} in {wait:.1f} s")
+        elif event == "note":
+            self._tqdm.write(str(args[0]))
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.close()
+            self._bar = None
+
+
+def fetch(
+    table: str,
+    out: Path,
+    *,
+    ages: Optional[Sequence[str]] = None,
+    level: Optional[str] = None,
+    gemeente: Optional[str] = None,
+    boundaries: bool = True,
+    population: bool = False,
+    force: bool = False,
+    accept_count: bool = False,
+    odata: Optional[str] = None,
+    pdok: Optional[str] = None,
+    pdok_mirror: Optional[str] = None,
+    key_figures_feed: Optional[str] = None,
+    tries: Optional[int] = None,
+    wait: Optional[float] = None,
+    progress: Union[bool, ProgressCallback] = False,
+) -> Fetched:
+    """Downloads a table of the series (``50090NED``, ``50120NED``, ``50150NED``) from CBS's
+    OData feed into ``out/TABLE``, with its area names, its boundaries from PDOK
+    (``boundaries=False``: not) and CBS's key figures (``population=True``), as ``omzien
+    fetch`` does: only ``ages``, one ``level`` or one ``gemeente`` (code or name) if asked;
+    failed requests are tried again (``tries``, first ``wait`` seconds); an interrupted
+    download resumes; an existing folder is kept unless ``force``. ``odata``, ``pdok``,
+    ``pdok_mirror`` and ``key_figures_feed`` point at other servers (a mirror, a test).
+
+    Nothing is shown unless asked: ``progress=True`` draws tqdm bars (``pip install tqdm``),
+    a callable gets ``(event, *args)``. Raises :class:`FetchError` naming the URL and what the
+    service answered."""
+    cb: Optional[ProgressCallback]
+    if progress is True:
+        cb = _Bars()
+    elif progress is False:
+        cb = None
+    else:
+        cb = progress
+    try:
+        got = _omzien.fetch(
+            table, os.fspath(out), None if ages is None else list(ages), level, gemeente,
+            boundaries, population, force, accept_count, odata, pdok, pdok_mirror,
+            key_figures_feed, tries, wait, cb,
+        )
+    finally:
+        if isinstance(cb, _Bars):
+            cb.close()
+    folder, tbl, title, rows, pages, resumed, names, bounds, pop = got
+    return Fetched(
+        _PathType(folder), tbl, title, rows, pages, resumed, names,
+        [(_PathType(p), n) for p, n in bounds],
+        None if pop is None else (_PathType(pop[0]), pop[1]),
+    )
+
+
 def demo() -> Dataset:
     """The built-in synthetic demo: one invented gemeente (GM9999) with its wijken and buurten."""
     return Dataset(_omzien.demo())
@@ -127,6 +246,19 @@ class Layer:
     #: Every area of the level: ``code``, ``value``, ``class`` (index into the classes),
     #: ``status`` and ``color`` (``#rrggbb``).
     areas: pl.DataFrame
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """An area against its benchmark (:meth:`Dataset.compare`)."""
+
+    #: ``national``, ``gemeente``, ``area``, ``similar`` or ``group``.
+    benchmark: str
+    #: The benchmark area's code and name (none for similar gemeenten and groups).
+    benchmark_code: Optional[str]
+    benchmark_name: Optional[str]
+    #: One row per indicator.
+    rows: pl.DataFrame
 
 
 @dataclass(frozen=True)
@@ -392,6 +524,38 @@ class Dataset:
         )
         return Layer(legend, entries, _frame(areas))
 
+    def compare(
+        self,
+        area: str,
+        with_: Optional[str] = None,
+        *,
+        indicators: Optional[Sequence[str]] = None,
+        wave: Optional[Wave] = None,
+        age: Optional[str] = None,
+        band: float = 2.0,
+        groups: Optional[Path] = None,
+        weights: Optional[Path] = None,
+    ) -> Comparison:
+        """An area against a benchmark in every indicator (or ``indicators``), as ``omzien
+        compare`` and Fingertips compare: ``with_`` is ``nl`` (default), ``gemeente``,
+        ``similar`` (gemeenten like it, from the key figures among the boundaries), ``group``
+        or ``group:NAME`` (of the ``groups`` CSV, weighted by ``weights``), or an area's code
+        or name. Each row has the figure, its 95 % and 99.8 % intervals, the benchmark and
+        ``verdict_95``/``verdict_998`` as a reader takes them (``worse``, ``better``,
+        ``higher``, ``lower``, ``similar``, ``unknown``); without intervals, a difference
+        within ``band`` pp is similar (``rule`` says which)."""
+        table, (kind, code, name) = self._ds.compare(
+            area,
+            with_,
+            None if indicators is None else list(indicators),
+            _wave(wave),
+            age,
+            float(band),
+            None if groups is None else os.fspath(groups),
+            None if weights is None else os.fspath(weights),
+        )
+        return Comparison(str(kind), code, name, _frame(table))
+
     def report(
         self,
         gemeente: str,
@@ -417,3 +581,6 @@ class Dataset:
             _wave(since),
         )
         return out
+
+
+from . import microdata  # noqa: E402  (it builds on Dataset above)

@@ -1,5 +1,5 @@
 # The native module's types (src/*.rs); the package's public API is omzien/__init__.py.
-from typing import Any, Optional, Sequence
+from typing import Any, Callable, Optional, Sequence
 
 __version__: str
 
@@ -85,6 +85,17 @@ class Dataset:
         method: Optional[str] = None,
         classes: Optional[int] = None,
     ) -> tuple[str, Table]: ...
+    def compare(
+        self,
+        area: str,
+        with_: Optional[str] = None,
+        indicators: Optional[Sequence[str]] = None,
+        wave: Optional[str] = None,
+        age: Optional[str] = None,
+        band: float = 2.0,
+        groups: Optional[str] = None,
+        weights: Optional[str] = None,
+    ) -> tuple[Table, list[Optional[str]]]: ...
     def report(
         self,
         gemeente: str,
@@ -102,3 +113,56 @@ def load(
     boundaries: Optional[Sequence[str]] = None,
 ) -> Dataset: ...
 def demo() -> Dataset: ...
+
+class Prevalence:
+    def estimates(self) -> Table: ...
+    def summary(self) -> str: ...
+    def dataset(self) -> Dataset: ...
+
+def item_columns(mapping: Optional[str] = None) -> list[str]: ...
+def score(
+    items: list[list[Optional[str]]],
+    mapping: Optional[str] = None,
+    max_missing: int = 0,
+    emotional_from: int = 3,
+    social_from: int = 3,
+) -> Table: ...
+def prevalence(
+    path: str,
+    mapping: Optional[str] = None,
+    min_respondents: Optional[int] = None,
+    min_effective_n: Optional[float] = None,
+    max_width: Optional[float] = None,
+    max_missing: int = 0,
+    emotional_from: int = 3,
+    social_from: int = 3,
+    groups: Optional[str] = None,
+    reference: Optional[Dataset] = None,
+) -> Prevalence: ...
+def synthetic(
+    published: Dataset,
+    path: str,
+    per_buurt: Optional[int] = None,
+    seed: Optional[int] = None,
+    gemeenten: Optional[Sequence[str]] = None,
+) -> int: ...
+def fetch(
+    table: str,
+    out: str,
+    ages: Optional[Sequence[str]] = None,
+    level: Optional[str] = None,
+    gemeente: Optional[str] = None,
+    boundaries: bool = True,
+    population: bool = False,
+    force: bool = False,
+    accept_count: bool = False,
+    odata: Optional[str] = None,
+    pdok: Optional[str] = None,
+    pdok_mirror: Optional[str] = None,
+    key_figures_feed: Optional[str] = None,
+    tries: Optional[int] = None,
+    wait: Optional[float] = None,
+    progress: Optional[Callable[..., None]] = None,
+) -> tuple[
+    str, str, str, int, int, int, int, list[tuple[str, int]], Optional[tuple[str, int]]
+]: ...

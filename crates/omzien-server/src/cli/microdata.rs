@@ -75,28 +75,11 @@ fn options(a: &MicrodataArgs) -> Result<MicrodataOptions, CliError> {
     let rules = ScoringRules::default()
         .with_subscale_thresholds(*emotional_from, *social_from)
         .with_max_missing(*max_missing);
-    if *emotional_from > 6 || *social_from > 5 {
-        return Err(arg(
-            "emotional-from",
-            "the emotional subscale has 6 items and the social one 5",
-        ));
-    }
     let mut options = MicrodataOptions::default()
         .with_rules(rules)
         .with_min_respondents(*min_respondents)
         .with_precision(*min_effective_n, *max_width);
-    if !(min_effective_n.is_finite() && *min_effective_n >= 0.0) {
-        return Err(arg(
-            "min-effective-n",
-            format!("{min_effective_n} is not a number of respondents ≥ 0"),
-        ));
-    }
-    if !(max_width.is_finite() && *max_width > 0.0) {
-        return Err(arg(
-            "max-width",
-            format!("{max_width} is not a width in percentage points > 0"),
-        ));
-    }
+    options.check().map_err(|e| arg(e.option, e.message))?;
     if !common.data.is_empty() {
         let reference = Loader::new().load(&common.data)?;
         let known: Vec<AreaCode> = Level::ALL

@@ -55,6 +55,6 @@ pub use score::{Answer, Counts, Flags, ITEMS, Item, Measure, ScoringRules, Subsc
 pub use synth::{SYNTHETIC_COLUMN, SynthOptions, SynthReport, synthetic_respondents};
 pub use types::{
     Estimate, Exclusion, ExclusionCount, MAX_AGE_GROUPS, MicrodataError, MicrodataOptions,
-    Prevalence, Summary, Suppression, Unit,
+    OptionError, Prevalence, Summary, Suppression, Unit,
 };
 pub use write::{write_estimates_csv, write_odata_csv};

@@ -350,6 +350,60 @@ impl MicrodataOptions {
     }
 }
 
+/// An option of the scoring or the aggregation out of range, named as the command line
+/// names it (`emotional-from`, `min-effective-n`, `max-width`).
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("{option}: {message}")]
+#[non_exhaustive]
+pub struct OptionError {
+    /// The option.
+    pub option: &'static str,
+    /// What is wrong with it.
+    pub message: String,
+}
+
+impl MicrodataOptions {
+    /// Checks the options a user gives: subscale thresholds within their subscales, the least
+    /// effective n a number ≥ 0 and the widest interval a width > 0.
+    ///
+    /// ```
+    /// use omzien::microdata::{MicrodataOptions, ScoringRules};
+    /// assert!(MicrodataOptions::default().check().is_ok());
+    /// let rules = ScoringRules::default().with_subscale_thresholds(7, 3);
+    /// let e = MicrodataOptions::default().with_rules(rules).check().unwrap_err();
+    /// assert_eq!(e.option, "emotional-from");
+    /// let e = MicrodataOptions::default().with_precision(f64::NAN, 30.0).check().unwrap_err();
+    /// assert_eq!(e.option, "min-effective-n");
+    /// ```
+    ///
+    /// # Errors
+    /// The first [`OptionError`].
+    pub fn check(&self) -> Result<(), OptionError> {
+        let fail = |option, message: String| Err(OptionError { option, message });
+        if self.rules.emotional_from > 6 || self.rules.social_from > 5 {
+            return fail(
+                "emotional-from",
+                "the emotional subscale has 6 items and the social one 5".to_owned(),
+            );
+        }
+        let n = self.min_effective_n;
+        if !(n.is_finite() && n >= 0.0) {
+            return fail(
+                "min-effective-n",
+                format!("{n} is not a number of respondents ≥ 0"),
+            );
+        }
+        let w = self.max_interval_width;
+        if !(w.is_finite() && w > 0.0) {
+            return fail(
+                "max-width",
+                format!("{w} is not a width in percentage points > 0"),
+            );
+        }
+        Ok(())
+    }
+}
+
 /// Aggregated microdata: every estimate with its n and reason, and the summary; as a
 /// [`Dataset`] through [`Prevalence::dataset`].
 #[derive(Debug, Clone)]
