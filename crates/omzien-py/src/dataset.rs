@@ -649,6 +649,22 @@ impl Dataset {
         Ok((legend, frame.finish()?))
     }
 
+    /// The distribution of an indicator (default lonely) per level, wave and age group, with
+    /// the national figure and the share above `threshold` where given.
+    #[pyo3(signature = (indicator=None, threshold=None))]
+    fn summary(
+        &self,
+        py: Python<'_>,
+        indicator: Option<&str>,
+        threshold: Option<f64>,
+    ) -> PyResult<Table> {
+        let ind = self.indicator_or_lonely(indicator)?;
+        let ds = &*self.ds;
+        py.detach(|| more::summary(ds, ind, threshold))
+            .map_err(from_failure)?
+            .finish()
+    }
+
     /// An area against a benchmark (`with`: `nl`, `gemeente`, `similar`, `group`,
     /// `group:NAME` or an area's code or name) in every indicator (or those given), as
     /// `omzien compare`; also the benchmark's kind, code and name.

@@ -168,6 +168,56 @@ pub(crate) fn boundaries_geojson(ds: &Dataset, all: &[Boundaries], levels: &[Lev
     .to_string()
 }
 
+/// The distribution of an indicator per level, wave and age group, as `omzien summary`:
+/// areas, values, suppressed, not measured, mean, quantiles, the national figure, and the share
+/// above `threshold` where one is given.
+pub(crate) fn summary(
+    ds: &Dataset,
+    indicator: Indicator,
+    threshold: Option<f64>,
+) -> Result<Frame, Failure> {
+    let s = ds.summaries(indicator, threshold);
+    let national = s
+        .iter()
+        .map(|r| {
+            ds.national()
+                .map(|nl| ds.figure(nl, indicator, r.wave, r.age))
+                .transpose()
+                .map(|f| f.and_then(omzien::Figure::value))
+        })
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(fail(Kind::Query))?;
+    let count = |n: usize| Some(u32::try_from(n).unwrap_or(u32::MAX));
+    Ok(Frame::new()
+        .texts("level", s.iter().map(|r| r.level.to_string()))
+        .texts("indicator", s.iter().map(|r| r.indicator.to_string()))
+        .i32(
+            "wave",
+            s.iter().map(|r| Some(i32::from(r.wave.year()))).collect(),
+        )
+        .texts("age", s.iter().map(|r| r.age.short()))
+        .u32("areas", s.iter().map(|r| count(r.areas)).collect())
+        .u32("values", s.iter().map(|r| count(r.values)).collect())
+        .u32(
+            "suppressed",
+            s.iter().map(|r| count(r.suppressed)).collect(),
+        )
+        .u32(
+            "not_measured",
+            s.iter().map(|r| count(r.not_measured)).collect(),
+        )
+        .f64("mean", s.iter().map(|r| r.mean).collect())
+        .f64("min", s.iter().map(|r| r.min).collect())
+        .f64("p10", s.iter().map(|r| r.p10).collect())
+        .f64("p25", s.iter().map(|r| r.p25).collect())
+        .f64("median", s.iter().map(|r| r.median).collect())
+        .f64("p75", s.iter().map(|r| r.p75).collect())
+        .f64("p90", s.iter().map(|r| r.p90).collect())
+        .f64("max", s.iter().map(|r| r.max).collect())
+        .f64("national", national)
+        .f64("share_above", s.iter().map(|r| r.share_above).collect()))
+}
+
 /// What a comparison is asked.
 pub(crate) struct CompareAsk<'a> {
     pub(crate) area: omzien::AreaCode,

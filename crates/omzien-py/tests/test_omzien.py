@@ -351,3 +351,15 @@ def test_national_boundaries_name_the_wijken(national_dir: Path, tmp_path: Path)
     pdf = ds.report("Amsterdam", tmp_path / "amsterdam.pdf")
     info = subprocess.run(["pdfinfo", str(pdf)], check=True, capture_output=True, text=True)
     assert "Title:           Amsterdam" in info.stdout
+
+
+def test_summary_equals_the_command_line(national: omzien.Dataset, national_dir: Path, cli: Cli) -> None:
+    s = national.summary(threshold=50)
+    want = cli("summary", "--data", str(national_dir), "--threshold", "50")["rows"]
+    assert len(s) == len(want) == 24
+    for mine, w in zip(s.iter_rows(named=True), want):
+        assert (mine["level"], mine["wave"], mine["age"]) == (w["level"], w["wave"], w["age"])
+        for k in ("areas", "values", "suppressed", "median", "p90", "max", "national", "share_above"):
+            assert mine[k] == w[k], (k, mine, w)
+    buurt = s.filter((pl.col("level") == "buurt") & (pl.col("wave") == 2020) & (pl.col("age") == "18+"))
+    assert buurt.row(0, named=True)["suppressed"] == 742

@@ -524,6 +524,15 @@ class Dataset:
         )
         return Layer(legend, entries, _frame(areas))
 
+    def summary(
+        self, indicator: Optional[str] = None, *, threshold: Optional[float] = None
+    ) -> pl.DataFrame:
+        """The distribution of an indicator (default ``Eenzaam_28``) per level, wave and age
+        group, as ``omzien summary``: ``areas``, ``values``, ``suppressed``, ``not_measured``,
+        ``mean``, ``min``, ``p10`` … ``p90``, ``max``, the ``national`` figure, and with a
+        ``threshold`` the ``share_above`` it (of the areas with a value)."""
+        return _frame(self._ds.summary(indicator, threshold))
+
     def compare(
         self,
         area: str,

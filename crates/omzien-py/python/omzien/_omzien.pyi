@@ -85,6 +85,9 @@ class Dataset:
         method: Optional[str] = None,
         classes: Optional[int] = None,
     ) -> tuple[str, Table]: ...
+    def summary(
+        self, indicator: Optional[str] = None, threshold: Optional[float] = None
+    ) -> Table: ...
     def compare(
         self,
         area: str,
