@@ -1,6 +1,8 @@
 //! The gemeente report (`omzien report`), read back with poppler's tools as a reader's
-//! programs would: `pdfinfo` (A4 pages), `pdffonts` (every font embedded), `pdftotext` (the
-//! figures as the data and the API give them), `pdftoppm` (every page renders).
+//! programs would: `pdfinfo` (A4 pages, tagged), `pdfinfo -struct-text` (headings, tables and
+//! figures in reading order), `pdffonts` (every font embedded), `pdftotext` (the figures as the
+//! data and the API give them), `pdftoppm` (every page renders); and PyPI's `pdfua` (the
+//! machine-checkable rules of PDF/UA-1) with the figures' alternative texts read by pikepdf.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code
 
 use std::path::Path;
@@ -31,10 +33,75 @@ fn poppler(tool: &str, args: &[&str]) -> Option<String> {
     }
 }
 
-/// Checks what every report must be: A4 pages, fonts embedded, every page rendered. Returns
-/// the text of each page.
+/// What makes a report one a public body may publish (PDF/UA-1): tagged, a structure of
+/// headings, tables with header cells and figures in reading order, every figure with an
+/// alternative text that says what it shows, the document's language and title shown, an
+/// outline; and PyPI `pdfua` finds nothing. Returns the figures' alternative texts.
+fn check_accessible(pdf: &Path) -> Option<Vec<String>> {
+    let p = pdf.to_str().unwrap();
+    let info = poppler("pdfinfo", &[p])?;
+    assert!(info.contains("Tagged:          yes"), "{info}");
+    let structure = poppler("pdfinfo", &["-struct-text", p])?;
+    for element in ["H1 \"", "H2 \"", "Table", "TH", "TD", "Figure"] {
+        assert!(structure.contains(element), "no {element} in {structure}");
+    }
+    // The title heading comes first, the method last: the reading order is the page's.
+    let h1 = structure.find("H1 ").unwrap();
+    assert!(structure[..h1].lines().count() <= 2, "{structure}");
+    let script = r#"
+import sys, pikepdf, subprocess
+pdf = pikepdf.open(sys.argv[1])
+root = pdf.Root
+assert str(root.Lang) in ("nl", "en"), root.get("/Lang")
+assert root.ViewerPreferences.DisplayDocTitle == True
+assert root.MarkInfo.Marked == True
+assert len(pdf.open_outline().root) >= 3, "outline"
+def walk(node):
+    if node.get("/S") == "/Figure":
+        print("ALT\t" + str(node.get("/Alt", "")).replace("\n", " "))
+    k = node.get("/K")
+    for c in (k if isinstance(k, pikepdf.Array) else [k]):
+        if isinstance(c, pikepdf.Dictionary):
+            walk(c)
+walk(root.StructTreeRoot)
+r = subprocess.run([sys.executable, "-m", "pdfua", "check", sys.argv[1]], capture_output=True, text=True)
+print(r.stdout)
+assert r.returncode == 0, r.stdout + r.stderr
+"#;
+    let out = match Command::new("python3").args(["-c", script, p]).output() {
+        Ok(o) if o.status.success() => String::from_utf8_lossy(&o.stdout).into_owned(),
+        Ok(o) => {
+            let err = String::from_utf8_lossy(&o.stderr);
+            let missing = err.contains("No module named");
+            assert!(
+                missing && std::env::var("CI").as_deref() != Ok("true"),
+                "{p}: {}{err}",
+                String::from_utf8_lossy(&o.stdout)
+            );
+            eprintln!("skipped: PyPI pdfua not installed (pip install pdfua): {err}");
+            return None;
+        }
+        Err(e) => panic!("python3: {e}"),
+    };
+    assert!(out.contains("result: PASS"), "{out}");
+    let alts: Vec<String> = out
+        .lines()
+        .filter_map(|l| l.strip_prefix("ALT\t"))
+        .map(str::to_owned)
+        .collect();
+    assert!(!alts.is_empty());
+    for a in &alts {
+        // Words, not a placeholder: what it is and what it shows.
+        assert!(a.len() > 40 && a.ends_with('.'), "{a}");
+    }
+    Some(alts)
+}
+
+/// Checks what every report must be: A4 pages, fonts embedded, every page rendered,
+/// accessible (PDF/UA-1, [`check_accessible`]). Returns the text of each page.
 fn check_pdf(pdf: &Path) -> Option<Vec<String>> {
     let p = pdf.to_str().unwrap();
+    check_accessible(pdf)?;
     let info = poppler("pdfinfo", &[p])?;
     let pages: usize = info
         .lines()
@@ -89,6 +156,20 @@ fn the_demo_report_says_synthetic_on_every_page() {
     }
     let all = pages.join("\n");
     assert!(all.contains("Eenzaamheid in"));
+    // The maps in words: the highest class, the highest wijken by name, the changes.
+    let alts = check_accessible(&pdf).unwrap_or_default();
+    let maps: Vec<&String> = alts.iter().filter(|a| a.starts_with("Kaart:")).collect();
+    assert_eq!(maps.len(), 2, "{alts:?}");
+    assert!(
+        maps[0].contains("in de hoogste klasse") && maps[0].contains("Oosterkwartier (52,3 %)"),
+        "{}",
+        maps[0]
+    );
+    assert!(maps[1].contains("1 gedaald"), "{}", maps[1]);
+    assert!(
+        alts.iter().any(|a| a.starts_with("Lijngrafiek:")),
+        "{alts:?}"
+    );
     // Every gemeente of the data into a folder, nothing half-written left.
     let all = dir.path().join("all");
     let out = omzien(&["report", "--all", "--out", all.to_str().unwrap()]).unwrap();
@@ -112,6 +193,16 @@ fn the_demo_report_says_synthetic_on_every_page() {
     .unwrap();
     let Some(pages) = check_pdf(&en) else { return };
     assert!(pages[0].contains("Loneliness in"), "{}", pages[0]);
+    let alts = check_accessible(&en).unwrap_or_default();
+    assert!(
+        alts.iter()
+            .any(|a| a.starts_with("Map:") && a.contains("in the highest class")),
+        "{alts:?}"
+    );
+    assert!(
+        alts.iter().any(|a| a.starts_with("Spine chart:")),
+        "{alts:?}"
+    );
     assert!(pages.iter().all(|p| p.contains("page ")));
     english_words_whole(&en, dir.path());
 }
@@ -305,6 +396,23 @@ fn a_report_on_figures_with_intervals_carries_probabilities_and_a_funnel() {
         ])
         .unwrap();
         let Some(pages) = check_pdf(&pdf) else { return };
+        // Without boundaries the maps say so in their alternative text too; the funnel's names
+        // the wijken outside its limits.
+        let alts = check_accessible(&pdf).unwrap_or_default();
+        let none = if lang == "nl" {
+            "Geen grenzen geladen"
+        } else {
+            "No boundaries loaded"
+        };
+        assert_eq!(
+            alts.iter().filter(|a| a.contains(none)).count(),
+            2,
+            "{alts:?}"
+        );
+        assert!(
+            alts.iter().any(|a| a.contains("WK999807 (Fixtureburg)")),
+            "{alts:?}"
+        );
         let all = pages.join("\n");
         let (rise, outside) = if lang == "nl" {
             (

@@ -14,6 +14,7 @@ import pytest
 
 import omzien
 
+from .conftest import IN_CI
 from .conftest import binary_path as _binary_path
 
 Cli = Callable[..., Any]
@@ -257,11 +258,14 @@ def test_gil_released_during_a_national_load(national_dir: Path) -> None:
     assert during > max(20, took / 0.0005 * 0.1), (during, took)
 
 
-def test_mypy_strict_on_the_example(tmp_path: Path) -> None:
+def test_mypy_strict_on_the_package_and_the_example(tmp_path: Path) -> None:
     from mypy import api as mypy
 
-    example = Path(__file__).resolve().parents[1] / "examples" / "wijken_trend.py"
-    out, err, status = mypy.run(["--strict", "--cache-dir", str(tmp_path), str(example)])
+    here = Path(__file__).resolve().parents[1]
+    package, example = here / "python" / "omzien", here / "examples" / "wijken_trend.py"
+    out, err, status = mypy.run(
+        ["--strict", "--cache-dir", str(tmp_path), str(package), str(example)]
+    )
     assert status == 0, out + err
 
 
@@ -363,3 +367,16 @@ def test_summary_equals_the_command_line(national: omzien.Dataset, national_dir:
             assert mine[k] == w[k], (k, mine, w)
     buurt = s.filter((pl.col("level") == "buurt") & (pl.col("wave") == 2020) & (pl.col("age") == "18+"))
     assert buurt.row(0, named=True)["suppressed"] == 742
+
+
+def test_boundaries_as_a_geodataframe(demo: omzien.Dataset) -> None:
+    gpd = pytest.importorskip("geopandas") if not IN_CI else __import__("geopandas")
+    gdf = demo.boundaries("wijk")
+    assert isinstance(gdf, gpd.GeoDataFrame)
+    assert gdf.crs.to_epsg() == 4326
+    assert sorted(gdf["code"]) == sorted(demo.areas(level="wijk")["code"].to_list())
+    assert (gdf.geometry.geom_type == "MultiPolygon").all() and gdf.geometry.is_valid.all()
+    # Joined with the figures by code, as an analyst maps them.
+    fig = demo.figures(indicator="Eenzaam_28", wave=2020, age="18+", level="wijk").to_pandas()
+    joined = gdf.merge(fig[["code", "value"]], on="code")
+    assert joined["value"].notna().all() and len(joined) == 5

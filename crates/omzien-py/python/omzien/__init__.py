@@ -147,7 +147,7 @@ class _Bars:
     written above them."""
 
     def __init__(self) -> None:
-        from tqdm.auto import tqdm  # only when asked: tqdm is optional
+        from tqdm.auto import tqdm  # type: ignore[import-untyped,unused-ignore]  # optional
 
         self._tqdm = tqdm
         self._bar: Any = None

@@ -9,6 +9,7 @@ pub(super) fn chart(l: &mut Layout, t: &T, ds: &Dataset, r: &GemeenteReport, ind
     let h = 170.0;
     l.ensure(h + 50.0);
     let top = l.y + 8.0;
+    l.begin(Role::Paragraph);
     l.text_at(
         MARGIN,
         top + 9.0,
@@ -24,6 +25,8 @@ pub(super) fn chart(l: &mut Layout, t: &T, ds: &Dataset, r: &GemeenteReport, ind
             )
         ),
     );
+    l.end();
+    l.begin(Role::Figure(chart_alt(t, r, ind_label)));
     let (x0, y0, w, hh) = (MARGIN + 30.0, top + 20.0, BODY_W - 130.0, h - 40.0);
     let ind = r.indicator();
     let waves = ds.waves();
@@ -80,7 +83,52 @@ pub(super) fn chart(l: &mut Layout, t: &T, ds: &Dataset, r: &GemeenteReport, ind
         true,
         t.s("Nederland", "the Netherlands"),
     );
+    l.end();
     l.y = top + h + 10.0;
+}
+
+/// The chart of [`chart`] in words: per age group the gemeente's and the country's figure in
+/// the first and the last wave shown.
+fn chart_alt(t: &T, r: &GemeenteReport, ind_label: &str) -> String {
+    let ind = r.indicator();
+    let mut parts = vec![format!(
+        "{}: {ind_label} {} {} {}",
+        t.s("Lijngrafiek", "Line chart"),
+        t.s("per golf in", "per wave in"),
+        r.name,
+        t.s("en Nederland", "and the Netherlands"),
+    )];
+    for &age in &r.ages {
+        let shown: Vec<&omzien::SeriesPoint> = r
+            .series
+            .iter()
+            .filter(|p| p.indicator == ind && p.age == age)
+            .collect();
+        let (Some(first), Some(last)) = (shown.first(), shown.last()) else {
+            continue;
+        };
+        let trace = |f: fn(&omzien::SeriesPoint) -> omzien::Figure| {
+            if f(first).value().is_none() && f(last).value().is_none() {
+                return t.s("geen cijfers", "no figures").to_owned();
+            }
+            format!(
+                "{} {} → {} {}",
+                first.wave,
+                t.figure(f(first)),
+                last.wave,
+                t.figure(f(last))
+            )
+        };
+        parts.push(format!(
+            "{}: {} {}; {} {}",
+            age.short(),
+            r.name,
+            trace(|p| p.gemeente),
+            t.s("Nederland", "the Netherlands"),
+            trace(|p| p.national)
+        ));
+    }
+    parts.join(". ") + "."
 }
 
 /// The chart's plot area: its corner, width and height in points, the top of its scale and
@@ -196,10 +244,20 @@ pub(super) fn map(
     let (box_w, box_h) = (330.0f32, 290.0f32);
     l.ensure(box_h + 30.0);
     let top = l.y;
+    l.begin(Role::Paragraph);
     l.text_at(MARGIN, top + 10.0, 9.5, true, INK, title);
+    l.end();
     let y0 = top + 18.0;
     let layer = ds.layer(spec).ok();
     let shapes = world_shapes(boundaries, codes);
+    l.begin(Role::Figure(map_alt(
+        t,
+        ds,
+        layer.as_ref(),
+        codes,
+        shapes.len(),
+        title,
+    )));
     let (minx, miny, maxx, maxy) = extent(&shapes);
     l.ops().push(Op::Rect {
         x: MARGIN,
@@ -252,7 +310,174 @@ pub(super) fn map(
     if let Some(la) = &layer {
         legend(l, &la.legend(), t, MARGIN + box_w + 14.0, y0 + 4.0);
     }
+    l.end();
     l.y = y0 + box_h + 12.0;
+}
+
+/// A map of [`map`] in words: how many areas it draws, how many fall in the highest class,
+/// the highest and the lowest by name, what is suppressed; for a change, how many rose and
+/// fell. Said even when there is nothing to draw.
+fn map_alt(
+    t: &T,
+    ds: &Dataset,
+    layer: Option<&omzien::Layer>,
+    codes: &[AreaCode],
+    drawn: usize,
+    title: &str,
+) -> String {
+    let map = t.s("Kaart", "Map");
+    let Some(la) = layer else {
+        return format!(
+            "{map}: {title}. {}",
+            t.s(
+                "De kaartlaag kon niet worden gemaakt.",
+                "The map layer could not be made."
+            )
+        );
+    };
+    if drawn == 0 {
+        return format!(
+            "{map}: {title}. {}",
+            t.s(
+                "Geen grenzen geladen: er is niets getekend.",
+                "No boundaries loaded: nothing is drawn."
+            )
+        );
+    }
+    let legend = la.legend();
+    let unit = legend.unit.symbol();
+    let classes: Vec<&omzien::LegendEntry> = legend
+        .entries
+        .iter()
+        .filter(|e| e.kind == omzien::EntryKind::Class)
+        .collect();
+    let name = |c: AreaCode| {
+        ds.area(c)
+            .map_or_else(|_| c.to_string(), |a| a.display_name())
+    };
+    let mut valued: Vec<(f64, AreaCode)> = codes
+        .iter()
+        .filter_map(|&c| la.value(c).map(|v| (v, c)))
+        .collect();
+    valued.sort_by(|a, b| b.0.total_cmp(&a.0));
+    let listed = |list: &[(f64, AreaCode)]| {
+        list.iter()
+            .map(|&(v, c)| format!("{} ({} {unit})", name(c), t.num(v)))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let mut parts = vec![format!(
+        "{map}: {title}. {drawn} {} {} {}",
+        t.s("van de", "of the"),
+        codes.len(),
+        t.s("gebieden getekend", "areas drawn")
+    )];
+    if let Some(top) = classes.len().checked_sub(1) {
+        let in_top = codes
+            .iter()
+            .filter(|&&c| la.style(c) == Some(omzien::Style::Class(top)))
+            .count();
+        parts.push(format!(
+            "{in_top} {} ({} {unit})",
+            t.s("in de hoogste klasse", "in the highest class"),
+            classes[top].label
+        ));
+    }
+    if !valued.is_empty() {
+        parts.push(format!(
+            "{}: {}; {}: {}",
+            t.s("Hoogste", "Highest"),
+            listed(&valued[..valued.len().min(3)]),
+            t.s("laagste", "lowest"),
+            listed(&valued[valued.len() - 1..])
+        ));
+    }
+    if matches!(la.spec().kind, omzien::LayerKind::Delta { .. }) {
+        let up = valued.iter().filter(|(v, _)| *v > 0.0).count();
+        let down = valued.iter().filter(|(v, _)| *v < 0.0).count();
+        parts.push(format!(
+            "{up} {} {down} {}",
+            t.s("gestegen,", "rose,"),
+            t.s("gedaald", "fell")
+        ));
+    }
+    let suppressed = codes
+        .iter()
+        .filter(|&&c| la.style(c) == Some(omzien::Style::Suppressed))
+        .count();
+    if suppressed > 0 {
+        parts.push(format!(
+            "{suppressed} {}",
+            t.s(
+                "onderdrukt (te weinig respondenten)",
+                "suppressed (too few respondents)"
+            )
+        ));
+    }
+    parts.join(". ") + "."
+}
+
+/// A spine chart in words: the area against the spread of its level in each indicator, and the
+/// indicators where it reads worse or better than the benchmark (at 95 %).
+pub(super) fn spine_alt(t: &T, ds: &Dataset, spine: &omzien::Spine, lang: Lang) -> String {
+    let name = ds
+        .area(spine.area)
+        .map_or_else(|_| spine.area.to_string(), |a| a.display_name());
+    let mut by: std::collections::BTreeMap<&'static str, Vec<String>> = Default::default();
+    for row in &spine.rows {
+        let reading = row.row.reads(omzien::Confidence::P95);
+        by.entry(t.reading(reading))
+            .or_default()
+            .push(label(ds, row.row.indicator, lang));
+    }
+    let mut parts = vec![format!(
+        "{}: {name} {} {} {}",
+        t.s("Ruggengraatdiagram", "Spine chart"),
+        t.s(
+            "per indicator tegen de spreiding van alle",
+            "per indicator against the spread of all"
+        ),
+        t.level(spine.level, true),
+        t.s("en de vergelijkingswaarde (95%)", "and the benchmark (95%)"),
+    )];
+    for (reading, labels) in by {
+        parts.push(format!("{reading}: {}", labels.join(", ")));
+    }
+    parts.join(". ") + "."
+}
+
+/// A funnel plot in words: how many areas, the benchmark, and which lie above or below its
+/// 99.8 % limits.
+pub(super) fn funnel_alt(t: &T, ds: &Dataset, f: &omzien::Funnel) -> String {
+    let name = |c: AreaCode| {
+        ds.area(c)
+            .map_or_else(|_| c.to_string(), |a| a.display_name())
+    };
+    let side = |v: omzien::Verdict| {
+        let names: Vec<String> = f
+            .points
+            .iter()
+            .filter(|p| p.verdict_998 == v)
+            .map(|p| name(p.area))
+            .collect();
+        if names.is_empty() {
+            t.s("geen", "none").to_owned()
+        } else {
+            names.join(", ")
+        }
+    };
+    format!(
+        "{}: {} {} {} {}. {}: {}. {}: {}.",
+        t.s("Trechterdiagram", "Funnel plot"),
+        f.points.len(),
+        t.s("gebieden tegen", "areas against"),
+        name(f.benchmark_area),
+        t.num(f.benchmark),
+        t.s("Boven de 99,8%-grens", "Above the 99.8% limit"),
+        side(omzien::Verdict::Higher),
+        t.s("Onder de 99,8%-grens", "Below the 99.8% limit"),
+        side(omzien::Verdict::Lower),
+    )
 }
 
 /// The areas' shapes as rings of world coordinates (0–1), where the boundaries have them.

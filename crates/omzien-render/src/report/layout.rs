@@ -3,9 +3,43 @@
 
 use super::*;
 
+/// What a run of drawing operations is, for the PDF's structure (PDF/UA): the operations
+/// between a [`Op::Begin`] and its [`Op::End`] belong to it, and the reading order is the order
+/// of the operations.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) enum Role {
+    /// A heading of this level (1: the title), with its text (the PDF's outline and the
+    /// heading's title).
+    Heading(u16, String),
+    /// A paragraph (it may run onto the next page).
+    Paragraph,
+    /// A table, its rows, header cells and data cells.
+    Table,
+    Row,
+    HeaderCell,
+    Cell,
+    /// A chart or map, with the words that say what it shows.
+    Figure(String),
+    /// Not content: the footers, a table's header repeated on a next page.
+    Furniture(Furniture),
+}
+
+/// The kinds of page furniture.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(super) enum Furniture {
+    /// The footer of every page.
+    Footer,
+    /// What a page break repeats (a table's header row).
+    Repeat,
+}
+
 /// One drawing operation of a page.
 #[derive(Debug, Clone)]
 pub(super) enum Op {
+    /// The operations up to the matching [`Op::End`] are a [`Role`].
+    Begin(Role),
+    /// Ends the innermost [`Op::Begin`].
+    End,
     Text {
         x: f32,
         y: f32,
@@ -103,6 +137,16 @@ impl Layout {
         self.y = MARGIN;
     }
 
+    /// Opens a [`Role`] for the operations that follow, until [`Layout::end`].
+    pub(super) fn begin(&mut self, role: Role) {
+        self.ops().push(Op::Begin(role));
+    }
+
+    /// Closes the innermost [`Layout::begin`].
+    pub(super) fn end(&mut self) {
+        self.ops().push(Op::End);
+    }
+
     /// Starts a new page unless `h` more points fit.
     pub(super) fn ensure(&mut self, h: f32) {
         if self.y + h > BOTTOM {
@@ -133,18 +177,25 @@ impl Layout {
         self.ensure(60.0);
         self.y += 14.0;
         let y = self.y + 13.0;
+        self.begin(Role::Heading(2, text.to_owned()));
         self.text_at(MARGIN, y, 13.0, true, ACCENT, text);
+        self.end();
         self.y += 22.0;
     }
 
     pub(super) fn paragraph(&mut self, text: &str, size: f32, color: [u8; 3]) {
         let lead = size * 1.4;
-        for line in self.m.wrap(text, size, false, BODY_W) {
+        let lines = self.m.wrap(text, size, false, BODY_W);
+        // A paragraph that starts at the foot of a page starts on the next.
+        self.ensure(lead);
+        self.begin(Role::Paragraph);
+        for line in lines {
             self.ensure(lead);
             let y = self.y + size;
             self.text_at(MARGIN, y, size, false, color, &line);
             self.y += lead;
         }
+        self.end();
         self.y += size * 0.5;
     }
 
@@ -180,11 +231,21 @@ impl Layout {
             let most = lines.iter().map(Vec::len).max().unwrap_or(1).max(1);
             row_h + line_h * (most - 1) as f32
         };
-        let draw_row = |l: &mut Layout, lines: &[Vec<String>], bold: bool| {
+        // A row, its cells tagged as header or data cells (`cell: None`: a header row repeated
+        // on a next page, furniture).
+        let draw_row = |l: &mut Layout, lines: &[Vec<String>], bold: bool, cell: Option<Role>| {
             let mut x = MARGIN;
-            for (i, cell) in lines.iter().enumerate() {
+            l.begin(if cell.is_some() {
+                Role::Row
+            } else {
+                Role::Furniture(Furniture::Repeat)
+            });
+            for (i, lines_of_cell) in lines.iter().enumerate() {
                 let w = widths.get(i).copied().unwrap_or(60.0);
-                for (k, text) in cell.iter().enumerate() {
+                if let Some(role) = &cell {
+                    l.begin(role.clone());
+                }
+                for (k, text) in lines_of_cell.iter().enumerate() {
                     let y = l.y + 9.5 + line_h * k as f32;
                     let tw = l.m.width(text, size, bold);
                     let tx = match align.get(i) {
@@ -194,8 +255,12 @@ impl Layout {
                     };
                     l.text_at(tx, y, size, bold, INK, text);
                 }
+                if cell.is_some() {
+                    l.end();
+                }
                 x += w;
             }
+            l.end();
         };
         let rule = |l: &mut Layout| {
             let y = l.y;
@@ -209,7 +274,8 @@ impl Layout {
         let head = lines_of(self, headers, true);
         let head_h = height(&head);
         self.ensure(head_h + row_h * 2.0);
-        draw_row(self, &head, true);
+        self.begin(Role::Table);
+        draw_row(self, &head, true, Some(Role::HeaderCell));
         self.y += head_h;
         rule(self);
         for r in rows {
@@ -217,23 +283,28 @@ impl Layout {
             let h = height(&cells);
             if self.y + h > BOTTOM {
                 self.new_page();
-                draw_row(self, &head, true);
+                draw_row(self, &head, true, None);
                 self.y += head_h;
                 rule(self);
             }
-            draw_row(self, &cells, false);
+            draw_row(self, &cells, false, Some(Role::Cell));
             self.y += h;
         }
+        self.end();
         rule(self);
         self.y += 6.0;
     }
 }
 
-pub(super) fn place_chart(l: &mut Layout, chart: &crate::Chart) {
+/// Places a chart at the text width below what is laid out, on a new page when it does not
+/// fit, as a figure whose alternative text is `alt`: its marks become the page's own drawing
+/// operations (text stays text).
+pub(super) fn place_chart(l: &mut Layout, chart: &crate::Chart, alt: String) {
     use crate::chart::{Anchor, Mark};
     let k = f64::from(BODY_W) / chart.width;
     let h = (chart.height * k) as f32;
     l.ensure(h + 6.0);
+    l.begin(Role::Figure(alt));
     // The chart's rows start 8 units in: they align with the text's margin.
     let (ox, oy) = (f64::from(MARGIN) - 8.0 * k, f64::from(l.y));
     let at = |(x, y): (f64, f64)| ((ox + x * k) as f32, (oy + y * k) as f32);
@@ -318,5 +389,6 @@ pub(super) fn place_chart(l: &mut Layout, chart: &crate::Chart) {
         };
         l.ops().push(op);
     }
+    l.end();
     l.y += h + 6.0;
 }

@@ -28,7 +28,7 @@ mod pdf;
 mod sections;
 
 use figures::{chart, map};
-use layout::{Align, Layout, Op, place_chart};
+use layout::{Align, Furniture, Layout, Op, Role, place_chart};
 use pdf::draw;
 
 /// A4 in points.

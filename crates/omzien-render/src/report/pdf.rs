@@ -12,37 +12,243 @@ pub(super) fn draw(pages: &[Vec<Op>], title: &str, lang: Lang) -> Result<Vec<u8>
     };
     let regular = font(dejavu::sans::regular())?;
     let bold = font(dejavu::sans::bold())?;
-    let mut doc = Document::new();
+    // PDF/UA-1, validated: a report that would break it is an error, not a file.
+    let configuration = krilla::configure::ConfigurationBuilder::new()
+        .with_accessibility_validator(krilla::configure::Accessibility::UA1)
+        .finish()
+        .map_err(|e| ReportPdfError::Pdf(format!("PDF/UA-1 settings: {e:?}")))?;
+    let mut doc = Document::new_with(krilla::SerializeSettings {
+        configuration,
+        enable_tagging: true,
+        ..krilla::SerializeSettings::default()
+    });
+    let code = match lang {
+        Lang::Nl => "nl",
+        Lang::En => "en",
+    };
     doc.set_metadata(
         krilla::metadata::Metadata::new()
             .title(title.to_owned())
-            .language(
-                match lang {
-                    Lang::Nl => "nl",
-                    Lang::En => "en",
-                }
-                .to_owned(),
-            )
+            .language(code.to_owned())
             .creator("omzien".to_owned()),
     );
     let settings = PageSettings::from_wh(PAGE_W, PAGE_H)
         .ok_or_else(|| ReportPdfError::Pdf("page size".into()))?;
-    for ops in pages {
+    let mut tags = Tagger::new(code);
+    for (n, ops) in pages.iter().enumerate() {
+        tags.page(n);
         let mut page = doc.start_page_with(settings.clone());
         let mut s = page.surface();
-        for op in ops {
-            draw_op(&mut s, op, &regular, &bold);
+        for (i, op) in ops.iter().enumerate() {
+            if matches!(op, Op::Begin(Role::Heading(..))) {
+                tags.ahead(ops, i);
+            }
+            tags.op(&mut s, op, &regular, &bold);
         }
         s.finish();
         page.finish();
     }
-    doc.finish()
-        .map_err(|e| ReportPdfError::Pdf(format!("{e:?}")))
+    doc.set_outline(tags.outline());
+    doc.set_tag_tree(tags.finish());
+    doc.finish().map_err(|e| match e {
+        krilla::error::KrillaError::Validation(errors) => ReportPdfError::Pdf(format!(
+            "the report would not be PDF/UA-1: {}",
+            errors
+                .iter()
+                .map(|e| format!("{e:?}"))
+                .collect::<Vec<_>>()
+                .join("; ")
+        )),
+        e => ReportPdfError::Pdf(format!("{e:?}")),
+    })
+}
+
+/// The structure tree, built while the pages are drawn: every operation is marked as content
+/// of the innermost [`Role`] open (text as spans, a figure's drawing as its content) or as an
+/// artifact (furniture, and rules and boxes outside figures).
+struct Tagger {
+    tree: krilla::tagging::TagTree,
+    open: Vec<Open>,
+    /// The headings met: level, text, page and the top of their text (the outline's targets).
+    headings: Vec<(u16, String, usize, f32)>,
+    /// The page being drawn.
+    page: usize,
+    /// The top of the next text drawn (set by [`Tagger::ahead`]).
+    y_of_next: f32,
+}
+
+enum Open {
+    Group(krilla::tagging::TagGroup, bool),
+    Furniture(krilla::tagging::ArtifactType),
+}
+
+impl Tagger {
+    fn new(lang: &str) -> Self {
+        Self {
+            tree: krilla::tagging::TagTree::new().with_lang(Some(lang.to_owned())),
+            open: Vec::new(),
+            headings: Vec::new(),
+            page: 0,
+            y_of_next: 0.0,
+        }
+    }
+
+    /// Page `page` (0-based) begins.
+    fn page(&mut self, page: usize) {
+        self.page = page;
+    }
+
+    /// Notes where the text after operation `i` of `ops` starts, for a heading's target.
+    fn ahead(&mut self, ops: &[Op], i: usize) {
+        if let Some(y) = ops[i..].iter().find_map(|o| match o {
+            Op::Text { y, size, .. } => Some(y - size),
+            _ => None,
+        }) {
+            self.y_of_next = y.max(0.0);
+        }
+    }
+
+    /// The document outline (bookmarks) of the headings: sections under the title, profiles
+    /// under their section.
+    fn outline(&self) -> krilla::outline::Outline {
+        use krilla::destination::XyzDestination;
+        use krilla::outline::{Outline, OutlineNode};
+        let node = |(_, text, page, y): &(u16, String, usize, f32)| {
+            OutlineNode::new(
+                text.clone(),
+                XyzDestination::new(*page, Point::from_xy(MARGIN, *y)),
+            )
+        };
+        let mut outline = Outline::new();
+        // Level 2 under nothing (the title is the document itself), level 3 under the last 2.
+        let mut current: Option<OutlineNode> = None;
+        for h in &self.headings {
+            match h.0 {
+                3 => match current.as_mut() {
+                    Some(parent) => parent.push_child(node(h)),
+                    None => outline.push_child(node(h)),
+                },
+                _ => {
+                    if let Some(done) = current.take() {
+                        outline.push_child(done);
+                    }
+                    current = Some(node(h));
+                }
+            }
+        }
+        if let Some(done) = current {
+            outline.push_child(done);
+        }
+        outline
+    }
+
+    fn op(&mut self, s: &mut krilla::surface::Surface<'_>, op: &Op, regular: &Font, bold: &Font) {
+        use krilla::tagging::{ArtifactType, ContentTag, SpanTag, Tag, TagGroup};
+        match op {
+            Op::Begin(Role::Furniture(f)) => self.open.push(Open::Furniture(match f {
+                Furniture::Footer => ArtifactType::Footer,
+                Furniture::Repeat => ArtifactType::PaginationOther,
+            })),
+            Op::Begin(role) => {
+                let tag: krilla::tagging::TagKind = match role {
+                    Role::Heading(n, title) => {
+                        self.headings
+                            .push((*n, title.clone(), self.page, self.y_of_next));
+                        Tag::Hn(
+                            std::num::NonZeroU16::new(*n).unwrap_or(std::num::NonZeroU16::MIN),
+                            Some(title.clone()),
+                        )
+                        .into()
+                    }
+                    Role::Paragraph => Tag::P.into(),
+                    Role::Table => Tag::Table.into(),
+                    Role::Row => Tag::TR.into(),
+                    Role::HeaderCell => Tag::TH(krilla::tagging::TableHeaderScope::Column).into(),
+                    Role::Cell => Tag::TD.into(),
+                    Role::Figure(alt) => Tag::Figure(Some(alt.clone())).into(),
+                    Role::Furniture(_) => Tag::P.into(),
+                };
+                let figure = matches!(role, Role::Figure(_));
+                self.open.push(Open::Group(TagGroup::new(tag), figure));
+            }
+            Op::End => {
+                if let Some(Open::Group(g, _)) = self.open.pop() {
+                    self.attach(g);
+                }
+            }
+            content => {
+                let text = matches!(content, Op::Text { .. });
+                // The innermost role open: furniture (`Some(None)`), a figure or another group
+                // (`Some(Some(figure))`), or none.
+                let within = self.open.last().map(|o| match o {
+                    Open::Group(_, figure) => Some(*figure),
+                    Open::Furniture(_) => None,
+                });
+                let tag = match (within, text) {
+                    // Furniture.
+                    (Some(None), _) => {
+                        let kind = match self.open.last() {
+                            Some(Open::Furniture(k)) => *k,
+                            _ => ArtifactType::Other,
+                        };
+                        ContentTag::Artifact(krilla::tagging::Artifact::with_kind(kind))
+                    }
+                    (Some(Some(_)) | None, true) => ContentTag::Span(SpanTag::empty()),
+                    (Some(Some(true)), false) => ContentTag::Other,
+                    // Rules and boxes beside the text: decoration.
+                    (Some(Some(false)) | None, false) => ContentTag::Artifact(
+                        krilla::tagging::Artifact::with_kind(ArtifactType::Layout),
+                    ),
+                };
+                let artifact = matches!(tag, ContentTag::Artifact(_));
+                let id = s.start_tagged(tag);
+                draw_op(s, content, regular, bold);
+                s.end_tagged();
+                if artifact {
+                    return;
+                }
+                match self.open.iter_mut().rev().find_map(|o| match o {
+                    Open::Group(g, _) => Some(g),
+                    Open::Furniture(_) => None,
+                }) {
+                    Some(g) => g.push(id),
+                    // Text outside any role: a paragraph of its own.
+                    None => {
+                        let mut g = TagGroup::new(Tag::P);
+                        g.push(id);
+                        self.tree.push(g);
+                    }
+                }
+            }
+        }
+    }
+
+    /// A closed group into the group that holds it, or the tree.
+    fn attach(&mut self, g: krilla::tagging::TagGroup) {
+        match self.open.iter_mut().rev().find_map(|o| match o {
+            Open::Group(parent, _) => Some(parent),
+            Open::Furniture(_) => None,
+        }) {
+            Some(parent) => parent.push(g),
+            None => self.tree.push(g),
+        }
+    }
+
+    /// The tree, with any role left open closed.
+    fn finish(mut self) -> krilla::tagging::TagTree {
+        while let Some(o) = self.open.pop() {
+            if let Open::Group(g, _) = o {
+                self.attach(g);
+            }
+        }
+        self.tree
+    }
 }
 
 /// One drawing operation on a page.
 fn draw_op(s: &mut krilla::surface::Surface<'_>, op: &Op, regular: &Font, bold: &Font) {
     match op {
+        Op::Begin(_) | Op::End => {}
         Op::Text {
             x,
             y,

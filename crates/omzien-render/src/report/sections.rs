@@ -16,11 +16,13 @@ pub(super) fn title(l: &mut Layout, c: &Ctx<'_>) {
         ..
     } = c;
     let title = format!("{} {}", t.s("Eenzaamheid in", "Loneliness in"), r.name);
+    l.begin(Role::Heading(1, title.clone()));
     for line in l.m.wrap(&title, 20.0, true, BODY_W) {
         let y = l.y + 20.0;
         l.text_at(MARGIN, y, 20.0, true, INK, &line);
         l.y += 26.0;
     }
+    l.end();
     l.y += 4.0;
     let sub = format!(
         "{} · {} {} · {} {}",
@@ -410,7 +412,9 @@ pub(super) fn profile(l: &mut Layout, c: &Ctx<'_>, p: &omzien::RiskProfile) {
     } = c;
     l.ensure(40.0 + 13.0 * p.rows.len() as f32);
     let y = l.y + 10.0;
+    l.begin(Role::Heading(3, p.name.clone()));
     l.text_at(MARGIN, y, 10.0, true, INK, &p.name);
+    l.end();
     l.y += 16.0;
     if let Some(c) = &p.people {
         l.paragraph(
@@ -476,7 +480,7 @@ pub(super) fn profile(l: &mut Layout, c: &Ctx<'_>, p: &omzien::RiskProfile) {
         .with_band(r.band);
     if let Ok(spine) = q.spine(ds) {
         let chart = crate::comparison::spine_chart_in(ds, &spine, lang, &crate::SpineLayout::PAGE);
-        place_chart(l, &chart);
+        place_chart(l, &chart, figures::spine_alt(t, ds, &spine, lang));
     }
 }
 
@@ -547,6 +551,7 @@ pub(super) fn with_footers(pages: Vec<Vec<Op>>, c: &Ctx<'_>, date: &str) -> Vec<
         .into_iter()
         .enumerate()
         .map(|(i, mut ops)| {
+            ops.push(Op::Begin(Role::Furniture(Furniture::Footer)));
             ops.push(Op::Line {
                 points: vec![(MARGIN, PAGE_H - 45.0), (PAGE_W - MARGIN, PAGE_H - 45.0)],
                 color: RULE,
@@ -571,13 +576,12 @@ pub(super) fn with_footers(pages: Vec<Vec<Op>>, c: &Ctx<'_>, date: &str) -> Vec<
                     text: omzien::demo::LABEL.to_owned(),
                 });
             }
+            ops.push(Op::End);
             ops
         })
         .collect()
 }
 
-/// Places a chart at the text width below what is laid out, on a new page when it does not
-/// fit: its marks become the page's own drawing operations (text stays text).
 /// "About 4,300 people aged 18+ in Voorhof: lonely 43.1 % of about 10,000 …", with how the
 /// population was counted.
 pub(super) fn people_sentence(
@@ -727,7 +731,7 @@ pub(super) fn funnel_section(l: &mut Layout, ds: &Dataset, r: &GemeenteReport, l
                     *size *= 1.4;
                 }
             }
-            place_chart(l, &chart);
+            place_chart(l, &chart, figures::funnel_alt(&t, ds, &f));
         }
         Ok(_) => {}
         Err(omzien::CompareError::NoIntervals { .. }) => l.paragraph(
