@@ -8,11 +8,10 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use omzien::{
-    AgeGroup, AreaCode, Boundaries, Caveat, Figure, GemeenteCode, Indicator, LayerSpec, Level,
+    AgeGroup, AreaCode, Boundaries, Caveat, GemeenteCode, Indicator, LayerSpec, Level,
     RiseReference, RiskBy, RiskMode, RiskQuery, RollupQuery, TrendQuery, Wave,
 };
 use pyo3::prelude::*;
-use rayon::prelude::*;
 
 use crate::errors::{Kind, from_failure, query, to_py};
 use crate::frame::{Frame, Table};
@@ -126,16 +125,6 @@ fn levels_of(text: Option<&str>) -> PyResult<Vec<Level>> {
 
 /// What `Dataset.area` tells of an area: code, name, level, parent, gemeente.
 type AreaRow = (String, String, String, Option<String>, Option<String>);
-
-/// One row of [`Dataset::figures`].
-struct Cell {
-    area: AreaCode,
-    indicator: Indicator,
-    wave: Wave,
-    age: AgeGroup,
-    figure: Figure,
-    interval: Option<(f64, f64)>,
-}
 
 fn lower(i: Option<(f64, f64)>) -> Option<f64> {
     i.map(|(l, _)| l)
@@ -324,59 +313,50 @@ impl Dataset {
         };
         let ds = &*self.ds;
         py.detach(|| -> PyResult<Table> {
-            let cells: Vec<Cell> = codes
-                .par_iter()
-                .flat_map_iter(|&area| {
-                    let (inds, waves, ages) = (&inds, &waves, &ages);
-                    inds.iter().flat_map(move |&indicator| {
-                        waves.iter().flat_map(move |&wave| {
-                            ages.iter().map(move |&age| Cell {
-                                area,
-                                indicator,
-                                wave,
-                                age,
-                                figure: ds
-                                    .figure(area, indicator, wave, age)
-                                    .unwrap_or(Figure::NotMeasured),
-                                interval: ds.interval(area, indicator, wave, age).ok().flatten(),
-                            })
-                        })
-                    })
+            let measures: Vec<(Indicator, Wave, AgeGroup)> = inds
+                .iter()
+                .flat_map(|&i| {
+                    let ages = &ages;
+                    waves
+                        .iter()
+                        .flat_map(move |&w| ages.iter().map(move |&a| (i, w, a)))
                 })
                 .collect();
-            let names: std::collections::HashMap<AreaCode, String> =
-                codes.iter().map(|&c| (c, self.name(c))).collect();
-            let codes_s: std::collections::HashMap<AreaCode, String> =
-                codes.iter().map(|&c| (c, c.to_string())).collect();
-            let gm: std::collections::HashMap<AreaCode, Option<String>> = codes
+            let cells = ds.cells(&codes, &measures).map_err(to_py(Kind::Query))?;
+            let per = measures.len();
+            // Each area's texts once; each row takes its area's (row / per) and measure's
+            // (row % per).
+            let code_s: Vec<String> = codes.iter().map(ToString::to_string).collect();
+            let names: Vec<String> = codes.iter().map(|&c| self.name(c)).collect();
+            let gm: Vec<Option<String>> = codes
                 .iter()
-                .map(|&c| (c, c.gemeente().map(|g| g.to_string())))
+                .map(|c| c.gemeente().map(|g| g.to_string()))
                 .collect();
-            let keys: std::collections::HashMap<Indicator, String> =
-                inds.iter().map(|&i| (i, i.to_string())).collect();
-            let age_s: std::collections::HashMap<AgeGroup, String> =
-                ages.iter().map(|&a| (a, a.to_string())).collect();
             let levels = Level::ALL.map(|l| l.to_string());
+            let keys: Vec<String> = measures.iter().map(|m| m.0.to_string()).collect();
+            let age_s: Vec<String> = measures.iter().map(|m| m.2.to_string()).collect();
+            let rows = 0..cells.len();
             Frame::new()
-                .texts("code", cells.iter().map(|c| codes_s[&c.area].as_str()))
-                .texts("name", cells.iter().map(|c| names[&c.area].as_str()))
+                .texts("code", rows.clone().map(|r| code_s[r / per].as_str()))
+                .texts("name", rows.clone().map(|r| names[r / per].as_str()))
                 .texts(
                     "level",
-                    cells
-                        .iter()
-                        .map(|c| levels[c.area.level() as usize].as_str()),
+                    rows.clone()
+                        .map(|r| levels[codes[r / per].level() as usize].as_str()),
                 )
-                .text("gemeente", cells.iter().map(|c| gm[&c.area].as_deref()))
-                .texts(
-                    "indicator",
-                    cells.iter().map(|c| keys[&c.indicator].as_str()),
+                .text("gemeente", rows.clone().map(|r| gm[r / per].as_deref()))
+                .texts("indicator", rows.clone().map(|r| keys[r % per].as_str()))
+                .i32(
+                    "wave",
+                    rows.clone()
+                        .map(|r| Some(year(measures[r % per].1)))
+                        .collect(),
                 )
-                .i32("wave", cells.iter().map(|c| Some(year(c.wave))).collect())
-                .texts("age", cells.iter().map(|c| age_s[&c.age].as_str()))
-                .f64("value", cells.iter().map(|c| c.figure.value()).collect())
-                .f64("lower", cells.iter().map(|c| lower(c.interval)).collect())
-                .f64("upper", cells.iter().map(|c| upper(c.interval)).collect())
-                .texts("status", cells.iter().map(|c| c.figure.status().as_str()))
+                .texts("age", rows.clone().map(|r| age_s[r % per].as_str()))
+                .f64("value", cells.iter().map(|c| c.0.value()).collect())
+                .f64("lower", cells.iter().map(|c| lower(c.1)).collect())
+                .f64("upper", cells.iter().map(|c| upper(c.1)).collect())
+                .texts("status", cells.iter().map(|c| c.0.status().as_str()))
                 .finish()
         })
     }
