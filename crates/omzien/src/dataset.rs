@@ -112,6 +112,10 @@ fn did_you_mean(close: &[String]) -> String {
     }
 }
 
+/// A figure with its 95 % interval `(lower, upper)`, where the data has both bounds
+/// ([`Dataset::cells`]).
+pub type Cell = (Figure, Option<(f64, f64)>);
+
 /// One area of the dataset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
@@ -582,7 +586,7 @@ impl Dataset {
         &self,
         areas: &[AreaCode],
         measures: &[(Indicator, Wave, AgeGroup)],
-    ) -> Result<Vec<(Figure, Option<(f64, f64)>)>, QueryError> {
+    ) -> Result<Vec<Cell>, QueryError> {
         type Column<'a> = Option<&'a Vec<Option<Figure>>>;
         let rows: Vec<usize> = areas
             .iter()

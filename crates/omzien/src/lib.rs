@@ -67,7 +67,7 @@ pub use compare::{
 };
 pub use council::{CouncilSummary, Fact, NamedArea, Statement, SummaryCaveat, SummaryQuery};
 pub use counts::PeopleCount;
-pub use dataset::{Area, Dataset, QueryError, SearchHit};
+pub use dataset::{Area, Cell, Dataset, QueryError, SearchHit};
 pub use date::civil_date;
 #[cfg(feature = "fetch")]
 pub(crate) use date::utc_timestamp;
