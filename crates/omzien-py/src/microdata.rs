@@ -133,15 +133,7 @@ pub(crate) fn prevalence(
         );
     options.check().map_err(to_py(Kind::Microdata))?;
     if let Some(r) = reference {
-        let ds = r.core();
-        let known: Vec<_> = omzien::Level::ALL
-            .iter()
-            .flat_map(|l| ds.areas(*l, None))
-            .collect();
-        options = options.with_known_areas(known);
-        if let Some(y) = ds.classification_year() {
-            options = options.with_classification_year(y);
-        }
+        options = options.with_reference(r.core());
     }
     if let Some(g) = groups {
         options = options.with_groups(omzien::Groups::from_csv(&g).map_err(to_py(Kind::Load))?);

@@ -254,18 +254,8 @@ pub(crate) fn compare(
     let benchmark = choice
         .benchmark(
             a.area,
-            |g| {
-                let found = omzien::Populations::find(boundary_paths)
-                    .map_err(|e| omzien::SimilarError::Unreadable(e.to_string()))?;
-                ds.similar_gemeenten(&found, g, omzien::SIMILAR_GEMEENTEN)
-            },
-            |name| {
-                let groups = groups.as_ref().ok_or(omzien::CompareError::NoGroups)?;
-                match name {
-                    Some(n) => omzien::AreaGroup::named(groups, n, weights),
-                    None => omzien::AreaGroup::of(groups, a.area, weights),
-                }
-            },
+            |g| ds.similar_gemeenten_in(boundary_paths, g, omzien::SIMILAR_GEMEENTEN),
+            |name| omzien::AreaGroup::find(groups.as_ref(), name, a.area, weights),
         )
         .map_err(fail(Kind::Query))?;
     let c = omzien::CompareQuery::new(a.area, benchmark, a.wave)

@@ -278,6 +278,25 @@ impl AreaGroup {
         Self::named(groups, name, weights)
     }
 
+    /// The group named, or without a name the one `area` belongs to, of a groups file that
+    /// may not have been given: what a `group` or `group:NAME` benchmark looks up.
+    ///
+    /// # Errors
+    /// [`CompareError::NoGroups`] without a groups file, else as [`AreaGroup::named`] and
+    /// [`AreaGroup::of`].
+    pub fn find(
+        groups: Option<&Groups>,
+        name: Option<&str>,
+        area: AreaCode,
+        weights: Option<Arc<Weights>>,
+    ) -> Result<Self, CompareError> {
+        let groups = groups.ok_or(CompareError::NoGroups)?;
+        match name {
+            Some(n) => Self::named(groups, n, weights),
+            None => Self::of(groups, area, weights),
+        }
+    }
+
     /// The level of its areas.
     #[must_use]
     pub fn level(&self) -> Level {

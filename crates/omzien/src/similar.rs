@@ -211,6 +211,24 @@ impl Dataset {
             .collect())
     }
 
+    /// The `k` gemeenten most like `g` by the population layers among boundary files and
+    /// folders ([`Populations::find`], then [`Dataset::similar_gemeenten`]): what a
+    /// `similar` benchmark looks up.
+    ///
+    /// # Errors
+    /// [`SimilarError::Unreadable`] when the layers cannot be read, else as
+    /// [`Dataset::similar_gemeenten`].
+    pub fn similar_gemeenten_in(
+        &self,
+        paths: &[std::path::PathBuf],
+        g: GemeenteCode,
+        k: usize,
+    ) -> Result<SimilarGemeenten, SimilarError> {
+        let found =
+            Populations::find(paths).map_err(|e| SimilarError::Unreadable(e.to_string()))?;
+        self.similar_gemeenten(&found, g, k)
+    }
+
     /// The `k` gemeenten most like `g` ([`Populations::similar`]) by the gemeente layer among
     /// `found` that matches the data best.
     ///

@@ -3,7 +3,7 @@
 use std::io::Write;
 
 use omzien::microdata::{self as md, Mapping, MicrodataOptions, ScoringRules};
-use omzien::{AreaCode, Level, Loader};
+use omzien::Loader;
 
 use super::args::MicrodataArgs;
 use super::{CliError, arg};
@@ -81,15 +81,7 @@ fn options(a: &MicrodataArgs) -> Result<MicrodataOptions, CliError> {
         .with_precision(*min_effective_n, *max_width);
     options.check().map_err(|e| arg(e.option, e.message))?;
     if !common.data.is_empty() {
-        let reference = Loader::new().load(&common.data)?;
-        let known: Vec<AreaCode> = Level::ALL
-            .iter()
-            .flat_map(|l| reference.areas(*l, None))
-            .collect();
-        options = options.with_known_areas(known);
-        if let Some(y) = reference.classification_year() {
-            options = options.with_classification_year(y);
-        }
+        options = options.with_reference(&Loader::new().load(&common.data)?);
     }
     if let Some(g) = groups {
         options = options.with_groups(omzien::Groups::from_csv(g)?);

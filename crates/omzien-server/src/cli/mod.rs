@@ -246,17 +246,9 @@ pub fn compare_query(
         code,
         |g| {
             let paths = serve::given_or_beside(&a.common.data, &a.names.boundaries);
-            let found = omzien::Populations::find(&paths)
-                .map_err(|e| omzien::SimilarError::Unreadable(e.to_string()))?;
-            ds.similar_gemeenten(&found, g, omzien::SIMILAR_GEMEENTEN)
+            ds.similar_gemeenten_in(&paths, g, omzien::SIMILAR_GEMEENTEN)
         },
-        |name| {
-            let groups = groups.as_ref().ok_or(omzien::CompareError::NoGroups)?;
-            match name {
-                Some(n) => omzien::AreaGroup::named(groups, n, weights),
-                None => omzien::AreaGroup::of(groups, code, weights),
-            }
-        },
+        |name| omzien::AreaGroup::find(groups.as_ref(), name, code, weights),
     )?)
 }
 

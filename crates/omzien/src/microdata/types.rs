@@ -323,6 +323,20 @@ impl MicrodataOptions {
         self.known_areas = Some(areas.into_iter().collect());
         self
     }
+    /// The areas and classification year of published figures: codes they lack are excluded
+    /// as unknown, and the estimates carry their classification.
+    #[must_use]
+    pub fn with_reference(self, published: &Dataset) -> Self {
+        let known: Vec<AreaCode> = crate::Level::ALL
+            .iter()
+            .flat_map(|l| published.areas(*l, None))
+            .collect();
+        let with = self.with_known_areas(known);
+        match published.classification_year() {
+            Some(y) => with.with_classification_year(y),
+            None => with,
+        }
+    }
     /// User-defined groups.
     #[must_use]
     pub fn with_groups(mut self, groups: Groups) -> Self {
