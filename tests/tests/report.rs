@@ -264,6 +264,37 @@ fn english_words_whole(en: &Path, dir: &Path) {
     );
 }
 
+/// A gemeente with one wijk and no boundaries: nothing to rank or draw, and the report is still
+/// accessible, its maps saying in words that there is nothing to draw.
+#[test]
+fn a_gemeente_with_one_wijk_and_no_boundaries_still_makes_an_accessible_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let table = omzien_tests::fixtures().join("tables/50090NED_sample.csv");
+    for lang in ["nl", "en"] {
+        let pdf = dir.path().join(format!("one-{lang}.pdf"));
+        omzien(&[
+            "report",
+            "GM9998",
+            "--data",
+            table.to_str().unwrap(),
+            "--lang",
+            lang,
+            "--out",
+            pdf.to_str().unwrap(),
+        ])
+        .unwrap();
+        let Some(alts) = check_accessible(&pdf) else {
+            return;
+        };
+        let none = if lang == "nl" {
+            "Geen grenzen geladen"
+        } else {
+            "No boundaries loaded"
+        };
+        assert!(alts.iter().any(|a| a.contains(none)), "{alts:?}");
+    }
+}
+
 #[test]
 fn bad_gemeenten_and_options_are_clear_errors_and_write_nothing() {
     let dir = tempfile::tempdir().unwrap();

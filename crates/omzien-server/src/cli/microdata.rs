@@ -2,8 +2,8 @@
 
 use std::io::Write;
 
-use omzien::microdata::{self as md, Mapping, MicrodataOptions, ScoringRules};
 use omzien::Loader;
+use omzien::microdata::{self as md, Mapping, MicrodataOptions, ScoringRules};
 
 use super::args::MicrodataArgs;
 use super::{CliError, arg};
