@@ -1,7 +1,8 @@
 """A gemeente's wijken from one wave to the next, as an analyst would start.
 
     python examples/wijken_trend.py                       # the synthetic demo
-    python examples/wijken_trend.py ../shared/data/rivm-50090NED Amsterdam --out trend.png
+    python examples/wijken_trend.py ../shared/data/rivm-50090NED Amsterdam \
+        --boundaries ../shared/data/cbs-2020 --out trend.png
 
 Loads the figures, lists the gemeente's wijken with their change between the first and the last
 wave (the largest rises first), and draws the gemeente and its fastest-rising wijken per wave,
@@ -26,12 +27,13 @@ def main(argv: Optional[list[str]] = None) -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("data", nargs="?", help="figure files or folder (default: the demo)")
     p.add_argument("gemeente", nargs="?", default=None, help="code or name")
+    p.add_argument("--boundaries", help="boundary files or folder (they name the wijken)")
     p.add_argument("--indicator", default="Eenzaam_28")
     p.add_argument("--age", default="18+")
     p.add_argument("--out", default="wijken_trend.png")
     a = p.parse_args(argv)
 
-    ds = omzien.load(a.data) if a.data else omzien.demo()
+    ds = omzien.load(a.data, boundaries=a.boundaries) if a.data else omzien.demo()
     gemeente = a.gemeente or ds.areas(level="gemeente")["code"][0]
     code = ds.resolve(gemeente, level="gemeente")
     first, last = ds.waves[0], ds.waves[-1]
