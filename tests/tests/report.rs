@@ -156,6 +156,14 @@ fn the_demo_report_says_synthetic_on_every_page() {
     }
     let all = pages.join("\n");
     assert!(all.contains("Eenzaamheid in"));
+    // The wijken that rose are a list: its items, their bullets and their text.
+    if let Some(structure) = poppler("pdfinfo", &["-struct-text", pdf.to_str().unwrap()]) {
+        let at = structure.find("\n  L").expect("a list");
+        let list = &structure[at..];
+        for e in ["LI", "Lbl", "LBody", "Oosterkwartier (+10,8 procentpunt)"] {
+            assert!(list.contains(e), "{e} in {list}");
+        }
+    }
     // The maps in words: the highest class, the highest wijken by name, the changes.
     let alts = check_accessible(&pdf).unwrap_or_default();
     let maps: Vec<&String> = alts.iter().filter(|a| a.starts_with("Kaart:")).collect();

@@ -199,7 +199,10 @@ impl Dataset {
             .texts("label_nl", info.iter().map(|i| i.label_nl.as_str()))
             .texts("label_en", info.iter().map(|i| i.label_en.as_str()))
             .texts("unit", info.iter().map(|i| i.unit.symbol()))
-            .texts("polarity", info.iter().map(|i| snake(&i.polarity)))
+            .texts(
+                "polarity",
+                info.iter().map(|i| crate::frame::snake(&i.polarity)),
+            )
             .bool(
                 "loneliness",
                 info.iter().map(|i| Some(i.loneliness)).collect(),
@@ -727,15 +730,6 @@ impl Dataset {
             Ok(pdf.len())
         })
         .map_err(from_failure)
-    }
-}
-
-/// A value's serde name (`higher_is_worse`), as the JSON answers spell it.
-pub(crate) fn snake<T: serde::Serialize>(t: &T) -> String {
-    match serde_json::to_value(t) {
-        Ok(serde_json::Value::String(s)) => s,
-        Ok(v) => v.to_string(),
-        Err(_) => String::new(),
     }
 }
 

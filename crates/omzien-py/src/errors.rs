@@ -81,7 +81,17 @@ pub(crate) fn to_py<E: std::error::Error + 'static>(kind: Kind) -> impl Fn(E) ->
     move |e| raise(kind, &e)
 }
 
+/// An error of work done without the GIL, with the exception it becomes.
+pub(crate) type Failure = (Kind, Box<dyn std::error::Error + Send + Sync>);
+
+/// `map_err` helper of work without the GIL: the error as a [`Failure`] of `kind`.
+pub(crate) fn fail<E: std::error::Error + Send + Sync + 'static>(
+    kind: Kind,
+) -> impl Fn(E) -> Failure {
+    move |e| (kind, Box::new(e))
+}
+
 /// The exception of a failure of work done without the GIL.
-pub(crate) fn from_failure(f: crate::more::Failure) -> PyErr {
+pub(crate) fn from_failure(f: Failure) -> PyErr {
     raise(f.0, &*f.1)
 }

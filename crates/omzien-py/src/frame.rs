@@ -134,3 +134,12 @@ impl Table {
         self.array.len()
     }
 }
+
+/// A value's serde name (`higher_is_worse`), as the JSON answers spell it.
+pub(crate) fn snake<T: serde::Serialize>(t: &T) -> String {
+    match serde_json::to_value(t) {
+        Ok(serde_json::Value::String(s)) => s,
+        Ok(v) => v.to_string(),
+        Err(_) => String::new(),
+    }
+}

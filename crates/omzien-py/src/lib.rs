@@ -43,7 +43,7 @@ fn load(
             .filter(|b| b.is_dir())
             .collect()
     });
-    py.detach(|| -> Result<Dataset, more::Failure> {
+    py.detach(|| -> Result<Dataset, errors::Failure> {
         let mut ds = loader
             .load(&paths)
             .map_err(|e| (Kind::Load, Box::new(e) as _))?;

@@ -9,20 +9,8 @@ use omzien::{
     Style, Wave, Weighting, Weights,
 };
 
-use crate::errors::Kind;
+use crate::errors::{Failure, Kind, fail};
 use crate::frame::Frame;
-
-/// An error of the work, with the exception it becomes.
-pub(crate) type Failure = (
-    crate::errors::Kind,
-    Box<dyn std::error::Error + Send + Sync>,
-);
-
-fn fail<E: std::error::Error + Send + Sync + 'static>(
-    kind: crate::errors::Kind,
-) -> impl Fn(E) -> Failure {
-    move |e| (kind, Box::new(e))
-}
 
 /// What a roll-up is asked.
 pub(crate) struct RollupAsk<'a> {
@@ -276,7 +264,7 @@ pub(crate) fn compare(
         .texts("label", rows.iter().map(|r| label(r.indicator)))
         .texts(
             "polarity",
-            rows.iter().map(|r| crate::dataset::snake(&r.polarity)),
+            rows.iter().map(|r| crate::frame::snake(&r.polarity)),
         )
         .f64("value", rows.iter().map(|r| r.value.value()).collect())
         .texts("status", rows.iter().map(|r| r.value.status().as_str()))

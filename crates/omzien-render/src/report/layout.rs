@@ -18,6 +18,11 @@ pub(super) enum Role {
     Row,
     HeaderCell,
     Cell,
+    /// A bulleted list, its items, an item's bullet and its text.
+    List,
+    ListItem,
+    Label,
+    ListBody,
     /// A chart or map, with the words that say what it shows.
     Figure(String),
     /// Not content: the footers, a table's header repeated on a next page.
@@ -197,6 +202,35 @@ impl Layout {
         }
         self.end();
         self.y += size * 0.5;
+    }
+
+    /// A bulleted list: each item its bullet (the label) and its text, wrapped under the text.
+    pub(super) fn list(&mut self, items: &[String], size: f32, color: [u8; 3]) {
+        let lead = size * 1.4;
+        let indent = 18.0;
+        self.ensure(lead);
+        self.begin(Role::List);
+        for item in items {
+            let lines = self.m.wrap(item, size, false, BODY_W - indent);
+            self.ensure(lead);
+            self.begin(Role::ListItem);
+            self.begin(Role::Label);
+            let y = self.y + size;
+            self.text_at(MARGIN + 8.0, y, size, false, color, "•");
+            self.end();
+            self.begin(Role::ListBody);
+            for line in lines {
+                self.ensure(lead);
+                let y = self.y + size;
+                self.text_at(MARGIN + indent, y, size, false, color, &line);
+                self.y += lead;
+            }
+            self.end();
+            self.end();
+            self.y += size * 0.3;
+        }
+        self.end();
+        self.y += size * 0.2;
     }
 
     /// A table with a header row, repeated on every page it runs onto.

@@ -165,6 +165,10 @@ impl Tagger {
                     Role::Row => Tag::TR.into(),
                     Role::HeaderCell => Tag::TH(krilla::tagging::TableHeaderScope::Column).into(),
                     Role::Cell => Tag::TD.into(),
+                    Role::List => Tag::L(krilla::tagging::ListNumbering::Circle).into(),
+                    Role::ListItem => Tag::LI.into(),
+                    Role::Label => Tag::Lbl.into(),
+                    Role::ListBody => Tag::LBody.into(),
                     Role::Figure(alt) => Tag::Figure(Some(alt.clone())).into(),
                     Role::Furniture(_) => Tag::P.into(),
                 };

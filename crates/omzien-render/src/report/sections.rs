@@ -655,9 +655,8 @@ pub(super) fn brief_section(l: &mut Layout, ds: &Dataset, r: &GemeenteReport, la
                     l.paragraph(&line, 9.5, INK);
                 }
                 crate::Block::List(items) => {
-                    for i in items {
-                        l.paragraph(&format!("   • {i}"), 9.0, INK);
-                    }
+                    let items: Vec<String> = items.iter().map(ToString::to_string).collect();
+                    l.list(&items, 9.0, INK);
                 }
             }
         }
