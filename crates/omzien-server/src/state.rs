@@ -102,6 +102,10 @@ pub struct AppState {
     /// Renders waiting or running; beyond this many a tile miss is answered 503 with
     /// `Retry-After` at once.
     pub queue: Arc<tokio::sync::Semaphore>,
+    /// Large answers being sent at once are limited to this many (half the cores, at least
+    /// one): bulk downloads take turns, so that tiles and small answers keep their share of the
+    /// machine ([`crate::routes::answers`]).
+    pub bulk: Arc<tokio::sync::Semaphore>,
     /// The memory budget of the caches, bytes.
     pub budget: u64,
     /// Cache hits and misses.
@@ -148,6 +152,7 @@ impl AppState {
             renders: Arc::new(tokio::sync::Semaphore::new(workers)),
             render_slots: workers,
             queue: Arc::new(tokio::sync::Semaphore::new(DEFAULT_RENDER_QUEUE)),
+            bulk: Arc::new(tokio::sync::Semaphore::new((workers / 2).max(1))),
             budget: cache_bytes,
             counters: Arc::new(CacheCounters::default()),
         }

@@ -4,11 +4,15 @@
 //! and a strong ETag, in the byte-bounded answer cache under the normalised query. A repeated
 //! question is a cache lookup; a client holding the answer gets 304.
 
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
+use std::task::{Context, Poll};
 
-use axum::body::Bytes;
+use axum::body::{Body, Bytes};
 use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use crate::error::ApiError;
 use crate::state::{AppState, CacheCounters, CachedAnswer};
@@ -57,7 +61,7 @@ impl CachedAnswer {
 
     /// The response to a request with these headers: 304 when its `If-None-Match` names the
     /// representation it would get, else the body (gzip when accepted).
-    fn respond(&self, request: &HeaderMap) -> Response {
+    fn respond(&self, request: &HeaderMap, bulk: &Arc<Semaphore>) -> Response {
         let gzip = self.gzip.as_ref().filter(|_| accepts_gzip(request));
         let etag = if gzip.is_some() {
             &self.gzip_etag
@@ -70,7 +74,16 @@ impl CachedAnswer {
         {
             StatusCode::NOT_MODIFIED.into_response()
         } else {
-            let mut res = gzip.unwrap_or(&self.body).clone().into_response();
+            let body = gzip.unwrap_or(&self.body).clone();
+            let mut res = if body.len() >= BULK_FROM {
+                let len = body.len();
+                let mut res = Body::new(Paced::new(body, bulk.clone())).into_response();
+                res.headers_mut()
+                    .insert(header::CONTENT_LENGTH, HeaderValue::from(len));
+                res
+            } else {
+                body.into_response()
+            };
             let h = res.headers_mut();
             h.insert(
                 header::CONTENT_TYPE,
@@ -92,6 +105,73 @@ impl CachedAnswer {
         );
         h.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
         res
+    }
+}
+
+/// Bodies from this size on are sent by [`Paced`]: 256 KiB (the national buurt figures as CSV
+/// are 1.3 MB, a gemeente's wijken a few kilobytes).
+const BULK_FROM: usize = 256 * 1024;
+
+/// The slices a large body is sent in.
+const SLICE: usize = 64 * 1024;
+
+/// A large body sent in slices once one of the server's bulk permits is held
+/// ([`AppState::bulk`]), and the permit given back when the last slice is taken: eight clients
+/// pulling the national CSV take turns on one core instead of filling both with copies, and
+/// tiles keep the other (`benches/http/mixed.sh`). The length is exact, so `Content-Length`
+/// stays.
+struct Paced {
+    bytes: Bytes,
+    at: usize,
+    permit: Option<OwnedSemaphorePermit>,
+    waiting: Option<Pin<Box<dyn Future<Output = Option<OwnedSemaphorePermit>> + Send>>>,
+}
+
+impl Paced {
+    fn new(bytes: Bytes, bulk: Arc<Semaphore>) -> Self {
+        Self {
+            bytes,
+            at: 0,
+            permit: None,
+            // A closed semaphore (never closed here) sends without a turn.
+            waiting: Some(Box::pin(async move { bulk.acquire_owned().await.ok() })),
+        }
+    }
+}
+
+impl http_body::Body for Paced {
+    type Data = Bytes;
+    type Error = std::convert::Infallible;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<http_body::Frame<Bytes>, Self::Error>>> {
+        if let Some(waiting) = self.waiting.as_mut() {
+            match waiting.as_mut().poll(cx) {
+                Poll::Pending => return Poll::Pending,
+                Poll::Ready(permit) => {
+                    self.permit = permit;
+                    self.waiting = None;
+                }
+            }
+        }
+        if self.at >= self.bytes.len() {
+            self.permit = None;
+            return Poll::Ready(None);
+        }
+        let end = (self.at + SLICE).min(self.bytes.len());
+        let slice = self.bytes.slice(self.at..end);
+        self.at = end;
+        Poll::Ready(Some(Ok(http_body::Frame::data(slice))))
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.at >= self.bytes.len()
+    }
+
+    fn size_hint(&self) -> http_body::SizeHint {
+        http_body::SizeHint::with_exact((self.bytes.len() - self.at) as u64)
     }
 }
 
@@ -147,7 +227,7 @@ fn cached(state: &AppState, key: &str, request: &HeaderMap) -> Option<Response> 
     state.answers.get(key).map(|c| {
         let n = &state.counters;
         CacheCounters::count(&n.answer_hits, &n.answer_misses, true);
-        c.respond(request)
+        c.respond(request, &state.bulk)
     })
 }
 
@@ -180,12 +260,54 @@ where
     .await
     .map_err(ApiError::internal)??;
     state.answers.insert(key, fresh.clone());
-    Ok(fresh.respond(request))
+    Ok(fresh.respond(request, &state.bulk))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Polls a body once (the waker is never woken: the test polls again itself).
+    fn poll(body: &mut Paced) -> Poll<Option<Bytes>> {
+        let mut cx = Context::from_waker(std::task::Waker::noop());
+        match http_body::Body::poll_frame(Pin::new(body), &mut cx) {
+            Poll::Pending => Poll::Pending,
+            Poll::Ready(None) => Poll::Ready(None),
+            Poll::Ready(Some(Ok(frame))) => Poll::Ready(frame.into_data().ok()),
+        }
+    }
+
+    #[test]
+    fn a_large_body_is_sent_whole_and_bulk_bodies_take_turns() {
+        let bulk = Arc::new(Semaphore::new(1));
+        let bytes = Bytes::from(
+            (0..1_000_000u32)
+                .map(|i| (i % 251) as u8)
+                .collect::<Vec<_>>(),
+        );
+        let mut first = Paced::new(bytes.clone(), bulk.clone());
+        let mut second = Paced::new(bytes.clone(), bulk.clone());
+        assert_eq!(http_body::Body::size_hint(&first).exact(), Some(1_000_000));
+        // The first takes the turn with its first slice; the second waits for it.
+        let mut got = Vec::new();
+        let Poll::Ready(Some(s)) = poll(&mut first) else {
+            panic!("the first body waits")
+        };
+        got.extend_from_slice(&s);
+        assert!(poll(&mut second).is_pending());
+        while let Poll::Ready(Some(s)) = poll(&mut first) {
+            got.extend_from_slice(&s);
+        }
+        assert_eq!(got, bytes, "sent whole, in order");
+        assert!(http_body::Body::is_end_stream(&first));
+        // Its turn given back, the second goes.
+        let mut second_got = Vec::new();
+        while let Poll::Ready(Some(s)) = poll(&mut second) {
+            second_got.extend_from_slice(&s);
+        }
+        assert_eq!(second_got.len(), bytes.len());
+        assert_eq!(bulk.available_permits(), 1);
+    }
 
     #[test]
     fn the_key_is_the_path_and_the_sorted_decoded_query() {
