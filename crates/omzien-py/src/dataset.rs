@@ -14,7 +14,7 @@ use omzien::{
 use pyo3::prelude::*;
 
 use crate::errors::{Kind, from_failure, query, to_py};
-use crate::frame::{Frame, Table};
+use crate::frame::{Frame, Table, count, lower, upper};
 use crate::more;
 
 /// Figures per buurt, wijk and gemeente for every wave, age group and indicator.
@@ -50,53 +50,54 @@ impl Dataset {
         &self.ds
     }
 
+    /// Every indicator with figures, or the one named (by the core's reading, its message
+    /// naming the parameter).
     fn indicators_of(&self, key: Option<&str>) -> PyResult<Vec<Indicator>> {
         match key {
-            Some(k) => Ok(vec![self.ds.indicator(k).map_err(to_py(Kind::Query))?]),
+            Some(_) => Ok(vec![self.indicator(key)?]),
             None => Ok(self.ds.indicators().iter().map(|i| i.indicator).collect()),
         }
     }
 
-    fn indicator_or_lonely(&self, key: Option<&str>) -> PyResult<Indicator> {
-        match key {
-            Some(k) => self.ds.indicator(k).map_err(to_py(Kind::Query)),
-            None => Ok(Indicator::LONELY),
-        }
-    }
-
+    /// Every wave, or the one named.
     fn waves_of(&self, wave: Option<&str>) -> PyResult<Vec<Wave>> {
         match wave {
-            Some(w) => Ok(vec![self.ds.parse_wave(w).map_err(to_py(Kind::Query))?]),
+            Some(_) => Ok(vec![self.wave(wave)?]),
             None => Ok(self.ds.waves().to_vec()),
         }
     }
 
-    fn wave_or_latest(&self, wave: Option<&str>) -> PyResult<Wave> {
-        match wave {
-            Some(w) => self.ds.parse_wave(w).map_err(to_py(Kind::Query)),
-            None => self
-                .ds
-                .waves()
-                .last()
-                .copied()
-                .ok_or_else(|| query("the dataset holds no wave")),
-        }
-    }
-
+    /// Every age group, or the one named.
     fn ages_of(&self, age: Option<&str>) -> PyResult<Vec<AgeGroup>> {
         match age {
-            Some(a) => Ok(vec![
-                self.ds.parse_age_group(a).map_err(to_py(Kind::Query))?,
-            ]),
+            Some(_) => Ok(vec![self.age(age)?]),
             None => Ok(self.ds.age_groups().to_vec()),
         }
     }
 
-    fn age_or_adults(&self, age: Option<&str>) -> PyResult<AgeGroup> {
-        match age {
-            Some(a) => self.ds.parse_age_group(a).map_err(to_py(Kind::Query)),
-            None => Ok(AgeGroup::ADULTS),
-        }
+    /// The indicator named, the lonely indicator by default ([`omzien::Dataset::parse_indicator`]).
+    fn indicator(&self, key: Option<&str>) -> PyResult<Indicator> {
+        self.ds.parse_indicator(key).map_err(to_py(Kind::Query))
+    }
+
+    /// The wave named, the latest by default ([`omzien::Dataset::parse_wave_or_latest`]).
+    fn wave(&self, wave: Option<&str>) -> PyResult<Wave> {
+        self.ds
+            .parse_wave_or_latest("wave", wave)
+            .map_err(to_py(Kind::Query))
+    }
+
+    /// The wave a parameter names (`from_`, `since`, …), its name in the message.
+    fn named_wave(&self, param: &'static str, wave: &str) -> PyResult<Wave> {
+        self.ds
+            .parse_wave_param(param, wave)
+            .map_err(to_py(Kind::Query))
+    }
+
+    /// The age group named, 18+ by default where the data has it
+    /// ([`omzien::Dataset::parse_age`]).
+    fn age(&self, age: Option<&str>) -> PyResult<AgeGroup> {
+        self.ds.parse_age(age).map_err(to_py(Kind::Query))
     }
 
     fn gemeente(&self, text: Option<&str>) -> PyResult<Option<GemeenteCode>> {
@@ -104,11 +105,18 @@ impl Dataset {
             .transpose()
     }
 
-    fn name(&self, code: AreaCode) -> String {
-        self.ds
-            .area(code)
-            .map(|a| a.display_name())
-            .unwrap_or_else(|_| code.to_string())
+    /// The areas of a level (every level when `None`), within a gemeente (code or name) if
+    /// given, in level and code order.
+    fn codes(&self, level: Option<&str>, gemeente: Option<&str>) -> PyResult<Vec<AreaCode>> {
+        let within = self.gemeente(gemeente)?;
+        let levels = match level {
+            Some(t) => vec![level_of(t)?],
+            None => Level::ALL.to_vec(),
+        };
+        Ok(levels
+            .into_iter()
+            .flat_map(|l| self.ds.areas(l, within))
+            .collect())
     }
 }
 
@@ -116,23 +124,8 @@ fn level_of(text: &str) -> PyResult<Level> {
     text.parse::<Level>().map_err(to_py(Kind::Query))
 }
 
-fn levels_of(text: Option<&str>) -> PyResult<Vec<Level>> {
-    match text {
-        Some(t) => Ok(vec![level_of(t)?]),
-        None => Ok(Level::ALL.to_vec()),
-    }
-}
-
 /// What `Dataset.area` tells of an area: code, name, level, parent, gemeente.
 type AreaRow = (String, String, String, Option<String>, Option<String>);
-
-fn lower(i: Option<(f64, f64)>) -> Option<f64> {
-    i.map(|(l, _)| l)
-}
-
-fn upper(i: Option<(f64, f64)>) -> Option<f64> {
-    i.map(|(_, u)| u)
-}
 
 fn caveats(c: &[Caveat]) -> Option<String> {
     (!c.is_empty()).then(|| Caveat::join(c))
@@ -214,12 +207,8 @@ impl Dataset {
     /// level, parent and gemeente.
     #[pyo3(signature = (level=None, gemeente=None))]
     fn areas(&self, level: Option<&str>, gemeente: Option<&str>) -> PyResult<Table> {
-        let within = self.gemeente(gemeente)?;
-        let mut codes = Vec::new();
-        for l in levels_of(level)? {
-            codes.extend(self.ds.areas(l, within));
-        }
-        let areas: Vec<_> = codes
+        let areas: Vec<_> = self
+            .codes(level, gemeente)?
             .iter()
             .map(|&c| self.ds.area(c).map_err(to_py(Kind::Query)))
             .collect::<PyResult<_>>()?;
@@ -305,14 +294,7 @@ impl Dataset {
                 .iter()
                 .map(|t| self.ds.resolve_area(t, None).map_err(to_py(Kind::Query)))
                 .collect::<PyResult<_>>()?,
-            None => {
-                let within = self.gemeente(gemeente)?;
-                let mut codes = Vec::new();
-                for l in levels_of(level)? {
-                    codes.extend(self.ds.areas(l, within));
-                }
-                codes
-            }
+            None => self.codes(level, gemeente)?,
         };
         let ds = &*self.ds;
         py.detach(|| -> PyResult<Table> {
@@ -330,7 +312,7 @@ impl Dataset {
             // Each area's texts once; each row takes its area's (row / per) and measure's
             // (row % per).
             let code_s: Vec<String> = codes.iter().map(ToString::to_string).collect();
-            let names: Vec<String> = codes.iter().map(|&c| self.name(c)).collect();
+            let names: Vec<String> = codes.iter().map(|&c| self.ds.area_name(c)).collect();
             let gm: Vec<Option<String>> = codes
                 .iter()
                 .map(|c| c.gemeente().map(|g| g.to_string()))
@@ -379,10 +361,10 @@ impl Dataset {
         gemeente: Option<&str>,
         band: f64,
     ) -> PyResult<Table> {
-        let from = self.ds.parse_wave(from_).map_err(to_py(Kind::Query))?;
-        let to = self.ds.parse_wave(to).map_err(to_py(Kind::Query))?;
-        let mut q = TrendQuery::new(self.indicator_or_lonely(indicator)?, from, to)
-            .with_age(self.age_or_adults(age)?)
+        let from = self.named_wave("from_", from_)?;
+        let to = self.named_wave("to", to)?;
+        let mut q = TrendQuery::new(self.indicator(indicator)?, from, to)
+            .with_age(self.age(age)?)
             .with_band(band)
             .with_level(level.map(level_of).transpose()?.unwrap_or(Level::Gemeente));
         if let Some(g) = self.gemeente(gemeente)? {
@@ -393,7 +375,7 @@ impl Dataset {
         let t = &trends;
         Frame::new()
             .texts("code", t.iter().map(|r| r.area.to_string()))
-            .texts("name", t.iter().map(|r| self.name(r.area)))
+            .texts("name", t.iter().map(|r| self.ds.area_name(r.area)))
             .texts("indicator", t.iter().map(|r| r.indicator.to_string()))
             .texts("age", t.iter().map(|r| r.age.to_string()))
             .i32("from_wave", t.iter().map(|r| Some(year(r.from))).collect())
@@ -451,9 +433,9 @@ impl Dataset {
         min_prob: f64,
     ) -> PyResult<Table> {
         let level = level.map(level_of).transpose()?.unwrap_or(Level::Buurt);
-        let wave = self.wave_or_latest(wave)?;
-        let mut q = RiskQuery::new(level, self.indicator_or_lonely(indicator)?, wave)
-            .with_age(self.age_or_adults(age)?)
+        let wave = self.wave(wave)?;
+        let mut q = RiskQuery::new(level, self.indicator(indicator)?, wave)
+            .with_age(self.age(age)?)
             .with_top_share(top_share)
             .with_min_rise(min_rise)
             .with_min_areas(min_areas);
@@ -472,7 +454,7 @@ impl Dataset {
             q = q.with_mode(m.parse::<RiskMode>().map_err(to_py(Kind::Query))?);
         }
         if let Some(s) = since {
-            q = q.with_since(self.ds.parse_wave(s).map_err(to_py(Kind::Query))?);
+            q = q.with_since(self.named_wave("since", s)?);
         }
         if let Some(g) = self.gemeente(gemeente)? {
             q = q.with_gemeente(g);
@@ -480,7 +462,6 @@ impl Dataset {
         let ds = &*self.ds;
         let list = py.detach(|| q.run(ds)).map_err(to_py(Kind::Query))?;
         let a = &list.areas;
-        let count = |n: usize| Some(u32::try_from(n).unwrap_or(u32::MAX));
         Frame::new()
             .texts("code", a.iter().map(|r| r.area.to_string()))
             .texts("name", a.iter().map(|r| r.name.as_str()))
@@ -580,9 +561,9 @@ impl Dataset {
         let ask = more::RollupAsk {
             from: level_of(from_)?,
             to: level_of(to)?,
-            indicator: self.indicator_or_lonely(indicator)?,
-            wave: self.wave_or_latest(wave)?,
-            age: self.age_or_adults(age)?,
+            indicator: self.indicator(indicator)?,
+            wave: self.wave(wave)?,
+            age: self.age(age)?,
             weights: weights.as_deref(),
             groups: groups.as_deref(),
             min_coverage,
@@ -607,18 +588,12 @@ impl Dataset {
         method: Option<&str>,
         classes: Option<usize>,
     ) -> PyResult<(String, Table)> {
-        let ind = self.indicator_or_lonely(indicator)?;
-        let age = self.age_or_adults(age)?;
+        let ind = self.indicator(indicator)?;
+        let age = self.age(age)?;
         let level = level.map(level_of).transpose()?.unwrap_or(Level::Gemeente);
-        let wave = self.wave_or_latest(wave)?;
+        let wave = self.wave(wave)?;
         let mut spec = match change_from {
-            Some(f) => LayerSpec::delta(
-                ind,
-                age,
-                level,
-                self.ds.parse_wave(f).map_err(to_py(Kind::Query))?,
-                wave,
-            ),
+            Some(f) => LayerSpec::delta(ind, age, level, self.named_wave("change_from", f)?, wave),
             None => LayerSpec::level(ind, age, level, wave),
         };
         if let Some(m) = method {
@@ -641,7 +616,7 @@ impl Dataset {
         indicator: Option<&str>,
         threshold: Option<f64>,
     ) -> PyResult<Table> {
-        let ind = self.indicator_or_lonely(indicator)?;
+        let ind = self.indicator(indicator)?;
         let ds = &*self.ds;
         py.detach(|| more::summary(ds, ind, threshold))
             .map_err(from_failure)?
@@ -675,8 +650,8 @@ impl Dataset {
                 .iter()
                 .map(|k| self.ds.indicator(k).map_err(to_py(Kind::Query)))
                 .collect::<PyResult<_>>()?,
-            wave: self.wave_or_latest(wave)?,
-            age: self.age_or_adults(age)?,
+            wave: self.wave(wave)?,
+            age: self.age(age)?,
             band,
             groups: groups.as_deref(),
             weights: weights.as_deref(),
@@ -717,11 +692,9 @@ impl Dataset {
             ages: ages
                 .unwrap_or_default()
                 .iter()
-                .map(|a| self.ds.parse_age_group(a).map_err(to_py(Kind::Query)))
+                .map(|a| self.age(Some(a)))
                 .collect::<PyResult<_>>()?,
-            since: since
-                .map(|s| self.ds.parse_wave(s).map_err(to_py(Kind::Query)))
-                .transpose()?,
+            since: since.map(|s| self.named_wave("since", s)).transpose()?,
         };
         let (ds, b, paths) = (&*self.ds, &*self.boundaries, &self.boundary_paths);
         py.detach(|| {

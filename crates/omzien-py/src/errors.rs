@@ -35,38 +35,23 @@ impl Kind {
     }
 }
 
-/// The exception of `kind` with the error's message (its causes appended, as the CLI
-/// prints them).
+/// The exception of `kind` with the error's message, as the command line prints it (the
+/// core's errors name their cause in the message itself).
 pub(crate) fn raise(kind: Kind, e: &(dyn std::error::Error + 'static)) -> PyErr {
-    let mut msg = e.to_string();
-    let mut source = e.source();
-    while let Some(s) = source {
-        let s = s.to_string();
-        if !msg.contains(&s) {
-            msg.push_str(": ");
-            msg.push_str(&s);
-        }
-        source = s_source(source);
-    }
+    exception(kind, e.to_string())
+}
+
+/// The exception of `kind` with `msg`.
+pub(crate) fn exception(kind: Kind, msg: String) -> PyErr {
     Python::attach(|py| match class(py, kind) {
         Ok(ty) => PyErr::from_type(ty, msg),
         Err(e) => e,
     })
 }
 
-fn s_source<'a>(
-    e: Option<&'a (dyn std::error::Error + 'static)>,
-) -> Option<&'a (dyn std::error::Error + 'static)> {
-    e.and_then(std::error::Error::source)
-}
-
 /// A message for an argument the core has no error type for (a negative limit).
 pub(crate) fn query(msg: impl Display) -> PyErr {
-    let msg = msg.to_string();
-    Python::attach(|py| match class(py, Kind::Query) {
-        Ok(ty) => PyErr::from_type(ty, msg),
-        Err(e) => e,
-    })
+    exception(Kind::Query, msg.to_string())
 }
 
 fn class(py: Python<'_>, kind: Kind) -> PyResult<Bound<'_, PyType>> {

@@ -143,3 +143,19 @@ pub(crate) fn snake<T: serde::Serialize>(t: &T) -> String {
         Err(_) => String::new(),
     }
 }
+
+/// The lower bound of an interval, where there is one.
+pub(crate) fn lower(i: Option<(f64, f64)>) -> Option<f64> {
+    i.map(|(l, _)| l)
+}
+
+/// The upper bound of an interval, where there is one.
+pub(crate) fn upper(i: Option<(f64, f64)>) -> Option<f64> {
+    i.map(|(_, u)| u)
+}
+
+/// A count as a `u32` column's cell (counts of areas or respondents never reach its limit;
+/// one that did would show the limit, not wrap).
+pub(crate) fn count(n: usize) -> Option<u32> {
+    Some(u32::try_from(n).unwrap_or(u32::MAX))
+}

@@ -36,13 +36,7 @@ fn load(
     if let Some(year) = classification {
         loader = loader.with_classification(year);
     }
-    let boundary_paths = boundaries.unwrap_or_else(|| {
-        paths
-            .iter()
-            .map(|d| d.join(omzien::BOUNDARIES_FOLDER))
-            .filter(|b| b.is_dir())
-            .collect()
-    });
+    let boundary_paths = boundaries.unwrap_or_else(|| omzien::boundary_paths(&paths, &[]));
     py.detach(|| -> Result<Dataset, errors::Failure> {
         let mut ds = loader
             .load(&paths)

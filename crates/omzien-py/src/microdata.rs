@@ -11,7 +11,7 @@ use pyo3::prelude::*;
 
 use crate::dataset::Dataset;
 use crate::errors::{Kind, query, to_py};
-use crate::frame::{Frame, Table};
+use crate::frame::{Frame, Table, lower, upper};
 
 fn mapping(path: Option<PathBuf>) -> PyResult<Mapping> {
     match path {
@@ -87,8 +87,7 @@ pub(crate) fn score(
             })
             .collect()
     });
-    let scored =
-        scored.map_err(|msg| crate::errors::raise(Kind::Microdata, &std::io::Error::other(msg)))?;
+    let scored = scored.map_err(|msg| crate::errors::exception(Kind::Microdata, msg))?;
     let u = |f: &dyn Fn(&Counts) -> u8| -> Vec<Option<u32>> {
         scored.iter().map(|(c, _)| Some(u32::from(f(c)))).collect()
     };
@@ -192,8 +191,6 @@ impl Prevalence {
     fn estimates(&self, py: Python<'_>) -> PyResult<Table> {
         let e = &self.p.estimates;
         let frame = py.detach(|| {
-            let lo = |i: Option<(f64, f64)>| i.map(|(l, _)| l);
-            let hi = |i: Option<(f64, f64)>| i.map(|(_, u)| u);
             Frame::new()
                 .texts("unit", e.iter().map(|e| e.unit.to_string()))
                 .texts(
@@ -214,8 +211,14 @@ impl Prevalence {
                 .f64("value", e.iter().map(|e| e.value).collect())
                 .f64("lower", e.iter().map(|e| e.lower).collect())
                 .f64("upper", e.iter().map(|e| e.upper).collect())
-                .f64("lower_998", e.iter().map(|e| lo(e.interval_998)).collect())
-                .f64("upper_998", e.iter().map(|e| hi(e.interval_998)).collect())
+                .f64(
+                    "lower_998",
+                    e.iter().map(|e| lower(e.interval_998)).collect(),
+                )
+                .f64(
+                    "upper_998",
+                    e.iter().map(|e| upper(e.interval_998)).collect(),
+                )
                 .text(
                     "suppressed",
                     e.iter().map(|e| e.suppressed.map(|s| s.to_string())),

@@ -10,7 +10,7 @@ use omzien::{
 };
 
 use crate::errors::{Failure, Kind, fail};
-use crate::frame::Frame;
+use crate::frame::{Frame, count, lower, upper};
 
 /// What a roll-up is asked.
 pub(crate) struct RollupAsk<'a> {
@@ -50,11 +50,8 @@ pub(crate) fn rollup(ds: &Dataset, a: &RollupAsk<'_>) -> Result<(Frame, String),
         .run(ds)
         .map_err(fail(Kind::Query))?;
     let rows = &r.rows;
-    let count = |n: usize| Some(u32::try_from(n).unwrap_or(u32::MAX));
     let name = |g: &omzien::GroupKey| match g {
-        omzien::GroupKey::Area(c) => ds
-            .area(*c)
-            .map_or_else(|_| c.to_string(), |a| a.display_name()),
+        omzien::GroupKey::Area(c) => ds.area_name(*c),
         omzien::GroupKey::Named(n) => n.clone(),
     };
     let frame = Frame::new()
@@ -132,10 +129,7 @@ pub(crate) fn boundaries_geojson(ds: &Dataset, all: &[Boundaries], levels: &[Lev
         for s in b.shapes() {
             let mut props = serde_json::Map::new();
             props.insert("code".into(), s.code.to_string().into());
-            let name = ds
-                .area(s.code)
-                .map_or_else(|_| s.code.to_string(), |a| a.display_name());
-            props.insert("name".into(), name.into());
+            props.insert("name".into(), ds.area_name(s.code).into());
             props.insert("level".into(), b.level().to_string().into());
             features.push(geojson::Feature {
                 bbox: None,
@@ -175,7 +169,6 @@ pub(crate) fn summary(
         })
         .collect::<Result<Vec<_>, _>>()
         .map_err(fail(Kind::Query))?;
-    let count = |n: usize| Some(u32::try_from(n).unwrap_or(u32::MAX));
     Ok(Frame::new()
         .texts("level", s.iter().map(|r| r.level.to_string()))
         .texts("indicator", s.iter().map(|r| r.indicator.to_string()))
@@ -253,8 +246,6 @@ pub(crate) fn compare(
         .run(ds)
         .map_err(fail(Kind::Query))?;
     let rows = &c.rows;
-    let lo = |i: Option<(f64, f64)>| i.map(|(l, _)| l);
-    let hi = |i: Option<(f64, f64)>| i.map(|(_, u)| u);
     let label = |i: Indicator| {
         ds.indicator_info(i)
             .map_or_else(|| i.to_string(), |info| info.label_en.clone())
@@ -268,15 +259,21 @@ pub(crate) fn compare(
         )
         .f64("value", rows.iter().map(|r| r.value.value()).collect())
         .texts("status", rows.iter().map(|r| r.value.status().as_str()))
-        .f64("lower_95", rows.iter().map(|r| lo(r.interval_95)).collect())
-        .f64("upper_95", rows.iter().map(|r| hi(r.interval_95)).collect())
+        .f64(
+            "lower_95",
+            rows.iter().map(|r| lower(r.interval_95)).collect(),
+        )
+        .f64(
+            "upper_95",
+            rows.iter().map(|r| upper(r.interval_95)).collect(),
+        )
         .f64(
             "lower_998",
-            rows.iter().map(|r| lo(r.interval_998)).collect(),
+            rows.iter().map(|r| lower(r.interval_998)).collect(),
         )
         .f64(
             "upper_998",
-            rows.iter().map(|r| hi(r.interval_998)).collect(),
+            rows.iter().map(|r| upper(r.interval_998)).collect(),
         )
         .f64(
             "benchmark",
@@ -318,10 +315,7 @@ pub(crate) fn compare(
                 })
                 .collect(),
         );
-    let bench_name = c.benchmark_area.map(|b| {
-        ds.area(b)
-            .map_or_else(|_| b.to_string(), |a| a.display_name())
-    });
+    let bench_name = c.benchmark_area.map(|b| ds.area_name(b));
     Ok((
         frame,
         [

@@ -373,20 +373,12 @@ impl<'a> Summarizer<'a> {
         })
     }
 
-    /// An area's name, its code where it has none.
-    fn area_name(&self, c: AreaCode) -> String {
-        self.ds
-            .area(c)
-            .map(|a| a.display_name())
-            .unwrap_or_else(|_| c.to_string())
-    }
-
     /// An area's figure of the indicator as a fact, where it is a value.
     fn fact(&self, c: AreaCode, w: Wave, a: AgeGroup) -> Result<Option<Fact>, QueryError> {
         let ds = self.ds;
         Ok(ds.figure(c, self.ind, w, a)?.value().map(|value| Fact {
             area: c,
-            name: self.area_name(c),
+            name: self.ds.area_name(c),
             wave: w,
             value,
             interval: ds.interval(c, self.ind, w, a).ok().flatten(),
@@ -483,7 +475,7 @@ impl<'a> Summarizer<'a> {
             match ds.figure(c, ind, latest, main_age)? {
                 Figure::Value(v) => valued.push(NamedArea {
                     area: c,
-                    name: self.area_name(c),
+                    name: self.ds.area_name(c),
                     value: v,
                     change: None,
                 }),
@@ -530,7 +522,7 @@ impl<'a> Summarizer<'a> {
                 .cloned()
                 .unwrap_or(NamedArea {
                     area: c,
-                    name: self.area_name(c),
+                    name: self.ds.area_name(c),
                     value: f64::NAN,
                     change: None,
                 })

@@ -344,6 +344,21 @@ impl Dataset {
         self.index.contains_key(&code)
     }
 
+    /// An area's name for people ([`Area::display_name`]), its code where the data has no
+    /// such area: what reports, lists and the Python package label an area with.
+    ///
+    /// ```
+    /// let ds = omzien::demo::dataset();
+    /// assert_eq!(ds.area_name("WK999903".parse()?), "Oosterkwartier");
+    /// assert_eq!(ds.area_name("WK036300".parse()?), "WK036300");
+    /// # Ok::<(), omzien::CodeError>(())
+    /// ```
+    #[must_use]
+    pub fn area_name(&self, code: AreaCode) -> String {
+        self.area(code)
+            .map_or_else(|_| code.to_string(), |a| a.display_name())
+    }
+
     /// An area with its names and parent.
     ///
     /// ```

@@ -78,7 +78,7 @@ pub use interval::{Confidence, Z95, Z998, interval_at, wilson};
 pub use layer::{EntryKind, Layer, LayerError, LayerKind, LayerSpec, Legend, LegendEntry, Style};
 pub use load::{
     BOUNDARIES_FOLDER, Boundaries, BoundaryError, BoundarySet, Candidates, Conflict, Crs,
-    JoinReport, LoadError, Loader, Location, METADATA_FILE, Shape, Skipped,
+    JoinReport, LoadError, Loader, Location, METADATA_FILE, Shape, Skipped, boundary_paths,
 };
 pub use probability::{
     DEFAULT_DRAWS, DEFAULT_SEED, FDR_Q, LogitNormal, benjamini_hochberg, change_p_value,

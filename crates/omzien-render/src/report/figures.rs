@@ -351,10 +351,7 @@ fn map_alt(
         .iter()
         .filter(|e| e.kind == omzien::EntryKind::Class)
         .collect();
-    let name = |c: AreaCode| {
-        ds.area(c)
-            .map_or_else(|_| c.to_string(), |a| a.display_name())
-    };
+    let name = |c: AreaCode| ds.area_name(c);
     let mut valued: Vec<(f64, AreaCode)> = codes
         .iter()
         .filter_map(|&c| la.value(c).map(|v| (v, c)))
@@ -420,9 +417,7 @@ fn map_alt(
 /// A spine chart in words: the area against the spread of its level in each indicator, and the
 /// indicators where it reads worse or better than the benchmark (at 95 %).
 pub(super) fn spine_alt(t: &T, ds: &Dataset, spine: &omzien::Spine, lang: Lang) -> String {
-    let name = ds
-        .area(spine.area)
-        .map_or_else(|_| spine.area.to_string(), |a| a.display_name());
+    let name = ds.area_name(spine.area);
     let mut by: std::collections::BTreeMap<&'static str, Vec<String>> = Default::default();
     for row in &spine.rows {
         let reading = row.row.reads(omzien::Confidence::P95);
@@ -449,10 +444,7 @@ pub(super) fn spine_alt(t: &T, ds: &Dataset, spine: &omzien::Spine, lang: Lang) 
 /// A funnel plot in words: how many areas, the benchmark, and which lie above or below its
 /// 99.8 % limits.
 pub(super) fn funnel_alt(t: &T, ds: &Dataset, f: &omzien::Funnel) -> String {
-    let name = |c: AreaCode| {
-        ds.area(c)
-            .map_or_else(|_| c.to_string(), |a| a.display_name())
-    };
+    let name = |c: AreaCode| ds.area_name(c);
     let side = |v: omzien::Verdict| {
         let names: Vec<String> = f
             .points

@@ -35,20 +35,21 @@ pub(super) fn draw(pages: &[Vec<Op>], title: &str, lang: Lang) -> Result<Vec<u8>
     let settings = PageSettings::from_wh(PAGE_W, PAGE_H)
         .ok_or_else(|| ReportPdfError::Pdf("page size".into()))?;
     let mut tags = Tagger::new(code);
+    // The headings met: level, text, page and the top of their text (the outline's targets).
+    let mut headings: Vec<(u16, &str, usize, f32)> = Vec::new();
     for (n, ops) in pages.iter().enumerate() {
-        tags.page(n);
         let mut page = doc.start_page_with(settings.clone());
         let mut s = page.surface();
         for (i, op) in ops.iter().enumerate() {
-            if matches!(op, Op::Begin(Role::Heading(..))) {
-                tags.ahead(ops, i);
+            if let Op::Begin(Role::Heading(level, title)) = op {
+                headings.push((*level, title, n, top_of_text(&ops[i..])));
             }
             tags.op(&mut s, op, &regular, &bold);
         }
         s.finish();
         page.finish();
     }
-    doc.set_outline(tags.outline());
+    doc.set_outline(outline(&headings));
     doc.set_tag_tree(tags.finish());
     doc.finish().map_err(|e| match e {
         krilla::error::KrillaError::Validation(errors) => ReportPdfError::Pdf(format!(
@@ -63,18 +64,56 @@ pub(super) fn draw(pages: &[Vec<Op>], title: &str, lang: Lang) -> Result<Vec<u8>
     })
 }
 
+/// Where the first text of `ops` starts (its top), a heading's target in the outline.
+fn top_of_text(ops: &[Op]) -> f32 {
+    ops.iter()
+        .find_map(|o| match o {
+            Op::Text { y, size, .. } => Some((y - size).max(0.0)),
+            _ => None,
+        })
+        .unwrap_or(0.0)
+}
+
+/// The document outline (bookmarks) of the headings: sections under the title, profiles
+/// under their section.
+fn outline(headings: &[(u16, &str, usize, f32)]) -> krilla::outline::Outline {
+    use krilla::destination::XyzDestination;
+    use krilla::outline::{Outline, OutlineNode};
+    let node = |&(_, text, page, y): &(u16, &str, usize, f32)| {
+        OutlineNode::new(
+            text.to_owned(),
+            XyzDestination::new(page, Point::from_xy(MARGIN, y)),
+        )
+    };
+    let mut outline = Outline::new();
+    // Level 2 under nothing (the title is the document itself), level 3 under the last 2.
+    let mut current: Option<OutlineNode> = None;
+    for h in headings {
+        match h.0 {
+            3 => match current.as_mut() {
+                Some(parent) => parent.push_child(node(h)),
+                None => outline.push_child(node(h)),
+            },
+            _ => {
+                if let Some(done) = current.take() {
+                    outline.push_child(done);
+                }
+                current = Some(node(h));
+            }
+        }
+    }
+    if let Some(done) = current {
+        outline.push_child(done);
+    }
+    outline
+}
+
 /// The structure tree, built while the pages are drawn: every operation is marked as content
 /// of the innermost [`Role`] open (text as spans, a figure's drawing as its content) or as an
 /// artifact (furniture, and rules and boxes outside figures).
 struct Tagger {
     tree: krilla::tagging::TagTree,
     open: Vec<Open>,
-    /// The headings met: level, text, page and the top of their text (the outline's targets).
-    headings: Vec<(u16, String, usize, f32)>,
-    /// The page being drawn.
-    page: usize,
-    /// The top of the next text drawn (set by [`Tagger::ahead`]).
-    y_of_next: f32,
 }
 
 enum Open {
@@ -87,59 +126,7 @@ impl Tagger {
         Self {
             tree: krilla::tagging::TagTree::new().with_lang(Some(lang.to_owned())),
             open: Vec::new(),
-            headings: Vec::new(),
-            page: 0,
-            y_of_next: 0.0,
         }
-    }
-
-    /// Page `page` (0-based) begins.
-    fn page(&mut self, page: usize) {
-        self.page = page;
-    }
-
-    /// Notes where the text after operation `i` of `ops` starts, for a heading's target.
-    fn ahead(&mut self, ops: &[Op], i: usize) {
-        if let Some(y) = ops[i..].iter().find_map(|o| match o {
-            Op::Text { y, size, .. } => Some(y - size),
-            _ => None,
-        }) {
-            self.y_of_next = y.max(0.0);
-        }
-    }
-
-    /// The document outline (bookmarks) of the headings: sections under the title, profiles
-    /// under their section.
-    fn outline(&self) -> krilla::outline::Outline {
-        use krilla::destination::XyzDestination;
-        use krilla::outline::{Outline, OutlineNode};
-        let node = |(_, text, page, y): &(u16, String, usize, f32)| {
-            OutlineNode::new(
-                text.clone(),
-                XyzDestination::new(*page, Point::from_xy(MARGIN, *y)),
-            )
-        };
-        let mut outline = Outline::new();
-        // Level 2 under nothing (the title is the document itself), level 3 under the last 2.
-        let mut current: Option<OutlineNode> = None;
-        for h in &self.headings {
-            match h.0 {
-                3 => match current.as_mut() {
-                    Some(parent) => parent.push_child(node(h)),
-                    None => outline.push_child(node(h)),
-                },
-                _ => {
-                    if let Some(done) = current.take() {
-                        outline.push_child(done);
-                    }
-                    current = Some(node(h));
-                }
-            }
-        }
-        if let Some(done) = current {
-            outline.push_child(done);
-        }
-        outline
     }
 
     fn op(&mut self, s: &mut krilla::surface::Surface<'_>, op: &Op, regular: &Font, bold: &Font) {
@@ -151,15 +138,11 @@ impl Tagger {
             })),
             Op::Begin(role) => {
                 let tag: krilla::tagging::TagKind = match role {
-                    Role::Heading(n, title) => {
-                        self.headings
-                            .push((*n, title.clone(), self.page, self.y_of_next));
-                        Tag::Hn(
-                            std::num::NonZeroU16::new(*n).unwrap_or(std::num::NonZeroU16::MIN),
-                            Some(title.clone()),
-                        )
-                        .into()
-                    }
+                    Role::Heading(n, title) => Tag::Hn(
+                        std::num::NonZeroU16::new(*n).unwrap_or(std::num::NonZeroU16::MIN),
+                        Some(title.clone()),
+                    )
+                    .into(),
                     Role::Paragraph => Tag::P.into(),
                     Role::Table => Tag::Table.into(),
                     Role::Row => Tag::TR.into(),
@@ -182,27 +165,17 @@ impl Tagger {
             }
             content => {
                 let text = matches!(content, Op::Text { .. });
-                // The innermost role open: furniture (`Some(None)`), a figure or another group
-                // (`Some(Some(figure))`), or none.
-                let within = self.open.last().map(|o| match o {
-                    Open::Group(_, figure) => Some(*figure),
-                    Open::Furniture(_) => None,
-                });
-                let tag = match (within, text) {
-                    // Furniture.
-                    (Some(None), _) => {
-                        let kind = match self.open.last() {
-                            Some(Open::Furniture(k)) => *k,
-                            _ => ArtifactType::Other,
-                        };
-                        ContentTag::Artifact(krilla::tagging::Artifact::with_kind(kind))
+                // By the innermost role open: furniture, a figure's drawing, text, or
+                // decoration (rules and boxes beside the text).
+                let tag = match (self.open.last(), text) {
+                    (Some(Open::Furniture(kind)), _) => {
+                        ContentTag::Artifact(krilla::tagging::Artifact::with_kind(*kind))
                     }
-                    (Some(Some(_)) | None, true) => ContentTag::Span(SpanTag::empty()),
-                    (Some(Some(true)), false) => ContentTag::Other,
-                    // Rules and boxes beside the text: decoration.
-                    (Some(Some(false)) | None, false) => ContentTag::Artifact(
-                        krilla::tagging::Artifact::with_kind(ArtifactType::Layout),
-                    ),
+                    (_, true) => ContentTag::Span(SpanTag::empty()),
+                    (Some(Open::Group(_, true)), false) => ContentTag::Other,
+                    (_, false) => ContentTag::Artifact(krilla::tagging::Artifact::with_kind(
+                        ArtifactType::Layout,
+                    )),
                 };
                 let artifact = matches!(tag, ContentTag::Artifact(_));
                 let id = s.start_tagged(tag);
@@ -211,10 +184,7 @@ impl Tagger {
                 if artifact {
                     return;
                 }
-                match self.open.iter_mut().rev().find_map(|o| match o {
-                    Open::Group(g, _) => Some(g),
-                    Open::Furniture(_) => None,
-                }) {
+                match self.innermost() {
                     Some(g) => g.push(id),
                     // Text outside any role: a paragraph of its own.
                     None => {
@@ -229,13 +199,18 @@ impl Tagger {
 
     /// A closed group into the group that holds it, or the tree.
     fn attach(&mut self, g: krilla::tagging::TagGroup) {
-        match self.open.iter_mut().rev().find_map(|o| match o {
-            Open::Group(parent, _) => Some(parent),
-            Open::Furniture(_) => None,
-        }) {
+        match self.innermost() {
             Some(parent) => parent.push(g),
             None => self.tree.push(g),
         }
+    }
+
+    /// The innermost group open, if any.
+    fn innermost(&mut self) -> Option<&mut krilla::tagging::TagGroup> {
+        self.open.iter_mut().rev().find_map(|o| match o {
+            Open::Group(g, _) => Some(g),
+            Open::Furniture(_) => None,
+        })
     }
 
     /// The tree, with any role left open closed.

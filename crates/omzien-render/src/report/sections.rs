@@ -692,10 +692,7 @@ pub(super) fn funnel_section(l: &mut Layout, ds: &Dataset, r: &GemeenteReport, l
                         omzien::Verdict::Higher | omzien::Verdict::Lower
                     )
                 })
-                .map(|p| {
-                    ds.area(p.area)
-                        .map_or_else(|_| p.area.to_string(), |a| a.display_name())
-                })
+                .map(|p| ds.area_name(p.area))
                 .collect();
             l.ensure(60.0 + 0.55 * BODY_W);
             l.paragraph(

@@ -95,7 +95,7 @@ fn populations(
     ),
     CliError,
 > {
-    let paths = super::serve::given_or_beside(&a.common.data, &a.boundaries);
+    let paths = omzien::boundary_paths(&a.common.data, &a.boundaries);
     if paths.is_empty() {
         return Err(arg(
             "boundaries",

@@ -181,7 +181,7 @@ pub fn named_dataset(common: &Common, names: &args::NameArgs) -> Result<Dataset,
         }
         return Ok(ds);
     }
-    let paths = serve::given_or_beside(&common.data, &names.boundaries);
+    let paths = omzien::boundary_paths(&common.data, &names.boundaries);
     if paths.is_empty() {
         return Ok(ds);
     }
@@ -245,7 +245,7 @@ pub fn compare_query(
         ds,
         code,
         |g| {
-            let paths = serve::given_or_beside(&a.common.data, &a.names.boundaries);
+            let paths = omzien::boundary_paths(&a.common.data, &a.names.boundaries);
             ds.similar_gemeenten_in(&paths, g, omzien::SIMILAR_GEMEENTEN)
         },
         |name| omzien::AreaGroup::find(groups.as_ref(), name, code, weights),

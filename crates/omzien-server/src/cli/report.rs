@@ -94,7 +94,7 @@ fn load(
     // `Dataset::name_from`, and the report draws the level asked for only).
     let levels = [level];
     // The boundaries given, else those `omzien fetch` left beside the figures (as serve).
-    let paths = super::serve::given_or_beside(&a.common.data, &a.boundaries);
+    let paths = omzien::boundary_paths(&a.common.data, &a.boundaries);
     if paths.is_empty() && !a.common.data.is_empty() {
         eprintln!(
             "note: no boundaries given and no {}/ folder beside the figures: the report has no maps (pass --boundaries DIR)",

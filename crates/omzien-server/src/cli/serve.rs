@@ -27,7 +27,7 @@ pub fn load_boundaries(ds: &Dataset, paths: &[PathBuf]) -> Result<Vec<Boundaries
 /// # Errors
 /// [`CliError::Arg`] when none is given and no data folder has one.
 pub fn boundary_paths(data: &[PathBuf], given: &[PathBuf]) -> Result<Vec<PathBuf>, CliError> {
-    let paths = given_or_beside(data, given);
+    let paths = omzien::boundary_paths(data, given);
     if paths.is_empty() {
         return Err(super::arg(
             "boundaries",
@@ -39,19 +39,6 @@ pub fn boundary_paths(data: &[PathBuf], given: &[PathBuf]) -> Result<Vec<PathBuf
         ));
     }
     Ok(paths)
-}
-
-/// The boundary files or folders given, else the `boundaries/` folder of each data folder
-/// that has one (as `omzien fetch` writes it); empty when there are neither.
-#[must_use]
-pub fn given_or_beside(data: &[PathBuf], given: &[PathBuf]) -> Vec<PathBuf> {
-    if !given.is_empty() {
-        return given.to_vec();
-    }
-    data.iter()
-        .map(|d| d.join(omzien::BOUNDARIES_FOLDER))
-        .filter(|b| b.is_dir())
-        .collect()
 }
 
 /// [`load_boundaries`] for files already read (for example while the figures loaded).
@@ -121,7 +108,7 @@ pub fn serve_config(config: &ServeConfig) -> Result<(), CliError> {
         }
         .load(&config.data)?
     };
-    let paths = given_or_beside(&config.data, &config.boundaries);
+    let paths = omzien::boundary_paths(&config.data, &config.boundaries);
     let bounds = if config.boundaries.is_empty() && config.data.is_empty() {
         omzien::demo::boundaries().into()
     } else {

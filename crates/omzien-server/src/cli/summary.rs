@@ -20,7 +20,7 @@ fn list<T: std::fmt::Display>(xs: &[T]) -> String {
 pub fn run(a: &SummaryArgs, out: &mut dyn Write) -> Result<(), CliError> {
     let ds = dataset(&a.common)?;
     let ind = ds.parse_indicator(a.indicator.as_deref())?;
-    let paths = super::serve::given_or_beside(&a.common.data, &a.population);
+    let paths = omzien::boundary_paths(&a.common.data, &a.population);
     let populations = if paths.is_empty() {
         Vec::new()
     } else {

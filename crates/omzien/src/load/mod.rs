@@ -85,6 +85,31 @@ pub const METADATA_FILE: &str = "metadata.json";
 /// boundaries are given.
 pub const BOUNDARIES_FOLDER: &str = "boundaries";
 
+/// The boundary files or folders given, else the [`BOUNDARIES_FOLDER`] of each data folder
+/// that has one (as `omzien fetch` writes it); empty when there are neither. The one rule of
+/// the command line, the server and the Python package.
+///
+/// ```
+/// use std::path::PathBuf;
+/// let dir = tempfile::tempdir()?;
+/// std::fs::create_dir(dir.path().join("boundaries"))?;
+/// let data = [dir.path().to_owned(), PathBuf::from("elsewhere")];
+/// assert_eq!(omzien::boundary_paths(&data, &[]), [dir.path().join("boundaries")]);
+/// let given = [PathBuf::from("wijken.geojson")];
+/// assert_eq!(omzien::boundary_paths(&data, &given), given);
+/// # Ok::<(), std::io::Error>(())
+/// ```
+#[must_use]
+pub fn boundary_paths(data: &[PathBuf], given: &[PathBuf]) -> Vec<PathBuf> {
+    if !given.is_empty() {
+        return given.to_vec();
+    }
+    data.iter()
+        .map(|d| d.join(BOUNDARIES_FOLDER))
+        .filter(|b| b.is_dir())
+        .collect()
+}
+
 /// What a `metadata.json` says.
 #[derive(Debug, Clone)]
 struct Metadata {
