@@ -1,7 +1,8 @@
 //! Installs the web map's libraries from npm, pinned by `web/package-lock.json`, and writes
 //! `vendor.rs`: the files the pages need, embedded in the binary, so the maps work with no
-//! internet at run time. Leaflet draws the server's map (`VENDOR`); MapLibre GL JS and the
-//! `pmtiles` protocol draw the static site of `omzien export site` (`SITE_VENDOR`).
+//! internet at run time: MapLibre GL JS and the `pmtiles` protocol, which the one web map loads
+//! both as the server's page (under `/assets/vendor/`) and in the static site of
+//! `omzien export site` (under `assets/vendor/`).
 //!
 //! `npm ci` runs once per build directory (in `OUT_DIR`), or not at all when
 //! `OMZIEN_NODE_MODULES` names a `node_modules` folder that already holds the pinned version.
@@ -12,21 +13,10 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-/// Files of the `leaflet` package the page serves, relative to its `dist/`.
-const LEAFLET_FILES: &[&str] = &[
-    "leaflet.js",
-    "leaflet.css",
-    "images/layers.png",
-    "images/layers-2x.png",
-    "images/marker-icon.png",
-    "images/marker-icon-2x.png",
-    "images/marker-shadow.png",
-];
-
-/// Files of the exported site: (package, file in the package, name in the site's `vendor/`).
+/// The page's libraries: (package, file in the package, name under `vendor/`).
 /// MapLibre's ES modules are renamed `.js`: static hosts (Debian's nginx among them) serve
 /// `.mjs` as `application/octet-stream`, which browsers refuse for a module script.
-const SITE_FILES: &[(&str, &str, &str)] = &[
+const VENDOR_FILES: &[(&str, &str, &str)] = &[
     (
         "maplibre-gl",
         "dist/maplibre-gl.mjs",
@@ -47,7 +37,7 @@ const SITE_FILES: &[(&str, &str, &str)] = &[
 ];
 
 /// The packages whose versions must match the lock file.
-const PACKAGES: &[&str] = &["leaflet", "maplibre-gl", "pmtiles"];
+const PACKAGES: &[&str] = &["maplibre-gl", "pmtiles"];
 
 fn main() -> Result<(), Box<dyn Error>> {
     println!("cargo::rerun-if-changed=web/package.json");
@@ -71,16 +61,10 @@ fn main() -> Result<(), Box<dyn Error>> {
     };
 
     let mut code = String::from(
-        "/// Embedded third-party files: (path under `/assets/vendor/`, bytes).\n\
+        "/// Embedded third-party files: (path under `vendor/`, bytes).\n\
          pub static VENDOR: &[(&str, &[u8])] = &[\n",
     );
-    leaflet_files(&mut code, &modules, &out)?;
-    code.push_str("];\n");
-    code.push_str(
-        "/// Embedded files of the exported site: (path under the site's `vendor/`, bytes).\n\
-         pub static SITE_VENDOR: &[(&str, &[u8])] = &[\n",
-    );
-    for (package, file, name) in SITE_FILES {
+    for (package, file, name) in VENDOR_FILES {
         let src = modules.join(package).join(file);
         let dst = out.join("site-vendor").join(name);
         if let Some(parent) = dst.parent() {
@@ -95,7 +79,6 @@ fn main() -> Result<(), Box<dyn Error>> {
     }
     code.push_str("];\n");
     for (name, package) in [
-        ("LEAFLET_VERSION", "leaflet"),
         ("MAPLIBRE_VERSION", "maplibre-gl"),
         ("PMTILES_VERSION", "pmtiles"),
     ] {
@@ -128,10 +111,9 @@ fn node_modules(
             let prefix = out.join("npm");
             let modules = prefix.join("node_modules");
             // An install cut short (a full disk, Ctrl-C) can have the versions but not the files.
-            let complete = LEAFLET_FILES
+            let complete = VENDOR_FILES
                 .iter()
-                .map(|f| modules.join("leaflet").join("dist").join(f))
-                .chain(SITE_FILES.iter().map(|(p, f, _)| modules.join(p).join(f)))
+                .map(|(p, f, _)| modules.join(p).join(f))
                 .all(|f| f.is_file());
             if !matches(&modules) || !complete {
                 npm_ci(web, &prefix)?;
@@ -151,36 +133,6 @@ fn node_modules(
         }
     }
     Ok(modules)
-}
-
-/// Leaflet's files and licence, copied into `OUT_DIR` and named in `code`.
-fn leaflet_files(code: &mut String, modules: &Path, out: &Path) -> Result<(), Box<dyn Error>> {
-    let dist = modules.join("leaflet").join("dist");
-    for f in LEAFLET_FILES {
-        let src = dist.join(f);
-        let dst = out.join("vendor").join("leaflet").join(f);
-        if let Some(parent) = dst.parent() {
-            fs::create_dir_all(parent)?;
-        }
-        fs::copy(&src, &dst).map_err(|e| format!("{}: {e}", src.display()))?;
-        writeln!(
-            code,
-            "    ({:?}, include_bytes!({:?})),",
-            format!("leaflet/{f}"),
-            dst.display().to_string()
-        )?;
-    }
-    let license = modules.join("leaflet").join("LICENSE");
-    if license.exists() {
-        let dst = out.join("vendor").join("leaflet").join("LICENSE");
-        fs::copy(&license, &dst)?;
-        writeln!(
-            code,
-            "    (\"leaflet/LICENSE\", include_bytes!({:?})),",
-            dst.display().to_string()
-        )?;
-    }
-    Ok(())
 }
 
 /// The version `package-lock.json` pins for a package.

@@ -284,7 +284,7 @@ fn page_app() -> Router {
         .route(
             "/vendor/{*path}",
             axum::routing::get(|Path(p): Path<String>| async move {
-                omzien_server::assets::SITE_VENDOR
+                omzien_server::assets::VENDOR
                     .iter()
                     .find(|(name, _)| *name == p)
                     .map_or_else(

@@ -206,6 +206,12 @@ impl TileSet {
         &self.ages
     }
 
+    /// The shapes of each level.
+    #[must_use]
+    pub fn scenes(&self) -> &[Scene] {
+        &self.scenes
+    }
+
     /// The zooms of each level.
     #[must_use]
     pub fn zooms(&self) -> &[ZoomRange] {

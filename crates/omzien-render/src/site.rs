@@ -1,12 +1,13 @@
 //! The static map site of `omzien export site`: a folder that any static web host (nginx, object
 //! storage behind a CDN) serves with no omzien process and no internet.
 //!
-//! The folder holds the page and its scripts (given by the caller: the server crate embeds
-//! `web/site/` and MapLibre GL JS with the `pmtiles` protocol from npm, built by its
-//! `build.rs`), one vector archive per age group under `tiles/`, the legends under `legends/`, and
-//! `site.json`: what the page offers (age groups, waves and changes, levels by zoom) and, per
-//! level, the style expression that colours the vector tiles exactly as the PNG tiles of the
-//! same layer are coloured ([`crate::fill_color`]).
+//! The folder holds the page and its scripts (given by the caller: the server crate's one web
+//! map, `web/map/`, with MapLibre GL JS and the `pmtiles` protocol from npm), one vector archive
+//! per age group under `tiles/`, `search.json` (every area's name and box, so the page finds a
+//! wijk or buurt by name without a server) and `site.json`: what the page offers (age groups,
+//! waves and changes, levels by zoom) and, per level of each wave and change, the legend (as
+//! text, with its classes) and the style expression that colours the vector tiles exactly as
+//! the PNG tiles of the same layer are coloured ([`crate::fill_color`]).
 //!
 //! The folder is written under a hidden name beside the target (`Staged`) and renamed into
 //! place when complete: an interrupted or failed export leaves nothing under the final name.
@@ -15,7 +16,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use omzien::Level;
+use omzien::{AgeGroup, Level};
 use serde::Serialize;
 
 use crate::plan::{ExportProgress, Shown, TileSet, age_slug, write_reported};
@@ -36,15 +37,6 @@ pub enum SiteError {
         #[source]
         source: std::io::Error,
     },
-    /// A legend could not be drawn.
-    #[error("legend {path}: {source}")]
-    Legend {
-        /// The legend's path in the site.
-        path: String,
-        /// The cause.
-        #[source]
-        source: crate::EncodeError,
-    },
     /// An archive could not be drawn or written.
     #[error(transparent)]
     Export(#[from] crate::ExportError),
@@ -60,8 +52,10 @@ fn io(path: &Path) -> impl FnOnce(std::io::Error) -> SiteError + '_ {
 /// `site.json`: everything the page shows, read once at start.
 #[derive(Debug, Clone, Serialize)]
 pub struct Manifest {
-    /// The page's heading.
+    /// The page's heading, in Dutch.
     pub title: String,
+    /// The page's heading, in English.
+    pub title_en: String,
     /// The indicator's key (`Eenzaam_28`).
     pub indicator: String,
     /// Its unit symbol (`%`).
@@ -78,6 +72,24 @@ pub struct Manifest {
     pub waves: Vec<String>,
     /// One entry per age group, each with its archive.
     pub ages: Vec<Age>,
+    /// The search index of the areas, relative to the site ([`SearchEntry`] rows).
+    pub search: String,
+}
+
+/// One area in `search.json`: what the page's search finds and where it moves the map.
+#[derive(Debug, Clone, Serialize)]
+pub struct SearchEntry {
+    /// The area's code.
+    pub code: String,
+    /// Its name (its code where the data has none).
+    pub name: String,
+    /// Its level.
+    pub level: Level,
+    /// The name of its gemeente (wijken and buurten).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gemeente: Option<String>,
+    /// `[west, south, east, north]` of its boundary, rounded to 5 decimals (about a metre).
+    pub bbox: [f64; 4],
 }
 
 /// One level's zooms in [`Manifest`].
@@ -98,6 +110,8 @@ pub struct Age {
     pub age: String,
     /// `18 jaar of ouder`.
     pub label: String,
+    /// `18 years and older`.
+    pub label_en: String,
     /// Its vector archive, relative to the site.
     pub tiles: String,
     /// What can be shown: every wave, then the changes.
@@ -107,10 +121,11 @@ pub struct Age {
 impl Age {
     /// An age group with its archive and views.
     #[must_use]
-    pub fn new(age: String, label: String, tiles: String, views: Vec<View>) -> Self {
+    pub fn new(age: AgeGroup, tiles: String, views: Vec<View>) -> Self {
         Self {
-            age,
-            label,
+            age: age.to_string(),
+            label: age.label_nl(),
+            label_en: age.label_en(),
             tiles,
             views,
         }
@@ -126,8 +141,8 @@ pub struct View {
     pub label: String,
     /// A change between two waves.
     pub change: bool,
-    /// Per level: its legend picture, relative to the site.
-    pub legends: BTreeMap<String, String>,
+    /// Per level: its legend (classes with their labels and colours, suppressed, not measured).
+    pub legends: BTreeMap<String, omzien::Legend>,
     /// Per level: the MapLibre `fill-color` expression.
     pub colors: BTreeMap<String, serde_json::Value>,
 }
@@ -146,7 +161,7 @@ impl View {
     }
 
     /// Adds a level's legend and colours.
-    pub fn add_level(&mut self, level: Level, legend: String, color: serde_json::Value) {
+    pub fn add_level(&mut self, level: Level, legend: omzien::Legend, color: serde_json::Value) {
         self.legends.insert(level.to_string(), legend);
         self.colors.insert(level.to_string(), color);
     }
@@ -202,18 +217,6 @@ impl Staged {
         Ok(self.0.write(rel, bytes)?)
     }
 
-    /// Writes a legend picture.
-    ///
-    /// # Errors
-    /// [`SiteError::Legend`] or [`SiteError::Io`].
-    pub fn write_legend(&self, rel: &str, legend: &omzien::Legend) -> Result<(), SiteError> {
-        let png = crate::legend_png(legend, 2).map_err(|source| SiteError::Legend {
-            path: rel.to_owned(),
-            source,
-        })?;
-        self.write(rel, &png)
-    }
-
     /// Writes `site.json`.
     ///
     /// # Errors
@@ -224,16 +227,13 @@ impl Staged {
         self.write("site.json", &json)
     }
 
-    /// Writes the page's files, and its libraries under `vendor/`.
+    /// Writes the page's files.
     ///
     /// # Errors
     /// [`SiteError::Io`].
     pub fn write_page(&self, page: &SitePage<'_>) -> Result<(), SiteError> {
         for (rel, bytes) in page.files {
             self.write(rel, bytes)?;
-        }
-        for (rel, bytes) in page.vendor {
-            self.write(&format!("vendor/{rel}"), bytes)?;
         }
         Ok(())
     }
@@ -249,14 +249,47 @@ impl Staged {
     }
 }
 
-/// The page of a site: its own files (`index.html`, `site.js`, `site.css`) and the libraries it
-/// loads from `vendor/` (MapLibre GL JS, pmtiles), each as a path in the site and its bytes.
+/// The page of a site: its files (`index.html`, its script and style, the libraries it loads),
+/// each as a path in the site (with `/` between folders) and its bytes.
 #[derive(Debug, Clone, Copy)]
 pub struct SitePage<'a> {
-    /// The page's files, at the top of the site.
-    pub files: &'a [(&'a str, &'a [u8])],
-    /// The libraries, under `vendor/`.
-    pub vendor: &'a [(&'a str, &'a [u8])],
+    /// The page's files.
+    pub files: &'a [(String, Vec<u8>)],
+}
+
+/// Every area drawn, with its name and box: the rows of `search.json`.
+fn search_index(set: &TileSet) -> Vec<SearchEntry> {
+    let ds = set.dataset();
+    let round = |v: f64| (v * 1e5).round() / 1e5;
+    let mut rows = Vec::new();
+    for z in set.zooms() {
+        let Some(scene) = set.scenes().iter().find(|sc| sc.level() == z.level) else {
+            continue;
+        };
+        for shape in scene.boundaries().shapes() {
+            if !ds.contains(shape.code) {
+                continue;
+            }
+            let gemeente = ds
+                .area(shape.code)
+                .ok()
+                .filter(|a| a.level != Level::Gemeente)
+                .and_then(|a| a.gemeente_name);
+            rows.push(SearchEntry {
+                code: shape.code.to_string(),
+                name: ds.area_name(shape.code),
+                level: z.level,
+                gemeente,
+                bbox: [
+                    round(shape.bbox.min().x),
+                    round(shape.bbox.min().y),
+                    round(shape.bbox.max().x),
+                    round(shape.bbox.max().y),
+                ],
+            });
+        }
+    }
+    rows
 }
 
 /// Writes the static map site of a tile set to `out`: one vector archive per age group, the
@@ -302,19 +335,25 @@ pub fn write_site(
         for &v in &views {
             let mut view = View::new(v.slug(), v.label(), matches!(v, Shown::Change(..)));
             for (z, layer, _) in set.layers(v, g)? {
-                let legend = format!("legends/{slug}/{}_{}.png", v.slug(), z.level);
-                staged.write_legend(&legend, &layer.legend())?;
-                view.add_level(z.level, legend, crate::fill_color(&layer));
+                view.add_level(z.level, layer.legend(), crate::fill_color(&layer));
             }
             site_views.push(view);
         }
-        ages.push(Age::new(g.to_string(), g.label_nl(), tiles, site_views));
+        ages.push(Age::new(g, tiles, site_views));
     }
     let info = ds.indicator_info(set.indicator());
+    let search = "search.json";
+    let index = serde_json::to_vec(&search_index(set))
+        .map_err(|e| io(&staged.path().join(search))(std::io::Error::other(e)))?;
+    staged.write(search, &index)?;
     let manifest = Manifest {
         title: format!(
             "{} per gemeente, wijk en buurt",
             info.map_or_else(|| set.indicator().to_string(), |i| i.label_nl.clone())
+        ),
+        title_en: format!(
+            "{} by municipality, district and neighbourhood",
+            info.map_or_else(|| set.indicator().to_string(), |i| i.label_en.clone())
         ),
         indicator: set.indicator().to_string(),
         unit: info
@@ -335,6 +374,7 @@ pub fn write_site(
             .collect(),
         waves: ds.waves().iter().map(ToString::to_string).collect(),
         ages,
+        search: search.to_owned(),
     };
     staged.write_manifest(&manifest)?;
     staged.write_page(page)?;

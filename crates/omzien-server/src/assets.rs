@@ -1,5 +1,8 @@
-//! The web map's files, embedded in the binary: the page, its script and style (from `web/`)
-//! and Leaflet, installed from npm by `build.rs`. Nothing is fetched from elsewhere at run time.
+//! The web map's files, embedded in the binary: the one page, its script and style (from
+//! `web/map/`) and MapLibre GL JS with the `pmtiles` protocol, installed from npm by `build.rs`.
+//! The server serves them at `/` and under `/assets/`; `omzien export site` writes the same
+//! files into the static site (the page then reads `site.json` instead of the API). Nothing is
+//! fetched from elsewhere at run time.
 
 use std::collections::HashMap;
 use std::sync::LazyLock;
@@ -8,7 +11,7 @@ mod vendor {
     include!(concat!(env!("OUT_DIR"), "/vendor.rs"));
 }
 
-pub use vendor::{LEAFLET_VERSION, MAPLIBRE_VERSION, PMTILES_VERSION, SITE_VENDOR};
+pub use vendor::{MAPLIBRE_VERSION, PMTILES_VERSION, VENDOR};
 
 /// One embedded file.
 #[derive(Debug)]
@@ -21,14 +24,36 @@ pub struct Asset {
     pub etag: String,
 }
 
-/// The page at `/`.
-pub const INDEX_HTML: &str = include_str!("../web/index.html");
+/// The page at `/` (the served variant: `data-variant="served"`).
+pub const INDEX_HTML: &str = include_str!("../web/map/index.html");
 
-/// Files of the project's own under `/assets/`.
-const OWN: &[(&str, &[u8])] = &[
-    ("app.js", include_bytes!("../web/app.js")),
-    ("app.css", include_bytes!("../web/app.css")),
+/// The page's own script and style, under `/assets/` (and `assets/` in an exported site).
+pub const OWN: &[(&str, &[u8])] = &[
+    ("map.js", include_bytes!("../web/map/map.js")),
+    ("map.css", include_bytes!("../web/map/map.css")),
 ];
+
+/// The page as the static site has it: `index.html` marked `data-variant="exported"` (it reads
+/// `site.json`, not the API), and its files under `assets/` (libraries under `assets/vendor/`).
+#[must_use]
+pub fn exported_page() -> Vec<(String, Vec<u8>)> {
+    let index = INDEX_HTML.replacen(
+        "data-variant=\"served\"",
+        "data-variant=\"exported\"",
+        1,
+    );
+    std::iter::once(("index.html".to_owned(), index.into_bytes()))
+        .chain(
+            OWN.iter()
+                .map(|(p, b)| (format!("assets/{p}"), b.to_vec())),
+        )
+        .chain(
+            vendor::VENDOR
+                .iter()
+                .map(|(p, b)| (format!("assets/vendor/{p}"), b.to_vec())),
+        )
+        .collect()
+}
 
 fn mime(path: &str) -> &'static str {
     match path.rsplit_once('.').map(|(_, e)| e) {

@@ -571,6 +571,18 @@ pub struct HealthAnswer {
     pub boundaries: Vec<HealthLevel>,
 }
 
+/// `/vector/style`: how a MapLibre page colours a layer's vector tiles, and its legend.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct VectorStyle {
+    /// The legend: classes with labels and colours, then suppressed and not measured.
+    pub legend: omzien::Legend,
+    /// The MapLibre `fill-color` expression over the tiles' fields (`value_2020`,
+    /// `status_2020`, `change_2016_2020`) that colours each area as the PNG tiles of the same
+    /// layer do.
+    #[schema(value_type = Object)]
+    pub fill_color: serde_json::Value,
+}
+
 /// `/tilejson`: TileJSON 3.0.0 of a layer.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct TileJson {

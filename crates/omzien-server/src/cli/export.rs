@@ -16,13 +16,6 @@ use omzien_render::{
 use super::args::{DrawArgs, SiteArgs, TilesArgs};
 use super::{CliError, arg, dataset};
 
-/// The page of the static site: its files from `web/site/`, the libraries from npm.
-const SITE_FILES: &[(&str, &[u8])] = &[
-    ("index.html", include_bytes!("../../web/site/index.html")),
-    ("site.js", include_bytes!("../../web/site/site.js")),
-    ("site.css", include_bytes!("../../web/site/site.css")),
-];
-
 /// A zoom error said as the `--zooms` option's.
 fn zooms_arg(e: ExportError) -> CliError {
     match e {
@@ -250,10 +243,8 @@ pub fn site(a: &SiteArgs, out: &mut dyn Write) -> Result<(), CliError> {
         return Err(ExportError::Exists(a.out.clone()).into());
     }
     let set = tile_set(&a.draw)?;
-    let page = SitePage {
-        files: SITE_FILES,
-        vendor: crate::assets::SITE_VENDOR,
-    };
+    let files = crate::assets::exported_page();
+    let page = SitePage { files: &files };
     let mut bar = Bar::new(out);
     omzien_render::write_site(&set, &a.out, a.force, &page, &mut bar, &cancel_flag())?;
     bar.result()?;

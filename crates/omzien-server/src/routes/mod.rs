@@ -44,6 +44,7 @@ pub fn app(state: AppState) -> Router {
         .route("/legend.png", get(tiles::legend_png))
         .route("/tilejson", get(tiles::tilejson))
         .route("/vector/tilejson", get(vector::vector_tilejson))
+        .route("/vector/style", get(vector::vector_style))
         .route("/vector/{z}/{x}/{y}", get(vector::vector_tile))
         .route("/api/indicators", get(api::indicators))
         .route("/api/waves", get(api::waves))

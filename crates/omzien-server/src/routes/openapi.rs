@@ -36,6 +36,7 @@ use super::{api, health, report, tiles, vector};
         tiles::tilejson,
         vector::vector_tile,
         vector::vector_tilejson,
+        vector::vector_style,
         report::report,
         health::health,
     ),

@@ -10,7 +10,7 @@ use omzien_render::{self as render, TileCoord, VectorQuery};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use crate::answer::{ErrorBody, TileJson};
+use crate::answer::{ErrorBody, TileJson, VectorStyle};
 use crate::error::{ApiError, Query};
 use crate::state::AppState;
 
@@ -86,6 +86,23 @@ pub async fn vector_tile(
         "application/vnd.mapbox-vector-tile",
         mvt.into(),
     )
+}
+
+/// How to colour the vector tiles of a layer (indicator, age group, wave or change, level,
+/// method) in MapLibre: its `fill-color` expression and its legend. The web map draws the
+/// server's vector tiles with it, so its colours are the PNG tiles' colours.
+#[utoipa::path(get, path = "/vector/style", params(super::layer::LayerQuery),
+    responses((status = 200, description = "The expression and the legend", body = VectorStyle),
+              (status = 400, description = "A bad parameter", body = ErrorBody)))]
+pub async fn vector_style(
+    State(state): State<AppState>,
+    Query(q): Query<super::layer::LayerQuery>,
+) -> Result<Json<VectorStyle>, ApiError> {
+    let (_, layer) = super::tiles::layer(&state, &q).await?;
+    Ok(Json(VectorStyle {
+        legend: layer.legend(),
+        fill_color: render::fill_color(&layer),
+    }))
 }
 
 /// TileJSON 3.0.0 of the vector tiles, with `vector_layers` naming each level's layer, its
