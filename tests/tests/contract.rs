@@ -107,6 +107,12 @@ const CASES: &[(&str, &str, u16)] = &[
     ("/tilejson?level=gemeente&wave=2016", "/tilejson", 200),
     ("/vector/tilejson?age=65%2B", "/vector/tilejson", 200),
     (
+        "/vector/style?level=wijk&from=2016&to=2020",
+        "/vector/style",
+        200,
+    ),
+    ("/vector/style?wave=1999", "/vector/style", 400),
+    (
         "/vector/8/131/84.mvt?indicator=Nope",
         "/vector/{z}/{x}/{y}",
         400,

@@ -439,9 +439,12 @@ fn site_refuses_bad_input_before_work_and_replaces_only_with_force() {
     );
     for f in [
         "index.html",
-        "site.js",
+        "assets/map.js",
+        "assets/map.css",
         "site.json",
-        "vendor/maplibre-gl/maplibre-gl.js",
+        "search.json",
+        "assets/vendor/maplibre-gl/maplibre-gl.js",
+        "assets/vendor/pmtiles/pmtiles.js",
     ] {
         assert!(out.join(f).is_file(), "{f}");
     }

@@ -229,3 +229,52 @@ async fn amsterdam_at_z8_carries_its_figures_and_suppressed_areas_say_so() {
         assert!(text.contains("value_2020: Real"), "{text}");
     }
 }
+
+/// `/vector/style`: the web map colours the server's vector tiles with this expression; its
+/// steps are the legend's classes (colours in order, breaks at each next class's lower bound),
+/// over the wave's value or the change's field, and the legend is `/legend`'s.
+#[tokio::test]
+async fn the_style_of_a_layer_is_its_legend_as_an_expression() {
+    let ds = omzien::demo::dataset();
+    let server = app(AppState::new(
+        ds.clone(),
+        omzien::demo::boundaries().into(),
+        64 << 20,
+    ));
+    for (q, field) in [
+        ("level=wijk&wave=2020", "value_2020"),
+        (
+            "level=buurt&from=2016&to=2020&method=jenks",
+            "change_2016_2020",
+        ),
+    ] {
+        let (status, _, style) = http_get(&server, &format!("/vector/style?{q}"), &[]).await;
+        assert_eq!(status, 200, "{q}");
+        let style: Value = serde_json::from_slice(&style).unwrap();
+        let (_, _, legend) = http_get(&server, &format!("/legend?{q}"), &[]).await;
+        let legend: Value = serde_json::from_slice(&legend).unwrap();
+        assert_eq!(style["legend"], legend, "{q}");
+        let fill = style["fill_color"].as_array().unwrap();
+        assert_eq!(fill[0], "case", "{q}");
+        assert_eq!(fill[1], serde_json::json!(["has", field]), "{q}");
+        let step = fill[2].as_array().unwrap();
+        assert_eq!(step[0], "step");
+        assert_eq!(step[1], serde_json::json!(["get", field]));
+        let classes: Vec<&Value> = legend["entries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| e["kind"] == "class")
+            .collect();
+        assert_eq!(step.len(), 3 + 2 * (classes.len() - 1), "{q}: {step:?}");
+        for (i, c) in classes.iter().enumerate() {
+            assert_eq!(step[2 + 2 * i], c["color"], "{q}: class {i}");
+            if i > 0 {
+                assert_eq!(step[1 + 2 * i], c["min"], "{q}: break {i}");
+            }
+        }
+    }
+    let (status, _, body) = http_get(&server, "/vector/style?wave=1999", &[]).await;
+    assert_eq!(status, 400);
+    assert!(String::from_utf8_lossy(&body).contains("1999"));
+}

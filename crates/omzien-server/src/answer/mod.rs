@@ -579,7 +579,7 @@ pub struct VectorStyle {
     /// The MapLibre `fill-color` expression over the tiles' fields (`value_2020`,
     /// `status_2020`, `change_2016_2020`) that colours each area as the PNG tiles of the same
     /// layer do.
-    #[schema(value_type = Object)]
+    #[schema(value_type = Vec<Value>)]
     pub fill_color: serde_json::Value,
 }
 
