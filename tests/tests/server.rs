@@ -575,8 +575,14 @@ async fn index_page_is_self_contained() {
         ("/assets/map.js", "text/javascript"),
         ("/assets/map.css", "text/css"),
         // Imported by the page's module script, not named in the page.
-        ("/assets/vendor/maplibre-gl/maplibre-gl.js", "text/javascript"),
-        ("/assets/vendor/maplibre-gl/maplibre-gl-worker.js", "text/javascript"),
+        (
+            "/assets/vendor/maplibre-gl/maplibre-gl.js",
+            "text/javascript",
+        ),
+        (
+            "/assets/vendor/maplibre-gl/maplibre-gl-worker.js",
+            "text/javascript",
+        ),
     ] {
         // The page names its files relative to itself (`assets/…`), so the same page works
         // in the exported site and behind a proxy's path prefix.

@@ -134,6 +134,7 @@ fn check_site(
     host: &Host<'_>,
     args: &[&str],
     click: Option<&str>,
+    find: Option<&str>,
 ) -> (HashMap<[u8; 3], usize>, usize) {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("site");
@@ -167,6 +168,9 @@ fn check_site(
         .env("OMZIEN_CHROMIUM", &b.chromium);
     if let Some(c) = click {
         cmd.env("SITE_CLICKS", c);
+    }
+    if let Some(f) = find {
+        cmd.env("SITE_FIND", f);
     }
     let run = cmd.output().unwrap();
     let stdout = String::from_utf8_lossy(&run.stdout);
@@ -340,7 +344,11 @@ fn tools() -> Option<(Browser, PathBuf)> {
 #[test]
 fn demo_site_paints_in_chromium_from_nginx() {
     let Some((b, nginx)) = tools() else { return };
-    let (counts, _) = check_site(&b, &Host::Nginx(&nginx), &[], None);
+    // The accessibility checks of the served map, on the exported one: a wijk found by name in
+    // the site's own index.
+    let find =
+        r#"{"q": "Oosterkwartier", "code": "WK999903", "lon": 3.9, "lat": 52.898, "zoom": 11.5}"#;
+    let (counts, _) = check_site(&b, &Host::Nginx(&nginx), &[], None, Some(find));
     // The demo's areas fill most of the view, in at least three of the legend's colours.
     let big: Vec<_> = counts.iter().filter(|(_, n)| **n > 2_000).collect();
     assert!(
@@ -358,7 +366,7 @@ fn demo_site_paints_in_chromium_from_s3_compatible_storage() {
         return;
     }
     let click = r#"[{"lon": 3.889, "lat": 52.896, "zoom": 12, "named": true}]"#;
-    let (counts, _) = check_site(&b, &Host::S3, &[], Some(click));
+    let (counts, _) = check_site(&b, &Host::S3, &[], Some(click), None);
     let big: Vec<_> = counts.iter().filter(|(_, n)| **n > 2_000).collect();
     assert!(
         big.len() >= 3,
@@ -388,8 +396,11 @@ fn national_site_shows_amsterdam_in_chromium_from_nginx() {
             "gemeente=5-9,wijk=10-12,buurt=13-14",
         ],
         Some(
-            r#"[{"lon": 4.90, "lat": 52.37, "zoom": 8, "text": "53,2 %"},
+            r#"[{"lon": 4.90, "lat": 52.37, "zoom": 8, "text": "53,2%"},
                 {"lon": 4.90, "lat": 52.37, "zoom": 11, "named": true}]"#,
+        ),
+        Some(
+            r#"{"q": "Burgwallen-Nieuwe", "code": "WK036301", "lon": 4.89, "lat": 52.37, "zoom": 11}"#,
         ),
     );
     assert!(classes >= 5, "{classes} colours in the style");

@@ -101,6 +101,10 @@ test('the page loads with no failed request or console error, and the areas are 
 test('switching the wave recolours the map, the address holds it and the back button restores it', async () => {
   const { page, problems } = await open('/?wave=2020&z=8&lat=52.2&lon=5.3');
   const before2020 = await mapPixels(page);
+  // The vector tiles carry every wave: a new wave is a new colouring of the tiles already
+  // loaded, not a new set of tiles.
+  const tileRequests = [];
+  page.on('request', (r) => { if (r.url().includes('/vector/') && r.url().includes('.mvt')) tileRequests.push(r.url()); });
   await page.selectOption('#wave', '2012');
   await page.waitForFunction(() => new URLSearchParams(location.search).get('wave') === '2012');
   await page.waitForFunction(() => document.querySelector('#legend-what').textContent.includes('2012'));
@@ -110,7 +114,8 @@ test('switching the wave recolours the map, the address holds it and the back bu
   for (let i = 0; i < before2020.length; i += 4) {
     if (before2020[i] !== after2012[i] || before2020[i + 1] !== after2012[i + 1] || before2020[i + 2] !== after2012[i + 2]) changed++;
   }
-  console.log(`pixels changed 2020 → 2012: ${changed}`);
+  console.log(`pixels changed 2020 → 2012: ${changed}; tiles fetched for it: ${tileRequests.length}`);
+  assert.deepEqual(tileRequests, [], 'a new wave fetched tiles');
   assert.ok(changed > 5000, `only ${changed} pixels changed`);
   // Back: the earlier view, wave 2020, in the select and on the map.
   await page.goBack();

@@ -11,7 +11,7 @@ const EXPECT = JSON.parse(process.env.OMZIEN_EXPECT ?? '{}');
 assert.ok(BASE, 'OMZIEN_URL must name the server under test');
 
 let browser;
-before(async () => { browser = await launch({}); });
+before(async () => { browser = await launch({ webgl: true }); });
 after(async () => { await browser?.close(); });
 
 async function api(path) {

@@ -61,8 +61,8 @@ pub use scene::{Scene, SceneShape};
 pub use site::{Age, Manifest, SiteError, SiteLevel, SitePage, View, write_site};
 pub use tile::{MAX_ZOOM, Projector, TileCoord, TileError};
 pub use vector::{
-    Attribute, FeatureAttributes, MVT_BUFFER, MVT_EXTENT, VectorError, VectorQuery, field,
-    fill_color, vector_fields, vector_tile,
+    Attribute, FeatureAttributes, MVT_BUFFER, MVT_EXTENT, StatusFilters, VectorError, VectorQuery,
+    field, fill_color, status_filters, vector_fields, vector_tile,
 };
 
 /// The README's examples, run as doctests.

@@ -206,6 +206,12 @@ impl TileSet {
         &self.ages
     }
 
+    /// The box drawn, `[west, south, east, north]`, if the export is limited to one.
+    #[must_use]
+    pub fn bbox(&self) -> Option<[f64; 4]> {
+        self.bbox
+    }
+
     /// The shapes of each level.
     #[must_use]
     pub fn scenes(&self) -> &[Scene] {

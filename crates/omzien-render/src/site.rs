@@ -145,6 +145,9 @@ pub struct View {
     pub legends: BTreeMap<String, omzien::Legend>,
     /// Per level: the MapLibre `fill-color` expression.
     pub colors: BTreeMap<String, serde_json::Value>,
+    /// Per level: the filters of the suppressed and the not-measured areas, which the page
+    /// covers with a pattern (so they differ by more than colour).
+    pub patterns: BTreeMap<String, crate::StatusFilters>,
 }
 
 impl View {
@@ -157,13 +160,17 @@ impl View {
             change,
             legends: BTreeMap::new(),
             colors: BTreeMap::new(),
+            patterns: BTreeMap::new(),
         }
     }
 
-    /// Adds a level's legend and colours.
-    pub fn add_level(&mut self, level: Level, legend: omzien::Legend, color: serde_json::Value) {
-        self.legends.insert(level.to_string(), legend);
-        self.colors.insert(level.to_string(), color);
+    /// Adds a level's legend, colours and patterns, from its classified layer.
+    pub fn add_level(&mut self, level: Level, layer: &omzien::Layer) {
+        self.legends.insert(level.to_string(), layer.legend());
+        self.colors
+            .insert(level.to_string(), crate::fill_color(layer));
+        self.patterns
+            .insert(level.to_string(), crate::status_filters(layer));
     }
 }
 
@@ -257,7 +264,8 @@ pub struct SitePage<'a> {
     pub files: &'a [(String, Vec<u8>)],
 }
 
-/// Every area drawn, with its name and box: the rows of `search.json`.
+/// Every area drawn (in the export's box, if it has one), with its name and box: the rows of
+/// `search.json`.
 fn search_index(set: &TileSet) -> Vec<SearchEntry> {
     let ds = set.dataset();
     let round = |v: f64| (v * 1e5).round() / 1e5;
@@ -267,7 +275,11 @@ fn search_index(set: &TileSet) -> Vec<SearchEntry> {
             continue;
         };
         for shape in scene.boundaries().shapes() {
-            if !ds.contains(shape.code) {
+            let (min, max) = (shape.bbox.min(), shape.bbox.max());
+            let outside = set
+                .bbox()
+                .is_some_and(|[w, s, e, n]| max.x < w || min.x > e || max.y < s || min.y > n);
+            if outside || !ds.contains(shape.code) {
                 continue;
             }
             let gemeente = ds
@@ -280,12 +292,7 @@ fn search_index(set: &TileSet) -> Vec<SearchEntry> {
                 name: ds.area_name(shape.code),
                 level: z.level,
                 gemeente,
-                bbox: [
-                    round(shape.bbox.min().x),
-                    round(shape.bbox.min().y),
-                    round(shape.bbox.max().x),
-                    round(shape.bbox.max().y),
-                ],
+                bbox: [round(min.x), round(min.y), round(max.x), round(max.y)],
             });
         }
     }
@@ -335,7 +342,7 @@ pub fn write_site(
         for &v in &views {
             let mut view = View::new(v.slug(), v.label(), matches!(v, Shown::Change(..)));
             for (z, layer, _) in set.layers(v, g)? {
-                view.add_level(z.level, layer.legend(), crate::fill_color(&layer));
+                view.add_level(z.level, &layer);
             }
             site_views.push(view);
         }

@@ -80,15 +80,10 @@ pub mod field {
     }
 }
 
-/// The MapLibre GL style expression (`fill-color`) that colours the vector tiles' features as
-/// the PNG tiles of `layer` are coloured: the value (or change) attribute stepped through the
-/// layer's class breaks (a value equal to a break takes the class above, as
-/// [`omzien::classify::Classes::class_of`] does), the suppressed colour where a wave's status is
-/// suppressed, else the not-measured colour.
-#[must_use]
-pub fn fill_color(layer: &Layer) -> serde_json::Value {
-    use serde_json::json;
-    let (number, statuses) = match layer.spec().kind {
+/// The attribute that colours a layer's features (the wave's value or the change) and the
+/// statuses that say why a feature has none (the wave's, or both waves' of a change).
+fn shading_fields(layer: &Layer) -> (String, Vec<String>) {
+    match layer.spec().kind {
         LayerKind::Level { wave } => (field::value(wave), vec![field::status(wave)]),
         LayerKind::Delta { from, to } => (
             field::change(from, to),
@@ -97,7 +92,29 @@ pub fn fill_color(layer: &Layer) -> serde_json::Value {
         // A kind this version does not know is drawn as not measured.
         #[allow(unreachable_patterns)]
         _ => (String::new(), Vec::new()),
-    };
+    }
+}
+
+/// `["any", status is suppressed, …]` over the statuses of a layer.
+fn any_suppressed(statuses: &[String]) -> serde_json::Value {
+    let mut any = vec![serde_json::json!("any")];
+    any.extend(
+        statuses
+            .iter()
+            .map(|s| serde_json::json!(["==", ["get", s], "suppressed"])),
+    );
+    serde_json::Value::Array(any)
+}
+
+/// The MapLibre GL style expression (`fill-color`) that colours the vector tiles' features as
+/// the PNG tiles of `layer` are coloured: the value (or change) attribute stepped through the
+/// layer's class breaks (a value equal to a break takes the class above, as
+/// [`omzien::classify::Classes::class_of`] does), the suppressed colour where a wave's status is
+/// suppressed, else the not-measured colour.
+#[must_use]
+pub fn fill_color(layer: &Layer) -> serde_json::Value {
+    use serde_json::json;
+    let (number, statuses) = shading_fields(layer);
     let palette = layer.palette();
     let mut step = vec![json!("step"), json!(["get", number])];
     let mut colors = palette.classes.iter().map(|c| c.hex());
@@ -108,20 +125,37 @@ pub fn fill_color(layer: &Layer) -> serde_json::Value {
         step.push(json!(b));
         step.push(json!(c));
     }
-    let mut suppressed = vec![json!("any")];
-    suppressed.extend(
-        statuses
-            .iter()
-            .map(|s| json!(["==", ["get", s], "suppressed"])),
-    );
     json!([
         "case",
         ["has", number],
         step,
-        suppressed,
+        any_suppressed(&statuses),
         palette.suppressed.hex(),
         palette.not_measured.hex()
     ])
+}
+
+/// MapLibre filters that pick, in `layer`, the features [`fill_color`] paints in the suppressed
+/// colour and those it paints in the not-measured colour: a page lays a pattern over each, so
+/// the two are told apart without colour (WCAG 1.4.1).
+#[must_use]
+pub fn status_filters(layer: &Layer) -> StatusFilters {
+    use serde_json::json;
+    let (number, statuses) = shading_fields(layer);
+    let suppressed = any_suppressed(&statuses);
+    StatusFilters {
+        suppressed: json!(["all", ["!", ["has", number]], suppressed]),
+        not_measured: json!(["all", ["!", ["has", number]], ["!", suppressed]]),
+    }
+}
+
+/// The filters of [`status_filters`].
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct StatusFilters {
+    /// Features without a figure because it is suppressed (too few respondents).
+    pub suppressed: serde_json::Value,
+    /// Features without a figure because it was not measured.
+    pub not_measured: serde_json::Value,
 }
 
 /// The attributes of [`vector_tile`]'s features with a description of each, as TileJSON 3.0's

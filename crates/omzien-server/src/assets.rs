@@ -37,16 +37,9 @@ pub const OWN: &[(&str, &[u8])] = &[
 /// `site.json`, not the API), and its files under `assets/` (libraries under `assets/vendor/`).
 #[must_use]
 pub fn exported_page() -> Vec<(String, Vec<u8>)> {
-    let index = INDEX_HTML.replacen(
-        "data-variant=\"served\"",
-        "data-variant=\"exported\"",
-        1,
-    );
+    let index = INDEX_HTML.replacen("data-variant=\"served\"", "data-variant=\"exported\"", 1);
     std::iter::once(("index.html".to_owned(), index.into_bytes()))
-        .chain(
-            OWN.iter()
-                .map(|(p, b)| (format!("assets/{p}"), b.to_vec())),
-        )
+        .chain(OWN.iter().map(|(p, b)| (format!("assets/{p}"), b.to_vec())))
         .chain(
             vendor::VENDOR
                 .iter()

@@ -581,6 +581,13 @@ pub struct VectorStyle {
     /// layer do.
     #[schema(value_type = Vec<Value>)]
     pub fill_color: serde_json::Value,
+    /// A MapLibre filter of the areas painted in the suppressed colour (the page lays a hatch
+    /// over them, so they differ from not measured by more than colour).
+    #[schema(value_type = Vec<Value>)]
+    pub suppressed: serde_json::Value,
+    /// A MapLibre filter of the areas painted in the not-measured colour.
+    #[schema(value_type = Vec<Value>)]
+    pub not_measured: serde_json::Value,
 }
 
 /// `/tilejson`: TileJSON 3.0.0 of a layer.

@@ -99,9 +99,12 @@ pub async fn vector_style(
     Query(q): Query<super::layer::LayerQuery>,
 ) -> Result<Json<VectorStyle>, ApiError> {
     let (_, layer) = super::tiles::layer(&state, &q).await?;
+    let patterns = render::status_filters(&layer);
     Ok(Json(VectorStyle {
         legend: layer.legend(),
         fill_color: render::fill_color(&layer),
+        suppressed: patterns.suppressed,
+        not_measured: patterns.not_measured,
     }))
 }
 

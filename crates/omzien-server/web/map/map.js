@@ -163,11 +163,18 @@ const signed = (v) => (v == null ? '–' : (v > 0 ? '+' : v < 0 ? '−' : '±') 
 const changeField = (a, b) => `change_${a}_${b}`;
 
 // ---- messages -------------------------------------------------------------------------------
+/** A close button: a visible ×, and its name as text a screen reader reads (so the accessible
+ * name holds what is seen: WCAG 2.5.3). */
+function closeButton(onclick, cls) {
+  return el('button', { type: 'button', class: cls, onclick },
+    el('span', { 'aria-hidden': 'true', text: '×' }), el('span', { class: 'sr', text: t('close') }));
+}
+
 function notice(text, kind) {
   const box = $('notices');
   for (const n of box.children) if (n.dataset.text === text) return;
   const n = el('div', { class: 'notice' + (kind === 'error' ? ' error' : '') },
-    el('button', { type: 'button', 'aria-label': t('close'), text: '×', onclick: () => n.remove() }),
+    closeButton(() => n.remove()),
     el('span', { text }));
   n.dataset.text = text;
   box.append(n);
@@ -305,7 +312,7 @@ function exportedSource() {
     async style(v, level) {
       const view = viewOf(v);
       if (!view) return null;
-      return { legend: view.legends[level], fill_color: view.colors[level] };
+      return { legend: view.legends[level], fill_color: view.colors[level], ...view.patterns[level] };
     },
     async card(code, v) {
       const level = levelOfCode(code);
@@ -550,6 +557,21 @@ function onControl() {
 
 // ---- the map's layers -----------------------------------------------------------------------
 const fillId = (l) => `fill-${l}`;
+const NONE = ['==', ['get', 'code'], ''];
+
+/** The patterns laid over suppressed (hatch) and not-measured (dots) areas, as the legend's
+ * swatches show them. */
+function patternImage(name) {
+  const n = 8;
+  const data = new Uint8Array(n * n * 4);
+  for (let y = 0; y < n; y++) {
+    for (let x = 0; x < n; x++) {
+      const on = name === 'hatch' ? (x + n - y) % n === 0 || (x + n - y) % n === 1 : (x % 4 === 1 && y % 4 === 1);
+      if (on) data.set([0, 0, 0, name === 'hatch' ? 120 : 160], (y * n + x) * 4);
+    }
+  }
+  return { width: n, height: n, data };
+}
 
 function layerZooms(l) {
   if (state.level !== 'auto') return l === state.level ? [0, 24] : [24, 24];
@@ -565,6 +587,9 @@ function baseStyle() {
     const src = source.sourceOf(l);
     const common = { source: src, 'source-layer': l };
     layers.push({ id: fillId(l), type: 'fill', ...common, paint: { 'fill-color': '#cccccc' } });
+    // Suppressed areas hatched, not-measured ones dotted: told apart without colour.
+    layers.push({ id: `pat-s-${l}`, type: 'fill', ...common, filter: NONE, paint: { 'fill-pattern': 'hatch' } });
+    layers.push({ id: `pat-n-${l}`, type: 'fill', ...common, filter: NONE, paint: { 'fill-pattern': 'dots' } });
     layers.push({ id: `line-${l}`, type: 'line', ...common, paint: { 'line-color': '#ffffff', 'line-width': 0.7, 'line-opacity': 0.9 } });
     layers.push({ id: `sel-casing-${l}`, type: 'line', ...common, filter: ['==', ['get', 'code'], ''], paint: { 'line-color': '#ffffff', 'line-width': 6 } });
     layers.push({ id: `sel-${l}`, type: 'line', ...common, filter: ['==', ['get', 'code'], ''], paint: { 'line-color': '#111111', 'line-width': 3 } });
@@ -575,7 +600,7 @@ function baseStyle() {
 function applyZooms() {
   for (const { level: l } of meta.levels) {
     const [a, b] = layerZooms(l);
-    for (const id of [fillId(l), `line-${l}`, `sel-casing-${l}`, `sel-${l}`]) map.setLayerZoomRange(id, a, b);
+    for (const id of [fillId(l), `pat-s-${l}`, `pat-n-${l}`, `line-${l}`, `sel-casing-${l}`, `sel-${l}`]) map.setLayerZoomRange(id, a, b);
   }
 }
 
@@ -602,8 +627,15 @@ async function loadStyles() {
   }));
   if (seq !== styleSeq) return;
   styles = got;
-  for (const l of levels) if (styles[l]) map.setPaintProperty(fillId(l), 'fill-color', styles[l].fill_color);
+  for (const l of levels) {
+    if (!styles[l]) continue;
+    map.setPaintProperty(fillId(l), 'fill-color', styles[l].fill_color);
+    map.setFilter(`pat-s-${l}`, styles[l].suppressed ?? NONE);
+    map.setFilter(`pat-n-${l}`, styles[l].not_measured ?? NONE);
+  }
   showLegend();
+  // The table's classes come from these legends.
+  if (lastRows.length) renderTable(effectiveLevel());
 }
 
 let shownAge = null;
@@ -968,7 +1000,7 @@ function renderCard(doc) {
   const plural = t(PLURAL[a.level] || 'gemeenten');
   const rankLine = (key, r) => (r ? el('p', { class: 'rank', 'data-rank': key, text: `${t(key)} (${sel.wave}): ${r.rank} ${t('of')} ${r.of} ${plural}` }) : null);
   card.replaceChildren(...[
-    el('button', { type: 'button', class: 'close', 'aria-label': t('close'), text: '×', onclick: () => closeCard() }),
+    closeButton(() => closeCard(), 'close'),
     el('h2', { id: 'card-name', text: a.name || a.code }),
     el('p', { class: 'small' }, `${t(a.level)} · ${t('code')} `, el('code', { id: 'card-code', text: a.code }),
       a.parent ? ` · ${t('parent')} ${a.parent}${a.gemeente_name && a.level !== 'gemeente' ? ' (' + a.gemeente_name + ')' : ''}` : '',
@@ -1090,6 +1122,9 @@ async function start() {
     dragRotate: false,
     pitchWithRotate: false,
     touchPitch: false,
+  });
+  map.on('styleimagemissing', (e) => {
+    if ((e.id === 'hatch' || e.id === 'dots') && !map.hasImage(e.id)) map.addImage(e.id, patternImage(e.id));
   });
   map.addControl(new maplibregl.NavigationControl({ showCompass: false }));
   map.keyboard.enable();
