@@ -24,7 +24,7 @@ for r in $(seq 1 "$ROUNDS"); do
     out="$WORK/site-$name"
     rm -rf "$out"
     /usr/bin/time -f "%e %M" -o "$WORK/time.txt" "$bin" export site \
-      --data "$DATA/rivm-50090NED" --boundaries "$DATA/cbs-2020" --out "$out" > /dev/null
+      --data "$DATA/rivm-50090NED" --boundaries "$DATA/cbs-2020" --out "$out" > /dev/null 2>"$WORK/err-$name.txt"
     read -r secs kb < "$WORK/time.txt"
     size=$(du -sm "$out" | cut -f1)
     files=$(find "$out" -type f | wc -l)

@@ -58,7 +58,7 @@ pub use png::{EncodeError, encode, encode_tile};
 pub use raster::{Raster, TILE_SIZE, render};
 pub use report::{ReportPdfError, report_date, report_pdf};
 pub use scene::{Scene, SceneShape};
-pub use site::{Age, Manifest, SiteError, SiteLevel, SitePage, View, write_site};
+pub use site::{Age, Manifest, SearchEntry, SiteError, SiteLevel, SitePage, View, write_site};
 pub use tile::{MAX_ZOOM, Projector, TileCoord, TileError};
 pub use vector::{
     Attribute, FeatureAttributes, MVT_BUFFER, MVT_EXTENT, StatusFilters, VectorError, VectorQuery,

@@ -299,8 +299,9 @@ fn search_index(set: &TileSet) -> Vec<SearchEntry> {
     rows
 }
 
-/// Writes the static map site of a tile set to `out`: one vector archive per age group, the
-/// legend of every level of every wave and change, `site.json` and the page; in a staged folder
+/// Writes the static map site of a tile set to `out`: one vector archive per age group,
+/// `site.json` (with the legend and colours of every level of every wave and change),
+/// `search.json` and the page; in a staged folder
 /// renamed into place when complete (replacing one there only with `force`).
 ///
 /// # Errors

@@ -94,16 +94,29 @@ fn the_static_site_of_the_demo_is_written_whole() {
     .unwrap();
     let dir = scratch("site");
     let out = dir.join("site");
-    let page = SitePage {
-        files: &[("index.html", b"<!doctype html><title>omzien</title>")],
-        vendor: &[],
-    };
+    let files = [(
+        "index.html".to_owned(),
+        b"<!doctype html><title>omzien</title>".to_vec(),
+    )];
+    let page = SitePage { files: &files };
     let cancel = AtomicBool::new(false);
     write_site(&set, &out, false, &page, &mut Quiet, &cancel).unwrap();
     assert!(out.join("index.html").is_file());
     let manifest: serde_json::Value =
         serde_json::from_slice(&std::fs::read(out.join("site.json")).unwrap()).unwrap();
     assert!(manifest.is_object(), "{manifest}");
+    // Every area drawn is in the search index, by name with its box.
+    let index: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("search.json")).unwrap()).unwrap();
+    let oost = index
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["code"] == "WK999903")
+        .unwrap();
+    assert_eq!(oost["name"], "Oosterkwartier");
+    assert_eq!(oost["level"], "wijk");
+    assert_eq!(oost["bbox"].as_array().unwrap().len(), 4);
     let archives: Vec<_> = std::fs::read_dir(out.join("tiles"))
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
