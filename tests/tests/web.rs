@@ -51,6 +51,24 @@ fn web_map_in_chromium() {
     rt.shutdown_background();
 }
 
+/// The web map on the built-in synthetic demo, as `omzien serve` shows it to a newcomer: it says
+/// the figures are synthetic, and axe-core, the keyboard walk, the table and reflow hold there
+/// too (`tests/web/demo.test.mjs`).
+#[test]
+fn web_map_on_the_demo_in_chromium() {
+    let Some(b) = browser() else {
+        return;
+    };
+    let state = AppState::new(
+        omzien::demo::dataset(),
+        omzien::demo::boundaries().to_vec(),
+        64 << 20,
+    );
+    let (rt, url) = serve(state);
+    b.run("demo.test.mjs", &[("OMZIEN_URL", &url)]);
+    rt.shutdown_background();
+}
+
 /// The risk list on figures with 95 % intervals: a table in 50150NED's layout for the demo's
 /// areas (two waves, one buurt far above the rest and risen by 25 pp, precisely measured),
 /// served on the demo's boundaries; `tests/web/risk.test.mjs` checks that the list marks by
