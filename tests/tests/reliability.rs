@@ -162,8 +162,8 @@ async fn no_url_reads_a_file_outside_the_embedded_assets() {
         "/assets/%2E%2E%2F%2E%2E%2F%2E%2E%2Fetc%2Fpasswd".to_owned(),
         "/assets//etc/passwd".to_owned(),
         "/assets/%2Fetc%2Fpasswd".to_owned(),
-        "/assets/app.js%00.txt".to_owned(),
-        "/assets/app.js/../../../Cargo.toml".to_owned(),
+        "/assets/map.js%00.txt".to_owned(),
+        "/assets/map.js/../../../Cargo.toml".to_owned(),
         "/assets/..\\..\\Cargo.toml".to_owned(),
         "/..%2F..%2Fetc%2Fpasswd".to_owned(),
         "/%2e%2e/%2e%2e/etc/passwd".to_owned(),
@@ -191,7 +191,7 @@ async fn no_url_reads_a_file_outside_the_embedded_assets() {
         }
     }
     // The embedded files themselves are served.
-    let (s, ctype, body) = get(&app, "/assets/app.js").await;
+    let (s, ctype, body) = get(&app, "/assets/map.js").await;
     assert_eq!(s, StatusCode::OK);
     assert!(ctype.contains("javascript"), "{ctype}");
     assert!(!body.is_empty());

@@ -126,6 +126,20 @@ export async function sortByKeyboard(page) {
   assert.ok(values.length >= 2, `${values.length} values`);
 }
 
+/** Closes the open card with Escape, sorts the table by keyboard, and opens the first row's
+ * card with Enter: the card shows that area and takes the focus. Returns the area's code. */
+export async function chooseFromTable(page) {
+  await page.keyboard.press('Escape');
+  await page.waitForSelector('#card', { state: 'hidden' });
+  await sortByKeyboard(page);
+  const first = await page.getAttribute('#areas tbody tr button', 'data-code');
+  await page.focus('#areas tbody tr button');
+  await page.keyboard.press('Enter');
+  await page.waitForFunction((c) => document.querySelector('#card-code')?.textContent === c, first);
+  assert.equal((await focused(page)).name, '#card');
+  return first;
+}
+
 /** The names on the map are the names of areas in the table, and none overlap. */
 export async function namesOnMap(page, min = 1) {
   const labels = await page.evaluate(() => [...document.querySelectorAll('#labels span')].map((s) => {

@@ -30,6 +30,8 @@ pub const INDEX_HTML: &str = include_str!("../web/map/index.html");
 /// The page's own script and style, under `/assets/` (and `assets/` in an exported site).
 pub const OWN: &[(&str, &[u8])] = &[
     ("map.js", include_bytes!("../web/map/map.js")),
+    ("sources.js", include_bytes!("../web/map/sources.js")),
+    ("text.js", include_bytes!("../web/map/text.js")),
     ("map.css", include_bytes!("../web/map/map.css")),
 ];
 

@@ -6,124 +6,15 @@
 // What the static site cannot do (no API: no CSV of a query, no report, no ranks, no risk list)
 // is said on the page. Every colour comes from the layer classes the server's PNG tiles use.
 import * as maplibregl from './vendor/maplibre-gl/maplibre-gl.js';
+import { TEXT } from './text.js';
+import { changeField, exportedSource, fold, levelOfCode, servedSource } from './sources.js';
 
 maplibregl.setWorkerUrl(new URL('./vendor/maplibre-gl/maplibre-gl-worker.js', import.meta.url).href);
 
 const VARIANT = document.documentElement.dataset.variant === 'exported' ? 'exported' : 'served';
 
-const TEXT = {
-  nl: {
-    tagline: 'Waar is eenzaamheid hoog, en waar stijgt ze?', skip: 'Naar de tabel van de gebieden in beeld',
-    panel: 'Kaartkeuzes', indicator: 'Indicator', mode: 'Weergave', mode_level: 'niveau in één meting',
-    mode_delta: 'verandering tussen twee metingen', wave: 'Meting', from: 'van', to: 'tot',
-    age: 'Leeftijd', level: 'Gebiedsniveau', method: 'Klassenindeling',
-    m_quantile: 'kwantielen', m_equal: 'gelijke intervallen', m_jenks: 'natuurlijke grenzen (Jenks)',
-    search: 'Zoek een gemeente, wijk of buurt', search_go: 'Zoek', legend: 'Legenda',
-    risk: 'Aandachtsgebieden', areas: 'Gebieden in beeld',
-    download: 'Cijfers van deze kaartweergave (CSV)', auto: 'automatisch (naar zoomniveau)',
-    gemeente: 'gemeente', wijk: 'wijk', buurt: 'buurt', land: 'Nederland',
-    gemeenten: 'gemeenten', wijken: 'wijken', buurten: 'buurten',
-    loneliness: 'Eenzaamheid', others: 'Overige indicatoren',
-    close: 'Sluiten', code: 'code', parent: 'ligt in', area_value: 'gebied', gm_value: 'gemeente', nl_value: 'Nederland',
-    suppressed: 'onderdrukt', not_measured: 'niet gemeten', no_polygon: 'geen grens op de kaart',
-    suppressed_long: 'onderdrukt (te weinig respondenten)',
-    rank_country: 'Plaats in Nederland', rank_gemeente: 'Plaats binnen de gemeente', of: 'van', report: 'Rapport (PDF)',
-    spine: 'Alle indicatoren tegen Nederland (staafdiagram)', brief: 'In het kort, voor de raad',
-    change: 'Verandering', rising: 'stijgt', falling: 'daalt', stable: 'gelijk', unknown: 'onbekend',
-    significant: 'significant', not_significant: 'niet significant',
-    risk_high: 'Hoogste waarden', risk_rising: 'Sterkste stijging', risk_none: 'Geen gebieden voor deze keuze.',
-    risk_p: 'kans',
-    risk_by_p: (p, n, rising) => `Gebieden met een kans van ${p} of meer dat ze werkelijk ${rising ? 'meer dan het land stegen (boven de drempel)' : 'bij de hoogste horen'}, getrokken uit de 95%-intervallen (${n} trekkingen; gebieden onafhankelijk verondersteld).`,
-    risk_by_rules: 'Deze cijfers hebben geen intervallen: de lijst volgt de puntwaarden, niet hoe zeker ze zijn.',
-    risk_offline: 'De lijst met aandachtsgebieden wordt berekend door de server (omzien serve); deze kaart is een statische uitvoer zonder server. De tabel onder de kaart toont alle gebieden in beeld.',
-    offline: 'Deze kaart is een statische uitvoer: een CSV van de weergave, het rapport en de rangorde vragen de server (omzien serve).',
-    card_offline: 'Rapport, rangorde en vergelijking met gemeente en land vragen de server (omzien serve).',
-    nothing_here: 'Hier ligt geen gebied met cijfers op dit niveau.',
-    no_results: 'Niets gevonden.', results: (n) => `${n} ${n === 1 ? 'gebied' : 'gebieden'} gevonden.`,
-    tile_failed: 'Een deel van de kaarttegels kon niet worden geladen.',
-    unknown_param: (k, v, d) => `Onbekende waarde in de link: ${k}=${v}. Getoond: ${d}.`,
-    unknown_area: (c) => `Gebied ${c} uit de link is niet gevonden.`,
-    same_wave: 'Een verandering vraagt twee verschillende metingen; de vorige meting is gekozen.',
-    no_change: 'Deze verandering is niet in de kaart opgenomen; getoond:',
-    server_error: (m) => `Fout van de server: ${m}`,
-    no_boundaries: 'Deze server heeft geen gebiedsgrenzen geladen: de kaart blijft leeg. De cijfers staan in de API (/api/…).',
-    source: 'Bron: RIVM/GGD Gezondheidsmonitor (StatLine 50090NED); grenzen CBS/Kadaster.',
-    percent_of: 'in %', pp: 'procentpunt', pp_short: 'pp',
-    name: 'Naam', value: 'Waarde', interval: '95%-interval', klass: 'Klasse', change_since: (w) => `Verandering sinds ${w}`,
-    change_from_to: (a, b) => `Verandering ${a} → ${b}`,
-    table_caption: (n, lvl, what) => `${n} ${lvl} in beeld, ${what}. Kies een naam voor de kaart van dat gebied.`,
-    table_more: (n, m) => `${n} van de ${m} gebieden getoond; zoom in voor de rest.`,
-    table_none: 'Geen gebied met cijfers in beeld.',
-    sort_by: (c) => `Sorteer op ${c}`,
-    chart: (name, pts) => `Verloop van ${name}: ${pts}`,
-    map_label: 'Kaart', map_help: 'Kaart. Met de pijltjestoetsen schuift de kaart, met plus en min zoomt ze. Alle gebieden in beeld staan in de tabel onder de kaart.',
-    zoom_in: 'Inzoomen', zoom_out: 'Uitzoomen', noscript: 'Deze kaart heeft JavaScript nodig.',
-    level_of: (lvl) => `Gebieden: ${lvl}`,
-    caveat: {
-      age_range_changed: (c, x) => `leeftijdsgrens veranderd: ${x.from} vanaf ${c.from_min_age} jaar, ${x.to} vanaf ${c.to_min_age} jaar`,
-      suppressed: (c) => `onderdrukt in ${c.wave}: geen verschil`,
-      not_measured: (c) => `niet gemeten in ${c.wave}: geen verschil`,
-      no_interval: () => 'geen 95%-betrouwbaarheidsgrenzen in de bestanden: significantie onbekend',
-    },
-  },
-  en: {
-    tagline: 'Where is loneliness high, and where is it rising?', skip: 'Skip to the table of the areas in view',
-    panel: 'Map choices', indicator: 'Indicator', mode: 'Show', mode_level: 'level in one wave',
-    mode_delta: 'change between two waves', wave: 'Wave', from: 'from', to: 'to',
-    age: 'Age group', level: 'Area level', method: 'Classification',
-    m_quantile: 'quantiles', m_equal: 'equal intervals', m_jenks: 'natural breaks (Jenks)',
-    search: 'Find a gemeente, wijk or buurt', search_go: 'Search', legend: 'Legend',
-    risk: 'Areas needing attention', areas: 'Areas in view',
-    download: 'Figures of this map view (CSV)', auto: 'automatic (by zoom)',
-    gemeente: 'municipality', wijk: 'district', buurt: 'neighbourhood', land: 'Netherlands',
-    gemeenten: 'municipalities', wijken: 'districts', buurten: 'neighbourhoods',
-    loneliness: 'Loneliness', others: 'Other indicators',
-    close: 'Close', code: 'code', parent: 'part of', area_value: 'area', gm_value: 'municipality', nl_value: 'Netherlands',
-    suppressed: 'suppressed', not_measured: 'not measured', no_polygon: 'no boundary on the map',
-    suppressed_long: 'suppressed (too few respondents)',
-    rank_country: 'Rank in the Netherlands', rank_gemeente: 'Rank within the municipality', of: 'of', report: 'Report (PDF)',
-    spine: 'All indicators against the Netherlands (spine chart)', brief: 'In brief, for the council',
-    change: 'Change', rising: 'rising', falling: 'falling', stable: 'stable', unknown: 'unknown',
-    significant: 'significant', not_significant: 'not significant',
-    risk_high: 'Highest values', risk_rising: 'Largest rises', risk_none: 'No areas for this selection.',
-    risk_p: 'probability',
-    risk_by_p: (p, n, rising) => `Areas with a probability of ${p} or more that they truly ${rising ? 'rose beyond the country (above the threshold)' : 'are among the highest'}, drawn from the 95% intervals (${n} draws; areas taken as independent).`,
-    risk_by_rules: 'These figures carry no intervals: the list follows the point values, not how sure they are.',
-    risk_offline: 'The list of areas needing attention is computed by the server (omzien serve); this map is a static export without one. The table below the map lists every area in view.',
-    offline: 'This map is a static export: a CSV of the view, the report and the ranks need the server (omzien serve).',
-    card_offline: 'The report, ranks and the comparison with the municipality and the country need the server (omzien serve).',
-    nothing_here: 'No area with figures at this level here.',
-    no_results: 'Nothing found.', results: (n) => `${n} ${n === 1 ? 'area' : 'areas'} found.`,
-    tile_failed: 'Some map tiles could not be loaded.',
-    unknown_param: (k, v, d) => `Unknown value in the link: ${k}=${v}. Showing: ${d}.`,
-    unknown_area: (c) => `Area ${c} from the link was not found.`,
-    same_wave: 'A change needs two different waves; the previous wave was chosen.',
-    no_change: 'This change is not in the map; showing:',
-    server_error: (m) => `Server error: ${m}`,
-    no_boundaries: 'This server has no boundaries loaded: the map stays empty. The figures are in the API (/api/…).',
-    source: 'Source: RIVM/GGD Gezondheidsmonitor (StatLine 50090NED); boundaries CBS/Kadaster.',
-    percent_of: 'in %', pp: 'percentage points', pp_short: 'pp',
-    name: 'Name', value: 'Value', interval: '95% interval', klass: 'Class', change_since: (w) => `Change since ${w}`,
-    change_from_to: (a, b) => `Change ${a} → ${b}`,
-    table_caption: (n, lvl, what) => `${n} ${lvl} in view, ${what}. Choose a name for that area's figures.`,
-    table_more: (n, m) => `${n} of ${m} areas shown; zoom in for the rest.`,
-    table_none: 'No area with figures in view.',
-    sort_by: (c) => `Sort by ${c}`,
-    chart: (name, pts) => `Course of ${name}: ${pts}`,
-    map_label: 'Map', map_help: 'Map. The arrow keys move the map, plus and minus zoom. Every area in view is in the table below the map.',
-    zoom_in: 'Zoom in', zoom_out: 'Zoom out', noscript: 'This map needs JavaScript.',
-    level_of: (lvl) => `Areas: ${lvl}`,
-    caveat: {
-      age_range_changed: (c, x) => `age range changed: ${x.from} from age ${c.from_min_age}, ${x.to} from age ${c.to_min_age}`,
-      suppressed: (c) => `suppressed in ${c.wave}: no change`,
-      not_measured: (c) => `not measured in ${c.wave}: no change`,
-      no_interval: () => 'no 95% bounds in the files: significance unknown',
-    },
-  },
-};
 const LONELINESS = ['Eenzaam_28', 'ErnstigZeerErnstigEenzaam_29', 'EmotioneelEenzaam_30', 'SociaalEenzaam_31'];
 const METHODS = ['quantile', 'equal', 'jenks'];
-const LEVELS = ['gemeente', 'wijk', 'buurt'];
 const PLURAL = { gemeente: 'gemeenten', wijk: 'wijken', buurt: 'buurten' };
 const SVG_NS = 'http://www.w3.org/2000/svg';
 const MAX_ROWS = 300;
@@ -160,7 +51,6 @@ const t = (k) => TEXT[state.lang][k] ?? TEXT.nl[k] ?? k;
 const locale = () => (state.lang === 'nl' ? 'nl-NL' : 'en-GB');
 const fmt = (v, digits = 1) => (v == null ? '–' : Number(v).toLocaleString(locale(), { minimumFractionDigits: digits, maximumFractionDigits: digits }));
 const signed = (v) => (v == null ? '–' : (v > 0 ? '+' : v < 0 ? '−' : '±') + fmt(Math.abs(v)));
-const changeField = (a, b) => `change_${a}_${b}`;
 
 // ---- messages -------------------------------------------------------------------------------
 /** A close button: a visible ×, and its name as text a screen reader reads (so the accessible
@@ -179,180 +69,6 @@ function notice(text, kind) {
   n.dataset.text = text;
   box.append(n);
 }
-
-async function getJson(path) {
-  let r;
-  try {
-    r = await fetch(path, { headers: { Accept: 'application/json' } });
-  } catch (e) {
-    throw new Error(String(e.message || e));
-  }
-  let body = null;
-  try { body = await r.json(); } catch (_) { body = null; }
-  if (!r.ok) {
-    const err = new Error((body && body.error) || `${r.status} ${r.statusText}`);
-    err.status = r.status;
-    throw err;
-  }
-  return body;
-}
-
-const fold = (s) => String(s ?? '').normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
-
-// ---- the two sources of figures -------------------------------------------------------------
-// Each answers the same questions; `null` where it cannot (said on the page).
-
-/** The server's API and vector tiles. */
-function servedSource() {
-  const base = new URL('.', location.href).href;
-  const layerParams = (v, level) => {
-    const p = new URLSearchParams({ indicator: v.indicator, age: v.age, level, method: v.method });
-    if (v.mode === 'level') p.set('wave', v.wave); else { p.set('from', v.from); p.set('to', v.to); }
-    return p;
-  };
-  return {
-    async init() {
-      const [indicators, waves] = await Promise.all([getJson('api/indicators'), getJson('api/waves')]);
-      return {
-        indicators: indicators.rows,
-        waves: waves.rows.map((w) => String(w.wave)),
-        ages: waves.age_groups.map((a) => ({ short: a.short, code: String(a.code), label_nl: a.label_nl, label_en: a.label_en })),
-        levels: waves.levels.filter((l) => l.boundaries && LEVELS.includes(l.level) && l.minzoom != null)
-          .map((l) => ({ level: l.level, minzoom: l.minzoom, maxzoom: l.maxzoom }))
-          .sort((a, b) => a.minzoom - b.minzoom),
-        changes: null,
-        synthetic: !!waves.dataset.synthetic,
-        notice: waves.dataset.notice,
-        bounds: waves.bounds,
-        attribution: waves.dataset.synthetic ? 'SYNTHETIC DEMO DATA' : 'RIVM/GGD Gezondheidsmonitor · CBS/Kadaster',
-      };
-    },
-    sources(v) {
-      const out = {};
-      for (const l of meta.levels) {
-        const p = new URLSearchParams({ indicator: v.indicator, age: v.age, level: l.level });
-        out[`areas-${l.level}`] = {
-          type: 'vector', tiles: [`${base}vector/{z}/{x}/{y}.mvt?${p}`], minzoom: 0, maxzoom: 14,
-          attribution: meta.attribution,
-        };
-      }
-      return out;
-    },
-    sourceOf: (level) => `areas-${level}`,
-    async style(v, level) {
-      return getJson(`vector/style?${layerParams(v, level)}`);
-    },
-    async card(code, v) {
-      const p = new URLSearchParams({ indicator: v.indicator, age: v.age, rank_wave: v.mode === 'level' ? v.wave : v.to });
-      const doc = await getJson(`api/areas/${encodeURIComponent(code)}?${p}`);
-      const rows = doc.rows.filter((r) => r.indicator === v.indicator && r.age === v.age)
-        .sort((a, b) => a.wave - b.wave)
-        .map((r) => ({ wave: String(r.wave), status: r.status, value: r.value, lower: r.interval?.[0], upper: r.interval?.[1], gemeente: r.gemeente, national: r.national }));
-      const trends = (doc.trends || []).filter((x) => x.indicator === v.indicator && x.age === v.age);
-      return { area: doc.area, rows, trends, selection: doc.selection || {}, served: true };
-    },
-    async search(q) {
-      const r = await getJson(`api/search?${new URLSearchParams({ q, limit: '8' })}`);
-      return r.rows;
-    },
-    async risk(v, level) {
-      const p = new URLSearchParams({ indicator: v.indicator, age: v.age, level, limit: '10' });
-      if (v.mode === 'level') { p.set('wave', v.wave); p.set('mode', 'high'); } else { p.set('wave', v.to); p.set('since', v.from); p.set('mode', 'rising'); }
-      let r = await getJson(`api/risk?${p}`);
-      // Where the figures carry intervals, the list marks areas by how sure the mark is (the
-      // probability, from the intervals), as `omzien risk --by probability` does.
-      if (r.with_intervals > 0) {
-        p.set('by', 'probability');
-        p.set('min_prob', '0.8');
-        r = await getJson(`api/risk?${p}`);
-      }
-      return r;
-    },
-    download(v, level, bbox) {
-      const p = layerParams(v, level);
-      p.set('bbox', bbox);
-      p.set('format', 'csv');
-      return `api/figures?${p}`;
-    },
-    links: true,
-  };
-}
-
-/** The static site's own files. */
-function exportedSource() {
-  let site = null;
-  let index = null;
-  const ageOf = (v) => site.ages.find((a) => a.age === v.age) || site.ages[0];
-  const viewOf = (v) => {
-    const a = ageOf(v);
-    const id = v.mode === 'level' ? v.wave : `${v.from}-${v.to}`;
-    return a.views.find((x) => x.id === id);
-  };
-  return {
-    async init() {
-      site = await getJson('site.json');
-      const changes = site.ages[0].views.filter((x) => x.change).map((x) => x.id.split('-'));
-      return {
-        indicators: [{ key: site.indicator, label_nl: site.title.replace(/ per gemeente, wijk en buurt$/, ''), label_en: site.title_en.replace(/ by municipality, district and neighbourhood$/, '') }],
-        waves: site.waves.map(String),
-        ages: site.ages.map((a) => ({ short: a.age, code: a.age, label_nl: a.label, label_en: a.label_en })),
-        levels: site.levels.map((l) => ({ level: l.level, minzoom: l.minzoom, maxzoom: l.maxzoom })),
-        changes,
-        synthetic: site.synthetic,
-        notice: 'Synthetische demodata: deze cijfers zijn verzonnen, niet gemeten (synthetic demo data).',
-        bounds: site.bounds,
-        attribution: site.attribution,
-        title: { nl: site.title, en: site.title_en },
-      };
-    },
-    sources(v) {
-      return { areas: { type: 'vector', url: 'pmtiles://' + new URL(ageOf(v).tiles, location.href).href, attribution: site.attribution } };
-    },
-    sourceOf: () => 'areas',
-    async style(v, level) {
-      const view = viewOf(v);
-      if (!view) return null;
-      return { legend: view.legends[level], fill_color: view.colors[level], ...view.patterns[level] };
-    },
-    async card(code, v) {
-      const level = levelOfCode(code);
-      const feats = map.querySourceFeatures('areas', { sourceLayer: level, filter: ['==', ['get', 'code'], code] });
-      if (!feats.length) { const e = new Error(code); e.status = 404; throw e; }
-      const p = feats[0].properties;
-      const rows = meta.waves.map((w) => ({ wave: w, status: p[`status_${w}`] || 'not_measured', value: p[`value_${w}`], lower: p[`lower_${w}`], upper: p[`upper_${w}`] }));
-      const trends = [];
-      for (const [a, b] of meta.changes) {
-        const d = p[changeField(a, b)];
-        if (d === undefined) continue;
-        trends.push({ from: a, to: b, delta: d, direction: d > 0 ? 'rising' : d < 0 ? 'falling' : 'stable', significant: null, caveat_kinds: [] });
-      }
-      return { area: { code, level, name: p.name || code, gemeente_name: p.gemeente, has_polygon: true }, rows, trends, selection: {}, served: false };
-    },
-    async search(q) {
-      if (!index) index = (await getJson(site.search)).map((r) => ({ ...r, key: fold(r.name) }));
-      const f = fold(q.trim());
-      const up = q.trim().toUpperCase();
-      const scored = [];
-      for (const r of index) {
-        let s = null;
-        if (r.code === up) s = 0;
-        else if (r.key === f) s = 1;
-        else if (r.key.startsWith(f)) s = 2;
-        else if (r.key.split(/[\s\-/(]+/).some((w) => w.startsWith(f))) s = 3;
-        else if (r.key.includes(f)) s = 4;
-        else if (r.code.startsWith(up)) s = 5;
-        if (s != null) scored.push([s, LEVELS.indexOf(r.level), r]);
-      }
-      scored.sort((a, b) => a[0] - b[0] || a[1] - b[1] || a[2].name.localeCompare(b[2].name, 'nl'));
-      return scored.slice(0, 8).map((x) => x[2]);
-    },
-    risk: null,
-    download: null,
-    links: false,
-  };
-}
-
-const levelOfCode = (code) => (/^GM/.test(code) ? 'gemeente' : /^WK/.test(code) ? 'wijk' : 'buurt');
 
 // ---- state <-> address ----------------------------------------------------------------------
 const KEYS = ['indicator', 'age', 'mode', 'wave', 'from', 'to', 'level', 'method', 'lang', 'area', 'z', 'lat', 'lon'];
@@ -790,7 +506,7 @@ function placeLabels(entries) {
 
 const COLUMNS = [
   ['name', () => t('name')],
-  ['code', () => t('code')],
+  ['code', () => t('code_col')],
   ['value', () => `${t('value')} (${state.mode === 'level' ? state.wave : state.to})`],
   ['change', () => (state.mode === 'level' ? (lastRows[0]?.changeFrom ? t('change_since')(lastRows[0].changeFrom) : t('change')) : t('change_from_to')(state.from, state.to))],
   ['class', () => t('klass')],
@@ -1088,7 +804,7 @@ function onKey(e) {
 
 // ---- start ----------------------------------------------------------------------------------
 async function start() {
-  source = VARIANT === 'served' ? servedSource() : exportedSource();
+  source = VARIANT === 'served' ? servedSource(meta) : exportedSource(meta, () => map);
   const raw = readUrl();
   if (raw.lang === 'en') state.lang = 'en';
   try {
