@@ -116,6 +116,7 @@ test('switching the wave recolours the map, the address holds it and the back bu
   }
   console.log(`pixels changed 2020 → 2012: ${changed}; tiles fetched for it: ${tileRequests.length}`);
   assert.deepEqual(tileRequests, [], 'a new wave fetched tiles');
+  tileRequests.length = 0;
   assert.ok(changed > 5000, `only ${changed} pixels changed`);
   // Back: the earlier view, wave 2020, in the select and on the map.
   await page.goBack();
@@ -128,6 +129,14 @@ test('switching the wave recolours the map, the address holds it and the back bu
   assert.match(page.url(), /mode=delta/);
   assert.match(await page.textContent('#legend-what'), /procentpunt/);
   await settled(page);
+  // Another age group is other tiles: the map asks for them, the legend and the table follow.
+  const before65 = tileRequests.length;
+  await page.selectOption('#age', '65+');
+  await page.waitForFunction(() => document.querySelector('#legend-what').textContent.includes('65 jaar'));
+  await settled(page);
+  assert.ok(tileRequests.slice(before65).some((u) => u.includes('age=65%2B')), 'tiles of 65+ were fetched');
+  assert.match(page.url(), /age=65%2B/);
+  assert.match(await page.textContent('#areas-note'), /65 jaar/);
   assert.deepEqual(problems, []);
   await page.close();
 });
