@@ -40,7 +40,10 @@ export function focused(page) {
     const a = document.activeElement;
     if (!a || a === document.body) return 'body';
     const style = getComputedStyle(a);
-    const ring = (style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2) || (style.boxShadow && style.boxShadow !== 'none');
+    // The map's canvas shows its ring on the map's frame (a dark and a white ring), others their own outline.
+    const frame = a.classList.contains('maplibregl-canvas') ? getComputedStyle(document.getElementById('map'), '::after') : null;
+    const ring = frame ? frame.content !== 'none' && parseFloat(frame.borderTopWidth) >= 2
+      : (style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2);
     const name = a.id ? `#${a.id}`
       : a.dataset.sort ? `sort:${a.dataset.sort}`
       : a.dataset.code ? `${a.closest('#areas') ? 'row' : a.closest('#risk-list') ? 'risk' : 'result'}:${a.dataset.code}`
