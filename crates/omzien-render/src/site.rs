@@ -58,6 +58,10 @@ pub struct Manifest {
     pub title_en: String,
     /// The indicator's key (`Eenzaam_28`).
     pub indicator: String,
+    /// Its label in Dutch (the key where the data has none).
+    pub indicator_label: String,
+    /// Its label in English.
+    pub indicator_label_en: String,
     /// Its unit symbol (`%`).
     pub unit: String,
     /// Demo data: the page says the figures are synthetic.
@@ -354,15 +358,13 @@ pub fn write_site(
     let index = serde_json::to_vec(&search_index(set))
         .map_err(|e| io(&staged.path().join(search))(std::io::Error::other(e)))?;
     staged.write(search, &index)?;
+    let label = info.map_or_else(|| set.indicator().to_string(), |i| i.label_nl.clone());
+    let label_en = info.map_or_else(|| set.indicator().to_string(), |i| i.label_en.clone());
     let manifest = Manifest {
-        title: format!(
-            "{} per gemeente, wijk en buurt",
-            info.map_or_else(|| set.indicator().to_string(), |i| i.label_nl.clone())
-        ),
-        title_en: format!(
-            "{} by municipality, district and neighbourhood",
-            info.map_or_else(|| set.indicator().to_string(), |i| i.label_en.clone())
-        ),
+        title: format!("{label} per gemeente, wijk en buurt"),
+        title_en: format!("{label_en} by municipality, district and neighbourhood"),
+        indicator_label: label,
+        indicator_label_en: label_en,
         indicator: set.indicator().to_string(),
         unit: info
             .map_or(omzien::Unit::Number, |i| i.unit)

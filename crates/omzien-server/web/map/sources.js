@@ -116,7 +116,7 @@ export function exportedSource(meta, mapNow) {
       site = await getJson('site.json');
       const changes = site.ages[0].views.filter((x) => x.change).map((x) => x.id.split('-'));
       return {
-        indicators: [{ key: site.indicator, label_nl: site.title.replace(/ per gemeente, wijk en buurt$/, ''), label_en: site.title_en.replace(/ by municipality, district and neighbourhood$/, '') }],
+        indicators: [{ key: site.indicator, label_nl: site.indicator_label, label_en: site.indicator_label_en }],
         waves: site.waves.map(String),
         ages: site.ages.map((a) => ({ short: a.age, code: a.age, label_nl: a.label, label_en: a.label_en })),
         levels: site.levels.map((l) => ({ level: l.level, minzoom: l.minzoom, maxzoom: l.maxzoom })),
