@@ -36,12 +36,12 @@ test('the site paints from its own folder, every request answered, and the card 
   await page.goto(BASE + '/' + PAGE);
   await page.waitForSelector('body[data-ready=true]', { timeout: 60000 });
   await page.evaluate(() => new Promise((done) => {
-    const { map } = window.omzienSite;
+    const { map } = window.omzien;
     if (map.areTilesLoaded()) done(); else map.once('idle', done);
   }));
 
   const state = await page.evaluate(() => {
-    const { map, site } = window.omzienSite;
+    const { map, meta: site } = window.omzien;
     return {
       features: map.queryRenderedFeatures().filter((f) => f.layer.type === 'fill').length,
       synthetic: !document.getElementById('synthetic').hidden,
@@ -67,12 +67,12 @@ test('the site paints from its own folder, every request answered, and the card 
   // heading that is the area's name, not its code.
   for (const c of JSON.parse(process.env.SITE_CLICKS || '[]')) {
     await page.evaluate((c) => new Promise((done) => {
-      const { map } = window.omzienSite;
+      const { map } = window.omzien;
       map.jumpTo({ center: [c.lon, c.lat], zoom: c.zoom });
       map.once('idle', done);
     }), c);
     const box = await page.locator('#map').boundingBox();
-    const p = await page.evaluate((c) => window.omzienSite.map.project([c.lon, c.lat]), c);
+    const p = await page.evaluate((c) => window.omzien.map.project([c.lon, c.lat]), c);
     await page.mouse.click(box.x + p.x, box.y + p.y);
     await page.waitForSelector('#card:not([hidden])');
     await page.waitForFunction(() => document.querySelector('#card h2')?.textContent);
@@ -82,7 +82,7 @@ test('the site paints from its own folder, every request answered, and the card 
       const heading = await page.textContent('#card h2');
       assert.doesNotMatch(heading, /^(GM|WK|BU)[0-9]+$/, `a name, not a code: ${card}`);
     }
-    const waves = await page.evaluate(() => window.omzienSite.site.waves);
+    const waves = await page.evaluate(() => window.omzien.meta.waves);
     for (const w of waves) assert.ok(card.includes(w), `card lacks wave ${w}: ${card}`);
     console.log(`card at zoom ${c.zoom}: ${card}`);
   }

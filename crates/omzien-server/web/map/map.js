@@ -139,14 +139,7 @@ function applyUrl(raw, quiet) {
     if (raw[k] == null) continue;
     if (waves.includes(raw[k])) state[k] = raw[k]; else fallback(k, raw[k], state[k]);
   }
-  if (state.from === state.to || state.from > state.to) {
-    if (waves.length < 2) state.mode = 'level';
-    else {
-      state.from = waves.filter((w) => w < state.to).pop() || waves[0];
-      if (state.from === state.to) state.to = latest;
-      if (state.mode === 'delta' && !quiet) notice(t('same_wave'));
-    }
-  }
+  orderChange(quiet);
   fitChange(quiet);
   state.level = 'auto';
   if (raw.level != null) {
@@ -159,6 +152,18 @@ function applyUrl(raw, quiet) {
     else fallback('method', raw.method, state.method);
   }
   state.area = raw.area != null ? raw.area.trim().toUpperCase() : null;
+}
+
+/** A change runs from an earlier wave to a later one: where `from` is not before `to`, `from`
+ * becomes the wave before `to` (or `to` the latest wave), said in a notice when a change is
+ * shown; with one wave there is no change to show. */
+function orderChange(quiet) {
+  if (state.from < state.to) return;
+  const waves = meta.waves;
+  if (waves.length < 2) { state.mode = 'level'; return; }
+  state.from = waves.filter((w) => w < state.to).pop() || waves[0];
+  if (state.from >= state.to) state.to = waves[waves.length - 1];
+  if (state.mode === 'delta' && !quiet) notice(t('same_wave'));
 }
 
 /** The static site holds some changes only (consecutive waves, first → last): another pair is
@@ -257,12 +262,7 @@ function onControl() {
   state.wave = $('wave').value;
   state.from = $('from').value;
   state.to = $('to').value;
-  if (state.mode === 'delta' && state.from >= state.to) {
-    const earlier = meta.waves.filter((w) => w < state.to);
-    state.from = earlier.length ? earlier[earlier.length - 1] : meta.waves[0];
-    if (state.from >= state.to) state.to = meta.waves[meta.waves.length - 1];
-    notice(t('same_wave'));
-  }
+  if (state.mode === 'delta') orderChange(false);
   fitChange(false);
   state.level = $('level').value;
   state.method = $('method').value;
@@ -373,7 +373,7 @@ function refresh(withCard) {
   loadStyles();
   loadRisk();
   updateDownload();
-  map.once('idle', afterIdle);
+  readWhenIdle();
   if (withCard && state.area) showArea(state.area, { focus: false });
 }
 
@@ -387,7 +387,7 @@ function whatShown() {
 }
 
 function entryText(e) {
-  return e.kind === 'class' ? e.label.replace(/ – /, ' – ') : t(e.kind);
+  return e.kind === 'class' ? e.label : t(e.kind);
 }
 
 function showLegend() {
@@ -435,6 +435,15 @@ function inView() {
   const level = effectiveLevel();
   if (!map.getLayer(fillId(level))) return { level, features: [] };
   return { level, features: map.queryRenderedFeatures({ layers: [fillId(level)] }) };
+}
+
+/** Reads the areas in view once the map is idle: one reading however many changes (a move and
+ * a new view together) asked for it. */
+let readingPending = false;
+function readWhenIdle() {
+  if (readingPending) return;
+  readingPending = true;
+  map.once('idle', () => { readingPending = false; afterIdle(); });
 }
 
 function afterIdle() {
@@ -616,7 +625,6 @@ async function chooseArea(code, bbox, focus) {
   state.area = code;
   highlight();
   remember(true);
-  if (!source.links) await new Promise((done) => (map.loaded() && map.areTilesLoaded() ? done() : map.once('idle', done)));
   await showArea(code, { focus });
 }
 
@@ -816,10 +824,9 @@ async function start() {
   if (VARIANT === 'exported') {
     const protocol = new window.pmtiles.Protocol();
     maplibregl.addProtocol('pmtiles', protocol.tile);
-    $('level').closest('form').querySelector('label[for=method]').hidden = true;
+    document.querySelector('label[for=method]').hidden = true;
     $('method').hidden = true;
     if (meta.indicators.length === 1) { $('indicator').hidden = true; document.querySelector('label[for=indicator]').hidden = true; }
-    $('level').disabled = false;
   }
   if (meta.synthetic) { $('synthetic').hidden = false; $('synthetic').textContent = meta.notice; }
   applyUrl(raw, false);
@@ -869,7 +876,7 @@ async function start() {
   map.on('moveend', () => {
     const level = effectiveLevel();
     if (level !== shownLevel) { shownLevel = level; loadRisk(); }
-    map.once('idle', afterIdle);
+    readWhenIdle();
   });
   map.on('load', () => {
     shownLevel = effectiveLevel();
@@ -903,8 +910,6 @@ async function start() {
   });
 
   window.omzien = { map, state, meta, effectiveLevel, variant: VARIANT, rows: () => lastRows };
-  // The exported site's earlier hook, kept for scripts that use it.
-  window.omzienSite = { map, site: { waves: meta.waves, synthetic: meta.synthetic } };
 }
 
 window.addEventListener('error', (e) => notice(String(e.message), 'error'));

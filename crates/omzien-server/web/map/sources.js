@@ -139,7 +139,11 @@ export function exportedSource(meta, mapNow) {
     },
     async card(code, v) {
       const level = levelOfCode(code);
-      const feats = mapNow().querySourceFeatures('areas', { sourceLayer: level, filter: ['==', ['get', 'code'], code] });
+      // The figures are read from the tiles of the area: wait until the map holds them (after
+      // a move to the area, or when the page opens on a link to it).
+      const m = mapNow();
+      if (!(m.loaded() && m.areTilesLoaded())) await new Promise((done) => m.once('idle', done));
+      const feats = m.querySourceFeatures('areas', { sourceLayer: level, filter: ['==', ['get', 'code'], code] });
       if (!feats.length) { const e = new Error(code); e.status = 404; throw e; }
       const p = feats[0].properties;
       const rows = meta.waves.map((w) => ({ wave: w, status: p[`status_${w}`] || 'not_measured', value: p[`value_${w}`], lower: p[`lower_${w}`], upper: p[`upper_${w}`] }));
