@@ -1,5 +1,6 @@
 //! The listener over real sockets: slow clients are cut off without holding a render slot,
-//! oversized heads are refused, idle connections close, shutdown lets requests finish.
+//! oversized heads are refused, idle connections close, shutdown lets requests finish, and a
+//! client that stops reading a large answer holds back no other download.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code
 
 use std::net::SocketAddr;
@@ -204,4 +205,77 @@ async fn shutdown_lets_the_request_in_flight_finish_and_refuses_new_connections(
     assert!(closed, "the connection closes after its answer");
     // The listener is gone.
     assert!(TcpStream::connect(addr).await.is_err());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_client_that_stops_reading_a_large_answer_holds_back_no_other() {
+    // Every buurt's figures as JSON (2.9 MB on the national files): the demo has no answer
+    // that large.
+    let Some(ds) = omzien_tests::national_dataset() else {
+        return;
+    };
+    let state = AppState::new(ds.clone(), Vec::new(), 64 << 20);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let (_stop, rx) = tokio::sync::oneshot::channel::<()>();
+    tokio::spawn(async move {
+        serve(listener, app(state), &Limits::default(), async {
+            let _ = rx.await;
+        })
+        .await
+        .unwrap();
+    });
+    let head = "GET /api/figures?level=buurt HTTP/1.1\r\nHost: x\r\n\r\n";
+    // The answer computed once (so the stalled client below waits on nothing but itself).
+    let (whole, _) = request(
+        addr,
+        &head.replace("\r\n\r\n", "\r\nConnection: close\r\n\r\n"),
+    )
+    .await;
+    assert!(whole.starts_with("HTTP/1.1 200"), "{whole}");
+    // Four clients ask for it with a 4 KiB receive buffer, read its first bytes and then stop
+    // reading (a phone in a tunnel), keeping their connections open.
+    let mut stalled = Vec::new();
+    for _ in 0..4 {
+        let socket = tokio::net::TcpSocket::new_v4().unwrap();
+        socket.set_recv_buffer_size(4096).unwrap();
+        let mut s = socket.connect(addr).await.unwrap();
+        s.write_all(head.as_bytes()).await.unwrap();
+        let mut first = [0u8; 64];
+        let n = s.read(&mut first).await.unwrap();
+        assert!(first[..n].starts_with(b"HTTP/1.1 200"));
+        stalled.push(s);
+    }
+    // Another client gets the whole answer meanwhile (with turns held by the stalled ones it
+    // got nothing at all).
+    let mut s = TcpStream::connect(addr).await.unwrap();
+    s.write_all(
+        head.replace("\r\n\r\n", "\r\nConnection: close\r\n\r\n")
+            .as_bytes(),
+    )
+    .await
+    .unwrap();
+    let mut got = Vec::new();
+    tokio::time::timeout(Duration::from_secs(20), s.read_to_end(&mut got))
+        .await
+        .expect("the download finished while others stalled")
+        .unwrap();
+    let text = String::from_utf8_lossy(&got);
+    let (head_part, body) = text.split_once("\r\n\r\n").unwrap();
+    let length: usize = head_part
+        .lines()
+        .find_map(|l| {
+            l.to_ascii_lowercase()
+                .strip_prefix("content-length: ")
+                .map(str::to_owned)
+        })
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap();
+    assert!(length > 1 << 20, "{length} bytes: a large answer");
+    assert_eq!(body.len(), length);
+    let v: serde_json::Value = serde_json::from_str(body).unwrap();
+    assert!(v.is_object() || v.is_array());
+    drop(stalled);
 }

@@ -1,6 +1,6 @@
 //! Server settings, loaded in one place: built-in defaults, then a TOML file (`--config` or
 //! `OMZIEN_CONFIG`), then the environment (`OMZIEN_ADDR`, `OMZIEN_CACHE_MB`,
-//! `OMZIEN_CLASSIFICATION`, `OMZIEN_CORS`), then the
+//! `OMZIEN_CLASSIFICATION`, `OMZIEN_CORS`, `OMZIEN_BULK_MB_PER_S`), then the
 //! command-line flags, each overriding the one before. [`merge_into_config`] is the only
 //! function that combines them; the environment is read through [`Env`] so tests pass a fake.
 //!
@@ -30,6 +30,7 @@ use serde::{Deserialize, Serialize};
 /// addr = "127.0.0.1:8080"
 /// cache_mb = 256
 /// cors = ["https://www.gemeente.nl"]   # or true (any origin, the default) or false
+/// bulk_mb_per_s = 256                     # large answers while tiles are asked for; 0: no limit
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -48,6 +49,10 @@ pub struct ServeConfig {
     pub classification: Option<u16>,
     /// Which other sites' pages may read the answers: any (default), none, or a list.
     pub cors: crate::cors::Cors,
+    /// Megabytes (MiB) a second that large answers (64 KiB and more, such as the national
+    /// buurt CSV) together may send while tiles and small answers are being asked for; alone
+    /// they go at full speed. 0: no limit ([`crate::bulk`]).
+    pub bulk_mb_per_s: u64,
 }
 
 impl Default for ServeConfig {
@@ -59,6 +64,7 @@ impl Default for ServeConfig {
             cache_mb: 256,
             classification: None,
             cors: crate::cors::Cors::Any,
+            bulk_mb_per_s: crate::bulk::DEFAULT_RATE >> 20,
         }
     }
 }
@@ -81,6 +87,8 @@ pub struct ServeArgs {
     pub classification: Option<u16>,
     /// `--cors`.
     pub cors: Option<crate::cors::Cors>,
+    /// `--bulk-mb-per-s`.
+    pub bulk_mb_per_s: Option<u64>,
 }
 
 /// The process environment, as the settings read it.
@@ -258,6 +266,9 @@ pub fn merge_into_config(args: &ServeArgs, env: &dyn Env) -> Result<ServeConfig,
     if let Some(cors) = env_value(env, "OMZIEN_CORS")? {
         config.cors = cors;
     }
+    if let Some(rate) = env_value(env, "OMZIEN_BULK_MB_PER_S")? {
+        config.bulk_mb_per_s = rate;
+    }
     if !args.data.is_empty() {
         config.data.clone_from(&args.data);
     }
@@ -275,6 +286,9 @@ pub fn merge_into_config(args: &ServeArgs, env: &dyn Env) -> Result<ServeConfig,
     }
     if let Some(cors) = &args.cors {
         config.cors = cors.clone();
+    }
+    if let Some(rate) = args.bulk_mb_per_s {
+        config.bulk_mb_per_s = rate;
     }
     Ok(config)
 }
@@ -440,5 +454,27 @@ mod tests {
         let bad = FauxEnv::from([("OMZIEN_CLASSIFICATION", "twenty")]);
         let e = merge_into_config(&args, &bad).unwrap_err().to_string();
         assert!(e.contains("OMZIEN_CLASSIFICATION"), "{e}");
+    }
+
+    #[test]
+    fn the_bulk_budget_comes_from_file_environment_or_flag() {
+        let dir = tempfile::tempdir().unwrap();
+        let args = ServeArgs {
+            config: Some(write(dir.path(), "bulk_mb_per_s = 64\n")),
+            ..ServeArgs::default()
+        };
+        let none = FauxEnv::default();
+        assert_eq!(ServeConfig::default().bulk_mb_per_s, 256);
+        assert_eq!(merge_into_config(&args, &none).unwrap().bulk_mb_per_s, 64);
+        let env = FauxEnv::from([("OMZIEN_BULK_MB_PER_S", "0")]);
+        assert_eq!(merge_into_config(&args, &env).unwrap().bulk_mb_per_s, 0);
+        let flag = ServeArgs {
+            bulk_mb_per_s: Some(512),
+            ..args.clone()
+        };
+        assert_eq!(merge_into_config(&flag, &env).unwrap().bulk_mb_per_s, 512);
+        let bad = FauxEnv::from([("OMZIEN_BULK_MB_PER_S", "fast")]);
+        let e = merge_into_config(&args, &bad).unwrap_err().to_string();
+        assert!(e.contains("OMZIEN_BULK_MB_PER_S"), "{e}");
     }
 }

@@ -5,6 +5,7 @@
 
 pub mod answer;
 pub mod assets;
+pub mod bulk;
 pub mod cli;
 pub mod config;
 pub mod cors;

@@ -102,10 +102,10 @@ pub struct AppState {
     /// Renders waiting or running; beyond this many a tile miss is answered 503 with
     /// `Retry-After` at once.
     pub queue: Arc<tokio::sync::Semaphore>,
-    /// Large answers being sent at once are limited to this many (half the cores, at least
-    /// one): bulk downloads take turns, so that tiles and small answers keep their share of the
-    /// machine ([`crate::routes::answers`]).
-    pub bulk: Arc<tokio::sync::Semaphore>,
+    /// The byte budget of large answers ([`crate::bulk::DEFAULT_RATE`] while small answers are
+    /// asked for), so that tiles and small answers keep their share of the machine under bulk
+    /// downloads.
+    pub bulk: Arc<crate::bulk::Bulk>,
     /// The memory budget of the caches, bytes.
     pub budget: u64,
     /// Cache hits and misses.
@@ -152,7 +152,7 @@ impl AppState {
             renders: Arc::new(tokio::sync::Semaphore::new(workers)),
             render_slots: workers,
             queue: Arc::new(tokio::sync::Semaphore::new(DEFAULT_RENDER_QUEUE)),
-            bulk: Arc::new(tokio::sync::Semaphore::new((workers / 2).max(1))),
+            bulk: Arc::new(crate::bulk::Bulk::new(crate::bulk::DEFAULT_RATE)),
             budget: cache_bytes,
             counters: Arc::new(CacheCounters::default()),
         }
@@ -172,6 +172,14 @@ impl AppState {
     #[must_use]
     pub fn with_cors(mut self, cors: crate::cors::Cors) -> Self {
         self.cors = Arc::new(cors);
+        self
+    }
+
+    /// The same state letting large answers together send at most `bytes_per_s` while small
+    /// answers are asked for (0: no limit).
+    #[must_use]
+    pub fn with_bulk_rate(mut self, bytes_per_s: u64) -> Self {
+        self.bulk = Arc::new(crate::bulk::Bulk::new(bytes_per_s));
         self
     }
 

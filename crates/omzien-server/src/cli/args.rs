@@ -471,7 +471,12 @@ pub struct ServeArgs {
     /// off, or origins separated by commas (https://www.gemeente.nl) [env: OMZIEN_CORS].
     #[arg(long, value_name = "ORIGINS")]
     pub cors: Option<crate::cors::Cors>,
-    /// A TOML file with any of data, boundaries, addr, cache_mb, cors [env: OMZIEN_CONFIG].
+    /// Megabytes a second that large answers (the national CSV) together may send while tiles
+    /// and small answers are asked for; 0: no limit [default: 256; env: OMZIEN_BULK_MB_PER_S].
+    #[arg(long, value_name = "MB")]
+    pub bulk_mb_per_s: Option<u64>,
+    /// A TOML file with any of data, boundaries, addr, cache_mb, cors, bulk_mb_per_s
+    /// [env: OMZIEN_CONFIG].
     /// The environment overrides the file, and flags override both.
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,

@@ -89,6 +89,7 @@ pub fn run(a: &ServeArgs) -> Result<(), CliError> {
         cache_mb: a.cache_mb,
         classification: a.common.classification,
         cors: a.cors.clone(),
+        bulk_mb_per_s: a.bulk_mb_per_s,
     };
     let config = crate::config::merge_into_config(&settings, &crate::config::OsEnv)?;
     serve_config(&config)
@@ -128,6 +129,7 @@ pub fn serve_config(config: &ServeConfig) -> Result<(), CliError> {
     };
     let state = AppState::new(ds, bounds, config.cache_mb.saturating_mul(1 << 20))
         .with_cors(config.cors.clone())
+        .with_bulk_rate(config.bulk_mb_per_s.saturating_mul(1 << 20))
         .with_population_paths(paths);
     serve(state, config.addr)
 }

@@ -4,16 +4,13 @@
 //! and a strong ETag, in the byte-bounded answer cache under the normalised query. A repeated
 //! question is a cache lookup; a client holding the answer gets 304.
 
-use std::future::Future;
-use std::pin::Pin;
 use std::sync::Arc;
-use std::task::{Context, Poll};
 
 use axum::body::{Body, Bytes};
 use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
-use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
+use crate::bulk::{BULK_FROM, Bulk, Large, Paced};
 use crate::error::ApiError;
 use crate::state::{AppState, CacheCounters, CachedAnswer};
 
@@ -61,7 +58,7 @@ impl CachedAnswer {
 
     /// The response to a request with these headers: 304 when its `If-None-Match` names the
     /// representation it would get, else the body (gzip when accepted).
-    fn respond(&self, request: &HeaderMap, bulk: &Arc<Semaphore>) -> Response {
+    fn respond(&self, request: &HeaderMap, bulk: &Arc<Bulk>) -> Response {
         let gzip = self.gzip.as_ref().filter(|_| accepts_gzip(request));
         let etag = if gzip.is_some() {
             &self.gzip_etag
@@ -80,6 +77,7 @@ impl CachedAnswer {
                 let mut res = Body::new(Paced::new(body, bulk.clone())).into_response();
                 res.headers_mut()
                     .insert(header::CONTENT_LENGTH, HeaderValue::from(len));
+                res.extensions_mut().insert(Large);
                 res
             } else {
                 body.into_response()
@@ -105,88 +103,6 @@ impl CachedAnswer {
         );
         h.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
         res
-    }
-}
-
-/// Bodies from this size on are sent by [`Paced`]: 256 KiB (the national buurt figures as CSV
-/// are 1.3 MB, a gemeente's wijken a few kilobytes).
-const BULK_FROM: usize = 256 * 1024;
-
-/// The slices a large body is sent in: 32 KiB (`benches/http/mixed.sh`: with 64 KiB tiles kept
-/// 39–49 % of their solo rate under eight plain CSV clients, with 32 KiB 45–58 %; 16 KiB halves
-/// the CSV's own rate for no gain).
-const SLICE: usize = 32 * 1024;
-
-/// A large body sent in slices once one of the server's bulk permits is held
-/// ([`AppState::bulk`]), and the permit given back when the last slice is taken: eight clients
-/// pulling the national CSV take turns on one core instead of filling both with copies, and
-/// tiles keep the other (`benches/http/mixed.sh`). Between two slices the body gives way once
-/// (its task goes to the back of the queue), so the small answers waiting on the same worker
-/// are served between the slices. The length is exact, so `Content-Length` stays.
-struct Paced {
-    bytes: Bytes,
-    at: usize,
-    /// Set after a slice: the next poll gives way once (other tasks run) before the next slice.
-    gave_way: bool,
-    permit: Option<OwnedSemaphorePermit>,
-    waiting: Option<Pin<Box<dyn Future<Output = Option<OwnedSemaphorePermit>> + Send>>>,
-}
-
-impl Paced {
-    fn new(bytes: Bytes, bulk: Arc<Semaphore>) -> Self {
-        Self {
-            bytes,
-            at: 0,
-            gave_way: true,
-            permit: None,
-            // A closed semaphore (never closed here) sends without a turn.
-            waiting: Some(Box::pin(async move { bulk.acquire_owned().await.ok() })),
-        }
-    }
-}
-
-impl http_body::Body for Paced {
-    type Data = Bytes;
-    type Error = std::convert::Infallible;
-
-    fn poll_frame(
-        mut self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-    ) -> Poll<Option<Result<http_body::Frame<Bytes>, Self::Error>>> {
-        if let Some(waiting) = self.waiting.as_mut() {
-            match waiting.as_mut().poll(cx) {
-                Poll::Pending => return Poll::Pending,
-                Poll::Ready(permit) => {
-                    self.permit = permit;
-                    self.waiting = None;
-                }
-            }
-        }
-        if self.at >= self.bytes.len() {
-            self.permit = None;
-            return Poll::Ready(None);
-        }
-        // Between slices, give way once: the connection's task goes to the back of the queue,
-        // so the requests waiting behind it (tiles) are served between the slices of a bulk
-        // answer rather than after all of them.
-        if !self.gave_way {
-            self.gave_way = true;
-            cx.waker().wake_by_ref();
-            return Poll::Pending;
-        }
-        self.gave_way = false;
-        let end = (self.at + SLICE).min(self.bytes.len());
-        let slice = self.bytes.slice(self.at..end);
-        self.at = end;
-        Poll::Ready(Some(Ok(http_body::Frame::data(slice))))
-    }
-
-    fn is_end_stream(&self) -> bool {
-        self.at >= self.bytes.len()
-    }
-
-    fn size_hint(&self) -> http_body::SizeHint {
-        http_body::SizeHint::with_exact((self.bytes.len() - self.at) as u64)
     }
 }
 
@@ -281,76 +197,6 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// Counts the wake-ups of a task.
-    #[derive(Default)]
-    struct Wakes(std::sync::atomic::AtomicUsize);
-
-    impl std::task::Wake for Wakes {
-        fn wake(self: Arc<Self>) {
-            self.0.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-        }
-    }
-
-    /// Polls a body once; with it, whether the body asked to be polled again at once (it gave
-    /// way to other tasks rather than waiting for something).
-    fn poll(body: &mut Paced) -> (Poll<Option<Bytes>>, bool) {
-        let wakes = Arc::new(Wakes::default());
-        let waker = std::task::Waker::from(wakes.clone());
-        let mut cx = Context::from_waker(&waker);
-        let p = match http_body::Body::poll_frame(Pin::new(body), &mut cx) {
-            Poll::Pending => Poll::Pending,
-            Poll::Ready(None) => Poll::Ready(None),
-            Poll::Ready(Some(Ok(frame))) => Poll::Ready(frame.into_data().ok()),
-        };
-        (p, wakes.0.load(std::sync::atomic::Ordering::SeqCst) > 0)
-    }
-
-    /// Every slice of a body until its end: the bytes and how often it gave way.
-    fn drain(body: &mut Paced) -> (Vec<u8>, usize) {
-        let (mut got, mut gave_way) = (Vec::new(), 0);
-        loop {
-            match poll(body) {
-                (Poll::Ready(Some(s)), _) => got.extend_from_slice(&s),
-                (Poll::Ready(None), _) => return (got, gave_way),
-                (Poll::Pending, woke) => {
-                    assert!(woke, "a body holding the turn only gives way");
-                    gave_way += 1;
-                }
-            }
-        }
-    }
-
-    #[test]
-    fn a_large_body_is_sent_whole_and_bulk_bodies_take_turns() {
-        let bulk = Arc::new(Semaphore::new(1));
-        let bytes = Bytes::from(
-            (0..1_000_000u32)
-                .map(|i| (i % 251) as u8)
-                .collect::<Vec<_>>(),
-        );
-        let mut first = Paced::new(bytes.clone(), bulk.clone());
-        let mut second = Paced::new(bytes.clone(), bulk.clone());
-        assert_eq!(http_body::Body::size_hint(&first).exact(), Some(1_000_000));
-        // The first takes the turn with its first slice; the second waits for it (and is not
-        // woken until the turn is free).
-        let (Poll::Ready(Some(s)), _) = poll(&mut first) else {
-            panic!("the first body waits")
-        };
-        let mut got = s.to_vec();
-        assert_eq!(poll(&mut second), (Poll::Pending, false));
-        let (rest, gave_way) = drain(&mut first);
-        got.extend_from_slice(&rest);
-        assert_eq!(got, bytes, "sent whole, in order");
-        assert!(http_body::Body::is_end_stream(&first));
-        // Between two slices it gave way once, so other tasks ran in between.
-        let slices = bytes.len().div_ceil(SLICE);
-        assert_eq!(gave_way, slices - 1, "{slices} slices");
-        // Its turn given back, the second goes.
-        let (second_got, _) = drain(&mut second);
-        assert_eq!(second_got.len(), bytes.len());
-        assert_eq!(bulk.available_permits(), 1);
-    }
 
     #[test]
     fn the_key_is_the_path_and_the_sorted_decoded_query() {

@@ -63,6 +63,10 @@ pub fn app(state: AppState) -> Router {
         .route("/api/openapi.json", get(openapi::serve))
         .route("/assets/{*path}", get(asset))
         .fallback(|| async { ApiError::NotFound("no such route".into()) })
+        .layer(axum::middleware::from_fn_with_state(
+            state.bulk.clone(),
+            crate::bulk::watch,
+        ))
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
         .layer(TimeoutLayer::with_status_code(
