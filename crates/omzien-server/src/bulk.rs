@@ -213,6 +213,9 @@ impl http_body::Body for Paced {
             }
             match self.bulk.take(end - self.at, Instant::now()) {
                 None => break,
+                // Polled outside a Tokio runtime (no timer to wait on): sent without the
+                // budget rather than a panic.
+                Some(_) if tokio::runtime::Handle::try_current().is_err() => break,
                 Some(wait) => self.sleep = Some(Box::pin(tokio::time::sleep(wait))),
             }
         }
@@ -305,6 +308,15 @@ mod tests {
         // Between two slices it gave way once, so other tasks ran in between.
         let slices = bytes.len().div_ceil(SLICE);
         assert_eq!(gave_way, slices - 1, "{slices} slices");
+    }
+
+    #[test]
+    fn outside_a_runtime_a_body_goes_without_the_budget() {
+        let bulk = Arc::new(Bulk::new(1024 * 1024));
+        bulk.small_answered(Instant::now());
+        let bytes = megabyte();
+        let (got, _) = drain(&mut Paced::new(bytes.clone(), bulk.clone()));
+        assert_eq!(got, bytes);
     }
 
     #[test]
