@@ -226,12 +226,9 @@ async fn a_client_that_stops_reading_a_large_answer_holds_back_no_other() {
         .unwrap();
     });
     let head = "GET /api/figures?level=buurt HTTP/1.1\r\nHost: x\r\n\r\n";
+    let closing = head.replace("\r\n\r\n", "\r\nConnection: close\r\n\r\n");
     // The answer computed once (so the stalled client below waits on nothing but itself).
-    let (whole, _) = request(
-        addr,
-        &head.replace("\r\n\r\n", "\r\nConnection: close\r\n\r\n"),
-    )
-    .await;
+    let (whole, _) = request(addr, &closing).await;
     assert!(whole.starts_with("HTTP/1.1 200"), "{whole}");
     // Four clients ask for it with a 4 KiB receive buffer, read its first bytes and then stop
     // reading (a phone in a tunnel), keeping their connections open.
@@ -249,12 +246,7 @@ async fn a_client_that_stops_reading_a_large_answer_holds_back_no_other() {
     // Another client gets the whole answer meanwhile (with turns held by the stalled ones it
     // got nothing at all).
     let mut s = TcpStream::connect(addr).await.unwrap();
-    s.write_all(
-        head.replace("\r\n\r\n", "\r\nConnection: close\r\n\r\n")
-            .as_bytes(),
-    )
-    .await
-    .unwrap();
+    s.write_all(closing.as_bytes()).await.unwrap();
     let mut got = Vec::new();
     tokio::time::timeout(Duration::from_secs(20), s.read_to_end(&mut got))
         .await

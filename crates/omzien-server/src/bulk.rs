@@ -3,7 +3,7 @@
 //!
 //! 1. **A byte budget while small answers are asked for.** While the server has given a
 //!    small answer in the last [`BUSY_FOR`], all large answers together send at most
-//!    [`Bulk::rate`] bytes a second (as nginx's `limit_rate`, but shared, and only while others
+//!    the rate given to [`Bulk::new`] in bytes a second (as nginx's `limit_rate`, but shared, and only while others
 //!    wait); alone, large answers go at full speed. The budget is taken slice by slice when a
 //!    slice is sent, so a client that reads slowly holds nothing back from the others (the
 //!    turns this replaced let one slow download stall every other).
@@ -11,8 +11,8 @@
 //!    (its connection's task goes to the back of the worker's queue), so the small answers
 //!    waiting on the same worker are served between the slices rather than after all of them.
 //!
-//! [`watch`] is the middleware that notes the small answers; [`Paced`] is the body of a large
-//! one.
+//! [`Bulk::body`] makes an answer's response (paced and marked [`Large`] from [`BULK_FROM`]);
+//! [`watch`] is the middleware that notes every other answer as a small one.
 
 use std::future::Future as _;
 use std::pin::Pin;
@@ -23,8 +23,9 @@ use std::time::{Duration, Instant};
 
 use axum::body::Bytes;
 use axum::extract::{Request, State};
+use axum::http::{HeaderValue, header};
 use axum::middleware::Next;
-use axum::response::Response;
+use axum::response::{IntoResponse as _, Response};
 
 /// Bodies from this size on are large and sent by [`Paced`]: 64 KiB (the national buurt
 /// figures as CSV are 1.3 MB, 134 KB gzipped; a gemeente's wijken a few kilobytes). At 256 KiB
@@ -46,6 +47,12 @@ pub const BUSY_FOR: Duration = Duration::from_millis(100);
 /// `benches/http/mixed.sh` (two 8 s rounds each): at 128 MiB/s tiles kept 90–101 % of their
 /// solo rate, at 256 MiB/s 88–102 %, at 512 MiB/s 81–85 %, with no budget 49–54 %.
 pub const DEFAULT_RATE: u64 = 256 * 1024 * 1024;
+
+/// The most a bucket filled at `rate` holds: 4 ms at the rate (the timer's grain is a
+/// millisecond), at least one slice.
+fn burst(rate: u64) -> f64 {
+    (rate as f64 * 0.004).max(SLICE as f64)
+}
 
 /// The byte budget of the server's large answers.
 #[derive(Debug)]
@@ -70,31 +77,31 @@ impl Bulk {
     #[must_use]
     pub fn new(rate: u64) -> Self {
         let epoch = Instant::now();
-        let this = Self {
+        Self {
             rate,
             epoch,
             last_small: AtomicU64::new(0),
             bucket: Mutex::new(Bucket {
-                bytes: 0.0,
+                bytes: burst(rate),
                 at: epoch,
             }),
-        };
-        if let Ok(mut b) = this.bucket.lock() {
-            b.bytes = this.burst();
         }
-        this
     }
 
-    /// The budget in bytes a second while small answers are asked for (0: none).
+    /// The response carrying `bytes`: from [`BULK_FROM`] on a [`Paced`] body under this
+    /// budget, with its exact `Content-Length` and marked [`Large`] (so [`watch`] does not
+    /// count it as a small answer); below, the bytes as they are.
     #[must_use]
-    pub fn rate(&self) -> u64 {
-        self.rate
-    }
-
-    /// The most the bucket holds: 4 ms at the rate (the timer's grain is a millisecond), at
-    /// least one slice.
-    fn burst(&self) -> f64 {
-        (self.rate as f64 * 0.004).max(SLICE as f64)
+    pub fn body(self: &Arc<Self>, bytes: Bytes) -> Response {
+        if bytes.len() < BULK_FROM {
+            return bytes.into_response();
+        }
+        let len = bytes.len();
+        let mut res = axum::body::Body::new(Paced::new(bytes, self.clone())).into_response();
+        res.headers_mut()
+            .insert(header::CONTENT_LENGTH, HeaderValue::from(len));
+        res.extensions_mut().insert(Large);
+        res
     }
 
     /// Notes that a small answer was given at `now`.
@@ -123,7 +130,7 @@ impl Bulk {
             return None;
         }
         let busy = self.busy(now);
-        let burst = self.burst();
+        let burst = burst(self.rate);
         // A poisoned lock (a panic elsewhere while holding it, which nothing here does) sends
         // without a budget rather than never.
         let mut b = self.bucket.lock().ok()?;
@@ -405,7 +412,7 @@ mod tests {
             }
         }
         assert_eq!(got, bytes);
-        let least = (bytes.len() as f64 - bulk.burst()) / rate as f64;
+        let least = (bytes.len() as f64 - burst(rate)) / rate as f64;
         let took = start.elapsed().as_secs_f64();
         assert!(
             took >= least,
@@ -415,19 +422,15 @@ mod tests {
 
     #[tokio::test]
     async fn small_answers_make_the_server_busy_and_large_ones_do_not() {
-        use axum::response::IntoResponse as _;
         use tower::ServiceExt as _;
         let bulk = Arc::new(Bulk::new(DEFAULT_RATE));
         let app = axum::Router::new()
             .route("/small", axum::routing::get(|| async { "x" }))
             .route(
                 "/large",
-                axum::routing::get(|state: State<Arc<Bulk>>| async move {
-                    let mut res =
-                        axum::body::Body::new(Paced::new(megabyte(), state.0)).into_response();
-                    res.extensions_mut().insert(Large);
-                    res
-                }),
+                axum::routing::get(
+                    |state: State<Arc<Bulk>>| async move { state.0.body(megabyte()) },
+                ),
             )
             .layer(axum::middleware::from_fn_with_state(bulk.clone(), watch))
             .with_state(bulk.clone());

@@ -6,11 +6,11 @@
 
 use std::sync::Arc;
 
-use axum::body::{Body, Bytes};
+use axum::body::Bytes;
 use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 
-use crate::bulk::{BULK_FROM, Bulk, Large, Paced};
+use crate::bulk::Bulk;
 use crate::error::ApiError;
 use crate::state::{AppState, CacheCounters, CachedAnswer};
 
@@ -71,17 +71,7 @@ impl CachedAnswer {
         {
             StatusCode::NOT_MODIFIED.into_response()
         } else {
-            let body = gzip.unwrap_or(&self.body).clone();
-            let mut res = if body.len() >= BULK_FROM {
-                let len = body.len();
-                let mut res = Body::new(Paced::new(body, bulk.clone())).into_response();
-                res.headers_mut()
-                    .insert(header::CONTENT_LENGTH, HeaderValue::from(len));
-                res.extensions_mut().insert(Large);
-                res
-            } else {
-                body.into_response()
-            };
+            let mut res = bulk.body(gzip.unwrap_or(&self.body).clone());
             let h = res.headers_mut();
             h.insert(
                 header::CONTENT_TYPE,
