@@ -21,6 +21,14 @@ async fn start(limits: Limits) -> (SocketAddr, tokio::sync::oneshot::Sender<()>)
         32 << 20,
     )
     .with_render_limits(1, 4);
+    serve_on_loopback(state, limits).await
+}
+
+/// `state` served on a loopback port with these limits; the sender stops it.
+async fn serve_on_loopback(
+    state: AppState,
+    limits: Limits,
+) -> (SocketAddr, tokio::sync::oneshot::Sender<()>) {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
@@ -215,16 +223,7 @@ async fn a_client_that_stops_reading_a_large_answer_holds_back_no_other() {
         return;
     };
     let state = AppState::new(ds.clone(), Vec::new(), 64 << 20);
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let (_stop, rx) = tokio::sync::oneshot::channel::<()>();
-    tokio::spawn(async move {
-        serve(listener, app(state), &Limits::default(), async {
-            let _ = rx.await;
-        })
-        .await
-        .unwrap();
-    });
+    let (addr, _stop) = serve_on_loopback(state, Limits::default()).await;
     let head = "GET /api/figures?level=buurt HTTP/1.1\r\nHost: x\r\n\r\n";
     let closing = head.replace("\r\n\r\n", "\r\nConnection: close\r\n\r\n");
     // The answer computed once (so the stalled client below waits on nothing but itself).
@@ -247,12 +246,8 @@ async fn a_client_that_stops_reading_a_large_answer_holds_back_no_other() {
     // got nothing at all).
     let mut s = TcpStream::connect(addr).await.unwrap();
     s.write_all(closing.as_bytes()).await.unwrap();
-    let mut got = Vec::new();
-    tokio::time::timeout(Duration::from_secs(20), s.read_to_end(&mut got))
-        .await
-        .expect("the download finished while others stalled")
-        .unwrap();
-    let text = String::from_utf8_lossy(&got);
+    let (text, closed) = read_to_close(&mut s, Duration::from_secs(20)).await;
+    assert!(closed, "the download did not finish while others stalled");
     let (head_part, body) = text.split_once("\r\n\r\n").unwrap();
     let length: usize = head_part
         .lines()

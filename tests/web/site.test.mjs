@@ -35,10 +35,7 @@ test('the site paints from its own folder, every request answered, and the card 
   const { page, problems, requests } = await recordingPage(context);
   await page.goto(BASE + '/' + PAGE);
   await page.waitForSelector('body[data-ready=true]', { timeout: 60000 });
-  await page.evaluate(() => new Promise((done) => {
-    const { map } = window.omzien;
-    if (map.areTilesLoaded()) done(); else map.once('idle', done);
-  }));
+  await settled(page);
 
   const state = await page.evaluate(() => {
     const { map, meta: site } = window.omzien;
