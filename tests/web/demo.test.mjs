@@ -48,6 +48,37 @@ for (const lang of ['nl', 'en']) {
   });
 }
 
+test('a search answered after a result was chosen does not bring the results back; Escape then closes the card', async () => {
+  const { page, problems } = await recordingPage(browser.context);
+  await page.goto(`${BASE}/`);
+  await page.waitForSelector('body[data-ready=true]', { timeout: 60000 });
+  await settled(page);
+  const result = '#search-results button[data-code="WK999903"]';
+  await page.fill('#search', 'Oosterkwart');
+  await page.waitForSelector(result);
+  // The next letter's search is held at the network until the result has been chosen.
+  let release;
+  const held = new Promise((done) => { release = done; });
+  await page.route('**/api/search?*', async (route) => { await held; await route.continue(); });
+  const asked = page.waitForRequest((r) => r.url().includes('/api/search?') && r.url().includes('q=Oosterkwarti'));
+  await page.type('#search', 'i');
+  await asked;
+  await page.focus(result);
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('#card:not([hidden]) #card-code');
+  assert.equal(await page.textContent('#card-code'), 'WK999903');
+  const answered = page.waitForResponse((r) => r.url().includes('q=Oosterkwarti'));
+  release();
+  await (await answered).finished();
+  // The page has had the whole answer; give its handler time to show it, were it to.
+  await page.waitForTimeout(300);
+  assert.equal(await page.locator('#search-results li').count(), 0, 'the late answer showed its results');
+  await page.keyboard.press('Escape');
+  await page.waitForSelector('#card', { state: 'hidden' });
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
 test('the demo map reflows at 320 CSS pixels', async () => {
   await reflow(browser.context, `${BASE}/`);
 });

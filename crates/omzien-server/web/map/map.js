@@ -781,7 +781,15 @@ async function runSearch(text, pickFirst) {
     const rows = await source.search(q);
     if (seq !== searchSeq) return;
     $('search-status').textContent = rows.length ? t('results')(rows.length) : t('no_results');
-    const pick = (h) => { list.replaceChildren(); $('search-status').textContent = ''; chooseArea(h.code, h.bbox, true); };
+    // A choice ends the search: a search still waiting to run, or still being answered (typed
+    // before the choice), does not bring the results back over the chosen area's card.
+    const pick = (h) => {
+      clearTimeout(searchTimer);
+      searchSeq++;
+      list.replaceChildren();
+      $('search-status').textContent = '';
+      chooseArea(h.code, h.bbox, true);
+    };
     list.replaceChildren(...rows.map((h) => el('li', {},
       el('button', { type: 'button', 'data-code': h.code, onclick: () => pick(h) },
         `${h.name} (${t(h.level)}${h.gemeente ? ', ' + h.gemeente : ''}, ${h.code})`))));
